@@ -1,0 +1,31 @@
+/**
+ * The `floorsense` command line. A thin shell: parse arguments, call library functions with plain
+ * options, print results. Library code never sees commander's objects.
+ */
+import { Command, CommanderError } from 'commander';
+import { isFloorSenseError } from '../core/errors.js';
+import { registerConfigCommand } from './commands/config.js';
+
+/** Each command module adds itself to the program. Keep one line per command. */
+const COMMANDS: Array<(program: Command) => void> = [
+  registerConfigCommand,
+];
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('floorsense')
+    .description('FloorSense: in-store video analytics agent')
+    .exitOverride()
+    .showHelpAfterError();
+  for (const register of COMMANDS) register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (isFloorSenseError(e)) {
+      console.error(`floorsense: ${e.message}`);
+      return e.kind === 'misuse' ? 2 : 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The whole configuration: one YAML file, one zod schema composed of one section per concern.
+ * Unknown keys are errors (strictObject everywhere); every field has bounds and a description;
+ * the JSON Schema for editors is generated from this (see `floorsense config schema`).
+ */
+import { z } from 'zod';
+import { storeSection } from './sections/store.js';
+import { camerasSection } from './sections/cameras.js';
+import { samplingSection } from './sections/sampling.js';
+import { detectorSection } from './sections/detector.js';
+import { trackerSection } from './sections/tracker.js';
+
+export const configSchema = z
+  .strictObject({
+    store: storeSection,
+    cameras: camerasSection,
+    sampling: samplingSection.default({ stride: 25, keyframes: 'auto' }),
+    detector: detectorSection.default(detectorSection.parse({})),
+    tracker: trackerSection.default(trackerSection.parse({})),
+  })
+  .describe('FloorSense agent configuration (one file per store).');
+
+export type Config = z.infer<typeof configSchema>;
+export type CameraConfig = Config['cameras'][number];
+export type DetectorConfig = Config['detector'];
+export type TrackerConfig = Config['tracker'];
+export type SamplingConfig = Config['sampling'];
+
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

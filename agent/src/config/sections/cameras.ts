@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { samplingSection } from './sampling.js';
+
+export const cameraSection = z
+  .strictObject({
+    id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Camera id, used in file names and records.'),
+    url: z.string().min(1).describe('rtsp://… URL of a live camera, or a path to a video file / folder of archive exports.'),
+    enabled: z.boolean().default(true).describe('Disabled cameras are kept in config but not read.'),
+    sampling: samplingSection.optional().describe('Per-camera override of the top-level sampling.'),
+    rtsp_timeout_s: z.number().positive().max(600).default(10).describe('Socket timeout for RTSP reads, seconds.'),
+  })
+  .describe('One camera or archive source.');
+
+export const camerasSection = z
+  .array(cameraSection)
+  .default([])
+  .superRefine(function uniqueCameraIds(cams, ctx) {
+    const seen = new Map<string, number>();
+    cams.forEach((c, i) => {
+      const prev = seen.get(c.id);
+      if (prev !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate camera id "${c.id}" (also cameras[${prev}])` });
+      seen.set(c.id, i);
+    });
+  })
+  .describe('Cameras (live RTSP) and archive sources.');
