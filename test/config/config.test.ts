@@ -6,7 +6,7 @@ import { MisuseError } from '../../agent/src/core/errors.js';
 describe('config validation', () => {
   const cases: Array<[string, string, RegExp | null]> = [
     ['minimal', 'store: {id: s1}', null],
-    ['unknown top-level key', 'store: {id: s1}\nstorage: 3', /storage: unknown key/],
+    ['unknown top-level key', 'store: {id: s1}\nbogus: 3', /bogus: unknown key/],
     ['unknown nested key', 'store: {id: s1}\ncameras: [{id: a, url: x.mp4, colour: red}]', /cameras\[0\]\.colour: unknown key/],
     ['wrong type', 'store: {id: s1}\ndetector: {threads: "two"}', /detector\.threads: .*number/],
     ['bad enum names choices', 'store: {id: s1}\ndetector: {providers: [gpu]}', /detector\.providers\[0\]: .*"cpu"\|"cuda"/],

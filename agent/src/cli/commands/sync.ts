@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { MisuseError } from '../../core/errors.js';
+import { loadConfigFile } from '../../config/load.js';
+import { syncInit, syncOnce, syncStatus } from '../../sync/service.js';
+
+interface SyncFlags {
+  config: string;
+  init?: boolean;
+  once?: boolean;
+  status?: boolean;
+}
+
+export function registerSyncCommand(program: Command): void {
+  program
+    .command('sync')
+    .description('Central ClickHouse: create its tables (--init), send the outbox now (--once), show the backlog (--status)')
+    .option('-c, --config <file>', 'agent config file', 'floorsense.yaml')
+    .option('--init', 'create the central database, tables and views; print SQL for a read-only dashboard user')
+    .option('--once', 'drain the outbox now and report what was sent')
+    .option('--status', 'show the unsent backlog (works offline)')
+    .action(async (flags: SyncFlags) => {
+      const chosen = (['init', 'once', 'status'] as const).filter((k) => flags[k] === true);
+      if (chosen.length !== 1) {
+        throw new MisuseError('FS_BAD_ARGUMENT', `floorsense sync: give exactly one of --init, --once, --status (got ${chosen.length === 0 ? 'none' : chosen.map((c) => `--${c}`).join(' ')})`);
+      }
+      const cfg = loadConfigFile(flags.config);
+      const clock = (): number => Date.now();
+      if (flags.init) {
+        const r = await syncInit(cfg.sync);
+        console.log(`ClickHouse ${r.serverVersion} at ${r.url}: ${r.statements} statements applied to database ${cfg.sync.database}`);
+        console.log('\nRead-only dashboard user (run as an admin on the central server):\n');
+        console.log(r.dashboardUser);
+      } else if (flags.once) {
+        const r = await syncOnce(cfg.storage, cfg.sync, clock);
+        const types = Object.entries(r.byType).map(([t, n]) => `${t} ${n}`).join(', ');
+        console.log(`sent ${r.sent} record(s) in ${r.batches} batch(es)${types ? ` (${types})` : ''}; ${r.remaining} left`);
+      } else {
+        const b = syncStatus(cfg.storage, clock);
+        const oldest = b.oldestUnsentMs === null ? '-' : new Date(b.oldestUnsentMs).toISOString();
+        console.log(`unsent ${b.unsent} (oldest ${oldest}); sent and not yet purged ${b.sent}`);
+        for (const [t, n] of Object.entries(b.byType)) console.log(`  ${t}: ${n}`);
+      }
+    });
+}

@@ -1,0 +1,160 @@
+/**
+ * Detail that stays on the box (retention_days): tracks with per-frame positions, visits,
+ * receipts, shifts and camera health samples. Plain data in, plain data out; every writer is one
+ * synchronous transaction. Times are UTC ms from the video.
+ */
+import type Database from 'better-sqlite3';
+
+export interface TrackInput {
+  readonly cameraId: string;
+  /** The tracker's id, unique per camera (prefix it with the job id when replaying archives). */
+  readonly trackKey: string;
+  readonly firstMs: number;
+  readonly lastMs: number;
+  readonly role?: 'staff' | 'customer' | null;
+  readonly sellerId?: string | null;
+}
+
+/** Insert or extend a track; returns its local row id (what positions refer to). */
+export function upsertTrack(db: Database.Database, t: TrackInput): number {
+  const row = db
+    .prepare<[string, string, string | null, string | null, number, number], { id: number }>(
+      `INSERT INTO tracks (camera_id, track_key, role, seller_id, first_ms, last_ms) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (camera_id, track_key) DO UPDATE SET
+         role = COALESCE(excluded.role, role), seller_id = COALESCE(excluded.seller_id, seller_id),
+         first_ms = MIN(first_ms, excluded.first_ms), last_ms = MAX(last_ms, excluded.last_ms)
+       RETURNING id`,
+    )
+    .get(t.cameraId, t.trackKey, t.role ?? null, t.sellerId ?? null, t.firstMs, t.lastMs);
+  if (!row) throw new Error('upsertTrack: RETURNING gave no row'); // cannot happen: SQLite always returns it
+  return row.id;
+}
+
+export interface PositionInput {
+  readonly trackId: number;
+  readonly tMs: number;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly floorX?: number | null;
+  readonly floorY?: number | null;
+  readonly score?: number | null;
+}
+
+/** A reusable writer for the hot path: one prepared statement, one transaction per call. */
+export function positionWriter(db: Database.Database): (rows: readonly PositionInput[]) => number {
+  const stmt = db.prepare('INSERT INTO positions (track_id, t_ms, x, y, w, h, floor_x, floor_y, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const write = db.transaction((rows: readonly PositionInput[]): number => {
+    for (const p of rows) stmt.run(p.trackId, p.tMs, p.x, p.y, p.w, p.h, p.floorX ?? null, p.floorY ?? null, p.score ?? null);
+    return rows.length;
+  });
+  return (rows) => write(rows);
+}
+
+export function insertPositions(db: Database.Database, rows: readonly PositionInput[]): number {
+  return positionWriter(db)(rows);
+}
+
+export interface PositionRow {
+  readonly tMs: number;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly floorX: number | null;
+  readonly floorY: number | null;
+}
+
+/** A track's trajectory for review, in time order (read through the time index, see migrations). */
+export function trackPositions(db: Database.Database, trackId: number): PositionRow[] {
+  return db
+    .prepare<[number, number], PositionRow>(
+      `SELECT p.t_ms AS tMs, p.x, p.y, p.w, p.h, p.floor_x AS floorX, p.floor_y AS floorY
+       FROM tracks t JOIN positions p ON p.t_ms BETWEEN t.first_ms AND t.last_ms AND p.track_id = ?
+       WHERE t.id = ? ORDER BY p.t_ms`,
+    )
+    .all(trackId, trackId);
+}
+
+export interface VisitInput {
+  /** Random visit id (never derived from a face, image or track). */
+  readonly id: string;
+  readonly cameraId: string;
+  readonly trackId?: number | null;
+  readonly zone?: string | null;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export function upsertVisits(db: Database.Database, visits: readonly VisitInput[]): number {
+  const stmt = db.prepare(
+    `INSERT INTO visits (id, camera_id, track_id, zone, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET zone = excluded.zone, start_ms = MIN(start_ms, excluded.start_ms), end_ms = MAX(end_ms, excluded.end_ms)`,
+  );
+  return db.transaction((): number => {
+    for (const v of visits) stmt.run(v.id, v.cameraId, v.trackId ?? null, v.zone ?? null, v.startMs, v.endMs);
+    return visits.length;
+  })();
+}
+
+export interface ReceiptInput {
+  readonly id: string;
+  readonly tMs: number;
+  readonly day: string;
+  readonly amountMinor: number;
+  readonly registerId?: string | null;
+  readonly sellerId?: string | null;
+}
+
+/** Receipts from the POS; a re-imported receipt replaces the earlier copy. */
+export function upsertReceipts(db: Database.Database, receipts: readonly ReceiptInput[]): number {
+  const stmt = db.prepare(
+    `INSERT INTO receipts (id, t_ms, day, amount_minor, register_id, seller_id) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET t_ms = excluded.t_ms, day = excluded.day, amount_minor = excluded.amount_minor,
+       register_id = excluded.register_id, seller_id = excluded.seller_id`,
+  );
+  return db.transaction((): number => {
+    for (const r of receipts) stmt.run(r.id, r.tMs, r.day, r.amountMinor, r.registerId ?? null, r.sellerId ?? null);
+    return receipts.length;
+  })();
+}
+
+export function receiptsBetween(db: Database.Database, fromMs: number, toMs: number): ReceiptInput[] {
+  return db
+    .prepare<[number, number], ReceiptInput>(
+      'SELECT id, t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId FROM receipts WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms',
+    )
+    .all(fromMs, toMs);
+}
+
+export interface ShiftInput {
+  readonly sellerId: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly source?: string;
+}
+
+export function insertShifts(db: Database.Database, shifts: readonly ShiftInput[]): number {
+  const stmt = db.prepare('INSERT INTO shifts (seller_id, start_ms, end_ms, source) VALUES (?, ?, ?, ?)');
+  return db.transaction((): number => {
+    for (const s of shifts) stmt.run(s.sellerId, s.startMs, s.endMs, s.source ?? 'schedule');
+    return shifts.length;
+  })();
+}
+
+export interface CameraHealthSample {
+  readonly cameraId: string;
+  readonly tMs: number;
+  readonly state: 'up' | 'down' | 'degraded';
+  readonly fps?: number | null;
+  readonly detail?: string | null;
+}
+
+export function insertCameraHealth(db: Database.Database, samples: readonly CameraHealthSample[]): number {
+  const stmt = db.prepare('INSERT INTO camera_health (camera_id, t_ms, state, fps, detail) VALUES (?, ?, ?, ?, ?)');
+  return db.transaction((): number => {
+    for (const s of samples) stmt.run(s.cameraId, s.tMs, s.state, s.fps ?? null, s.detail ?? null);
+    return samples.length;
+  })();
+}

@@ -1,0 +1,205 @@
+/**
+ * Versioned schema migrations. Each entry is applied once, in order, inside ONE transaction at
+ * start (with the bookkeeping row), so a crash mid-upgrade leaves the previous schema intact.
+ * Append new versions; never edit an applied one.
+ *
+ * Conventions: times are UTC milliseconds (`*_ms`) taken from the video, never processing time;
+ * `day` is the store-local calendar day 'YYYY-MM-DD' computed by the caller from the store's zone.
+ * Money is integer minor units (`*_minor`, e.g. kopecks) so sums are exact.
+ */
+import type Database from 'better-sqlite3';
+import { FailureError } from '../core/errors.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  {
+    version: 1,
+    name: 'detail, aggregates, jobs, outbox',
+    sql: `
+      -- Detail: kept retention_days, then deleted in batches.
+      CREATE TABLE tracks (
+        id INTEGER PRIMARY KEY,
+        camera_id TEXT NOT NULL,
+        track_key TEXT NOT NULL,          -- the tracker's id, unique per camera and job
+        role TEXT,                        -- 'staff' | 'customer' | NULL while unknown
+        seller_id TEXT,                   -- pseudonymous; set when the track is a known seller
+        first_ms INTEGER NOT NULL,
+        last_ms INTEGER NOT NULL,
+        UNIQUE (camera_id, track_key)
+      );
+      CREATE INDEX tracks_last_ms ON tracks (last_ms);
+      CREATE TABLE positions (
+        track_id INTEGER NOT NULL,        -- tracks.id (no FK: inserts must stay cheap)
+        t_ms INTEGER NOT NULL,
+        x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL, h REAL NOT NULL,  -- box, source pixels
+        floor_x REAL, floor_y REAL,       -- metres on the floor plan when a homography exists
+        score REAL
+      );
+      -- One index only: a (track_id, t_ms) index cut insert throughput ~3x in agent/bench/store.ts;
+      -- a trajectory is read through its track's [first_ms, last_ms] window on this index instead.
+      CREATE INDEX positions_t_ms ON positions (t_ms);
+      CREATE TABLE visits (
+        id TEXT PRIMARY KEY,              -- random visit id
+        camera_id TEXT NOT NULL,
+        track_id INTEGER,
+        zone TEXT,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL
+      );
+      CREATE INDEX visits_start_ms ON visits (start_ms);
+      CREATE TABLE consultations (
+        id TEXT PRIMARY KEY,
+        visit_id TEXT NOT NULL,
+        seller_id TEXT NOT NULL,
+        camera_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        floor_x REAL, floor_y REAL,       -- where it happened: local review only, never synced
+        receipt_id TEXT,
+        amount_minor INTEGER
+      );
+      CREATE INDEX consultations_start_ms ON consultations (start_ms);
+      CREATE TABLE receipts (
+        id TEXT PRIMARY KEY,              -- POS receipt id
+        t_ms INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        register_id TEXT,
+        seller_id TEXT
+      );
+      CREATE INDEX receipts_t_ms ON receipts (t_ms);
+      CREATE TABLE shifts (
+        id INTEGER PRIMARY KEY,
+        seller_id TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        source TEXT NOT NULL DEFAULT 'schedule'
+      );
+      CREATE INDEX shifts_start_ms ON shifts (start_ms);
+      CREATE TABLE camera_health (
+        camera_id TEXT NOT NULL,
+        t_ms INTEGER NOT NULL,
+        state TEXT NOT NULL,              -- 'up' | 'down' | 'degraded'
+        fps REAL,
+        detail TEXT
+      );
+      CREATE INDEX camera_health_t_ms ON camera_health (t_ms);
+
+      -- Aggregates: small; the outbox copy is what leaves the box.
+      CREATE TABLE daily_kpis (
+        seller_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        consultations INTEGER NOT NULL,
+        consulted_buyers INTEGER NOT NULL,
+        receipts_with_consult INTEGER NOT NULL,
+        amount_with_consult_minor INTEGER NOT NULL,
+        receipts_without_consult INTEGER NOT NULL,
+        amount_without_consult_minor INTEGER NOT NULL,
+        consult_duration_ms INTEGER NOT NULL,
+        computed_ms INTEGER NOT NULL,
+        PRIMARY KEY (seller_id, day)
+      );
+      CREATE TABLE hourly_traffic (
+        hour_ms INTEGER PRIMARY KEY,      -- UTC start of the hour
+        day TEXT NOT NULL,
+        visits INTEGER NOT NULL,
+        consultations INTEGER NOT NULL,
+        receipts INTEGER NOT NULL,
+        dwell_ms INTEGER NOT NULL,
+        computed_ms INTEGER NOT NULL
+      );
+      CREATE TABLE camera_uptime (
+        camera_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        up_ms INTEGER NOT NULL,
+        down_ms INTEGER NOT NULL,
+        outages INTEGER NOT NULL,
+        computed_ms INTEGER NOT NULL,
+        PRIMARY KEY (camera_id, day)
+      );
+
+      -- Processing jobs (archive files, live sessions) and where each resumes after a restart.
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,               -- 'archive' | 'live'
+        source TEXT NOT NULL,
+        state TEXT NOT NULL,              -- 'pending' | 'running' | 'done' | 'failed'
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        error TEXT
+      );
+      CREATE TABLE checkpoints (
+        job_id TEXT NOT NULL,
+        camera_id TEXT NOT NULL,
+        position_ms INTEGER NOT NULL,     -- video time processed up to (inclusive)
+        updated_ms INTEGER NOT NULL,
+        PRIMARY KEY (job_id, camera_id)
+      );
+
+      -- Outbox: one row per version of an aggregate record, sent in seq order.
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        payload TEXT NOT NULL,            -- JSON of whitelisted columns only
+        created_ms INTEGER NOT NULL,
+        sent_ms INTEGER
+      );
+      CREATE INDEX outbox_unsent ON outbox (seq) WHERE sent_ms IS NULL;
+      CREATE INDEX outbox_record ON outbox (record_type, record_id);
+      CREATE INDEX outbox_sent_ms ON outbox (sent_ms) WHERE sent_ms IS NOT NULL;
+      -- Last version handed out per record, kept after its outbox rows are purged so versions
+      -- stay monotonic for the life of the database.
+      CREATE TABLE record_versions (
+        record_type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        payload_sha TEXT NOT NULL,        -- unchanged recomputations add no new version
+        PRIMARY KEY (record_type, record_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+]);
+
+export interface MigrationReport {
+  readonly from: number;
+  readonly to: number;
+  readonly applied: readonly string[];
+}
+
+/**
+ * Bring the schema to the latest version in one transaction. A database written by a newer
+ * FloorSense (unknown version) is refused rather than guessed at.
+ */
+export function applyMigrations(db: Database.Database, nowMs: number, migrations: readonly Migration[] = MIGRATIONS): MigrationReport {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)');
+  const run = db.transaction((): MigrationReport => {
+    const row = db.prepare<[], { v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations').get();
+    const from = row?.v ?? 0;
+    const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
+    if (from > latest) {
+      throw new FailureError(
+        'FS_DB',
+        `database schema is version ${from} but this FloorSense knows up to ${latest}: it was written by a newer release; upgrade FloorSense (the database was not touched)`,
+        { schemaVersion: from, known: latest },
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)');
+    const applied: string[] = [];
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (m.version <= from) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.name, nowMs);
+      applied.push(`${m.version}: ${m.name}`);
+    }
+    return { from, to: Math.max(from, latest), applied };
+  });
+  return run.immediate();
+}

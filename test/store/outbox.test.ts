@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../agent/src/store/open.js';
+import { enqueueRecord, markSent, outboxBacklog, pendingRows } from '../../agent/src/store/outbox.js';
+import { recordIdOf, toRecordPayload, RECORD_SPECS, RECORD_TYPES } from '../../agent/src/store/records.js';
+import { saveConsultations, saveDailyKpis, saveHourlyTraffic, saveCameraUptime, type SellerDailyKpi } from '../../agent/src/store/aggregates.js';
+import { MisuseError } from '../../agent/src/core/errors.js';
+
+const NOW = Date.UTC(2026, 10, 20, 12);
+const mem = (): Store => openStore(':memory:', { nowMs: NOW });
+const count = (s: Store, sql: string): number => s.db.prepare<[], { n: number }>(sql).get()?.n ?? -1;
+
+const kpi = (sellerId: string, day: string, extra: Partial<SellerDailyKpi> = {}): SellerDailyKpi => ({
+  sellerId,
+  day,
+  consultations: 10,
+  consultedBuyers: 4,
+  receiptsWithConsult: 4,
+  amountWithConsultMinor: 480_000,
+  receiptsWithoutConsult: 7,
+  amountWithoutConsultMinor: 210_000,
+  consultDurationMs: 1_800_000,
+  ...extra,
+});
+
+describe('record whitelist', () => {
+  const good = { store_id: 's1', day: '2026-11-20', camera_id: 'cam1', up_ms: 1, down_ms: 0, outages: 0 };
+  const cases: Array<[string, Record<string, unknown>, RegExp | null]> = [
+    ['valid', good, null],
+    ['extra column (coordinates)', { ...good, floor_x: 1.5 }, /camera_uptime\.floor_x: not in the sync whitelist/],
+    ['missing column', { ...good, outages: undefined }, /camera_uptime\.outages: expected a non-negative integer/],
+    ['negative count', { ...good, outages: -1 }, /outages: expected a non-negative integer, got -1/],
+    ['fractional duration', { ...good, up_ms: 1.5 }, /up_ms: expected a non-negative integer/],
+    ['bad day', { ...good, day: '20.11.2026' }, /day: expected a day YYYY-MM-DD, got "20.11.2026"/],
+    ['id with spaces', { ...good, camera_id: 'front door' }, /camera_id: expected an id/],
+  ];
+  it.each(cases)('%s', (_n, values, err) => {
+    if (err === null) {
+      expect(Object.keys(toRecordPayload('camera_uptime', values))).toEqual(RECORD_SPECS.camera_uptime.columns.map((c) => c.name));
+    } else {
+      expect(() => toRecordPayload('camera_uptime', values)).toThrow(MisuseError);
+      expect(() => toRecordPayload('camera_uptime', values)).toThrow(err);
+    }
+  });
+
+  it('ids are deterministic, depend on the natural key only, and differ between types', () => {
+    const a = toRecordPayload('camera_uptime', good);
+    const b = toRecordPayload('camera_uptime', { ...good, up_ms: 99 });
+    const c = toRecordPayload('camera_uptime', { ...good, day: '2026-11-21' });
+    expect(recordIdOf('camera_uptime', a)).toBe(recordIdOf('camera_uptime', b));
+    expect(recordIdOf('camera_uptime', a)).not.toBe(recordIdOf('camera_uptime', c));
+    expect(recordIdOf('camera_uptime', a)).toMatch(/^[0-9a-f]{32}$/);
+    for (const t of RECORD_TYPES) for (const k of RECORD_SPECS[t].key) expect(RECORD_SPECS[t].columns.map((c) => c.name)).toContain(k);
+  });
+});
+
+describe('outbox', () => {
+  it('recomputed KPIs are a new version of the same id; unchanged ones add nothing; unsent old versions are superseded', () => {
+    const s = mem();
+    const r1 = saveDailyKpis(s.db, 's1', [kpi('seller-a', '2026-11-19')], NOW);
+    const id = r1.records[0]?.recordId;
+    expect(r1.records[0]?.version).toBe(NOW);
+    // Same numbers again (a re-run): no new version.
+    const r2 = saveDailyKpis(s.db, 's1', [kpi('seller-a', '2026-11-19')], NOW + 10);
+    expect(r2.enqueued).toBe(0);
+    // A late receipt: new numbers, same id, higher version; the unsent old version is dropped.
+    const r3 = saveDailyKpis(s.db, 's1', [kpi('seller-a', '2026-11-19', { receiptsWithConsult: 5, amountWithConsultMinor: 530_000 })], NOW + 20);
+    expect(r3.records[0]).toEqual({ recordId: id, version: NOW + 20, superseded: 1 });
+    expect(count(s, 'SELECT COUNT(*) AS n FROM outbox')).toBe(1);
+    // Once sent, a further recomputation keeps the sent row and appends a newer version even if the clock went back.
+    markSent(s.db, pendingRows(s.db, 10).map((r) => r.seq), NOW + 30);
+    const r4 = saveDailyKpis(s.db, 's1', [kpi('seller-a', '2026-11-19', { receiptsWithConsult: 6 })], NOW - 1_000_000);
+    expect(r4.records[0]).toEqual({ recordId: id, version: NOW + 21, superseded: 0 });
+    expect(outboxBacklog(s.db)).toMatchObject({ unsent: 1, sent: 1, byType: { seller_daily_kpi: 1 } });
+    expect(count(s, 'SELECT COUNT(*) AS n FROM daily_kpis')).toBe(1);
+    expect(count(s, 'SELECT receipts_with_consult AS n FROM daily_kpis')).toBe(6);
+  });
+
+  it('a bad record rolls back the whole save: no local row, no outbox row', () => {
+    const s = mem();
+    expect(() => saveDailyKpis(s.db, 's1', [kpi('seller-a', '2026-11-19'), kpi('seller b', '2026-11-19')], NOW)).toThrow(/seller_id: expected an id/);
+    expect(count(s, 'SELECT COUNT(*) AS n FROM daily_kpis')).toBe(0);
+    expect(count(s, 'SELECT COUNT(*) AS n FROM outbox')).toBe(0);
+  });
+
+  it('consultations keep their floor position locally but the outbox gets the whitelist only', () => {
+    const s = mem();
+    const c = { id: 'c1', visitId: 'v-7f3a', sellerId: 'seller-a', cameraId: 'cam1', day: '2026-11-20', startMs: NOW, endMs: NOW + 95_400, floorX: 3.25, floorY: 7.5 };
+    saveConsultations(s.db, 's1', [c], NOW);
+    const late = saveConsultations(s.db, 's1', [{ ...c, receiptId: 'r-1', amountMinor: 129_900 }], NOW + 5);
+    expect(late.records[0]?.superseded).toBe(1);
+    const [row] = pendingRows(s.db, 10);
+    expect(row?.payload).toEqual({ store_id: 's1', day: '2026-11-20', visit_id: 'v-7f3a', seller_id: 'seller-a', started_at: NOW, duration_ms: 95_400, bought: 1, amount_minor: 129_900 });
+    expect(s.db.prepare<[], { x: number }>('SELECT floor_x AS x FROM consultations').get()?.x).toBe(3.25);
+  });
+
+  it('hourly traffic and camera uptime enter the outbox with their rows', () => {
+    const s = mem();
+    const h = saveHourlyTraffic(s.db, 's1', [{ hourMs: Date.UTC(2026, 10, 20, 9), day: '2026-11-20', visits: 31, consultations: 6, receipts: 9, dwellMs: 4_000_000 }], NOW);
+    const u = saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day: '2026-11-20', upMs: 80_000_000, downMs: 6_400_000, outages: 2 }], NOW);
+    expect([h.enqueued, u.enqueued]).toEqual([1, 1]);
+    expect(pendingRows(s.db, 10).map((r) => r.type)).toEqual(['store_hourly_traffic', 'camera_uptime']);
+  });
+
+  it('enqueueRecord refuses columns outside the whitelist', () => {
+    const s = mem();
+    expect(() =>
+      enqueueRecord(s.db, 'consultation', { store_id: 's1', day: '2026-11-20', visit_id: 'v', seller_id: 'a', started_at: NOW, duration_ms: 1, bought: 0, amount_minor: 0, image: 'x.jpg' }, NOW),
+    ).toThrow(/consultation\.image: not in the sync whitelist/);
+  });
+
+  it('a tampered outbox row that fails the whitelist is refused on the way out, loudly', () => {
+    const s = mem();
+    saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day: '2026-11-20', upMs: 1, downMs: 0, outages: 0 }], NOW);
+    s.db.prepare("UPDATE outbox SET payload = json_set(payload, '$.floor_x', 1.5)").run();
+    expect(() => pendingRows(s.db, 10)).toThrow(/outbox row seq 1 \(camera_uptime\) fails the sync whitelist and was not sent: camera_uptime\.floor_x: not in the sync whitelist/);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelayMs } from '../../agent/src/sync/backoff.js';
+import { centralRow, chDateTime, type DrainReport } from '../../agent/src/sync/drain.js';
+import { centralColumns, createTableSql, dashboardUserSql, initStatements } from '../../agent/src/sync/ddl.js';
+import { runSyncLoop } from '../../agent/src/sync/loop.js';
+import { printableUrl, remoteError } from '../../agent/src/sync/clickhouse.js';
+import { FailureError, MisuseError } from '../../agent/src/core/errors.js';
+import { RECORD_TYPES } from '../../agent/src/store/records.js';
+
+describe('backoff', () => {
+  const policy = { minMs: 1000, maxMs: 60_000 };
+  const cases: Array<[number, number, number]> = [
+    // attempt, random, expected delay
+    [0, 1, 1000],
+    [1, 1, 2000],
+    [3, 1, 8000],
+    [3, 0.5, 4000],
+    [10, 1, 60_000],
+    [10, 0.25, 15_000],
+    [2, 0, 1000], // never below min
+    [1000, 1, 60_000], // no overflow
+  ];
+  it.each(cases)('attempt %i, random %f -> %i ms', (attempt, r, want) => {
+    expect(backoffDelayMs(attempt, policy, () => r)).toBe(want);
+  });
+});
+
+describe('central rows and DDL', () => {
+  it('formats times as UTC DateTime text and keeps only whitelisted columns', () => {
+    expect(chDateTime(Date.UTC(2026, 10, 20, 9, 5, 7, 900))).toBe('2026-11-20 09:05:07');
+    const row = centralRow({
+      seq: 1,
+      type: 'store_hourly_traffic',
+      recordId: 'abc',
+      version: 7,
+      createdMs: 0,
+      payload: { store_id: 's1', day: '2026-11-20', hour: Date.UTC(2026, 10, 20, 9), visits: 3, consultations: 1, receipts: 2, dwell_ms: 60_000, smuggled: 'x' },
+    });
+    expect(row).toEqual({ record_id: 'abc', version: 7, store_id: 's1', day: '2026-11-20', hour: '2026-11-20 09:00:00', visits: 3, consultations: 1, receipts: 2, dwell_ms: 60_000 });
+  });
+
+  it('generates ReplacingMergeTree(version) tables ordered by record_id for every record type', () => {
+    for (const t of RECORD_TYPES) {
+      const sql = createTableSql('fs', t);
+      expect(sql).toMatch(/ENGINE = ReplacingMergeTree\(version\)\nPARTITION BY toYYYYMM\(day\)\nORDER BY record_id$/);
+      for (const c of centralColumns(t)) expect(sql).toContain(`  ${c} `);
+      expect(sql).not.toMatch(/TTL|LowCardinality|\{[a-z_]+:/);
+    }
+    expect(initStatements('fs')[0]).toBe('CREATE DATABASE IF NOT EXISTS fs');
+  });
+
+  it('prints a read-only dashboard user: SQL on servers with access control, users.xml before 20.4', () => {
+    expect(dashboardUserSql('fs', '24.8.1.1')).toMatch(/CREATE USER IF NOT EXISTS floorsense_dashboard .*readonly = 1;\nGRANT SELECT ON fs\.\* TO floorsense_dashboard;/);
+    expect(dashboardUserSql('fs', '18.16.1')).toMatch(/users\.xml[\s\S]*<profile>readonly<\/profile>[\s\S]*<database>fs<\/database>/);
+  });
+
+  it('remote errors name the URL without credentials', () => {
+    expect(printableUrl('http://bob:secret@ch.example:8123/')).toBe('http://ch.example:8123');
+    const e = remoteError('http://ch.example:8123', 'INSERT into fs.x', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    expect(e).toBeInstanceOf(FailureError);
+    expect(e.code).toBe('FS_REMOTE');
+    expect(e.message).toBe('ClickHouse at http://ch.example:8123: INSERT into fs.x failed: connect ECONNREFUSED');
+  });
+});
+
+describe('sync loop', () => {
+  const report = (sent: number): DrainReport => ({ batches: 1, sent, byType: {}, remaining: 0, lastSeq: null });
+
+  it('backs off exponentially while ClickHouse is down, resets after a success, stops on abort', async () => {
+    const ctl = new AbortController();
+    const outcomes = ['fail', 'fail', 'fail', 'ok', 'fail', 'ok'];
+    const sleeps: number[] = [];
+    let i = 0;
+    await runSyncLoop({
+      drain: async () => {
+        const o = outcomes[i++];
+        if (o === undefined) {
+          ctl.abort();
+          return report(0);
+        }
+        if (o === 'fail') throw new FailureError('FS_REMOTE', 'ClickHouse at http://x: down', {});
+        return report(5);
+      },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      random: () => 1,
+      signal: ctl.signal,
+      intervalMs: 60_000,
+      backoff: { minMs: 5000, maxMs: 900_000 },
+    });
+    expect(sleeps).toEqual([5000, 10_000, 20_000, 60_000, 5000, 60_000, 60_000]);
+  });
+
+  it('does not retry misuse (a bug or bad config): it surfaces', async () => {
+    const ctl = new AbortController();
+    await expect(
+      runSyncLoop({
+        drain: async () => {
+          throw new MisuseError('FS_BAD_ARGUMENT', 'bad');
+        },
+        sleep: async () => {},
+        random: () => 0.5,
+        signal: ctl.signal,
+        intervalMs: 1,
+        backoff: { minMs: 1, maxMs: 2 },
+      }),
+    ).rejects.toThrow(MisuseError);
+  });
+});
