@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { basename, extname, join } from 'node:path';
+import { MisuseError } from '../../core/errors.js';
+import { loadConfigFile, validateConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { analyzeSource } from '../../pipeline/analyze.js';
+import { writeAnalyzeOutputs } from '../../pipeline/outputs.js';
+import { trackerOptionsFromConfig } from '../../track/index.js';
+import { createProgress } from '../progress.js';
+
+interface AnalyzeFlags {
+  stride?: string;
+  fps?: string;
+  out?: string;
+  config?: string;
+  cameraId?: string;
+  model?: string;
+  appearance: boolean;
+  motionGate: boolean;
+  preview: boolean;
+  limit?: string;
+  start?: string;
+  keyframes?: string;
+  json?: boolean;
+}
+
+export function registerAnalyzeCommand(program: Command): void {
+  program
+    .command('analyze <source>')
+    .description('Detect and track people in a video file or RTSP stream; write tracks, summary.json and preview.png')
+    .option('--stride <n>', 'process every Nth frame (default 25, or the config\'s sampling)')
+    .option('--fps <f>', 'sample this many frames per second instead of a stride')
+    .option('--keyframes <mode>', 'auto | always | never: decode keyframes only (auto: when the GOP fits the sampling interval)')
+    .option('--out <dir>', 'output folder (default out/analyze/<camera-id>)')
+    .option('--config <file>', 'store config YAML (detector, tracker and sampling settings)')
+    .option('--camera-id <id>', 'id used for output file names (default: the file name)')
+    .option('--model <name>', 'detector model name from models/manifest.json or an .onnx path')
+    .option('--no-appearance', 'motion-only tracking (no OSNet embeddings)')
+    .option('--no-motion-gate', 'run the detector on every sampled frame, even static ones')
+    .option('--no-preview', 'do not draw preview.png')
+    .option('--limit <seconds>', 'process at most this many seconds of the source')
+    .option('--start <iso>', 'UTC time of the first frame (default: the file\'s creation time)')
+    .option('--json', 'print summary.json to stdout when done')
+    .action(async (source: string, flags: AnalyzeFlags) => {
+      const cfg: Readonly<Config> = flags.config ? loadConfigFile(flags.config) : validateConfig({ store: { id: 'adhoc' } });
+      const sourceId = flags.cameraId ?? sanitizeId(source);
+      const sampling = samplingFrom(flags, cfg);
+      const outDir = flags.out ?? join('out', 'analyze', sourceId);
+      const progress = createProgress({ label: sourceId });
+      const result = await analyzeSource({
+        url: source,
+        sourceId,
+        sampling,
+        detector: {
+          model: flags.model ?? cfg.detector.model,
+          ...(cfg.detector.models_dir ? { modelsDir: cfg.detector.models_dir } : {}),
+          providers: cfg.detector.providers,
+          threads: cfg.detector.threads,
+          conf_threshold: cfg.detector.conf_threshold,
+          iou_threshold: cfg.detector.iou_threshold,
+          classes: cfg.detector.classes,
+        },
+        tracker: trackerOptionsFromConfig({ ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance }),
+        appearance: flags.appearance && cfg.tracker.appearance,
+        reidModel: cfg.tracker.reid_model,
+        motionGate: flags.motionGate ? {} : null,
+        preview: flags.preview ? {} : null,
+        ...(flags.limit !== undefined ? { limitSec: positive('--limit', flags.limit) } : {}),
+        ...(flags.start !== undefined ? { startTimeMs: isoTime('--start', flags.start) } : {}),
+        onProgress: (p) => progress.update(p.fraction, `${p.framesSampled} frames, ${p.videoSec.toFixed(0)} s video, ${p.tracks} tracks`),
+      });
+      const files = writeAnalyzeOutputs(outDir, result);
+      const s = result.summary;
+      progress.done(`${s.frames_sampled} frames, ${s.tracks} tracks, ${s.video_seconds} s of video in ${s.wall_seconds} s (${s.realtime_factor}x real time)`);
+      if (flags.json) process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+      else console.log(`wrote ${files.tracks}, ${files.timeBase}, ${files.summary}${files.preview ? `, ${files.preview}` : ''}`);
+      if (result.error) throw result.error;
+    });
+}
+
+function samplingFrom(flags: AnalyzeFlags, cfg: Readonly<Config>): { stride?: number; fps?: number; keyframes: 'auto' | 'always' | 'never' } {
+  if (flags.stride !== undefined && flags.fps !== undefined) throw new MisuseError('FS_BAD_ARGUMENT', 'give --stride or --fps, not both');
+  const keyframes = flags.keyframes ?? cfg.sampling.keyframes;
+  if (keyframes !== 'auto' && keyframes !== 'always' && keyframes !== 'never') {
+    throw new MisuseError('FS_BAD_ARGUMENT', `--keyframes ${JSON.stringify(keyframes)}: expected auto, always or never`);
+  }
+  if (flags.stride !== undefined) return { stride: positiveInt('--stride', flags.stride), keyframes };
+  if (flags.fps !== undefined) return { fps: positive('--fps', flags.fps), keyframes };
+  return cfg.sampling.fps !== undefined ? { fps: cfg.sampling.fps, keyframes } : { stride: cfg.sampling.stride ?? 25, keyframes };
+}
+
+export function sanitizeId(source: string): string {
+  const name = /^[a-z]+:\/\//i.test(source) ? source.replace(/^[a-z]+:\/\/([^@]*@)?/i, '') : basename(source, extname(source));
+  return name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64) || 'source';
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new MisuseError('FS_BAD_ARGUMENT', `${flag} ${JSON.stringify(v)}: expected a whole number >= 1`);
+  return n;
+}
+
+function positive(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new MisuseError('FS_BAD_ARGUMENT', `${flag} ${JSON.stringify(v)}: expected a number > 0`);
+  return n;
+}
+
+function isoTime(flag: string, v: string): number {
+  const t = Date.parse(v);
+  if (!Number.isFinite(t)) throw new MisuseError('FS_BAD_ARGUMENT', `${flag} ${JSON.stringify(v)}: expected an ISO-8601 time such as 2026-11-26T09:00:00+03:00`);
+  return t;
+}

@@ -1,0 +1,224 @@
+/**
+ * `analyze`: one source through ingest -> detect -> track, collecting tracks, a preview and figures.
+ * Wiring only; the logic lives in the stages. Decode and inference overlap because ingest keeps
+ * reading ffmpeg's output into a small frame queue while the detector runs on its worker threads.
+ *
+ * A source that fails part-way (truncated file, dead stream) still returns what was done: the error
+ * is recorded in the result and the caller writes the outputs before reporting it.
+ */
+import type { Detections } from '../core/detections.js';
+import type { Frame } from '../core/frame.js';
+import { isFloorSenseError } from '../core/errors.js';
+import type { MotRow } from '../io/mot.js';
+import { openSource, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
+import { Detector, type DetectorOptions, type FrameDetector } from '../detect/index.js';
+import { resolveModel, defaultModelsDir } from '../models/index.js';
+import { createTracker, openReid, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
+import { MotionGate, type MotionGateOptions } from './motion-gate.js';
+import { ContactSheet, type PreviewOptions, type TrackPoint } from './preview.js';
+
+export interface AnalyzeOptions {
+  readonly url: string;
+  readonly sourceId: string;
+  readonly sampling: SamplingRequest;
+  readonly detector: DetectorOptions;
+  readonly tracker: TrackerOptions;
+  /** Fuse OSNet appearance embeddings into tracking (false = motion-only). */
+  readonly appearance: boolean;
+  readonly reidModel: string;
+  /** Skip inference on static frames (null = always infer). */
+  readonly motionGate: Partial<MotionGateOptions> | null;
+  /** Contact-sheet preview (null = none). */
+  readonly preview: Partial<PreviewOptions> | null;
+  /** UTC epoch ms of the file's first frame; default the file's creation time, else 0. */
+  readonly startTimeMs?: number;
+  /** Process at most this many seconds of the source. */
+  readonly limitSec?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: AnalyzeProgress) => void;
+  readonly warn?: (message: string) => void;
+  /** Monotonic milliseconds clock for wall-time figures. */
+  readonly now?: () => number;
+  /**
+   * A detector shared with other sources (the agent's one Detector behind a DetectorQueue). When
+   * given, `detector` options only name the model for the summary and the caller owns its life.
+   */
+  readonly shared?: { readonly detector: Detector; readonly queue?: FrameDetector };
+  /** Keep every track row in memory for the result (default true); a long-running camera sets false. */
+  readonly keepRows?: boolean;
+  /** Called for every sampled frame with its detections and the tracks matched in it (live storage). */
+  readonly onFrame?: (frame: Frame, detections: Detections, tracks: readonly TrackOutput[]) => void;
+}
+
+export interface AnalyzeProgress {
+  readonly framesSampled: number;
+  readonly videoSec: number;
+  /** Fraction of the file done, null for live sources. */
+  readonly fraction: number | null;
+  readonly tracks: number;
+}
+
+export interface AnalyzeSummary {
+  readonly source: string;
+  readonly source_id: string;
+  readonly width: number;
+  readonly height: number;
+  readonly source_fps: number;
+  readonly codec: string;
+  readonly keyframe_mode: boolean;
+  readonly sampling_interval_s: number;
+  readonly frames_sampled: number;
+  readonly frames_inferred: number;
+  readonly frames_skipped_static: number;
+  readonly detections: number;
+  readonly tracks: number;
+  readonly video_seconds: number;
+  readonly wall_seconds: number;
+  readonly realtime_factor: number;
+  readonly detector: { readonly model: string; readonly provider: string; readonly mean_inference_ms: number };
+  readonly appearance: { readonly enabled: boolean; readonly embeddings: number; readonly skipped: number; readonly ms_per_embedding: number };
+  readonly start: string;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+export interface AnalyzeResult {
+  /** Confirmed tracks, MOTChallenge rows; frame = 0-based source frame index + 1. */
+  readonly rows: MotRow[];
+  readonly points: TrackPoint[];
+  readonly summary: AnalyzeSummary;
+  readonly info: SourceInfo;
+  readonly previewPng: Buffer | null;
+  /** The failure that ended the source early, if any (outputs still hold all work done). */
+  readonly error: unknown;
+}
+
+export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
+  const now = o.now ?? (() => performance.now());
+  const warn = o.warn ?? ((m: string) => console.warn(m));
+  const t0 = now();
+  const detector = o.shared?.detector ?? (await Detector.create({ ...o.detector, warn }));
+  const detect: FrameDetector = o.shared?.queue ?? detector;
+  let reid: ReidEmbedder | null = null;
+  try {
+    if (o.appearance) {
+      const model = await resolveModel(o.reidModel, o.detector.modelsDir ?? defaultModelsDir(), { warn });
+      reid = await openReid(model.path, { threads: o.detector.threads ?? 0, warn, ...(o.detector.providers ? { providers: o.detector.providers } : {}) });
+    }
+    const source = await openSource({
+      sourceId: o.sourceId,
+      url: o.url,
+      sampling: o.sampling,
+      modelSize: detector.inputSize,
+      queueFrames: 4,
+      warn,
+      ...(o.startTimeMs !== undefined ? { startTimeMs: o.startTimeMs } : {}),
+      ...(o.limitSec !== undefined ? { limitSec: o.limitSec } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    const tracker = createTracker(o.tracker);
+    const gate = o.motionGate ? new MotionGate(o.motionGate) : null;
+    const sheet = o.preview ? new ContactSheet(o.preview) : null;
+    const rows: MotRow[] = [];
+    const points: TrackPoint[] = [];
+    const ids = new Set<number>();
+    let lastDetections: Detections | null = null;
+    let sampled = 0;
+    let inferred = 0;
+    let detections = 0;
+    let lastPts = 0;
+    let firstTimestampMs: number | null = null;
+    let error: unknown = null;
+    const total = o.limitSec !== undefined ? Math.min(o.limitSec, source.info.durationSec ?? Infinity) : source.info.durationSec;
+
+    try {
+      for await (const frame of source) {
+        firstTimestampMs ??= frame.timestampMs - frame.ptsSec * 1000;
+        sampled++;
+        lastPts = frame.ptsSec;
+        const gateSays = gate ? gate.decide(frame) : null;
+        let dets: Detections;
+        if (gateSays && !gateSays.infer && lastDetections) dets = lastDetections;
+        else {
+          dets = await detect.detect(frame);
+          inferred++;
+          lastDetections = dets;
+        }
+        detections += dets.length;
+        const update = await tracker.update(dets, frame.ptsSec, reid ? reid.embedFnFor(frame, dets) : undefined);
+        // Coasting predictions are not observations: report a track only where a detection backs it.
+        const matched = update.tracks.filter((t) => t.matched);
+        if (o.keepRows === false) for (const t of matched) ids.add(t.id);
+        else for (const t of matched) collect(rows, points, ids, frame, t, source.info);
+        o.onFrame?.(frame, dets, matched);
+        sheet?.offer(frame);
+        o.onProgress?.({ framesSampled: sampled, videoSec: frame.ptsSec, fraction: total ? Math.min(1, frame.ptsSec / total) : null, tracks: ids.size });
+      }
+    } catch (e) {
+      if (!isFloorSenseError(e)) throw e;
+      error = e;
+    }
+
+    const wallSec = (now() - t0) / 1000;
+    const dstats = detector.stats();
+    const tstats = tracker.stats();
+    const rstats = reid?.stats();
+    const info = source.info;
+    const videoSec = sampled > 0 ? lastPts + source.plan.intervalSec : 0;
+    const summary: AnalyzeSummary = {
+      source: o.url,
+      source_id: o.sourceId,
+      width: info.width,
+      height: info.height,
+      source_fps: info.fps,
+      codec: info.codec,
+      keyframe_mode: source.plan.keyframeMode,
+      sampling_interval_s: round(source.plan.intervalSec, 4),
+      frames_sampled: sampled,
+      frames_inferred: inferred,
+      frames_skipped_static: sampled - inferred,
+      detections,
+      tracks: ids.size,
+      video_seconds: round(videoSec, 3),
+      wall_seconds: round(wallSec, 3),
+      realtime_factor: wallSec > 0 ? round(videoSec / wallSec, 2) : 0,
+      detector: {
+        model: detector.model.name,
+        provider: detector.provider,
+        mean_inference_ms: dstats.frames > 0 ? round(dstats.inferenceMs / dstats.frames, 2) : 0,
+      },
+      appearance: {
+        enabled: reid !== null,
+        embeddings: tstats.embeddingsComputed,
+        skipped: tstats.embeddingsSkipped,
+        ms_per_embedding: round(rstats?.msPerEmbedding ?? 0, 2),
+      },
+      start: new Date(firstTimestampMs ?? o.startTimeMs ?? 0).toISOString(),
+      error: error && isFloorSenseError(error) ? { code: error.code, message: error.message } : null,
+    };
+    const title = `${o.sourceId}  ${sampled} FRAMES  ${ids.size} TRACKS`;
+    return { rows, points, summary, info, previewPng: sheet ? sheet.render(points, title) : null, error };
+  } finally {
+    if (!o.shared) await detector.close();
+    await reid?.release();
+  }
+}
+
+function collect(rows: MotRow[], points: TrackPoint[], ids: Set<number>, frame: Frame, t: TrackOutput, size: { width: number; height: number }): void {
+  // The filtered box can overshoot the image edge; reports are in the camera's pixels.
+  const x1 = clamp(t.box[0], 0, size.width);
+  const y1 = clamp(t.box[1], 0, size.height);
+  const x2 = clamp(t.box[2], 0, size.width);
+  const y2 = clamp(t.box[3], 0, size.height);
+  ids.add(t.id);
+  rows.push({ frame: frame.index + 1, id: t.id, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: t.score });
+  points.push({ frameIndex: frame.index, timeSec: frame.ptsSec, id: t.id, x1, y1, x2, y2 });
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,67 @@
+/**
+ * What `analyze` leaves in its output folder, in the interchange layout the analytics read
+ * (`<camera-id>.txt` MOTChallenge rows in source pixels + `<camera-id>.json` with the time base),
+ * plus summary.json and preview.png.
+ *
+ * Time base: frame F of `<camera-id>.txt` was seen at `start + (F - 1) / fps`. `analyze` numbers
+ * frames by their index in the source (so rows line up with ground truth made on the source), hence
+ * fps is the source's frame rate and only every Nth frame number appears.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FailureError } from '../core/errors.js';
+import { formatMot } from '../io/mot.js';
+import type { AnalyzeResult } from './analyze.js';
+
+export interface CameraTimeBase {
+  /** ISO-8601 UTC time of frame 1. */
+  readonly start: string;
+  /** Frames per second of the frame numbering. */
+  readonly fps: number;
+  readonly width: number;
+  readonly height: number;
+  /** Seconds between sampled frames (extra, informative). */
+  readonly sampling_interval_s: number;
+}
+
+export interface WrittenOutputs {
+  readonly tracks: string;
+  readonly timeBase: string;
+  readonly summary: string;
+  readonly preview: string | null;
+}
+
+export function writeAnalyzeOutputs(outDir: string, r: AnalyzeResult): WrittenOutputs {
+  try {
+    mkdirSync(outDir, { recursive: true });
+    const id = r.summary.source_id;
+    const timeBase: CameraTimeBase = {
+      start: r.summary.start,
+      fps: r.info.fps,
+      width: r.info.width,
+      height: r.info.height,
+      sampling_interval_s: r.summary.sampling_interval_s,
+    };
+    const files: WrittenOutputs = {
+      tracks: join(outDir, `${id}.txt`),
+      timeBase: join(outDir, `${id}.json`),
+      summary: join(outDir, 'summary.json'),
+      preview: r.previewPng ? join(outDir, 'preview.png') : null,
+    };
+    atomicWrite(files.tracks, formatMot(r.rows));
+    atomicWrite(files.timeBase, JSON.stringify(timeBase, null, 2) + '\n');
+    atomicWrite(files.summary, JSON.stringify(r.summary, null, 2) + '\n');
+    if (files.preview && r.previewPng) atomicWrite(files.preview, r.previewPng);
+    return files;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FailureError(code === 'ENOSPC' ? 'FS_DISK_FULL' : 'FS_OUTPUT', `cannot write analyze outputs to ${outDir}: ${code ?? (e as Error).message}`, { outDir }, { cause: e });
+  }
+}
+
+/** Write then rename, so a crash never leaves a half-written file where a good one was. */
+function atomicWrite(path: string, data: string | Buffer): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}

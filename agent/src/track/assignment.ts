@@ -1,0 +1,131 @@
+/**
+ * Optimal assignment (habit 3's last step). `solveSquare` is the shortest-augmenting-path
+ * Hungarian method with row/column potentials (the Jonker-Volgenant family), O(n^3).
+ * `assign` adds the gate: a rectangular matrix with forbidden pairs is embedded in a square one
+ * where leaving a row or column unmatched costs maxCost / 2 each, so a pair is matched only when
+ * that is cheaper than leaving both sides alone, and the total over all pairs is minimal.
+ */
+import { MisuseError } from '../core/errors.js';
+import { checkCost, type CostMatrix } from './cost.js';
+
+export interface Assignment {
+  /** [row, col] pairs, sorted by row. */
+  readonly matches: ReadonlyArray<readonly [number, number]>;
+  readonly unmatchedRows: readonly number[];
+  readonly unmatchedCols: readonly number[];
+}
+
+/**
+ * Minimum-cost perfect matching of a square n x n matrix of FINITE costs.
+ * Returns colOfRow (length n).
+ */
+export function solveSquare(cost: Float64Array, n: number): Int32Array {
+  if (cost.length !== n * n) throw new MisuseError('FS_BAD_ARGUMENT', `solveSquare: expected ${n * n} costs, got ${cost.length}`);
+  for (let k = 0; k < cost.length; k++) {
+    if (!Number.isFinite(cost[k]!)) throw new MisuseError('FS_BAD_ARGUMENT', `solveSquare: cost ${k} is ${cost[k]}; costs must be finite`);
+  }
+  // 1-based arrays; index 0 is the virtual column the augmenting path starts from.
+  const u = new Float64Array(n + 1);
+  const v = new Float64Array(n + 1);
+  const rowOfCol = new Int32Array(n + 1);
+  const prevCol = new Int32Array(n + 1);
+  const minSlack = new Float64Array(n + 1);
+  const visited = new Uint8Array(n + 1);
+  for (let row = 1; row <= n; row++) {
+    rowOfCol[0] = row;
+    let col0 = 0;
+    minSlack.fill(Infinity);
+    visited.fill(0);
+    do {
+      visited[col0] = 1;
+      const r = rowOfCol[col0]!;
+      let delta = Infinity;
+      let next = 0;
+      for (let c = 1; c <= n; c++) {
+        if (visited[c]) continue;
+        const slack = cost[(r - 1) * n + (c - 1)]! - u[r]! - v[c]!;
+        if (slack < minSlack[c]!) {
+          minSlack[c] = slack;
+          prevCol[c] = col0;
+        }
+        if (minSlack[c]! < delta) {
+          delta = minSlack[c]!;
+          next = c;
+        }
+      }
+      for (let c = 0; c <= n; c++) {
+        if (visited[c]) {
+          u[rowOfCol[c]!]! += delta;
+          v[c]! -= delta;
+        } else {
+          minSlack[c]! -= delta;
+        }
+      }
+      col0 = next;
+    } while (rowOfCol[col0] !== 0);
+    // Flip the augmenting path.
+    do {
+      const c = prevCol[col0]!;
+      rowOfCol[col0] = rowOfCol[c]!;
+      col0 = c;
+    } while (col0 !== 0);
+  }
+  const colOfRow = new Int32Array(n);
+  for (let c = 1; c <= n; c++) colOfRow[rowOfCol[c]! - 1] = c - 1;
+  return colOfRow;
+}
+
+/**
+ * Gated rectangular assignment: pairs with cost > maxCost (or Infinity) are never matched.
+ * maxCost = Infinity matches as many pairs as the allowed ones permit, at minimum total cost.
+ */
+export function assign(m: CostMatrix, maxCost: number): Assignment {
+  checkCost(m, 'assign');
+  if (Number.isNaN(maxCost) || maxCost < 0) throw new MisuseError('FS_BAD_ARGUMENT', `assign: maxCost must be >= 0, got ${maxCost}`);
+  const { rows: n, cols: mCols } = m;
+  if (n === 0 || mCols === 0) {
+    return { matches: [], unmatchedRows: range(n), unmatchedCols: range(mCols) };
+  }
+  let maxFinite = 0;
+  for (let k = 0; k < m.data.length; k++) {
+    const c = m.data[k]!;
+    if (c <= maxCost && Number.isFinite(c)) maxFinite = Math.max(maxFinite, Math.abs(c));
+  }
+  const size = n + mCols;
+  // Without a gate, leaving a pair unmatched must cost more than any allowed pair.
+  const limit = Number.isFinite(maxCost) ? maxCost : 2 * maxFinite * size + 1;
+  const forbidden = (limit + maxFinite + 1) * (size + 1);
+  const ext = new Float64Array(size * size).fill(forbidden);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < mCols; j++) {
+      const c = m.data[i * mCols + j]!;
+      if (c <= maxCost && Number.isFinite(c)) ext[i * size + j] = c;
+    }
+    ext[i * size + mCols + i] = limit / 2; // row i left unmatched
+  }
+  for (let j = 0; j < mCols; j++) {
+    ext[(n + j) * size + j] = limit / 2; // column j left unmatched
+    for (let i = 0; i < n; i++) ext[(n + j) * size + mCols + i] = 0;
+  }
+  const colOfRow = solveSquare(ext, size);
+  const matches: Array<readonly [number, number]> = [];
+  const rowDone = new Uint8Array(n);
+  const colDone = new Uint8Array(mCols);
+  for (let i = 0; i < n; i++) {
+    const j = colOfRow[i]!;
+    if (j < mCols && ext[i * size + j]! < forbidden) {
+      matches.push([i, j]);
+      rowDone[i] = 1;
+      colDone[j] = 1;
+    }
+  }
+  return {
+    matches,
+    unmatchedRows: range(n).filter((i) => !rowDone[i]),
+    unmatchedCols: range(mCols).filter((j) => !colDone[j]),
+  };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,82 @@
+/**
+ * Person crops for the ReID network, as pure functions over a Frame: map source-pixel boxes into
+ * the frame's (possibly letterboxed) pixels, bilinear-resize each into a fixed-size slot of one
+ * batch tensor, normalise with ImageNet statistics, RGB, channels first (N x 3 x H x W).
+ */
+import { MisuseError } from '../core/errors.js';
+import type { Frame, Letterbox } from '../core/frame.js';
+import type { Xyxy } from './geometry.js';
+
+export interface CropSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** OSNet's input: 128 wide, 256 high. */
+export const REID_CROP: CropSize = Object.freeze({ width: 128, height: 256 });
+export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];
+export const IMAGENET_STD: readonly [number, number, number] = [0.229, 0.224, 0.225];
+
+/** Source pixels -> frame pixels (the inverse of `unletterbox`). */
+export function sourceBoxToFrame(box: Xyxy, lb: Letterbox): Xyxy {
+  return [box[0] * lb.scale + lb.padX, box[1] * lb.scale + lb.padY, box[2] * lb.scale + lb.padX, box[3] * lb.scale + lb.padY];
+}
+
+/**
+ * One float32 batch holding every box's crop. Boxes are in SOURCE pixels; parts outside the
+ * picture are clamped to its edge pixels.
+ */
+export function cropBatch(frame: Frame, boxes: readonly Xyxy[], size: CropSize = REID_CROP): Float32Array {
+  const { width: fw, height: fh, data } = frame;
+  if (data.length !== fw * fh * 3) {
+    throw new MisuseError('FS_BAD_ARGUMENT', `cropBatch: frame ${frame.sourceId}#${frame.index} has ${data.length} bytes, expected ${fw}x${fh}x3`);
+  }
+  const { width: cw, height: ch } = size;
+  const plane = cw * ch;
+  const out = new Float32Array(boxes.length * 3 * plane);
+  // Per-channel affine map from a 0-255 byte to the normalised value.
+  const a = IMAGENET_STD.map((s) => 1 / (255 * s));
+  const b = IMAGENET_MEAN.map((m, c) => -m / IMAGENET_STD[c]!);
+  const x0s = new Int32Array(cw);
+  const x1s = new Int32Array(cw);
+  const wxs = new Float32Array(cw);
+  boxes.forEach((srcBox, n) => {
+    const box = sourceBoxToFrame(srcBox, frame.letterbox);
+    if (!box.every(Number.isFinite)) throw new MisuseError('FS_BAD_ARGUMENT', `cropBatch: box ${n} is not finite: [${srcBox.join(', ')}]`);
+    const bw = Math.max(box[2] - box[0], 1);
+    const bh = Math.max(box[3] - box[1], 1);
+    for (let ox = 0; ox < cw; ox++) {
+      const sx = clamp(box[0] + ((ox + 0.5) * bw) / cw - 0.5, 0, fw - 1);
+      const x0 = Math.floor(sx);
+      x0s[ox] = x0;
+      x1s[ox] = Math.min(x0 + 1, fw - 1);
+      wxs[ox] = sx - x0;
+    }
+    const base = n * 3 * plane;
+    for (let oy = 0; oy < ch; oy++) {
+      const sy = clamp(box[1] + ((oy + 0.5) * bh) / ch - 0.5, 0, fh - 1);
+      const y0 = Math.floor(sy);
+      const y1 = Math.min(y0 + 1, fh - 1);
+      const wy = sy - y0;
+      const row0 = y0 * fw * 3;
+      const row1 = y1 * fw * 3;
+      for (let ox = 0; ox < cw; ox++) {
+        const p00 = row0 + x0s[ox]! * 3;
+        const p01 = row0 + x1s[ox]! * 3;
+        const p10 = row1 + x0s[ox]! * 3;
+        const p11 = row1 + x1s[ox]! * 3;
+        const wx = wxs[ox]!;
+        for (let c = 0; c < 3; c++) {
+          const top = data[p00 + c]! + (data[p01 + c]! - data[p00 + c]!) * wx;
+          const bot = data[p10 + c]! + (data[p11 + c]! - data[p10 + c]!) * wx;
+          out[base + c * plane + oy * cw + ox] = (top + (bot - top) * wy) * a[c]! + b[c]!;
+        }
+      }
+    }
+  });
+  return out;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}

@@ -1,0 +1,84 @@
+/**
+ * Tracker options in one frozen object: plain data, validated once. Built from the config section
+ * (`trackerOptionsFromConfig`) or from `DEFAULT_TRACKER_OPTIONS`, which are the product defaults.
+ */
+import { MisuseError } from '../core/errors.js';
+import type { TrackerConfig } from '../config/schema.js';
+import { trackerSection } from '../config/sections/tracker.js';
+import { CHI2_4DOF_95, DEFAULT_KALMAN, type KalmanParams } from './kalman.js';
+
+export interface TrackerOptions {
+  /** Fuse ReID appearance with motion; false = motion-only tracker. */
+  readonly appearance: boolean;
+  /** Score at or above which a detection enters the first pass. */
+  readonly highThreshold: number;
+  /** Detections in [low, high) only enter the second (ByteTrack) pass; below low they are dropped. */
+  readonly lowThreshold: number;
+  /** Unmatched detections at or above this score start a tentative track. */
+  readonly newTrackThreshold: number;
+  /** Matches (the first included) before a track is confirmed and reported. */
+  readonly minHits: number;
+  /** Video seconds without a match after which a track stops being matched by motion. */
+  readonly maxAgeSec: number;
+  /** Video seconds since last seen within which a lost track can be re-identified by appearance. */
+  readonly reidWindowSec: number;
+  /** Weight of appearance in the fused cost, where both sides have an embedding. */
+  readonly appearanceWeight: number;
+  /** Pairs with cosine distance above this are never matched (fused or re-id). */
+  readonly maxCosineDistance: number;
+  /** EMA momentum of a track's embedding (weight of the old value). */
+  readonly embeddingEma: number;
+  /** Max motion / fused cost for the high-score and tentative passes (0..1). */
+  readonly matchMaxCost: number;
+  /** Max motion cost for the low-score pass: stricter, low boxes are often occluded or false. */
+  readonly lowMatchMaxCost: number;
+  /** A matched track's embedding is refreshed at most this often (video seconds). */
+  readonly embeddingRefreshSec: number;
+  /** Mahalanobis gate on (cx, cy, w, h), a chi-square quantile for 4 degrees of freedom. */
+  readonly motionGateChi2: number;
+  readonly kalman: KalmanParams;
+}
+
+export function trackerOptionsFromConfig(c: TrackerConfig): TrackerOptions {
+  return validateTrackerOptions({
+    appearance: c.appearance,
+    highThreshold: c.high_threshold,
+    lowThreshold: c.low_threshold,
+    newTrackThreshold: c.new_track_threshold,
+    minHits: c.min_hits,
+    maxAgeSec: c.max_age_s,
+    reidWindowSec: c.reid_window_s,
+    appearanceWeight: c.appearance_weight,
+    maxCosineDistance: c.max_cosine_distance,
+    embeddingEma: c.embedding_ema,
+    matchMaxCost: c.match_max_cost,
+    lowMatchMaxCost: c.low_match_max_cost,
+    embeddingRefreshSec: c.embedding_refresh_s,
+    motionGateChi2: CHI2_4DOF_95,
+    kalman: DEFAULT_KALMAN,
+  });
+}
+
+/** The product defaults (the config section's defaults). */
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = trackerOptionsFromConfig(trackerSection.parse({}));
+
+/** Defaults with some fields replaced, validated. */
+export function trackerOptions(overrides: Partial<TrackerOptions> = {}): TrackerOptions {
+  return validateTrackerOptions({ ...DEFAULT_TRACKER_OPTIONS, ...overrides });
+}
+
+function validateTrackerOptions(o: TrackerOptions): TrackerOptions {
+  const fail = (key: string, why: string): never => {
+    throw new MisuseError('FS_BAD_ARGUMENT', `tracker option ${key}: ${why}`, { key });
+  };
+  const unit = ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'appearanceWeight', 'embeddingEma', 'matchMaxCost', 'lowMatchMaxCost'] as const;
+  for (const k of unit) if (!(o[k] >= 0 && o[k] <= 1)) fail(k, `must be in [0, 1], got ${o[k]}`);
+  if (o.lowThreshold > o.highThreshold) fail('lowThreshold', `(${o.lowThreshold}) must not exceed highThreshold (${o.highThreshold})`);
+  if (!Number.isInteger(o.minHits) || o.minHits < 1) fail('minHits', `must be an integer >= 1, got ${o.minHits}`);
+  if (!(o.maxAgeSec > 0)) fail('maxAgeSec', `must be > 0, got ${o.maxAgeSec}`);
+  if (!(o.reidWindowSec >= 0)) fail('reidWindowSec', `must be >= 0, got ${o.reidWindowSec}`);
+  if (!(o.maxCosineDistance >= 0 && o.maxCosineDistance <= 2)) fail('maxCosineDistance', `must be in [0, 2], got ${o.maxCosineDistance}`);
+  if (!(o.embeddingRefreshSec >= 0)) fail('embeddingRefreshSec', `must be >= 0, got ${o.embeddingRefreshSec}`);
+  if (!(o.motionGateChi2 > 0)) fail('motionGateChi2', `must be > 0, got ${o.motionGateChi2}`);
+  return Object.freeze({ ...o, kalman: Object.freeze({ ...o.kalman }) });
+}

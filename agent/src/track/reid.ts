@@ -1,0 +1,89 @@
+/**
+ * Appearance embeddings from OSNet (person ReID), the tracker's appearance distance input.
+ * A thin shell over runtime/onnx.ts (the only onnxruntime importer) and the pure crop code.
+ * Keeps count of what it computed and how long it took, so the benchmark can report the cost.
+ */
+import { FailureError } from '../core/errors.js';
+import type { Detections } from '../core/detections.js';
+import type { Frame } from '../core/frame.js';
+import { openSession, type ProviderName } from '../runtime/onnx.js';
+import { cropBatch, REID_CROP } from './crop.js';
+import { l2normalise } from './distances.js';
+import { boxAt, type Xyxy } from './geometry.js';
+import type { EmbedFn } from './tracker.js';
+
+export interface ReidOptions {
+  readonly providers?: readonly ProviderName[];
+  readonly threads?: number;
+  /** Largest batch sent to the network at once. */
+  readonly maxBatch?: number;
+  /** Milliseconds clock for the cost figures; default performance.now. */
+  readonly now?: () => number;
+  readonly warn?: (message: string) => void;
+}
+
+export interface ReidStats {
+  readonly embeddings: number;
+  readonly batches: number;
+  /** Crop + inference time, milliseconds. */
+  readonly totalMs: number;
+  readonly msPerEmbedding: number;
+}
+
+export interface ReidEmbedder {
+  /** L2-normalised embeddings for boxes given in SOURCE pixels of the frame. */
+  embed(frame: Frame, boxes: readonly Xyxy[]): Promise<Float32Array[]>;
+  /** The tracker's EmbedFn for one frame and the detections passed to that update. */
+  embedFnFor(frame: Frame, detections: Detections): EmbedFn;
+  readonly dim: number;
+  stats(): ReidStats;
+  release(): Promise<void>;
+}
+
+export async function openReid(modelPath: string, opts: ReidOptions = {}): Promise<ReidEmbedder> {
+  const session = await openSession(modelPath, {
+    ...(opts.providers ? { providers: opts.providers } : {}),
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(opts.warn ? { warn: opts.warn } : {}),
+  });
+  const now = opts.now ?? (() => performance.now());
+  const maxBatch = Math.max(1, opts.maxBatch ?? 16);
+  const outputName = session.outputNames[0]!;
+  let dim = 0;
+  const counters = { embeddings: 0, batches: 0, totalMs: 0 };
+
+  async function runBatch(frame: Frame, boxes: readonly Xyxy[]): Promise<Float32Array[]> {
+    const input = cropBatch(frame, boxes, REID_CROP);
+    const res = await session.run(input, [boxes.length, 3, REID_CROP.height, REID_CROP.width]);
+    const out = res[outputName];
+    if (!out || out.dims.length !== 2 || out.dims[0] !== boxes.length) {
+      throw new FailureError('FS_MODEL_UNSUPPORTED', `ReID model ${modelPath}: expected output [${boxes.length}, D], got [${out?.dims.join(', ') ?? 'none'}]`, { modelPath });
+    }
+    const d = out.dims[1]!;
+    dim = d;
+    return Array.from({ length: boxes.length }, (_, i) => l2normalise(out.data.slice(i * d, (i + 1) * d)));
+  }
+
+  async function embed(frame: Frame, boxes: readonly Xyxy[]): Promise<Float32Array[]> {
+    if (boxes.length === 0) return [];
+    const t0 = now();
+    const result: Float32Array[] = [];
+    for (let s = 0; s < boxes.length; s += maxBatch) {
+      result.push(...(await runBatch(frame, boxes.slice(s, s + maxBatch))));
+      counters.batches++;
+    }
+    counters.embeddings += boxes.length;
+    counters.totalMs += now() - t0;
+    return result;
+  }
+
+  return {
+    embed,
+    embedFnFor: (frame, detections) => (indices) => embed(frame, indices.map((i) => boxAt(detections.xyxy, i))),
+    get dim() {
+      return dim;
+    },
+    stats: () => ({ ...counters, msPerEmbedding: counters.embeddings ? counters.totalMs / counters.embeddings : 0 }),
+    release: () => session.release(),
+  };
+}

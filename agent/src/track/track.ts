@@ -1,0 +1,44 @@
+/**
+ * One track's state, owned by the tracker (the Kalman functions hold none). Mutable on purpose:
+ * the tracker is the only writer, and it replaces the Gaussian wholesale on each step.
+ */
+import type { Gaussian } from './kalman.js';
+import type { Xyxy } from './geometry.js';
+
+export type TrackStatus = 'tentative' | 'confirmed';
+
+export interface TrackState {
+  readonly id: number;
+  status: TrackStatus;
+  /** Kalman state at `stateTimeSec`. */
+  gaussian: Gaussian;
+  stateTimeSec: number;
+  /** Matches so far (first detection included). */
+  hits: number;
+  firstSeenSec: number;
+  lastSeenSec: number;
+  /** Score of the last matched detection. */
+  score: number;
+  /** Last matched detection box, source pixels. */
+  lastBox: Xyxy;
+  /** Index of the last matched detection in its update's input. */
+  lastDetectionIndex: number;
+  /** EMA of L2-normalised embeddings, or null before the first one. */
+  embedding: Float32Array | null;
+  embeddingTimeSec: number;
+}
+
+/** What the tracker reports per update, for each confirmed track that is still alive. */
+export interface TrackOutput {
+  readonly id: number;
+  /** [x1, y1, x2, y2] source pixels: filtered state when matched, prediction when coasting. */
+  readonly box: Xyxy;
+  /** Score of the matched detection, or of the last one when coasting. */
+  readonly score: number;
+  /** True when a detection was matched to this track in this update. */
+  readonly matched: boolean;
+  /** Index of the matched detection in this update's input, -1 when coasting. */
+  readonly detectionIndex: number;
+  /** Video seconds since this track was born. */
+  readonly ageSec: number;
+}

@@ -1,0 +1,340 @@
+/**
+ * The multi-object tracker (StrongSORT class, built for 1-2 fps CCTV as well as full frame rate).
+ *
+ * Per update, in video time:
+ *  1. retire tracks unmatched for more than maxAgeSec (confirmed ones with an embedding wait in a
+ *     re-id gallery until reidWindowSec after they were last seen), predict the rest to now;
+ *  2. decide which detections need an appearance embedding (`planEmbeddings`) and ask for those only;
+ *  3. pass 1: confirmed tracks x high-score detections, motion cost fused with appearance;
+ *  4. pass 2 (ByteTrack): still-unmatched confirmed tracks x low-score detections, motion only;
+ *  5. pass 3: tentative tracks x remaining high-score detections;
+ *  6. pass 4: re-identification: unmatched confirmed tracks and the gallery x remaining detections
+ *     with embeddings, by appearance alone;
+ *  7. births from remaining detections above newTrackThreshold; tentative tracks that missed die.
+ *
+ * Ids come from an injected counter and time from the caller (video seconds), so replay and live
+ * behave the same and tests are deterministic.
+ */
+import { MisuseError } from '../core/errors.js';
+import type { Detections } from '../core/detections.js';
+import { assign } from './assignment.js';
+import { fuse, gate, gateBy, overlay, select, type CostMatrix } from './cost.js';
+import { cosineDistance, l2normalise, motionDistance, type DetectionView, type Distance, type TrackView } from './distances.js';
+import { boxAt, cxcywhToXyxy, xyxyToCxcywh } from './geometry.js';
+import { createIdCounter, type IdSource } from './ids.js';
+import { initiate, predict, project, update as kalmanUpdate } from './kalman.js';
+import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
+import type { TrackOutput, TrackState } from './track.js';
+
+/**
+ * Computes embeddings for the given detection indices (of the detections passed to `update`),
+ * in the same order. Returned vectors need not be normalised.
+ */
+export type EmbedFn = (detectionIndices: readonly number[]) => Promise<readonly Float32Array[]> | readonly Float32Array[];
+
+export interface TrackerDeps {
+  readonly nextId?: IdSource;
+  /** Motion distance plug-in; default `motionDistance(options.motionGateChi2)`. */
+  readonly motion?: Distance;
+  /** Appearance distance plug-in; default cosine. */
+  readonly appearance?: Distance;
+}
+
+export interface TrackerUpdate {
+  /** Confirmed, alive tracks sorted by id (coasting ones have matched = false). */
+  readonly tracks: readonly TrackOutput[];
+  /** Embeddings computed in this update, and candidate detections that did without one. */
+  readonly embeddingsComputed: number;
+  readonly embeddingsSkipped: number;
+}
+
+export interface TrackerStats {
+  readonly updates: number;
+  readonly tracksStarted: number;
+  readonly reidentified: number;
+  readonly embeddingsComputed: number;
+  readonly embeddingsSkipped: number;
+}
+
+export interface Tracker {
+  update(detections: Detections, timeSec: number, embed?: EmbedFn): Promise<TrackerUpdate>;
+  stats(): TrackerStats;
+  readonly options: TrackerOptions;
+}
+
+interface DetCandidate extends DetectionView {
+  /** Index into the update's detections. */
+  readonly index: number;
+  readonly high: boolean;
+}
+
+export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS, deps: TrackerDeps = {}): Tracker {
+  const nextId = deps.nextId ?? createIdCounter();
+  const motion = deps.motion ?? motionDistance(options.motionGateChi2);
+  const appearanceDistance = deps.appearance ?? cosineDistance;
+  const kp = options.kalman;
+  let active: TrackState[] = [];
+  let gallery: TrackState[] = [];
+  let lastTime = -Infinity;
+  let busy = false;
+  const stats = { updates: 0, tracksStarted: 0, reidentified: 0, embeddingsComputed: 0, embeddingsSkipped: 0 };
+
+  function retireAndPredict(t: number): void {
+    const keep: TrackState[] = [];
+    for (const tr of active) {
+      if (t - tr.lastSeenSec <= options.maxAgeSec) keep.push(tr);
+      else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec) gallery.push(tr);
+    }
+    active = keep;
+    gallery = gallery.filter((tr) => t - tr.lastSeenSec <= options.reidWindowSec);
+    for (const tr of active) {
+      tr.gaussian = predict(tr.gaussian, t - tr.stateTimeSec, kp);
+      tr.stateTimeSec = t;
+    }
+  }
+
+  function viewOf(tr: TrackState): TrackView {
+    return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project(tr.gaussian, kp), embedding: tr.embedding };
+  }
+
+  /** Motion cost gated at maxCost, fused with appearance where both sides have an embedding. */
+  function matchCost(motionCost: CostMatrix, tv: readonly TrackView[], dv: readonly DetectionView[], maxCost: number): CostMatrix {
+    const gated = gate(motionCost, maxCost);
+    if (!options.appearance) return gated;
+    const app = appearanceDistance(tv, dv);
+    const fused = gateBy(fuse(gated, app, options.appearanceWeight), app, options.maxCosineDistance);
+    return overlay(gated, fused, (i, j) => tv[i]!.embedding !== null && dv[j]!.embedding !== null);
+  }
+
+  function matchTrack(tr: TrackState, d: DetCandidate, t: number): void {
+    tr.gaussian = kalmanUpdate(tr.gaussian, d.cxcywh, kp);
+    tr.stateTimeSec = t;
+    tr.hits++;
+    tr.lastSeenSec = t;
+    tr.score = d.score;
+    tr.lastBox = d.box;
+    tr.lastDetectionIndex = d.index;
+    if (d.embedding) {
+      tr.embedding = tr.embedding ? blend(tr.embedding, d.embedding, options.embeddingEma) : d.embedding.slice();
+      tr.embeddingTimeSec = t;
+    }
+    if (tr.status === 'tentative' && tr.hits >= options.minHits) tr.status = 'confirmed';
+  }
+
+  /**
+   * Match free detections that carry an embedding to lost tracks by appearance alone. Marks the
+   * detections used; returns the gallery tracks brought back (coasting ones are still active).
+   */
+  function reidentify(lostActive: readonly TrackState[], dets: readonly DetCandidate[], freeIdx: readonly number[], detUsed: Uint8Array, t: number): TrackState[] {
+    const rows = [...lostActive, ...gallery].filter((tr) => tr.embedding !== null);
+    const cols = freeIdx.filter((k) => dets[k]!.embedding !== null);
+    if (!options.appearance || rows.length === 0 || cols.length === 0) return [];
+    const revived: TrackState[] = [];
+    const app = appearanceDistance(rows.map(viewOf), cols.map((k) => dets[k]!));
+    for (const [i, j] of assign(app, options.maxCosineDistance).matches) {
+      const tr = rows[i]!;
+      const d = dets[cols[j]!]!;
+      detUsed[cols[j]!] = 1;
+      // Where it was lost says nothing about where it is now: restart the motion model here.
+      tr.gaussian = initiate(d.cxcywh, kp);
+      tr.stateTimeSec = t;
+      matchTrack(tr, d, t);
+      tr.status = 'confirmed';
+      stats.reidentified++;
+      if (gallery.includes(tr)) revived.push(tr);
+    }
+    gallery = gallery.filter((tr) => !revived.includes(tr));
+    return revived;
+  }
+
+  function birth(d: DetCandidate, t: number): TrackState {
+    stats.tracksStarted++;
+    return {
+      id: nextId(),
+      // At the very first update there is no history to confirm against (ByteTrack and SORT
+      // confirm these at once too); waiting would drop every person already in view.
+      status: options.minHits <= 1 || stats.updates === 1 ? 'confirmed' : 'tentative',
+      gaussian: initiate(d.cxcywh, kp),
+      stateTimeSec: t,
+      hits: 1,
+      firstSeenSec: t,
+      lastSeenSec: t,
+      score: d.score,
+      lastBox: d.box,
+      lastDetectionIndex: d.index,
+      embedding: d.embedding ? d.embedding.slice() : null,
+      embeddingTimeSec: t,
+    };
+  }
+
+  async function update(detections: Detections, timeSec: number, embed?: EmbedFn): Promise<TrackerUpdate> {
+    if (busy) throw new MisuseError('FS_BAD_ARGUMENT', 'tracker.update: called again before the previous update finished; await each update');
+    if (!Number.isFinite(timeSec) || timeSec < lastTime) {
+      throw new MisuseError('FS_BAD_ARGUMENT', `tracker.update: timeSec must be finite and not go backwards (previous ${lastTime}, got ${timeSec})`);
+    }
+    busy = true;
+    try {
+      const t = timeSec;
+      lastTime = t;
+      stats.updates++;
+      retireAndPredict(t);
+
+      const cands = candidatesOf(detections, options);
+      const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
+      const lowIdx = cands.flatMap((c, k) => (c.high ? [] : [k]));
+      const views = active.map(viewOf);
+      const motionAll = motion(views, cands);
+
+      // Embeddings only where they can change a decision.
+      let computed = 0;
+      let skipped = 0;
+      let dets: DetCandidate[] = cands;
+      if (options.appearance && embed && highIdx.length > 0) {
+        const gated = gate(select(motionAll, range(active.length), highIdx), options.matchMaxCost);
+        // Re-id can only matter if some track with an appearance cannot be reached by motion.
+        const reidPossible =
+          gallery.some((tr) => tr.embedding !== null) ||
+          active.some((tr, i) => tr.status === 'confirmed' && tr.embedding !== null && !rowHasFinite(gated, i));
+        const needsRefresh = active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec);
+        const w = options.appearanceWeight;
+        const margin = w >= 1 ? Infinity : (w * options.maxCosineDistance) / (1 - w);
+        const need = planEmbeddings(gated, needsRefresh, reidPossible, margin).map((k) => highIdx[k]!);
+        if (need.length > 0) {
+          const vectors = await embed(need.map((k) => cands[k]!.index));
+          if (vectors.length !== need.length) {
+            throw new MisuseError('FS_BAD_ARGUMENT', `tracker.update: embed returned ${vectors.length} vectors for ${need.length} detections`);
+          }
+          const byCand = new Map(need.map((k, n) => [k, l2normalise(Float32Array.from(vectors[n]!))]));
+          dets = cands.map((c, k) => (byCand.has(k) ? { ...c, embedding: byCand.get(k)! } : c));
+        }
+        computed = need.length;
+        skipped = highIdx.length - need.length;
+      }
+      stats.embeddingsComputed += computed;
+      stats.embeddingsSkipped += skipped;
+
+      const trackMatched = new Int32Array(active.length).fill(-1);
+      const detUsed = new Uint8Array(dets.length);
+      const run = (rows: number[], cols: number[], cost: CostMatrix, maxCost: number): void => {
+        for (const [i, j] of assign(cost, maxCost).matches) {
+          trackMatched[rows[i]!] = cols[j]!;
+          detUsed[cols[j]!] = 1;
+        }
+      };
+      const confirmed = range(active.length).filter((i) => active[i]!.status === 'confirmed');
+      const tentative = range(active.length).filter((i) => active[i]!.status === 'tentative');
+      const free = (idx: number[]): number[] => idx.filter((k) => !detUsed[k]);
+      const unmatched = (idx: number[]): number[] => idx.filter((i) => trackMatched[i]! < 0);
+      const pick = <T>(arr: readonly T[], idx: readonly number[]): T[] => idx.map((k) => arr[k]!);
+
+      // Pass 1: confirmed x high.
+      run(confirmed, highIdx, matchCost(select(motionAll, confirmed, highIdx), pick(views, confirmed), pick(dets, highIdx), options.matchMaxCost), options.matchMaxCost);
+      // Pass 2: remaining confirmed x low, motion only.
+      const rest = unmatched(confirmed);
+      run(rest, lowIdx, gate(select(motionAll, rest, lowIdx), options.lowMatchMaxCost), options.lowMatchMaxCost);
+      // Pass 3: tentative x remaining high.
+      const highLeft = free(highIdx);
+      run(tentative, highLeft, matchCost(select(motionAll, tentative, highLeft), pick(views, tentative), pick(dets, highLeft), options.matchMaxCost), options.matchMaxCost);
+
+      for (let i = 0; i < active.length; i++) if (trackMatched[i]! >= 0) matchTrack(active[i]!, dets[trackMatched[i]!]!, t);
+
+      // Pass 4: re-identify lost tracks (coasting confirmed + gallery) by appearance alone.
+      const revived = reidentify(unmatched(confirmed).map((i) => active[i]!), dets, free(highIdx), detUsed, t);
+
+      // Tentative tracks must match at every update until confirmed.
+      const survivors = active.filter((tr, i) => tr.status === 'confirmed' || trackMatched[i]! >= 0);
+      active = [...survivors, ...revived];
+
+      for (const k of free(highIdx)) if (dets[k]!.score >= options.newTrackThreshold) active.push(birth(dets[k]!, t));
+
+      const tracks = active
+        .filter((tr) => tr.status === 'confirmed')
+        .map((tr): TrackOutput => {
+          const matched = tr.lastSeenSec === t;
+          return {
+            id: tr.id,
+            box: cxcywhToXyxy(tr.gaussian.mean),
+            score: tr.score,
+            matched,
+            detectionIndex: matched ? tr.lastDetectionIndex : -1,
+            ageSec: t - tr.firstSeenSec,
+          };
+        })
+        .sort((a, b) => a.id - b.id);
+      return { tracks, embeddingsComputed: computed, embeddingsSkipped: skipped };
+    } finally {
+      busy = false;
+    }
+  }
+
+  return {
+    update,
+    stats: () => ({ ...stats }),
+    options,
+  };
+}
+
+/**
+ * Which high-score detections (columns of the gated motion matrix, rows = active tracks) deserve
+ * an embedding this update:
+ *  - contested ones: two or more tracks, or a track with two or more detections, within `margin`
+ *    of the best motion cost on both sides. Appearance adds at most `margin` to a fused cost
+ *    difference, so pairs further behind the best cannot win whatever the embeddings say;
+ *  - ones no track reaches, when a lost track could be re-identified;
+ *  - the sole candidate of a track whose embedding is missing or due for refresh.
+ * Everything else is decided by motion alone, and its embedding is skipped.
+ */
+export function planEmbeddings(gatedMotion: CostMatrix, trackNeedsRefresh: readonly boolean[], reidPossible: boolean, margin = Infinity): number[] {
+  const { rows, cols } = gatedMotion;
+  const at = (i: number, j: number): number => gatedMotion.data[i * cols + j]!;
+  const rowMin = new Float64Array(rows).fill(Infinity);
+  const colMin = new Float64Array(cols).fill(Infinity);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      rowMin[i] = Math.min(rowMin[i]!, at(i, j));
+      colMin[j] = Math.min(colMin[j]!, at(i, j));
+    }
+  }
+  const competes = (i: number, j: number): boolean => Number.isFinite(at(i, j)) && at(i, j) <= rowMin[i]! + margin && at(i, j) <= colMin[j]! + margin;
+  const rowCount = new Int32Array(rows);
+  const colCount = new Int32Array(cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (competes(i, j)) { rowCount[i]!++; colCount[j]!++; }
+  const need: number[] = [];
+  for (let j = 0; j < cols; j++) {
+    if (!Number.isFinite(colMin[j]!)) {
+      if (reidPossible) need.push(j);
+      continue;
+    }
+    let wanted = colCount[j]! > 1;
+    for (let i = 0; i < rows && !wanted; i++) if (competes(i, j) && (rowCount[i]! > 1 || (trackNeedsRefresh[i] && at(i, j) === rowMin[i]))) wanted = true;
+    if (wanted) need.push(j);
+  }
+  return need;
+}
+
+function rowHasFinite(m: CostMatrix, row: number): boolean {
+  for (let j = 0; j < m.cols; j++) if (Number.isFinite(m.data[row * m.cols + j]!)) return true;
+  return false;
+}
+
+function candidatesOf(d: Detections, o: TrackerOptions): DetCandidate[] {
+  const out: DetCandidate[] = [];
+  for (let i = 0; i < d.length; i++) {
+    const score = d.score[i]!;
+    const box = boxAt(d.xyxy, i);
+    if (score < o.lowThreshold || !(box[2] > box[0]) || !(box[3] > box[1])) continue;
+    out.push({ index: i, box, cxcywh: xyxyToCxcywh(box), score, embedding: null, high: score >= o.highThreshold });
+  }
+  return out;
+}
+
+/** EMA of unit vectors, renormalised. */
+function blend(old: Float32Array, fresh: Float32Array, momentum: number): Float32Array {
+  const out = new Float32Array(old.length);
+  for (let k = 0; k < old.length; k++) out[k] = momentum * old[k]! + (1 - momentum) * fresh[k]!;
+  return l2normalise(out);
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,104 @@
+/**
+ * ReID on real pixels: OSNet from ../shared/data/models on two frames of the checkout clip,
+ * grabbed with real ffmpeg. The three people (customer with basket, elderly customer, cashier)
+ * were boxed by hand on the frames at 5 s and 15 s (source pixels, 768x432).
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { letterboxFor, type Frame } from '../../agent/src/core/frame.js';
+import { detectionsFromList } from '../../agent/src/core/detections.js';
+import { cropBatch, REID_CROP, sourceBoxToFrame } from '../../agent/src/track/crop.js';
+import { dot } from '../../agent/src/track/distances.js';
+import type { Xyxy } from '../../agent/src/track/geometry.js';
+import { openReid, type ReidEmbedder } from '../../agent/src/track/reid.js';
+import { dataPath, haveData } from '../helpers/shared-data.js';
+
+const CLIP = 'video/checkout_counter_cashier.mp4';
+const MODEL = 'models/osnet_x0_25_msmt17.onnx';
+const W = 768;
+const H = 432;
+
+const PEOPLE: Record<'basket' | 'elderly' | 'cashier', { at5: Xyxy; at15: Xyxy }> = {
+  basket: { at5: [112, 158, 182, 330], at15: [118, 142, 195, 372] },
+  elderly: { at5: [232, 108, 345, 432], at15: [235, 118, 370, 432] },
+  cashier: { at5: [598, 150, 680, 280], at15: [555, 145, 645, 280] },
+};
+
+/** One frame at `sec`, native size or letterboxed into size x size (grey 114, centred). */
+function grab(sec: number, letterboxTo?: number): Frame {
+  const lb = letterboxTo ? letterboxFor(W, H, letterboxTo, letterboxTo) : letterboxFor(W, H, W, H);
+  const sw = Math.round((W * lb.scale) / 2) * 2;
+  const sh = Math.round((H * lb.scale) / 2) * 2;
+  const vf = letterboxTo ? ['-vf', `scale=${sw}:${sh},pad=${lb.dstWidth}:${lb.dstHeight}:${lb.padX}:${lb.padY}:color=0x727272`] : [];
+  const data = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(sec), '-i', dataPath(CLIP), '-frames:v', '1', ...vf, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 24 });
+  return { sourceId: 'checkout', index: Math.round(sec * 25), ptsSec: sec, timestampMs: sec * 1000, width: lb.dstWidth, height: lb.dstHeight, data: new Uint8Array(data), letterbox: lb };
+}
+
+describe('crops (pure)', () => {
+  const tiny: Frame = {
+    sourceId: 't', index: 0, ptsSec: 0, timestampMs: 0, width: 4, height: 2,
+    // Left half pure red, right half pure blue.
+    data: Uint8Array.from([255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255, 255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255]),
+    letterbox: letterboxFor(4, 2, 4, 2),
+  };
+  it('normalises with ImageNet mean/std, RGB, channels first', () => {
+    const t = cropBatch(tiny, [[0, 0, 2, 2]], { width: 2, height: 2 });
+    expect(t.length).toBe(12);
+    expect(t[0]).toBeCloseTo((1 - 0.485) / 0.229, 4); // R plane
+    expect(t[4]).toBeCloseTo((0 - 0.456) / 0.224, 4); // G plane
+    expect(t[8]).toBeCloseTo((0 - 0.406) / 0.225, 4); // B plane
+    const right = cropBatch(tiny, [[2, 0, 4, 2]], { width: 2, height: 2 });
+    expect(right[8]).toBeCloseTo((1 - 0.406) / 0.225, 4);
+  });
+  it('maps source boxes into letterboxed frame pixels', () => {
+    const lb = letterboxFor(768, 432, 640, 640);
+    expect(sourceBoxToFrame([0, 0, 768, 432], lb)).toEqual([0, 140, 640, 500]);
+  });
+  it('rejects a frame whose buffer does not match its size', () => {
+    expect(() => cropBatch({ ...tiny, width: 5 }, [[0, 0, 1, 1]])).toThrow(/expected 5x2x3/);
+  });
+});
+
+describe.skipIf(!haveData(CLIP, MODEL))('OSNet embeddings on a real clip', () => {
+  let reid: ReidEmbedder;
+  let f5: Frame;
+  let f15: Frame;
+  beforeAll(async () => {
+    reid = await openReid(dataPath(MODEL), { threads: 1 });
+    f5 = grab(5);
+    f15 = grab(15);
+  });
+  afterAll(async () => reid?.release());
+
+  it('the same person, 10 s apart, is closer than anyone else', async () => {
+    const names = Object.keys(PEOPLE) as (keyof typeof PEOPLE)[];
+    const a = await reid.embed(f5, names.map((n) => PEOPLE[n].at5));
+    const b = await reid.embed(f15, names.map((n) => PEOPLE[n].at15));
+    expect(reid.dim).toBe(512);
+    for (const e of [...a, ...b]) expect(dot(e, e)).toBeCloseTo(1, 4);
+    names.forEach((_n, i) => {
+      const same = 1 - dot(a[i]!, b[i]!);
+      const others = names.flatMap((_m, j) => (j === i ? [] : [1 - dot(a[i]!, b[j]!), 1 - dot(a[j]!, b[i]!)]));
+      expect(same).toBeLessThan(Math.min(...others));
+    });
+    const s = reid.stats();
+    expect(s.embeddings).toBe(6);
+    expect(s.msPerEmbedding).toBeGreaterThan(0);
+  });
+
+  it('a letterboxed frame gives the same embeddings as the native one', async () => {
+    const boxes = [PEOPLE.elderly.at5, PEOPLE.basket.at5];
+    const native = await reid.embed(f5, boxes);
+    const boxed = await reid.embed(grab(5, 640), boxes);
+    native.forEach((e, i) => expect(dot(e, boxed[i]!)).toBeGreaterThan(0.9));
+  });
+
+  it('plugs into the tracker as an EmbedFn over the update\'s detections', async () => {
+    const dets = detectionsFromList([{ box: PEOPLE.cashier.at5, score: 0.9 }, { box: PEOPLE.basket.at5, score: 0.9 }]);
+    const [cashier] = await reid.embedFnFor(f5, dets)([0]);
+    const [direct] = await reid.embed(f5, [PEOPLE.cashier.at5]);
+    expect(cashier!.length).toBe(512);
+    expect(dot(cashier!, direct!)).toBeCloseTo(1, 5);
+    expect(REID_CROP).toEqual({ width: 128, height: 256 });
+  });
+});
