@@ -37,10 +37,13 @@ export interface Frame {
 /** Letterbox geometry for fitting srcW x srcH into dstW x dstH, keeping aspect, centred. */
 export function letterboxFor(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): Letterbox {
   const scale = Math.min(dstWidth / srcWidth, dstHeight / srcHeight);
-  // Scaled size rounded to even pixels so ffmpeg's scale filter and our maths agree exactly.
-  const w = Math.round((srcWidth * scale) / 2) * 2;
-  const h = Math.round((srcHeight * scale) / 2) * 2;
-  const padX = Math.floor((dstWidth - Math.min(w, dstWidth)) / 2);
-  const padY = Math.floor((dstHeight - Math.min(h, dstHeight)) / 2);
+  // The scaled size as ffmpeg's `scale=W:H:force_original_aspect_ratio=decrease` computes it
+  // (nearest integer of one integer ratio, no rounding to even in rgb24), so the letterbox done
+  // inside ffmpeg by ingest and this geometry agree to the pixel. `pad` then truncates the centring
+  // offset, hence the floors.
+  const w = Math.min(dstWidth, Math.round((dstHeight * srcWidth) / srcHeight));
+  const h = Math.min(dstHeight, Math.round((dstWidth * srcHeight) / srcWidth));
+  const padX = Math.floor((dstWidth - w) / 2);
+  const padY = Math.floor((dstHeight - h) / 2);
   return { srcWidth, srcHeight, dstWidth, dstHeight, scale, padX, padY };
 }
