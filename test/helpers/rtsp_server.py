@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""A real RTSP server for tests (GStreamer's gst-rtsp-server, Debian's gir1.2-gst-rtsp-server-1.0).
+
+Serves H.264 MP4 files without re-encoding, each at rtsp://127.0.0.1:<port>/<mount>, paced in real
+time. Each client session starts the file from the beginning; with --loop it plays on forever.
+
+Usage: /usr/bin/python3 rtsp_server.py [--port N] [--loop] mount=/path/to/file.mp4 [...]
+Prints "READY <port>" on stdout once listening. Runs until killed.
+"""
+import sys
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+
+class LoopingFactory(GstRtspServer.RTSPMediaFactory):
+    """Rewinds the file at end of stream so a camera never runs dry."""
+
+    def __init__(self, path, loop):
+        super().__init__()
+        self.path = path
+        self.loop = loop
+        self.set_shared(False)
+        self.set_launch(
+            "( filesrc location=\"%s\" ! qtdemux ! h264parse config-interval=1 ! rtph264pay name=pay0 pt=96 )" % path
+        )
+
+    def do_configure(self, media):
+        if not self.loop:
+            return
+        pipeline = media.get_element()
+        bus = pipeline.get_bus() if hasattr(pipeline, "get_bus") else None
+        if bus is None:
+            return
+        bus.add_signal_watch()
+
+        def on_eos(_bus, _msg):
+            pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.KEY_UNIT, 0)
+
+        bus.connect("message::eos", on_eos)
+
+
+def main(argv):
+    Gst.init(None)
+    port = "0"
+    loop = False
+    mounts = []
+    args = list(argv)
+    while args:
+        a = args.pop(0)
+        if a == "--port":
+            port = args.pop(0)
+        elif a == "--loop":
+            loop = True
+        elif "=" in a:
+            name, path = a.split("=", 1)
+            mounts.append((name, path))
+        else:
+            print("bad argument: %s" % a, file=sys.stderr)
+            return 2
+    if not mounts:
+        print("no mounts given", file=sys.stderr)
+        return 2
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(port)
+    points = server.get_mount_points()
+    for name, path in mounts:
+        points.add_factory("/" + name, LoopingFactory(path, loop))
+    if server.attach(None) == 0:
+        print("cannot listen on port %s" % port, file=sys.stderr)
+        return 1
+    print("READY %d" % server.get_bound_port(), flush=True)
+    GLib.MainLoop().run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
