@@ -1,0 +1,96 @@
+/**
+ * What the API serves, as plain data getters the agent implements. The API never reaches into the
+ * pipeline; it asks this interface, so it is tested with fixed data and the agent stays free to
+ * change its insides. Field names are the wire format (snake_case, like the KPI records).
+ */
+import type { Frame } from '../core/frame.js';
+import type { CameraState } from '../health/camera-state.js';
+import type { BoxHealth } from '../health/box-health.js';
+import type { ConsultationRecord, DayReport } from '../metrics/kpis.js';
+import type { Receipt } from '../sales/receipts.js';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface CameraStatus {
+  readonly id: string;
+  readonly state: CameraState;
+  /** When the camera entered this state, epoch ms. */
+  readonly since_ms: number;
+  readonly last_frame_ms: number | null;
+  /** Sampled frames per second reaching the detector over the last minute. */
+  readonly fps: number | null;
+  readonly frames: number;
+  /** Frames dropped because the detector queue was full. */
+  readonly dropped_frames: number;
+  /** Share of today's opening hours so far the camera was up, 0-1. */
+  readonly coverage_today: number | null;
+}
+
+export type WarningSource = 'camera' | 'box' | 'drift' | 'sync' | 'store' | 'agent';
+
+export interface StatusWarning {
+  readonly source: WarningSource;
+  /** What it is about: a camera id, "disk", "clickhouse"... */
+  readonly subject: string;
+  readonly message: string;
+  readonly since_ms: number | null;
+}
+
+export interface AgentStatus {
+  readonly store_id: string;
+  readonly time_zone: string;
+  readonly version: string;
+  readonly started_ms: number;
+  readonly now_ms: number;
+  readonly cameras: readonly CameraStatus[];
+  readonly detector: {
+    readonly queue_depth: number;
+    readonly queue_capacity: number;
+    readonly fps: number | null;
+    readonly dropped_frames: number;
+  };
+  readonly sync: {
+    readonly enabled: boolean;
+    readonly backlog_rows: number;
+    readonly last_success_ms: number | null;
+    readonly last_error: string | null;
+  };
+  readonly box: BoxHealth | null;
+  readonly warnings: readonly StatusWarning[];
+}
+
+export interface KpisView {
+  /** null when nothing was recorded that day. */
+  readonly report: DayReport | null;
+  /** Camera id -> share of the day's opening hours it was up (null: not known). */
+  readonly camera_coverage: Readonly<Record<string, number | null>>;
+}
+
+/** A box to draw on a snapshot, in the frame's own pixels (model input space when letterboxed). */
+export interface SnapshotBox {
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+  readonly track_id?: number;
+  readonly label?: string;
+}
+
+export interface Snapshot {
+  readonly frame: Frame;
+  readonly boxes: readonly SnapshotBox[];
+}
+
+export interface ReceiptsOutcome {
+  readonly stored: number;
+  readonly duplicates: number;
+}
+
+export interface StatusProvider {
+  status(): MaybePromise<AgentStatus>;
+  kpis(date: string): MaybePromise<KpisView>;
+  consultations(date: string): MaybePromise<readonly ConsultationRecord[]>;
+  /** undefined: no such camera; null: known camera without a frame yet. */
+  snapshot(cameraId: string): MaybePromise<Snapshot | null | undefined>;
+  addReceipts(receipts: readonly Receipt[]): MaybePromise<ReceiptsOutcome>;
+}

@@ -1,0 +1,107 @@
+/** The API's routes as a table: each a method, a pattern, its accepted query and a thin handler. */
+import { MisuseError } from '../core/errors.js';
+import { STATUS_PAGE_HTML, STATUS_PAGE_CSS, STATUS_PAGE_JS } from '../ui/index.js';
+import { HttpError, json, readBody, type Reply } from './http.js';
+import { cameraIdParam, dateParam } from './params.js';
+import { CONTENT_TYPE as PROM_TYPE, formatPrometheus } from './prometheus.js';
+import type { StatusProvider } from './provider.js';
+import { parseReceiptsBody } from './receipt-body.js';
+import type { Route } from './router.js';
+import { renderSnapshot } from './snapshot.js';
+import { statusMetrics } from './status-metrics.js';
+import { encodeJpeg } from './jpeg.js';
+
+export interface RouteDeps {
+  readonly provider: StatusProvider;
+  readonly nowMs: () => number;
+  readonly timeZone: string;
+  readonly bodyLimitBytes: number;
+  readonly ffmpeg?: string;
+  /** Snapshots encoded at once; more get 503 (each is an ffmpeg child on a 2-core box). */
+  readonly maxConcurrentSnapshots?: number;
+}
+
+/** The page only loads its own script and style; nothing from outside the box. */
+const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const asset = (contentType: string, body: string): Reply => ({ status: 200, contentType, body, headers: { 'content-security-policy': PAGE_CSP } });
+
+export function buildRoutes(d: RouteDeps): Route[] {
+  const p = d.provider;
+  const maxSnapshots = d.maxConcurrentSnapshots ?? 2;
+  // Per server, not per module: two servers in one process do not share the count.
+  let snapshotsInFlight = 0;
+  return [
+    { method: 'GET', pattern: '/', handler: async () => asset('text/html; charset=utf-8', STATUS_PAGE_HTML) },
+    { method: 'GET', pattern: '/ui/status.js', handler: async () => asset('text/javascript; charset=utf-8', STATUS_PAGE_JS) },
+    { method: 'GET', pattern: '/ui/status.css', handler: async () => asset('text/css; charset=utf-8', STATUS_PAGE_CSS) },
+    // Browsers ask for it on their own; an empty answer keeps their consoles clean.
+    { method: 'GET', pattern: '/favicon.ico', handler: async () => ({ status: 204, contentType: 'image/x-icon', body: '' }) },
+    { method: 'GET', pattern: '/health', handler: async () => json({ ok: true, now_ms: d.nowMs() }) },
+    { method: 'GET', pattern: '/status', handler: async () => json(await p.status()) },
+    {
+      method: 'GET',
+      pattern: '/metrics',
+      handler: async () => ({ status: 200, contentType: PROM_TYPE, body: formatPrometheus(statusMetrics(await p.status())) }),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/kpis',
+      query: ['date'],
+      handler: async ({ query }) => {
+        const date = dateParam(query, d.nowMs(), d.timeZone);
+        const v = await p.kpis(date);
+        return json({ date, report: v.report, camera_coverage: v.camera_coverage });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/consultations',
+      query: ['date'],
+      handler: async ({ query }) => {
+        const date = dateParam(query, d.nowMs(), d.timeZone);
+        const list = await p.consultations(date);
+        return json({
+          date,
+          consultations: list.map((c) => ({ seller_id: c.sellerId, visit_id: c.visitId, start: new Date(c.start).toISOString(), end: new Date(c.end).toISOString(), duration_s: c.durationS })),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/cameras/:id/snapshot',
+      handler: async ({ params }) => {
+        const id = cameraIdParam(params.id);
+        if (snapshotsInFlight >= maxSnapshots) throw new HttpError(503, `snapshot encoder busy (${maxSnapshots} in progress); retry shortly`, { 'retry-after': '1' });
+        snapshotsInFlight++;
+        try {
+          const snap = await p.snapshot(id);
+          if (snap === undefined) throw new HttpError(404, `no camera "${id}"`);
+          if (snap === null) throw new HttpError(503, `camera "${id}" has no frame yet`, { 'retry-after': '5' });
+          const canvas = renderSnapshot(snap);
+          const jpeg = await encodeJpeg(canvas.width, canvas.height, canvas.data, d.ffmpeg === undefined ? {} : { ffmpeg: d.ffmpeg });
+          return { status: 200, contentType: 'image/jpeg', body: jpeg };
+        } finally {
+          snapshotsInFlight--;
+        }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/receipts',
+      handler: async ({ req }) => {
+        const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json, got "${type || 'none'}"`);
+        const receipts = parseReceiptsBody(await readBody(req, d.bodyLimitBytes));
+        const outcome = await p.addReceipts(receipts);
+        return json({ received: receipts.length, stored: outcome.stored, duplicates: outcome.duplicates }, outcome.stored > 0 ? 201 : 200);
+      },
+    },
+  ];
+}
+
+/** Guards the options once, before anything listens. */
+export function checkBodyLimit(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new MisuseError('FS_BAD_ARGUMENT', `API body limit must be a positive integer of bytes, got ${n}`);
+  return n;
+}

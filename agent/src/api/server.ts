@@ -1,0 +1,121 @@
+/**
+ * The local HTTP API on node:http: auth, routing and error mapping; the routes themselves are in
+ * routes.ts. Binding anywhere but loopback without a token is refused before anything listens.
+ *
+ * Errors: a refused request answers its 4xx with a reason; anything a provider throws answers 500
+ * with the coded message for FloorSense errors or a generic one otherwise — never a stack trace —
+ * and is handed to `onError` for the log.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FailureError, MisuseError, isFloorSenseError } from '../core/errors.js';
+import { isLoopbackHost, presentedToken, tokenCookie, tokenMatches } from './auth.js';
+import { HttpError, json, send } from './http.js';
+import type { StatusProvider } from './provider.js';
+import { checkQuery, route, type Route } from './router.js';
+import { buildRoutes, checkBodyLimit } from './routes.js';
+
+export interface ApiServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Required when `host` is not loopback. */
+  readonly token?: string | undefined;
+  readonly bodyLimitBytes?: number;
+  /** Store zone: what "today" means for /api/kpis without a date. */
+  readonly timeZone: string;
+  readonly nowMs?: () => number;
+  readonly ffmpeg?: string;
+  /** Snapshots encoded at once (default 2); more get 503. */
+  readonly maxConcurrentSnapshots?: number;
+  /** Provider failures and socket errors, for the agent's log. */
+  readonly onError?: (err: unknown, where: string) => void;
+}
+
+export interface ApiServer {
+  readonly host: string;
+  readonly port: number;
+  /** Base URL, e.g. http://127.0.0.1:8787 */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export async function startApiServer(opts: ApiServerOptions, provider: StatusProvider): Promise<ApiServer> {
+  const token = opts.token === undefined || opts.token === '' ? undefined : opts.token;
+  if (!isLoopbackHost(opts.host) && token === undefined) {
+    throw new MisuseError('FS_CONFIG_INVALID', `api.token: binding the API to "${opts.host}" (not loopback) requires a token; set api.token or bind 127.0.0.1`, { key: 'api.token', host: opts.host });
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65_535) {
+    throw new MisuseError('FS_CONFIG_INVALID', `api.port: ${opts.port} is not a TCP port (0-65535)`, { key: 'api.port' });
+  }
+  const routes = buildRoutes({
+    provider,
+    nowMs: opts.nowMs ?? Date.now,
+    timeZone: opts.timeZone,
+    bodyLimitBytes: checkBodyLimit(opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT),
+    ...(opts.ffmpeg === undefined ? {} : { ffmpeg: opts.ffmpeg }),
+    ...(opts.maxConcurrentSnapshots === undefined ? {} : { maxConcurrentSnapshots: opts.maxConcurrentSnapshots }),
+  });
+  const onError = opts.onError ?? (() => undefined);
+  const server = createServer((req, res) => void handle(req, res, routes, token, onError));
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await listen(server, opts.host, opts.port);
+  const addr = server.address() as AddressInfo;
+  const hostInUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    host: addr.address,
+    port: addr.port,
+    url: `http://${hostInUrl}:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onErr = (e: NodeJS.ErrnoException): void => {
+      reject(new FailureError('FS_API_LISTEN', `the API cannot listen on ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? 'the address is not on this box' : e.message}`, { host, port, errno: e.code }, { cause: e }));
+    };
+    server.once('error', onErr);
+    server.listen(port, host, () => {
+      server.off('error', onErr);
+      resolve();
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly Route[], token: string | undefined, onError: (err: unknown, where: string) => void): Promise<void> {
+  const where = `${req.method ?? '?'} ${req.url ?? '?'}`;
+  try {
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (token !== undefined && !tokenMatches(presentedToken(req.headers, url.searchParams), token)) {
+      throw new HttpError(401, 'missing or wrong token: send Authorization: Bearer <api.token>', { 'www-authenticate': 'Bearer realm="floorsense"' });
+    }
+    const m = route(routes, req.method ?? 'GET', url.pathname);
+    checkQuery(m.route, url.searchParams);
+    const reply = await m.route.handler({ req, params: m.params, query: url.searchParams });
+    // The page opened with ?token=: let its own requests (script, style, polling) carry the token.
+    const cookie: Record<string, string> = token !== undefined && url.pathname === '/' && url.searchParams.has('token') ? { 'set-cookie': tokenCookie(token) } : {};
+    send(res, { ...reply, headers: { ...reply.headers, ...cookie } });
+  } catch (e) {
+    if (res.headersSent) {
+      onError(e, where);
+      res.destroy();
+      return;
+    }
+    if (e instanceof HttpError) {
+      send(res, { ...json({ error: e.message, status: e.status }, e.status), headers: e.headers });
+      // A refused upload is not read to its end; close rather than keep a half-read connection.
+      if (e.status === 413) res.once('finish', () => req.destroy());
+      return;
+    }
+    onError(e, where);
+    const body = isFloorSenseError(e) ? { error: e.message, code: e.code, status: 500 } : { error: 'internal error (see the agent log)', status: 500 };
+    send(res, json(body, 500));
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The status page in real headless Chromium against a real API server on 127.0.0.1 serving fixed
+ * data: the cameras, their states, the warnings and today's sellers are rendered, nothing is
+ * fetched from outside the box, and the script runs under the page's strict CSP.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
+import { NOW, STATUS, fixtureProvider } from '../api/fixture.js';
+
+const CHROMIUM = process.env.FLOORSENSE_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOT = process.env.FLOORSENSE_UI_SCREENSHOT ?? join(tmpdir(), 'floorsense-status-page.png');
+const TOKEN = 'tray-window-token-0123';
+
+function haveChromium(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  const msg = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLOORSENSE_CHROMIUM)`;
+  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${msg} — required in CI`);
+  console.warn(`\n*** SKIPPING: ${msg} ***\n`);
+  return false;
+}
+
+describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
+  let browser: BrowserContext;
+  let srv: ApiServer;
+  let profile: string;
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'fs-chromium-'));
+    srv = await startApiServer({ host: '127.0.0.1', port: 0, token: TOKEN, timeZone: 'Europe/Moscow', nowMs: () => NOW }, fixtureProvider());
+    // A fresh profile each run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1100, height: 900 },
+      timezoneId: 'Europe/Moscow',
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await srv?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('renders cameras, warnings, pipeline, box and sellers from /status and /api/kpis', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (r) => void requests.push(r.url()));
+    page.on('pageerror', (e) => void problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(`${srv.url}/?token=${TOKEN}`);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
+
+    const rows = await page.$$eval('#cameras tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(rows.map((r) => [r[0], r[1]])).toEqual([['entrance', 'up'], ['hall', 'frozen'], ['till', 'down']]);
+    expect(rows[0]![3]).toBe('4.9');
+    expect(rows[2]![6]).toBe('61%');
+    expect(await page.$eval('#cameras tr[data-camera="hall"] .badge', (b) => b.className)).toBe('badge state-frozen');
+
+    const warnings = await page.$$eval('#warnings li', (lis) => lis.map((li) => li.textContent ?? ''));
+    expect(warnings).toEqual(STATUS.warnings.map((w) => w.source + w.message));
+
+    expect(await page.textContent('#store')).toBe('msk-01');
+    expect(await page.textContent('#detector')).toContain('2 / 8');
+    expect(await page.textContent('#sync')).toContain('124 rows');
+    expect(await page.textContent('#box')).toContain('not reported'); // no temperature on this box
+
+    expect(await page.textContent('#kpi-date')).toBe('2025-03-05');
+    const sellers = await page.$$eval('#sellers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(sellers.map((s) => [s[0], s[1], s[2], s[3]])).toEqual([['anna', '30', '11', '37%'], ['boris', '25', '6', '24%']]);
+    expect(sellers[1]![7]).toBe('—'); // no purchases without consultation
+
+    // Only the agent itself was contacted, and the script ran under the strict CSP without errors.
+    const origin = new URL(srv.url).origin;
+    expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+    expect(requests.map((u) => new URL(u).pathname)).toEqual(expect.arrayContaining(['/', '/ui/status.js', '/ui/status.css', '/status', '/api/kpis']));
+    expect(problems, problems.join("; ")).toEqual([]);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.close();
+  });
+
+  it('shows the agent as unreachable when the token is wrong', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${srv.url}/?token=${TOKEN}`);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
+    // The page itself needs the token too; with it, polling with a wrong header fails visibly.
+    await page.route('**/status', (route) => route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer wrong' } }));
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 5600)));
+    const banner = page.locator('#offline');
+    expect(await banner.isVisible()).toBe(true);
+    expect(await banner.textContent()).toMatch(/cannot reach the agent: \/status: 401 missing or wrong token/);
+    await page.close();
+  });
+});
