@@ -1,0 +1,318 @@
+/**
+ * The long-running agent: one store, one Detector behind one DetectorQueue, a supervisor per live
+ * camera, archive folders on a schedule, and the housekeeping jobs (retention, sync, roll-up).
+ * Wiring only; each concern lives in its own module.
+ *
+ *   const agent = await startAgent(cfg, { logger, clock: Date.now });
+ *   ...            // agent.state() for the local API
+ *   await agent.stop();   // SIGTERM: finish the current frame, flush, stop ffmpeg, close SQLite
+ *
+ * `once`: process every archive folder once, then stop by itself (`agent.done` resolves).
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { MisuseError } from '../core/errors.js';
+import type { Config } from '../config/schema.js';
+import { Detector, DetectorQueue, type DetectorQueueStats } from '../detect/index.js';
+import { openStore, type Store } from '../store/open.js';
+import { runMaintenance } from '../store/schedule.js';
+import { outboxBacklog, type Backlog } from '../store/outbox.js';
+import { drainOutbox } from '../sync/drain.js';
+import { transportFor } from '../sync/service.js';
+import type { CentralTransport } from '../sync/clickhouse.js';
+import { cameraAnalyzeBase, detectorOptionsFrom } from './analyze-options.js';
+import { runArchivePass, touchArchiveFolders, type ArchiveCamera, type ArchivePassReport } from './archive.js';
+import { isFolder } from './archive-scan.js';
+import { CameraRuntime, type CameraSnapshot } from './camera-runtime.js';
+import { cronJob, guardedJob, type CronJob, type GuardedJob, type JobReport } from './jobs.js';
+import { superviseLiveCamera, type LiveCamera } from './live.js';
+import { errorText, type AgentLogger } from './logger.js';
+import { closeDanglingUp, recentDays, rollUpCameraUptime } from './rollup.js';
+import { rollUpKpis } from './store-day.js';
+import { agentProvider } from './api-provider.js';
+import { startApiServer, type ApiServer } from '../api/index.js';
+import { readBoxHealth, type BoxHealth } from '../health/index.js';
+import { localDate } from '../sales/local-time.js';
+
+export interface AgentDeps {
+  readonly logger: AgentLogger;
+  /** Wall clock, epoch ms. */
+  readonly clock: () => number;
+  readonly random?: () => number;
+  /** Process the archive folders once and stop (no live cameras, no cron). */
+  readonly once?: boolean;
+  /** Folder relative archive paths are resolved against (default process.cwd()). */
+  readonly cwd?: string;
+  /** Shown by the API's /status. */
+  readonly version?: string;
+}
+
+export interface AgentState {
+  readonly storeId: string;
+  readonly startedMs: number;
+  readonly cameras: readonly CameraSnapshot[];
+  readonly queue: DetectorQueueStats;
+  readonly jobs: readonly JobReport[];
+  readonly backlog: Backlog;
+}
+
+export interface RunningAgent {
+  readonly store: Store;
+  /** The local API, when enabled (not with `once`). */
+  readonly api: ApiServer | null;
+  readonly cameras: ReadonlyMap<string, CameraRuntime>;
+  state(): AgentState;
+  /** Run the archive batch now (skipped if one is running). */
+  runArchive(): Promise<boolean>;
+  /** Resolves when the agent has stopped (after stop(), or by itself with `once`). */
+  readonly done: Promise<void>;
+  /** Stop taking frames, finish the current ones, flush, close; idempotent. */
+  stop(): Promise<void>;
+}
+
+const LIVE_URL = /^(rtsps?|rtmp|https?|udp|tcp|srt):\/\//i;
+
+export interface CameraPlan {
+  readonly live: LiveCamera[];
+  readonly archive: ArchiveCamera[];
+}
+
+/** Live cameras (stream URLs) and archive cameras (folders); a single file is refused with its key path. */
+export function planCameras(cfg: Readonly<Config>, cwd: string): CameraPlan {
+  const live: LiveCamera[] = [];
+  const archive: ArchiveCamera[] = [];
+  cfg.cameras.forEach((cam, i) => {
+    if (!cam.enabled) return;
+    const base = cameraAnalyzeBase(cfg, cam);
+    if (LIVE_URL.test(cam.url)) {
+      live.push({ id: cam.id, url: cam.url, base });
+      return;
+    }
+    const folder = isAbsolute(cam.url) ? cam.url : resolve(cwd, cam.url);
+    if (existsSync(folder) && !isFolder(folder)) {
+      throw new MisuseError('FS_CONFIG_INVALID', `cameras[${i}].url: ${cam.url} is a file; the agent takes an RTSP URL (live) or a folder of exports (archive); use \`floorsense analyze\` for one file`, {
+        key: `cameras[${i}].url`,
+      });
+    }
+    archive.push({ id: cam.id, folder, base });
+  });
+  return { live, archive };
+}
+
+export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promise<RunningAgent> {
+  const { logger: log, clock } = deps;
+  const random = deps.random ?? Math.random;
+  const cwd = deps.cwd ?? process.cwd();
+  const plan = planCameras(cfg, cwd);
+  const startedMs = clock();
+  const store = openStore(isAbsolute(cfg.storage.path) ? cfg.storage.path : resolve(cwd, cfg.storage.path), { nowMs: startedMs, integrityCheck: cfg.storage.integrity_check });
+  const db = store.db;
+  log.info({ db: store.path, migrations: store.migrations, live: plan.live.map((c) => c.id), archive: plan.archive.map((c) => c.id) }, 'agent starting');
+
+  let detector: Detector;
+  try {
+    detector = await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const queue = new DetectorQueue(detector, { max_queue: cfg.detector.max_queue });
+  const stopAll = new AbortController();
+  const runtimes = new Map<string, CameraRuntime>();
+  for (const c of plan.live) runtimes.set(c.id, new CameraRuntime(c.id, 'live', clock, cfg.health.camera));
+  for (const c of plan.archive) runtimes.set(c.id, new CameraRuntime(c.id, 'archive', clock, cfg.health.camera));
+
+  const dangling = closeDanglingUp(db, plan.live.map((c) => c.id));
+  if (dangling.length > 0) log.warn({ cameras: dangling }, 'the agent did not stop cleanly last time: the cameras\' down time was recorded from their last stored results');
+  const a = cfg.agent;
+  // Before retention's first run (below): it forgets done jobs older than retention_days.
+  touchArchiveFolders(plan.archive, { db, clock, extensions: a.archive_extensions, logger: log });
+  const maintenance = { ...cfg.storage };
+  const retentionJob = guardedJob('retention', async () => runMaintenance(maintenance, { db, dbPath: store.path, logger: log, clock }), log, clock);
+  // Days the archive touched since the last roll-up (exports can be of any date), plus the last two.
+  const dirtyDays = new Set<string>();
+  const rollupJob = guardedJob(
+    'rollup',
+    async () => {
+      const tz = cfg.store.timezone;
+      const days = [...new Set([...recentDays(clock(), tz), ...dirtyDays])].sort();
+      dirtyDays.clear();
+      const uptime = rollUpCameraUptime(db, cfg.store.id, tz, days, clock());
+      const kpis = days.map((d) => rollUpKpis(db, cfg, d, clock())).map((k) => ({ date: k.date, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 }));
+      return { uptime, kpis };
+    },
+    log,
+    clock,
+  );
+  const archiveJob: GuardedJob = guardedJob(
+    'archive',
+    async (): Promise<ArchivePassReport> => {
+      const report = await runArchivePass(plan.archive, {
+        db,
+        detector,
+        queue: { detect: (f) => queue.submit(f) },
+        logger: log,
+        clock,
+        signal: stopAll.signal,
+        timeZone: cfg.store.timezone,
+        flushFrames: a.flush_frames,
+        extensions: a.archive_extensions,
+        minAgeSec: a.archive_min_age_s,
+        onFrame: (id, frame, dets) => {
+          runtimes.get(id)?.frame(frame, dets);
+          dirtyDays.add(localDate(frame.timestampMs, cfg.store.timezone));
+        },
+      });
+      // Roll up the days just processed now: exports older than retention_days would otherwise be
+      // purged by the hourly retention before the nightly roll-up saw them.
+      if (dirtyDays.size > 0 && !stopAll.signal.aborted) await rollupJob.runNow();
+      return report;
+    },
+    log,
+    clock,
+  );
+  let transport: CentralTransport | null = null;
+  let syncState: { lastSuccessMs: number | null; lastError: string | null } = { lastSuccessMs: null, lastError: null };
+  let box: BoxHealth | null = null;
+  const boxJob = guardedJob(
+    'box-health',
+    async () => {
+      box = await readBoxHealth({ dataDir: dirname(store.path), timeoutMs: cfg.health.box.probe_timeout_ms, nowMs: clock() });
+      return undefined;
+    },
+    log,
+    clock,
+  );
+  const syncJob = cfg.sync.url
+    ? guardedJob(
+        'sync',
+        async () => {
+          transport ??= transportFor(cfg.sync);
+          try {
+            const r = await drainOutbox(db, transport, { database: cfg.sync.database, batchRows: cfg.sync.batch_rows, clock });
+            syncState = { lastSuccessMs: clock(), lastError: null };
+            return r;
+          } catch (e) {
+            syncState = { ...syncState, lastError: errorText(e) };
+            throw e;
+          }
+        },
+        log,
+        clock,
+      )
+    : null;
+  if (!syncJob) log.info({}, 'sync.url is not set: aggregates stay in the outbox');
+  const jobs: GuardedJob[] = [archiveJob, retentionJob, rollupJob, boxJob, ...(syncJob ? [syncJob] : [])];
+
+  const crons: CronJob[] = [];
+  const supervisors: Promise<void>[] = [];
+  if (deps.once) {
+    if (plan.live.length > 0) log.warn({ cameras: plan.live.map((c) => c.id) }, '--once: live cameras are not started');
+  } else {
+    crons.push(cronJob(a.archive_cron, archiveJob), cronJob(cfg.storage.retention_cron, retentionJob), cronJob(a.kpi_cron, rollupJob), cronJob('* * * * *', boxJob));
+    if (syncJob) crons.push(cronJob(a.sync_cron, syncJob));
+    for (const cam of plan.live) {
+      const runtime = runtimes.get(cam.id)!;
+      supervisors.push(
+        superviseLiveCamera(cam, {
+          db,
+          detector,
+          queue,
+          logger: log.child({ camera: cam.id }),
+          clock,
+          random,
+          signal: stopAll.signal,
+          watchdogSec: a.watchdog_s,
+          backoff: { minMs: a.reconnect_min_s * 1000, maxMs: a.reconnect_max_s * 1000 },
+          flushFrames: a.flush_frames,
+          runtime,
+        }).catch((e: unknown) => log.error({ err: e, camera: cam.id }, `camera supervisor crashed: ${errorText(e)}`)),
+      );
+    }
+  }
+
+  let api: ApiServer | null = null;
+  if (!deps.once && cfg.api.enabled) {
+    const provider = agentProvider({
+      cfg,
+      db,
+      version: deps.version ?? 'dev',
+      startedMs,
+      clock,
+      cameras: runtimes,
+      queue: () => queue.stats(),
+      jobs: () => jobs.map((j) => j.report()),
+      box: () => box,
+      sync: () => syncState,
+    });
+    try {
+      api = await startApiServer(
+        { host: cfg.api.host, port: cfg.api.port, token: cfg.api.token, bodyLimitBytes: cfg.api.body_limit_kb * 1024, timeZone: cfg.store.timezone, nowMs: clock, onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`) },
+        provider,
+      );
+      log.info({ url: api.url }, 'local API listening');
+    } catch (e) {
+      // The API is a window on the agent, not its job: a taken port must not stop the cameras.
+      log.error({ err: e }, `local API not started: ${errorText(e)}`);
+    }
+  }
+
+  let stopping: Promise<void> | null = null;
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log.info({}, 'agent stopping: finishing current frames');
+      // Each step on its own: a failing one is logged and the rest still run, so `done` always
+      // resolves and SQLite is always closed.
+      const step = async (what: string, fn: () => unknown): Promise<void> => {
+        try {
+          await fn();
+        } catch (e) {
+          log.error({ err: e }, `stopping: ${what} failed: ${errorText(e)}`);
+        }
+      };
+      for (const c of crons) c.stop();
+      stopAll.abort();
+      await step('local API', () => api?.close());
+      await Promise.allSettled([...supervisors, ...jobs.map((j) => j.idle())]);
+      await step('detector queue', () => queue.close());
+      await step('detector', () => detector.close());
+      await step('sync transport', () => transport?.close());
+      await step('final uptime roll-up', () => rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, recentDays(clock(), cfg.store.timezone), clock()));
+      // Fold the WAL back into the main file so the database is one consistent file at rest.
+      await step('WAL checkpoint', () => db.pragma('wal_checkpoint(TRUNCATE)'));
+      await step('closing the database', () => store.close());
+      log.info({ uptimeMs: clock() - startedMs }, 'agent stopped');
+      resolveDone();
+    })();
+    return stopping;
+  };
+
+  const agent: RunningAgent = {
+    store,
+    api,
+    cameras: runtimes,
+    state: () => ({
+      storeId: cfg.store.id,
+      startedMs,
+      cameras: [...runtimes.values()].map((r) => r.snapshot()),
+      queue: queue.stats(),
+      jobs: jobs.map((j) => j.report()),
+      backlog: outboxBacklog(db),
+    }),
+    runArchive: () => archiveJob.runNow(),
+    done,
+    stop,
+  };
+
+  if (deps.once) {
+    void archiveJob.runNow().then(() => stop());
+  } else {
+    if (a.archive_on_start && plan.archive.length > 0) void archiveJob.runNow();
+    void retentionJob.runNow();
+    void boxJob.runNow();
+  }
+  log.info({}, deps.once ? 'agent running once over the archive folders' : 'agent running');
+  return agent;
+}

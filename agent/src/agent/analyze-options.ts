@@ -1,0 +1,64 @@
+/**
+ * The per-camera analysis options the agent derives from the config: one place, so live and
+ * archive cameras run the same detector, tracker and sampling settings.
+ */
+import type { Config, CameraConfig } from '../config/schema.js';
+import type { DetectorOptions } from '../detect/index.js';
+import type { SamplingRequest } from '../ingest/index.js';
+import type { Frame } from '../core/frame.js';
+import type { TrackOutput } from '../track/index.js';
+import { trackerOptionsFromConfig } from '../track/index.js';
+import type { AnalyzeOptions } from '../pipeline/analyze.js';
+import type { TrackSample } from './results-store.js';
+
+export type CameraAnalyzeBase = Pick<AnalyzeOptions, 'sampling' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'preview'>;
+
+export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
+  const d = cfg.detector;
+  return {
+    model: d.model,
+    ...(d.models_dir ? { modelsDir: d.models_dir } : {}),
+    providers: d.providers,
+    threads: d.threads,
+    spinning: d.spinning,
+    conf_threshold: d.conf_threshold,
+    iou_threshold: d.iou_threshold,
+    classes: d.classes,
+    max_detections: d.max_detections,
+  };
+}
+
+export function samplingFor(cfg: Readonly<Config>, cam: CameraConfig): SamplingRequest {
+  const s = cam.sampling ?? cfg.sampling;
+  return s.fps !== undefined ? { fps: s.fps, keyframes: s.keyframes } : { stride: s.stride ?? 25, keyframes: s.keyframes };
+}
+
+export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): CameraAnalyzeBase {
+  return {
+    sampling: samplingFor(cfg, cam),
+    detector: detectorOptionsFrom(cfg),
+    tracker: trackerOptionsFromConfig(cfg.tracker),
+    appearance: cfg.tracker.appearance,
+    reidModel: cfg.tracker.reid_model,
+    // Static scenes (a closed shop at night) skip inference: the gate reuses the last detections.
+    motionGate: {},
+    preview: null,
+  };
+}
+
+/** Matched tracks of one frame as rows to store: boxes clamped to the camera image, like `analyze`. */
+export function samplesOf(frame: Frame, tracks: readonly TrackOutput[]): TrackSample[] {
+  const W = frame.letterbox.srcWidth;
+  const H = frame.letterbox.srcHeight;
+  return tracks.map((t) => {
+    const x1 = clamp(t.box[0], 0, W);
+    const y1 = clamp(t.box[1], 0, H);
+    const x2 = clamp(t.box[2], 0, W);
+    const y2 = clamp(t.box[3], 0, H);
+    return { trackerId: t.id, tMs: frame.timestampMs, x: x1, y: y1, w: x2 - x1, h: y2 - y1, score: t.score };
+  });
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}

@@ -1,0 +1,144 @@
+/**
+ * The local API's view of the running agent (api/provider.ts `StatusProvider`), built from the
+ * agent's live state: camera runtimes and their health, the detector queue, job reports, the store.
+ * Day analytics are computed from the store on demand and cached for a minute per date (a full
+ * store day is a few hundred thousand positions; the status page polls).
+ */
+import type Database from 'better-sqlite3';
+import type { Config } from '../config/schema.js';
+import type { Detections } from '../core/detections.js';
+import type { Frame } from '../core/frame.js';
+import type { DetectorQueueStats } from '../detect/index.js';
+import { boxWarnings, openingHoursCoverage, type BoxHealth, type CameraAssessment, type ShopHours } from '../health/index.js';
+import { boxStatusWarnings, cameraStatusOf, cameraWarnings } from '../api/status-parts.js';
+import type { AgentStatus, KpisView, ReceiptsOutcome, Snapshot, SnapshotBox, StatusProvider, StatusWarning } from '../api/provider.js';
+import type { StoreDayResult } from '../metrics/store-day.js';
+import type { ConsultationRecord } from '../metrics/kpis.js';
+import type { Receipt } from '../sales/receipts.js';
+import { localDate, localDayBounds } from '../sales/local-time.js';
+import { upsertReceipts } from '../store/detail.js';
+import { outboxBacklog } from '../store/outbox.js';
+import type { CameraRuntime } from './camera-runtime.js';
+import type { JobReport } from './jobs.js';
+import { analyzeStoredDay } from './store-day.js';
+
+export interface ProviderDeps {
+  readonly cfg: Readonly<Config>;
+  readonly db: Database.Database;
+  readonly version: string;
+  readonly startedMs: number;
+  readonly clock: () => number;
+  readonly cameras: ReadonlyMap<string, CameraRuntime>;
+  readonly queue: () => DetectorQueueStats;
+  readonly jobs: () => readonly JobReport[];
+  readonly box: () => BoxHealth | null;
+  readonly sync: () => { readonly lastSuccessMs: number | null; readonly lastError: string | null };
+}
+
+const DAY_CACHE_MS = 60_000;
+
+/** Detections (camera pixels) as boxes in the frame's own pixels (the letterboxed model input). */
+export function snapshotBoxes(frame: Frame, d: Detections): SnapshotBox[] {
+  const lb = frame.letterbox;
+  const out: SnapshotBox[] = [];
+  for (let i = 0; i < d.length; i++) {
+    const at = (k: number): number => d.xyxy[i * 4 + k]!;
+    out.push({ x1: at(0) * lb.scale + lb.padX, y1: at(1) * lb.scale + lb.padY, x2: at(2) * lb.scale + lb.padX, y2: at(3) * lb.scale + lb.padY, label: `${Math.round(d.score[i]! * 100)}%` });
+  }
+  return out;
+}
+
+export function agentProvider(deps: ProviderDeps): StatusProvider {
+  const { cfg, db, clock } = deps;
+  const tz = cfg.store.timezone;
+  const shop: ShopHours = { hours: cfg.health.opening_hours, timeZone: tz };
+  const dayCache = new Map<string, { readonly atMs: number; readonly day: StoreDayResult | null }>();
+  const storedDay = (date: string): StoreDayResult | null => {
+    const now = clock();
+    const hit = dayCache.get(date);
+    if (hit && now - hit.atMs < DAY_CACHE_MS) return hit.day;
+    const day = analyzeStoredDay(db, cfg, date);
+    dayCache.set(date, { atMs: now, day });
+    return day;
+  };
+
+  return {
+    status(): AgentStatus {
+      const now = clock();
+      const today = localDate(now, tz);
+      const q = deps.queue();
+      const assessments: CameraAssessment[] = [];
+      const cameras = [...deps.cameras.values()].map((rt) => {
+        const snap = rt.snapshot();
+        // An archive folder has no link to lose: it is "up" while the agent runs.
+        const a: CameraAssessment = rt.mode === 'live' ? rt.assess(shop) : { cameraId: rt.id, state: 'up', sinceMs: deps.startedMs, lastFrameMs: snap.lastFrameMs, problems: [] };
+        assessments.push(a);
+        return cameraStatusOf(a, {
+          fps: snap.fps,
+          frames: snap.frames,
+          dropped_frames: q.perSource[rt.id]?.dropped ?? 0,
+          coverage_today: rt.mode === 'live' ? openingHoursCoverage(rt.health, today, cfg.health.opening_hours, tz, now) : null,
+        });
+      });
+      const box = deps.box();
+      const sync = deps.sync();
+      const warnings: StatusWarning[] = [...cameraWarnings(assessments)];
+      if (box) warnings.push(...boxStatusWarnings(boxWarnings(box, cfg.health.box), box.at_ms));
+      if (cfg.sync.url && sync.lastError) warnings.push({ source: 'sync', subject: 'clickhouse', message: sync.lastError, since_ms: null });
+      for (const j of deps.jobs()) if (j.lastError) warnings.push({ source: 'agent', subject: j.name, message: `job ${j.name} failed: ${j.lastError}`, since_ms: j.lastStartMs });
+      const fps = cameras.reduce((s, c) => s + (c.fps ?? 0), 0);
+      return {
+        store_id: cfg.store.id,
+        time_zone: tz,
+        version: deps.version,
+        started_ms: deps.startedMs,
+        now_ms: now,
+        cameras,
+        detector: { queue_depth: q.queued, queue_capacity: cfg.detector.max_queue, fps: cameras.some((c) => c.fps !== null) ? fps : null, dropped_frames: q.dropped },
+        sync: { enabled: cfg.sync.url !== undefined, backlog_rows: outboxBacklog(db).unsent, last_success_ms: sync.lastSuccessMs, last_error: sync.lastError },
+        box,
+        warnings,
+      };
+    },
+
+    kpis(date: string): KpisView {
+      const [from, to] = localDayBounds(date, tz);
+      const coverage: Record<string, number | null> = {};
+      const rows = db.prepare<[string], { camera: string; up: number; down: number }>('SELECT camera_id AS camera, up_ms AS up, down_ms AS down FROM camera_uptime WHERE day = ?').all(date);
+      for (const rt of deps.cameras.values()) if (rt.mode === 'live') coverage[rt.id] = null;
+      for (const r of rows) coverage[r.camera] = r.up + r.down > 0 ? Math.round((r.up / (r.up + r.down)) * 1e4) / 1e4 : null;
+      // Today's live cameras: the in-memory health is fresher than the last roll-up.
+      const now = clock();
+      if (now >= from && now < to) {
+        for (const rt of deps.cameras.values()) if (rt.mode === 'live') coverage[rt.id] = openingHoursCoverage(rt.health, date, cfg.health.opening_hours, tz, now);
+      }
+      return { report: storedDay(date)?.report ?? null, camera_coverage: coverage };
+    },
+
+    consultations(date: string): ConsultationRecord[] {
+      const day = storedDay(date);
+      if (!day) return [];
+      return day.interactions
+        .filter((i) => i.kind === 'consultation')
+        .map((i) => ({ sellerId: i.sellerId, visitId: String(i.visitId), start: i.start, end: i.end, durationS: i.durationS }));
+    },
+
+    snapshot(cameraId: string): Snapshot | null | undefined {
+      const rt = deps.cameras.get(cameraId);
+      if (!rt) return undefined;
+      const latest = rt.latest();
+      return latest ? { frame: latest.frame, boxes: snapshotBoxes(latest.frame, latest.detections) } : null;
+    },
+
+    addReceipts(receipts: readonly Receipt[]): ReceiptsOutcome {
+      const exists = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM receipts WHERE id = ?');
+      const duplicates = receipts.filter((r) => (exists.get(r.receiptId)?.n ?? 0) > 0).length;
+      upsertReceipts(
+        db,
+        receipts.map((r) => ({ id: r.receiptId, tMs: r.t, day: localDate(r.t, tz), amountMinor: Math.round(r.total * 100), registerId: r.register || null, sellerId: r.sellerCode })),
+      );
+      dayCache.clear();
+      return { stored: receipts.length - duplicates, duplicates };
+    },
+  };
+}

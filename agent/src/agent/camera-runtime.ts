@@ -1,0 +1,110 @@
+/**
+ * What the agent knows about each camera right now: link state, frame counters, a short fps
+ * window, the latest frame with its boxes (for the local snapshot endpoint; it never leaves the box).
+ * One object per camera, owned by its supervisor; readers get copies.
+ */
+import type { Detections } from '../core/detections.js';
+import type { Frame } from '../core/frame.js';
+import { assessCamera, imageSignature, newCameraHealth, onFrame, onSourceLost, onTick, type CameraAssessment, type CameraHealth, type CameraThresholds, type ShopHours } from '../health/index.js';
+
+export type LinkState = 'connecting' | 'up' | 'reconnecting' | 'stopped';
+
+export interface CameraSnapshot {
+  readonly id: string;
+  readonly mode: 'live' | 'archive';
+  readonly link: LinkState;
+  readonly sinceMs: number;
+  readonly lastFrameMs: number | null;
+  readonly frames: number;
+  readonly sessions: number;
+  readonly reconnects: number;
+  readonly lastError: string | null;
+  /** Sampled frames per second over the last `fpsWindowMs` of wall time. */
+  readonly fps: number | null;
+}
+
+export class CameraRuntime {
+  #link: LinkState = 'connecting';
+  #sinceMs: number;
+  #lastFrameMs: number | null = null;
+  #frames = 0;
+  #sessions = 0;
+  #reconnects = 0;
+  #lastError: string | null = null;
+  readonly #arrivals: number[] = [];
+  #latest: { readonly frame: Frame; readonly detections: Detections } | null = null;
+  /** The health state machine (live cameras only: archive frames carry past video time). */
+  #health: CameraHealth;
+
+  constructor(
+    readonly id: string,
+    readonly mode: 'live' | 'archive',
+    private readonly clock: () => number,
+    private readonly thresholds: CameraThresholds,
+    private readonly fpsWindowMs = 60_000,
+  ) {
+    this.#sinceMs = clock();
+    this.#health = newCameraHealth(id, this.#sinceMs);
+  }
+
+  get health(): CameraHealth {
+    return this.#health;
+  }
+
+  /** Health now: link, frozen, black, blank, nobody in opening hours (see health/camera-state.ts). */
+  assess(shop?: ShopHours): CameraAssessment {
+    const now = this.clock();
+    this.#health = onTick(this.#health, now, this.thresholds);
+    return assessCamera(this.#health, now, this.thresholds, shop);
+  }
+
+  get link(): LinkState {
+    return this.#link;
+  }
+
+  setLink(link: LinkState, error: string | null = null): void {
+    if (link === 'reconnecting' && this.#link !== 'reconnecting') this.#reconnects++;
+    if (link !== this.#link) this.#sinceMs = this.clock();
+    if (link === 'reconnecting' && this.mode === 'live') this.#health = onSourceLost(this.#health, this.clock());
+    this.#link = link;
+    if (error !== null) this.#lastError = error;
+  }
+
+  sessionStarted(): void {
+    this.#sessions++;
+  }
+
+  frame(frame: Frame, detections: Detections): void {
+    const now = this.clock();
+    this.#frames++;
+    this.#lastFrameMs = now;
+    this.#latest = { frame, detections };
+    if (this.mode === 'live') {
+      this.#health = onFrame(this.#health, { timestampMs: frame.timestampMs, signature: imageSignature(frame), persons: detections.length }, this.thresholds);
+    }
+    this.#arrivals.push(now);
+    while (this.#arrivals.length > 0 && this.#arrivals[0]! < now - this.fpsWindowMs) this.#arrivals.shift();
+  }
+
+  latest(): { readonly frame: Frame; readonly detections: Detections } | null {
+    return this.#latest;
+  }
+
+  snapshot(): CameraSnapshot {
+    const now = this.clock();
+    const recent = this.#arrivals.filter((t) => t >= now - this.fpsWindowMs).length;
+    const spanMs = Math.min(this.fpsWindowMs, now - this.#sinceMs);
+    return {
+      id: this.id,
+      mode: this.mode,
+      link: this.#link,
+      sinceMs: this.#sinceMs,
+      lastFrameMs: this.#lastFrameMs,
+      frames: this.#frames,
+      sessions: this.#sessions,
+      reconnects: this.#reconnects,
+      lastError: this.#lastError,
+      fps: this.#frames === 0 ? null : spanMs > 0 ? (recent * 1000) / Math.max(spanMs, 1000) : null,
+    };
+  }
+}

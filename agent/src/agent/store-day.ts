@@ -1,0 +1,155 @@
+/**
+ * One store day from the local store: the tracks and positions the cameras recorded, the receipts
+ * and shifts, fed to the analytics (metrics/store-day.ts `analyzeStoreDay`). Used by the nightly
+ * KPI roll-up (which saves the results, queuing them for ClickHouse) and by the local API.
+ *
+ * Track rows become MOT rows on a per-camera time grid: the camera's sampling rate is estimated from
+ * the stored positions (median step within a track), and each position's frame number is its time
+ * on that grid from the start of the day.
+ */
+import type Database from 'better-sqlite3';
+import type { Config } from '../config/schema.js';
+import type { MotRow } from '../io/mot.js';
+import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../metrics/store-day.js';
+import type { Receipt } from '../sales/receipts.js';
+import type { Shift } from '../sales/schedule.js';
+import { localDate, localDayBounds } from '../sales/local-time.js';
+import { receiptsBetween } from '../store/detail.js';
+import { saveConsultations, saveDailyKpis, type ConsultationInput, type SaveReport, type SellerDailyKpi } from '../store/aggregates.js';
+
+interface PositionRow {
+  readonly cameraId: string;
+  readonly trackId: number;
+  readonly tMs: number;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly score: number | null;
+}
+
+/** Sampled frames per second of one camera, from the median step between a track's positions. */
+export function estimateFps(rows: readonly { readonly trackId: number; readonly tMs: number }[]): number {
+  const last = new Map<number, number>();
+  const steps: number[] = [];
+  for (const r of rows) {
+    const prev = last.get(r.trackId);
+    if (prev !== undefined && r.tMs > prev) steps.push(r.tMs - prev);
+    last.set(r.trackId, r.tMs);
+  }
+  if (steps.length === 0) return 1;
+  steps.sort((a, b) => a - b);
+  const median = steps[Math.floor(steps.length / 2)]!;
+  return Math.min(30, Math.max(0.05, 1000 / median));
+}
+
+export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number): CameraTracks[] {
+  const rows = db
+    .prepare<[number, number], PositionRow>(
+      `SELECT t.camera_id AS cameraId, t.id AS trackId, p.t_ms AS tMs, p.x, p.y, p.w, p.h, p.score
+       FROM positions p JOIN tracks t ON t.id = p.track_id
+       WHERE p.t_ms >= ? AND p.t_ms < ? ORDER BY t.camera_id, p.t_ms`,
+    )
+    .all(fromMs, toMs);
+  const byCam = new Map<string, PositionRow[]>();
+  for (const r of rows) {
+    const list = byCam.get(r.cameraId) ?? [];
+    list.push(r);
+    byCam.set(r.cameraId, list);
+  }
+  const out: CameraTracks[] = [];
+  for (const [camera, list] of byCam) {
+    const fps = estimateFps(list);
+    const seen = new Set<string>();
+    const mot: MotRow[] = [];
+    for (const r of list) {
+      const frame = Math.round(((r.tMs - fromMs) * fps) / 1000) + 1;
+      const key = `${r.trackId}:${frame}`;
+      if (seen.has(key)) continue; // two samples rounding to one grid slot: keep the first
+      seen.add(key);
+      mot.push({ frame, id: r.trackId, x: r.x, y: r.y, w: r.w, h: r.h, conf: r.score ?? 1 });
+    }
+    out.push({ camera, timebase: { startMs: fromMs, fps, width: 0, height: 0 }, rows: mot });
+  }
+  return out;
+}
+
+/** The analytics for store-local `date`, or null when no camera recorded anything that day. */
+export function analyzeStoredDay(db: Database.Database, cfg: Readonly<Config>, date: string): StoreDayResult | null {
+  const tz = cfg.store.timezone;
+  const [from, to] = localDayBounds(date, tz);
+  const tracks = tracksOfDay(db, from, to);
+  if (tracks.length === 0) return null;
+  // Receipts a little outside the day may belong to its first or last visits (POS clock offsets).
+  const receipts: Receipt[] = receiptsBetween(db, from - 3_600_000, to + 3_600_000).map((r) => ({
+    receiptId: r.id,
+    t: r.tMs,
+    total: r.amountMinor / 100,
+    currency: '',
+    register: r.registerId ?? '',
+    sellerCode: r.sellerId ?? null,
+  }));
+  const shifts: Shift[] = db
+    .prepare<[number, number], { sellerId: string; start: number; end: number }>('SELECT seller_id AS sellerId, start_ms AS start, end_ms AS "end" FROM shifts WHERE start_ms < ? AND end_ms > ?')
+    .all(to, from)
+    .map((s) => ({ date: localDate(s.start, tz), sellerId: s.sellerId, name: s.sellerId, start: s.start, end: s.end }));
+  return analyzeStoreDay({
+    storeId: cfg.store.id,
+    timeZone: tz,
+    date,
+    cameras: cfg.cameras.map(cameraSceneFromConfig),
+    analytics: cfg.analytics,
+    tracks,
+    receipts,
+    shifts,
+  });
+}
+
+export interface KpiRollupReport {
+  readonly date: string;
+  readonly visits: number;
+  readonly consultations: SaveReport | null;
+  readonly kpis: SaveReport | null;
+}
+
+/** Compute `date` and save its consultations and per-seller KPIs (queued for sync in the same transactions). */
+export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: string, nowMs: number): KpiRollupReport {
+  const day = analyzeStoredDay(db, cfg, date);
+  if (!day) return { date, visits: 0, consultations: null, kpis: null };
+  const purchases = new Map<string, { receiptId: string; minor: number }>();
+  for (const m of day.matches) if (m.visitId !== null) purchases.set(String(m.visitId), { receiptId: m.receipt.receiptId, minor: Math.round(m.receipt.total * 100) });
+  const consultations: ConsultationInput[] = day.interactions
+    .filter((i) => i.kind === 'consultation')
+    .map((i) => ({
+      id: `${date}:${i.sellerId}:${i.visitId}:${i.start}`,
+      visitId: `${date}:${i.visitId}`,
+      sellerId: i.sellerId,
+      cameraId: i.camera,
+      day: date,
+      startMs: i.start,
+      endMs: i.end,
+      receiptId: purchases.get(String(i.visitId))?.receiptId ?? null,
+      amountMinor: purchases.get(String(i.visitId))?.minor ?? null,
+    }));
+  const s = day.report.store;
+  const withoutBuyers = Math.max(0, s.buying_customers - day.report.sellers.reduce((n, x) => n + x.buying_customers, 0));
+  const withoutMinor = s.avg_purchase_without_consultation === null ? 0 : Math.round(s.avg_purchase_without_consultation * 100 * withoutBuyers);
+  const kpis: SellerDailyKpi[] = day.report.sellers.map((k) => ({
+    sellerId: k.seller_id,
+    day: date,
+    consultations: k.consultations,
+    consultedBuyers: k.buying_customers,
+    receiptsWithConsult: k.buying_customers,
+    amountWithConsultMinor: Math.round(k.revenue * 100),
+    // The store's unconsulted buyers, the same on every seller's row (the chain compares against them).
+    receiptsWithoutConsult: withoutBuyers,
+    amountWithoutConsultMinor: withoutMinor,
+    consultDurationMs: Math.round((k.mean_consultation_seconds ?? 0) * k.consultations * 1000),
+  }));
+  return {
+    date,
+    visits: day.visits.length,
+    consultations: consultations.length > 0 ? saveConsultations(db, cfg.store.id, consultations, nowMs) : null,
+    kpis: kpis.length > 0 ? saveDailyKpis(db, cfg.store.id, kpis, nowMs) : null,
+  };
+}

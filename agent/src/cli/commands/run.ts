@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MisuseError } from '../../core/errors.js';
+import { loadConfigFile } from '../../config/load.js';
+import { startAgent } from '../../agent/agent.js';
+import { createLogger, type LogLevel } from '../../agent/logger.js';
+
+interface RunFlags {
+  config?: string;
+  once?: boolean;
+  logLevel?: string;
+}
+
+const LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Start the in-store agent: live cameras, archive folders, scheduled jobs (JSON-line logs on stdout; SIGTERM stops it cleanly)')
+    .option('-c, --config <file>', 'store config YAML (default: the embedded demo, config/demo.yaml)')
+    .option('--once', 'process the archive folders once, then exit')
+    .option('--log-level <level>', `override agent.log_level: ${LEVELS.join(', ')}`)
+    .action(async (flags: RunFlags) => {
+      const path = flags.config ?? demoConfigPath();
+      const cfg = loadConfigFile(path);
+      const level = flags.logLevel ?? cfg.agent.log_level;
+      if (!isLevel(level)) throw new MisuseError('FS_BAD_ARGUMENT', `--log-level ${JSON.stringify(level)}: expected one of ${LEVELS.join(', ')}`);
+      const logger = createLogger(level);
+      // Signals are taken from the start: one during start-up (loading the model, opening cameras)
+      // stops the agent as soon as it is up, instead of killing it half-initialised.
+      let stopRequested = false;
+      let stopAgent: (() => Promise<void>) | null = null;
+      let signals = 0;
+      const onSignal = (sig: NodeJS.Signals): void => {
+        signals++;
+        if (signals > 1) {
+          // A second Ctrl-C: the operator wants out now; SQLite's WAL keeps committed batches.
+          logger.warn({ signal: sig }, 'second signal: exiting without waiting');
+          process.exit(130);
+        }
+        logger.info({ signal: sig }, 'signal received: stopping');
+        stopRequested = true;
+        if (stopAgent) void stopAgent();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      logger.info({ config: path }, 'config loaded');
+      try {
+        const agent = await startAgent(cfg, { logger, clock: () => Date.now(), once: flags.once === true, version: packageVersion() });
+        stopAgent = () => agent.stop();
+        if (stopRequested) void agent.stop();
+        await agent.done;
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+}
+
+function isLevel(s: string): s is LogLevel {
+  return (LEVELS as readonly string[]).includes(s);
+}
+
+/** The installation's root (holding package.json), found upwards from this module (src via tsx, or dist). */
+function installRoot(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+function demoConfigPath(): string {
+  const root = installRoot();
+  const p = root === null ? null : join(root, 'config', 'demo.yaml');
+  if (p === null || !existsSync(p)) throw new MisuseError('FS_BAD_ARGUMENT', 'no --config given and the embedded config/demo.yaml was not found beside this installation');
+  return p;
+}
+
+function packageVersion(): string {
+  const root = installRoot();
+  if (root === null) return 'dev';
+  try {
+    const v: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    return typeof v === 'object' && v !== null && 'version' in v && typeof v.version === 'string' ? v.version : 'dev';
+  } catch {
+    return 'dev';
+  }
+}

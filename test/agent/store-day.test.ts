@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../agent/src/store/open.js';
+import { estimateFps, tracksOfDay, rollUpKpis } from '../../agent/src/agent/store-day.js';
+import { resultsWriter } from '../../agent/src/agent/results-store.js';
+import { agentProvider, snapshotBoxes } from '../../agent/src/agent/api-provider.js';
+import { validateConfig } from '../../agent/src/config/load.js';
+import { detectionsFromList } from '../../agent/src/core/detections.js';
+import { letterboxFor } from '../../agent/src/core/frame.js';
+import { DetectorQueue } from '../../agent/src/detect/index.js';
+
+describe('store day from the local store', () => {
+  it('estimates the sampling rate from the median step within tracks', () => {
+    const rows = [0, 1000, 2000, 3000, 9000].map((tMs) => ({ trackId: 1, tMs })).concat([500, 1500].map((tMs) => ({ trackId: 2, tMs })));
+    expect(estimateFps(rows)).toBe(1);
+    expect(estimateFps([{ trackId: 1, tMs: 0 }])).toBe(1);
+    expect(estimateFps([0, 200, 400].map((tMs) => ({ trackId: 3, tMs })))).toBe(5);
+  });
+
+  it('turns stored positions into MOT rows on a per-camera time grid from the start of the day', () => {
+    const { db, close } = openStore(':memory:', { nowMs: 0 });
+    const day0 = Date.parse('2026-11-20T00:00:00Z');
+    const w = resultsWriter(db, 'cam', 'live:1', 'live:cam:1', () => 0);
+    w.write({ samples: [0, 1000, 2010, 3000].map((d) => ({ trackerId: 4, tMs: day0 + 3_600_000 + d, x: 10, y: 20, w: 30, h: 60, score: 0.8 })), positionMs: 0 });
+    w.write({ samples: [{ trackerId: 5, tMs: day0 - 1, x: 0, y: 0, w: 1, h: 1, score: 0.5 }], positionMs: 0 }); // the day before
+    const [cam, ...rest] = tracksOfDay(db, day0, day0 + 86_400_000);
+    expect(rest).toEqual([]);
+    expect(cam!.camera).toBe('cam');
+    expect(cam!.timebase).toEqual({ startMs: day0, fps: 1, width: 0, height: 0 });
+    expect(cam!.rows.map((r) => r.frame)).toEqual([3601, 3602, 3603, 3604]);
+    expect(new Set(cam!.rows.map((r) => r.id)).size).toBe(1);
+    expect(rollUpKpis(db, validateConfig({ store: { id: 's' } }), '2026-11-19', 0)).toEqual({ date: '2026-11-19', visits: 0, consultations: null, kpis: null });
+    close();
+  });
+});
+
+describe('the API provider on the agent state', () => {
+  it('maps detections (camera pixels) into the letterboxed frame', () => {
+    const lb = letterboxFor(1280, 720, 640, 640); // scale 0.5, padY 140
+    const frame = { sourceId: 'c', index: 0, ptsSec: 0, timestampMs: 0, width: 640, height: 640, data: new Uint8Array(640 * 640 * 3), letterbox: lb };
+    const boxes = snapshotBoxes(frame, detectionsFromList([{ box: [100, 200, 300, 600], score: 0.87 }]));
+    expect(boxes).toEqual([{ x1: 50, y1: 240, x2: 150, y2: 440, label: '87%' }]);
+  });
+
+  it('stores posted receipts once and counts re-posts as duplicates', async () => {
+    const { db, close } = openStore(':memory:', { nowMs: 0 });
+    const cfg = validateConfig({ store: { id: 's', timezone: 'Europe/Moscow' } });
+    const queue = new DetectorQueue({ detect: async () => detectionsFromList([]) }, { max_queue: 2 });
+    const p = agentProvider({ cfg, db, version: 't', startedMs: 0, clock: () => 0, cameras: new Map(), queue: () => queue.stats(), jobs: () => [], box: () => null, sync: () => ({ lastSuccessMs: null, lastError: null }) });
+    const r = { receiptId: 'R1', t: Date.parse('2026-11-20T20:30:00Z'), total: 1234.5, currency: 'RUB', register: 'till-1', sellerCode: null };
+    expect(await p.addReceipts([r])).toEqual({ stored: 1, duplicates: 0 });
+    expect(await p.addReceipts([r, { ...r, receiptId: 'R2' }])).toEqual({ stored: 1, duplicates: 1 });
+    // 20:30 UTC is 23:30 in Moscow: the receipt belongs to the 20th there.
+    expect(db.prepare('SELECT id, day, amount_minor FROM receipts ORDER BY id').all()).toEqual([
+      { id: 'R1', day: '2026-11-20', amount_minor: 123450 },
+      { id: 'R2', day: '2026-11-20', amount_minor: 123450 },
+    ]);
+    const st = await p.status();
+    expect(st).toMatchObject({ store_id: 's', cameras: [], sync: { enabled: false, backlog_rows: 0 }, detector: { queue_depth: 0, queue_capacity: 8 } });
+    expect(await p.snapshot('nope')).toBeUndefined();
+    close();
+  });
+});
