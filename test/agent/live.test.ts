@@ -35,8 +35,8 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'fs-agent-live-'));
     clip = join(dir, 'cam.mp4');
-    // A clip long enough for the whole test: the helper server's --loop ends the stream for ffmpeg
-    // clients at the file's end (seen here: "stream ended after 6 frames"), so no looping is relied on.
+    // A clip long enough for the whole test, so the outcome never depends on the server's --loop
+    // rewinding at the right moment.
     const short = join(dir, 'short.mp4');
     cutClip(dataPath('video/checkout_counter_cashier.mp4'), short, 0, 6);
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', short, '-t', '120', '-c', 'copy', clip]);

@@ -31,16 +31,39 @@ class LoopingFactory(GstRtspServer.RTSPMediaFactory):
     def do_configure(self, media):
         if not self.loop:
             return
-        pipeline = media.get_element()
-        bus = pipeline.get_bus() if hasattr(pipeline, "get_bus") else None
-        if bus is None:
-            return
-        bus.add_signal_watch()
+        element = media.get_element()
+        sink = element.get_by_name("pay0").get_static_pad("sink")
+        state = {"pending": False, "last_end": 0}
 
-        def on_eos(_bus, _msg):
-            pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.KEY_UNIT, 0)
+        def on_buffer(pad, info):
+            buf = info.get_buffer()
+            if buf.pts != Gst.CLOCK_TIME_NONE:
+                dur = buf.duration if buf.duration != Gst.CLOCK_TIME_NONE else 0
+                state["last_end"] = max(state["last_end"], buf.pts + dur + pad.get_offset())
+            return Gst.PadProbeReturn.OK
 
-        bus.connect("message::eos", on_eos)
+        def on_event(pad, info):
+            if info.get_event().type != Gst.EventType.EOS:
+                return Gst.PadProbeReturn.OK
+            # Swallow end-of-stream and rewind the file so the camera plays on forever; the pad
+            # offset keeps timestamps increasing across the loop, as a real camera's would.
+            if not state["pending"]:
+                state["pending"] = True
+
+                def rewind():
+                    state["pending"] = False
+                    pad.set_offset(state["last_end"])
+                    pipeline = element
+                    while pipeline.get_parent() is not None:
+                        pipeline = pipeline.get_parent()
+                    pipeline.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.KEY_UNIT, 0)
+                    return False
+
+                GLib.idle_add(rewind)
+            return Gst.PadProbeReturn.DROP
+
+        sink.add_probe(Gst.PadProbeType.BUFFER, on_buffer)
+        sink.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, on_event)
 
 
 def main(argv):
