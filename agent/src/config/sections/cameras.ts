@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { samplingSection } from './sampling.js';
+import { fitHomography } from '../../scene/homography.js';
+import { floorSection, zoneSection } from './zones.js';
 
 export const cameraSection = z
   .strictObject({
@@ -8,6 +10,24 @@ export const cameraSection = z
     enabled: z.boolean().default(true).describe('Disabled cameras are kept in config but not read.'),
     sampling: samplingSection.optional().describe('Per-camera override of the top-level sampling.'),
     rtsp_timeout_s: z.number().positive().max(600).default(10).describe('Socket timeout for RTSP reads, seconds.'),
+    zones: z.array(zoneSection).default([]).describe('Zones of this camera image (staff, floor, till, entrance).'),
+    floor: floorSection.optional().describe('Optional image-to-floor homography (metres).'),
+    hfov_deg: z.number().min(10).max(170).optional().describe('Horizontal field of view of the lens (degrees, from the camera spec); scales depth in the pixel fallback when there is no floor homography. Default 90.'),
+  })
+  .superRefine(function uniqueZoneNames(cam, ctx) {
+    const seen = new Set<string>();
+    cam.zones.forEach((zn, i) => {
+      if (seen.has(zn.name)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'name'], message: `duplicate zone name "${zn.name}" in camera "${cam.id}"` });
+      seen.add(zn.name);
+    });
+  })
+  .superRefine(function floorPointsFitAHomography(cam, ctx) {
+    if (!cam.floor) return;
+    try {
+      fitHomography(cam.floor.image, cam.floor.world);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', path: ['floor'], message: (e as Error).message });
+    }
   })
   .describe('One camera or archive source.');
 

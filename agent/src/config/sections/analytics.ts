@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Store analytics: who is staff, what counts as a consultation, how receipts are matched to
+ * visits. Every threshold is in video time (seconds) or metres on the floor plan.
+ */
+export const ROLE_METHODS = ['default', 'longest'] as const;
+
+const consultation = z
+  .strictObject({
+    distance_m: z.number().positive().max(10).default(1.5).describe('A seller and a customer this close (metres) are interacting.'),
+    min_seconds: z.number().min(0).max(3600).default(20).describe('Shortest interaction (video seconds) that counts as a consultation.'),
+    max_gap_seconds: z.number().min(0).max(600).default(10).describe('Gaps in closeness up to this long (video seconds) do not end a consultation.'),
+    till_counts: z.boolean().default(false).describe('Count service while the customer stands in a till zone as a consultation too (default: it is a checkout).'),
+  })
+  .describe('What counts as a consultation.');
+
+const roles = z
+  .strictObject({
+    method: z.enum(ROLE_METHODS).default('default').describe('default = time on floor, time in staff zones, sellers on shift and fragment continuity; longest = the design baseline (the person in frame longest is the seller).'),
+    staff_dwell_minutes: z.number().positive().max(24 * 60).default(45).describe('Seen this long (minutes) is strong evidence of staff.'),
+    staff_zone_seconds: z.number().min(0).max(3600).default(60).describe('Time in staff-only zones (seconds) that is strong evidence of staff.'),
+    min_confidence: z.number().min(0).max(1).default(0.5).describe('Staff when the staff probability is at least this.'),
+  })
+  .describe('Who is staff.');
+
+const stitching = z
+  .strictObject({
+    max_gap_seconds: z.number().min(0).max(3600).default(45).describe('Track fragments further apart in time are never joined into one person.'),
+    max_speed_mps: z.number().positive().max(10).default(1.6).describe('Walking speed bound (m/s) for joining fragments across a gap.'),
+    base_radius_m: z.number().min(0).max(20).default(1.2).describe('Allowed distance between fragment end and start at zero gap (metres); covers jitter.'),
+    exit_gap_seconds: z.number().min(0).max(600).default(0).describe('A fragment ending in an entrance zone is only joined across gaps up to this long: the person left.'),
+    min_visit_seconds: z.number().min(0).max(3600).default(10).describe('Customers seen for less than this (seconds, after joining) are noise (false detections, passers-by) and not counted as visits.'),
+    min_track_samples: z.int().min(1).max(1000).default(6).describe('A visit needs at least one tracker track with this many samples; chains of shorter tracks are flicker (false detections).'),
+    staff_gap_seconds: z.number().min(0).max(3600).default(180).describe('A staff person may be re-joined with a fragment across gaps up to this long when a seller on shift is unaccounted for.'),
+  })
+  .describe('Joining track fragments and ID switches into persons (time/space gating; appearance can be added later).');
+
+const receipts = z
+  .strictObject({
+    clock_offset_seconds: z.number().min(-86400).max(86400).default(0).describe('POS clock minus video clock (seconds); subtracted from receipt times before matching.'),
+    tolerance_seconds: z.number().min(0).max(3600).default(90).describe('A receipt matches a visit seen at a till zone within this many seconds of the receipt time.'),
+  })
+  .describe('Matching receipts to visits.');
+
+const sellerAssignment = z
+  .strictObject({
+    seller_id: z.string().min(1).describe('Seller id as in the schedule.'),
+    zones: z.array(z.string().min(1)).min(1).describe('Zone names this seller works (e.g. the counter); staff seen there are mapped to this seller.'),
+  })
+  .describe('Which zones a seller works, used when several sellers are on shift.');
+
+export const analyticsSection = z
+  .strictObject({
+    person_height_m: z.number().min(1).max(2.5).default(1.7).describe('Assumed person height (metres) that scales pixel distances when a camera has no floor homography.'),
+    consultation: consultation.default(consultation.parse({})),
+    roles: roles.default(roles.parse({})),
+    stitching: stitching.default(stitching.parse({})),
+    receipts: receipts.default(receipts.parse({})),
+    sellers: z.array(sellerAssignment).default([]).describe('Zone assignment of sellers (optional).'),
+  })
+  .describe('Store analytics: staff, visits, consultations, receipts.');
+
+export type AnalyticsConfig = z.infer<typeof analyticsSection>;

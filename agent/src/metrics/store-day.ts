@@ -1,0 +1,124 @@
+/**
+ * The whole analytics chain for one store day, on plain data: tracks -> observations -> persons ->
+ * roles -> visits, consultations -> receipts matched -> KPIs. The CLI and the simulator bench both
+ * call this; nothing here reads files.
+ */
+import type { AnalyticsConfig } from '../config/sections/analytics.js';
+import type { CameraConfig } from '../config/schema.js';
+import type { MotRow } from '../io/mot.js';
+import type { Receipt } from '../sales/receipts.js';
+import type { Shift } from '../sales/schedule.js';
+import { matchReceipts, type ReceiptMatch } from '../sales/match.js';
+import { findInteractions, type Interaction } from '../scene/consultations.js';
+import { fitHomography } from '../scene/homography.js';
+import { toObservations, type CameraScene, type CameraTimebase, type Observation } from '../scene/observations.js';
+import { assignRoles, personFeatures, type RoleAssignment } from '../scene/roles.js';
+import { resolveSwitches } from '../scene/switches.js';
+import { fragmentsOf, gatingCost, idCounter, stitchFragments, type Person } from '../scene/stitch.js';
+import { computeDayKpis, type DayReport } from './kpis.js';
+
+export interface CameraTracks {
+  readonly camera: string;
+  readonly timebase: CameraTimebase;
+  readonly rows: readonly MotRow[];
+}
+
+export interface StoreDayInput {
+  readonly storeId: string;
+  readonly timeZone: string;
+  readonly date: string;
+  readonly cameras: readonly CameraScene[];
+  readonly analytics: AnalyticsConfig;
+  readonly tracks: readonly CameraTracks[];
+  readonly receipts: readonly Receipt[];
+  readonly shifts: readonly Shift[];
+}
+
+/** One consultation as the store keeps it (times are epoch milliseconds, video time). */
+export interface ConsultationRow {
+  readonly store: string;
+  readonly camera: string;
+  readonly sellerId: string;
+  readonly visitId: number;
+  readonly start: number;
+  readonly end: number;
+  readonly durationS: number;
+  readonly outcome: 'successful' | 'unsuccessful';
+}
+
+export interface StoreDayResult {
+  readonly report: DayReport;
+  /** Consultations with their outcome (the visit ended with a receipt or not). */
+  readonly consultations: readonly ConsultationRow[];
+  readonly roles: readonly RoleAssignment[];
+  readonly visits: readonly Person[];
+  readonly interactions: readonly Interaction[];
+  readonly matches: readonly ReceiptMatch[];
+  /** Customer-like persons too short to be visits (noise). */
+  readonly discarded: number;
+}
+
+export function cameraSceneFromConfig(cam: CameraConfig): CameraScene {
+  return {
+    id: cam.id,
+    zones: cam.zones.map((z) => ({ name: z.name, kind: z.kind, polygon: z.polygon })),
+    floor: cam.floor ? fitHomography(cam.floor.image, cam.floor.world).H : null,
+    ...(cam.hfov_deg !== undefined ? { hfovDeg: cam.hfov_deg } : {}),
+  };
+}
+
+export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
+  const a = input.analytics;
+  const scenes = new Map(input.cameras.map((c) => [c.id, c]));
+  const obs: Observation[] = [];
+  let sampleDtMs = 1000;
+  for (const tr of input.tracks) {
+    const scene = scenes.get(tr.camera) ?? { id: tr.camera, zones: [], floor: null };
+    for (const o of toObservations(tr.rows, tr.timebase, scene)) obs.push(o);
+    sampleDtMs = Math.max(sampleDtMs, 1000 / tr.timebase.fps);
+  }
+  const st = a.stitching;
+  const stitchOpts = { maxGapS: st.max_gap_seconds, maxSpeedMps: st.max_speed_mps, baseRadiusM: st.base_radius_m, exitGapS: st.exit_gap_seconds, personHeightM: a.person_height_m };
+  const chained = stitchFragments(fragmentsOf(obs), gatingCost(stitchOpts), st.max_gap_seconds, idCounter());
+  const streamStart = Math.min(...input.tracks.map((t) => t.timebase.startMs));
+  const streamEnd = obs.reduce((m, o) => Math.max(m, o.t), -Infinity);
+  const persons = resolveSwitches(chained, { encounterM: 0.6, personHeightM: a.person_height_m, sampleDtMs, streamStart, streamEnd });
+  const roles = assignRoles(persons, input.shifts, {
+    method: a.roles.method,
+    staffDwellMinutes: a.roles.staff_dwell_minutes,
+    staffZoneSeconds: a.roles.staff_zone_seconds,
+    minConfidence: a.roles.min_confidence,
+    staffGapS: st.staff_gap_seconds,
+    maxSpeedMps: st.max_speed_mps,
+    baseRadiusM: st.base_radius_m,
+    personHeightM: a.person_height_m,
+    sellerZones: new Map(a.sellers.map((s) => [s.seller_id, s.zones])),
+  });
+  const customers = roles.filter((r) => r.role === 'customer');
+  const visits = customers.filter((r) => r.features.seenS >= st.min_visit_seconds && r.person.fragments.some((f) => f.obs.length >= st.min_track_samples)).map((r) => r.person);
+  const staff = roles.filter((r) => r.role === 'staff').map((r) => ({ person: r.person, sellerId: r.sellerId! }));
+  const c = a.consultation;
+  const interactions = findInteractions(staff, visits, { distanceM: c.distance_m, minSeconds: c.min_seconds, maxGapSeconds: c.max_gap_seconds, tillCounts: c.till_counts, personHeightM: a.person_height_m }, sampleDtMs);
+  const matches = matchReceipts(input.receipts, visits, { clockOffsetS: a.receipts.clock_offset_seconds, toleranceS: a.receipts.tolerance_seconds });
+  const purchases = new Map<string, number>();
+  for (const m of matches) if (m.visitId !== null) purchases.set(String(m.visitId), (purchases.get(String(m.visitId)) ?? 0) + m.receipt.total);
+  const floorS = new Map<string, number>();
+  for (const s of staff) floorS.set(s.sellerId, (floorS.get(s.sellerId) ?? 0) + personFeatures(s.person.obs).seenS);
+  const checkouts = new Map<string, number>();
+  for (const i of interactions) if (i.kind === 'checkout') checkouts.set(i.sellerId, (checkouts.get(i.sellerId) ?? 0) + 1);
+  const report = computeDayKpis({
+    storeId: input.storeId,
+    date: input.date,
+    timeZone: input.timeZone,
+    visits: visits.map((v) => ({ visitId: String(v.id), start: v.start, end: v.end })),
+    consultations: interactions.filter((i) => i.kind === 'consultation').map((i) => ({ sellerId: i.sellerId, visitId: String(i.visitId), start: i.start, end: i.end, durationS: i.durationS })),
+    purchases,
+    shifts: input.shifts,
+    sellerFloorSeconds: floorS,
+    checkouts,
+  });
+  const consultations = interactions
+    .filter((i) => i.kind === 'consultation')
+    .map((i): ConsultationRow => ({ store: input.storeId, camera: i.camera, sellerId: i.sellerId, visitId: i.visitId, start: i.start, end: i.end, durationS: i.durationS, outcome: purchases.has(String(i.visitId)) ? 'successful' : 'unsuccessful' }));
+  return { report, consultations, roles, visits, interactions, matches, discarded: customers.length - visits.length };
+}

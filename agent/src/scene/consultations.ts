@@ -1,0 +1,130 @@
+/**
+ * Consultations: a seller and a customer within D metres for at least T seconds, closeness gaps up
+ * to G seconds tolerated, all in video time. While the customer stands in a till zone it is service
+ * at the till (a checkout), kept apart unless config counts it.
+ */
+import type { Observation } from './observations.js';
+import { observationDistance } from './observations.js';
+import type { Person } from './stitch.js';
+
+export type InteractionKind = 'consultation' | 'checkout';
+
+export interface Interaction {
+  readonly kind: InteractionKind;
+  readonly sellerId: string;
+  readonly staffPersonId: number;
+  readonly visitId: number;
+  /** Camera that saw most of it. */
+  readonly camera: string;
+  /** Epoch milliseconds. */
+  readonly start: number;
+  readonly end: number;
+  readonly durationS: number;
+}
+
+export interface ConsultationOptions {
+  readonly distanceM: number;
+  readonly minSeconds: number;
+  readonly maxGapSeconds: number;
+  readonly tillCounts: boolean;
+  readonly personHeightM: number;
+}
+
+/** Not seeing one of the two (occlusion) for up to this long does not end a consultation. */
+const BLIND_BRIDGE_MS = 30_000;
+
+export interface StaffTrack {
+  readonly person: Person;
+  readonly sellerId: string;
+}
+
+/** Observation of `obs` nearest to t within maxDtMs, by binary search. */
+export function nearestInTime(obs: readonly Observation[], t: number, maxDtMs: number): Observation | null {
+  let lo = 0;
+  let hi = obs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (obs[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  let best: Observation | null = null;
+  for (const k of [lo - 1, lo]) {
+    const o = obs[k];
+    if (o && Math.abs(o.t - t) <= maxDtMs && (!best || Math.abs(o.t - t) < Math.abs(best.t - t))) best = o;
+  }
+  return best;
+}
+
+interface CloseSample {
+  readonly t: number;
+  readonly camera: string;
+  readonly atTill: boolean;
+}
+
+/**
+ * Runs of close samples. A gap longer than maxGap ends a run only when the two were seen apart in
+ * it; a gap where one of them was simply not seen (occlusion, missed detections) is bridged up to
+ * maxBlind. Each run's duration is last - first.
+ */
+export function closeRuns<T extends { readonly t: number }>(samples: readonly T[], maxGapMs: number, apartTimes: readonly number[] = [], maxBlindMs = maxGapMs): T[][] {
+  const runs: T[][] = [];
+  let cur: T[] = [];
+  let k = 0;
+  for (const s of samples) {
+    const prev = cur[cur.length - 1];
+    if (prev) {
+      const gap = s.t - prev.t;
+      while (k < apartTimes.length && apartTimes[k]! <= prev.t) k++;
+      const seenApart = k < apartTimes.length && apartTimes[k]! < s.t;
+      if ((gap > maxGapMs && seenApart) || gap > maxBlindMs) {
+        runs.push(cur);
+        cur = [];
+      }
+    }
+    cur.push(s);
+  }
+  if (cur.length > 0) runs.push(cur);
+  return runs;
+}
+
+export function findInteractions(staff: readonly StaffTrack[], visits: readonly Person[], o: ConsultationOptions, sampleDtMs: number): Interaction[] {
+  const out: Interaction[] = [];
+  const maxDt = Math.max(sampleDtMs * 1.5, 1000);
+  // A gap is measured between close samples, so one sample step is added to the tolerance.
+  const maxGapMs = o.maxGapSeconds * 1000 + sampleDtMs;
+  for (const s of staff) {
+    for (const v of visits) {
+      if (v.end < s.person.start || v.start > s.person.end) continue;
+      const close: CloseSample[] = [];
+      const apart: number[] = [];
+      for (const ob of v.obs) {
+        if (ob.t < s.person.start - maxDt || ob.t > s.person.end + maxDt) continue;
+        const so = nearestInTime(s.person.obs, ob.t, maxDt);
+        if (!so) continue;
+        if (observationDistance(ob, so, o.personHeightM) <= o.distanceM) close.push({ t: ob.t, camera: ob.camera, atTill: ob.zoneKind === 'till' });
+        else apart.push(ob.t);
+      }
+      if (close.length === 0) continue;
+      const split = o.tillCounts ? [close] : [close.filter((c) => !c.atTill), close.filter((c) => c.atTill)];
+      split.forEach((samples, i) => {
+        const kind: InteractionKind = o.tillCounts || i === 0 ? 'consultation' : 'checkout';
+        for (const run of closeRuns(samples, maxGapMs, apart, maxGapMs + BLIND_BRIDGE_MS)) {
+          const start = run[0]!.t;
+          const end = run[run.length - 1]!.t;
+          const durationS = (end - start) / 1000;
+          if (durationS < o.minSeconds) continue;
+          out.push({ kind, sellerId: s.sellerId, staffPersonId: s.person.id, visitId: v.id, camera: mostCommon(run.map((r) => r.camera)), start, end, durationS });
+        }
+      });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start || a.visitId - b.visitId);
+}
+
+function mostCommon(xs: readonly string[]): string {
+  const c = new Map<string, number>();
+  for (const x of xs) c.set(x, (c.get(x) ?? 0) + 1);
+  let best = xs[0]!;
+  for (const [k, n] of c) if (n > (c.get(best) ?? 0)) best = k;
+  return best;
+}

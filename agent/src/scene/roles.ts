@@ -1,0 +1,232 @@
+/**
+ * Who is staff. Two methods:
+ * - `longest`: the design's baseline, the one person seen longest is the seller, everyone else a customer.
+ * - `default`: a staff probability from time seen and time in staff-only zones, then the schedule:
+ *   staff fragments absorb the unexplained fragments that fill their gaps (continuity), and no more
+ *   persons are staff at a time than sellers are on shift. Each person gets a role and a confidence.
+ */
+import type { Observation } from './observations.js';
+import { observationDistance } from './observations.js';
+import { first, last, makePerson, type Person } from './stitch.js';
+
+export type Role = 'staff' | 'customer';
+
+/** A seller's shift as roles need it (the schedule's Shift fits); epoch milliseconds. */
+export interface Shift {
+  readonly sellerId: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface PersonFeatures {
+  /** Seconds observed (sum of sample steps, capped per step). */
+  readonly seenS: number;
+  readonly staffZoneS: number;
+  readonly tillZoneS: number;
+}
+
+export interface RoleAssignment {
+  readonly person: Person;
+  readonly role: Role;
+  /** Probability that `role` is right, 0..1. */
+  readonly confidence: number;
+  /** Schedule seller id for staff (or `staff-<person id>` when no shift explains them); null for customers. */
+  readonly sellerId: string | null;
+  readonly features: PersonFeatures;
+}
+
+export interface RoleOptions {
+  readonly method: 'default' | 'longest';
+  readonly staffDwellMinutes: number;
+  readonly staffZoneSeconds: number;
+  readonly minConfidence: number;
+  /** Continuity: longest gap (s) across which a staff person may take over a fragment. */
+  readonly staffGapS: number;
+  readonly maxSpeedMps: number;
+  readonly baseRadiusM: number;
+  readonly personHeightM: number;
+  /** Seller id -> zone names they work. */
+  readonly sellerZones: ReadonlyMap<string, readonly string[]>;
+}
+
+const MAX_STEP_S = 5;
+/** Staff seen as one too many (more staff than sellers on shift) for at least this share of their minutes are demoted. */
+const EXCESS_SHARE = 0.8;
+
+export function personFeatures(obs: readonly Observation[]): PersonFeatures {
+  let seen = 0;
+  let staff = 0;
+  let till = 0;
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i]!;
+    const nxt = obs[i + 1];
+    const step = nxt ? Math.min((nxt.t - o.t) / 1000, MAX_STEP_S) : 1;
+    seen += step;
+    if (o.zoneKind === 'staff') staff += step;
+    if (o.zoneKind === 'till') till += step;
+  }
+  return { seenS: seen, staffZoneS: staff, tillZoneS: till };
+}
+
+/** Logistic staff probability: long presence and staff-zone time are the evidence. */
+export function staffProbability(f: PersonFeatures, o: Pick<RoleOptions, 'staffDwellMinutes' | 'staffZoneSeconds'>): number {
+  const dwell = 3 * Math.log2(Math.max(f.seenS, 1) / (o.staffDwellMinutes * 60));
+  const frac = f.staffZoneS / Math.max(f.seenS, 1);
+  const zone = 8 * frac + (f.staffZoneS >= o.staffZoneSeconds ? 2 : 0);
+  return 1 / (1 + Math.exp(-(dwell + zone)));
+}
+
+export function assignRoles(persons: readonly Person[], shifts: readonly Shift[], o: RoleOptions): RoleAssignment[] {
+  if (o.method === 'longest') return longestIsSeller(persons, shifts);
+  const p0 = new Map(persons.map((p) => [p.id, staffProbability(personFeatures(p.obs), o)]));
+  const staffIds = new Set(persons.filter((p) => p0.get(p.id)! >= o.minConfidence).map((p) => p.id));
+  const merged = absorbIntoStaff(persons, staffIds, o);
+  const probs = new Map(merged.map((p) => [p.id, staffIds.has(p.id) ? Math.max(p0.get(p.id)!, staffProbability(personFeatures(p.obs), o)) : p0.get(p.id)!]));
+  limitToShifts(merged, staffIds, probs, shifts);
+  const sellers = mapStaffToSellers(merged.filter((p) => staffIds.has(p.id)), shifts, o.sellerZones);
+  return merged.map((p) => {
+    const staff = staffIds.has(p.id);
+    const pr = probs.get(p.id)!;
+    return { person: p, role: staff ? 'staff' : 'customer', confidence: staff ? pr : 1 - pr, sellerId: staff ? sellers.get(p.id)! : null, features: personFeatures(p.obs) };
+  });
+}
+
+function longestIsSeller(persons: readonly Person[], shifts: readonly Shift[]): RoleAssignment[] {
+  const feats = persons.map((p) => personFeatures(p.obs));
+  let best = -1;
+  feats.forEach((f, i) => {
+    if (best < 0 || f.seenS > feats[best]!.seenS) best = i;
+  });
+  const sellerOf = (p: Person): string => shifts.find((s) => s.start <= p.end && p.start < s.end)?.sellerId ?? `staff-${p.id}`;
+  return persons.map((p, i) => ({ person: p, role: i === best ? 'staff' : 'customer', confidence: 1, sellerId: i === best ? sellerOf(p) : null, features: feats[i]! }));
+}
+
+/**
+ * Continuity: a non-staff person seen entirely inside a gap of a staff person, reachable from where
+ * the staff person was last seen and to where they are seen next, is that staff person.
+ * Persons are merged in place of the staff person; ids of the absorbed ones disappear.
+ */
+function absorbIntoStaff(persons: readonly Person[], staffIds: Set<number>, o: RoleOptions): Person[] {
+  const byId = new Map(persons.map((p) => [p.id, p]));
+  const reach = (a: Observation, b: Observation): boolean => {
+    const gap = (b.t - a.t) / 1000;
+    return gap >= 0 && gap <= o.staffGapS && observationDistance(a, b, o.personHeightM) <= o.baseRadiusM + o.maxSpeedMps * gap;
+  };
+  const candidates = persons.filter((p) => !staffIds.has(p.id) && byId.has(p.id)).sort((a, b) => a.start - b.start);
+  for (const q of candidates) {
+    // People who come through the door are visitors; staff use the staff side.
+    if (first(q).zoneKind === 'entrance' || last(q).zoneKind === 'entrance') continue;
+    let bestId = -1;
+    let bestGap = Infinity;
+    for (const sid of staffIds) {
+      const s = byId.get(sid);
+      if (!s) continue;
+      const before = lastBefore(s.obs, q.start);
+      const after = firstAfter(s.obs, q.end);
+      if (!before && !after) continue;
+      if (hasObsBetween(s.obs, q.start, q.end)) continue;
+      if (before && !reach(before, first(q))) continue;
+      if (after && !reach(last(q), after)) continue;
+      const gap = (before ? q.start - before.t : 0) + (after ? after.t - q.end : 0);
+      if (gap < bestGap) {
+        bestGap = gap;
+        bestId = sid;
+      }
+    }
+    if (bestId < 0) continue;
+    const s = byId.get(bestId)!;
+    byId.set(bestId, makePerson(bestId, [...s.fragments, ...q.fragments]));
+    byId.delete(q.id);
+  }
+  // Then staff pieces that follow one another (one ends, the next starts close by soon after) are one person.
+  const staffByStart = [...staffIds].map((id) => byId.get(id)!).sort((a, b) => a.start - b.start);
+  for (const b of staffByStart) {
+    if (!byId.has(b.id)) continue;
+    let best: Person | null = null;
+    for (const id of staffIds) {
+      const a = byId.get(id);
+      if (!a || a.id === b.id || a.end >= b.start || !reach(last(a), first(b))) continue;
+      if (!best || a.end > best.end) best = a;
+    }
+    if (!best) continue;
+    byId.set(best.id, makePerson(best.id, [...best.fragments, ...b.fragments]));
+    byId.delete(b.id);
+    staffIds.delete(b.id);
+  }
+  return [...byId.values()].sort((a, b) => a.start - b.start || a.id - b.id);
+}
+
+function lastBefore(obs: readonly Observation[], t: number): Observation | null {
+  let r: Observation | null = null;
+  for (const o of obs) {
+    if (o.t < t) r = o;
+    else break;
+  }
+  return r;
+}
+
+function firstAfter(obs: readonly Observation[], t: number): Observation | null {
+  for (const o of obs) if (o.t > t) return o;
+  return null;
+}
+
+function hasObsBetween(obs: readonly Observation[], a: number, b: number): boolean {
+  return obs.some((o) => o.t >= a && o.t <= b);
+}
+
+/** Per minute, no more staff than sellers on shift: demote the least likely staff where they are in excess most of their time. */
+function limitToShifts(persons: readonly Person[], staffIds: Set<number>, probs: Map<number, number>, shifts: readonly Shift[]): void {
+  if (shifts.length === 0) return;
+  const minutes = (p: Person): Set<number> => new Set(p.obs.map((ob) => Math.floor(ob.t / 60000)));
+  const staffMinutes = new Map<number, Set<number>>();
+  for (const p of persons) if (staffIds.has(p.id)) staffMinutes.set(p.id, minutes(p));
+  const onShift = (m: number): number => shifts.filter((s) => s.start <= m * 60000 + 30000 && m * 60000 + 30000 < s.end).length;
+  const ordered = [...staffMinutes.keys()].sort((a, b) => probs.get(a)! - probs.get(b)!);
+  for (const id of ordered) {
+    const mins = staffMinutes.get(id)!;
+    let excess = 0;
+    for (const m of mins) {
+      let count = 0;
+      for (const other of staffMinutes.values()) if (other.has(m)) count++;
+      if (count > onShift(m)) excess++;
+    }
+    if (excess > EXCESS_SHARE * mins.size) {
+      staffIds.delete(id);
+      staffMinutes.delete(id);
+    }
+  }
+}
+
+/**
+ * Staff persons to sellers on shift: shift overlap plus the share of time in the seller's assigned
+ * zones; a seller already mapped to a person at the same time is penalised (one body per seller).
+ */
+export function mapStaffToSellers(staff: readonly Person[], shifts: readonly Shift[], sellerZones: ReadonlyMap<string, readonly string[]>): Map<number, string> {
+  const out = new Map<number, string>();
+  const taken = new Map<string, Array<[number, number]>>();
+  const sellers = [...new Set(shifts.map((s) => s.sellerId))];
+  const ordered = [...staff].sort((a, b) => b.obs.length - a.obs.length || a.id - b.id);
+  for (const p of ordered) {
+    let best: string | null = null;
+    let bestScore = -Infinity;
+    for (const sid of sellers) {
+      const mine = shifts.filter((s) => s.sellerId === sid);
+      const inShift = p.obs.filter((ob) => mine.some((s) => s.start <= ob.t && ob.t < s.end)).length / p.obs.length;
+      if (inShift === 0) continue;
+      const zones = sellerZones.get(sid);
+      const inZones = zones ? p.obs.filter((ob) => ob.zone !== null && zones.includes(ob.zone)).length / p.obs.length : 0;
+      const clash = (taken.get(sid) ?? []).reduce((acc, [a, b]) => acc + Math.max(0, Math.min(b, p.end) - Math.max(a, p.start)), 0) / Math.max(p.end - p.start, 1);
+      const score = inShift + 2 * inZones - 3 * clash;
+      if (score > bestScore) {
+        bestScore = score;
+        best = sid;
+      }
+    }
+    const id = best ?? `staff-${p.id}`;
+    out.set(p.id, id);
+    const list = taken.get(id) ?? [];
+    list.push([p.start, p.end]);
+    taken.set(id, list);
+  }
+  return out;
+}

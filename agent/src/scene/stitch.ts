@@ -1,0 +1,169 @@
+/**
+ * Persons from track fragments. A tracker breaks one person into several fragments (occlusions,
+ * outages, camera hand-over) and sometimes swaps ids; here fragments are chained back into persons
+ * by time/space gating. The cost is a plug-in (habit 4): appearance embeddings become one more
+ * cost combined with the gating cost when the track files carry them.
+ */
+import type { Observation } from './observations.js';
+import { observationDistance, pixelFallbackPosition } from './observations.js';
+import type { Point } from './geometry.js';
+
+export interface Fragment {
+  /** `<camera>#<track id>` */
+  readonly key: string;
+  readonly camera: string;
+  readonly track: number;
+  /** Sorted by time, at least one. */
+  readonly obs: readonly Observation[];
+  /** Mean appearance embedding (L2-normalised) when the tracker wrote one; MOT files carry none. */
+  readonly embedding: Float32Array | null;
+}
+
+export interface Person {
+  readonly id: number;
+  readonly fragments: readonly Fragment[];
+  /** All observations of the person, sorted by time. */
+  readonly obs: readonly Observation[];
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface StitchOptions {
+  readonly maxGapS: number;
+  readonly maxSpeedMps: number;
+  readonly baseRadiusM: number;
+  readonly exitGapS: number;
+  readonly personHeightM: number;
+}
+
+/** Cost of continuing fragment `a` with fragment `b` (b starts after a ends); null = forbidden. */
+export type LinkCost = (a: Fragment, b: Fragment, gapS: number) => number | null;
+
+export function fragmentsOf(obs: readonly Observation[]): Fragment[] {
+  const byKey = new Map<string, Observation[]>();
+  for (const o of obs) {
+    const key = `${o.camera}#${o.track}`;
+    let a = byKey.get(key);
+    if (!a) byKey.set(key, (a = []));
+    a.push(o);
+  }
+  const out: Fragment[] = [];
+  for (const [key, list] of byKey) {
+    list.sort((x, y) => x.t - y.t);
+    out.push({ key, camera: list[0]!.camera, track: list[0]!.track, obs: list, embedding: null });
+  }
+  return out.sort((a, b) => a.obs[0]!.t - b.obs[0]!.t || (a.key < b.key ? -1 : 1));
+}
+
+export const first = (f: { readonly obs: readonly Observation[] }): Observation => f.obs[0]!;
+export const last = (f: { readonly obs: readonly Observation[] }): Observation => f.obs[f.obs.length - 1]!;
+
+/** Reachable at walking speed, and never through the door: a fragment ending (or starting) at an entrance after a real gap is a departure (arrival). */
+export function gatingCost(o: StitchOptions): LinkCost {
+  return (a, b, gapS) => {
+    if (gapS < 0 || gapS > o.maxGapS) return null;
+    const end = last(a);
+    const start = first(b);
+    if (gapS > o.exitGapS && (end.zoneKind === 'entrance' || start.zoneKind === 'entrance')) return null;
+    const d = observationDistance(end, start, o.personHeightM);
+    const reach = o.baseRadiusM + o.maxSpeedMps * gapS;
+    if (!(d <= reach)) return null;
+    // Walkers keep walking: judge the start against where the end was heading, not where it stopped.
+    const residual = predictionResidual(a, b, gapS, o.personHeightM);
+    return residual / (o.baseRadiusM + 0.4 * gapS) + gapS / 20;
+  };
+}
+
+const VELOCITY_WINDOW_MS = 3000;
+
+type Locate = (o: Observation) => Point;
+
+/** Velocity (m/s) over the last (or first) few seconds of a fragment. */
+function velocity(obs: readonly Observation[], atEnd: boolean, pos: Locate): [number, number] {
+  const n = obs.length;
+  if (n < 2) return [0, 0];
+  const edge = atEnd ? obs[n - 1]! : obs[0]!;
+  let other = edge;
+  for (let k = 1; k < n; k++) {
+    const o = atEnd ? obs[n - 1 - k]! : obs[k]!;
+    if (Math.abs(o.t - edge.t) > VELOCITY_WINDOW_MS) break;
+    other = o;
+  }
+  const dt = (edge.t - other.t) / 1000;
+  if (dt === 0) return [0, 0];
+  const pa = pos(edge);
+  const pb = pos(other);
+  return [(pa[0] - pb[0]) / dt, (pa[1] - pb[1]) / dt];
+}
+
+/** Distance (metres) between the start of b and the end of a carried forward by its velocity (capped at 2 m/s). */
+export function predictionResidual(a: Fragment, b: Fragment, gapS: number, personHeightM: number): number {
+  const end = last(a);
+  const start = first(b);
+  const world = end.world !== null && start.world !== null;
+  if (!world && end.camera !== start.camera) return Infinity;
+  const pos: Locate = world ? (o) => o.world! : (o) => pixelFallbackPosition(o, personHeightM);
+  const v = velocity(a.obs, true, pos);
+  const sp = Math.hypot(v[0], v[1]);
+  const k = sp > 2 ? 2 / sp : 1;
+  const from = pos(end);
+  const to = pos(start);
+  return Math.hypot(to[0] - (from[0] + v[0] * k * gapS), to[1] - (from[1] + v[1] * k * gapS));
+}
+
+/**
+ * Greedy global chaining: all admissible (end -> start) links sorted by cost, each fragment gets at
+ * most one successor and one predecessor. `nextId` is injected so ids are reproducible.
+ */
+export function stitchFragments(fragments: readonly Fragment[], cost: LinkCost, maxGapS: number, nextId: () => number): Person[] {
+  const frags = [...fragments].sort((a, b) => first(a).t - first(b).t);
+  const starts = frags.map((f) => first(f).t);
+  const links: Array<{ a: number; b: number; c: number }> = [];
+  for (let i = 0; i < frags.length; i++) {
+    const endT = last(frags[i]!).t;
+    let j = lowerBound(starts, endT + 1);
+    for (; j < frags.length && starts[j]! <= endT + maxGapS * 1000; j++) {
+      if (j === i) continue;
+      const c = cost(frags[i]!, frags[j]!, (starts[j]! - endT) / 1000);
+      if (c !== null) links.push({ a: i, b: j, c });
+    }
+  }
+  links.sort((x, y) => x.c - y.c || x.a - y.a || x.b - y.b);
+  const next = new Array<number>(frags.length).fill(-1);
+  const prev = new Array<number>(frags.length).fill(-1);
+  for (const l of links) {
+    if (next[l.a] !== -1 || prev[l.b] !== -1) continue;
+    next[l.a] = l.b;
+    prev[l.b] = l.a;
+  }
+  const persons: Person[] = [];
+  for (let i = 0; i < frags.length; i++) {
+    if (prev[i] !== -1) continue;
+    const chain: Fragment[] = [];
+    for (let k = i; k !== -1; k = next[k]!) chain.push(frags[k]!);
+    persons.push(makePerson(nextId(), chain));
+  }
+  return persons.sort((a, b) => a.start - b.start || a.id - b.id);
+}
+
+export function makePerson(id: number, fragments: readonly Fragment[]): Person {
+  const obs = fragments.flatMap((f) => f.obs).sort((a, b) => a.t - b.t);
+  return { id, fragments, obs, start: obs[0]!.t, end: obs[obs.length - 1]!.t };
+}
+
+export function lowerBound(a: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Counter for person ids; one per analysis run (no module state). */
+export function idCounter(startAt = 1): () => number {
+  let n = startAt;
+  return () => n++;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { findInteractions } from '../../agent/src/scene/consultations.js';
+import { makePerson, fragmentsOf } from '../../agent/src/scene/stitch.js';
+import { T0, track, type Leg } from './script.js';
+
+const opts = { distanceM: 1.5, minSeconds: 20, maxGapSeconds: 10, tillCounts: false, personHeightM: 1.7 };
+const person = (id: number, legs: Leg[]) => makePerson(id, fragmentsOf(track('c1', id, legs)));
+
+/** Seller stands at (5,5) from 0 to 300 s; the customer script varies. */
+const seller = person(1, [{ from: 0, to: 300, a: [5, 5] }]);
+const run = (legs: Leg[], o = opts) => findInteractions([{ person: seller, sellerId: 's1' }], [person(2, legs)], o, 1000);
+
+describe('consultations: within D metres for T seconds, gaps up to G tolerated', () => {
+  it.each<[string, Leg[], Array<[string, number, number]>]>([
+    ['30 s at 1 m', [{ from: 0, to: 49, a: [10, 5] }, { from: 50, to: 80, a: [6, 5] }, { from: 81, to: 120, a: [10, 5] }], [['consultation', 50, 80]]],
+    ['15 s is too short', [{ from: 0, to: 49, a: [10, 5] }, { from: 50, to: 65, a: [6, 5] }, { from: 66, to: 120, a: [10, 5] }], []],
+    ['2 m is too far', [{ from: 50, to: 120, a: [7, 5] }], []],
+    [
+      'an 8 s step away is tolerated',
+      [{ from: 50, to: 65, a: [6, 5] }, { from: 66, to: 73, a: [8, 5] }, { from: 74, to: 90, a: [6, 5] }],
+      [['consultation', 50, 90]],
+    ],
+    [
+      'a 15 s step away splits it',
+      [{ from: 50, to: 75, a: [6, 5] }, { from: 76, to: 90, a: [8, 5] }, { from: 91, to: 120, a: [6, 5] }],
+      [['consultation', 50, 75], ['consultation', 91, 120]],
+    ],
+    ['an unseen 20 s (occlusion) does not split it', [{ from: 50, to: 70, a: [6, 5] }, { from: 91, to: 110, a: [6, 5] }], [['consultation', 50, 110]]],
+    ['service at the till is a checkout', [{ from: 100, to: 160, a: [6, 5], zone: 'till' }], [['checkout', 100, 160]]],
+  ])('%s', (_n, legs, want) => {
+    expect(run(legs).map((i) => [i.kind, (i.start - T0) / 1000, (i.end - T0) / 1000])).toEqual(want);
+  });
+
+  it('counts till service as a consultation when config says so', () => {
+    const got = run([{ from: 100, to: 160, a: [6, 5], zone: 'till' }], { ...opts, tillCounts: true });
+    expect(got.map((i) => i.kind)).toEqual(['consultation']);
+  });
+
+  it('records store-facing fields: seller, visit, camera, duration', () => {
+    const [c] = run([{ from: 50, to: 80, a: [6, 5] }]);
+    expect(c).toMatchObject({ sellerId: 's1', staffPersonId: 1, visitId: 2, camera: 'c1', durationS: 30 });
+  });
+});

@@ -1,0 +1,30 @@
+/** Frame-by-frame life scripts for scene tests: observations on the floor plan, one per second. */
+import type { ZoneKind } from '../../agent/src/config/sections/zones.js';
+import type { Observation } from '../../agent/src/scene/observations.js';
+
+export const T0 = Date.UTC(2025, 3, 8, 8, 0, 0);
+
+export interface Leg {
+  /** Seconds from T0 (inclusive). */
+  from: number;
+  to: number;
+  /** Floor position at `from` and at `to` (linear in between). */
+  a: [number, number];
+  b?: [number, number];
+  zone?: ZoneKind | null;
+  zoneName?: string;
+}
+
+export function track(camera: string, id: number, legs: Leg[]): Observation[] {
+  const out: Observation[] = [];
+  for (const l of legs) {
+    for (let s = l.from; s <= l.to; s++) {
+      const f = l.to === l.from ? 0 : (s - l.from) / (l.to - l.from);
+      const b = l.b ?? l.a;
+      const x = l.a[0] + f * (b[0] - l.a[0]);
+      const y = l.a[1] + f * (b[1] - l.a[1]);
+      out.push({ t: T0 + s * 1000, camera, track: id, foot: [x * 50, y * 50], heightPx: 100, focalPx: 640, centreX: 640, world: [x, y], zone: l.zoneName ?? l.zone ?? null, zoneKind: l.zone ?? null });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { fragmentsOf, gatingCost, idCounter, stitchFragments } from '../../agent/src/scene/stitch.js';
+import { resolveSwitches } from '../../agent/src/scene/switches.js';
+import { T0, track } from './script.js';
+
+const opts = { maxGapS: 45, maxSpeedMps: 1.6, baseRadiusM: 1.2, exitGapS: 0, personHeightM: 1.7 };
+const stitch = (obs: ReturnType<typeof track>) => stitchFragments(fragmentsOf(obs), gatingCost(opts), opts.maxGapS, idCounter());
+
+describe('stitching fragments into persons', () => {
+  it('joins a walker across an occlusion and a camera hand-over', () => {
+    const obs = [
+      ...track('c1', 1, [{ from: 0, to: 20, a: [1, 1], b: [5, 5] }]),
+      ...track('c1', 7, [{ from: 28, to: 60, a: [6.6, 6.6], b: [8, 8] }]),
+      ...track('c2', 3, [{ from: 61, to: 90, a: [8.1, 8.1], b: [12, 8] }]),
+    ];
+    const persons = stitch(obs);
+    expect(persons).toHaveLength(1);
+    expect(persons[0]!.fragments.map((f) => f.key)).toEqual(['c1#1', 'c1#7', 'c2#3']);
+    expect(persons[0]!.start).toBe(T0);
+    expect(persons[0]!.end).toBe(T0 + 90_000);
+  });
+
+  it('never joins beyond walking speed or the gap limit', () => {
+    const far = [...track('c1', 1, [{ from: 0, to: 10, a: [0, 0] }]), ...track('c1', 2, [{ from: 12, to: 20, a: [20, 0] }])];
+    expect(stitch(far)).toHaveLength(2);
+    const late = [...track('c1', 1, [{ from: 0, to: 10, a: [0, 0] }]), ...track('c1', 2, [{ from: 70, to: 80, a: [0.1, 0] }])];
+    expect(stitch(late)).toHaveLength(2);
+  });
+
+  it('a track that ends at the entrance is a departure: the next arrival is a new visit', () => {
+    const obs = [
+      ...track('c1', 1, [{ from: 0, to: 30, a: [5, 5], b: [2, 1] }, { from: 31, to: 32, a: [2, 0.5], zone: 'entrance' }]),
+      ...track('c1', 2, [{ from: 34, to: 35, a: [2, 0.6], zone: 'entrance' }, { from: 36, to: 60, a: [2, 1.5], b: [6, 6] }]),
+    ];
+    expect(stitch(obs)).toHaveLength(2);
+  });
+
+  it('prefers the continuation in the walking direction over a closer stop', () => {
+    // A walks right and is occluded; B stands still near where A vanished; A reappears further right.
+    const obs = [
+      ...track('c1', 1, [{ from: 0, to: 10, a: [0, 5], b: [10, 5] }]),
+      ...track('c1', 2, [{ from: 0, to: 40, a: [10.5, 6] }]),
+      ...track('c1', 3, [{ from: 14, to: 30, a: [14, 5], b: [20, 5] }]),
+      ...track('c1', 4, [{ from: 42, to: 60, a: [10.6, 6] }]),
+    ];
+    const persons = stitch(obs);
+    const keys = persons.map((p) => p.fragments.map((f) => f.key).join('+')).sort();
+    expect(keys).toEqual(['c1#1+c1#3', 'c1#2+c1#4']);
+  });
+});
+
+describe('undoing id switches by door consistency', () => {
+  it('swaps tails back when a seller and a customer swapped ids at a close pass', () => {
+    // Seller from the staff side works 0..600; customer comes in by the door at 100, meets the seller
+    // at 200 (ids swap there), and leaves by the door at 400.
+    const sellerHead = track('c1', 1, [{ from: 0, to: 199, a: [10, 10], b: [5, 5], zone: 'staff' }]);
+    const custHead = track('c1', 2, [{ from: 100, to: 100, a: [2, 0.5], zone: 'entrance' }, { from: 101, to: 199, a: [2, 2], b: [5.3, 5] }]);
+    // After the switch track 1 follows the customer out, track 2 follows the seller.
+    const custTail = track('c1', 1, [{ from: 200, to: 399, a: [5.3, 5], b: [2, 1] }, { from: 400, to: 400, a: [2, 0.5], zone: 'entrance' }]);
+    const sellerTail = track('c1', 2, [{ from: 200, to: 600, a: [5, 5], b: [10, 10], zone: 'staff' }]);
+    const before = stitch([...sellerHead, ...custHead, ...custTail, ...sellerTail, ...track('c9', 9, [{ from: 0, to: 700, a: [50, 50] }])]);
+    const fixed = resolveSwitches(before, { encounterM: 0.6, personHeightM: 1.7, sampleDtMs: 1000, streamStart: T0 - 300_000, streamEnd: T0 + 900_000 });
+    const seller = fixed.find((p) => p.obs[0]!.zoneKind === 'staff')!;
+    const customer = fixed.find((p) => p.obs[0]!.zoneKind === 'entrance')!;
+    expect(seller.obs[seller.obs.length - 1]!.zoneKind).toBe('staff');
+    expect(seller.end - seller.start).toBe(600_000);
+    expect(customer.obs[customer.obs.length - 1]!.zoneKind).toBe('entrance');
+    expect(customer.end - customer.start).toBe(300_000);
+  });
+});
