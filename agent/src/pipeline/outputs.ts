@@ -1,28 +1,17 @@
 /**
- * What `analyze` leaves in its output folder, in the interchange layout the analytics read
- * (`<camera-id>.txt` MOTChallenge rows in source pixels + `<camera-id>.json` with the time base),
- * plus summary.json and preview.png.
+ * What `analyze` leaves in its output folder: the interchange layout the analytics read
+ * (scene/interchange.ts: `<camera-id>.txt` MOTChallenge rows in source pixels + `<camera-id>.json`
+ * with the time base), plus summary.json and preview.png.
  *
- * Time base: frame F of `<camera-id>.txt` was seen at `start + (F - 1) / fps`. `analyze` numbers
- * frames by their index in the source (so rows line up with ground truth made on the source), hence
- * fps is the source's frame rate and only every Nth frame number appears.
+ * `analyze` numbers frames by their index in the source (so rows line up with ground truth made on
+ * the source), hence the time base's fps is the source's frame rate and only every Nth frame
+ * number appears.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FailureError } from '../core/errors.js';
-import { formatMot } from '../io/mot.js';
+import { writeCameraTracks } from '../scene/interchange.js';
 import type { AnalyzeResult } from './analyze.js';
-
-export interface CameraTimeBase {
-  /** ISO-8601 UTC time of frame 1. */
-  readonly start: string;
-  /** Frames per second of the frame numbering. */
-  readonly fps: number;
-  readonly width: number;
-  readonly height: number;
-  /** Seconds between sampled frames (extra, informative). */
-  readonly sampling_interval_s: number;
-}
 
 export interface WrittenOutputs {
   readonly tracks: string;
@@ -33,23 +22,14 @@ export interface WrittenOutputs {
 
 export function writeAnalyzeOutputs(outDir: string, r: AnalyzeResult): WrittenOutputs {
   try {
-    mkdirSync(outDir, { recursive: true });
     const id = r.summary.source_id;
-    const timeBase: CameraTimeBase = {
-      start: r.summary.start,
-      fps: r.info.fps,
-      width: r.info.width,
-      height: r.info.height,
-      sampling_interval_s: r.summary.sampling_interval_s,
-    };
+    writeCameraTracks(outDir, id, { startMs: Date.parse(r.summary.start), fps: r.info.fps, width: r.info.width, height: r.info.height }, r.rows);
     const files: WrittenOutputs = {
       tracks: join(outDir, `${id}.txt`),
       timeBase: join(outDir, `${id}.json`),
       summary: join(outDir, 'summary.json'),
       preview: r.previewPng ? join(outDir, 'preview.png') : null,
     };
-    atomicWrite(files.tracks, formatMot(r.rows));
-    atomicWrite(files.timeBase, JSON.stringify(timeBase, null, 2) + '\n');
     atomicWrite(files.summary, JSON.stringify(r.summary, null, 2) + '\n');
     if (files.preview && r.previewPng) atomicWrite(files.preview, r.previewPng);
     return files;

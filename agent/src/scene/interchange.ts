@@ -1,7 +1,10 @@
 /**
  * The interchange layout for saved tracks, shared by `analyze`, the simulator and third-party data:
  * per camera `<camera-id>.txt` (MOTChallenge CSV, frames from 1) and `<camera-id>.json`
- * (`{"start": ISO-8601 time of frame 1, "fps": sampled frames per second, "width", "height"}`).
+ * (`{"start": ISO-8601 time of frame 1, "fps": frames per second of the numbering, "width", "height"}`).
+ * Frame F was seen at start + (F - 1) / fps. The simulator numbers sampled frames 1, 2, 3... with
+ * fps = the sampled rate; `analyze` keeps source frame numbers (1, 26, 51... at stride 25) with fps =
+ * the source rate, so its rows line up with ground truth made on the source video.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
