@@ -1,53 +1,39 @@
 /**
- * The one module that imports onnxruntime-node (habit 2). Everything else asks it for a session
- * and passes plain typed arrays.
+ * The one module that imports onnxruntime-node (habit 2; its worker twin is worker-source.ts).
+ * Everything else asks it for a session and passes plain typed arrays.
  *
  * Execution providers are tried in the configured order; one that cannot start (no CUDA libraries,
  * no WebGPU adapter) is skipped with a warning, and CPU is always the last resort, so choosing a
  * GPU provider on a box without one degrades speed, never availability.
+ *
+ * CPU tuning (measured on the 2-core development box, see test/detect and the detector config):
+ * onnxruntime's intra-op threads spin-wait between operators by default. That is only free when
+ * the cores are otherwise idle; here the same cores decode video (ffmpeg children) and run the
+ * tracker, and spinning threads steal their time. `spinning: false` turns it off.
  */
 import * as ort from 'onnxruntime-node';
 import { FailureError } from '../core/errors.js';
+import type { DeclaredShape, ModelSession, ProviderName, SessionOptions } from './session-types.js';
+import { providerOrder, providerWarning, reason, sessionOptionsFor } from './session-options.js';
+import { openWorkerSession } from './worker-session.js';
 
-export type ProviderName = 'cpu' | 'cuda' | 'tensorrt' | 'webgpu';
-
-export interface SessionOptions {
-  /** Preference order; 'cpu' is appended when missing. */
-  readonly providers?: readonly ProviderName[];
-  /** Intra-op threads for the CPU provider; 0 or undefined = onnxruntime default. */
-  readonly threads?: number;
-  /** Called once per provider that failed to start. */
-  readonly warn?: (message: string) => void;
-}
-
-export interface ModelSession {
-  readonly provider: ProviderName;
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  /** Run with one float32 input; returns every output as float32 data + dims. */
-  run(input: Float32Array, dims: readonly number[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
-  release(): Promise<void>;
-}
+export type { DeclaredShape, GraphOptimization, ModelSession, ProviderName, SessionOptions } from './session-types.js';
+export { sessionOptionsFor } from './session-options.js';
 
 export async function openSession(modelPath: string, opts: SessionOptions = {}): Promise<ModelSession> {
-  const order = [...(opts.providers ?? ['cpu'])];
-  if (!order.includes('cpu')) order.push('cpu');
+  if (opts.worker) return openWorkerSession(modelPath, opts);
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   let lastError: unknown;
-  for (const provider of order) {
+  for (const provider of providerOrder(opts)) {
     try {
-      const session = await ort.InferenceSession.create(modelPath, {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-      });
+      const session = await ort.InferenceSession.create(modelPath, sessionOptionsFor(provider, opts));
       return wrap(session, provider);
     } catch (e) {
       lastError = e;
-      if (provider !== 'cpu') warn(`execution provider ${provider} unavailable for ${modelPath} (${firstLine(e)}); falling back`);
+      if (provider !== 'cpu') warn(providerWarning(provider, modelPath, e));
     }
   }
-  throw new FailureError('FS_MODEL_UNSUPPORTED', `onnxruntime cannot load ${modelPath}: ${firstLine(lastError)}`, { modelPath }, { cause: lastError });
+  throw new FailureError('FS_MODEL_UNSUPPORTED', `onnxruntime cannot load ${modelPath}: ${reason(lastError)}`, { modelPath }, { cause: lastError });
 }
 
 function wrap(session: ort.InferenceSession, provider: ProviderName): ModelSession {
@@ -56,13 +42,18 @@ function wrap(session: ort.InferenceSession, provider: ProviderName): ModelSessi
     provider,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
+    inputShapes: shapes(session.inputMetadata),
+    outputShapes: shapes(session.outputMetadata),
     async run(input, dims) {
-      const feeds = { [inputName]: new ort.Tensor('float32', input, dims as number[]) };
+      const feeds = { [inputName]: new ort.Tensor('float32', input, [...dims]) };
       const res = await session.run(feeds);
       const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
       for (const [name, t] of Object.entries(res)) {
-        if (t.type !== 'float32') throw new FailureError('FS_MODEL_UNSUPPORTED', `output ${name} is ${t.type}, expected float32`);
-        out[name] = { data: t.data as Float32Array, dims: t.dims };
+        const data = t.data;
+        if (t.type !== 'float32' || !(data instanceof Float32Array)) {
+          throw new FailureError('FS_MODEL_UNSUPPORTED', `output ${name} is ${t.type}, expected float32`, { output: name });
+        }
+        out[name] = { data, dims: t.dims };
       }
       return out;
     },
@@ -70,6 +61,8 @@ function wrap(session: ort.InferenceSession, provider: ProviderName): ModelSessi
   };
 }
 
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+function shapes(meta: readonly ort.InferenceSession.ValueMetadata[]): Readonly<Record<string, DeclaredShape>> {
+  const out: Record<string, DeclaredShape> = {};
+  for (const m of meta) out[m.name] = m.isTensor ? [...m.shape] : [];
+  return Object.freeze(out);
 }

@@ -1,0 +1,75 @@
+/**
+ * Detector options: a plain object (never the CLI's parsed arguments), validated once with named
+ * errors, defaults from DETECTOR_DEFAULTS, then frozen.
+ */
+import { MisuseError } from '../core/errors.js';
+import type { ModelManifest } from '../models/manifest-schema.js';
+import type { ProviderName } from '../runtime/onnx.js';
+import { DETECTOR_DEFAULTS } from './defaults.js';
+
+export interface DetectorOptions {
+  /** Manifest name or path to an .onnx file. */
+  readonly model?: string;
+  /** Folder of model files; default defaultModelsDir(). */
+  readonly modelsDir?: string | undefined;
+  readonly providers?: readonly ProviderName[];
+  /** Intra-op CPU threads; 0 = onnxruntime default (one per core). */
+  readonly threads?: number;
+  /** Let idle onnxruntime threads spin-wait (default false: the cores also decode video). */
+  readonly spinning?: boolean;
+  /** Run inference on a worker thread so the event loop stays free (default true). */
+  readonly worker?: boolean;
+  readonly conf_threshold?: number;
+  readonly iou_threshold?: number;
+  /** Class names to keep. */
+  readonly classes?: readonly string[];
+  readonly max_detections?: number;
+  /** Provider fallback and "not in manifest" warnings. */
+  readonly warn?: (message: string) => void;
+  /** Default: models/manifest.json. */
+  readonly manifest?: ModelManifest;
+  /** Clock for timing statistics, in milliseconds. */
+  readonly now?: () => number;
+}
+
+export interface DetectorSettings {
+  readonly model: string;
+  readonly modelsDir: string | undefined;
+  readonly providers: readonly ProviderName[];
+  readonly threads: number;
+  readonly spinning: boolean;
+  readonly worker: boolean;
+  readonly conf_threshold: number;
+  readonly iou_threshold: number;
+  readonly classes: readonly string[];
+  readonly max_detections: number;
+}
+
+const PROVIDERS: readonly ProviderName[] = ['cpu', 'cuda', 'tensorrt', 'webgpu'];
+
+export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings> {
+  const bad = (key: string, value: unknown, want: string): MisuseError =>
+    new MisuseError('FS_BAD_ARGUMENT', `detector option ${key}: ${JSON.stringify(value)} is not ${want}`, { key, value });
+  const s: DetectorSettings = {
+    model: o.model ?? DETECTOR_DEFAULTS.model,
+    modelsDir: o.modelsDir,
+    providers: o.providers ?? DETECTOR_DEFAULTS.providers,
+    threads: o.threads ?? DETECTOR_DEFAULTS.threads,
+    spinning: o.spinning ?? DETECTOR_DEFAULTS.spinning,
+    worker: o.worker ?? DETECTOR_DEFAULTS.worker,
+    conf_threshold: o.conf_threshold ?? DETECTOR_DEFAULTS.conf_threshold,
+    iou_threshold: o.iou_threshold ?? DETECTOR_DEFAULTS.iou_threshold,
+    classes: o.classes ?? DETECTOR_DEFAULTS.classes,
+    max_detections: o.max_detections ?? DETECTOR_DEFAULTS.max_detections,
+  };
+  if (typeof s.model !== 'string' || s.model === '') throw bad('model', s.model, 'a manifest name or an .onnx path');
+  if (s.providers.length === 0 || s.providers.some((p) => !PROVIDERS.includes(p))) {
+    throw bad('providers', s.providers, `a non-empty list of ${PROVIDERS.join(', ')}`);
+  }
+  if (!Number.isInteger(s.threads) || s.threads < 0 || s.threads > 64) throw bad('threads', s.threads, 'an integer in 0..64');
+  if (!(s.conf_threshold >= 0 && s.conf_threshold <= 1)) throw bad('conf_threshold', s.conf_threshold, 'in [0, 1]');
+  if (!(s.iou_threshold >= 0 && s.iou_threshold <= 1)) throw bad('iou_threshold', s.iou_threshold, 'in [0, 1]');
+  if (s.classes.length === 0) throw bad('classes', s.classes, 'a non-empty list of class names');
+  if (!Number.isInteger(s.max_detections) || s.max_detections < 1) throw bad('max_detections', s.max_detections, 'an integer >= 1');
+  return Object.freeze({ ...s, providers: Object.freeze([...s.providers]), classes: Object.freeze([...s.classes]) });
+}

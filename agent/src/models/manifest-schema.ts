@@ -1,0 +1,66 @@
+/**
+ * The model manifest's shape (models/manifest.json), validated with zod so a hand-edited manifest
+ * fails with the key path of the bad entry rather than at inference time.
+ */
+import { z } from 'zod';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256 (64 characters)');
+
+export const modelInputSchema = z.strictObject({
+  name: z.string().min(1).describe('Input tensor name.'),
+  layout: z.literal('NCHW'),
+  width: z.int().positive().describe('Input width in pixels.'),
+  height: z.int().positive().describe('Input height in pixels.'),
+  resize: z.enum(['letterbox', 'stretch']).describe('How a source image is fitted: letterbox keeps aspect and pads.'),
+  pad_value: z.int().min(0).max(255).optional().describe('Letterbox padding grey level (uint8).'),
+  color: z.enum(['RGB', 'BGR']).describe('Channel order the network expects.'),
+  divisor: z.number().positive().describe('value = (pixel / divisor - mean) / std; 255 for 0-1 inputs, 1 for 0-255.'),
+  mean: z.tuple([z.number(), z.number(), z.number()]),
+  std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
+});
+
+export const OUTPUT_FORMATS = ['yolov8', 'yolov8_nms', 'yolox', 'embedding'] as const;
+
+export const modelOutputSchema = z.strictObject({
+  name: z.string().min(1).describe('Output tensor name.'),
+  format: z.enum(OUTPUT_FORMATS).describe('How the output is decoded.'),
+  dims: z.array(z.union([z.int().positive(), z.string().min(1)])).min(1).describe('Declared shape; strings are symbolic dims.'),
+  strides: z.array(z.int().positive()).min(1).optional().describe('Grid strides for anchor-free grid outputs (yolox).'),
+  description: z.string().optional(),
+});
+
+export const manifestEntrySchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9_.-]+$/, 'lowercase letters, digits, _ . -'),
+  file: z.string().regex(/^[^/\\]+\.onnx$/, 'a bare .onnx file name (no folders)'),
+  sha256,
+  task: z.enum(['detect', 'reid']),
+  description: z.string().optional(),
+  input: modelInputSchema,
+  output: modelOutputSchema,
+  classes: z.array(z.string().min(1)).min(1).optional().describe('Class names by index (detectors).'),
+  licence: z.string().min(1),
+  source_url: z.url(),
+  derived_from: z.string().optional().describe('Name of the manifest entry this file was made from.'),
+});
+
+export const manifestSchema = z
+  .strictObject({
+    $comment: z.string().optional(),
+    version: z.literal(1),
+    models: z.array(manifestEntrySchema).min(1),
+  })
+  .superRefine((m, ctx) => {
+    const seen = new Set<string>();
+    m.models.forEach((e, i) => {
+      if (seen.has(e.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name "${e.name}"` });
+      seen.add(e.name);
+      if (e.task === 'detect' && !e.classes) ctx.addIssue({ code: 'custom', path: ['models', i, 'classes'], message: 'a detector needs its class names' });
+      if (e.output.format === 'yolox' && !e.output.strides) ctx.addIssue({ code: 'custom', path: ['models', i, 'output', 'strides'], message: 'a yolox output needs its strides' });
+    });
+  });
+
+export type ModelManifest = z.infer<typeof manifestSchema>;
+export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
+export type ModelInputSpec = z.infer<typeof modelInputSchema>;
+export type ModelOutputSpec = z.infer<typeof modelOutputSchema>;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
