@@ -4,10 +4,24 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isFloorSenseError } from '../core/errors.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerAnalyzeCommand } from './commands/analyze.js';
+import { registerReportCommand } from './commands/report.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+import { registerTrackCommand } from './commands/track.js';
+import { registerEvalCommand } from './commands/eval.js';
+import { registerSyncCommand } from './commands/sync.js';
 import { registerConfigCommand } from './commands/config.js';
 
 /** Each command module adds itself to the program. Keep one line per command. */
 const COMMANDS: Array<(program: Command) => void> = [
+  registerRunCommand,
+  registerAnalyzeCommand,
+  registerReportCommand,
+  registerSimulateCommand,
+  registerTrackCommand,
+  registerEvalCommand,
+  registerSyncCommand,
   registerConfigCommand,
 ];
 

@@ -9,6 +9,12 @@ import { camerasSection } from './sections/cameras.js';
 import { samplingSection } from './sections/sampling.js';
 import { detectorSection } from './sections/detector.js';
 import { trackerSection } from './sections/tracker.js';
+import { analyticsSection } from './sections/analytics.js';
+import { storageSection } from './sections/storage.js';
+import { syncSection } from './sections/sync.js';
+import { agentSection } from './sections/agent.js';
+import { healthSection } from './sections/health.js';
+import { apiSection } from './sections/api.js';
 
 export const configSchema = z
   .strictObject({
@@ -17,6 +23,12 @@ export const configSchema = z
     sampling: samplingSection.default({ stride: 25, keyframes: 'auto' }),
     detector: detectorSection.default(detectorSection.parse({})),
     tracker: trackerSection.default(trackerSection.parse({})),
+    analytics: analyticsSection.default(analyticsSection.parse({})),
+    storage: storageSection.default(storageSection.parse({})),
+    sync: syncSection.default(syncSection.parse({})),
+    agent: agentSection.default(agentSection.parse({})),
+    health: healthSection.default(healthSection.parse({})),
+    api: apiSection.default(apiSection.parse({})),
   })
   .describe('FloorSense agent configuration (one file per store).');
 

@@ -23,8 +23,10 @@ export const ERROR_CODES = {
   FS_MODEL_UNSUPPORTED: 'a model has an input or output shape FloorSense does not understand',
   FS_PARSE: 'a data file (CSV, MOT text, JSON) has a malformed row',
   FS_DISK_FULL: 'the disk is full or below the configured floor',
+  FS_OUTPUT: 'an output file or folder cannot be written',
   FS_DB: 'the local SQLite database failed, is locked or corrupt',
   FS_REMOTE: 'a remote service (ClickHouse, Google Sheets) failed or is unreachable',
+  FS_API_LISTEN: 'the local API cannot listen on its address (port in use, address not on this box)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
