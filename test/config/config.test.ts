@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfigText, formatKeyPath } from '../../agent/src/config/load.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfigFile, parseConfigText, formatKeyPath } from '../../agent/src/config/load.js';
+import { REPO_ROOT } from '../helpers/shared-data.js';
 import { configJsonSchema } from '../../agent/src/config/schema.js';
 import { MisuseError } from '../../agent/src/core/errors.js';
 
@@ -47,5 +50,17 @@ describe('config validation', () => {
     expect(s.additionalProperties).toBe(false);
     expect(s.properties.store?.description).toMatch(/store/i);
     expect(s.properties.detector?.description).toBeTruthy();
+  });
+});
+
+describe('committed JSON Schema', () => {
+  it('config/floorsense.schema.json matches the zod schema (regenerate with `floorsense config schema --out`)', () => {
+    const committed: unknown = JSON.parse(readFileSync(`${REPO_ROOT}/config/floorsense.schema.json`, 'utf8'));
+    expect(committed).toEqual(configJsonSchema());
+  });
+
+  it('every example config in config/ validates', () => {
+    const files = ['demo.yaml', ...readdirSync(join(REPO_ROOT, 'config', 'stores')).map((f) => join('stores', f))];
+    for (const f of files) expect(() => loadConfigFile(join(REPO_ROOT, 'config', f))).not.toThrow();
   });
 });

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: speed of the vision pipeline on this machine, printed as a table.
+ *
+ * For each clip (a 5-minute 1080p H.264 loop of the street clip with a 1 s and a 4 s keyframe
+ * interval, and the checkout clip) at stride 25:
+ *   decode-only fps      sampled frames per wall second out of ingest alone (ffmpeg + letterbox)
+ *   detector-only fps    1000 / mean detector ms on already-decoded frames
+ *   end-to-end fps       sampled frames per wall second through decode + detect + track (+ ReID)
+ *   e2e / detector       how much of the detector ceiling the whole pipeline keeps
+ *   cam-h per wall-h     seconds of video processed per wall second = camera-hours per wall-hour
+ * plus the ReID cost (embeddings computed and skipped, ms per embedding) and the share of frames the
+ * motion gate let skip. The design's target for a 2-core box: 24 camera-hours per wall-hour.
+ *
+ * Usage: npm run bench [-- --seconds N] [-- --clips gop1,gop4,checkout] [-- --variants full,motion-only,no-gate]
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { openSource } from '../src/ingest/index.js';
+import { Detector } from '../src/detect/index.js';
+import { analyzeSource } from '../src/pipeline/analyze.js';
+import { DEFAULT_TRACKER_OPTIONS, trackerOptions } from '../src/track/index.js';
+import type { Frame } from '../src/core/frame.js';
+import { benchCacheDir, makeLoopedClip, type BenchClip } from './clips.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const seconds = Number(arg('seconds', '300'));
+const clipNames = arg('clips', 'gop1,gop4,checkout').split(',');
+const variants = arg('variants', 'full,motion-only,no-gate').split(',');
+const STRIDE = 25;
+
+async function decodeOnly(clip: BenchClip, keep: number): Promise<{ fps: number; frames: number; videoSec: number; wallSec: number; keyframeMode: boolean; kept: Frame[] }> {
+  const t0 = performance.now();
+  const src = await openSource({ sourceId: clip.name, url: clip.path, sampling: { stride: STRIDE, keyframes: 'auto' }, modelSize: { width: 640, height: 640 }, limitSec: seconds });
+  const kept: Frame[] = [];
+  let frames = 0;
+  let last = 0;
+  for await (const f of src) {
+    frames++;
+    last = f.ptsSec;
+    if (kept.length < keep) kept.push({ ...f, data: f.data.slice() });
+  }
+  const wallSec = (performance.now() - t0) / 1000;
+  return { fps: frames / wallSec, frames, videoSec: last + src.plan.intervalSec, wallSec, keyframeMode: src.plan.keyframeMode, kept };
+}
+
+async function detectorOnly(frames: Frame[]): Promise<{ fps: number; ms: number }> {
+  const det = await Detector.create({ warn: () => {} });
+  try {
+    for (const f of frames.slice(0, 3)) await det.detect(f);
+    const t0 = performance.now();
+    let n = 0;
+    for (let round = 0; round < 2; round++) for (const f of frames) { await det.detect(f); n++; }
+    const ms = (performance.now() - t0) / n;
+    return { fps: 1000 / ms, ms };
+  } finally {
+    await det.close();
+  }
+}
+
+async function endToEnd(clip: BenchClip, variant: string) {
+  const appearance = variant !== 'motion-only';
+  const r = await analyzeSource({
+    url: clip.path,
+    sourceId: clip.name,
+    sampling: { stride: STRIDE, keyframes: 'auto' },
+    detector: {},
+    tracker: appearance ? DEFAULT_TRACKER_OPTIONS : trackerOptions({ appearance: false }),
+    appearance,
+    reidModel: 'osnet_x0_25_msmt17',
+    motionGate: variant === 'no-gate' ? null : {},
+    preview: null,
+    limitSec: seconds,
+    warn: () => {},
+  });
+  return r.summary;
+}
+
+function row(cells: Array<string | number>, widths: number[]): string {
+  return cells.map((c, i) => String(c).padStart(widths[i]!)).join('  ');
+}
+
+async function main(): Promise<void> {
+  const clips: BenchClip[] = [];
+  const street = join(data, 'video', 'street_elevated_pedestrians.mp4');
+  const checkout = join(data, 'video', 'checkout_counter_cashier.mp4');
+  for (const p of [street, checkout]) if (!existsSync(p)) throw new Error(`bench needs ${p} (../shared/data)`);
+  const cache = benchCacheDir(repoRoot);
+  if (clipNames.includes('gop1')) clips.push(makeLoopedClip(street, cache, Math.max(300, seconds), 1));
+  if (clipNames.includes('gop4')) clips.push(makeLoopedClip(street, cache, Math.max(300, seconds), 4));
+  if (clipNames.includes('checkout')) clips.push({ name: 'checkout_counter_cashier', path: checkout, note: '768x432 H.264, 26 s, 25 fps' });
+
+  console.log(`FloorSense pipeline benchmark: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, stride ${STRIDE}, up to ${seconds} s per clip`);
+  const widths = [26, 9, 8, 8, 9, 8, 8, 7, 10, 12];
+  console.log(row(['clip / variant', 'keyframes', 'decode', 'detect', 'e2e fps', 'e2e/det', 'cam-h/h', 'static', 'embeds', 'ms/embed'], widths));
+  for (const clip of clips) {
+    const d = await decodeOnly(clip, 40);
+    const det = await detectorOnly(d.kept);
+    console.log(row([`${clip.name}`, d.keyframeMode ? 'yes' : 'no', d.fps.toFixed(1), det.fps.toFixed(1), '', '', (d.videoSec / d.wallSec).toFixed(1) + '*', '', '', ''], widths));
+    for (const v of variants) {
+      const s = await endToEnd(clip, v);
+      const fps = s.frames_sampled / s.wall_seconds;
+      console.log(row([`  ${v}`, s.keyframe_mode ? 'yes' : 'no', '', '', fps.toFixed(1), (fps / det.fps).toFixed(2), s.realtime_factor.toFixed(1),
+        `${((100 * s.frames_skipped_static) / Math.max(1, s.frames_sampled)).toFixed(0)}%`,
+        `${s.appearance.embeddings}/${s.appearance.embeddings + s.appearance.skipped}`, s.appearance.ms_per_embedding.toFixed(1)], widths));
+    }
+  }
+  console.log('decode/detect/e2e: sampled frames per wall second; cam-h/h: camera-hours per wall-hour (* decode alone);');
+  console.log('static: sampled frames the motion gate skipped; embeds: ReID embeddings computed / needed-or-skipped.');
+}
+
+await main();
