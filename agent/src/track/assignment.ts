@@ -1,11 +1,12 @@
 /**
- * Optimal assignment (habit 3's last step). `solveSquare` is the shortest-augmenting-path
+ * Optimal assignment (habit 3's last step). `solveSquare` is core/lsap.ts's shortest-augmenting-path
  * Hungarian method with row/column potentials (the Jonker-Volgenant family), O(n^3).
  * `assign` adds the gate: a rectangular matrix with forbidden pairs is embedded in a square one
  * where leaving a row or column unmatched costs maxCost / 2 each, so a pair is matched only when
  * that is cheaper than leaving both sides alone, and the total over all pairs is minimal.
  */
 import { MisuseError } from '../core/errors.js';
+import { solveLsap } from '../core/lsap.js';
 import { checkCost, type CostMatrix } from './cost.js';
 
 export interface Assignment {
@@ -20,59 +21,7 @@ export interface Assignment {
  * Returns colOfRow (length n).
  */
 export function solveSquare(cost: Float64Array, n: number): Int32Array {
-  if (cost.length !== n * n) throw new MisuseError('FS_BAD_ARGUMENT', `solveSquare: expected ${n * n} costs, got ${cost.length}`);
-  for (let k = 0; k < cost.length; k++) {
-    if (!Number.isFinite(cost[k]!)) throw new MisuseError('FS_BAD_ARGUMENT', `solveSquare: cost ${k} is ${cost[k]}; costs must be finite`);
-  }
-  // 1-based arrays; index 0 is the virtual column the augmenting path starts from.
-  const u = new Float64Array(n + 1);
-  const v = new Float64Array(n + 1);
-  const rowOfCol = new Int32Array(n + 1);
-  const prevCol = new Int32Array(n + 1);
-  const minSlack = new Float64Array(n + 1);
-  const visited = new Uint8Array(n + 1);
-  for (let row = 1; row <= n; row++) {
-    rowOfCol[0] = row;
-    let col0 = 0;
-    minSlack.fill(Infinity);
-    visited.fill(0);
-    do {
-      visited[col0] = 1;
-      const r = rowOfCol[col0]!;
-      let delta = Infinity;
-      let next = 0;
-      for (let c = 1; c <= n; c++) {
-        if (visited[c]) continue;
-        const slack = cost[(r - 1) * n + (c - 1)]! - u[r]! - v[c]!;
-        if (slack < minSlack[c]!) {
-          minSlack[c] = slack;
-          prevCol[c] = col0;
-        }
-        if (minSlack[c]! < delta) {
-          delta = minSlack[c]!;
-          next = c;
-        }
-      }
-      for (let c = 0; c <= n; c++) {
-        if (visited[c]) {
-          u[rowOfCol[c]!]! += delta;
-          v[c]! -= delta;
-        } else {
-          minSlack[c]! -= delta;
-        }
-      }
-      col0 = next;
-    } while (rowOfCol[col0] !== 0);
-    // Flip the augmenting path.
-    do {
-      const c = prevCol[col0]!;
-      rowOfCol[col0] = rowOfCol[c]!;
-      col0 = c;
-    } while (col0 !== 0);
-  }
-  const colOfRow = new Int32Array(n);
-  for (let c = 1; c <= n; c++) colOfRow[rowOfCol[c]! - 1] = c - 1;
-  return colOfRow;
+  return solveLsap(cost, n, n);
 }
 
 /**

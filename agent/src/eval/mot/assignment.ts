@@ -4,8 +4,8 @@
  * `solveAssignment` is the Hungarian method with row/column potentials and shortest augmenting
  * paths (the O(n^2 m) formulation by Jonker-Volgenant / Kuhn-Munkres): for an n x m cost matrix it
  * assigns min(n, m) rows to distinct columns at minimum total cost, like scipy's
- * `linear_sum_assignment`. Written here rather than shared with the tracker so that the metric's
- * answer never moves when the tracker's matcher is tuned.
+ * `linear_sum_assignment`. The solver itself is core/lsap.ts, shared with the tracker: it is exact,
+ * so tuning the tracker (its costs and gates) never moves the metric's answer.
  *
  * `solveAssignmentWithForbidden` adds the edge semantics py-motmetrics uses: some pairs may not be
  * matched at all (NaN distance in py-motmetrics). It maximises the number of allowed pairs first and
@@ -13,6 +13,7 @@
  * larger than any allowed solution could cost, then dropping forbidden pairs from the result.
  */
 import { MisuseError } from '../../core/errors.js';
+import { solveLsap } from '../../core/lsap.js';
 
 /** A dense row-major matrix. `data[r * cols + c]`. */
 export interface Matrix {
@@ -53,11 +54,6 @@ export function matrixFrom(values: readonly (readonly number[])[]): Matrix {
 export function solveAssignment(cost: Matrix): Assignment {
   const { rows, cols, data } = cost;
   if (rows === 0 || cols === 0) return { rows: [], cols: [] };
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) {
-      throw new MisuseError('FS_BAD_ARGUMENT', `assignment cost at row ${Math.floor(i / cols)}, column ${i % cols} is ${data[i]}; costs must be finite`);
-    }
-  }
   // The potential method below needs rows <= cols; solve the transpose otherwise.
   if (rows > cols) {
     const t = matrix(cols, rows);
@@ -104,67 +100,10 @@ export function solveAssignmentWithForbidden(cost: Matrix, allowed: (r: number, 
   return { rows: outR, cols: outC };
 }
 
-/** Rows <= cols. Returns, for each row, its column. */
+/** Rows <= cols. Returns the matched (row, column) pairs. */
 function hungarian(cost: Matrix): { rows: number[]; cols: number[] } {
-  const n = cost.rows;
-  const m = cost.cols;
-  const a = cost.data;
-  // 1-based arrays; index 0 is the virtual column/row the search starts from.
-  const u = new Float64Array(n + 1);
-  const v = new Float64Array(m + 1);
-  const owner = new Int32Array(m + 1); // owner[j] = row (1-based) matched to column j, 0 if free
-  const way = new Int32Array(m + 1);
-  const minv = new Float64Array(m + 1);
-  const used = new Uint8Array(m + 1);
-  for (let i = 1; i <= n; i++) {
-    owner[0] = i;
-    let j0 = 0;
-    minv.fill(Infinity);
-    used.fill(0);
-    do {
-      used[j0] = 1;
-      const i0 = owner[j0]!;
-      let delta = Infinity;
-      let j1 = 0;
-      const base = (i0 - 1) * m;
-      for (let j = 1; j <= m; j++) {
-        if (used[j]) continue;
-        const cur = a[base + j - 1]! - u[i0]! - v[j]!;
-        if (cur < minv[j]!) {
-          minv[j] = cur;
-          way[j] = j0;
-        }
-        if (minv[j]! < delta) {
-          delta = minv[j]!;
-          j1 = j;
-        }
-      }
-      for (let j = 0; j <= m; j++) {
-        if (used[j]) {
-          u[owner[j]!] = u[owner[j]!]! + delta;
-          v[j] = v[j]! - delta;
-        } else {
-          minv[j] = minv[j]! - delta;
-        }
-      }
-      j0 = j1;
-    } while (owner[j0] !== 0);
-    // Flip the augmenting path back to the start.
-    do {
-      const j1 = way[j0]!;
-      owner[j0] = owner[j1]!;
-      j0 = j1;
-    } while (j0 !== 0);
-  }
-  const rows: number[] = [];
-  const cols: number[] = [];
-  for (let j = 1; j <= m; j++) {
-    if (owner[j]! !== 0) {
-      rows.push(owner[j]! - 1);
-      cols.push(j - 1);
-    }
-  }
-  return { rows, cols };
+  const colOfRow = solveLsap(cost.data, cost.rows, cost.cols);
+  return { rows: Array.from(colOfRow, (_, r) => r), cols: Array.from(colOfRow) };
 }
 
 function sortedPairs(rows: number[], cols: number[]): Assignment {
