@@ -57,6 +57,15 @@ export function createClickHouseTransport(opts: ClickHouseOptions): CentralTrans
     // Failures surface as FS_REMOTE to the caller, which logs them once; the client's own error log would double every line.
     log: { level: ClickHouseLogLevel.OFF },
   });
+  return transportOverClient(client, url);
+}
+
+/**
+ * The transport over any @clickhouse/client instance. Split from the HTTP factory so the very same
+ * insert/exec/query code can run against current ClickHouse embedded in-process (chdb's
+ * `connection` hook) in tests, next to the 18.16 server over HTTP.
+ */
+export function transportOverClient(client: ClickHouseClient, url: string): CentralTransport {
   const guard = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
     try {
       return await f();
