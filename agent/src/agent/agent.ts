@@ -29,7 +29,9 @@ import { superviseLiveCamera, type LiveCamera } from './live.js';
 import { errorText, type AgentLogger } from './logger.js';
 import { closeDanglingUp, recentDays, rollUpCameraUptime } from './rollup.js';
 import { rollUpKpis } from './store-day.js';
+import { DriftMonitor } from './drift-monitor.js';
 import { agentProvider } from './api-provider.js';
+import { receiptDaysHandler, salesJobs } from './sales-jobs.js';
 import { startApiServer, type ApiServer } from '../api/index.js';
 import { readBoxHealth, type BoxHealth } from '../health/index.js';
 import { localDate } from '../sales/local-time.js';
@@ -121,6 +123,8 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   const runtimes = new Map<string, CameraRuntime>();
   for (const c of plan.live) runtimes.set(c.id, new CameraRuntime(c.id, 'live', clock, cfg.health.camera));
   for (const c of plan.archive) runtimes.set(c.id, new CameraRuntime(c.id, 'archive', clock, cfg.health.camera));
+  const drift = new DriftMonitor({ db, timeZone: cfg.store.timezone, hours: cfg.health.opening_hours, thresholds: cfg.health.drift, logger: log, clock });
+  for (const rt of runtimes.values()) rt.addFrameListener((f, d) => drift.observe(rt.id, f.timestampMs, d.score));
 
   const dangling = closeDanglingUp(db, plan.live.map((c) => c.id));
   if (dangling.length > 0) log.warn({ cameras: dangling }, 'the agent did not stop cleanly last time: the cameras\' down time was recorded from their last stored results');
@@ -139,7 +143,8 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       dirtyDays.clear();
       const uptime = rollUpCameraUptime(db, cfg.store.id, tz, days, clock());
       const kpis = days.map((d) => rollUpKpis(db, cfg, d, clock())).map((k) => ({ date: k.date, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 }));
-      return { uptime, kpis };
+      const judged = drift.judge(days);
+      return { uptime, kpis, drift: { judged: judged.judged, warnings: judged.warnings.length } };
     },
     log,
     clock,
@@ -202,7 +207,12 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       )
     : null;
   if (!syncJob) log.info({}, 'sync.url is not set: aggregates stay in the outbox');
+  // Sales inputs (schedule, receipts folder, API receipts): days with new or corrected receipts are
+  // rolled up again, at once when their KPIs were already saved (a late receipt), else at the next run.
+  const onReceiptDays = receiptDaysHandler(db, dirtyDays, () => void rollupJob.runNow());
+  const sales = salesJobs(cfg, { db, dbPath: store.path, cwd, logger: log, clock, onReceiptDays });
   const jobs: GuardedJob[] = [archiveJob, retentionJob, rollupJob, boxJob, ...(syncJob ? [syncJob] : [])];
+  jobs.push(...sales.jobs);
 
   const crons: CronJob[] = [];
   const supervisors: Promise<void>[] = [];
@@ -210,6 +220,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     if (plan.live.length > 0) log.warn({ cameras: plan.live.map((c) => c.id) }, '--once: live cameras are not started');
   } else {
     crons.push(cronJob(a.archive_cron, archiveJob), cronJob(cfg.storage.retention_cron, retentionJob), cronJob(a.kpi_cron, rollupJob), cronJob('* * * * *', boxJob));
+    crons.push(...sales.start());
     if (syncJob) crons.push(cronJob(a.sync_cron, syncJob));
     for (const cam of plan.live) {
       const runtime = runtimes.get(cam.id)!;
@@ -244,6 +255,8 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       jobs: () => jobs.map((j) => j.report()),
       box: () => box,
       sync: () => syncState,
+      onReceiptDays,
+      drift: () => drift.warnings(),
     });
     try {
       api = await startApiServer(
@@ -279,6 +292,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       await step('detector queue', () => queue.close());
       await step('detector', () => detector.close());
       await step('sync transport', () => transport?.close());
+      await step('drift statistics', () => drift.flush());
       await step('final uptime roll-up', () => rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, recentDays(clock(), cfg.store.timezone), clock()));
       // Fold the WAL back into the main file so the database is one consistent file at rest.
       await step('WAL checkpoint', () => db.pragma('wal_checkpoint(TRUNCATE)'));
@@ -307,11 +321,13 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   };
 
   if (deps.once) {
-    void archiveJob.runNow().then(() => stop());
+    // Shifts and receipts first: the roll-up after the archive pass needs them.
+    void sales.runNow().then(() => archiveJob.runNow()).then(() => stop());
   } else {
     if (a.archive_on_start && plan.archive.length > 0) void archiveJob.runNow();
     void retentionJob.runNow();
     void boxJob.runNow();
+    void sales.runNow();
   }
   log.info({}, deps.once ? 'agent running once over the archive folders' : 'agent running');
   return agent;

@@ -10,13 +10,15 @@ import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import type { DetectorQueueStats } from '../detect/index.js';
 import { boxWarnings, openingHoursCoverage, type BoxHealth, type CameraAssessment, type ShopHours } from '../health/index.js';
-import { boxStatusWarnings, cameraStatusOf, cameraWarnings } from '../api/status-parts.js';
+import { boxStatusWarnings, cameraStatusOf, cameraWarnings, driftWarnings } from '../api/status-parts.js';
+import type { DriftWarning } from '../health/drift.js';
 import type { AgentStatus, KpisView, ReceiptsOutcome, Snapshot, SnapshotBox, StatusProvider, StatusWarning } from '../api/provider.js';
 import type { StoreDayResult } from '../metrics/store-day.js';
 import type { ConsultationRecord } from '../metrics/kpis.js';
 import type { Receipt } from '../sales/receipts.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
-import { upsertReceipts } from '../store/detail.js';
+import { storeReceipts } from '../store/sales.js';
+import { toStoredReceipt } from '../sales/stored-receipt.js';
 import { outboxBacklog } from '../store/outbox.js';
 import type { CameraRuntime } from './camera-runtime.js';
 import type { JobReport } from './jobs.js';
@@ -33,6 +35,10 @@ export interface ProviderDeps {
   readonly jobs: () => readonly JobReport[];
   readonly box: () => BoxHealth | null;
   readonly sync: () => { readonly lastSuccessMs: number | null; readonly lastError: string | null };
+  /** Current drift warnings (agent/drift-monitor.ts); absent: none. */
+  readonly drift?: () => readonly DriftWarning[];
+  /** Store-local days whose receipts changed (new or corrected), so the roll-up recomputes them. */
+  readonly onReceiptDays?: (days: readonly string[]) => void;
 }
 
 const DAY_CACHE_MS = 60_000;
@@ -84,6 +90,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       const sync = deps.sync();
       const warnings: StatusWarning[] = [...cameraWarnings(assessments)];
       if (box) warnings.push(...boxStatusWarnings(boxWarnings(box, cfg.health.box), box.at_ms));
+      if (deps.drift) warnings.push(...driftWarnings(deps.drift()));
       if (cfg.sync.url && sync.lastError) warnings.push({ source: 'sync', subject: 'clickhouse', message: sync.lastError, since_ms: null });
       for (const j of deps.jobs()) if (j.lastError) warnings.push({ source: 'agent', subject: j.name, message: `job ${j.name} failed: ${j.lastError}`, since_ms: j.lastStartMs });
       const fps = cameras.reduce((s, c) => s + (c.fps ?? 0), 0);
@@ -131,14 +138,11 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
     },
 
     addReceipts(receipts: readonly Receipt[]): ReceiptsOutcome {
-      const exists = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM receipts WHERE id = ?');
-      const duplicates = receipts.filter((r) => (exists.get(r.receiptId)?.n ?? 0) > 0).length;
-      upsertReceipts(
-        db,
-        receipts.map((r) => ({ id: r.receiptId, tMs: r.t, day: localDate(r.t, tz), amountMinor: Math.round(r.total * 100), registerId: r.register || null, sellerId: r.sellerCode })),
-      );
+      // Stored once by receipt id, like the folder import; a corrected receipt replaces the old copy.
+      const r = storeReceipts(db, receipts.map((x) => toStoredReceipt(x, tz)));
       dayCache.clear();
-      return { stored: receipts.length - duplicates, duplicates };
+      if (r.days.length > 0) deps.onReceiptDays?.(r.days);
+      return { stored: r.inserted + r.updated, duplicates: r.duplicates };
     },
   };
 }

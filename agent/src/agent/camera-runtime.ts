@@ -33,6 +33,8 @@ export class CameraRuntime {
   #lastError: string | null = null;
   readonly #arrivals: number[] = [];
   #latest: { readonly frame: Frame; readonly detections: Detections } | null = null;
+  /** Who else sees every frame (the drift monitor); called after the runtime's own bookkeeping. */
+  readonly #frameListeners: Array<(frame: Frame, detections: Detections) => void> = [];
   /** The health state machine (live cameras only: archive frames carry past video time). */
   #health: CameraHealth;
 
@@ -84,6 +86,12 @@ export class CameraRuntime {
     }
     this.#arrivals.push(now);
     while (this.#arrivals.length > 0 && this.#arrivals[0]! < now - this.fpsWindowMs) this.#arrivals.shift();
+    for (const l of this.#frameListeners) l(frame, detections);
+  }
+
+  /** Call `listener` with every frame and its detections from now on (it must not throw). */
+  addFrameListener(listener: (frame: Frame, detections: Detections) => void): void {
+    this.#frameListeners.push(listener);
   }
 
   latest(): { readonly frame: Frame; readonly detections: Detections } | null {

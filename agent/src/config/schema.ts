@@ -15,6 +15,7 @@ import { syncSection } from './sections/sync.js';
 import { agentSection } from './sections/agent.js';
 import { healthSection } from './sections/health.js';
 import { apiSection } from './sections/api.js';
+import { salesSection } from './sections/sales.js';
 
 export const configSchema = z
   .strictObject({
@@ -29,6 +30,7 @@ export const configSchema = z
     agent: agentSection.default(agentSection.parse({})),
     health: healthSection.default(healthSection.parse({})),
     api: apiSection.default(apiSection.parse({})),
+    sales: salesSection.default(salesSection.parse({})),
   })
   .describe('FloorSense agent configuration (one file per store).');
 

@@ -166,6 +166,64 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'sales imports',
+    sql: `
+      -- Receipt files already imported from the POS folder, so each is read once. A file is known by
+      -- its content hash (a copy under another name is the same file); name, size and mtime let a
+      -- scan skip files it has seen without reading them again.
+      CREATE TABLE sales_imports (
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        imported_ms INTEGER NOT NULL,
+        receipts INTEGER NOT NULL,        -- rows stored (new or changed)
+        problems INTEGER NOT NULL,        -- bad rows skipped
+        PRIMARY KEY (name, size, mtime_ms)
+      );
+      CREATE INDEX sales_imports_sha256 ON sales_imports (sha256);
+    `,
+  },
+  {
+    version: 3,
+    name: 'drift days',
+    sql: `
+      -- Drift monitoring (health/drift.ts, agent/drift-monitor.ts): one row per camera and
+      -- store-local day, accumulated from the detections as they come (so a restart keeps the day)
+      -- and judged against the camera's previous days by the daily roll-up. Kept far longer than
+      -- the detail (it is the baseline): one small row per camera-day.
+      CREATE TABLE drift_days (
+        camera_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        hist TEXT NOT NULL,               -- JSON array of 100 confidence-bin counts over [0, 1]
+        n INTEGER NOT NULL,               -- detections counted
+        score_sum REAL NOT NULL,
+        observed_ms INTEGER NOT NULL,     -- video time seen during opening hours
+        updated_ms INTEGER NOT NULL,
+        -- Set by the daily judgement (NULL until then):
+        judged_ms INTEGER,
+        people INTEGER,                   -- tracks that lasted long enough, in opening hours
+        detections INTEGER,
+        mean_confidence REAL, p10_confidence REAL, p50_confidence REAL, p90_confidence REAL,
+        people_per_hour REAL,
+        PRIMARY KEY (camera_id, day)
+      ) WITHOUT ROWID;
+      -- Marked shifts found by the last judgement of a camera-day (replaced on re-judgement).
+      CREATE TABLE drift_warnings (
+        camera_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        value REAL NOT NULL,
+        baseline_median REAL NOT NULL,
+        z REAL NOT NULL,
+        baseline_days INTEGER NOT NULL,
+        message TEXT NOT NULL,
+        PRIMARY KEY (camera_id, day, metric)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]);
 
 export interface MigrationReport {

@@ -1,0 +1,33 @@
+/**
+ * One schedule refresh: load the schedule (source or cache) and replace the days it covers in the
+ * store's shifts table. The agent runs this at start and on `sales.schedule.cron`.
+ */
+import type Database from 'better-sqlite3';
+import { localDayBounds } from './local-time.js';
+import { loadSchedule, type ScheduleSourceOptions } from './schedule-source.js';
+import type { RowProblem } from './receipts.js';
+import { replaceShifts } from '../store/sales.js';
+
+export interface ScheduleSyncReport {
+  readonly source: string;
+  readonly from: 'source' | 'cache';
+  readonly shifts: number;
+  readonly days: readonly string[];
+  readonly problems: readonly RowProblem[];
+  readonly warnings: readonly string[];
+}
+
+export async function syncSchedule(db: Database.Database, o: ScheduleSourceOptions, tag?: string): Promise<ScheduleSyncReport> {
+  const load = await loadSchedule(o, tag);
+  const r = replaceShifts(
+    db,
+    load.shifts.map((s) => ({ date: s.date, sellerId: s.sellerId, startMs: s.start, endMs: s.end })),
+    (d) => localDayBounds(d, o.timeZone),
+  );
+  return { source: o.source, from: load.from, shifts: r.inserted, days: r.days, problems: load.problems, warnings: load.warnings };
+}
+
+/** "file:line: message" lines for the log. */
+export function problemLines(problems: readonly RowProblem[]): string[] {
+  return problems.map((p) => `${p.origin}:${p.line}: ${p.message}`);
+}

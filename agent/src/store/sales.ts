@@ -1,0 +1,143 @@
+/**
+ * Sales inputs in the local store: receipts stored once by receipt id (from the POS folder and the
+ * API alike), the shift schedule replaced day by day, and the receipt files already imported.
+ * Every writer is one synchronous transaction; callers do file and network I/O before calling.
+ */
+import type Database from 'better-sqlite3';
+
+export interface StoredReceipt {
+  readonly id: string;
+  readonly tMs: number;
+  /** Store-local day of tMs, computed by the caller from the store's zone. */
+  readonly day: string;
+  readonly amountMinor: number;
+  readonly registerId: string | null;
+  readonly sellerId: string | null;
+}
+
+export interface ReceiptStoreReport {
+  /** Receipts not seen before. */
+  readonly inserted: number;
+  /** Receipts seen before whose content changed (a POS correction): the new copy replaces the old. */
+  readonly updated: number;
+  /** Receipts seen before, identical: nothing written. */
+  readonly duplicates: number;
+  /** Store-local days whose receipts changed (their KPIs need a recompute). */
+  readonly days: readonly string[];
+}
+
+interface ReceiptRow {
+  readonly tMs: number;
+  readonly day: string;
+  readonly amountMinor: number;
+  readonly registerId: string | null;
+  readonly sellerId: string | null;
+}
+
+/** Idempotent: storing the same receipt twice stores it once and reports it as a duplicate. */
+export function storeReceipts(db: Database.Database, receipts: readonly StoredReceipt[]): ReceiptStoreReport {
+  const get = db.prepare<[string], ReceiptRow>('SELECT t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId FROM receipts WHERE id = ?');
+  const put = db.prepare(
+    `INSERT INTO receipts (id, t_ms, day, amount_minor, register_id, seller_id) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET t_ms = excluded.t_ms, day = excluded.day, amount_minor = excluded.amount_minor,
+       register_id = excluded.register_id, seller_id = excluded.seller_id`,
+  );
+  return db.transaction((): ReceiptStoreReport => {
+    let inserted = 0;
+    let updated = 0;
+    let duplicates = 0;
+    const days = new Set<string>();
+    for (const r of receipts) {
+      const old = get.get(r.id);
+      if (old && old.tMs === r.tMs && old.amountMinor === r.amountMinor && old.registerId === r.registerId && old.sellerId === r.sellerId && old.day === r.day) {
+        duplicates++;
+        continue;
+      }
+      put.run(r.id, r.tMs, r.day, r.amountMinor, r.registerId, r.sellerId);
+      if (old) {
+        updated++;
+        days.add(old.day);
+      } else inserted++;
+      days.add(r.day);
+    }
+    return { inserted, updated, duplicates, days: [...days].sort() };
+  })();
+}
+
+export interface ScheduledShift {
+  /** Store-local date the shift starts on (the schedule's `date`). */
+  readonly date: string;
+  readonly sellerId: string;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export interface ShiftReplaceReport {
+  readonly days: readonly string[];
+  readonly deleted: number;
+  readonly inserted: number;
+}
+
+/**
+ * Replace the shifts of every day the schedule covers, in one transaction: a re-fetched sheet
+ * whose day changed (a seller swapped, a shift moved) leaves no stale rows; days the sheet no
+ * longer lists (older than its window) are kept. `dayBounds` gives a local day's [from, to) in UTC ms.
+ */
+export function replaceShifts(
+  db: Database.Database,
+  shifts: readonly ScheduledShift[],
+  dayBounds: (date: string) => readonly [number, number],
+  source = 'schedule',
+): ShiftReplaceReport {
+  const days = [...new Set(shifts.map((s) => s.date))].sort();
+  const del = db.prepare('DELETE FROM shifts WHERE source = ? AND start_ms >= ? AND start_ms < ?');
+  const ins = db.prepare('INSERT INTO shifts (seller_id, start_ms, end_ms, source) VALUES (?, ?, ?, ?)');
+  return db.transaction((): ShiftReplaceReport => {
+    let deleted = 0;
+    for (const d of days) {
+      const [from, to] = dayBounds(d);
+      deleted += del.run(source, from, to).changes;
+    }
+    for (const s of shifts) ins.run(s.sellerId, s.startMs, s.endMs, source);
+    return { days, deleted, inserted: shifts.length };
+  })();
+}
+
+export interface ImportedFile {
+  readonly sha256: string;
+  readonly name: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** True when a file with this name, size and mtime was imported (no need to read it again). */
+export function importedByStat(db: Database.Database, name: string, size: number, mtimeMs: number): boolean {
+  return db.prepare<[string, number, number], { n: number }>('SELECT COUNT(*) AS n FROM sales_imports WHERE name = ? AND size = ? AND mtime_ms = ?').get(name, size, Math.round(mtimeMs))!.n > 0;
+}
+
+/** The name under which this content was first imported, or null when it is new. */
+export function importedAs(db: Database.Database, sha256: string): string | null {
+  return db.prepare<[string], { name: string }>('SELECT name FROM sales_imports WHERE sha256 = ? ORDER BY imported_ms, rowid LIMIT 1').get(sha256)?.name ?? null;
+}
+
+/**
+ * Store a file's receipts and mark the file imported in ONE transaction, so a crash between the
+ * two never loses receipts nor imports a file twice.
+ */
+export function importReceiptFile(db: Database.Database, file: ImportedFile, receipts: readonly StoredReceipt[], problems: number, nowMs: number): ReceiptStoreReport {
+  const mark = db.prepare(
+    `INSERT INTO sales_imports (sha256, name, size, mtime_ms, imported_ms, receipts, problems) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (name, size, mtime_ms) DO NOTHING`,
+  );
+  return db.transaction((): ReceiptStoreReport => {
+    const r = storeReceipts(db, receipts);
+    mark.run(file.sha256, file.name, file.size, Math.round(file.mtimeMs), nowMs, r.inserted + r.updated, problems);
+    return r;
+  })();
+}
+
+/** Store-local days that already have KPIs saved (a receipt arriving for one of them is late). */
+export function daysWithKpis(db: Database.Database, days: readonly string[]): string[] {
+  const q = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM daily_kpis WHERE day = ?');
+  return days.filter((d) => q.get(d)!.n > 0);
+}
