@@ -11,7 +11,7 @@ import { trackerOptionsFromConfig } from '../track/index.js';
 import type { AnalyzeOptions } from '../pipeline/analyze.js';
 import type { TrackSample } from './results-store.js';
 
-export type CameraAnalyzeBase = Pick<AnalyzeOptions, 'sampling' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'preview'>;
+export type CameraAnalyzeBase = Pick<AnalyzeOptions, 'sampling' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'preview' | 'socketTimeoutSec'>;
 
 export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
   const d = cfg.detector;
@@ -43,6 +43,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
     // Static scenes (a closed shop at night) skip inference: the gate reuses the last detections.
     motionGate: {},
     preview: null,
+    socketTimeoutSec: cam.rtsp_timeout_s,
   };
 }
 

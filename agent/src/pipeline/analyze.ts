@@ -34,6 +34,8 @@ export interface AnalyzeOptions {
   readonly startTimeMs?: number;
   /** Process at most this many seconds of the source. */
   readonly limitSec?: number;
+  /** Socket I/O timeout for streams (RTSP), seconds. */
+  readonly socketTimeoutSec?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: AnalyzeProgress) => void;
   readonly warn?: (message: string) => void;
@@ -113,6 +115,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       warn,
       ...(o.startTimeMs !== undefined ? { startTimeMs: o.startTimeMs } : {}),
       ...(o.limitSec !== undefined ? { limitSec: o.limitSec } : {}),
+      ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
     const tracker = createTracker(o.tracker);
