@@ -1,7 +1,9 @@
 /** Box conversions and overlap. Boxes are [x1, y1, x2, y2] in source pixels unless named otherwise. */
+import type { Xyxy } from '../core/boxes.js';
 import type { Cxcywh } from './kalman.js';
 
-export type Xyxy = readonly [number, number, number, number];
+export type { Xyxy } from '../core/boxes.js';
+export { iouXyxy as iou } from '../core/boxes.js';
 
 export function xyxyToCxcywh(b: Xyxy): Cxcywh {
   return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, b[2] - b[0], b[3] - b[1]];
@@ -14,14 +16,6 @@ export function cxcywhToXyxy(c: ArrayLike<number>): Xyxy {
   return [c[0]! - w / 2, c[1]! - h / 2, c[0]! + w / 2, c[1]! + h / 2];
 }
 
-export function iou(a: Xyxy, b: Xyxy): number {
-  const iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /** Box i of a detections value's xyxy array. */
 export function boxAt(xyxy: Float32Array, i: number): Xyxy {

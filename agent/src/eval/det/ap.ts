@@ -14,7 +14,10 @@
  */
 import { MisuseError } from '../../core/errors.js';
 
-export type Xyxy = readonly [x1: number, y1: number, x2: number, y2: number];
+import { iouXyxy, type Xyxy } from '../../core/boxes.js';
+export type { Xyxy } from '../../core/boxes.js';
+/** IoU of two [x1, y1, x2, y2] boxes (core/boxes.ts). */
+export const boxIouXyxy = iouXyxy;
 
 export interface GtBox {
   readonly image: string;
@@ -71,14 +74,6 @@ export const IOU_THRESHOLDS: readonly number[] = Object.freeze(Array.from({ leng
 /** numpy linspace(0, 1, 101), as pycocotools' recThrs. */
 export const RECALL_POINTS: readonly number[] = Object.freeze(Array.from({ length: 101 }, (_, i) => (i === 100 ? 1 : i * 0.01)));
 
-export function boxIouXyxy(a: Xyxy, b: Xyxy): number {
-  const iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /** One class's detections in score order with their match flag per IoU threshold. */
 interface Scored {
