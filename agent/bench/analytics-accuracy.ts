@@ -1,9 +1,11 @@
 /**
  * Accuracy of the store analytics on simulated days with known truth.
- *   npx tsx agent/bench/analytics-accuracy.ts [--days 20] [--sweep-seeds 4]
+ *   npx tsx agent/bench/analytics-accuracy.ts [--days 20] [--sweep-seeds 4] [--appearance]
  * Prints: per-day relative errors of the four key metrics (store level), their means, the
  * staff/customer confusion matrix (default method and the design baseline), and how the error
- * grows with tracker noise and with the sampling stride.
+ * grows with tracker noise and with the sampling stride (--sweep-seeds 0 skips the sweeps).
+ * --appearance: the same days again with simulated appearance embeddings fused into stitching
+ * (same tracks, receipts and truth), with their own error table and confusion matrix.
  */
 import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayResult } from '../src/metrics/store-day.js';
 import { confusion, keyMetricErrors, KEY_METRICS, type Confusion, type KeyMetric } from '../src/sim/evaluate.js';
@@ -16,6 +18,7 @@ const arg = (name: string, dflt: number): number => {
 };
 const DAYS = arg('--days', 20);
 const SWEEP = arg('--sweep-seeds', 4);
+const APPEARANCE = process.argv.includes('--appearance');
 
 function analyze(d: SimulatedDay, method: 'default' | 'longest' = 'default'): StoreDayResult {
   const a = d.config.analytics;
@@ -78,11 +81,15 @@ function sweep(label: string, values: number[], opts: (v: number) => VariedOptio
   }
 }
 
+const sc0 = () => variedScenario(1);
 const started = Date.now();
 console.log(`store analytics accuracy: ${DAYS} simulated days (seeds 1..${DAYS}), store-level relative error %`);
 console.log(`seed cams sellers stride visits  ${KEY_METRICS.map((k) => short[k].padStart(6)).join('')}  | baseline ${KEY_METRICS.map((k) => short[k].padStart(6)).join('')}`);
 const all: Record<KeyMetric, Array<number | null>> = { interaction_ratio: [], avg_purchase_with_consultation: [], avg_purchase_without_consultation: [], successful_consultations: [], unsuccessful_consultations: [] };
 const base: Record<KeyMetric, Array<number | null>> = { interaction_ratio: [], avg_purchase_with_consultation: [], avg_purchase_without_consultation: [], successful_consultations: [], unsuccessful_consultations: [] };
+const withApp: Record<KeyMetric, Array<number | null>> = { interaction_ratio: [], avg_purchase_with_consultation: [], avg_purchase_without_consultation: [], successful_consultations: [], unsuccessful_consultations: [] };
+const appRows: string[] = [];
+let confApp: Confusion | null = null;
 let conf: Confusion | null = null;
 let confBase: Confusion | null = null;
 for (let seed = 1; seed <= DAYS; seed++) {
@@ -98,6 +105,14 @@ for (let seed = 1; seed <= DAYS; seed++) {
   }
   conf = addConfusion(conf, confusion(r, d.streams));
   confBase = addConfusion(confBase, confusion(b, d.streams));
+  if (APPEARANCE) {
+    const da = simulateDay({ ...sc, appearance: { ...sc.appearance, enabled: true } }, seed);
+    const ra = analyze(da);
+    const ea = keyMetricErrors(ra.report, da.truth);
+    for (const k of KEY_METRICS) withApp[k].push(ea[k]);
+    confApp = addConfusion(confApp, confusion(ra, da.streams));
+    appRows.push(`${String(seed).padStart(4)} ${String(sc.cameras.count).padStart(4)} ${String(sc.sellers.length).padStart(7)} ${String(sc.video.stride).padStart(6)} ${String(da.truth.store.customers).padStart(6)}  ${KEY_METRICS.map((k) => pct(ea[k]).padStart(6)).join('')}  | ${String(r.visits.length).padStart(6)} -> ${String(ra.visits.length).padStart(6)}`);
+  }
   console.log(`${String(seed).padStart(4)} ${String(sc.cameras.count).padStart(4)} ${String(sc.sellers.length).padStart(7)} ${String(sc.video.stride).padStart(6)} ${String(d.truth.store.customers).padStart(6)}  ${KEY_METRICS.map((k) => pct(e[k]).padStart(6)).join('')}  |          ${KEY_METRICS.map((k) => pct(eb[k]).padStart(6)).join('')}`);
 }
 const means = KEY_METRICS.map((k) => mean(all[k]));
@@ -106,8 +121,20 @@ console.log(`mean                              ${means.map((m) => (100 * m).toFi
 console.log(`target: every mean <= 5.0%: ${means.every((m) => m <= 0.05) ? 'MET' : 'NOT MET'}`);
 printConfusion('staff/customer confusion, default method', conf!);
 printConfusion('staff/customer confusion, baseline (longest in frame = seller)', confBase!);
+if (APPEARANCE) {
+  const a = sc0().appearance;
+  console.log(`\nwith appearance (same days; simulated embeddings dim ${a.dim}, noise ${a.noise}; default method), store-level relative error %`);
+  console.log(`seed cams sellers stride visits  ${KEY_METRICS.map((k) => short[k].padStart(6)).join('')}  | visits found without -> with`);
+  for (const row of appRows) console.log(row);
+  const meansA = KEY_METRICS.map((k) => mean(withApp[k]));
+  console.log(`mean                              ${meansA.map((m) => (100 * m).toFixed(1).padStart(6)).join('')}`);
+  console.log(`mean of the five: without ${(100 * mean(means)).toFixed(2)}%, with appearance ${(100 * mean(meansA)).toFixed(2)}%`);
+  printConfusion('staff/customer confusion, default method with appearance', confApp!);
+}
+if (SWEEP > 0) {
 sweep('noise', [0, 0.5, 1, 2, 3], (v) => ({ noiseScale: v, stride: 25 }));
 sweep('stride', [5, 10, 25, 30, 50, 75], (v) => ({ stride: v }));
 sweep('floor', [1, 0], (v) => ({ homography: v === 1 }));
 console.log('  (floor 1 = homography from point pairs; 0 = pixel fallback scaled by person height, lens FOV from config; one camera)');
+}
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);

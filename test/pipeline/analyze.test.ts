@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeSource, type AnalyzeOptions } from '../../agent/src/pipeline/analyze.js';
 import { writeAnalyzeOutputs } from '../../agent/src/pipeline/outputs.js';
+import { readCameraTracks } from '../../agent/src/scene/interchange.js';
 import { DEFAULT_TRACKER_OPTIONS, trackerOptions } from '../../agent/src/track/index.js';
 import { parseMot, groupByFrame } from '../../agent/src/io/mot.js';
 import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
@@ -69,6 +70,16 @@ describe.skipIf(!ok)('analyze on the checkout clip', () => {
     });
     expect(JSON.parse(readFileSync(files.summary, 'utf8'))).toMatchObject({ frames_sampled: 27, tracks: s.tracks });
     expect(statSync(files.preview!).size).toBeGreaterThan(10_000);
+    // Appearance leaves the tracker: one unit-length embedding per reported track, read back through the sidecar.
+    expect(files.embeddings).toBe(join(out, `${s.source_id}.emb.json`));
+    const back = readCameraTracks(out, s.source_id);
+    const rowIds = new Set(r.rows.map((row) => row.id));
+    expect(back.embeddings!.size).toBeGreaterThanOrEqual(s.tracks - 1);
+    for (const [id, v] of back.embeddings!) {
+      expect(rowIds.has(id)).toBe(true);
+      expect(v.length).toBe(r.embeddings.get(id)!.length);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 2);
+    }
   });
 
   it('keeps the work done before a truncated file breaks, and names the file', async () => {

@@ -14,13 +14,15 @@ import { fitHomography } from '../scene/homography.js';
 import { toObservations, type CameraScene, type CameraTimebase, type Observation } from '../scene/observations.js';
 import { assignRoles, personFeatures, type RoleAssignment } from '../scene/roles.js';
 import { resolveSwitches } from '../scene/switches.js';
-import { fragmentsOf, gatingCost, idCounter, stitchFragments, type Person } from '../scene/stitch.js';
+import { fragmentsOf, gatingCost, idCounter, stitchFragments, withAppearance, type Person } from '../scene/stitch.js';
 import { computeDayKpis, type DayReport } from './kpis.js';
 
 export interface CameraTracks {
   readonly camera: string;
   readonly timebase: CameraTimebase;
   readonly rows: readonly MotRow[];
+  /** Track id -> appearance embedding (the optional `<camera>.emb.json`); absent = no appearance. */
+  readonly embeddings?: ReadonlyMap<number, Float32Array>;
 }
 
 export interface StoreDayInput {
@@ -79,7 +81,9 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
   }
   const st = a.stitching;
   const stitchOpts = { maxGapS: st.max_gap_seconds, maxSpeedMps: st.max_speed_mps, baseRadiusM: st.base_radius_m, exitGapS: st.exit_gap_seconds, personHeightM: a.person_height_m };
-  const chained = stitchFragments(fragmentsOf(obs), gatingCost(stitchOpts), st.max_gap_seconds, idCounter());
+  const appearance = new Map(input.tracks.flatMap((t) => (t.embeddings ? [[t.camera, t.embeddings] as const] : [])));
+  const cost = withAppearance(gatingCost(stitchOpts), { weight: st.appearance_weight, maxCosineDistance: st.max_cosine_distance });
+  const chained = stitchFragments(fragmentsOf(obs, appearance), cost, st.max_gap_seconds, idCounter());
   const streamStart = Math.min(...input.tracks.map((t) => t.timebase.startMs));
   const streamEnd = obs.reduce((m, o) => Math.max(m, o.t), -Infinity);
   const persons = resolveSwitches(chained, { encounterM: 0.6, personHeightM: a.person_height_m, sampleDtMs, streamStart, streamEnd });
@@ -93,6 +97,7 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     baseRadiusM: st.base_radius_m,
     personHeightM: a.person_height_m,
     sellerZones: new Map(a.sellers.map((s) => [s.seller_id, s.zones])),
+    appearanceWeight: a.roles.appearance_weight,
   });
   const customers = roles.filter((r) => r.role === 'customer');
   const visits = customers.filter((r) => r.features.seenS >= st.min_visit_seconds && r.person.fragments.some((f) => f.obs.length >= st.min_track_samples)).map((r) => r.person);

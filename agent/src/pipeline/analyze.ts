@@ -90,6 +90,8 @@ export interface AnalyzeResult {
   readonly summary: AnalyzeSummary;
   readonly info: SourceInfo;
   readonly previewPng: Buffer | null;
+  /** Track id -> its latest appearance embedding (the tracker's L2-normalised EMA); empty when appearance is off. */
+  readonly embeddings: ReadonlyMap<number, Float32Array>;
   /** The failure that ended the source early, if any (outputs still hold all work done). */
   readonly error: unknown;
 }
@@ -124,6 +126,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const rows: MotRow[] = [];
     const points: TrackPoint[] = [];
     const ids = new Set<number>();
+    const embeddings = new Map<number, Float32Array>();
     let lastDetections: Detections | null = null;
     let sampled = 0;
     let inferred = 0;
@@ -152,6 +155,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         const matched = update.tracks.filter((t) => t.matched);
         if (o.keepRows === false) for (const t of matched) ids.add(t.id);
         else for (const t of matched) collect(rows, points, ids, frame, t, source.info);
+        if (o.keepRows !== false) for (const t of matched) if (t.embedding) embeddings.set(t.id, t.embedding);
         o.onFrame?.(frame, dets, matched);
         sheet?.offer(frame);
         o.onProgress?.({ framesSampled: sampled, videoSec: frame.ptsSec, fraction: total ? Math.min(1, frame.ptsSec / total) : null, tracks: ids.size });
@@ -199,7 +203,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       error: error && isFloorSenseError(error) ? { code: error.code, message: error.message } : null,
     };
     const title = `${o.sourceId}  ${sampled} FRAMES  ${ids.size} TRACKS`;
-    return { rows, points, summary, info, previewPng: sheet ? sheet.render(points, title) : null, error };
+    return { rows, points, summary, info, previewPng: sheet ? sheet.render(points, title) : null, embeddings, error };
   } finally {
     if (!o.shared) await detector.close();
     await reid?.release();

@@ -1,7 +1,8 @@
 /**
  * What `analyze` leaves in its output folder: the interchange layout the analytics read
  * (scene/interchange.ts: `<camera-id>.txt` MOTChallenge rows in source pixels + `<camera-id>.json`
- * with the time base), plus summary.json and preview.png.
+ * with the time base, and `<camera-id>.emb.json` with each track's appearance embedding when the
+ * tracker computed any), plus summary.json and preview.png.
  *
  * `analyze` numbers frames by their index in the source (so rows line up with ground truth made on
  * the source), hence the time base's fps is the source's frame rate and only every Nth frame
@@ -10,12 +11,14 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FailureError } from '../core/errors.js';
-import { writeCameraTracks } from '../scene/interchange.js';
+import { writeCameraEmbeddings, writeCameraTracks } from '../scene/interchange.js';
 import type { AnalyzeResult } from './analyze.js';
 
 export interface WrittenOutputs {
   readonly tracks: string;
   readonly timeBase: string;
+  /** `<camera-id>.emb.json`, or null when no track had an appearance embedding. */
+  readonly embeddings: string | null;
   readonly summary: string;
   readonly preview: string | null;
 }
@@ -24,9 +27,11 @@ export function writeAnalyzeOutputs(outDir: string, r: AnalyzeResult): WrittenOu
   try {
     const id = r.summary.source_id;
     writeCameraTracks(outDir, id, { startMs: Date.parse(r.summary.start), fps: r.info.fps, width: r.info.width, height: r.info.height }, r.rows);
+    const embeddings = writeCameraEmbeddings(outDir, id, r.embeddings);
     const files: WrittenOutputs = {
       tracks: join(outDir, `${id}.txt`),
       timeBase: join(outDir, `${id}.json`),
+      embeddings,
       summary: join(outDir, 'summary.json'),
       preview: r.previewPng ? join(outDir, 'preview.png') : null,
     };

@@ -7,7 +7,7 @@
  */
 import type { Observation } from './observations.js';
 import { observationDistance } from './observations.js';
-import { first, last, makePerson, type Person } from './stitch.js';
+import { cosineDistance, first, last, makePerson, type Person } from './stitch.js';
 
 export type Role = 'staff' | 'customer';
 
@@ -47,6 +47,8 @@ export interface RoleOptions {
   readonly personHeightM: number;
   /** Seller id -> zone names they work. */
   readonly sellerZones: ReadonlyMap<string, readonly string[]>;
+  /** Appearance continuity when mapping staff to sellers (score per unit of cosine similarity); absent or 0 = off. */
+  readonly appearanceWeight?: number;
 }
 
 const MAX_STEP_S = 5;
@@ -83,7 +85,7 @@ export function assignRoles(persons: readonly Person[], shifts: readonly Shift[]
   const merged = absorbIntoStaff(persons, staffIds, o);
   const probs = new Map(merged.map((p) => [p.id, staffIds.has(p.id) ? Math.max(p0.get(p.id)!, staffProbability(personFeatures(p.obs), o)) : p0.get(p.id)!]));
   limitToShifts(merged, staffIds, probs, shifts);
-  const sellers = mapStaffToSellers(merged.filter((p) => staffIds.has(p.id)), shifts, o.sellerZones);
+  const sellers = mapStaffToSellers(merged.filter((p) => staffIds.has(p.id)), shifts, o.sellerZones, o.appearanceWeight ?? 0);
   return merged.map((p) => {
     const staff = staffIds.has(p.id);
     const pr = probs.get(p.id)!;
@@ -200,10 +202,15 @@ function limitToShifts(persons: readonly Person[], staffIds: Set<number>, probs:
 /**
  * Staff persons to sellers on shift: shift overlap plus the share of time in the seller's assigned
  * zones; a seller already mapped to a person at the same time is penalised (one body per seller).
+ * Appearance continuity (when fragments carry embeddings and `appearanceWeight` > 0): persons are
+ * mapped largest first, each seller keeps the look of the persons mapped to it, and a later person
+ * scores `appearanceWeight` x (cosine similarity - 0.5) with each seller that already has a look
+ * (positive when alike, negative when not; sellers not yet seen score 0).
  */
-export function mapStaffToSellers(staff: readonly Person[], shifts: readonly Shift[], sellerZones: ReadonlyMap<string, readonly string[]>): Map<number, string> {
+export function mapStaffToSellers(staff: readonly Person[], shifts: readonly Shift[], sellerZones: ReadonlyMap<string, readonly string[]>, appearanceWeight = 0): Map<number, string> {
   const out = new Map<number, string>();
   const taken = new Map<string, Array<[number, number]>>();
+  const looks = new Map<string, Float32Array>();
   const sellers = [...new Set(shifts.map((s) => s.sellerId))];
   const ordered = [...staff].sort((a, b) => b.obs.length - a.obs.length || a.id - b.id);
   for (const p of ordered) {
@@ -216,7 +223,10 @@ export function mapStaffToSellers(staff: readonly Person[], shifts: readonly Shi
       const zones = sellerZones.get(sid);
       const inZones = zones ? p.obs.filter((ob) => ob.zone !== null && zones.includes(ob.zone)).length / p.obs.length : 0;
       const clash = (taken.get(sid) ?? []).reduce((acc, [a, b]) => acc + Math.max(0, Math.min(b, p.end) - Math.max(a, p.start)), 0) / Math.max(p.end - p.start, 1);
-      const score = inShift + 2 * inZones - 3 * clash;
+      const look = appearanceWeight > 0 ? lookOf(p) : null;
+      const known = look ? looks.get(sid) : undefined;
+      const alike = look && known ? appearanceWeight * (0.5 - cosineDistance(look, known)) : 0;
+      const score = inShift + 2 * inZones - 3 * clash + alike;
       if (score > bestScore) {
         bestScore = score;
         best = sid;
@@ -224,9 +234,33 @@ export function mapStaffToSellers(staff: readonly Person[], shifts: readonly Shi
     }
     const id = best ?? `staff-${p.id}`;
     out.set(p.id, id);
+    const look = appearanceWeight > 0 ? lookOf(p) : null;
+    const had = looks.get(id);
+    const merged = look && had ? meanLook([had, look]) : look;
+    if (merged) looks.set(id, merged);
     const list = taken.get(id) ?? [];
     list.push([p.start, p.end]);
     taken.set(id, list);
   }
   return out;
+}
+
+/** A person's look: the mean of its fragments' embeddings, weighted by samples; null without any. */
+function lookOf(p: Person): Float32Array | null {
+  const fs = p.fragments.filter((f) => f.embedding !== null);
+  if (fs.length === 0) return null;
+  return meanLook(fs.map((f) => f.embedding!), fs.map((f) => f.obs.length));
+}
+
+function meanLook(vs: readonly Float32Array[], weights?: readonly number[]): Float32Array | null {
+  const n = vs[0]!.length;
+  if (vs.some((v) => v.length !== n)) return null;
+  const out = new Float32Array(n);
+  vs.forEach((v, i) => {
+    const w = weights?.[i] ?? 1;
+    const norm = Math.hypot(...v) || 1;
+    for (let k = 0; k < n; k++) out[k] = out[k]! + (w * v[k]!) / norm;
+  });
+  const norm = Math.hypot(...out) || 1;
+  return out.map((x) => x / norm);
 }

@@ -1,8 +1,9 @@
 /**
  * Persons from track fragments. A tracker breaks one person into several fragments (occlusions,
  * outages, camera hand-over) and sometimes swaps ids; here fragments are chained back into persons
- * by time/space gating. The cost is a plug-in (habit 4): appearance embeddings become one more
- * cost combined with the gating cost when the track files carry them.
+ * by time/space gating. The cost is a plug-in (habit 4): `withAppearance` fuses the cosine distance
+ * of the fragments' appearance embeddings into any gating cost when both fragments carry one
+ * (the `<camera>.emb.json` sidecar), and forbids links that look like two different people.
  */
 import type { Observation } from './observations.js';
 import { observationDistance, pixelFallbackPosition } from './observations.js';
@@ -39,7 +40,10 @@ export interface StitchOptions {
 /** Cost of continuing fragment `a` with fragment `b` (b starts after a ends); null = forbidden. */
 export type LinkCost = (a: Fragment, b: Fragment, gapS: number) => number | null;
 
-export function fragmentsOf(obs: readonly Observation[]): Fragment[] {
+/** Camera id -> track id -> appearance embedding (L2-normalised). */
+export type AppearanceIndex = ReadonlyMap<string, ReadonlyMap<number, Float32Array>>;
+
+export function fragmentsOf(obs: readonly Observation[], appearance?: AppearanceIndex): Fragment[] {
   const byKey = new Map<string, Observation[]>();
   for (const o of obs) {
     const key = `${o.camera}#${o.track}`;
@@ -50,7 +54,9 @@ export function fragmentsOf(obs: readonly Observation[]): Fragment[] {
   const out: Fragment[] = [];
   for (const [key, list] of byKey) {
     list.sort((x, y) => x.t - y.t);
-    out.push({ key, camera: list[0]!.camera, track: list[0]!.track, obs: list, embedding: null });
+    const camera = list[0]!.camera;
+    const track = list[0]!.track;
+    out.push({ key, camera, track, obs: list, embedding: appearance?.get(camera)?.get(track) ?? null });
   }
   return out.sort((a, b) => a.obs[0]!.t - b.obs[0]!.t || (a.key < b.key ? -1 : 1));
 }
@@ -72,6 +78,42 @@ export function gatingCost(o: StitchOptions): LinkCost {
     const residual = predictionResidual(a, b, gapS, o.personHeightM);
     return residual / (o.baseRadiusM + 0.4 * gapS) + gapS / 20;
   };
+}
+
+export interface AppearanceOptions {
+  /** Cost added per unit of cosine distance (0 = appearance only gates). */
+  readonly weight: number;
+  /** Links whose fragments are further apart than this in cosine distance are forbidden. */
+  readonly maxCosineDistance: number;
+}
+
+/**
+ * Appearance fused into a gating cost: where both fragments carry an embedding, the link must also
+ * look like one person (cosine distance <= the gate) and pays `weight` x that distance. Motion stays
+ * in charge (a link the base cost forbids stays forbidden); without embeddings the cost is unchanged.
+ */
+export function withAppearance(base: LinkCost, o: AppearanceOptions): LinkCost {
+  return (a, b, gapS) => {
+    const c = base(a, b, gapS);
+    if (c === null || a.embedding === null || b.embedding === null) return c;
+    const d = cosineDistance(a.embedding, b.embedding);
+    if (!(d <= o.maxCosineDistance)) return null;
+    return c + o.weight * d;
+  };
+}
+
+/** 1 - cosine similarity; the vectors need not be normalised (a zero vector is maximally far). */
+export function cosineDistance(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let k = 0; k < a.length; k++) {
+    dot += a[k]! * b[k]!;
+    na += a[k]! * a[k]!;
+    nb += b[k]! * b[k]!;
+  }
+  return na === 0 || nb === 0 ? 1 : 1 - dot / Math.sqrt(na * nb);
 }
 
 const VELOCITY_WINDOW_MS = 3000;

@@ -18,6 +18,10 @@ export interface CameraStream {
   readonly rows: MotRow[];
   /** Track id -> the true label most of its rows belong to (`seller:…`, `customer:…`, `false`). */
   readonly labels: Map<number, string>;
+  /** Track id -> the true label of its last row (after an id switch, the person it ended on). */
+  readonly lastLabels: Map<number, string>;
+  /** Track id -> appearance embedding, when the scenario asks for them (sim/appearance.ts). */
+  readonly embeddings?: ReadonlyMap<number, Float32Array>;
   readonly outages: Array<[number, number]>;
   /** Id switches made, and how many of them involved a seller. */
   readonly switches: { all: number; withSeller: number };
@@ -66,6 +70,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
 
   const rows: MotRow[][] = cams.map(() => []);
   const counts: Array<Map<number, Map<string, number>>> = cams.map(() => new Map());
+  const lastLabels: Array<Map<number, string>> = cams.map(() => new Map());
   const nextId = cams.map(() => 1);
   const state = new Map<string, TrackState>();
   const lastClose = new Map<string, number>();
@@ -140,6 +145,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
         const id = ids[k]!.id;
         rows[ci]!.push({ frame, id, x: fx - w / 2, y: fy - h, w, h, conf: round3(rng.uniform(0.5, 0.95)) });
         count(counts[ci]!, id, persons[d.pi]!.label);
+        lastLabels[ci]!.set(id, persons[d.pi]!.label);
       });
       for (const f of fpAt[ci]!.get(frame) ?? []) {
         let id = fpIds[ci]!.get(f.id);
@@ -147,6 +153,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
         const [x, y, w, h] = f.box;
         rows[ci]!.push({ frame, id, x, y, w, h, conf: round3(rng.uniform(0.3, 0.6)) });
         count(counts[ci]!, id, 'false');
+        lastLabels[ci]!.set(id, 'false');
       }
     });
   }
@@ -155,6 +162,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
     timebase: { startMs: plan.t0 + start * 1000, fps: o.fps / o.stride, width: cam.width, height: cam.height },
     rows: rows[ci]!,
     labels: majority(counts[ci]!),
+    lastLabels: lastLabels[ci]!,
     outages: outages[ci]!,
     switches: switches[ci]!,
   }));

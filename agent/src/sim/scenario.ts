@@ -41,6 +41,14 @@ const noise = z
   })
   .describe('What goes wrong between the shop floor and the track files.');
 
+const appearance = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Emit a per-track appearance embedding (<camera>.emb.json), as a re-id network would.'),
+    dim: z.int().min(2).max(2048).default(512).describe('Embedding length.'),
+    noise: z.number().min(0).max(10).default(0.5).describe('Per-track noise: norm of the Gaussian noise added to the person vector (norm 1) before renormalising.'),
+  })
+  .describe('Appearance embeddings: each person a random unit vector, each track that vector plus noise; a track after an id switch carries the other person.');
+
 export const scenarioSchema = z
   .strictObject({
     store: z.strictObject({ id: z.string().min(1).max(64).default('sim-store'), timezone: z.string().default('Europe/Berlin') }).default({ id: 'sim-store', timezone: 'Europe/Berlin' }).describe('Store id and IANA time zone.'),
@@ -73,6 +81,7 @@ export const scenarioSchema = z
     video: z.strictObject({ fps: z.number().positive().max(60).default(25), stride: z.int().min(1).max(250).default(25) }).default({ fps: 25, stride: 25 }).describe('Camera frame rate and sampling stride (every Nth frame is in the track files).'),
     noise: noise.default(noise.parse({})),
     pos_clock_offset_seconds: z.number().min(-3600).max(3600).default(0).describe('POS clock minus video clock, seconds.'),
+    appearance: appearance.default(appearance.parse({})),
   })
   .superRefine(function closeAfterOpen(s, ctx) {
     if (s.hours.close <= s.hours.open) ctx.addIssue({ code: 'custom', path: ['hours', 'close'], message: 'close must be after open on the same day' });
@@ -91,6 +100,7 @@ export const scenarioSchema = z
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type NoiseConfig = Scenario['noise'];
+export type AppearanceConfig = Scenario['appearance'];
 
 export function validateScenario(raw: unknown, origin = 'scenario'): Scenario {
   const res = scenarioSchema.safeParse(raw ?? {});

@@ -11,6 +11,7 @@ import type { Shift } from '../sales/schedule.js';
 import { computeDayKpis, type DayReport } from '../metrics/kpis.js';
 import { planDay, type DayPlan } from './day.js';
 import { floorPointPairs, makeLayout, zonePixels, zonesForCamera, type Layout } from './layout.js';
+import { simulateAppearance } from './appearance.js';
 import { observeDay, type CameraStream } from './observe.js';
 import { createRng } from './prng.js';
 import type { Scenario } from './scenario.js';
@@ -35,7 +36,10 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
   const rng = createRng(seed);
   const layout = makeLayout(scenario.floor.width_m, scenario.floor.depth_m, scenario.cameras.count, scenario.cameras.width, scenario.cameras.height);
   const plan = planDay(scenario, layout, rng.fork(1));
-  const streams = observeDay(plan, layout, { fps: scenario.video.fps, stride: scenario.video.stride, noise: scenario.noise }, rng.fork(2));
+  const observed = observeDay(plan, layout, { fps: scenario.video.fps, stride: scenario.video.stride, noise: scenario.noise }, rng.fork(2));
+  // A stream of its own, so turning appearance on leaves the tracks, receipts and truth unchanged.
+  const looks = scenario.appearance.enabled ? simulateAppearance(observed, scenario.appearance, rng.fork(3)) : null;
+  const streams = looks ? observed.map((s) => ({ ...s, embeddings: looks.get(s.camera)! })) : observed;
   const tz = scenario.store.timezone;
   const ms = (s: number): number => plan.t0 + Math.round(s * 1000);
   const offsetMs = scenario.pos_clock_offset_seconds * 1000;

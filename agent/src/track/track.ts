@@ -41,4 +41,6 @@ export interface TrackOutput {
   readonly detectionIndex: number;
   /** Video seconds since this track was born. */
   readonly ageSec: number;
+  /** The track's appearance (EMA of L2-normalised embeddings, itself L2-normalised); only when appearance is on and one was computed. */
+  readonly embedding?: Float32Array;
 }

@@ -258,6 +258,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
             matched,
             detectionIndex: matched ? tr.lastDetectionIndex : -1,
             ageSec: t - tr.firstSeenSec,
+            ...(options.appearance && tr.embedding ? { embedding: tr.embedding } : {}),
           };
         })
         .sort((a, b) => a.id - b.id);

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { MisuseError } from '../../core/errors.js';
-import { writeCameraTracks } from '../../scene/interchange.js';
+import { writeCameraEmbeddings, writeCameraTracks } from '../../scene/interchange.js';
 import { loadScenarioFile } from '../../sim/scenario.js';
 import { simulateDay, truthDocument } from '../../sim/simulate.js';
 
@@ -20,7 +20,10 @@ export function registerSimulateCommand(program: Command): void {
       const scenario = loadScenarioFile(opts.config);
       const day = simulateDay(scenario, seed);
       mkdirSync(opts.out, { recursive: true });
-      for (const s of day.streams) writeCameraTracks(join(opts.out, 'tracks'), s.camera, s.timebase, s.rows);
+      for (const s of day.streams) {
+        writeCameraTracks(join(opts.out, 'tracks'), s.camera, s.timebase, s.rows);
+        if (s.embeddings) writeCameraEmbeddings(join(opts.out, 'tracks'), s.camera, s.embeddings);
+      }
       writeFileSync(join(opts.out, 'store.yaml'), `# Written by floorsense simulate (seed ${seed}); zones and floor points as an installer would draw them.\n${stringify(day.storeConfigRaw)}`);
       writeFileSync(join(opts.out, 'receipts.csv'), day.receiptsCsv);
       writeFileSync(join(opts.out, 'schedule.csv'), day.scheduleCsv);

@@ -21,6 +21,7 @@ const roles = z
     staff_dwell_minutes: z.number().positive().max(24 * 60).default(45).describe('Seen this long (minutes) is strong evidence of staff.'),
     staff_zone_seconds: z.number().min(0).max(3600).default(60).describe('Time in staff-only zones (seconds) that is strong evidence of staff.'),
     min_confidence: z.number().min(0).max(1).default(0.5).describe('Staff when the staff probability is at least this.'),
+    appearance_weight: z.number().min(0).max(100).default(1).describe('Appearance continuity when several sellers are on shift: a staff person scores this x (cosine similarity - 0.5) with a seller whose earlier persons it resembles (only when the track files carry embeddings); 0 = off.'),
   })
   .describe('Who is staff.');
 
@@ -33,8 +34,10 @@ const stitching = z
     min_visit_seconds: z.number().min(0).max(3600).default(10).describe('Customers seen for less than this (seconds, after joining) are noise (false detections, passers-by) and not counted as visits.'),
     min_track_samples: z.int().min(1).max(1000).default(6).describe('A visit needs at least one tracker track with this many samples; chains of shorter tracks are flicker (false detections).'),
     staff_gap_seconds: z.number().min(0).max(3600).default(180).describe('A staff person may be re-joined with a fragment across gaps up to this long when a seller on shift is unaccounted for.'),
+    appearance_weight: z.number().min(0).max(100).default(4).describe('Where both fragments carry an appearance embedding (<camera>.emb.json), cost added to a link per unit of cosine distance; 0 = appearance only gates.'),
+    max_cosine_distance: z.number().min(0).max(2).default(2).describe('Fragments whose appearance embeddings are further apart than this cosine distance are never joined (e.g. 0.5); the default 2 never forbids, because a track that swapped people carries one embedding (the person it ended on), so a hard gate breaks its true link (measured on simulated days: agent/bench/analytics-accuracy.ts --appearance).'),
   })
-  .describe('Joining track fragments and ID switches into persons (time/space gating; appearance can be added later).');
+  .describe('Joining track fragments and ID switches into persons (time/space gating, fused with appearance embeddings when the track files carry them).');
 
 const receipts = z
   .strictObject({

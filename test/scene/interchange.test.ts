@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { embeddingsPath, readCameraTracks, writeCameraEmbeddings, writeCameraTracks } from '../../agent/src/scene/interchange.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'fs-interchange-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tb = { startMs: Date.UTC(2026, 0, 5, 9), fps: 1, width: 640, height: 480 };
+const rows = [
+  { frame: 1, id: 3, x: 10, y: 20, w: 30, h: 90, conf: 0.9 },
+  { frame: 1, id: 8, x: 200, y: 20, w: 30, h: 90, conf: 0.8 },
+];
+
+describe('appearance sidecar <camera>.emb.json', () => {
+  it('is absent by default and round-trips rounded to 4 decimals', () => {
+    const dir = join(tmp, 'rt');
+    writeCameraTracks(dir, 'cam', tb, rows);
+    expect(readCameraTracks(dir, 'cam').embeddings).toBeUndefined();
+    const a = Float32Array.from([0.6, 0.8, 0]);
+    const b = Float32Array.from([0.123456, -0.5, 0.857143]);
+    expect(writeCameraEmbeddings(dir, 'cam', new Map([[8, b], [3, a]]))).toBe(embeddingsPath(dir, 'cam'));
+    const back = readCameraTracks(dir, 'cam').embeddings!;
+    expect([...back.keys()].sort()).toEqual([3, 8]);
+    expect(Array.from(back.get(3)!)).toEqual(Array.from(a));
+    expect(back.get(8)![0]).toBeCloseTo(0.1235, 6);
+    expect(back.get(8)![2]).toBeCloseTo(0.8571, 6);
+  });
+
+  it('writes nothing without embeddings, and rewriting the tracks drops a stale sidecar', () => {
+    const dir = join(tmp, 'stale');
+    writeCameraTracks(dir, 'cam', tb, rows);
+    expect(writeCameraEmbeddings(dir, 'cam', new Map())).toBeNull();
+    expect(existsSync(embeddingsPath(dir, 'cam'))).toBe(false);
+    writeCameraEmbeddings(dir, 'cam', new Map([[3, Float32Array.from([1, 0])]]));
+    writeCameraTracks(dir, 'cam', tb, rows);
+    expect(readCameraTracks(dir, 'cam').embeddings).toBeUndefined();
+  });
+
+  it('refuses mixed lengths on write', () => {
+    expect(() => writeCameraEmbeddings(join(tmp, 'mixed'), 'cam', new Map([[1, new Float32Array(2)], [2, new Float32Array(3)]]))).toThrow(
+      expect.objectContaining({ code: 'FS_BAD_ARGUMENT' }),
+    );
+  });
+
+  const bad: Array<[string, string, string]> = [
+    ['not JSON', '{"dim":', 'not JSON'],
+    ['missing dim', '{"tracks": {}}', 'dim'],
+    ['wrong length', '{"dim": 3, "tracks": {"3": [1, 0]}}', 'tracks.3: expected 3 numbers, got 2'],
+    ['non-integer id', '{"dim": 1, "tracks": {"a": [1]}}', 'tracks.a'],
+    ['non-number value', '{"dim": 1, "tracks": {"3": ["x"]}}', 'tracks.3.0'],
+    ['extra key', '{"dim": 1, "tracks": {}, "x": 1}', 'x'],
+  ];
+  it.each(bad)('rejects %s with FS_PARSE naming the file', (_name, text, why) => {
+    const dir = join(tmp, 'bad');
+    writeCameraTracks(dir, 'cam', tb, rows);
+    writeFileSync(embeddingsPath(dir, 'cam'), text);
+    let err: unknown;
+    try {
+      readCameraTracks(dir, 'cam');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'FS_PARSE' });
+    expect((err as Error).message).toContain('cam.emb.json');
+    expect((err as Error).message).toContain(why);
+  });
+});
