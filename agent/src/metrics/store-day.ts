@@ -23,6 +23,8 @@ export interface CameraTracks {
   readonly rows: readonly MotRow[];
   /** Track id -> appearance embedding (the optional `<camera>.emb.json`); absent = no appearance. */
   readonly embeddings?: ReadonlyMap<number, Float32Array>;
+  /** Track id -> mean torso colour (the sidecar's optional `colors`); used only with a uniform hint. */
+  readonly colors?: ReadonlyMap<number, readonly [number, number, number]>;
 }
 
 export interface StoreDayInput {
@@ -83,7 +85,8 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
   const stitchOpts = { maxGapS: st.max_gap_seconds, maxSpeedMps: st.max_speed_mps, baseRadiusM: st.base_radius_m, exitGapS: st.exit_gap_seconds, personHeightM: a.person_height_m };
   const appearance = new Map(input.tracks.flatMap((t) => (t.embeddings ? [[t.camera, t.embeddings] as const] : [])));
   const cost = withAppearance(gatingCost(stitchOpts), { weight: st.appearance_weight, maxCosineDistance: st.max_cosine_distance });
-  const chained = stitchFragments(fragmentsOf(obs, appearance), cost, st.max_gap_seconds, idCounter());
+  const colors = new Map(input.tracks.flatMap((t) => (t.colors ? [[t.camera, t.colors] as const] : [])));
+  const chained = stitchFragments(fragmentsOf(obs, appearance, colors), cost, st.max_gap_seconds, idCounter());
   const streamStart = Math.min(...input.tracks.map((t) => t.timebase.startMs));
   const streamEnd = obs.reduce((m, o) => Math.max(m, o.t), -Infinity);
   const persons = resolveSwitches(chained, { encounterM: 0.6, personHeightM: a.person_height_m, sampleDtMs, streamStart, streamEnd });
@@ -98,6 +101,7 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     personHeightM: a.person_height_m,
     sellerZones: new Map(a.sellers.map((s) => [s.seller_id, s.zones])),
     appearanceWeight: a.roles.appearance_weight,
+    ...(a.roles.uniform ? { uniform: { color: hexColor(a.roles.uniform.color), tolerance: a.roles.uniform.tolerance, weight: a.roles.uniform.weight } } : {}),
   });
   const customers = roles.filter((r) => r.role === 'customer');
   const visits = customers.filter((r) => r.features.seenS >= st.min_visit_seconds && r.person.fragments.some((f) => f.obs.length >= st.min_track_samples)).map((r) => r.person);
@@ -126,4 +130,10 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     .filter((i) => i.kind === 'consultation')
     .map((i): ConsultationRow => ({ store: input.storeId, camera: i.camera, sellerId: i.sellerId, visitId: i.visitId, start: i.start, end: i.end, durationS: i.durationS, outcome: purchases.has(String(i.visitId)) ? 'successful' : 'unsuccessful' }));
   return { report, consultations, roles, visits, interactions, matches, discarded: customers.length - visits.length };
+}
+
+/** `#rrggbb` (validated by the config schema) as RGB. */
+function hexColor(hex: string): [number, number, number] {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }

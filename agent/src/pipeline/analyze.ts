@@ -16,6 +16,7 @@ import { resolveModel, defaultModelsDir } from '../models/index.js';
 import { createTracker, openReid, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
 import { MotionGate, type MotionGateOptions } from './motion-gate.js';
 import { ContactSheet, type PreviewOptions, type TrackPoint } from './preview.js';
+import { addTorso, meanColor, type ColorSum, type Rgb } from './torso-color.js';
 
 export interface AnalyzeOptions {
   readonly url: string;
@@ -92,6 +93,8 @@ export interface AnalyzeResult {
   readonly previewPng: Buffer | null;
   /** Track id -> its latest appearance embedding (the tracker's L2-normalised EMA); empty when appearance is off. */
   readonly embeddings: ReadonlyMap<number, Float32Array>;
+  /** Track id -> mean torso colour (RGB 0..255) over its matched boxes (uniform hint for who is staff); empty when rows are not kept. */
+  readonly colors: ReadonlyMap<number, Rgb>;
   /** The failure that ended the source early, if any (outputs still hold all work done). */
   readonly error: unknown;
 }
@@ -127,6 +130,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const points: TrackPoint[] = [];
     const ids = new Set<number>();
     const embeddings = new Map<number, Float32Array>();
+    const colorSums = new Map<number, ColorSum>();
     let lastDetections: Detections | null = null;
     let sampled = 0;
     let inferred = 0;
@@ -156,6 +160,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         if (o.keepRows === false) for (const t of matched) ids.add(t.id);
         else for (const t of matched) collect(rows, points, ids, frame, t, source.info);
         if (o.keepRows !== false) for (const t of matched) if (t.embedding) embeddings.set(t.id, t.embedding);
+        if (o.keepRows !== false) for (const t of matched) addTorso(sumFor(colorSums, t.id), frame, t.box);
         o.onFrame?.(frame, dets, matched);
         sheet?.offer(frame);
         o.onProgress?.({ framesSampled: sampled, videoSec: frame.ptsSec, fraction: total ? Math.min(1, frame.ptsSec / total) : null, tracks: ids.size });
@@ -203,7 +208,12 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       error: error && isFloorSenseError(error) ? { code: error.code, message: error.message } : null,
     };
     const title = `${o.sourceId}  ${sampled} FRAMES  ${ids.size} TRACKS`;
-    return { rows, points, summary, info, previewPng: sheet ? sheet.render(points, title) : null, embeddings, error };
+    const colors = new Map<number, Rgb>();
+    for (const [id, sum] of colorSums) {
+      const c = meanColor(sum);
+      if (c) colors.set(id, c);
+    }
+    return { rows, points, summary, info, previewPng: sheet ? sheet.render(points, title) : null, embeddings, colors, error };
   } finally {
     if (!o.shared) await detector.close();
     await reid?.release();
@@ -219,6 +229,12 @@ function collect(rows: MotRow[], points: TrackPoint[], ids: Set<number>, frame: 
   ids.add(t.id);
   rows.push({ frame: frame.index + 1, id: t.id, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: t.score });
   points.push({ frameIndex: frame.index, timeSec: frame.ptsSec, id: t.id, x1, y1, x2, y2 });
+}
+
+function sumFor(sums: Map<number, ColorSum>, id: number): ColorSum {
+  let s = sums.get(id);
+  if (!s) sums.set(id, (s = { r: 0, g: 0, b: 0, n: 0 }));
+  return s;
 }
 
 function clamp(v: number, lo: number, hi: number): number {

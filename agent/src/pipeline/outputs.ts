@@ -17,7 +17,7 @@ import type { AnalyzeResult } from './analyze.js';
 export interface WrittenOutputs {
   readonly tracks: string;
   readonly timeBase: string;
-  /** `<camera-id>.emb.json`, or null when no track had an appearance embedding. */
+  /** `<camera-id>.emb.json`, or null when no track had an appearance embedding or a torso colour. */
   readonly embeddings: string | null;
   readonly summary: string;
   readonly preview: string | null;
@@ -27,7 +27,7 @@ export function writeAnalyzeOutputs(outDir: string, r: AnalyzeResult): WrittenOu
   try {
     const id = r.summary.source_id;
     writeCameraTracks(outDir, id, { startMs: Date.parse(r.summary.start), fps: r.info.fps, width: r.info.width, height: r.info.height }, r.rows);
-    const embeddings = writeCameraEmbeddings(outDir, id, r.embeddings);
+    const embeddings = writeCameraEmbeddings(outDir, id, r.embeddings, r.colors);
     const files: WrittenOutputs = {
       tracks: join(outDir, `${id}.txt`),
       timeBase: join(outDir, `${id}.json`),

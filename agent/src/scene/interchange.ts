@@ -10,6 +10,8 @@
  * appearance embedding per track id of the .txt (L2-normalised; `analyze` writes the tracker's last
  * EMA embedding of each track, rounded to 4 decimals). Absent = no appearance; tracks missing from it
  * simply have none. Stitching fuses it with time/space gating when both fragments carry one.
+ * It may also hold `"colors": {"<track id>": [r, g, b]}`, each track's mean torso colour (0..255, from
+ * `analyze`), the uniform hint for who is staff; then `dim`/`tracks` may be absent (colours only).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,14 +56,24 @@ export interface CameraTrackFile {
   readonly rows: MotRow[];
   /** Track id -> appearance embedding, from `<camera>.emb.json`; absent when that file is. */
   readonly embeddings?: ReadonlyMap<number, Float32Array>;
+  /** Track id -> mean torso colour (RGB 0..255), from the sidecar's optional `colors`; absent when it has none. */
+  readonly colors?: ReadonlyMap<number, TrackColor>;
 }
+
+export type TrackColor = readonly [number, number, number];
 
 export function readCameraTracks(dir: string, camera: string): CameraTrackFile {
   const meta = join(dir, `${camera}.json`);
   const txt = join(dir, `${camera}.txt`);
   const emb = embeddingsPath(dir, camera);
-  const embeddings = existsSync(emb) ? parseEmbeddings(readText(emb), emb) : null;
-  return { camera, timebase: parseTimebase(readText(meta), meta), rows: parseMot(readText(txt), txt), ...(embeddings ? { embeddings } : {}) };
+  const side = existsSync(emb) ? parseSidecar(readText(emb), emb) : null;
+  return {
+    camera,
+    timebase: parseTimebase(readText(meta), meta),
+    rows: parseMot(readText(txt), txt),
+    ...(side?.embeddings ? { embeddings: side.embeddings } : {}),
+    ...(side?.colors ? { colors: side.colors } : {}),
+  };
 }
 
 export function writeCameraTracks(dir: string, camera: string, timebase: CameraTimebase, rows: readonly MotRow[]): void {
@@ -77,13 +89,30 @@ export function embeddingsPath(dir: string, camera: string): string {
   return join(dir, `${camera}.emb.json`);
 }
 
-const embSchema = z.strictObject({
-  dim: z.int().positive().max(65_536),
-  tracks: z.record(z.string().regex(/^-?\d+$/, { message: 'track ids are integers' }), z.array(z.number().finite())),
-});
+const trackId = z.string().regex(/^-?\d+$/, { message: 'track ids are integers' });
+
+const embSchema = z
+  .strictObject({
+    dim: z.int().positive().max(65_536).optional(),
+    tracks: z.record(trackId, z.array(z.number().finite())).optional(),
+    colors: z.record(trackId, z.tuple([z.number().min(0).max(255), z.number().min(0).max(255), z.number().min(0).max(255)])).optional(),
+  })
+  .superRefine((v, ctx) => {
+    // Colours alone need no dim; embeddings always do.
+    if (v.colors === undefined || v.tracks !== undefined || v.dim !== undefined) {
+      if (v.dim === undefined) ctx.addIssue({ code: 'custom', path: ['dim'], message: 'required' });
+      if (v.tracks === undefined) ctx.addIssue({ code: 'custom', path: ['tracks'], message: 'required' });
+    }
+  });
+
+export interface Sidecar {
+  /** Null when the sidecar holds colours only. */
+  readonly embeddings: Map<number, Float32Array> | null;
+  readonly colors: Map<number, TrackColor> | null;
+}
 
 /** Parses an `.emb.json` sidecar; every vector must have `dim` entries. */
-export function parseEmbeddings(text: string, origin: string): Map<number, Float32Array> {
+export function parseSidecar(text: string, origin: string): Sidecar {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -95,23 +124,47 @@ export function parseEmbeddings(text: string, origin: string): Map<number, Float
     const why = r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
     throw new FailureError('FS_PARSE', `${origin}: ${why}`, { origin });
   }
-  const out = new Map<number, Float32Array>();
-  for (const [id, v] of Object.entries(r.data.tracks)) {
-    if (v.length !== r.data.dim) throw new FailureError('FS_PARSE', `${origin}: tracks.${id}: expected ${r.data.dim} numbers, got ${v.length}`, { origin });
-    out.set(Number(id), Float32Array.from(v));
+  let embeddings: Map<number, Float32Array> | null = null;
+  const { dim, tracks } = r.data;
+  if (dim !== undefined && tracks !== undefined) {
+    embeddings = new Map();
+    for (const [id, v] of Object.entries(tracks)) {
+      if (v.length !== dim) throw new FailureError('FS_PARSE', `${origin}: tracks.${id}: expected ${dim} numbers, got ${v.length}`, { origin });
+      embeddings.set(Number(id), Float32Array.from(v));
+    }
   }
-  return out;
+  const colors = r.data.colors ? new Map(Object.entries(r.data.colors).map(([id, c]): [number, TrackColor] => [Number(id), c])) : null;
+  return { embeddings, colors };
 }
 
-/** Writes the `.emb.json` sidecar (values rounded to 4 decimals); nothing when there are no embeddings. */
-export function writeCameraEmbeddings(dir: string, camera: string, embeddings: ReadonlyMap<number, Float32Array>): string | null {
-  if (embeddings.size === 0) return null;
-  const dims = new Set([...embeddings.values()].map((v) => v.length));
-  if (dims.size !== 1) throw new MisuseError('FS_BAD_ARGUMENT', `embeddings for camera ${camera} have mixed lengths ${[...dims].join(', ')}`, { camera });
-  const tracks: Record<string, number[]> = {};
-  for (const id of [...embeddings.keys()].sort((a, b) => a - b)) tracks[String(id)] = Array.from(embeddings.get(id)!, (x) => Math.round(x * 1e4) / 1e4);
+/** The embeddings of an `.emb.json` sidecar (empty when it holds colours only). */
+export function parseEmbeddings(text: string, origin: string): Map<number, Float32Array> {
+  return parseSidecar(text, origin).embeddings ?? new Map();
+}
+
+/**
+ * Writes the `.emb.json` sidecar (values rounded to 4 decimals) with the optional torso `colors`;
+ * nothing when there are neither embeddings nor colours.
+ */
+export function writeCameraEmbeddings(dir: string, camera: string, embeddings: ReadonlyMap<number, Float32Array>, colors?: ReadonlyMap<number, TrackColor>): string | null {
+  const haveColors = colors !== undefined && colors.size > 0;
+  if (embeddings.size === 0 && !haveColors) return null;
+  const out: { dim?: number; tracks?: Record<string, number[]>; colors?: Record<string, number[]> } = {};
+  if (embeddings.size > 0) {
+    const dims = new Set([...embeddings.values()].map((v) => v.length));
+    if (dims.size !== 1) throw new MisuseError('FS_BAD_ARGUMENT', `embeddings for camera ${camera} have mixed lengths ${[...dims].join(', ')}`, { camera });
+    const tracks: Record<string, number[]> = {};
+    for (const id of [...embeddings.keys()].sort((a, b) => a - b)) tracks[String(id)] = Array.from(embeddings.get(id)!, (x) => Math.round(x * 1e4) / 1e4);
+    out.dim = [...dims][0]!;
+    out.tracks = tracks;
+  }
+  if (colors && haveColors) {
+    const cs: Record<string, number[]> = {};
+    for (const id of [...colors.keys()].sort((a, b) => a - b)) cs[String(id)] = colors.get(id)!.map((x) => Math.round(Math.min(255, Math.max(0, x))));
+    out.colors = cs;
+  }
   mkdirSync(dir, { recursive: true });
   const path = embeddingsPath(dir, camera);
-  writeFileSync(path, JSON.stringify({ dim: [...dims][0]!, tracks }) + '\n');
+  writeFileSync(path, JSON.stringify(out) + '\n');
   return path;
 }

@@ -4,6 +4,7 @@
  * - `default`: a staff probability from time seen and time in staff-only zones, then the schedule:
  *   staff fragments absorb the unexplained fragments that fill their gaps (continuity), and no more
  *   persons are staff at a time than sellers are on shift. Each person gets a role and a confidence.
+ *   An optional uniform colour hint adds log-odds for persons whose torso colour matches it.
  */
 import type { Observation } from './observations.js';
 import { observationDistance } from './observations.js';
@@ -49,7 +50,19 @@ export interface RoleOptions {
   readonly sellerZones: ReadonlyMap<string, readonly string[]>;
   /** Appearance continuity when mapping staff to sellers (score per unit of cosine similarity); absent or 0 = off. */
   readonly appearanceWeight?: number;
+  /** Uniform colour hint (RGB 0..255, euclidean tolerance, weight); absent = off. */
+  readonly uniform?: UniformHint;
 }
+
+export interface UniformHint {
+  readonly color: readonly [number, number, number];
+  readonly tolerance: number;
+  readonly weight: number;
+}
+
+/** Log-odds per unit of uniform weight: at a perfect colour match, and against at twice the tolerance or further. */
+const UNIFORM_MATCH_LOGIT = 4;
+const UNIFORM_FAR_LOGIT = -1;
 
 const MAX_STEP_S = 5;
 /** Staff seen as one too many (more staff than sellers on shift) for at least this share of their minutes are demoted. */
@@ -71,19 +84,46 @@ export function personFeatures(obs: readonly Observation[]): PersonFeatures {
 }
 
 /** Logistic staff probability: long presence and staff-zone time are the evidence. */
-export function staffProbability(f: PersonFeatures, o: Pick<RoleOptions, 'staffDwellMinutes' | 'staffZoneSeconds'>): number {
+export function staffProbability(f: PersonFeatures, o: Pick<RoleOptions, 'staffDwellMinutes' | 'staffZoneSeconds'>, extraLogit = 0): number {
   const dwell = 3 * Math.log2(Math.max(f.seenS, 1) / (o.staffDwellMinutes * 60));
   const frac = f.staffZoneS / Math.max(f.seenS, 1);
   const zone = 8 * frac + (f.staffZoneS >= o.staffZoneSeconds ? 2 : 0);
-  return 1 / (1 + Math.exp(-(dwell + zone)));
+  return 1 / (1 + Math.exp(-(dwell + zone + extraLogit)));
+}
+
+/** A person's torso colour: the mean of its fragments' colours weighted by time seen; null without any. */
+export function personColor(p: Person): [number, number, number] | null {
+  let w = 0;
+  const acc: [number, number, number] = [0, 0, 0];
+  for (const f of p.fragments) {
+    if (!f.color) continue;
+    const fw = Math.max(personFeatures(f.obs).seenS, 1e-3);
+    for (let k = 0; k < 3; k++) acc[k] = acc[k]! + fw * f.color[k]!;
+    w += fw;
+  }
+  return w > 0 ? [acc[0] / w, acc[1] / w, acc[2] / w] : null;
+}
+
+/**
+ * Uniform evidence (log-odds): weight x 4 at a perfect match falling to weight x 2 at the tolerance,
+ * nothing between one and two tolerances (lighting shifts colours), weight x -1 beyond. Only a little
+ * against because customers may happen to wear any colour, and a seller may wear a jacket over it.
+ */
+export function uniformLogit(p: Person, u: UniformHint | undefined): number {
+  if (!u || u.weight === 0) return 0;
+  const c = personColor(p);
+  if (!c) return 0;
+  const d = Math.hypot(c[0] - u.color[0], c[1] - u.color[1], c[2] - u.color[2]);
+  if (d <= u.tolerance) return u.weight * UNIFORM_MATCH_LOGIT * (1 - d / (2 * u.tolerance));
+  return d >= 2 * u.tolerance ? u.weight * UNIFORM_FAR_LOGIT : 0;
 }
 
 export function assignRoles(persons: readonly Person[], shifts: readonly Shift[], o: RoleOptions): RoleAssignment[] {
   if (o.method === 'longest') return longestIsSeller(persons, shifts);
-  const p0 = new Map(persons.map((p) => [p.id, staffProbability(personFeatures(p.obs), o)]));
+  const p0 = new Map(persons.map((p) => [p.id, staffProbability(personFeatures(p.obs), o, uniformLogit(p, o.uniform))]));
   const staffIds = new Set(persons.filter((p) => p0.get(p.id)! >= o.minConfidence).map((p) => p.id));
   const merged = absorbIntoStaff(persons, staffIds, o);
-  const probs = new Map(merged.map((p) => [p.id, staffIds.has(p.id) ? Math.max(p0.get(p.id)!, staffProbability(personFeatures(p.obs), o)) : p0.get(p.id)!]));
+  const probs = new Map(merged.map((p) => [p.id, staffIds.has(p.id) ? Math.max(p0.get(p.id)!, staffProbability(personFeatures(p.obs), o, uniformLogit(p, o.uniform))) : p0.get(p.id)!]));
   limitToShifts(merged, staffIds, probs, shifts);
   const sellers = mapStaffToSellers(merged.filter((p) => staffIds.has(p.id)), shifts, o.sellerZones, o.appearanceWeight ?? 0);
   return merged.map((p) => {

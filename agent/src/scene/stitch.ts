@@ -18,6 +18,8 @@ export interface Fragment {
   readonly obs: readonly Observation[];
   /** Mean appearance embedding (L2-normalised) when the tracker wrote one; MOT files carry none. */
   readonly embedding: Float32Array | null;
+  /** Mean torso colour (RGB 0..255) when the sidecar carries one; absent otherwise. */
+  readonly color?: readonly [number, number, number];
 }
 
 export interface Person {
@@ -43,7 +45,10 @@ export type LinkCost = (a: Fragment, b: Fragment, gapS: number) => number | null
 /** Camera id -> track id -> appearance embedding (L2-normalised). */
 export type AppearanceIndex = ReadonlyMap<string, ReadonlyMap<number, Float32Array>>;
 
-export function fragmentsOf(obs: readonly Observation[], appearance?: AppearanceIndex): Fragment[] {
+/** Camera id -> track id -> mean torso colour (RGB 0..255). */
+export type ColorIndex = ReadonlyMap<string, ReadonlyMap<number, readonly [number, number, number]>>;
+
+export function fragmentsOf(obs: readonly Observation[], appearance?: AppearanceIndex, colors?: ColorIndex): Fragment[] {
   const byKey = new Map<string, Observation[]>();
   for (const o of obs) {
     const key = `${o.camera}#${o.track}`;
@@ -56,7 +61,8 @@ export function fragmentsOf(obs: readonly Observation[], appearance?: Appearance
     list.sort((x, y) => x.t - y.t);
     const camera = list[0]!.camera;
     const track = list[0]!.track;
-    out.push({ key, camera, track, obs: list, embedding: appearance?.get(camera)?.get(track) ?? null });
+    const color = colors?.get(camera)?.get(track);
+    out.push({ key, camera, track, obs: list, embedding: appearance?.get(camera)?.get(track) ?? null, ...(color ? { color } : {}) });
   }
   return out.sort((a, b) => a.obs[0]!.t - b.obs[0]!.t || (a.key < b.key ? -1 : 1));
 }

@@ -22,6 +22,8 @@ export interface CameraStream {
   readonly lastLabels: Map<number, string>;
   /** Track id -> appearance embedding, when the scenario asks for them (sim/appearance.ts). */
   readonly embeddings?: ReadonlyMap<number, Float32Array>;
+  /** Track id -> mean torso colour, when the scenario asks for them (sim/colors.ts). */
+  readonly colors?: ReadonlyMap<number, readonly [number, number, number]>;
   readonly outages: Array<[number, number]>;
   /** Id switches made, and how many of them involved a seller. */
   readonly switches: { all: number; withSeller: number };

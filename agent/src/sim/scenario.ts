@@ -49,6 +49,14 @@ const appearance = z
   })
   .describe('Appearance embeddings: each person a random unit vector, each track that vector plus noise; a track after an id switch carries the other person.');
 
+const colors = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Emit a per-track torso colour (the colors of <camera>.emb.json), as analyze measures it, and configure the uniform hint in the written store.yaml.'),
+    uniform: z.string().regex(/^#[0-9a-fA-F]{6}$/, { message: 'expected #rrggbb' }).default('#c81e28').describe('Sellers\' uniform colour.'),
+    noise: z.number().min(0).max(128).default(15).describe('Per-track colour noise: standard deviation per RGB channel.'),
+  })
+  .describe('Torso colours: sellers wear the uniform, customers random colours, each track plus noise.');
+
 export const scenarioSchema = z
   .strictObject({
     store: z.strictObject({ id: z.string().min(1).max(64).default('sim-store'), timezone: z.string().default('Europe/Berlin') }).default({ id: 'sim-store', timezone: 'Europe/Berlin' }).describe('Store id and IANA time zone.'),
@@ -82,6 +90,7 @@ export const scenarioSchema = z
     noise: noise.default(noise.parse({})),
     pos_clock_offset_seconds: z.number().min(-3600).max(3600).default(0).describe('POS clock minus video clock, seconds.'),
     appearance: appearance.default(appearance.parse({})),
+    colors: colors.default(colors.parse({})),
   })
   .superRefine(function closeAfterOpen(s, ctx) {
     if (s.hours.close <= s.hours.open) ctx.addIssue({ code: 'custom', path: ['hours', 'close'], message: 'close must be after open on the same day' });

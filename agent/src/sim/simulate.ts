@@ -12,6 +12,7 @@ import { computeDayKpis, type DayReport } from '../metrics/kpis.js';
 import { planDay, type DayPlan } from './day.js';
 import { floorPointPairs, makeLayout, zonePixels, zonesForCamera, type Layout } from './layout.js';
 import { simulateAppearance } from './appearance.js';
+import { hexToRgb, simulateColors } from './colors.js';
 import { observeDay, type CameraStream } from './observe.js';
 import { createRng } from './prng.js';
 import type { Scenario } from './scenario.js';
@@ -39,7 +40,10 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
   const observed = observeDay(plan, layout, { fps: scenario.video.fps, stride: scenario.video.stride, noise: scenario.noise }, rng.fork(2));
   // A stream of its own, so turning appearance on leaves the tracks, receipts and truth unchanged.
   const looks = scenario.appearance.enabled ? simulateAppearance(observed, scenario.appearance, rng.fork(3)) : null;
-  const streams = looks ? observed.map((s) => ({ ...s, embeddings: looks.get(s.camera)! })) : observed;
+  const withLooks = looks ? observed.map((s) => ({ ...s, embeddings: looks.get(s.camera)! })) : observed;
+  // Colours too: their own stream, so turning them on changes nothing else.
+  const worn = scenario.colors.enabled ? simulateColors(observed, { uniform: hexToRgb(scenario.colors.uniform), noise: scenario.colors.noise }, rng.fork(4)) : null;
+  const streams = worn ? withLooks.map((s) => ({ ...s, colors: worn.get(s.camera)! })) : withLooks;
   const tz = scenario.store.timezone;
   const ms = (s: number): number => plan.t0 + Math.round(s * 1000);
   const offsetMs = scenario.pos_clock_offset_seconds * 1000;
@@ -63,6 +67,7 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
     sampling: { stride: scenario.video.stride },
     analytics: {
       receipts: { clock_offset_seconds: scenario.pos_clock_offset_seconds },
+      ...(scenario.colors.enabled ? { roles: { uniform: { color: scenario.colors.uniform } } } : {}),
       sellers: scenario.sellers.map((s, i) => ({
         seller_id: s.id,
         zones: s.post === 'counter' ? ['counter-staff', 'till'] : [`floor-${(scenario.sellers.slice(0, i).filter((x) => x.post === 'floor').length % layout.cameras.length) + 1}`],

@@ -22,7 +22,7 @@ export function registerSimulateCommand(program: Command): void {
       mkdirSync(opts.out, { recursive: true });
       for (const s of day.streams) {
         writeCameraTracks(join(opts.out, 'tracks'), s.camera, s.timebase, s.rows);
-        if (s.embeddings) writeCameraEmbeddings(join(opts.out, 'tracks'), s.camera, s.embeddings);
+        if (s.embeddings || s.colors) writeCameraEmbeddings(join(opts.out, 'tracks'), s.camera, s.embeddings ?? new Map(), s.colors);
       }
       writeFileSync(join(opts.out, 'store.yaml'), `# Written by floorsense simulate (seed ${seed}); zones and floor points as an installer would draw them.\n${stringify(day.storeConfigRaw)}`);
       writeFileSync(join(opts.out, 'receipts.csv'), day.receiptsCsv);

@@ -15,6 +15,14 @@ const consultation = z
   })
   .describe('What counts as a consultation.');
 
+const uniform = z
+  .strictObject({
+    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, { message: 'expected #rrggbb' }).describe('Staff uniform colour as seen on camera, #rrggbb; compared with each person\'s mean torso colour (the colors of <camera>.emb.json, written by analyze).'),
+    tolerance: z.number().positive().max(442).default(60).describe('A torso colour within this RGB euclidean distance of the uniform colour is staff evidence; beyond twice this it is a little evidence against.'),
+    weight: z.number().min(0).max(20).default(1).describe('Strength of the uniform evidence: the staff log-odds gain weight x 4 at a perfect colour match (weight x 2 at the tolerance) and lose weight x 1 beyond twice the tolerance; 0 = off.'),
+  })
+  .describe('Optional uniform colour hint for who is staff (only where the track files carry torso colours).');
+
 const roles = z
   .strictObject({
     method: z.enum(ROLE_METHODS).default('default').describe('default = time on floor, time in staff zones, sellers on shift and fragment continuity; longest = the design baseline (the person in frame longest is the seller).'),
@@ -22,6 +30,7 @@ const roles = z
     staff_zone_seconds: z.number().min(0).max(3600).default(60).describe('Time in staff-only zones (seconds) that is strong evidence of staff.'),
     min_confidence: z.number().min(0).max(1).default(0.5).describe('Staff when the staff probability is at least this.'),
     appearance_weight: z.number().min(0).max(100).default(1).describe('Appearance continuity when several sellers are on shift: a staff person scores this x (cosine similarity - 0.5) with a seller whose earlier persons it resembles (only when the track files carry embeddings); 0 = off.'),
+    uniform: uniform.optional(),
   })
   .describe('Who is staff.');
 
