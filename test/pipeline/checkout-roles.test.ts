@@ -2,7 +2,7 @@
  * The real-footage check of the analytics: the checkout clip through the real vision pipeline, then
  * the store-day analytics with the zones drawn for that camera (config/stores/checkout-demo.yaml).
  * The cashier behind the counter must come out as staff (mapped to the seller on shift) and the two
- * shoppers as customers.
+ * shoppers as customers. The same run checks the per-track torso colours the uniform hint uses.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
 const ok = haveData('video/checkout_counter_cashier.mp4', 'models/yolov8n_fp32.onnx');
 
 describe.skipIf(!ok)('checkout clip: who is staff', () => {
-  it('finds the cashier as the seller on shift and the two shoppers as customers', async () => {
+  it('finds the cashier as the seller on shift and the two shoppers as customers; measures torso colours', async () => {
     const cfg = loadConfigFile(join(REPO_ROOT, 'config', 'stores', 'checkout-demo.yaml'));
     const cam = cfg.cameras[0]!;
     const start = Date.parse('2026-11-20T10:00:00+01:00');
@@ -34,6 +34,15 @@ describe.skipIf(!ok)('checkout clip: who is staff', () => {
       warn: () => {},
     });
     expect(r.error).toBeNull();
+    // Every track gets one mean torso colour (the uniform hint's input), integers in 0..255, and the
+    // people in this clip are not all one flat value.
+    const ids = [...new Set(r.rows.map((row) => row.id))].sort((a, b) => a - b);
+    expect([...r.colors.keys()].sort((a, b) => a - b)).toEqual(ids);
+    for (const c of r.colors.values()) {
+      expect(c).toHaveLength(3);
+      for (const v of c) expect(Number.isInteger(v) && v >= 0 && v <= 255).toBe(true);
+    }
+    expect(new Set([...r.colors.values()].map((c) => c.join(','))).size).toBeGreaterThan(1);
     const shifts = parseScheduleCsv('date,seller_id,name,start,end\n2026-11-20,S1,Cashier,09:00,18:00\n', 'schedule.csv', cfg.store.timezone);
     const day = analyzeStoreDay({
       storeId: cfg.store.id,

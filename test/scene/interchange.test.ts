@@ -50,6 +50,13 @@ describe('appearance sidecar <camera>.emb.json', () => {
     ['non-integer id', '{"dim": 1, "tracks": {"a": [1]}}', 'tracks.a'],
     ['non-number value', '{"dim": 1, "tracks": {"3": ["x"]}}', 'tracks.3.0'],
     ['extra key', '{"dim": 1, "tracks": {}, "x": 1}', 'x'],
+    ['a colour of two channels', '{"colors": {"3": [1, 2]}}', 'colors.3'],
+    ['a channel over 255', '{"colors": {"3": [1, 2, 256]}}', 'colors.3.2'],
+    ['a negative channel', '{"colors": {"3": [-1, 2, 3]}}', 'colors.3.0'],
+    ['a non-integer track id', '{"colors": {"x": [1, 2, 3]}}', 'colors.x'],
+    ['colours not an object', '{"colors": [1, 2, 3]}', 'colors'],
+    ['dim without tracks', '{"dim": 2, "colors": {}}', 'tracks'],
+    ['an empty sidecar', '{}', 'dim'],
   ];
   it.each(bad)('rejects %s with FS_PARSE naming the file', (_name, text, why) => {
     const dir = join(tmp, 'bad');
