@@ -14,19 +14,8 @@ import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDa
 import type { Receipt } from '../sales/receipts.js';
 import type { Shift } from '../sales/schedule.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
-import { receiptsBetween } from '../store/detail.js';
+import { positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
 import { saveConsultations, saveDailyKpis, type ConsultationInput, type SaveReport, type SellerDailyKpi } from '../store/aggregates.js';
-
-interface PositionRow {
-  readonly cameraId: string;
-  readonly trackId: number;
-  readonly tMs: number;
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-  readonly score: number | null;
-}
 
 /** Sampled frames per second of one camera, from the median step between a track's positions. */
 export function estimateFps(rows: readonly { readonly trackId: number; readonly tMs: number }[]): number {
@@ -44,14 +33,8 @@ export function estimateFps(rows: readonly { readonly trackId: number; readonly 
 }
 
 export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number): CameraTracks[] {
-  const rows = db
-    .prepare<[number, number], PositionRow>(
-      `SELECT t.camera_id AS cameraId, t.id AS trackId, p.t_ms AS tMs, p.x, p.y, p.w, p.h, p.score
-       FROM positions p JOIN tracks t ON t.id = p.track_id
-       WHERE p.t_ms >= ? AND p.t_ms < ? ORDER BY t.camera_id, p.t_ms`,
-    )
-    .all(fromMs, toMs);
-  const byCam = new Map<string, PositionRow[]>();
+  const rows = positionsBetween(db, fromMs, toMs);
+  const byCam = new Map<string, StoredPosition[]>();
   for (const r of rows) {
     const list = byCam.get(r.cameraId) ?? [];
     list.push(r);

@@ -77,6 +77,29 @@ export function trackPositions(db: Database.Database, trackId: number): Position
     .all(trackId, trackId);
 }
 
+/** One stored position with its camera and track, as the day's analytics read them. */
+export interface StoredPosition {
+  readonly cameraId: string;
+  readonly trackId: number;
+  readonly tMs: number;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly score: number | null;
+}
+
+/** Every position seen in [fromMs, toMs), ordered by camera then time (read through the time index). */
+export function positionsBetween(db: Database.Database, fromMs: number, toMs: number): StoredPosition[] {
+  return db
+    .prepare<[number, number], StoredPosition>(
+      `SELECT t.camera_id AS cameraId, t.id AS trackId, p.t_ms AS tMs, p.x, p.y, p.w, p.h, p.score
+       FROM positions p JOIN tracks t ON t.id = p.track_id
+       WHERE p.t_ms >= ? AND p.t_ms < ? ORDER BY t.camera_id, p.t_ms`,
+    )
+    .all(fromMs, toMs);
+}
+
 export interface VisitInput {
   /** Random visit id (never derived from a face, image or track). */
   readonly id: string;
