@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,5 +71,34 @@ describe('appearance sidecar <camera>.emb.json', () => {
     expect(err).toMatchObject({ code: 'FS_PARSE' });
     expect((err as Error).message).toContain('cam.emb.json');
     expect((err as Error).message).toContain(why);
+  });
+});
+
+describe('torso colours in the sidecar', () => {
+  it('round-trip alongside embeddings, rounded to integers', () => {
+    const dir = join(tmp, 'both');
+    writeCameraTracks(dir, 'cam', tb, rows);
+    writeCameraEmbeddings(dir, 'cam', new Map([[3, Float32Array.from([1, 0])]]), new Map([[8, [10.4, 200.6, 255] as const], [3, [0, 0, 0] as const]]));
+    const back = readCameraTracks(dir, 'cam');
+    expect(back.embeddings!.size).toBe(1);
+    expect([...back.colors!.entries()].sort((a, b) => a[0] - b[0])).toEqual([[3, [0, 0, 0]], [8, [10, 201, 255]]]);
+  });
+
+  it('are written alone when there are no embeddings, and then no embeddings are read', () => {
+    const dir = join(tmp, 'alone');
+    writeCameraTracks(dir, 'cam', tb, rows);
+    expect(writeCameraEmbeddings(dir, 'cam', new Map(), new Map([[3, [1, 2, 3] as const]]))).toBe(embeddingsPath(dir, 'cam'));
+    expect(JSON.parse(readFileSync(embeddingsPath(dir, 'cam'), 'utf8'))).toEqual({ colors: { '3': [1, 2, 3] } });
+    const back = readCameraTracks(dir, 'cam');
+    expect(back.embeddings).toBeUndefined();
+    expect(back.colors!.get(3)).toEqual([1, 2, 3]);
+  });
+
+  it('are absent from a sidecar without the key', () => {
+    const dir = join(tmp, 'none');
+    writeCameraTracks(dir, 'cam', tb, rows);
+    writeCameraEmbeddings(dir, 'cam', new Map([[3, Float32Array.from([1, 0])]]));
+    expect(readCameraTracks(dir, 'cam').colors).toBeUndefined();
+    expect(writeCameraEmbeddings(dir, 'cam', new Map(), new Map())).toBeNull();
   });
 });

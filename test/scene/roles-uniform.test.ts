@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { assignRoles, personColor, uniformLogit, type RoleOptions } from '../../agent/src/scene/roles.js';
 import type { Shift } from '../../agent/src/sales/schedule.js';
 import { fragmentsOf, makePerson } from '../../agent/src/scene/stitch.js';
-import { T0, track, type Leg } from './script.js';
+import { T0, track, type Leg, ROLE_OPTIONS } from './script.js';
 
-const o: RoleOptions = {
-  method: 'default',
-  staffDwellMinutes: 45,
-  staffZoneSeconds: 60,
-  minConfidence: 0.5,
-  staffGapS: 180,
-  maxSpeedMps: 1.6,
-  baseRadiusM: 1.2,
-  personHeightM: 1.7,
-  sellerZones: new Map(),
-};
+const o: RoleOptions = ROLE_OPTIONS;
 type Rgb = readonly [number, number, number];
 const RED: Rgb = [200, 30, 40];
 const uniform = { color: RED, tolerance: 60, weight: 1 };

@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { assignRoles, staffProbability, type RoleOptions } from '../../agent/src/scene/roles.js';
 import type { Shift } from '../../agent/src/sales/schedule.js';
 import { fragmentsOf, makePerson } from '../../agent/src/scene/stitch.js';
-import { T0, track, type Leg } from './script.js';
+import { T0, track, type Leg, ROLE_OPTIONS } from './script.js';
 
-const o: RoleOptions = {
-  method: 'default',
-  staffDwellMinutes: 45,
-  staffZoneSeconds: 60,
-  minConfidence: 0.5,
-  staffGapS: 180,
-  maxSpeedMps: 1.6,
-  baseRadiusM: 1.2,
-  personHeightM: 1.7,
-  sellerZones: new Map(),
-};
+const o: RoleOptions = ROLE_OPTIONS;
 const person = (id: number, legs: Leg[], cam = 'c1') => makePerson(id, fragmentsOf(track(cam, id, legs)));
 const shift = (sellerId: string, fromS: number, toS: number): Shift => ({ date: '2025-04-08', sellerId, name: sellerId, start: T0 + fromS * 1000, end: T0 + toS * 1000 });
 

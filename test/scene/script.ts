@@ -1,6 +1,7 @@
 /** Frame-by-frame life scripts for scene tests: observations on the floor plan, one per second. */
 import type { ZoneKind } from '../../agent/src/config/sections/zones.js';
 import type { Observation } from '../../agent/src/scene/observations.js';
+import type { RoleOptions } from '../../agent/src/scene/roles.js';
 
 export const T0 = Date.UTC(2025, 3, 8, 8, 0, 0);
 
@@ -28,3 +29,16 @@ export function track(camera: string, id: number, legs: Leg[]): Observation[] {
   }
   return out;
 }
+
+/** The default role options the role tests start from (override per test with a spread). */
+export const ROLE_OPTIONS: RoleOptions = {
+  method: 'default',
+  staffDwellMinutes: 45,
+  staffZoneSeconds: 60,
+  minConfidence: 0.5,
+  staffGapS: 180,
+  maxSpeedMps: 1.6,
+  baseRadiusM: 1.2,
+  personHeightM: 1.7,
+  sellerZones: new Map(),
+};
