@@ -48,18 +48,51 @@ export function mahalanobisDistance(gateChi2: number): Distance {
   };
 }
 
+export const MOTION_RULES = ['min', 'overlap_first'] as const;
+export type MotionRule = (typeof MOTION_RULES)[number];
+
 /**
- * Motion cost: the smaller of IoU distance and gated Mahalanobis distance. At full frame rate IoU
- * carries the match even when a partly occluded box jumps in size (which Mahalanobis punishes);
- * at low frame rate boxes stop overlapping and Mahalanobis carries it.
+ * Motion cost, by rule:
+ *  - 'min': the smaller of 1 - IoU and the gated Mahalanobis distance per pair. At full frame rate
+ *    IoU carries the match even when a partly occluded box jumps in size (which Mahalanobis
+ *    punishes); at low frame rate boxes stop overlapping and Mahalanobis carries it.
+ *  - 'overlap_first' (below).
  */
-export function motionDistance(gateChi2: number): Distance {
+export function motionDistance(gateChi2: number, rule: MotionRule = 'min'): Distance {
+  return rule === 'min' ? minMotionDistance(gateChi2) : overlapFirstDistance(gateChi2);
+}
+
+function minMotionDistance(gateChi2: number): Distance {
   const maha = mahalanobisDistance(gateChi2);
   return (tracks, dets) => {
     const a = iouDistance(tracks, dets);
     const b = maha(tracks, dets);
     const out = costMatrix(a.rows, a.cols);
     for (let k = 0; k < out.data.length; k++) out.data[k] = Math.min(a.data[k]!, b.data[k]!);
+    return out;
+  };
+}
+
+/**
+ * 'overlap_first': where a track's predicted box overlaps any detection, 1 - IoU ranks its candidates;
+ * only a track that overlaps nothing (at 1-2 fps a walking person has moved past their own width)
+ * falls back to the gated Mahalanobis distance. The two are never mixed within one track's row:
+ * taking the smaller of the two per pair (the earlier rule) let a neighbour inside the Mahalanobis
+ * gate (d2 / gate ~0.3) undercut the person the box actually overlaps (1 - IoU ~0.4), which in
+ * crowds swaps identities every few seconds (tracker-cv.ts: 3-8x the ID switches of OC-SORT on
+ * the simulator's crowded counter). Which rule the product uses is chosen by cross-validation.
+ */
+function overlapFirstDistance(gateChi2: number): Distance {
+  const maha = mahalanobisDistance(gateChi2);
+  return (tracks, dets) => {
+    const a = iouDistance(tracks, dets);
+    const b = maha(tracks, dets);
+    const out = costMatrix(a.rows, a.cols);
+    for (let i = 0; i < a.rows; i++) {
+      let overlaps = false;
+      for (let j = 0; j < a.cols; j++) if (a.data[i * a.cols + j]! < 1) overlaps = true;
+      for (let j = 0; j < a.cols; j++) out.data[i * a.cols + j] = overlaps ? a.data[i * a.cols + j]! : b.data[i * a.cols + j]!;
+    }
     return out;
   };
 }

@@ -7,8 +7,9 @@ import type { TrackerConfig } from '../config/schema.js';
 import { trackerSection } from '../config/sections/tracker.js';
 import { DETECTOR_DEFAULTS } from '../detect/defaults.js';
 import { findEntry, loadManifest } from '../models/manifest.js';
-import { CHI2_4DOF_95, DEFAULT_KALMAN, type KalmanParams } from './kalman.js';
+import { DEFAULT_KALMAN, type KalmanParams } from './kalman.js';
 import type { PlausibilityOptions } from './plausibility.js';
+import type { MotionRule } from './distances.js';
 import type { ScoreThresholds } from './thresholds.js';
 
 export interface TrackerOptions {
@@ -24,6 +25,11 @@ export interface TrackerOptions {
   readonly minHits: number;
   /** Video seconds without a match after which a track stops being matched by motion. */
   readonly maxAgeSec: number;
+  /**
+   * A track is retired only after missing this many updates as well as maxAgeSec: at 1-2 fps a
+   * few missed samples already exceed any age in seconds tuned at full frame rate.
+   */
+  readonly maxAgeUpdates: number;
   /** Video seconds since last seen within which a lost track can be re-identified by appearance. */
   readonly reidWindowSec: number;
   /** Weight of appearance in the fused cost, where both sides have an embedding. */
@@ -46,6 +52,8 @@ export interface TrackerOptions {
   readonly observationRecoveryMaxCost: number;
   /** OC-SORT observation-centric re-update after missed samples. */
   readonly observationReupdate: boolean;
+  /** How IoU and Mahalanobis combine into the motion cost (distances.ts). */
+  readonly motionRule: MotionRule;
   /** Mahalanobis gate on (cx, cy, w, h), a chi-square quantile for 4 degrees of freedom. */
   readonly motionGateChi2: number;
   readonly kalman: KalmanParams;
@@ -65,6 +73,7 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     newTrackThreshold: c.new_track_threshold ?? m.newTrack,
     minHits: c.min_hits,
     maxAgeSec: c.max_age_s,
+    maxAgeUpdates: c.max_age_updates,
     reidWindowSec: c.reid_window_s,
     appearanceWeight: c.appearance_weight,
     maxCosineDistance: c.max_cosine_distance,
@@ -81,7 +90,8 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     observationRecovery: c.observation_recovery,
     observationRecoveryMaxCost: c.observation_recovery_max_cost,
     observationReupdate: c.observation_reupdate,
-    motionGateChi2: CHI2_4DOF_95,
+    motionRule: c.motion_rule,
+    motionGateChi2: c.motion_gate_chi2,
     kalman: DEFAULT_KALMAN,
   });
 }
@@ -110,6 +120,7 @@ function validateTrackerOptions(o: TrackerOptions): TrackerOptions {
   for (const k of unit) if (!(o[k] >= 0 && o[k] <= 1)) fail(k, `must be in [0, 1], got ${o[k]}`);
   if (o.lowThreshold > o.highThreshold) fail('lowThreshold', `(${o.lowThreshold}) must not exceed highThreshold (${o.highThreshold})`);
   if (!Number.isInteger(o.minHits) || o.minHits < 1) fail('minHits', `must be an integer >= 1, got ${o.minHits}`);
+  if (!Number.isInteger(o.maxAgeUpdates) || o.maxAgeUpdates < 0) fail('maxAgeUpdates', `must be an integer >= 0, got ${o.maxAgeUpdates}`);
   if (!(o.maxAgeSec > 0)) fail('maxAgeSec', `must be > 0, got ${o.maxAgeSec}`);
   if (!(o.reidWindowSec >= 0)) fail('reidWindowSec', `must be >= 0, got ${o.reidWindowSec}`);
   if (!(o.maxCosineDistance >= 0 && o.maxCosineDistance <= 2)) fail('maxCosineDistance', `must be in [0, 2], got ${o.maxCosineDistance}`);

@@ -81,7 +81,7 @@ interface DetCandidate extends DetectionView {
 
 export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS, deps: TrackerDeps = {}): Tracker {
   const nextId = deps.nextId ?? createIdCounter();
-  const motion = deps.motion ?? motionDistance(options.motionGateChi2);
+  const motion = deps.motion ?? motionDistance(options.motionGateChi2, options.motionRule);
   const appearanceDistance = deps.appearance ?? cosineDistance;
   const kp = options.kalman;
   let active: TrackState[] = [];
@@ -93,7 +93,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
   function retireAndPredict(t: number): void {
     const keep: TrackState[] = [];
     for (const tr of active) {
-      if (t - tr.lastSeenSec <= options.maxAgeSec) keep.push(tr);
+      if (t - tr.lastSeenSec <= options.maxAgeSec || tr.missedSec.length < options.maxAgeUpdates) keep.push(tr);
       else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec) gallery.push(tr);
     }
     active = keep;
