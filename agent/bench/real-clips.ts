@@ -11,16 +11,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trackJumps } from '../src/eval/mot/index.js';
 import { readMotFile } from '../src/io/mot.js';
+import { DEFAULT_TRACKER_OPTIONS } from '../src/track/options.js';
 
 for (const dir of process.argv.slice(2)) {
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { frames_sampled: number; detections: number; source_fps: number };
   const tracksFile = readdirSync(dir).find((f) => f.endsWith('.txt'))!;
   const rows = readMotFile(join(dir, tracksFile));
-  const jumps = trackJumps(rows, summary.source_fps);
+  const gate = DEFAULT_TRACKER_OPTIONS.plausibility;
+  const jumps = trackJumps(rows, summary.source_fps, gate);
   const worst = jumps[0];
   console.log(
     `${dir}: ${(summary.detections / summary.frames_sampled).toFixed(2)} detections/frame, ${(rows.length / summary.frames_sampled).toFixed(2)} boxes kept/frame, ` +
       `${new Set(rows.map((r) => r.id)).size} tracks; fastest track move ${worst ? `${worst.bodyHeightsPerSec.toFixed(2)} body heights/s (track ${worst.id}, ${worst.bodyHeights.toFixed(2)} body heights at frame ${worst.frame})` : 'n/a'}; ` +
-      `tracks over 1.5 bh/s: ${jumps.filter((j) => j.bodyHeightsPerSec > 1.5).length}`,
+      `tracks with a move beyond the product gate (${gate.slackBodyHeights} + ${gate.maxSpeedBodyHeights} bh/s x dt): ${jumps.filter((j) => j.gateRatio > 1).length} ` +
+      `(largest ratio ${Math.max(0, ...jumps.map((j) => j.gateRatio)).toFixed(2)})`,
   );
 }

@@ -9,7 +9,7 @@
  *    measured on TUD-Campus's real detections (eval/mot/synth-det.ts: miss runs, correlated box
  *    error and score, false positives);
  *  - sim-1, sim-2: the store simulator's people (agent/src/sim, noise off, so its tracks are ground
- *    truth), the busiest 40 s of a 15-minute day, detections synthesised the same way.
+ *    truth), the busiest 20 s of a 15-minute day, detections synthesised the same way.
  * Each sequence's score thresholds are calibrated on its own detections by the quantile rule being
  * evaluated (no ground truth involved). For each held-out sequence, the parameters are the ones
  * with the best mean (IDF1 + HOTA) / 2 over the other sequences and all three strides.
@@ -54,7 +54,7 @@ function simSequence(seed: number, profile: ReturnType<typeof measureDetectionPr
   });
   const rows = simulateDay(sc, seed).streams[0]!.rows;
   // The busiest window: most person-boxes in WINDOW consecutive frames.
-  const WINDOW = 40 * FPS;
+  const WINDOW = 20 * FPS;
   const per = new Map<number, number>();
   for (const r of rows) per.set(r.frame, (per.get(r.frame) ?? 0) + 1);
   const first = Math.min(...per.keys());
@@ -92,16 +92,21 @@ interface Candidate {
 /**
  * The grid: axes a principle does not settle. Fixed by principle instead: the plausibility gate
  * (1.5 body heights a second + 0.5 slack: a hurried walk, not a fit), min_hits and the appearance
- * terms (public detections carry no images).
+ * terms (public detections carry no images), and the Mahalanobis gate at the chi-square 95%
+ * quantile (9.49): a tighter gate (4) scored better on these sequences, which are 2.5-25 fps walks,
+ * but at the product's 1 fps it cuts off a person who turns back (test/track/tracker-life.test.ts,
+ * "two people meeting and turning back"), a move no CV sequence contains. Kept small because the development box is shared:
+ * max_age_s 1 and OC-SORT's recovery and re-update on were settled by earlier ablation runs
+ * (the ablation printed at the end re-checks them against the chosen setting).
  */
 function candidates(quick: boolean): Candidate[] {
   const out: Candidate[] = [];
   const qs = quick ? [[0.1, 0.2]] : [[0.05, 0.15], [0.1, 0.2], [0.2, 0.3]];
-  const ages = quick ? [1] : [1, 2];
+  const ages = [1];
   const ageUpdates = quick ? [5] : [0, 5];
   const rules = quick ? (['overlap_first'] as const) : (['min', 'overlap_first'] as const);
-  const gates = quick ? [4] : [4, 9.4877];
-  const oc = quick ? [true] : [true, false];
+  const gates = [9.4877];
+  const oc = [true];
   for (const [qHigh, qNew] of qs) {
     for (const maxAgeSec of ages) {
       for (const maxAgeUpdates of ageUpdates) {
@@ -188,3 +193,20 @@ console.log(`\nChosen on all sequences (the product defaults): ${cands[all]!.lab
 const ranked = cands.map((_c, ci) => ci).sort((a, b) => meanOver(b, seqs.map((_x, k) => k)) - meanOver(a, seqs.map((_x, k) => k)));
 console.log('Top 5 on all sequences:');
 for (const ci of ranked.slice(0, 5)) console.log(`  ${meanOver(ci, seqs.map((_x, k) => k)).toFixed(4)}  ${cands[ci]!.label}`);
+
+// Ablation of the settings fixed by principle, around the chosen one (all sequences, all strides).
+const chosen = cands[all]!;
+const ablations: Array<[string, Partial<TrackerOptions>]> = [
+  ['chosen', {}],
+  ['OC-SORT recovery + re-update off', { observationRecovery: false, observationReupdate: false }],
+  ['max_age_s 2', { maxAgeSec: 2 }],
+  ['plausibility gate off', { plausibility: { ...chosen.options.plausibility, maxSpeedBodyHeights: 1000, slackBodyHeights: 1000 } }],
+];
+console.log('\nAblation around the chosen setting: mean (IDF1+HOTA)/2 and total IDSW over all sequences and strides');
+for (const [name, o] of ablations) {
+  const c: Candidate = { ...chosen, options: trackerOptions({ ...chosen.options, ...o }) };
+  let sum = 0;
+  let idsw = 0;
+  for (const sq of seqs) for (const stride of STRIDES) { const m = await score(sq, c, stride); sum += objective(m); idsw += m.IDSW; }
+  console.log(`  ${(sum / (seqs.length * STRIDES.length)).toFixed(4)}  IDSW ${idsw}  ${name}`);
+}

@@ -12,7 +12,7 @@ function walk(t0: number, n: number, x0: number, emb?: number[], vx = 60): Scrip
 const empty = (t: number): ScriptStep => ({ t, dets: [] });
 
 describe('track life (1 fps, motion only)', () => {
-  const opts = { appearance: false, minHits: 2, maxAgeSec: 2, reidWindowSec: 10 };
+  const opts = { appearance: false, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 10 };
 
   it('is born after min_hits matches, not before', async () => {
     const { results } = await runScript([empty(0), ...walk(1, 3, 100)], opts);
@@ -53,7 +53,7 @@ describe('track life (1 fps, motion only)', () => {
 });
 
 describe('re-identification by appearance', () => {
-  const opts = { appearance: true, minHits: 2, maxAgeSec: 2, reidWindowSec: 10 };
+  const opts = { appearance: true, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 10 };
   const A = identity(0);
   const B = identity(1);
 
@@ -163,7 +163,7 @@ describe('tracker misuse', () => {
 });
 
 describe('physical plausibility gate (no identity jumps)', () => {
-  const opts = { appearance: true, minHits: 2, maxAgeSec: 2, reidWindowSec: 30 };
+  const opts = { appearance: true, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 30 };
   const A = identity(0);
 
   it('the same-looking person 5 body heights away 1 s later is someone else; 10 s later it may be them', async () => {

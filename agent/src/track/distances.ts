@@ -74,10 +74,11 @@ function minMotionDistance(gateChi2: number): Distance {
 }
 
 /**
- * 'overlap_first': where a track's predicted box overlaps any detection, 1 - IoU ranks its candidates;
- * only a track that overlaps nothing (at 1-2 fps a walking person has moved past their own width)
- * falls back to the gated Mahalanobis distance. The two are never mixed within one track's row:
- * taking the smaller of the two per pair (the earlier rule) let a neighbour inside the Mahalanobis
+ * 'overlap_first': overlapping pairs cost 1 - IoU; a pair that does not overlap costs its gated
+ * Mahalanobis distance, but never less than the track's best overlapping candidate. A person who
+ * turned back at 1 fps (no longer overlapping their own prediction) stays matchable, so appearance
+ * can still pick them, while a mere neighbour inside the Mahalanobis gate cannot undercut the
+ * person the box overlaps. Taking the smaller of the two per pair ('min') let a neighbour inside the
  * gate (d2 / gate ~0.3) undercut the person the box actually overlaps (1 - IoU ~0.4), which in
  * crowds swaps identities every few seconds (tracker-cv.ts: 3-8x the ID switches of OC-SORT on
  * the simulator's crowded counter). Which rule the product uses is chosen by cross-validation.
@@ -89,9 +90,13 @@ function overlapFirstDistance(gateChi2: number): Distance {
     const b = maha(tracks, dets);
     const out = costMatrix(a.rows, a.cols);
     for (let i = 0; i < a.rows; i++) {
-      let overlaps = false;
-      for (let j = 0; j < a.cols; j++) if (a.data[i * a.cols + j]! < 1) overlaps = true;
-      for (let j = 0; j < a.cols; j++) out.data[i * a.cols + j] = overlaps ? a.data[i * a.cols + j]! : b.data[i * a.cols + j]!;
+      // The best overlapping candidate's cost: no non-overlapping pair may undercut it.
+      let bestOverlap = Infinity;
+      for (let j = 0; j < a.cols; j++) if (a.data[i * a.cols + j]! < 1) bestOverlap = Math.min(bestOverlap, a.data[i * a.cols + j]!);
+      for (let j = 0; j < a.cols; j++) {
+        const k = i * a.cols + j;
+        out.data[k] = a.data[k]! < 1 ? a.data[k]! : bestOverlap === Infinity ? b.data[k]! : Math.max(b.data[k]!, bestOverlap);
+      }
     }
     return out;
   };

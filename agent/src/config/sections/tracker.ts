@@ -14,12 +14,12 @@ export const trackerSection = z
     low_threshold: z.number().min(0).max(1).optional().describe('Detections between low and high enter the second (ByteTrack) pass only. Default: the detector model\'s calibrated value.'),
     new_track_threshold: z.number().min(0).max(1).optional().describe('Unmatched detections at or above this score start a new track. Default: the detector model\'s calibrated value.'),
     min_hits: z.int().min(1).max(100).default(2).describe('Matches before a tentative track is confirmed (reported).'),
-    max_age_s: z.number().positive().max(3600).default(4).describe('A track unmatched for this long (video seconds) stops being matched by motion; a confirmed one then waits for re-identification until reid_window_s.'),
+    max_age_s: z.number().positive().max(3600).default(1).describe('A track unmatched for this long (video seconds, and for max_age_updates samples) stops being matched by motion; a confirmed one then waits for re-identification until reid_window_s.'),
     max_age_updates: z
       .int()
       .min(0)
       .max(1000)
-      .default(0)
+      .default(5)
       .describe('A track also survives until it has missed this many sampled frames, whatever max_age_s says (OC-SORT counts its max_age in frames): at 1-2 fps a few missed samples exceed any age in seconds.'),
     reid_window_s: z.number().min(0).max(3600).default(30).describe('Lost tracks may be re-identified by appearance within this window (video seconds).'),
     appearance_weight: z.number().min(0).max(1).default(0.5).describe('Weight of appearance cost against motion cost.'),
@@ -47,14 +47,14 @@ export const trackerSection = z
       .describe('OC-SORT observation-centric re-update: a track matched after missed samples has its filter re-run along a straight path from its last observation, so coasting drift does not persist.'),
     motion_rule: z
       .enum(MOTION_RULES)
-      .default('min')
+      .default('overlap_first')
       .describe('How IoU and Mahalanobis make the motion cost: min = the smaller per pair; overlap_first = IoU wherever the track overlaps any detection, Mahalanobis only for tracks that overlap none.'),
     motion_gate_chi2: z
       .number()
       .positive()
       .max(100)
       .default(9.4877)
-      .describe('Mahalanobis gate on (cx, cy, w, h), a chi-square value for 4 degrees of freedom (9.49 = the 95% quantile, 4 = about 60%).'),
+      .describe('Mahalanobis gate on (cx, cy, w, h), a chi-square value for 4 degrees of freedom (9.49 = the 95% quantile, 4 = about 60%). A tighter gate helps in crowds at 2.5-25 fps but cuts off people who turn back between 1 fps samples.'),
     embedding_refresh_s: z.number().min(0).max(3600).default(5).describe('A track\'s embedding is refreshed from an unambiguous match at most this often (video seconds); embeddings are otherwise computed only where they can change a decision.'),
   })
   .superRefine(lowNotAboveHigh)

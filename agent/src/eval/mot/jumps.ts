@@ -6,6 +6,7 @@
  */
 import { MisuseError } from '../../core/errors.js';
 import type { MotRow } from '../../io/mot.js';
+import type { PlausibilityOptions } from '../../track/plausibility.js';
 
 export interface TrackJump {
   readonly id: number;
@@ -14,10 +15,15 @@ export interface TrackJump {
   /** Frame where it happened (the later row) and the displacement in body heights. */
   readonly frame: number;
   readonly bodyHeights: number;
+  /**
+   * Largest displacement over what the tracker's plausibility gate allows for that gap
+   * (slack + speed * dt, body heights of the earlier box): > 1 means a move the gate forbids.
+   */
+  readonly gateRatio: number;
 }
 
 /** Per-track fastest move, sorted fastest first. `fps` turns frame numbers into seconds. */
-export function trackJumps(rows: readonly MotRow[], fps: number): TrackJump[] {
+export function trackJumps(rows: readonly MotRow[], fps: number, gate?: PlausibilityOptions): TrackJump[] {
   if (!(fps > 0)) throw new MisuseError('FS_BAD_ARGUMENT', `trackJumps: fps must be > 0, got ${fps}`);
   const byId = new Map<number, MotRow[]>();
   for (const r of rows) {
@@ -28,7 +34,8 @@ export function trackJumps(rows: readonly MotRow[], fps: number): TrackJump[] {
   const out: TrackJump[] = [];
   for (const [id, list] of byId) {
     list.sort((a, b) => a.frame - b.frame);
-    let worst: TrackJump = { id, bodyHeightsPerSec: 0, frame: list[0]!.frame, bodyHeights: 0 };
+    let worst: TrackJump = { id, bodyHeightsPerSec: 0, frame: list[0]!.frame, bodyHeights: 0, gateRatio: 0 };
+    let gateRatio = 0;
     for (let k = 1; k < list.length; k++) {
       const a = list[k - 1]!;
       const b = list[k]!;
@@ -36,9 +43,13 @@ export function trackJumps(rows: readonly MotRow[], fps: number): TrackJump[] {
       if (!(dt > 0)) continue;
       const h = Math.max((a.h + b.h) / 2, 1);
       const d = Math.hypot(b.x + b.w / 2 - (a.x + a.w / 2), b.y + b.h - (a.y + a.h)) / h;
-      if (d / dt > worst.bodyHeightsPerSec) worst = { id, bodyHeightsPerSec: d / dt, frame: b.frame, bodyHeights: d };
+      if (gate) {
+        const dFoot = Math.hypot(b.x + b.w / 2 - (a.x + a.w / 2), b.y + b.h - (a.y + a.h)) / Math.max(a.h, 1);
+        gateRatio = Math.max(gateRatio, dFoot / (gate.slackBodyHeights + gate.maxSpeedBodyHeights * dt));
+      }
+      if (d / dt > worst.bodyHeightsPerSec) worst = { id, bodyHeightsPerSec: d / dt, frame: b.frame, bodyHeights: d, gateRatio: 0 };
     }
-    out.push(worst);
+    out.push({ ...worst, gateRatio });
   }
   return out.sort((a, b) => b.bodyHeightsPerSec - a.bodyHeightsPerSec);
 }
