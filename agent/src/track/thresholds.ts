@@ -32,7 +32,7 @@ export interface QuantileRule {
  * The quantile rule the product uses (chosen by tracker-cv.ts; see its held-out table). ByteTrack's
  * low threshold 0.1 is kept as the floor: below it scores are noise for every model we ship.
  */
-export const DEFAULT_QUANTILE_RULE: QuantileRule = Object.freeze({ qHigh: 0.1, qNew: 0.2, floor: 0.1 });
+export const DEFAULT_QUANTILE_RULE: QuantileRule = Object.freeze({ qHigh: 0.05, qNew: 0.15, floor: 0.1 });
 
 /**
  * Weighted quantile (type 7 interpolation within each group is not needed at these sizes: the

@@ -19,7 +19,7 @@ export const trackerSection = z
       .int()
       .min(0)
       .max(1000)
-      .default(5)
+      .default(0)
       .describe('A track also survives until it has missed this many sampled frames, whatever max_age_s says (OC-SORT counts its max_age in frames): at 1-2 fps a few missed samples exceed any age in seconds.'),
     reid_window_s: z.number().min(0).max(3600).default(30).describe('Lost tracks may be re-identified by appearance within this window (video seconds).'),
     appearance_weight: z.number().min(0).max(1).default(0.5).describe('Weight of appearance cost against motion cost.'),
