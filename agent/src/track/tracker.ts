@@ -127,26 +127,6 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     return { dets: cands.map((c, k) => (byCand.has(k) ? { ...c, embedding: byCand.get(k)! } : c)), computed: need.length, skipped: highIdx.length - need.length };
   }
 
-  function matchTrack(tr: TrackState, d: DetCandidate, t: number): void {
-    tr.gaussian =
-      options.observationReupdate && tr.missedSec.length > 0
-        ? reupdate(tr.observedGaussian, tr.lastSeenSec, tr.lastBox, tr.missedSec, d.cxcywh, t, kp)
-        : kalmanUpdate(tr.gaussian, d.cxcywh, kp);
-    tr.observedGaussian = tr.gaussian;
-    tr.missedSec = [];
-    tr.stateTimeSec = t;
-    tr.hits++;
-    tr.lastSeenSec = t;
-    tr.score = d.score;
-    tr.lastBox = d.box;
-    tr.lastDetectionIndex = d.index;
-    if (d.embedding) {
-      tr.embedding = tr.embedding ? blend(tr.embedding, d.embedding, options.embeddingEma) : d.embedding.slice();
-      tr.embeddingTimeSec = t;
-    }
-    if (tr.status === 'tentative' && tr.hits >= options.minHits) tr.status = 'confirmed';
-  }
-
   /**
    * Match free detections that carry an embedding to lost tracks by appearance alone, inside the
    * plausibility gate. Marks the detections used; returns the gallery tracks brought back
@@ -157,7 +137,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     const cols = freeIdx.filter((k) => dets[k]!.embedding !== null);
     if (!options.appearance || rows.length === 0 || cols.length === 0) return [];
     const colDets = cols.map((k) => dets[k]!);
-    const cost = reidCost(rows.map(viewOf), colDets, plausibleFor(rows, colDets, t), options.maxCosineDistance, appearanceDistance);
+    const cost = reidCost(rows.map((tr) => viewOf(tr, kp)), colDets, plausibleFor(rows, colDets, t), options.maxCosineDistance, appearanceDistance);
     const revived: TrackState[] = [];
     for (const [i, j] of assign(cost, options.maxCosineDistance).matches) {
       const tr = rows[i]!;
@@ -167,7 +147,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
       tr.gaussian = initiate(d.cxcywh, kp);
       tr.missedSec = [];
       tr.stateTimeSec = t;
-      matchTrack(tr, d, t);
+      observe(tr, d, t, options);
       tr.status = 'confirmed';
       stats.reidentified++;
       if (gallery.includes(tr)) revived.push(tr);
@@ -176,27 +156,11 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     return revived;
   }
 
-  function birth(d: DetCandidate, t: number): TrackState {
+  function birthOf(d: DetCandidate, t: number): TrackState {
     stats.tracksStarted++;
-    const gaussian = initiate(d.cxcywh, kp);
-    return {
-      id: nextId(),
-      // At the very first update there is no history to confirm against (ByteTrack and SORT
-      // confirm these at once too); waiting would drop every person already in view.
-      status: options.minHits <= 1 || stats.updates === 1 ? 'confirmed' : 'tentative',
-      gaussian,
-      observedGaussian: gaussian,
-      missedSec: [],
-      stateTimeSec: t,
-      hits: 1,
-      firstSeenSec: t,
-      lastSeenSec: t,
-      score: d.score,
-      lastBox: d.box,
-      lastDetectionIndex: d.index,
-      embedding: d.embedding ? d.embedding.slice() : null,
-      embeddingTimeSec: t,
-    };
+    // At the very first update there is no history to confirm against (ByteTrack and SORT
+    // confirm these at once too); waiting would drop every person already in view.
+    return newTrack(d, t, nextId(), options.minHits <= 1 || stats.updates === 1, kp);
   }
 
   /** Passes 1-4 over active tracks; returns the detection matched to each track (-1 none). */
@@ -244,7 +208,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
       const cands = candidatesOf(detections, options);
       const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
       const lowIdx = cands.flatMap((c, k) => (c.high ? [] : [k]));
-      const tracks = active.map(viewOf);
+      const tracks = active.map((tr) => viewOf(tr, kp));
       const base = { tracks, motion: motion(tracks, cands), plausible: plausibleFor(active, cands, t) };
       const { dets, computed, skipped } = await withEmbeddings(cands, base, highIdx, t, embed);
       stats.embeddingsComputed += computed;
@@ -252,7 +216,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
 
       const detUsed = new Uint8Array(dets.length);
       const trackMatched = associate({ ...base, dets }, highIdx, lowIdx, detUsed);
-      active.forEach((tr, i) => (trackMatched[i]! >= 0 ? matchTrack(tr, dets[trackMatched[i]!]!, t) : tr.missedSec.push(t)));
+      active.forEach((tr, i) => (trackMatched[i]! >= 0 ? observe(tr, dets[trackMatched[i]!]!, t, options) : tr.missedSec.push(t)));
 
       const lost = range(active.length).filter((i) => active[i]!.status === 'confirmed' && trackMatched[i]! < 0);
       const freeHigh = (): number[] => highIdx.filter((k) => !detUsed[k]);
@@ -260,34 +224,12 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
 
       // Tentative tracks must match at every update until confirmed.
       active = [...active.filter((tr, i) => tr.status === 'confirmed' || trackMatched[i]! >= 0), ...revived];
-      for (const k of freeHigh()) if (dets[k]!.score >= options.newTrackThreshold) active.push(birth(dets[k]!, t));
+      for (const k of freeHigh()) if (dets[k]!.score >= options.newTrackThreshold) active.push(birthOf(dets[k]!, t));
 
-      return { tracks: report(t), embeddingsComputed: computed, embeddingsSkipped: skipped };
+      return { tracks: outputs(active, t, options.appearance), embeddingsComputed: computed, embeddingsSkipped: skipped };
     } finally {
       busy = false;
     }
-  }
-
-  function viewOf(tr: TrackState): TrackView {
-    return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project(tr.gaussian, kp), embedding: tr.embedding };
-  }
-
-  function report(t: number): TrackOutput[] {
-    return active
-      .filter((tr) => tr.status === 'confirmed')
-      .map((tr): TrackOutput => {
-        const matched = tr.lastSeenSec === t;
-        return {
-          id: tr.id,
-          box: cxcywhToXyxy(tr.gaussian.mean),
-          score: tr.score,
-          matched,
-          detectionIndex: matched ? tr.lastDetectionIndex : -1,
-          ageSec: t - tr.firstSeenSec,
-          ...(options.appearance && tr.embedding ? { embedding: tr.embedding } : {}),
-        };
-      })
-      .sort((a, b) => a.id - b.id);
   }
 
   return {
@@ -295,6 +237,72 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     stats: () => ({ ...stats }),
     options,
   };
+}
+
+/** Fold a matched detection into its track (re-update after missed samples when enabled). */
+function observe(tr: TrackState, d: DetCandidate, t: number, options: TrackerOptions): void {
+  const kp = options.kalman;
+  tr.gaussian =
+    options.observationReupdate && tr.missedSec.length > 0
+      ? reupdate(tr.observedGaussian, tr.lastSeenSec, tr.lastBox, tr.missedSec, d.cxcywh, t, kp)
+      : kalmanUpdate(tr.gaussian, d.cxcywh, kp);
+  tr.observedGaussian = tr.gaussian;
+  tr.missedSec = [];
+  tr.stateTimeSec = t;
+  tr.hits++;
+  tr.lastSeenSec = t;
+  tr.score = d.score;
+  tr.lastBox = d.box;
+  tr.lastDetectionIndex = d.index;
+  if (d.embedding) {
+    tr.embedding = tr.embedding ? blend(tr.embedding, d.embedding, options.embeddingEma) : d.embedding.slice();
+    tr.embeddingTimeSec = t;
+  }
+  if (tr.status === 'tentative' && tr.hits >= options.minHits) tr.status = 'confirmed';
+}
+
+/** A new track from an unmatched detection. */
+function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp: KalmanParams): TrackState {
+  const gaussian = initiate(d.cxcywh, kp);
+  return {
+    id,
+    status: confirmed ? 'confirmed' : 'tentative',
+    gaussian,
+    observedGaussian: gaussian,
+    missedSec: [],
+    stateTimeSec: t,
+    hits: 1,
+    firstSeenSec: t,
+    lastSeenSec: t,
+    score: d.score,
+    lastBox: d.box,
+    lastDetectionIndex: d.index,
+    embedding: d.embedding ? d.embedding.slice() : null,
+    embeddingTimeSec: t,
+  };
+}
+
+function viewOf(tr: TrackState, kp: KalmanParams): TrackView {
+  return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project(tr.gaussian, kp), embedding: tr.embedding };
+}
+
+/** Confirmed, alive tracks as reported, sorted by id. */
+function outputs(active: readonly TrackState[], t: number, appearance: boolean): TrackOutput[] {
+  return active
+    .filter((tr) => tr.status === 'confirmed')
+    .map((tr): TrackOutput => {
+      const matched = tr.lastSeenSec === t;
+      return {
+        id: tr.id,
+        box: cxcywhToXyxy(tr.gaussian.mean),
+        score: tr.score,
+        matched,
+        detectionIndex: matched ? tr.lastDetectionIndex : -1,
+        ageSec: t - tr.firstSeenSec,
+        ...(appearance && tr.embedding ? { embedding: tr.embedding } : {}),
+      };
+    })
+    .sort((a, b) => a.id - b.id);
 }
 
 /**
