@@ -12,7 +12,7 @@ function walk(t0: number, n: number, x0: number, emb?: number[], vx = 60): Scrip
 const empty = (t: number): ScriptStep => ({ t, dets: [] });
 
 describe('track life (1 fps, motion only)', () => {
-  const opts = { appearance: false, minHits: 2, maxAgeSec: 2, reidWindowSec: 10 };
+  const opts = { appearance: false, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 10 };
 
   it('is born after min_hits matches, not before', async () => {
     const { results } = await runScript([empty(0), ...walk(1, 3, 100)], opts);
@@ -53,7 +53,7 @@ describe('track life (1 fps, motion only)', () => {
 });
 
 describe('re-identification by appearance', () => {
-  const opts = { appearance: true, minHits: 2, maxAgeSec: 2, reidWindowSec: 10 };
+  const opts = { appearance: true, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 10 };
   const A = identity(0);
   const B = identity(1);
 
@@ -159,5 +159,29 @@ describe('tracker misuse', () => {
   ] as const)('rejects %s', async (_n, f, re) => {
     await expect(f()).rejects.toThrow(re);
     await expect(f()).rejects.toBeInstanceOf(MisuseError);
+  });
+});
+
+describe('physical plausibility gate (no identity jumps)', () => {
+  const opts = { appearance: true, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 30 };
+  const A = identity(0);
+
+  it('the same-looking person 5 body heights away 1 s later is someone else; 10 s later it may be them', async () => {
+    // A cashier stands at x=100; at t=4 she is gone and a look-alike is at the far right.
+    const stand = (t: number): ScriptStep => ({ t, dets: [{ box: person(100, 200), emb: A }] });
+    const far = (t: number): ScriptStep => ({ t, dets: [{ box: person(600, 200), emb: A }] });
+    const soon = await runScript([empty(0), stand(1), stand(2), stand(3), far(4), far(5)], opts);
+    expect(summary(soon.results)).toEqual(['', '', '1:m', '1:m', '1:c', '1:c 2:m']);
+    expect(soon.tracker.stats().reidentified).toBe(0);
+    const later = await runScript([empty(0), stand(1), stand(2), stand(3), empty(7), far(13), far(14)], opts);
+    expect(summary(later.results)).toEqual(['', '', '1:m', '1:m', '', '1:m', '1:m']);
+    expect(later.tracker.stats().reidentified).toBe(1);
+  });
+
+  it('motion alone cannot carry a track across the picture either', async () => {
+    // A coasting track with a fast learned velocity would reach the stranger; the gate stops it.
+    const steps: ScriptStep[] = [empty(0), ...walk(1, 3, 100, undefined, 150), { t: 4, dets: [{ box: person(1000, 200) }] }, { t: 5, dets: [{ box: person(1000, 200) }] }];
+    const gated = await runScript(steps, { appearance: false, minHits: 2, maxAgeSec: 2, motionGateChi2: 100, matchMaxCost: 1 });
+    expect(summary(gated.results).slice(-1)).toEqual(['1:c 2:m']);
   });
 });

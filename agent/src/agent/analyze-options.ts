@@ -37,7 +37,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
   return {
     sampling: samplingFor(cfg, cam),
     detector: detectorOptionsFrom(cfg),
-    tracker: trackerOptionsFromConfig(cfg.tracker),
+    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model),
     appearance: cfg.tracker.appearance,
     reidModel: cfg.tracker.reid_model,
     // Static scenes (a closed shop at night) skip inference: the gate reuses the last detections.

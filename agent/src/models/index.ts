@@ -1,5 +1,5 @@
 /** Model manifest and verified model lookup. */
-export type { ManifestEntry, ModelManifest, ModelInputSpec, ModelOutputSpec, OutputFormat } from './manifest-schema.js';
+export type { TrackerThresholds, ManifestEntry, ModelManifest, ModelInputSpec, ModelOutputSpec, OutputFormat } from './manifest-schema.js';
 export { manifestSchema, OUTPUT_FORMATS } from './manifest-schema.js';
 export { loadManifest, parseManifest, findEntry, findEntryByFile } from './manifest.js';
 export { defaultModelsDir, defaultManifestPath, findRepoRoot } from './paths.js';

@@ -29,6 +29,15 @@ export const modelOutputSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+/** Tracker score thresholds calibrated for one detector, with the rule and data that made them. */
+export const trackerThresholdsSchema = z.strictObject({
+  high_threshold: z.number().min(0).max(1).describe('First-pass score threshold.'),
+  low_threshold: z.number().min(0).max(1).describe('Scores below this are dropped (second-pass floor).'),
+  new_track_threshold: z.number().min(0).max(1).describe('Births need at least this score.'),
+  rule: z.string().min(1).describe('How the values were derived (quantiles, of which scores), so they can be re-derived.'),
+  command: z.string().min(1).describe('The command that reproduces them.'),
+});
+
 export const manifestEntrySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9_.-]+$/, 'lowercase letters, digits, _ . -'),
   file: z.string().regex(/^[^/\\]+\.onnx$/, 'a bare .onnx file name (no folders)'),
@@ -41,6 +50,7 @@ export const manifestEntrySchema = z.strictObject({
   licence: z.string().min(1),
   source_url: z.url(),
   derived_from: z.string().optional().describe('Name of the manifest entry this file was made from.'),
+  tracker_thresholds: trackerThresholdsSchema.optional().describe('Per-model tracker score thresholds (detectors): the tracker defaults when the config sets none.'),
 });
 
 export const manifestSchema = z
@@ -55,12 +65,17 @@ export const manifestSchema = z
       if (seen.has(e.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name "${e.name}"` });
       seen.add(e.name);
       if (e.task === 'detect' && !e.classes) ctx.addIssue({ code: 'custom', path: ['models', i, 'classes'], message: 'a detector needs its class names' });
+      const th = e.tracker_thresholds;
+      if (th && !(th.low_threshold <= th.high_threshold && th.high_threshold <= th.new_track_threshold)) {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'tracker_thresholds'], message: `need low <= high <= new_track, got ${th.low_threshold}, ${th.high_threshold}, ${th.new_track_threshold}` });
+      }
       if (e.output.format === 'yolox' && !e.output.strides) ctx.addIssue({ code: 'custom', path: ['models', i, 'output', 'strides'], message: 'a yolox output needs its strides' });
     });
   });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
+export type TrackerThresholds = z.infer<typeof trackerThresholdsSchema>;
 export type ModelInputSpec = z.infer<typeof modelInputSchema>;
 export type ModelOutputSpec = z.infer<typeof modelOutputSchema>;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -48,18 +48,56 @@ export function mahalanobisDistance(gateChi2: number): Distance {
   };
 }
 
+export const MOTION_RULES = ['min', 'overlap_first'] as const;
+export type MotionRule = (typeof MOTION_RULES)[number];
+
 /**
- * Motion cost: the smaller of IoU distance and gated Mahalanobis distance. At full frame rate IoU
- * carries the match even when a partly occluded box jumps in size (which Mahalanobis punishes);
- * at low frame rate boxes stop overlapping and Mahalanobis carries it.
+ * Motion cost, by rule:
+ *  - 'min': the smaller of 1 - IoU and the gated Mahalanobis distance per pair. At full frame rate
+ *    IoU carries the match even when a partly occluded box jumps in size (which Mahalanobis
+ *    punishes); at low frame rate boxes stop overlapping and Mahalanobis carries it.
+ *  - 'overlap_first' (below).
  */
-export function motionDistance(gateChi2: number): Distance {
+export function motionDistance(gateChi2: number, rule: MotionRule = 'min'): Distance {
+  return rule === 'min' ? minMotionDistance(gateChi2) : overlapFirstDistance(gateChi2);
+}
+
+function minMotionDistance(gateChi2: number): Distance {
   const maha = mahalanobisDistance(gateChi2);
   return (tracks, dets) => {
     const a = iouDistance(tracks, dets);
     const b = maha(tracks, dets);
     const out = costMatrix(a.rows, a.cols);
     for (let k = 0; k < out.data.length; k++) out.data[k] = Math.min(a.data[k]!, b.data[k]!);
+    return out;
+  };
+}
+
+/**
+ * 'overlap_first': overlapping pairs cost 1 - IoU; a pair that does not overlap costs its gated
+ * Mahalanobis distance, but never less than the track's best overlapping candidate. A person who
+ * turned back at 1 fps (no longer overlapping their own prediction) stays matchable, so appearance
+ * can still pick them, while a mere neighbour inside the Mahalanobis gate cannot undercut the
+ * person the box overlaps. Taking the smaller of the two per pair ('min') let a neighbour inside the
+ * gate (d2 / gate ~0.3) undercut the person the box actually overlaps (1 - IoU ~0.4), which in
+ * crowds swaps identities every few seconds (tracker-cv.ts: 3-8x the ID switches of OC-SORT on
+ * the simulator's crowded counter). Which rule the product uses is chosen by cross-validation.
+ */
+function overlapFirstDistance(gateChi2: number): Distance {
+  const maha = mahalanobisDistance(gateChi2);
+  return (tracks, dets) => {
+    const a = iouDistance(tracks, dets);
+    const b = maha(tracks, dets);
+    const out = costMatrix(a.rows, a.cols);
+    for (let i = 0; i < a.rows; i++) {
+      // The best overlapping candidate's cost: no non-overlapping pair may undercut it.
+      let bestOverlap = Infinity;
+      for (let j = 0; j < a.cols; j++) if (a.data[i * a.cols + j]! < 1) bestOverlap = Math.min(bestOverlap, a.data[i * a.cols + j]!);
+      for (let j = 0; j < a.cols; j++) {
+        const k = i * a.cols + j;
+        out.data[k] = a.data[k]! < 1 ? a.data[k]! : bestOverlap === Infinity ? b.data[k]! : Math.max(b.data[k]!, bestOverlap);
+      }
+    }
     return out;
   };
 }

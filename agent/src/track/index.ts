@@ -10,7 +10,7 @@ export type { TrackOutput, TrackStatus } from './track.js';
 export { createIdCounter, type IdSource } from './ids.js';
 export { openReid, type ReidEmbedder, type ReidOptions, type ReidStats } from './reid.js';
 export { cropBatch, sourceBoxToFrame, REID_CROP, IMAGENET_MEAN, IMAGENET_STD, type CropSize } from './crop.js';
-export { trackMotDetections, frameKept, type MotTrackingOptions, type MotTrackingResult } from './mot-run.js';
+export { trackMotDetections, calibratedOptions, frameKept, type MotTrackingOptions, type MotTrackingResult } from './mot-run.js';
 export { iouDistance, mahalanobisDistance, motionDistance, cosineDistance, dot, l2normalise, type Distance, type TrackView, type DetectionView } from './distances.js';
 export { costMatrix, costFrom, costFromRows, costAt, checkCost, fuse, gate, gateBy, overlay, select, type CostMatrix } from './cost.js';
 export { assign, solveSquare, type Assignment } from './assignment.js';
@@ -28,3 +28,5 @@ export {
   type Cxcywh,
 } from './kalman.js';
 export { iou, xyxyToCxcywh, cxcywhToXyxy, boxAt, type Xyxy } from './geometry.js';
+export { thresholdsFromScores, weightedQuantile, DEFAULT_QUANTILE_RULE, type QuantileRule, type ScoreThresholds } from './thresholds.js';
+export { plausibility, plausibilityRatio, type PlausibilityOptions, type LastObservation, type ToFloor } from './plausibility.js';

@@ -6,7 +6,8 @@ import { MisuseError } from '../core/errors.js';
 import { detectionsFromList } from '../core/detections.js';
 import type { MotRow } from '../io/mot.js';
 import { createIdCounter } from './ids.js';
-import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
+import { DEFAULT_TRACKER_OPTIONS, trackerOptions, type TrackerOptions } from './options.js';
+import { thresholdsFromScores, type QuantileRule } from './thresholds.js';
 import { createTracker, type TrackerStats } from './tracker.js';
 
 export interface MotTrackingOptions {
@@ -18,6 +19,18 @@ export interface MotTrackingOptions {
   readonly minScore?: number;
   /** Tracker options; appearance is forced off (public detections carry no images). */
   readonly tracker?: TrackerOptions;
+  /**
+   * Calibrate the score thresholds from these detections' own scores by this quantile rule
+   * (track/thresholds.ts), replacing the options' thresholds: a det.txt from another detector
+   * must not be tracked with YOLOv8n's thresholds. Uses no ground truth.
+   */
+  readonly calibrate?: QuantileRule;
+}
+
+/** The options with thresholds calibrated on the rows' scores. */
+export function calibratedOptions(detRows: readonly MotRow[], base: TrackerOptions, rule: QuantileRule): TrackerOptions {
+  const th = thresholdsFromScores([detRows.map((r) => r.conf)], rule);
+  return trackerOptions({ ...base, highThreshold: th.high, lowThreshold: Math.min(th.low, th.high), newTrackThreshold: th.newTrack });
 }
 
 export interface MotTrackingResult {
@@ -38,7 +51,9 @@ export async function trackMotDetections(detRows: readonly MotRow[], opts: MotTr
   const minScore = opts.minScore ?? 0;
   if (!(opts.fps > 0) || !Number.isFinite(opts.fps)) throw new MisuseError('FS_BAD_ARGUMENT', `track: fps must be a positive number, got ${opts.fps}`);
   if (!Number.isInteger(stride) || stride < 1) throw new MisuseError('FS_BAD_ARGUMENT', `track: stride must be an integer >= 1, got ${stride}`);
-  const tracker = createTracker({ ...(opts.tracker ?? DEFAULT_TRACKER_OPTIONS), appearance: false }, { nextId: createIdCounter(1) });
+  const base = opts.tracker ?? DEFAULT_TRACKER_OPTIONS;
+  const chosen = opts.calibrate ? calibratedOptions(detRows.filter((r) => r.conf >= minScore), base, opts.calibrate) : base;
+  const tracker = createTracker({ ...chosen, appearance: false }, { nextId: createIdCounter(1) });
   const byFrame = new Map<number, MotRow[]>();
   let lastFrame = 0;
   for (const r of detRows) {

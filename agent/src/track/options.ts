@@ -5,7 +5,12 @@
 import { MisuseError } from '../core/errors.js';
 import type { TrackerConfig } from '../config/schema.js';
 import { trackerSection } from '../config/sections/tracker.js';
-import { CHI2_4DOF_95, DEFAULT_KALMAN, type KalmanParams } from './kalman.js';
+import { DETECTOR_DEFAULTS } from '../detect/defaults.js';
+import { findEntry, loadManifest } from '../models/manifest.js';
+import { DEFAULT_KALMAN, type KalmanParams } from './kalman.js';
+import type { PlausibilityOptions } from './plausibility.js';
+import type { MotionRule } from './distances.js';
+import type { ScoreThresholds } from './thresholds.js';
 
 export interface TrackerOptions {
   /** Fuse ReID appearance with motion; false = motion-only tracker. */
@@ -20,6 +25,11 @@ export interface TrackerOptions {
   readonly minHits: number;
   /** Video seconds without a match after which a track stops being matched by motion. */
   readonly maxAgeSec: number;
+  /**
+   * A track is retired only after missing this many updates as well as maxAgeSec: at 1-2 fps a
+   * few missed samples already exceed any age in seconds tuned at full frame rate.
+   */
+  readonly maxAgeUpdates: number;
   /** Video seconds since last seen within which a lost track can be re-identified by appearance. */
   readonly reidWindowSec: number;
   /** Weight of appearance in the fused cost, where both sides have an embedding. */
@@ -34,19 +44,36 @@ export interface TrackerOptions {
   readonly lowMatchMaxCost: number;
   /** A matched track's embedding is refreshed at most this often (video seconds). */
   readonly embeddingRefreshSec: number;
+  /** Physical plausibility gate on every association and re-identification. */
+  readonly plausibility: PlausibilityOptions;
+  /** OC-SORT observation-centric recovery pass (last observed box vs leftover detections). */
+  readonly observationRecovery: boolean;
+  /** Max 1 - IoU in the recovery pass. */
+  readonly observationRecoveryMaxCost: number;
+  /** OC-SORT observation-centric re-update after missed samples. */
+  readonly observationReupdate: boolean;
+  /** How IoU and Mahalanobis combine into the motion cost (distances.ts). */
+  readonly motionRule: MotionRule;
   /** Mahalanobis gate on (cx, cy, w, h), a chi-square quantile for 4 degrees of freedom. */
   readonly motionGateChi2: number;
   readonly kalman: KalmanParams;
 }
 
-export function trackerOptionsFromConfig(c: TrackerConfig): TrackerOptions {
+/**
+ * Tracker options from the config section. Score thresholds the config leaves unset come from the
+ * detector model's calibrated `tracker_thresholds` in the model manifest (a model given as a path,
+ * or one without them, gets the default detector's).
+ */
+export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string = DETECTOR_DEFAULTS.model): TrackerOptions {
+  const m = modelThresholds(detectorModel);
   return validateTrackerOptions({
     appearance: c.appearance,
-    highThreshold: c.high_threshold,
-    lowThreshold: c.low_threshold,
-    newTrackThreshold: c.new_track_threshold,
+    highThreshold: c.high_threshold ?? m.high,
+    lowThreshold: c.low_threshold ?? m.low,
+    newTrackThreshold: c.new_track_threshold ?? m.newTrack,
     minHits: c.min_hits,
     maxAgeSec: c.max_age_s,
+    maxAgeUpdates: c.max_age_updates,
     reidWindowSec: c.reid_window_s,
     appearanceWeight: c.appearance_weight,
     maxCosineDistance: c.max_cosine_distance,
@@ -54,12 +81,30 @@ export function trackerOptionsFromConfig(c: TrackerConfig): TrackerOptions {
     matchMaxCost: c.match_max_cost,
     lowMatchMaxCost: c.low_match_max_cost,
     embeddingRefreshSec: c.embedding_refresh_s,
-    motionGateChi2: CHI2_4DOF_95,
+    plausibility: {
+      maxSpeedBodyHeights: c.max_speed_body_heights_per_s,
+      slackBodyHeights: c.plausibility_slack_body_heights,
+      maxSpeedMps: c.max_speed_m_per_s,
+      slackM: c.plausibility_slack_m,
+    },
+    observationRecovery: c.observation_recovery,
+    observationRecoveryMaxCost: c.observation_recovery_max_cost,
+    observationReupdate: c.observation_reupdate,
+    motionRule: c.motion_rule,
+    motionGateChi2: c.motion_gate_chi2,
     kalman: DEFAULT_KALMAN,
   });
 }
 
-/** The product defaults (the config section's defaults). */
+/** A detector's calibrated thresholds from the bundled manifest; the default detector's for others. */
+export function modelThresholds(model: string): ScoreThresholds {
+  const manifest = loadManifest();
+  const th = (findEntry(manifest, model) ?? findEntry(manifest, DETECTOR_DEFAULTS.model))?.tracker_thresholds;
+  if (!th) throw new MisuseError('FS_BAD_ARGUMENT', `model manifest: no tracker_thresholds for "${model}" nor for the default detector "${DETECTOR_DEFAULTS.model}"`, { model });
+  return { high: th.high_threshold, low: th.low_threshold, newTrack: th.new_track_threshold };
+}
+
+/** The product defaults (the config section's defaults, thresholds of the default detector). */
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = trackerOptionsFromConfig(trackerSection.parse({}));
 
 /** Defaults with some fields replaced, validated. */
@@ -71,14 +116,20 @@ function validateTrackerOptions(o: TrackerOptions): TrackerOptions {
   const fail = (key: string, why: string): never => {
     throw new MisuseError('FS_BAD_ARGUMENT', `tracker option ${key}: ${why}`, { key });
   };
-  const unit = ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'appearanceWeight', 'embeddingEma', 'matchMaxCost', 'lowMatchMaxCost'] as const;
+  const unit = ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'appearanceWeight', 'embeddingEma', 'matchMaxCost', 'lowMatchMaxCost', 'observationRecoveryMaxCost'] as const;
   for (const k of unit) if (!(o[k] >= 0 && o[k] <= 1)) fail(k, `must be in [0, 1], got ${o[k]}`);
   if (o.lowThreshold > o.highThreshold) fail('lowThreshold', `(${o.lowThreshold}) must not exceed highThreshold (${o.highThreshold})`);
   if (!Number.isInteger(o.minHits) || o.minHits < 1) fail('minHits', `must be an integer >= 1, got ${o.minHits}`);
+  if (!Number.isInteger(o.maxAgeUpdates) || o.maxAgeUpdates < 0) fail('maxAgeUpdates', `must be an integer >= 0, got ${o.maxAgeUpdates}`);
   if (!(o.maxAgeSec > 0)) fail('maxAgeSec', `must be > 0, got ${o.maxAgeSec}`);
   if (!(o.reidWindowSec >= 0)) fail('reidWindowSec', `must be >= 0, got ${o.reidWindowSec}`);
   if (!(o.maxCosineDistance >= 0 && o.maxCosineDistance <= 2)) fail('maxCosineDistance', `must be in [0, 2], got ${o.maxCosineDistance}`);
   if (!(o.embeddingRefreshSec >= 0)) fail('embeddingRefreshSec', `must be >= 0, got ${o.embeddingRefreshSec}`);
+  const p = o.plausibility;
+  if (!(p.maxSpeedBodyHeights > 0)) fail('plausibility.maxSpeedBodyHeights', `must be > 0, got ${p.maxSpeedBodyHeights}`);
+  if (!(p.slackBodyHeights >= 0)) fail('plausibility.slackBodyHeights', `must be >= 0, got ${p.slackBodyHeights}`);
+  if (!(p.maxSpeedMps > 0)) fail('plausibility.maxSpeedMps', `must be > 0, got ${p.maxSpeedMps}`);
+  if (!(p.slackM >= 0)) fail('plausibility.slackM', `must be >= 0, got ${p.slackM}`);
   if (!(o.motionGateChi2 > 0)) fail('motionGateChi2', `must be > 0, got ${o.motionGateChi2}`);
-  return Object.freeze({ ...o, kalman: Object.freeze({ ...o.kalman }) });
+  return Object.freeze({ ...o, plausibility: Object.freeze({ ...o.plausibility }), kalman: Object.freeze({ ...o.kalman }) });
 }

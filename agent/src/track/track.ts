@@ -19,8 +19,12 @@ export interface TrackState {
   lastSeenSec: number;
   /** Score of the last matched detection. */
   score: number;
-  /** Last matched detection box, source pixels. */
+  /** Last matched detection box, source pixels (the last observation, at lastSeenSec). */
   lastBox: Xyxy;
+  /** Kalman state just after the last match: where observation-centric re-update starts. */
+  observedGaussian: Gaussian;
+  /** Video times of the updates missed since the last match (for the re-update's virtual path). */
+  missedSec: number[];
   /** Index of the last matched detection in its update's input. */
   lastDetectionIndex: number;
   /** EMA of L2-normalised embeddings, or null before the first one. */

@@ -7,10 +7,15 @@
  *  2. decide which detections need an appearance embedding (`planEmbeddings`) and ask for those only;
  *  3. pass 1: confirmed tracks x high-score detections, motion cost fused with appearance;
  *  4. pass 2 (ByteTrack): still-unmatched confirmed tracks x low-score detections, motion only;
- *  5. pass 3: tentative tracks x remaining high-score detections;
- *  6. pass 4: re-identification: unmatched confirmed tracks and the gallery x remaining detections
+ *  5. pass 3 (OC-SORT recovery): still-unmatched confirmed tracks x leftover high-score detections
+ *     by IoU with the track's last observed box;
+ *  6. pass 4: tentative tracks x remaining high-score detections;
+ *  7. pass 5: re-identification: unmatched confirmed tracks and the gallery x remaining detections
  *     with embeddings, by appearance alone;
- *  7. births from remaining detections above newTrackThreshold; tentative tracks that missed die.
+ *  8. births from remaining detections above newTrackThreshold; tentative tracks that missed die.
+ * Every pass is gated by physical plausibility since the track was last observed (plausibility.ts).
+ * A track matched after missed samples is re-updated along a straight path from its last
+ * observation (OC-SORT's observation-centric re-update) when observationReupdate is on.
  *
  * Ids come from an injected counter and time from the caller (video seconds), so replay and live
  * behave the same and tests are deterministic.
@@ -18,12 +23,14 @@
 import { MisuseError } from '../core/errors.js';
 import type { Detections } from '../core/detections.js';
 import { assign } from './assignment.js';
-import { fuse, gate, gateBy, overlay, select, type CostMatrix } from './cost.js';
+import type { CostMatrix } from './cost.js';
 import { cosineDistance, l2normalise, motionDistance, type DetectionView, type Distance, type TrackView } from './distances.js';
 import { boxAt, cxcywhToXyxy, xyxyToCxcywh } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
-import { initiate, predict, project, update as kalmanUpdate } from './kalman.js';
+import { initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
+import { fusedCost, motionCost, recoveryCost, reidCost, type PassInputs } from './passes.js';
+import { plausibility, type ToFloor } from './plausibility.js';
 import type { TrackOutput, TrackState } from './track.js';
 
 /**
@@ -38,6 +45,8 @@ export interface TrackerDeps {
   readonly motion?: Distance;
   /** Appearance distance plug-in; default cosine. */
   readonly appearance?: Distance;
+  /** Camera floor homography (foot point to metres): the plausibility gate then bounds metres. */
+  readonly toFloor?: ToFloor;
 }
 
 export interface TrackerUpdate {
@@ -52,6 +61,8 @@ export interface TrackerStats {
   readonly updates: number;
   readonly tracksStarted: number;
   readonly reidentified: number;
+  /** Matches made by the observation-centric recovery pass. */
+  readonly recovered: number;
   readonly embeddingsComputed: number;
   readonly embeddingsSkipped: number;
 }
@@ -70,19 +81,19 @@ interface DetCandidate extends DetectionView {
 
 export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS, deps: TrackerDeps = {}): Tracker {
   const nextId = deps.nextId ?? createIdCounter();
-  const motion = deps.motion ?? motionDistance(options.motionGateChi2);
+  const motion = deps.motion ?? motionDistance(options.motionGateChi2, options.motionRule);
   const appearanceDistance = deps.appearance ?? cosineDistance;
   const kp = options.kalman;
   let active: TrackState[] = [];
   let gallery: TrackState[] = [];
   let lastTime = -Infinity;
   let busy = false;
-  const stats = { updates: 0, tracksStarted: 0, reidentified: 0, embeddingsComputed: 0, embeddingsSkipped: 0 };
+  const stats = { updates: 0, tracksStarted: 0, reidentified: 0, recovered: 0, embeddingsComputed: 0, embeddingsSkipped: 0 };
 
   function retireAndPredict(t: number): void {
     const keep: TrackState[] = [];
     for (const tr of active) {
-      if (t - tr.lastSeenSec <= options.maxAgeSec) keep.push(tr);
+      if (t - tr.lastSeenSec <= options.maxAgeSec || tr.missedSec.length < options.maxAgeUpdates) keep.push(tr);
       else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec) gallery.push(tr);
     }
     active = keep;
@@ -93,52 +104,50 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     }
   }
 
-  function viewOf(tr: TrackState): TrackView {
-    return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project(tr.gaussian, kp), embedding: tr.embedding };
-  }
+  const plausibleFor = (tracks: readonly TrackState[], dets: readonly DetectionView[], t: number): CostMatrix =>
+    plausibility(tracks.map((tr) => ({ box: tr.lastBox, timeSec: tr.lastSeenSec })), dets, t, options.plausibility, deps.toFloor);
 
-  /** Motion cost gated at maxCost, fused with appearance where both sides have an embedding. */
-  function matchCost(motionCost: CostMatrix, tv: readonly TrackView[], dv: readonly DetectionView[], maxCost: number): CostMatrix {
-    const gated = gate(motionCost, maxCost);
-    if (!options.appearance) return gated;
-    const app = appearanceDistance(tv, dv);
-    const fused = gateBy(fuse(gated, app, options.appearanceWeight), app, options.maxCosineDistance);
-    return overlay(gated, fused, (i, j) => tv[i]!.embedding !== null && dv[j]!.embedding !== null);
-  }
-
-  function matchTrack(tr: TrackState, d: DetCandidate, t: number): void {
-    tr.gaussian = kalmanUpdate(tr.gaussian, d.cxcywh, kp);
-    tr.stateTimeSec = t;
-    tr.hits++;
-    tr.lastSeenSec = t;
-    tr.score = d.score;
-    tr.lastBox = d.box;
-    tr.lastDetectionIndex = d.index;
-    if (d.embedding) {
-      tr.embedding = tr.embedding ? blend(tr.embedding, d.embedding, options.embeddingEma) : d.embedding.slice();
-      tr.embeddingTimeSec = t;
+  /** Embeddings only where they can change a decision (see planEmbeddings). */
+  async function withEmbeddings(cands: DetCandidate[], p: Omit<PassInputs, 'dets'>, highIdx: number[], t: number, embed?: EmbedFn): Promise<{ dets: DetCandidate[]; computed: number; skipped: number }> {
+    if (!options.appearance || !embed || highIdx.length === 0) return { dets: cands, computed: 0, skipped: 0 };
+    const gated = motionCost({ ...p, dets: cands }, range(active.length), highIdx, options.matchMaxCost);
+    // Re-id can only matter if some track with an appearance cannot be reached by motion.
+    const reidPossible =
+      gallery.some((tr) => tr.embedding !== null) || active.some((tr, i) => tr.status === 'confirmed' && tr.embedding !== null && !rowHasFinite(gated, i));
+    const needsRefresh = active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec);
+    const w = options.appearanceWeight;
+    const margin = w >= 1 ? Infinity : (w * options.maxCosineDistance) / (1 - w);
+    const need = planEmbeddings(gated, needsRefresh, reidPossible, margin).map((k) => highIdx[k]!);
+    if (need.length === 0) return { dets: cands, computed: 0, skipped: highIdx.length };
+    const vectors = await embed(need.map((k) => cands[k]!.index));
+    if (vectors.length !== need.length) {
+      throw new MisuseError('FS_BAD_ARGUMENT', `tracker.update: embed returned ${vectors.length} vectors for ${need.length} detections`);
     }
-    if (tr.status === 'tentative' && tr.hits >= options.minHits) tr.status = 'confirmed';
+    const byCand = new Map(need.map((k, n) => [k, l2normalise(Float32Array.from(vectors[n]!))]));
+    return { dets: cands.map((c, k) => (byCand.has(k) ? { ...c, embedding: byCand.get(k)! } : c)), computed: need.length, skipped: highIdx.length - need.length };
   }
 
   /**
-   * Match free detections that carry an embedding to lost tracks by appearance alone. Marks the
-   * detections used; returns the gallery tracks brought back (coasting ones are still active).
+   * Match free detections that carry an embedding to lost tracks by appearance alone, inside the
+   * plausibility gate. Marks the detections used; returns the gallery tracks brought back
+   * (coasting ones are still active).
    */
   function reidentify(lostActive: readonly TrackState[], dets: readonly DetCandidate[], freeIdx: readonly number[], detUsed: Uint8Array, t: number): TrackState[] {
     const rows = [...lostActive, ...gallery].filter((tr) => tr.embedding !== null);
     const cols = freeIdx.filter((k) => dets[k]!.embedding !== null);
     if (!options.appearance || rows.length === 0 || cols.length === 0) return [];
+    const colDets = cols.map((k) => dets[k]!);
+    const cost = reidCost(rows.map((tr) => viewOf(tr, kp)), colDets, plausibleFor(rows, colDets, t), options.maxCosineDistance, appearanceDistance);
     const revived: TrackState[] = [];
-    const app = appearanceDistance(rows.map(viewOf), cols.map((k) => dets[k]!));
-    for (const [i, j] of assign(app, options.maxCosineDistance).matches) {
+    for (const [i, j] of assign(cost, options.maxCosineDistance).matches) {
       const tr = rows[i]!;
       const d = dets[cols[j]!]!;
       detUsed[cols[j]!] = 1;
       // Where it was lost says nothing about where it is now: restart the motion model here.
       tr.gaussian = initiate(d.cxcywh, kp);
+      tr.missedSec = [];
       tr.stateTimeSec = t;
-      matchTrack(tr, d, t);
+      observe(tr, d, t, options);
       tr.status = 'confirmed';
       stats.reidentified++;
       if (gallery.includes(tr)) revived.push(tr);
@@ -147,24 +156,41 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     return revived;
   }
 
-  function birth(d: DetCandidate, t: number): TrackState {
+  function birthOf(d: DetCandidate, t: number): TrackState {
     stats.tracksStarted++;
-    return {
-      id: nextId(),
-      // At the very first update there is no history to confirm against (ByteTrack and SORT
-      // confirm these at once too); waiting would drop every person already in view.
-      status: options.minHits <= 1 || stats.updates === 1 ? 'confirmed' : 'tentative',
-      gaussian: initiate(d.cxcywh, kp),
-      stateTimeSec: t,
-      hits: 1,
-      firstSeenSec: t,
-      lastSeenSec: t,
-      score: d.score,
-      lastBox: d.box,
-      lastDetectionIndex: d.index,
-      embedding: d.embedding ? d.embedding.slice() : null,
-      embeddingTimeSec: t,
+    // At the very first update there is no history to confirm against (ByteTrack and SORT
+    // confirm these at once too); waiting would drop every person already in view.
+    return newTrack(d, t, nextId(), options.minHits <= 1 || stats.updates === 1, kp);
+  }
+
+  /** Passes 1-4 over active tracks; returns the detection matched to each track (-1 none). */
+  function associate(p: PassInputs, highIdx: number[], lowIdx: number[], detUsed: Uint8Array): Int32Array {
+    const trackMatched = new Int32Array(active.length).fill(-1);
+    const run = (rows: number[], cols: number[], cost: CostMatrix, maxCost: number): number => {
+      const { matches } = assign(cost, maxCost);
+      for (const [i, j] of matches) {
+        trackMatched[rows[i]!] = cols[j]!;
+        detUsed[cols[j]!] = 1;
+      }
+      return matches.length;
     };
+    const confirmed = range(active.length).filter((i) => active[i]!.status === 'confirmed');
+    const tentative = range(active.length).filter((i) => active[i]!.status === 'tentative');
+    const free = (idx: number[]): number[] => idx.filter((k) => !detUsed[k]);
+    const unmatched = (idx: number[]): number[] => idx.filter((i) => trackMatched[i]! < 0);
+
+    run(confirmed, highIdx, fusedCost(p, confirmed, highIdx, options.matchMaxCost, options, appearanceDistance), options.matchMaxCost);
+    const rest = unmatched(confirmed);
+    run(rest, lowIdx, motionCost(p, rest, lowIdx, options.lowMatchMaxCost), options.lowMatchMaxCost);
+    if (options.observationRecovery) {
+      const lost = unmatched(confirmed);
+      const highLeft = free(highIdx);
+      const lastSeen = active.map((tr): TrackView => ({ box: tr.lastBox, projected: project(tr.gaussian, kp), embedding: tr.embedding }));
+      stats.recovered += run(lost, highLeft, recoveryCost(p, lastSeen, lost, highLeft, options.observationRecoveryMaxCost), options.observationRecoveryMaxCost);
+    }
+    const highLeft = free(highIdx);
+    run(tentative, highLeft, fusedCost(p, tentative, highLeft, options.matchMaxCost, options, appearanceDistance), options.matchMaxCost);
+    return trackMatched;
   }
 
   async function update(detections: Detections, timeSec: number, embed?: EmbedFn): Promise<TrackerUpdate> {
@@ -182,87 +208,25 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
       const cands = candidatesOf(detections, options);
       const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
       const lowIdx = cands.flatMap((c, k) => (c.high ? [] : [k]));
-      const views = active.map(viewOf);
-      const motionAll = motion(views, cands);
-
-      // Embeddings only where they can change a decision.
-      let computed = 0;
-      let skipped = 0;
-      let dets: DetCandidate[] = cands;
-      if (options.appearance && embed && highIdx.length > 0) {
-        const gated = gate(select(motionAll, range(active.length), highIdx), options.matchMaxCost);
-        // Re-id can only matter if some track with an appearance cannot be reached by motion.
-        const reidPossible =
-          gallery.some((tr) => tr.embedding !== null) ||
-          active.some((tr, i) => tr.status === 'confirmed' && tr.embedding !== null && !rowHasFinite(gated, i));
-        const needsRefresh = active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec);
-        const w = options.appearanceWeight;
-        const margin = w >= 1 ? Infinity : (w * options.maxCosineDistance) / (1 - w);
-        const need = planEmbeddings(gated, needsRefresh, reidPossible, margin).map((k) => highIdx[k]!);
-        if (need.length > 0) {
-          const vectors = await embed(need.map((k) => cands[k]!.index));
-          if (vectors.length !== need.length) {
-            throw new MisuseError('FS_BAD_ARGUMENT', `tracker.update: embed returned ${vectors.length} vectors for ${need.length} detections`);
-          }
-          const byCand = new Map(need.map((k, n) => [k, l2normalise(Float32Array.from(vectors[n]!))]));
-          dets = cands.map((c, k) => (byCand.has(k) ? { ...c, embedding: byCand.get(k)! } : c));
-        }
-        computed = need.length;
-        skipped = highIdx.length - need.length;
-      }
+      const tracks = active.map((tr) => viewOf(tr, kp));
+      const base = { tracks, motion: motion(tracks, cands), plausible: plausibleFor(active, cands, t) };
+      const { dets, computed, skipped } = await withEmbeddings(cands, base, highIdx, t, embed);
       stats.embeddingsComputed += computed;
       stats.embeddingsSkipped += skipped;
 
-      const trackMatched = new Int32Array(active.length).fill(-1);
       const detUsed = new Uint8Array(dets.length);
-      const run = (rows: number[], cols: number[], cost: CostMatrix, maxCost: number): void => {
-        for (const [i, j] of assign(cost, maxCost).matches) {
-          trackMatched[rows[i]!] = cols[j]!;
-          detUsed[cols[j]!] = 1;
-        }
-      };
-      const confirmed = range(active.length).filter((i) => active[i]!.status === 'confirmed');
-      const tentative = range(active.length).filter((i) => active[i]!.status === 'tentative');
-      const free = (idx: number[]): number[] => idx.filter((k) => !detUsed[k]);
-      const unmatched = (idx: number[]): number[] => idx.filter((i) => trackMatched[i]! < 0);
-      const pick = <T>(arr: readonly T[], idx: readonly number[]): T[] => idx.map((k) => arr[k]!);
+      const trackMatched = associate({ ...base, dets }, highIdx, lowIdx, detUsed);
+      active.forEach((tr, i) => (trackMatched[i]! >= 0 ? observe(tr, dets[trackMatched[i]!]!, t, options) : tr.missedSec.push(t)));
 
-      // Pass 1: confirmed x high.
-      run(confirmed, highIdx, matchCost(select(motionAll, confirmed, highIdx), pick(views, confirmed), pick(dets, highIdx), options.matchMaxCost), options.matchMaxCost);
-      // Pass 2: remaining confirmed x low, motion only.
-      const rest = unmatched(confirmed);
-      run(rest, lowIdx, gate(select(motionAll, rest, lowIdx), options.lowMatchMaxCost), options.lowMatchMaxCost);
-      // Pass 3: tentative x remaining high.
-      const highLeft = free(highIdx);
-      run(tentative, highLeft, matchCost(select(motionAll, tentative, highLeft), pick(views, tentative), pick(dets, highLeft), options.matchMaxCost), options.matchMaxCost);
-
-      for (let i = 0; i < active.length; i++) if (trackMatched[i]! >= 0) matchTrack(active[i]!, dets[trackMatched[i]!]!, t);
-
-      // Pass 4: re-identify lost tracks (coasting confirmed + gallery) by appearance alone.
-      const revived = reidentify(unmatched(confirmed).map((i) => active[i]!), dets, free(highIdx), detUsed, t);
+      const lost = range(active.length).filter((i) => active[i]!.status === 'confirmed' && trackMatched[i]! < 0);
+      const freeHigh = (): number[] => highIdx.filter((k) => !detUsed[k]);
+      const revived = reidentify(lost.map((i) => active[i]!), dets, freeHigh(), detUsed, t);
 
       // Tentative tracks must match at every update until confirmed.
-      const survivors = active.filter((tr, i) => tr.status === 'confirmed' || trackMatched[i]! >= 0);
-      active = [...survivors, ...revived];
+      active = [...active.filter((tr, i) => tr.status === 'confirmed' || trackMatched[i]! >= 0), ...revived];
+      for (const k of freeHigh()) if (dets[k]!.score >= options.newTrackThreshold) active.push(birthOf(dets[k]!, t));
 
-      for (const k of free(highIdx)) if (dets[k]!.score >= options.newTrackThreshold) active.push(birth(dets[k]!, t));
-
-      const tracks = active
-        .filter((tr) => tr.status === 'confirmed')
-        .map((tr): TrackOutput => {
-          const matched = tr.lastSeenSec === t;
-          return {
-            id: tr.id,
-            box: cxcywhToXyxy(tr.gaussian.mean),
-            score: tr.score,
-            matched,
-            detectionIndex: matched ? tr.lastDetectionIndex : -1,
-            ageSec: t - tr.firstSeenSec,
-            ...(options.appearance && tr.embedding ? { embedding: tr.embedding } : {}),
-          };
-        })
-        .sort((a, b) => a.id - b.id);
-      return { tracks, embeddingsComputed: computed, embeddingsSkipped: skipped };
+      return { tracks: outputs(active, t, options.appearance), embeddingsComputed: computed, embeddingsSkipped: skipped };
     } finally {
       busy = false;
     }
@@ -273,6 +237,93 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     stats: () => ({ ...stats }),
     options,
   };
+}
+
+/** Fold a matched detection into its track (re-update after missed samples when enabled). */
+function observe(tr: TrackState, d: DetCandidate, t: number, options: TrackerOptions): void {
+  const kp = options.kalman;
+  tr.gaussian =
+    options.observationReupdate && tr.missedSec.length > 0
+      ? reupdate(tr.observedGaussian, tr.lastSeenSec, tr.lastBox, tr.missedSec, d.cxcywh, t, kp)
+      : kalmanUpdate(tr.gaussian, d.cxcywh, kp);
+  tr.observedGaussian = tr.gaussian;
+  tr.missedSec = [];
+  tr.stateTimeSec = t;
+  tr.hits++;
+  tr.lastSeenSec = t;
+  tr.score = d.score;
+  tr.lastBox = d.box;
+  tr.lastDetectionIndex = d.index;
+  if (d.embedding) {
+    tr.embedding = tr.embedding ? blend(tr.embedding, d.embedding, options.embeddingEma) : d.embedding.slice();
+    tr.embeddingTimeSec = t;
+  }
+  if (tr.status === 'tentative' && tr.hits >= options.minHits) tr.status = 'confirmed';
+}
+
+/** A new track from an unmatched detection. */
+function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp: KalmanParams): TrackState {
+  const gaussian = initiate(d.cxcywh, kp);
+  return {
+    id,
+    status: confirmed ? 'confirmed' : 'tentative',
+    gaussian,
+    observedGaussian: gaussian,
+    missedSec: [],
+    stateTimeSec: t,
+    hits: 1,
+    firstSeenSec: t,
+    lastSeenSec: t,
+    score: d.score,
+    lastBox: d.box,
+    lastDetectionIndex: d.index,
+    embedding: d.embedding ? d.embedding.slice() : null,
+    embeddingTimeSec: t,
+  };
+}
+
+function viewOf(tr: TrackState, kp: KalmanParams): TrackView {
+  return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project(tr.gaussian, kp), embedding: tr.embedding };
+}
+
+/** Confirmed, alive tracks as reported, sorted by id. */
+function outputs(active: readonly TrackState[], t: number, appearance: boolean): TrackOutput[] {
+  return active
+    .filter((tr) => tr.status === 'confirmed')
+    .map((tr): TrackOutput => {
+      const matched = tr.lastSeenSec === t;
+      return {
+        id: tr.id,
+        box: cxcywhToXyxy(tr.gaussian.mean),
+        score: tr.score,
+        matched,
+        detectionIndex: matched ? tr.lastDetectionIndex : -1,
+        ageSec: t - tr.firstSeenSec,
+        ...(appearance && tr.embedding ? { embedding: tr.embedding } : {}),
+      };
+    })
+    .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * OC-SORT's observation-centric re-update: instead of the state that coasted through missed
+ * samples, start again from the state at the last observation and filter along a straight path
+ * from that observation to the new one (one virtual observation per missed sample), then the real
+ * one. The velocity then reflects where the person actually went, not the drift.
+ */
+export function reupdate(observed: Gaussian, observedSec: number, observedBox: readonly [number, number, number, number], missedSec: readonly number[], z: Cxcywh, t: number, kp: KalmanParams): Gaussian {
+  const z0 = xyxyToCxcywh(observedBox);
+  const span = t - observedSec;
+  let g = observed;
+  let at = observedSec;
+  for (const tau of missedSec) {
+    if (!(tau > at && tau < t) || !(span > 0)) continue;
+    const f = (tau - observedSec) / span;
+    const v: Cxcywh = [z0[0] + (z[0] - z0[0]) * f, z0[1] + (z[1] - z0[1]) * f, z0[2] + (z[2] - z0[2]) * f, z0[3] + (z[3] - z0[3]) * f];
+    g = kalmanUpdate(predict(g, tau - at, kp), v, kp);
+    at = tau;
+  }
+  return kalmanUpdate(predict(g, t - at, kp), z, kp);
 }
 
 /**

@@ -60,7 +60,7 @@ export function registerAnalyzeCommand(program: Command): void {
           iou_threshold: cfg.detector.iou_threshold,
           classes: cfg.detector.classes,
         },
-        tracker: trackerOptionsFromConfig({ ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance }),
+        tracker: trackerOptionsFromConfig({ ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance }, flags.model ?? cfg.detector.model),
         appearance: flags.appearance && cfg.tracker.appearance,
         reidModel: cfg.tracker.reid_model,
         motionGate: flags.motionGate ? {} : null,

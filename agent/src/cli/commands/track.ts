@@ -10,6 +10,7 @@ import { readMotFile, writeMotFile } from '../../io/mot.js';
 import { loadConfigFile } from '../../config/load.js';
 import { trackMotDetections } from '../../track/mot-run.js';
 import { DEFAULT_TRACKER_OPTIONS, trackerOptionsFromConfig } from '../../track/options.js';
+import { DEFAULT_QUANTILE_RULE } from '../../track/thresholds.js';
 
 export interface TrackCommandOptions {
   readonly det: string;
@@ -18,13 +19,15 @@ export interface TrackCommandOptions {
   readonly stride: number;
   readonly minScore: number;
   readonly config?: string;
+  /** Score thresholds from the file's own scores (quantile rule) rather than the options'. */
+  readonly calibrate?: boolean;
 }
 
 /** Run and write; returns the line the CLI prints. */
 export async function runTrackCommand(o: TrackCommandOptions): Promise<string> {
   const rows = readMotFile(o.det);
   const tracker = o.config ? trackerOptionsFromConfig(loadConfigFile(o.config).tracker) : DEFAULT_TRACKER_OPTIONS;
-  const res = await trackMotDetections(rows, { fps: o.fps, stride: o.stride, minScore: o.minScore, tracker });
+  const res = await trackMotDetections(rows, { fps: o.fps, stride: o.stride, minScore: o.minScore, tracker, ...(o.calibrate !== false ? { calibrate: DEFAULT_QUANTILE_RULE } : {}) });
   writeMotFile(o.out, res.rows);
   const ids = new Set(res.rows.map((r) => r.id)).size;
   return `${o.out}: ${res.rows.length} boxes, ${ids} tracks from ${res.detectionsUsed} detections in ${res.framesUsed} frames (stride ${o.stride}, motion only)`;
@@ -40,7 +43,8 @@ export function registerTrackCommand(program: Command): void {
     .option('--stride <n>', 'use only frames where (frame - 1) % N == 0', '1')
     .option('--min-score <s>', 'drop detections scoring below this', '0')
     .option('--config <file>', 'take tracker settings from this config file instead of the defaults')
-    .action(async (opts: { det: string; out: string; fps: string; stride: string; minScore: string; config?: string }) => {
+    .option('--no-calibrate', "use the configured score thresholds instead of calibrating them from the file's own scores")
+    .action(async (opts: { det: string; out: string; fps: string; stride: string; minScore: string; config?: string; calibrate: boolean }) => {
       const line = await runTrackCommand({
         det: opts.det,
         out: opts.out,
@@ -48,6 +52,7 @@ export function registerTrackCommand(program: Command): void {
         stride: parseNumber('--stride', opts.stride, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1'),
         minScore: parseNumber('--min-score', opts.minScore, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
         ...(opts.config ? { config: opts.config } : {}),
+        calibrate: opts.calibrate,
       });
       console.log(line);
     });

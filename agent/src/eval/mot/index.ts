@@ -23,3 +23,5 @@ export {
 export { boxIou, framesFromRows, strideRows, type EvalFrame } from './frames.js';
 export { HOTA_ALPHAS } from './hota.js';
 export { solveAssignment, solveAssignmentWithForbidden, matrix, matrixFrom, type Matrix, type Assignment } from './assignment.js';
+export { measureDetectionProfile, synthesizeDetections, type DetectionProfile, type BoxError } from './synth-det.js';
+export { trackJumps, type TrackJump } from './jumps.js';
