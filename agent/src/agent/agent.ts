@@ -87,7 +87,7 @@ export function planCameras(cfg: Readonly<Config>, cwd: string): CameraPlan {
     if (!cam.enabled) return;
     const base = cameraAnalyzeBase(cfg, cam);
     if (LIVE_URL.test(cam.url)) {
-      live.push({ id: cam.id, url: cam.url, base });
+      live.push({ id: cam.id, url: cam.url, ...(cam.detect_url !== undefined ? { detectUrl: cam.detect_url } : {}), base });
       return;
     }
     const folder = isAbsolute(cam.url) ? cam.url : resolve(cwd, cam.url);
@@ -163,6 +163,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
         flushFrames: a.flush_frames,
         extensions: a.archive_extensions,
         minAgeSec: a.archive_min_age_s,
+        parallel: a.archive_parallel,
         onFrame: (id, frame, dets) => {
           runtimes.get(id)?.frame(frame, dets);
           dirtyDays.add(localDate(frame.timestampMs, cfg.store.timezone));

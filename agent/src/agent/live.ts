@@ -30,6 +30,8 @@ import { AGENT_STOPPED } from './uptime.js';
 export interface LiveCamera {
   readonly id: string;
   readonly url: string;
+  /** A substream decoded for detection (cameras[].detect_url); boxes land in `url`'s pixels. */
+  readonly detectUrl?: string;
   readonly base: CameraAnalyzeBase;
 }
 
@@ -122,6 +124,7 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
       const result = await analyzeSource({
         ...cam.base,
         url: cam.url,
+        ...(cam.detectUrl !== undefined ? { detectUrl: cam.detectUrl } : {}),
         sourceId: cam.id,
         shared: { detector: deps.detector, queue: detect },
         keepRows: false,

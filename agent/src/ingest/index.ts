@@ -10,3 +10,4 @@ export { chooseKeyframeMode, planDecode, DEFAULT_STRIDE, type DecodePlan, type K
 export { decodeArgv, imageArgv, keyframeProbeArgv, probeArgv, LETTERBOX_GREY } from './argv.js';
 export { measureDecode, type DecodeMeasurement } from './measure.js';
 export { DEFAULT_TOOLS, type ToolPaths } from './tools.js';
+export { checkSubstreamAspect, letterboxOnMain, onMainStream, SUBSTREAM_ASPECT_TOLERANCE, type PixelSize } from './substream.js';

@@ -10,7 +10,8 @@ import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import { isFloorSenseError } from '../core/errors.js';
 import type { MotRow } from '../io/mot.js';
-import { openSource, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
+import { checkSubstreamAspect, onMainStream, openSource, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
+import { probeStreamInfo } from '../ingest/probe.js';
 import { Detector, type DetectorOptions, type FrameDetector } from '../detect/index.js';
 import { resolveModel, defaultModelsDir } from '../models/index.js';
 import { createTracker, openReid, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
@@ -20,7 +21,13 @@ import { ContactSheet, type PreviewOptions, type TrackPoint } from './preview.js
 import { addTorso, meanColor, type ColorSum, type Rgb } from './torso-color.js';
 
 export interface AnalyzeOptions {
+  /** The camera's (main) stream or file: its pixels are the ones tracks and outputs speak. */
   readonly url: string;
+  /**
+   * A smaller stream of the same camera to decode for detection (a substream); boxes are mapped
+   * onto `url`'s pixels (ingest/substream.ts). Undefined: detect on `url` itself.
+   */
+  readonly detectUrl?: string;
   readonly sourceId: string;
   readonly sampling: SamplingRequest;
   readonly detector: DetectorOptions;
@@ -73,6 +80,8 @@ export interface AnalyzeProgress {
 
 export interface AnalyzeSummary {
   readonly source: string;
+  /** The stream decoded for detection when it is not `source` (a substream), else null. */
+  readonly detect_source: string | null;
   readonly source_id: string;
   readonly width: number;
   readonly height: number;
@@ -127,9 +136,14 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         ...(o.detector.providers ? { providers: o.detector.providers } : {}),
       });
     }
+    // With a substream, the main stream is only probed for its size: it is never decoded here.
+    const main = o.detectUrl === undefined ? null : (await probeStreamInfo(o.url, {
+      ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    })).info;
     const source = await openSource({
       sourceId: o.sourceId,
-      url: o.url,
+      url: o.detectUrl ?? o.url,
       sampling: o.sampling,
       modelSize: detector.inputSize,
       queueFrames: 4,
@@ -139,6 +153,17 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
+    if (main) {
+      try {
+        checkSubstreamAspect(o.sourceId, source.info, main);
+      } catch (e) {
+        await source.close();
+        throw e;
+      }
+    }
+    // What the outputs describe: the main stream's picture, timed and indexed by the frames decoded.
+    const info: SourceInfo = main ? { ...source.info, url: o.url, width: main.width, height: main.height } : source.info;
+    const frames = main ? mapFrames(source, (f) => onMainStream(f, main)) : source;
     const tracker = createTracker(o.tracker);
     const gate = o.motionGate ? new MotionGate(o.motionGate) : null;
     const sheet = o.preview ? new ContactSheet(o.preview) : null;
@@ -159,7 +184,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     try {
       // The gate decides in source order as frames arrive; a static frame reuses the detections
       // of the last inferred one (still a promise while that detection runs ahead).
-      const ahead = startAhead(source, (frame) => {
+      const ahead = startAhead(frames, (frame) => {
         const gateSays = gate ? gate.decide(frame) : null;
         if (gateSays && !gateSays.infer && lastDetections) return lastDetections;
         inferred++;
@@ -175,7 +200,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         // Coasting predictions are not observations: report a track only where a detection backs it.
         const matched = update.tracks.filter((t) => t.matched);
         if (o.keepRows === false) for (const t of matched) ids.add(t.id);
-        else for (const t of matched) collect(rows, points, ids, frame, t, source.info);
+        else for (const t of matched) collect(rows, points, ids, frame, t, info);
         if (o.keepRows !== false) for (const t of matched) if (t.embedding) embeddings.set(t.id, t.embedding);
         if (o.keepRows !== false) for (const t of matched) addTorso(sumFor(colorSums, t.id), frame, t.box);
         o.onFrame?.(frame, dets, matched);
@@ -191,10 +216,10 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const dstats = detector.stats();
     const tstats = tracker.stats();
     const rstats = reid?.stats();
-    const info = source.info;
     const videoSec = sampled > 0 ? lastPts + source.plan.intervalSec : 0;
     const summary: AnalyzeSummary = {
       source: o.url,
+      detect_source: o.detectUrl ?? null,
       source_id: o.sourceId,
       width: info.width,
       height: info.height,
@@ -236,6 +261,10 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     if (!o.shared) await detector.close();
     await reid?.release();
   }
+}
+
+async function* mapFrames(frames: AsyncIterable<Frame>, f: (frame: Frame) => Frame): AsyncGenerator<Frame> {
+  for await (const frame of frames) yield f(frame);
 }
 
 function collect(rows: MotRow[], points: TrackPoint[], ids: Set<number>, frame: Frame, t: TrackOutput, size: { width: number; height: number }): void {
