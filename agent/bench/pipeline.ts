@@ -19,7 +19,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { openSource } from '../src/ingest/index.js';
+import { DECODE_DEFAULTS, openSource } from '../src/ingest/index.js';
 import { Detector } from '../src/detect/index.js';
 import { analyzeSource } from '../src/pipeline/analyze.js';
 import { DEFAULT_TRACKER_OPTIONS, trackerOptions } from '../src/track/index.js';
@@ -43,7 +43,7 @@ const STRIDE = 25;
 
 async function decodeOnly(clip: BenchClip, keep: number): Promise<{ fps: number; frames: number; videoSec: number; wallSec: number; keyframeMode: boolean; kept: Frame[] }> {
   const t0 = performance.now();
-  const src = await openSource({ sourceId: clip.name, url: clip.path, sampling: { stride: STRIDE, keyframes: 'auto' }, modelSize: { width: 640, height: 640 }, limitSec: seconds });
+  const src = await openSource({ sourceId: clip.name, url: clip.path, sampling: { stride: STRIDE, keyframes: 'auto' }, modelSize: { width: 640, height: 640 }, limitSec: seconds, skipLoopFilter: DECODE_DEFAULTS.skipLoopFilter });
   const kept: Frame[] = [];
   let frames = 0;
   let last = 0;

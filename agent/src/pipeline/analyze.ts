@@ -10,7 +10,7 @@ import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import { isFloorSenseError } from '../core/errors.js';
 import type { MotRow } from '../io/mot.js';
-import { checkSubstreamAspect, onMainStream, openSource, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
+import { checkSubstreamAspect, DECODE_DEFAULTS, onMainStream, openSource, type HwDecodePreference, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
 import { probeStreamInfo } from '../ingest/probe.js';
 import { Detector, type DetectorOptions, type FrameDetector } from '../detect/index.js';
 import { resolveModel, defaultModelsDir } from '../models/index.js';
@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   readonly detectUrl?: string;
   readonly sourceId: string;
   readonly sampling: SamplingRequest;
+  /** ffmpeg decode levers (config sampling.decode_threads, skip_loop_filter, hw_decode); default DECODE_DEFAULTS. */
+  readonly decode?: DecodeOptions;
   readonly detector: DetectorOptions;
   readonly tracker: TrackerOptions;
   /** Fuse OSNet appearance embeddings into tracking (false = motion-only). */
@@ -61,6 +63,13 @@ export interface AnalyzeOptions {
   readonly tuning?: AnalyzeTuning;
   /** Called for every sampled frame with its detections and the tracks matched in it (live storage). */
   readonly onFrame?: (frame: Frame, detections: Detections, tracks: readonly TrackOutput[]) => void;
+}
+
+export interface DecodeOptions {
+  /** ffmpeg decoder threads; 0 or undefined = ffmpeg's choice. */
+  readonly threads?: number;
+  readonly skipLoopFilter?: boolean;
+  readonly hw?: HwDecodePreference;
 }
 
 export interface AnalyzeTuning {
@@ -147,6 +156,9 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       sampling: o.sampling,
       modelSize: detector.inputSize,
       queueFrames: 4,
+      decodeThreads: o.decode?.threads ?? DECODE_DEFAULTS.threads,
+      skipLoopFilter: o.decode?.skipLoopFilter ?? DECODE_DEFAULTS.skipLoopFilter,
+      hwDecode: o.decode?.hw ?? DECODE_DEFAULTS.hwDecode,
       warn,
       ...(o.startTimeMs !== undefined ? { startTimeMs: o.startTimeMs } : {}),
       ...(o.limitSec !== undefined ? { limitSec: o.limitSec } : {}),
