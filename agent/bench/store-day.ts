@@ -9,7 +9,7 @@
  * <= 500 MB with 4 cameras (issue 13).
  *
  * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
- *        [-- --parallel 4] [-- --no-appearance] [-- --json]
+ *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --json]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -36,6 +36,8 @@ const clipName = arg('clip', 'gop1');
 const parallel = Number(arg('parallel', String(cameras)));
 const appearance = !process.argv.includes('--no-appearance');
 const json = process.argv.includes('--json');
+/** Detector execution providers in order, e.g. webgpu on a GPU box (falls back to cpu with a warning). */
+const providers = arg('providers', 'cpu').split(',');
 
 /** One export per camera, stream-copied out of the looped clip at a different offset each (GOP 1 s or 4 s: cuts land on keyframes). */
 function makeExports(work: string): string[] {
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     store: { id: 'bench', timezone: 'UTC' },
     cameras: folders.map((url, i) => ({ id: `cam${i + 1}`, url })),
     sampling: { stride: 25 },
+    detector: { providers },
     tracker: { appearance },
     storage: { path: db },
     agent: { archive_min_age_s: 0, archive_parallel: parallel, log_level: 'warn' },
@@ -79,10 +82,11 @@ async function main(): Promise<void> {
   await agent.done;
   const wallSec = (performance.now() - t0) / 1000;
   const peak = rss.stop();
-  for (const c of agent.state().cameras) frames += c.frames;
+  // agent.state() reads the (now closed) database; the camera runtimes keep their counters.
+  for (const c of agent.cameras.values()) frames += c.snapshot().frames;
   const videoSec = cameras * seconds;
   const rec = {
-    clip: clipName, cameras, parallel, seconds_per_camera: seconds, appearance,
+    clip: clipName, cameras, parallel, providers: providers.join(','), seconds_per_camera: seconds, appearance,
     frames, wall_s: Math.round(wallSec * 10) / 10, startup_s: Math.round((tReady - t0) / 100) / 10,
     cam_h_per_h: Math.round((videoSec / wallSec) * 100) / 100,
     rss_mb: peak.selfMb, ffmpeg_rss_mb: peak.childrenMb, total_rss_mb: peak.totalMb,

@@ -21,6 +21,8 @@ import { drainOutbox } from '../sync/drain.js';
 import { transportFor } from '../sync/service.js';
 import type { CentralTransport } from '../sync/clickhouse.js';
 import { cameraAnalyzeBase, detectorOptionsFrom } from './analyze-options.js';
+import { openAppearance } from '../pipeline/analyze.js';
+import type { ReidEmbedder } from '../track/index.js';
 import { runArchivePass, touchArchiveFolders, type ArchiveCamera, type ArchivePassReport } from './archive.js';
 import { isFolder } from './archive-scan.js';
 import { CameraRuntime, type CameraSnapshot } from './camera-runtime.js';
@@ -112,9 +114,20 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   log.info({ db: store.path, migrations: store.migrations, live: plan.live.map((c) => c.id), archive: plan.archive.map((c) => c.id) }, 'agent starting');
 
   let detector: Detector;
+  // One ReID session for every camera, like the detector (see AnalyzeOptions.shared).
+  let reid: ReidEmbedder | null = null;
   try {
     detector = await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) });
   } catch (e) {
+    store.close();
+    throw e;
+  }
+  try {
+    if (cfg.tracker.appearance && plan.live.length + plan.archive.length > 0) {
+      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m));
+    }
+  } catch (e) {
+    await detector.close();
     store.close();
     throw e;
   }
@@ -156,6 +169,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
         db,
         detector,
         queue: { detect: (f) => queue.submit(f) },
+        reid,
         logger: log,
         clock,
         signal: stopAll.signal,
@@ -230,6 +244,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
           db,
           detector,
           queue,
+          reid,
           logger: log.child({ camera: cam.id }),
           clock,
           random,
@@ -292,6 +307,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       await Promise.allSettled([...supervisors, ...jobs.map((j) => j.idle())]);
       await step('detector queue', () => queue.close());
       await step('detector', () => detector.close());
+      await step('ReID', () => reid?.release());
       await step('sync transport', () => transport?.close());
       await step('drift statistics', () => drift.flush());
       await step('final uptime roll-up', () => rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, recentDays(clock(), cfg.store.timezone), clock()));

@@ -18,6 +18,7 @@ import type { Frame } from '../core/frame.js';
 import type { Detector, FrameDetector } from '../detect/index.js';
 import { probeStreamInfo } from '../ingest/probe.js';
 import { analyzeSource } from '../pipeline/analyze.js';
+import type { ReidEmbedder } from '../track/index.js';
 import { claimArchiveJob, finishArchiveJob, resultsWriter, touchFinishedJobs, type TrackSample } from './results-store.js';
 import { samplesOf, type CameraAnalyzeBase } from './analyze-options.js';
 import { fileStartTime } from './file-time.js';
@@ -34,6 +35,8 @@ export interface ArchiveDeps {
   readonly db: Database.Database;
   readonly detector: Detector;
   readonly queue: FrameDetector;
+  /** One ReID session for all cameras (null: appearance off). */
+  readonly reid?: ReidEmbedder | null;
   readonly logger: AgentLogger;
   /** Wall clock, epoch ms (job bookkeeping). */
   readonly clock: () => number;
@@ -161,7 +164,7 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
       url: file.path,
       sourceId: cam.id,
       startTimeMs: start.startMs,
-      shared: { detector: deps.detector, queue: deps.queue },
+      shared: { detector: deps.detector, queue: deps.queue, ...(deps.reid ? { reid: deps.reid } : {}) },
       keepRows: false,
       signal: deps.signal,
       warn: (m) => log.warn({ file: file.rel }, m),

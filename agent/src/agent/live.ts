@@ -17,6 +17,7 @@ import { EMPTY_DETECTIONS, type Detections } from '../core/detections.js';
 import { isFloorSenseError } from '../core/errors.js';
 import type { DetectorQueue, Detector, FrameDetector } from '../detect/index.js';
 import { analyzeSource } from '../pipeline/analyze.js';
+import type { ReidEmbedder } from '../track/index.js';
 import { insertCameraHealth } from '../store/detail.js';
 import { ensureJob, setJobState } from '../store/jobs.js';
 import { backoffDelayMs, type BackoffPolicy } from '../sync/backoff.js';
@@ -39,6 +40,8 @@ export interface LiveDeps {
   readonly db: Database.Database;
   readonly detector: Detector;
   readonly queue: DetectorQueue;
+  /** One ReID session for all cameras (null: appearance off). */
+  readonly reid?: ReidEmbedder | null;
   readonly logger: AgentLogger;
   readonly clock: () => number;
   readonly random: () => number;
@@ -126,7 +129,7 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
         url: cam.url,
         ...(cam.detectUrl !== undefined ? { detectUrl: cam.detectUrl } : {}),
         sourceId: cam.id,
-        shared: { detector: deps.detector, queue: detect },
+        shared: { detector: deps.detector, queue: detect, ...(deps.reid ? { reid: deps.reid } : {}) },
         keepRows: false,
         signal: session.signal,
         warn: (m) => log.warn({}, m),

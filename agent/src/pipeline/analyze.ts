@@ -55,8 +55,11 @@ export interface AnalyzeOptions {
   /**
    * A detector shared with other sources (the agent's one Detector behind a DetectorQueue). When
    * given, `detector` options only name the model for the summary and the caller owns its life.
+   * `reid`: one ReID session for every camera (openAppearance); each ReID session holds its own
+   * onnxruntime arena, so one per camera multiplied the agent's memory by the camera count.
+   * Its ms_per_embedding figure is then the mean over all the cameras sharing it.
    */
-  readonly shared?: { readonly detector: Detector; readonly queue?: FrameDetector };
+  readonly shared?: { readonly detector: Detector; readonly queue?: FrameDetector; readonly reid?: ReidEmbedder };
   /** Keep every track row in memory for the result (default true); a long-running camera sets false. */
   readonly keepRows?: boolean;
   /** Pipeline overlap levers, for benchmarks that measure them; the defaults are the production path. */
@@ -134,17 +137,9 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
   const detector = o.shared?.detector ?? (await Detector.create({ ...o.detector, warn }));
   const detect: FrameDetector = o.shared?.queue ?? detector;
   let reid: ReidEmbedder | null = null;
+  let ownReid: ReidEmbedder | null = null;
   try {
-    if (o.appearance) {
-      const model = await resolveModel(o.reidModel, o.detector.modelsDir ?? defaultModelsDir(), { warn });
-      reid = await openReid(model.path, {
-        threads: o.detector.threads ?? 0,
-        ...(o.detector.spinning !== undefined ? { spinning: o.detector.spinning } : {}),
-        ...(o.tuning?.reidWorker !== undefined ? { worker: o.tuning.reidWorker } : {}),
-        warn,
-        ...(o.detector.providers ? { providers: o.detector.providers } : {}),
-      });
-    }
+    if (o.appearance) reid = o.shared?.reid ?? (ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning));
     // With a substream, the main stream is only probed for its size: it is never decoded here.
     const main = o.detectUrl === undefined ? null : (await probeStreamInfo(o.url, {
       ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
@@ -271,8 +266,20 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     return { rows, points, summary, info, previewPng: sheet ? sheet.render(points, title) : null, embeddings, colors, error };
   } finally {
     if (!o.shared) await detector.close();
-    await reid?.release();
+    await ownReid?.release();
   }
+}
+
+/** The ReID embedder the pipeline uses, opened with the detector's CPU settings (threads, spinning, providers). */
+export async function openAppearance(reidModel: string, detector: DetectorOptions, warn: (message: string) => void, tuning?: AnalyzeTuning): Promise<ReidEmbedder> {
+  const model = await resolveModel(reidModel, detector.modelsDir ?? defaultModelsDir(), { warn });
+  return openReid(model.path, {
+    threads: detector.threads ?? 0,
+    ...(detector.spinning !== undefined ? { spinning: detector.spinning } : {}),
+    ...(tuning?.reidWorker !== undefined ? { worker: tuning.reidWorker } : {}),
+    warn,
+    ...(detector.providers ? { providers: detector.providers } : {}),
+  });
 }
 
 async function* mapFrames(frames: AsyncIterable<Frame>, f: (frame: Frame) => Frame): AsyncGenerator<Frame> {
