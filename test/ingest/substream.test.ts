@@ -74,7 +74,7 @@ describe.skipIf(!ok)('analyze with detect_url on the checkout clip', () => {
     const best = [...a].flatMap(([frame, rows]) => rows.map((r) => Math.max(0, ...(b.get(frame) ?? []).map((s) => iou(r, s)))));
     expect(best.length).toBeGreaterThanOrEqual(12);
     const found = best.filter((v) => v > 0.5);
-    expect(found.length / best.length).toBeGreaterThanOrEqual(0.6);
+    expect(found.length / best.length).toBeGreaterThanOrEqual(0.75); // 0.96 over the whole clip (26 s)
     expect(found.reduce((s, v) => s + v, 0) / found.length).toBeGreaterThan(0.85);
     for (const r of viaSub.rows) expect(r.x + r.w).toBeLessThanOrEqual(768 + 0.01);
   });
