@@ -11,7 +11,7 @@
  * plus the ReID cost (embeddings computed and skipped, ms per embedding) and the share of frames the
  * motion gate let skip. The design's target for a 2-core box: 24 camera-hours per wall-hour.
  *
- * Usage: npm run bench [-- --seconds N] [-- --clips gop1,gop4,sub360,checkout] [-- --variants full,motion-only,no-gate] [-- --json]
+ * Usage: npm run bench [-- --seconds N] [-- --clips gop1,gop4,sub360,checkout] [-- --variants full,motion-only,no-gate] [-- --json] [-- --repeat N]
  * (sub360: the same street loop at 640x360, GOP 1 s, as a camera's detection substream serves it.)
  * --json prints one object per clip and variant (BenchRecord below) on stdout, the header on stderr.
  */
@@ -39,6 +39,8 @@ const seconds = Number(arg('seconds', '300'));
 const clipNames = arg('clips', 'gop1,gop4,checkout').split(',');
 const variants = arg('variants', 'full,motion-only,no-gate').split(',');
 const json = process.argv.includes('--json');
+/** Cycle through the variants this many times (A B A B ...), so load drift on a shared box hits every variant alike. */
+const repeat = Math.max(1, Number(arg('repeat', '1')));
 const STRIDE = 25;
 
 async function decodeOnly(clip: BenchClip, keep: number): Promise<{ fps: number; frames: number; videoSec: number; wallSec: number; keyframeMode: boolean; kept: Frame[] }> {
@@ -104,6 +106,8 @@ function row(cells: Array<string | number>, widths: number[]): string {
 export interface BenchRecord {
   readonly clip: string;
   readonly variant: string;
+  /** 1-based pass over the variants (--repeat). */
+  readonly run: number;
   readonly keyframe_mode: boolean;
   /** Sampled frames per wall second out of ingest alone. */
   readonly decode_fps: number;
@@ -147,13 +151,13 @@ async function main(): Promise<void> {
     const d = await decodeOnly(clip, 40);
     const det = await detectorOnly(d.kept);
     if (!json) console.log(row([`${clip.name}`, d.keyframeMode ? 'yes' : 'no', d.fps.toFixed(1), det.fps.toFixed(1), '', '', (d.videoSec / d.wallSec).toFixed(1) + '*', '', '', '', ''], widths));
-    for (const v of variants) {
+    for (const [run, v] of Array.from({ length: repeat }, (_, r) => variants.map((x) => [r + 1, x] as const)).flat()) {
       const rss = sampleRss();
       const s = await endToEnd(clip, v);
       const peak = rss.stop();
       const fps = s.frames_sampled / s.wall_seconds;
       const rec: BenchRecord = {
-        clip: clip.name, variant: v, keyframe_mode: s.keyframe_mode,
+        clip: clip.name, variant: v, run, keyframe_mode: s.keyframe_mode,
         decode_fps: r2(d.fps), detector_fps: r2(det.fps), e2e_fps: r2(fps), cam_h_per_h: r2(s.realtime_factor), e2e_over_det: r2(fps / det.fps),
         rss_mb: peak.selfMb, ffmpeg_rss_mb: peak.childrenMb,
         frames: s.frames_sampled, frames_skipped_static: s.frames_skipped_static,
