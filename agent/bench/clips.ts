@@ -20,9 +20,19 @@ export function benchCacheDir(repoRoot: string): string {
   return dir;
 }
 
-/** Loop the 10 s street clip to `seconds` and encode at 1080p with a GOP of `gopSec` seconds. */
-export function makeLoopedClip(source: string, cacheDir: string, seconds: number, gopSec: number): BenchClip {
-  const name = `street_1080p_${seconds}s_gop${gopSec}s.mp4`;
+/** Frame size of a looped clip: the 1080p main stream, or a substream as cameras serve for detection. */
+export interface ClipSize {
+  readonly width: number;
+  readonly height: number;
+  readonly label: string;
+}
+
+export const MAIN_1080P: ClipSize = Object.freeze({ width: 1920, height: 1080, label: '1080p' });
+export const SUBSTREAM_360P: ClipSize = Object.freeze({ width: 640, height: 360, label: '360p' });
+
+/** Loop the 10 s street clip to `seconds` and encode at `size` (default 1080p) with a GOP of `gopSec` seconds. */
+export function makeLoopedClip(source: string, cacheDir: string, seconds: number, gopSec: number, size: ClipSize = MAIN_1080P): BenchClip {
+  const name = `street_${size.label}_${seconds}s_gop${gopSec}s.mp4`;
   const path = join(cacheDir, name);
   if (!existsSync(path)) {
     const tmp = `${path}.part.mp4`;
@@ -31,7 +41,7 @@ export function makeLoopedClip(source: string, cacheDir: string, seconds: number
       '-hide_banner', '-loglevel', 'error', '-y',
       '-stream_loop', '-1', '-i', source,
       '-t', String(seconds),
-      '-vf', 'scale=1920:1080,fps=25',
+      '-vf', `scale=${size.width}:${size.height},fps=25`,
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '26', '-pix_fmt', 'yuv420p',
       // Fixed GOP: a keyframe every gopSec seconds at 25 fps, no scene-cut keyframes.
       '-g', String(25 * gopSec), '-keyint_min', String(25 * gopSec), '-sc_threshold', '0',
@@ -39,5 +49,5 @@ export function makeLoopedClip(source: string, cacheDir: string, seconds: number
     ], { stdio: ['ignore', 'ignore', 'inherit'] });
     renameSync(tmp, path);
   }
-  return { name, path, note: `1080p H.264, ${seconds} s, keyframe every ${gopSec} s` };
+  return { name, path, note: `${size.label} H.264, ${seconds} s, keyframe every ${gopSec} s` };
 }

@@ -11,18 +11,21 @@
  * plus the ReID cost (embeddings computed and skipped, ms per embedding) and the share of frames the
  * motion gate let skip. The design's target for a 2-core box: 24 camera-hours per wall-hour.
  *
- * Usage: npm run bench [-- --seconds N] [-- --clips gop1,gop4,checkout] [-- --variants full,motion-only,no-gate]
+ * Usage: npm run bench [-- --seconds N] [-- --clips gop1,gop4,sub360,checkout] [-- --variants full,motion-only,no-gate] [-- --json] [-- --repeat N]
+ * (sub360: the same street loop at 640x360, GOP 1 s, as a camera's detection substream serves it.)
+ * --json prints one object per clip and variant (BenchRecord below) on stdout, the header on stderr.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { openSource } from '../src/ingest/index.js';
+import { cpus, loadavg } from 'node:os';
+import { DECODE_DEFAULTS, openSource } from '../src/ingest/index.js';
 import { Detector } from '../src/detect/index.js';
 import { analyzeSource } from '../src/pipeline/analyze.js';
 import { DEFAULT_TRACKER_OPTIONS, trackerOptions } from '../src/track/index.js';
 import type { Frame } from '../src/core/frame.js';
-import { benchCacheDir, makeLoopedClip, type BenchClip } from './clips.js';
+import { benchCacheDir, makeLoopedClip, SUBSTREAM_360P, type BenchClip } from './clips.js';
+import { sampleRss } from './rss.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
@@ -35,11 +38,14 @@ function arg(name: string, fallback: string): string {
 const seconds = Number(arg('seconds', '300'));
 const clipNames = arg('clips', 'gop1,gop4,checkout').split(',');
 const variants = arg('variants', 'full,motion-only,no-gate').split(',');
+const json = process.argv.includes('--json');
+/** Cycle through the variants this many times (A B A B ...), so load drift on a shared box hits every variant alike. */
+const repeat = Math.max(1, Number(arg('repeat', '1')));
 const STRIDE = 25;
 
 async function decodeOnly(clip: BenchClip, keep: number): Promise<{ fps: number; frames: number; videoSec: number; wallSec: number; keyframeMode: boolean; kept: Frame[] }> {
   const t0 = performance.now();
-  const src = await openSource({ sourceId: clip.name, url: clip.path, sampling: { stride: STRIDE, keyframes: 'auto' }, modelSize: { width: 640, height: 640 }, limitSec: seconds });
+  const src = await openSource({ sourceId: clip.name, url: clip.path, sampling: { stride: STRIDE, keyframes: 'auto' }, modelSize: { width: 640, height: 640 }, limitSec: seconds, skipLoopFilter: DECODE_DEFAULTS.skipLoopFilter });
   const kept: Frame[] = [];
   let frames = 0;
   let last = 0;
@@ -66,8 +72,15 @@ async function detectorOnly(frames: Frame[]): Promise<{ fps: number; ms: number 
   }
 }
 
+/**
+ * Variants: full (appearance + motion gate), motion-only (no ReID), no-gate (appearance, every frame
+ * inferred); a `-serial` suffix runs the same with the pipeline strictly serial and ReID in-thread
+ * (the path before detection ran one frame ahead), for back-to-back before/after pairs.
+ */
 async function endToEnd(clip: BenchClip, variant: string) {
-  const appearance = variant !== 'motion-only';
+  const serial = variant.endsWith('-serial');
+  const base = serial ? variant.slice(0, -'-serial'.length) : variant;
+  const appearance = base !== 'motion-only';
   const r = await analyzeSource({
     url: clip.path,
     sourceId: clip.name,
@@ -76,7 +89,8 @@ async function endToEnd(clip: BenchClip, variant: string) {
     tracker: appearance ? DEFAULT_TRACKER_OPTIONS : trackerOptions({ appearance: false }),
     appearance,
     reidModel: 'osnet_x0_25_msmt17',
-    motionGate: variant === 'no-gate' ? null : {},
+    motionGate: base === 'no-gate' ? null : {},
+    ...(serial ? { tuning: { detectAhead: 0, reidWorker: false } } : {}),
     preview: null,
     limitSec: seconds,
     warn: () => {},
@@ -88,6 +102,35 @@ function row(cells: Array<string | number>, widths: number[]): string {
   return cells.map((c, i) => String(c).padStart(widths[i]!)).join('  ');
 }
 
+/** One clip and variant, as `--json` prints it (one object per line). */
+export interface BenchRecord {
+  readonly clip: string;
+  readonly variant: string;
+  /** 1-based pass over the variants (--repeat). */
+  readonly run: number;
+  readonly keyframe_mode: boolean;
+  /** Sampled frames per wall second out of ingest alone. */
+  readonly decode_fps: number;
+  /** 1000 / mean detector ms on already-decoded frames (the ceiling). */
+  readonly detector_fps: number;
+  /** Sampled frames per wall second through the whole pipeline. */
+  readonly e2e_fps: number;
+  /** Seconds of video per wall second = camera-hours per wall-hour. */
+  readonly cam_h_per_h: number;
+  readonly e2e_over_det: number;
+  /** Peak RSS of this process during the variant (MiB), and of its ffmpeg children. */
+  readonly rss_mb: number;
+  readonly ffmpeg_rss_mb: number;
+  readonly frames: number;
+  readonly frames_skipped_static: number;
+  readonly embeddings: number;
+  readonly embeddings_skipped: number;
+  readonly ms_per_embedding: number;
+  readonly detector_ms: number;
+}
+
+const r2 = (v: number): number => Math.round(v * 100) / 100;
+
 async function main(): Promise<void> {
   const clips: BenchClip[] = [];
   const street = join(data, 'video', 'street_elevated_pedestrians.mp4');
@@ -96,25 +139,44 @@ async function main(): Promise<void> {
   const cache = benchCacheDir(repoRoot);
   if (clipNames.includes('gop1')) clips.push(makeLoopedClip(street, cache, Math.max(300, seconds), 1));
   if (clipNames.includes('gop4')) clips.push(makeLoopedClip(street, cache, Math.max(300, seconds), 4));
+  if (clipNames.includes('sub360')) clips.push(makeLoopedClip(street, cache, Math.max(300, seconds), 1, SUBSTREAM_360P));
   if (clipNames.includes('checkout')) clips.push({ name: 'checkout_counter_cashier', path: checkout, note: '768x432 H.264, 26 s, 25 fps' });
 
-  console.log(`FloorSense pipeline benchmark: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, stride ${STRIDE}, up to ${seconds} s per clip`);
-  const widths = [26, 9, 8, 8, 9, 8, 8, 7, 10, 12];
-  console.log(row(['clip / variant', 'keyframes', 'decode', 'detect', 'e2e fps', 'e2e/det', 'cam-h/h', 'static', 'embeds', 'ms/embed'], widths));
+  const header = `FloorSense pipeline benchmark: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, stride ${STRIDE}, up to ${seconds} s per clip, load ${loadavg()[0]!.toFixed(1)}`;
+  if (json) console.error(header);
+  else console.log(header);
+  const widths = [26, 9, 8, 8, 9, 8, 8, 7, 10, 12, 7];
+  if (!json) console.log(row(['clip / variant', 'keyframes', 'decode', 'detect', 'e2e fps', 'e2e/det', 'cam-h/h', 'static', 'embeds', 'ms/embed', 'rss MB'], widths));
   for (const clip of clips) {
     const d = await decodeOnly(clip, 40);
     const det = await detectorOnly(d.kept);
-    console.log(row([`${clip.name}`, d.keyframeMode ? 'yes' : 'no', d.fps.toFixed(1), det.fps.toFixed(1), '', '', (d.videoSec / d.wallSec).toFixed(1) + '*', '', '', ''], widths));
-    for (const v of variants) {
+    if (!json) console.log(row([`${clip.name}`, d.keyframeMode ? 'yes' : 'no', d.fps.toFixed(1), det.fps.toFixed(1), '', '', (d.videoSec / d.wallSec).toFixed(1) + '*', '', '', '', ''], widths));
+    for (const [run, v] of Array.from({ length: repeat }, (_, r) => variants.map((x) => [r + 1, x] as const)).flat()) {
+      const rss = sampleRss();
       const s = await endToEnd(clip, v);
+      const peak = rss.stop();
       const fps = s.frames_sampled / s.wall_seconds;
-      console.log(row([`  ${v}`, s.keyframe_mode ? 'yes' : 'no', '', '', fps.toFixed(1), (fps / det.fps).toFixed(2), s.realtime_factor.toFixed(1),
+      const rec: BenchRecord = {
+        clip: clip.name, variant: v, run, keyframe_mode: s.keyframe_mode,
+        decode_fps: r2(d.fps), detector_fps: r2(det.fps), e2e_fps: r2(fps), cam_h_per_h: r2(s.realtime_factor), e2e_over_det: r2(fps / det.fps),
+        rss_mb: peak.selfMb, ffmpeg_rss_mb: peak.childrenMb,
+        frames: s.frames_sampled, frames_skipped_static: s.frames_skipped_static,
+        embeddings: s.appearance.embeddings, embeddings_skipped: s.appearance.skipped, ms_per_embedding: s.appearance.ms_per_embedding,
+        detector_ms: r2(det.ms),
+      };
+      if (json) {
+        console.log(JSON.stringify(rec));
+        continue;
+      }
+      console.log(row([`  ${v}`, s.keyframe_mode ? 'yes' : 'no', '', '', fps.toFixed(1), rec.e2e_over_det.toFixed(2), s.realtime_factor.toFixed(1),
         `${((100 * s.frames_skipped_static) / Math.max(1, s.frames_sampled)).toFixed(0)}%`,
-        `${s.appearance.embeddings}/${s.appearance.embeddings + s.appearance.skipped}`, s.appearance.ms_per_embedding.toFixed(1)], widths));
+        `${s.appearance.embeddings}/${s.appearance.embeddings + s.appearance.skipped}`, s.appearance.ms_per_embedding.toFixed(1), peak.selfMb], widths));
     }
   }
+  if (json) return;
   console.log('decode/detect/e2e: sampled frames per wall second; cam-h/h: camera-hours per wall-hour (* decode alone);');
-  console.log('static: sampled frames the motion gate skipped; embeds: ReID embeddings computed / needed-or-skipped.');
+  console.log('static: sampled frames the motion gate skipped; embeds: ReID embeddings computed / needed-or-skipped;');
+  console.log('rss MB: peak resident memory of this process during the variant (ffmpeg children not included; --json has them).');
 }
 
 await main();

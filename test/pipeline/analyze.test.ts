@@ -98,6 +98,17 @@ describe.skipIf(!ok)('analyze on the checkout clip', () => {
     expect(r.rows.length).toBeGreaterThan(0);
   });
 
+  it('reports the detector cost as milliseconds per inferred frame', async () => {
+    // A clock that ticks 1 ms per read: the detector reads it once before and once after each
+    // run, so every inference lasts exactly 1 ms whatever the machine's load.
+    let ms = 0;
+    const r = await analyzeSource(options(dataPath(CLIP), {
+      detector: { now: () => ++ms }, appearance: false, tracker: trackerOptions({ appearance: false }), motionGate: null, preview: null, limitSec: 5,
+    }));
+    expect(r.summary.frames_inferred).toBe(5);
+    expect(r.summary.detector.mean_inference_ms).toBe(1);
+  });
+
   it('runs from the command line and rejects bad flags with exit code 2', () => {
     const out = join(tmp, 'cli');
     const bin = join(REPO_ROOT, 'bin', 'floorsense.js');

@@ -21,6 +21,8 @@ import { drainOutbox } from '../sync/drain.js';
 import { transportFor } from '../sync/service.js';
 import type { CentralTransport } from '../sync/clickhouse.js';
 import { cameraAnalyzeBase, detectorOptionsFrom } from './analyze-options.js';
+import { openAppearance } from '../pipeline/analyze.js';
+import type { ReidEmbedder } from '../track/index.js';
 import { runArchivePass, touchArchiveFolders, type ArchiveCamera, type ArchivePassReport } from './archive.js';
 import { isFolder } from './archive-scan.js';
 import { CameraRuntime, type CameraSnapshot } from './camera-runtime.js';
@@ -87,7 +89,7 @@ export function planCameras(cfg: Readonly<Config>, cwd: string): CameraPlan {
     if (!cam.enabled) return;
     const base = cameraAnalyzeBase(cfg, cam);
     if (LIVE_URL.test(cam.url)) {
-      live.push({ id: cam.id, url: cam.url, base });
+      live.push({ id: cam.id, url: cam.url, ...(cam.detect_url !== undefined ? { detectUrl: cam.detect_url } : {}), base });
       return;
     }
     const folder = isAbsolute(cam.url) ? cam.url : resolve(cwd, cam.url);
@@ -112,9 +114,20 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   log.info({ db: store.path, migrations: store.migrations, live: plan.live.map((c) => c.id), archive: plan.archive.map((c) => c.id) }, 'agent starting');
 
   let detector: Detector;
+  // One ReID session for every camera, like the detector (see AnalyzeOptions.shared).
+  let reid: ReidEmbedder | null = null;
   try {
     detector = await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) });
   } catch (e) {
+    store.close();
+    throw e;
+  }
+  try {
+    if (cfg.tracker.appearance && plan.live.length + plan.archive.length > 0) {
+      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m));
+    }
+  } catch (e) {
+    await detector.close();
     store.close();
     throw e;
   }
@@ -156,6 +169,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
         db,
         detector,
         queue: { detect: (f) => queue.submit(f) },
+        reid,
         logger: log,
         clock,
         signal: stopAll.signal,
@@ -163,6 +177,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
         flushFrames: a.flush_frames,
         extensions: a.archive_extensions,
         minAgeSec: a.archive_min_age_s,
+        parallel: a.archive_parallel,
         onFrame: (id, frame, dets) => {
           runtimes.get(id)?.frame(frame, dets);
           dirtyDays.add(localDate(frame.timestampMs, cfg.store.timezone));
@@ -229,6 +244,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
           db,
           detector,
           queue,
+          reid,
           logger: log.child({ camera: cam.id }),
           clock,
           random,
@@ -291,6 +307,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       await Promise.allSettled([...supervisors, ...jobs.map((j) => j.idle())]);
       await step('detector queue', () => queue.close());
       await step('detector', () => detector.close());
+      await step('ReID', () => reid?.release());
       await step('sync transport', () => transport?.close());
       await step('drift statistics', () => drift.flush());
       await step('final uptime roll-up', () => rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, recentDays(clock(), cfg.store.timezone), clock()));

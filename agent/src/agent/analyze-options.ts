@@ -8,10 +8,10 @@ import type { SamplingRequest } from '../ingest/index.js';
 import type { Frame } from '../core/frame.js';
 import type { TrackOutput } from '../track/index.js';
 import { trackerOptionsFromConfig } from '../track/index.js';
-import type { AnalyzeOptions } from '../pipeline/analyze.js';
+import type { AnalyzeOptions, DecodeOptions } from '../pipeline/analyze.js';
 import type { TrackSample } from './results-store.js';
 
-export type CameraAnalyzeBase = Pick<AnalyzeOptions, 'sampling' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'preview' | 'socketTimeoutSec'>;
+export type CameraAnalyzeBase = Pick<AnalyzeOptions, 'sampling' | 'decode' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'preview' | 'socketTimeoutSec'>;
 
 export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
   const d = cfg.detector;
@@ -33,9 +33,16 @@ export function samplingFor(cfg: Readonly<Config>, cam: CameraConfig): SamplingR
   return s.fps !== undefined ? { fps: s.fps, keyframes: s.keyframes } : { stride: s.stride ?? 25, keyframes: s.keyframes };
 }
 
+/** ffmpeg decode levers of a camera (its sampling override, else the top-level sampling). */
+export function decodeFor(cfg: Readonly<Config>, cam: CameraConfig): DecodeOptions {
+  const s = cam.sampling ?? cfg.sampling;
+  return { threads: s.decode_threads, skipLoopFilter: s.skip_loop_filter, hw: s.hw_decode };
+}
+
 export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): CameraAnalyzeBase {
   return {
     sampling: samplingFor(cfg, cam),
+    decode: decodeFor(cfg, cam),
     detector: detectorOptionsFrom(cfg),
     tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model),
     appearance: cfg.tracker.appearance,

@@ -18,6 +18,7 @@ import type { Frame } from '../core/frame.js';
 import type { Detector, FrameDetector } from '../detect/index.js';
 import { probeStreamInfo } from '../ingest/probe.js';
 import { analyzeSource } from '../pipeline/analyze.js';
+import type { ReidEmbedder } from '../track/index.js';
 import { claimArchiveJob, finishArchiveJob, resultsWriter, touchFinishedJobs, type TrackSample } from './results-store.js';
 import { samplesOf, type CameraAnalyzeBase } from './analyze-options.js';
 import { fileStartTime } from './file-time.js';
@@ -34,6 +35,8 @@ export interface ArchiveDeps {
   readonly db: Database.Database;
   readonly detector: Detector;
   readonly queue: FrameDetector;
+  /** One ReID session for all cameras (null: appearance off). */
+  readonly reid?: ReidEmbedder | null;
   readonly logger: AgentLogger;
   /** Wall clock, epoch ms (job bookkeeping). */
   readonly clock: () => number;
@@ -42,6 +45,8 @@ export interface ArchiveDeps {
   readonly flushFrames: number;
   readonly extensions: readonly string[];
   readonly minAgeSec: number;
+  /** Cameras processed side by side (default 1); each camera's files stay in order. */
+  readonly parallel?: number;
   /** Called with each sampled frame's camera (live state: fps, last frame). */
   readonly onFrame?: (cameraId: string, frame: Frame, detections: Detections) => void;
 }
@@ -81,26 +86,22 @@ export function touchArchiveFolders(cameras: readonly ArchiveCamera[], deps: Pic
   return n;
 }
 
-/** Scan every archive camera's folder and process the files not yet done, one at a time. */
+/**
+ * Scan every archive camera's folder and process the files not yet done: up to `parallel` cameras
+ * at once, each camera's files one at a time in name order. Side by side, one camera's decode and
+ * tracking overlap another's detection on the shared detector queue (submit() is the backpressure).
+ */
 export async function runArchivePass(cameras: readonly ArchiveCamera[], deps: ArchiveDeps): Promise<ArchivePassReport> {
-  const reports: FileReport[] = [];
-  for (const cam of cameras) {
-    if (deps.signal.aborted) break;
-    const log = deps.logger.child({ camera: cam.id });
-    let files: ArchiveFile[];
-    try {
-      files = scanArchiveFolder(cam.id, cam.folder, { extensions: deps.extensions, modifiedBeforeMs: deps.clock() - deps.minAgeSec * 1000 });
-    } catch (e) {
-      log.error({ err: e }, errorText(e));
-      continue;
+  const perCamera: FileReport[][] = cameras.map(() => []);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < cameras.length && !deps.signal.aborted) {
+      const i = next++;
+      perCamera[i] = await archiveCamera(cameras[i]!, deps);
     }
-    const touched = touchFinishedJobs(deps.db, files.map((f) => f.jobId), deps.clock());
-    log.debug({ files: files.length, finished: touched, folder: cam.folder }, 'archive: scanned folder');
-    for (const f of files) {
-      if (deps.signal.aborted) break;
-      reports.push(await processArchiveFile(cam, f, { ...deps, logger: log }));
-    }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.parallel ?? 1, cameras.length)) }, lane));
+  const reports = perCamera.flat();
   const count = (o: FileOutcome): number => reports.filter((r) => r.outcome === o).length;
   return {
     files: reports.length,
@@ -110,6 +111,25 @@ export async function runArchivePass(cameras: readonly ArchiveCamera[], deps: Ar
     interrupted: count('interrupted'),
     positions: reports.reduce((s, r) => s + r.positions, 0),
   };
+}
+
+async function archiveCamera(cam: ArchiveCamera, deps: ArchiveDeps): Promise<FileReport[]> {
+  const reports: FileReport[] = [];
+  const log = deps.logger.child({ camera: cam.id });
+  let files: ArchiveFile[];
+  try {
+    files = scanArchiveFolder(cam.id, cam.folder, { extensions: deps.extensions, modifiedBeforeMs: deps.clock() - deps.minAgeSec * 1000 });
+  } catch (e) {
+    log.error({ err: e }, errorText(e));
+    return reports;
+  }
+  const touched = touchFinishedJobs(deps.db, files.map((f) => f.jobId), deps.clock());
+  log.debug({ files: files.length, finished: touched, folder: cam.folder }, 'archive: scanned folder');
+  for (const f of files) {
+    if (deps.signal.aborted) break;
+    reports.push(await processArchiveFile(cam, f, { ...deps, logger: log }));
+  }
+  return reports;
 }
 
 export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, deps: ArchiveDeps): Promise<FileReport> {
@@ -144,7 +164,7 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
       url: file.path,
       sourceId: cam.id,
       startTimeMs: start.startMs,
-      shared: { detector: deps.detector, queue: deps.queue },
+      shared: { detector: deps.detector, queue: deps.queue, ...(deps.reid ? { reid: deps.reid } : {}) },
       keepRows: false,
       signal: deps.signal,
       warn: (m) => log.warn({ file: file.rel }, m),

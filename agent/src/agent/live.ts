@@ -17,6 +17,7 @@ import { EMPTY_DETECTIONS, type Detections } from '../core/detections.js';
 import { isFloorSenseError } from '../core/errors.js';
 import type { DetectorQueue, Detector, FrameDetector } from '../detect/index.js';
 import { analyzeSource } from '../pipeline/analyze.js';
+import type { ReidEmbedder } from '../track/index.js';
 import { insertCameraHealth } from '../store/detail.js';
 import { ensureJob, setJobState } from '../store/jobs.js';
 import { backoffDelayMs, type BackoffPolicy } from '../sync/backoff.js';
@@ -30,6 +31,8 @@ import { AGENT_STOPPED } from './uptime.js';
 export interface LiveCamera {
   readonly id: string;
   readonly url: string;
+  /** A substream decoded for detection (cameras[].detect_url); boxes land in `url`'s pixels. */
+  readonly detectUrl?: string;
   readonly base: CameraAnalyzeBase;
 }
 
@@ -37,6 +40,8 @@ export interface LiveDeps {
   readonly db: Database.Database;
   readonly detector: Detector;
   readonly queue: DetectorQueue;
+  /** One ReID session for all cameras (null: appearance off). */
+  readonly reid?: ReidEmbedder | null;
   readonly logger: AgentLogger;
   readonly clock: () => number;
   readonly random: () => number;
@@ -122,8 +127,9 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
       const result = await analyzeSource({
         ...cam.base,
         url: cam.url,
+        ...(cam.detectUrl !== undefined ? { detectUrl: cam.detectUrl } : {}),
         sourceId: cam.id,
-        shared: { detector: deps.detector, queue: detect },
+        shared: { detector: deps.detector, queue: detect, ...(deps.reid ? { reid: deps.reid } : {}) },
         keepRows: false,
         signal: session.signal,
         warn: (m) => log.warn({}, m),

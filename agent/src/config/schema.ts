@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { storeSection } from './sections/store.js';
 import { camerasSection } from './sections/cameras.js';
-import { samplingSection } from './sections/sampling.js';
+import { DEFAULT_SAMPLING, samplingSection } from './sections/sampling.js';
 import { detectorSection } from './sections/detector.js';
 import { trackerSection } from './sections/tracker.js';
 import { analyticsSection } from './sections/analytics.js';
@@ -21,7 +21,7 @@ export const configSchema = z
   .strictObject({
     store: storeSection,
     cameras: camerasSection,
-    sampling: samplingSection.default({ stride: 25, keyframes: 'auto' }),
+    sampling: samplingSection.default(samplingSection.parse(DEFAULT_SAMPLING)),
     detector: detectorSection.default(detectorSection.parse({})),
     tracker: trackerSection.default(trackerSection.parse({})),
     analytics: analyticsSection.default(analyticsSection.parse({})),

@@ -42,12 +42,22 @@ export interface DecodeInput extends NetworkInput {
   readonly limitSec?: number;
   /** Decoder threads (`-threads`); undefined = ffmpeg's choice. */
   readonly decodeThreads?: number;
+  /**
+   * `-skip_loop_filter all`: the H.264/HEVC decoder skips its deblocking filter. Only ever set with
+   * keyframesOnly: an intra frame is never a reference for the next decoded one there, so the
+   * skipped filtering cannot accumulate into drift as it would across P-frames.
+   */
+  readonly skipLoopFilter?: boolean;
+  /** Hardware decoder input options from hwdecode.ts (empty or undefined = CPU decoding). */
+  readonly hwDecodeArgs?: readonly string[];
 }
 
 export function decodeInputArgs(src: DecodeInput): string[] {
   return [
     ...networkArgs(src),
+    ...(src.hwDecodeArgs ?? []),
     ...(src.keyframesOnly ? ['-skip_frame', 'nokey'] : []),
+    ...(src.keyframesOnly && src.skipLoopFilter ? ['-skip_loop_filter', 'all'] : []),
     ...(src.decodeThreads !== undefined ? ['-threads', String(src.decodeThreads)] : []),
     ...(src.limitSec !== undefined ? ['-t', String(src.limitSec)] : []),
     '-i',

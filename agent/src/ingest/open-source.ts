@@ -20,6 +20,7 @@ import { BufferPool, FrameAssembler } from './frame-buffer.js';
 import { checkSampling, DEFAULT_STRIDE, liveGopWindowSec, planDecode, samplingIntervalSec, sourceIndex, type DecodePlan, type ModelSize, type SamplingRequest } from './plan.js';
 import { PROBE_DEFAULTS, probeGop, probeStreamInfo, resolveInput, type ProbeOptions } from './probe.js';
 import type { SourceInfo } from './source-info.js';
+import { chooseHwDecoder, type HwDecodePreference } from './hwdecode.js';
 import { DEFAULT_TOOLS, spawnTool, stopChild, toolSpawnError, type ToolChild, type ToolPaths } from './tools.js';
 
 export interface OpenSourceOptions {
@@ -40,7 +41,12 @@ export interface OpenSourceOptions {
   readonly limitSec?: number;
   /** Frames buffered between ffmpeg and the consumer. Default 2. */
   readonly queueFrames?: number;
+  /** Decoder threads; undefined or 0 = ffmpeg's choice. */
   readonly decodeThreads?: number;
+  /** Skip the deblocking filter in keyframe-only decoding (argv.ts DecodeInput.skipLoopFilter). */
+  readonly skipLoopFilter?: boolean;
+  /** Hardware decoding: tried on this source with a one-frame trial, the CPU when unusable (hwdecode.ts). */
+  readonly hwDecode?: HwDecodePreference;
   /** Socket I/O timeout for streams, seconds. Default 10. */
   readonly socketTimeoutSec?: number;
   /** Skip the probe when the caller already has it. */
@@ -101,11 +107,17 @@ export async function openSource(opts: OpenSourceOptions): Promise<FrameSource> 
   const input = resolveInput(opts.url, cwd, socketTimeoutSec);
   const sampling = checkSampling(opts.sampling ?? { stride: DEFAULT_STRIDE, keyframes: 'auto' });
   const info = opts.info ?? (await probe(opts, sampling, cwd, socketTimeoutSec));
+  const hw = await chooseHwDecoder(opts.hwDecode ?? 'none', input, info.codec, { ...(opts.tools ? { tools: opts.tools } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  if (opts.hwDecode !== undefined && opts.hwDecode !== 'none' && hw.decoder === null) {
+    opts.warn?.(`${input.name}: no usable hardware decoder (${hw.rejected.map((r) => `${r.decoder}: ${r.reason}`).join('; ')}); decoding on the CPU`);
+  }
   const plan = planDecode(input, info, {
     sampling,
     modelSize: opts.modelSize,
     ...(opts.limitSec !== undefined ? { limitSec: opts.limitSec } : {}),
-    ...(opts.decodeThreads !== undefined ? { decodeThreads: opts.decodeThreads } : {}),
+    ...(opts.decodeThreads ? { decodeThreads: opts.decodeThreads } : {}),
+    ...(opts.skipLoopFilter ? { skipLoopFilter: true } : {}),
+    ...(hw.args.length > 0 ? { hwDecodeArgs: hw.args } : {}),
   });
   const timeOrigin: TimeOrigin = info.isLive ? 'wall-clock' : opts.startTimeMs !== undefined ? 'start-time-option' : info.creationTimeMs !== undefined ? 'creation-time' : 'none';
   const originMs = opts.startTimeMs ?? info.creationTimeMs ?? 0;

@@ -10,18 +10,28 @@ import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import { isFloorSenseError } from '../core/errors.js';
 import type { MotRow } from '../io/mot.js';
-import { openSource, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
+import { checkSubstreamAspect, DECODE_DEFAULTS, onMainStream, openSource, type HwDecodePreference, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
+import { probeStreamInfo } from '../ingest/probe.js';
 import { Detector, type DetectorOptions, type FrameDetector } from '../detect/index.js';
 import { resolveModel, defaultModelsDir } from '../models/index.js';
 import { createTracker, openReid, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
+import { startAhead } from './lookahead.js';
 import { MotionGate, type MotionGateOptions } from './motion-gate.js';
 import { ContactSheet, type PreviewOptions, type TrackPoint } from './preview.js';
 import { addTorso, meanColor, type ColorSum, type Rgb } from './torso-color.js';
 
 export interface AnalyzeOptions {
+  /** The camera's (main) stream or file: its pixels are the ones tracks and outputs speak. */
   readonly url: string;
+  /**
+   * A smaller stream of the same camera to decode for detection (a substream); boxes are mapped
+   * onto `url`'s pixels (ingest/substream.ts). Undefined: detect on `url` itself.
+   */
+  readonly detectUrl?: string;
   readonly sourceId: string;
   readonly sampling: SamplingRequest;
+  /** ffmpeg decode levers (config sampling.decode_threads, skip_loop_filter, hw_decode); default DECODE_DEFAULTS. */
+  readonly decode?: DecodeOptions;
   readonly detector: DetectorOptions;
   readonly tracker: TrackerOptions;
   /** Fuse OSNet appearance embeddings into tracking (false = motion-only). */
@@ -45,12 +55,31 @@ export interface AnalyzeOptions {
   /**
    * A detector shared with other sources (the agent's one Detector behind a DetectorQueue). When
    * given, `detector` options only name the model for the summary and the caller owns its life.
+   * `reid`: one ReID session for every camera (openAppearance); each ReID session holds its own
+   * onnxruntime arena, so one per camera multiplied the agent's memory by the camera count.
+   * Its ms_per_embedding figure is then the mean over all the cameras sharing it.
    */
-  readonly shared?: { readonly detector: Detector; readonly queue?: FrameDetector };
+  readonly shared?: { readonly detector: Detector; readonly queue?: FrameDetector; readonly reid?: ReidEmbedder };
   /** Keep every track row in memory for the result (default true); a long-running camera sets false. */
   readonly keepRows?: boolean;
+  /** Pipeline overlap levers, for benchmarks that measure them; the defaults are the production path. */
+  readonly tuning?: AnalyzeTuning;
   /** Called for every sampled frame with its detections and the tracks matched in it (live storage). */
   readonly onFrame?: (frame: Frame, detections: Detections, tracks: readonly TrackOutput[]) => void;
+}
+
+export interface DecodeOptions {
+  /** ffmpeg decoder threads; 0 or undefined = ffmpeg's choice. */
+  readonly threads?: number;
+  readonly skipLoopFilter?: boolean;
+  readonly hw?: HwDecodePreference;
+}
+
+export interface AnalyzeTuning {
+  /** Frames whose detection starts before the current frame is tracked (default 1; 0 = strictly serial). */
+  readonly detectAhead?: number;
+  /** ReID session on a worker thread (default true). */
+  readonly reidWorker?: boolean;
 }
 
 export interface AnalyzeProgress {
@@ -63,6 +92,8 @@ export interface AnalyzeProgress {
 
 export interface AnalyzeSummary {
   readonly source: string;
+  /** The stream decoded for detection when it is not `source` (a substream), else null. */
+  readonly detect_source: string | null;
   readonly source_id: string;
   readonly width: number;
   readonly height: number;
@@ -106,23 +137,40 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
   const detector = o.shared?.detector ?? (await Detector.create({ ...o.detector, warn }));
   const detect: FrameDetector = o.shared?.queue ?? detector;
   let reid: ReidEmbedder | null = null;
+  let ownReid: ReidEmbedder | null = null;
   try {
-    if (o.appearance) {
-      const model = await resolveModel(o.reidModel, o.detector.modelsDir ?? defaultModelsDir(), { warn });
-      reid = await openReid(model.path, { threads: o.detector.threads ?? 0, warn, ...(o.detector.providers ? { providers: o.detector.providers } : {}) });
-    }
+    if (o.appearance) reid = o.shared?.reid ?? (ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning));
+    // With a substream, the main stream is only probed for its size: it is never decoded here.
+    const main = o.detectUrl === undefined ? null : (await probeStreamInfo(o.url, {
+      ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    })).info;
     const source = await openSource({
       sourceId: o.sourceId,
-      url: o.url,
+      url: o.detectUrl ?? o.url,
       sampling: o.sampling,
       modelSize: detector.inputSize,
       queueFrames: 4,
+      decodeThreads: o.decode?.threads ?? DECODE_DEFAULTS.threads,
+      skipLoopFilter: o.decode?.skipLoopFilter ?? DECODE_DEFAULTS.skipLoopFilter,
+      hwDecode: o.decode?.hw ?? DECODE_DEFAULTS.hwDecode,
       warn,
       ...(o.startTimeMs !== undefined ? { startTimeMs: o.startTimeMs } : {}),
       ...(o.limitSec !== undefined ? { limitSec: o.limitSec } : {}),
       ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
+    if (main) {
+      try {
+        checkSubstreamAspect(o.sourceId, source.info, main);
+      } catch (e) {
+        await source.close();
+        throw e;
+      }
+    }
+    // What the outputs describe: the main stream's picture, timed and indexed by the frames decoded.
+    const info: SourceInfo = main ? { ...source.info, url: o.url, width: main.width, height: main.height } : source.info;
+    const frames = main ? mapFrames(source, (f) => onMainStream(f, main)) : source;
     const tracker = createTracker(o.tracker);
     const gate = o.motionGate ? new MotionGate(o.motionGate) : null;
     const sheet = o.preview ? new ContactSheet(o.preview) : null;
@@ -131,7 +179,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const ids = new Set<number>();
     const embeddings = new Map<number, Float32Array>();
     const colorSums = new Map<number, ColorSum>();
-    let lastDetections: Detections | null = null;
+    let lastDetections: Promise<Detections> | null = null;
     let sampled = 0;
     let inferred = 0;
     let detections = 0;
@@ -141,24 +189,25 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const total = o.limitSec !== undefined ? Math.min(o.limitSec, source.info.durationSec ?? Infinity) : source.info.durationSec;
 
     try {
-      for await (const frame of source) {
+      // The gate decides in source order as frames arrive; a static frame reuses the detections
+      // of the last inferred one (still a promise while that detection runs ahead).
+      const ahead = startAhead(frames, (frame) => {
+        const gateSays = gate ? gate.decide(frame) : null;
+        if (gateSays && !gateSays.infer && lastDetections) return lastDetections;
+        inferred++;
+        return (lastDetections = detect.detect(frame));
+      }, o.tuning?.detectAhead ?? 1);
+      for await (const { frame, pending } of ahead) {
         firstTimestampMs ??= frame.timestampMs - frame.ptsSec * 1000;
         sampled++;
         lastPts = frame.ptsSec;
-        const gateSays = gate ? gate.decide(frame) : null;
-        let dets: Detections;
-        if (gateSays && !gateSays.infer && lastDetections) dets = lastDetections;
-        else {
-          dets = await detect.detect(frame);
-          inferred++;
-          lastDetections = dets;
-        }
+        const dets = await pending;
         detections += dets.length;
         const update = await tracker.update(dets, frame.ptsSec, reid ? reid.embedFnFor(frame, dets) : undefined);
         // Coasting predictions are not observations: report a track only where a detection backs it.
         const matched = update.tracks.filter((t) => t.matched);
         if (o.keepRows === false) for (const t of matched) ids.add(t.id);
-        else for (const t of matched) collect(rows, points, ids, frame, t, source.info);
+        else for (const t of matched) collect(rows, points, ids, frame, t, info);
         if (o.keepRows !== false) for (const t of matched) if (t.embedding) embeddings.set(t.id, t.embedding);
         if (o.keepRows !== false) for (const t of matched) addTorso(sumFor(colorSums, t.id), frame, t.box);
         o.onFrame?.(frame, dets, matched);
@@ -174,10 +223,10 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const dstats = detector.stats();
     const tstats = tracker.stats();
     const rstats = reid?.stats();
-    const info = source.info;
     const videoSec = sampled > 0 ? lastPts + source.plan.intervalSec : 0;
     const summary: AnalyzeSummary = {
       source: o.url,
+      detect_source: o.detectUrl ?? null,
       source_id: o.sourceId,
       width: info.width,
       height: info.height,
@@ -196,7 +245,8 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       detector: {
         model: detector.model.name,
         provider: detector.provider,
-        mean_inference_ms: dstats.frames > 0 ? round(dstats.inferenceMs / dstats.frames, 2) : 0,
+        // DetectorStats already holds means per frame.
+        mean_inference_ms: round(dstats.inferenceMs, 2),
       },
       appearance: {
         enabled: reid !== null,
@@ -216,8 +266,24 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     return { rows, points, summary, info, previewPng: sheet ? sheet.render(points, title) : null, embeddings, colors, error };
   } finally {
     if (!o.shared) await detector.close();
-    await reid?.release();
+    await ownReid?.release();
   }
+}
+
+/** The ReID embedder the pipeline uses, opened with the detector's CPU settings (threads, spinning, providers). */
+export async function openAppearance(reidModel: string, detector: DetectorOptions, warn: (message: string) => void, tuning?: AnalyzeTuning): Promise<ReidEmbedder> {
+  const model = await resolveModel(reidModel, detector.modelsDir ?? defaultModelsDir(), { warn });
+  return openReid(model.path, {
+    threads: detector.threads ?? 0,
+    ...(detector.spinning !== undefined ? { spinning: detector.spinning } : {}),
+    ...(tuning?.reidWorker !== undefined ? { worker: tuning.reidWorker } : {}),
+    warn,
+    ...(detector.providers ? { providers: detector.providers } : {}),
+  });
+}
+
+async function* mapFrames(frames: AsyncIterable<Frame>, f: (frame: Frame) => Frame): AsyncGenerator<Frame> {
+  for await (const frame of frames) yield f(frame);
 }
 
 function collect(rows: MotRow[], points: TrackPoint[], ids: Set<number>, frame: Frame, t: TrackOutput, size: { width: number; height: number }): void {

@@ -2,6 +2,13 @@
  * Appearance embeddings from OSNet (person ReID), the tracker's appearance distance input.
  * A thin shell over runtime/onnx.ts (the only onnxruntime importer) and the pure crop code.
  * Keeps count of what it computed and how long it took, so the benchmark can report the cost.
+ *
+ * Cost shape (see agent/bench/pipeline.ts): the tracker asks only for the detections whose
+ * embedding can change a decision (track/tracker.ts planEmbeddings), and all of a frame's crops go
+ * to the network in one run (N x 3 x 256 x 128), which is several times cheaper per crop than one
+ * run each. By default the session lives on a worker thread like the detector's: onnxruntime-node's
+ * run() is synchronous, and in-thread it stopped the event loop (ffmpeg pipe reads, the next
+ * frame's detection hand-off) for every batch.
  */
 import { FailureError } from '../core/errors.js';
 import type { Detections } from '../core/detections.js';
@@ -12,10 +19,21 @@ import { l2normalise } from './distances.js';
 import { boxAt, type Xyxy } from './geometry.js';
 import type { EmbedFn } from './tracker.js';
 
+export const REID_DEFAULTS = Object.freeze({
+  spinning: false,
+  worker: true,
+  /** A crowded frame's crops in one run: 64 x 3 x 256 x 128 float32 is 25 MB, fine for any box. */
+  maxBatch: 64,
+});
+
 export interface ReidOptions {
   readonly providers?: readonly ProviderName[];
   readonly threads?: number;
-  /** Largest batch sent to the network at once. */
+  /** Let idle intra-op threads spin-wait (default false: the same cores decode and detect). */
+  readonly spinning?: boolean;
+  /** Run the session on a worker thread (default true; see the module comment). */
+  readonly worker?: boolean;
+  /** Largest batch sent to the network at once; a frame's crops beyond it go in further runs. */
   readonly maxBatch?: number;
   /** Milliseconds clock for the cost figures; default performance.now. */
   readonly now?: () => number;
@@ -45,9 +63,11 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
     ...(opts.providers ? { providers: opts.providers } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
     ...(opts.warn ? { warn: opts.warn } : {}),
+    spinning: opts.spinning ?? REID_DEFAULTS.spinning,
+    worker: opts.worker ?? REID_DEFAULTS.worker,
   });
   const now = opts.now ?? (() => performance.now());
-  const maxBatch = Math.max(1, opts.maxBatch ?? 16);
+  const maxBatch = Math.max(1, opts.maxBatch ?? REID_DEFAULTS.maxBatch);
   const outputName = session.outputNames[0]!;
   let dim = 0;
   const counters = { embeddings: 0, batches: 0, totalMs: 0 };

@@ -51,6 +51,7 @@ export function registerAnalyzeCommand(program: Command): void {
         url: source,
         sourceId,
         sampling,
+        decode: { threads: cfg.sampling.decode_threads, skipLoopFilter: cfg.sampling.skip_loop_filter, hw: cfg.sampling.hw_decode },
         detector: {
           model: flags.model ?? cfg.detector.model,
           ...(cfg.detector.models_dir ? { modelsDir: cfg.detector.models_dir } : {}),

@@ -27,6 +27,12 @@ export const agentSection = z
       .max(86_400)
       .default(60)
       .describe('A file modified less than this many seconds ago is left for the next scan (the NVR may still be writing it).'),
+    archive_parallel: z
+      .int()
+      .min(1)
+      .max(64)
+      .default(4)
+      .describe('Archive cameras processed side by side (each its own ffmpeg decoder and tracker, one shared detector): while one camera decodes and tracks, the detector works on another. Each adds a decoder process (~50-150 MB for 1080p).'),
     sync_cron: cron('*/5 * * * *', 'When the outbox is drained to ClickHouse (only when sync.url is set)'),
     kpi_cron: cron('45 23 * * *', 'When the daily KPI roll-up runs (after the store closes)'),
     watchdog_s: z.number().min(1).max(3600).default(30).describe('A live camera that delivers no frame for this many seconds is restarted.'),

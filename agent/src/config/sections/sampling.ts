@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { HW_DECODERS } from '../../ingest/hwdecode.js';
+import { DECODE_DEFAULTS } from '../../ingest/plan.js';
 
 /** How frames are sampled from a source. Either a stride (every Nth frame) or a target fps. */
 export const samplingSection = z
@@ -9,6 +11,20 @@ export const samplingSection = z
       .enum(['auto', 'always', 'never'])
       .default('auto')
       .describe('Decode keyframes only: auto = when the GOP is no longer than the sampling interval.'),
+    decode_threads: z
+      .int()
+      .min(0)
+      .max(16)
+      .default(DECODE_DEFAULTS.threads)
+      .describe("ffmpeg decoder threads per camera; 0 = ffmpeg's choice (one per core, plus one). Cameras decoding side by side on a small box can set 1."),
+    skip_loop_filter: z
+      .boolean()
+      .default(DECODE_DEFAULTS.skipLoopFilter)
+      .describe('In keyframe-only decoding, skip the H.264/HEVC deblocking filter (cheaper decode; intra frames do not propagate the difference). Ignored when all frames are decoded.'),
+    hw_decode: z
+      .enum(['none', 'auto', ...HW_DECODERS])
+      .default(DECODE_DEFAULTS.hwDecode)
+      .describe('Hardware video decoding: none (CPU), auto (first usable of cuda, vaapi, v4l2m2m), or one of them. Checked per source with a one-frame trial decode; the CPU is the fallback, with a warning.'),
   })
   .refine((s) => !(s.stride !== undefined && s.fps !== undefined), { message: 'give stride or fps, not both' })
   .describe('Frame sampling; defaults to stride 25.');

@@ -1,0 +1,52 @@
+/**
+ * ReID cost on this machine (a script, not a test): OSNet x0.25 milliseconds per crop by batch
+ * size, intra-op threads and in-thread vs worker session, on crops of a real frame.
+ *
+ * Usage: npx tsx agent/bench/reid.ts [--runs 20] [--batches 1,4,8,16] [--threads 1,2]
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { openSource } from '../src/ingest/index.js';
+import { openReid } from '../src/track/reid.js';
+import type { Frame } from '../src/core/frame.js';
+import type { Xyxy } from '../src/track/geometry.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+const runs = Number(arg('runs', '20'));
+const batches = arg('batches', '1,4,8,16').split(',').map(Number);
+const threadsList = arg('threads', '1,2').split(',').map(Number);
+
+async function oneFrame(): Promise<Frame> {
+  const src = await openSource({ sourceId: 'street', url: join(data, 'video', 'street_elevated_pedestrians.mp4'), sampling: { stride: 25 }, modelSize: { width: 640, height: 640 }, limitSec: 1 });
+  for await (const f of src) return f;
+  throw new Error('no frame');
+}
+
+const frame = await oneFrame();
+const W = frame.letterbox.srcWidth;
+const H = frame.letterbox.srcHeight;
+// Person-sized boxes spread over the picture (source pixels); cost does not depend on content.
+const boxes: Xyxy[] = Array.from({ length: 16 }, (_, i) => [((i % 8) * W) / 9, ((i >> 3) * H) / 3, ((i % 8) * W) / 9 + W / 20, ((i >> 3) * H) / 3 + H / 5]);
+console.log(`ReID osnet_x0_25_msmt17, ${runs} runs after 3 warm-ups, load ${loadavg()[0]!.toFixed(1)}`);
+console.log('session   threads  batch  ms/run  ms/crop');
+for (const worker of [false, true]) {
+  for (const threads of threadsList) {
+    const reid = await openReid(join(data, 'models', 'osnet_x0_25_msmt17.onnx'), { threads, worker, maxBatch: 64 });
+    for (const b of batches) {
+      const some = boxes.slice(0, b);
+      for (let i = 0; i < 3; i++) await reid.embed(frame, some);
+      const t0 = performance.now();
+      for (let i = 0; i < runs; i++) await reid.embed(frame, some);
+      const ms = (performance.now() - t0) / runs;
+      console.log(`${(worker ? 'worker' : 'in-thread').padEnd(9)} ${String(threads).padStart(7)}  ${String(b).padStart(5)}  ${ms.toFixed(1).padStart(6)}  ${(ms / b).toFixed(2).padStart(7)}`);
+    }
+    await reid.release();
+  }
+}

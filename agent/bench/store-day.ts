@@ -1,0 +1,105 @@
+/**
+ * `npm run bench:store`: a store's day through one agent, in miniature. N archive cameras (default
+ * 4), each a folder holding one export cut from the benchmark's looped street clip, processed by
+ * the real agent (`startAgent`, once: shared detector queue, archive cameras side by side, ReID,
+ * SQLite) with every feature the config turns on. Prints camera-hours per wall-hour and the peak
+ * resident memory of the agent process and of its ffmpeg children.
+ *
+ * The design's target for a 2-core box: 24 camera-hours per wall-hour with appearance on, RSS
+ * <= 500 MB with 4 cameras (issue 13).
+ *
+ * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
+ *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --json]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAgent } from '../src/agent/agent.js';
+import { createLogger } from '../src/agent/logger.js';
+import { validateConfig } from '../src/config/load.js';
+import { benchCacheDir, makeLoopedClip, MAIN_1080P, SUBSTREAM_360P } from './clips.js';
+import { sampleRss } from './rss.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+const cameras = Number(arg('cameras', '4'));
+const seconds = Number(arg('seconds', '120'));
+const clipName = arg('clip', 'gop1');
+const parallel = Number(arg('parallel', String(cameras)));
+const appearance = !process.argv.includes('--no-appearance');
+const json = process.argv.includes('--json');
+/** Detector execution providers in order, e.g. webgpu on a GPU box (falls back to cpu with a warning). */
+const providers = arg('providers', 'cpu').split(',');
+
+/** One export per camera, stream-copied out of the looped clip at a different offset each (GOP 1 s or 4 s: cuts land on keyframes). */
+function makeExports(work: string): string[] {
+  const street = join(data, 'video', 'street_elevated_pedestrians.mp4');
+  if (!existsSync(street)) throw new Error(`bench:store needs ${street} (../shared/data)`);
+  const gop = clipName === 'gop4' ? 4 : 1;
+  const clip = makeLoopedClip(street, benchCacheDir(repoRoot), 300, gop, clipName === 'sub360' ? SUBSTREAM_360P : MAIN_1080P);
+  const folders: string[] = [];
+  for (let c = 0; c < cameras; c++) {
+    const dir = join(work, `cam${c + 1}`);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `cam${c + 1}_20261120_090000.mp4`);
+    if (!existsSync(file)) {
+      const offset = (c * 40) % Math.max(1, 300 - seconds);
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', String(offset), '-i', clip.path, '-t', String(seconds), '-an', '-c', 'copy', '-map_metadata', '-1', file]);
+    }
+    folders.push(dir);
+  }
+  return folders;
+}
+
+async function main(): Promise<void> {
+  const work = join(repoRoot, 'out', 'bench-store', `${clipName}-${cameras}x${seconds}s`);
+  const folders = makeExports(work);
+  const db = join(work, 'store.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  const cfg = validateConfig({
+    store: { id: 'bench', timezone: 'UTC' },
+    cameras: folders.map((url, i) => ({ id: `cam${i + 1}`, url })),
+    sampling: { stride: 25 },
+    detector: { providers },
+    tracker: { appearance },
+    storage: { path: db },
+    agent: { archive_min_age_s: 0, archive_parallel: parallel, log_level: 'warn' },
+  });
+  let frames = 0;
+  const logger = createLogger('warn', { write: (s: string) => void process.stderr.write(s) });
+  const rss = sampleRss();
+  const t0 = performance.now();
+  const agent = await startAgent(cfg, { logger, clock: Date.now, once: true });
+  const tReady = performance.now();
+  await agent.done;
+  const wallSec = (performance.now() - t0) / 1000;
+  const peak = rss.stop();
+  // agent.state() reads the (now closed) database; the camera runtimes keep their counters.
+  for (const c of agent.cameras.values()) frames += c.snapshot().frames;
+  const videoSec = cameras * seconds;
+  const rec = {
+    clip: clipName, cameras, parallel, providers: providers.join(','), seconds_per_camera: seconds, appearance,
+    frames, wall_s: Math.round(wallSec * 10) / 10, startup_s: Math.round((tReady - t0) / 100) / 10,
+    cam_h_per_h: Math.round((videoSec / wallSec) * 100) / 100,
+    rss_mb: peak.selfMb, ffmpeg_rss_mb: peak.childrenMb, total_rss_mb: peak.totalMb,
+    max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    load: Math.round(loadavg()[0]! * 10) / 10, cpus: cpus().length,
+  };
+  if (json) {
+    console.log(JSON.stringify(rec));
+    return;
+  }
+  console.log(`store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`);
+  console.log(`  ${frames} sampled frames in ${rec.wall_s} s wall (agent start ${rec.startup_s} s): ${rec.cam_h_per_h} camera-hours per wall-hour`);
+  console.log(`  peak RSS: agent ${rec.rss_mb} MB (lifetime max ${rec.max_rss_mb} MB), ffmpeg children ${rec.ffmpeg_rss_mb} MB, together ${rec.total_rss_mb} MB`);
+}
+
+await main();
