@@ -78,7 +78,7 @@ describe('retention', () => {
     const logger: StoreLogger = { info: (_o, m) => lines.push(['info', m]), warn: (_o, m) => lines.push(['warn', m]), error: (_o, m) => lines.push(['error', m]) };
     const unsent = outboxBacklog(s.db).unsent;
     const r = runMaintenance(
-      { retention_days: 3, retention_cron: '7 * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 100 },
+      { retention_days: 3, kpi_retention_days: 400, retention_cron: '7 * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 100 },
       { db: s.db, dbPath: '/tmp/x.db', logger, clock: () => NOW, freeBytes: () => 1e12 },
     );
     expect(r.retention.outboxOverCap).toBe(true);
@@ -112,7 +112,7 @@ describe('retention', () => {
     const infos: object[] = [];
     const logger: StoreLogger = { info: (o) => infos.push(o), warn: () => {}, error: () => {} };
     const task = scheduleRetention(
-      { retention_days: 3, retention_cron: '* * * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 1_000_000 },
+      { retention_days: 3, kpi_retention_days: 400, retention_cron: '* * * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 1_000_000 },
       { db: s.db, dbPath: '/tmp/x.db', logger, clock: () => NOW, freeBytes: () => 1e12 },
     );
     try {

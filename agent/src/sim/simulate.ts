@@ -90,6 +90,7 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
     shifts,
     sellerFloorSeconds: new Map(plan.shifts.map((s) => [s.sellerId, s.end - s.start])),
     checkouts,
+    receipts: receipts.map((r, i) => ({ receiptId: r.receiptId, t: r.t, total: r.total, currency: r.currency, sellerCode: r.sellerCode, visitId: plan.receipts[i]!.visitId })),
   });
   return { scenario, seed, layout, plan, streams, storeConfigRaw, config, receipts, shifts, receiptsCsv, scheduleCsv, truth };
 }
