@@ -5,7 +5,7 @@
  * analysis the KPIs come from, so the chart and the numbers never disagree; small enough (a few
  * KB) to keep per day long after the detail is gone.
  */
-import { localDate, zoneOffsetMs } from '../sales/local-time.js';
+import { localDayBounds, zonedToUtc } from '../sales/local-time.js';
 import type { DayReport } from './kpis.js';
 import type { StoreDayResult } from './store-day.js';
 
@@ -33,20 +33,25 @@ export interface DayView {
   readonly timeline: readonly TimelineItem[];
 }
 
-function localHour(ms: number, tz: string): number {
-  return new Date(ms + zoneOffsetMs(tz, ms)).getUTCHours();
-}
-
 export function dayViewOf(day: StoreDayResult, timeZone: string): DayView {
   const date = day.report.date;
-  const onDay = (ms: number): boolean => localDate(ms, timeZone) === date;
+  // The day's hour starts in UTC ms, computed once: the zone lookups are far too slow per sample
+  // (a day has hundreds of thousands of staff positions). On a DST day one hour is missing or doubled.
+  const [from, to] = localDayBounds(date, timeZone);
+  const starts = Array.from({ length: 24 }, (_, h) => zonedToUtc(date, `${String(h).padStart(2, '0')}:00`, timeZone));
+  const onDay = (ms: number): boolean => ms >= from && ms < to;
+  const localHour = (ms: number): number => {
+    let h = 23;
+    while (h > 0 && ms < starts[h]!) h--;
+    return h;
+  };
   const hours = Array.from({ length: 24 }, () => ({ visitors: 0, consultations: 0, receipts: 0, sellers: new Set<string>() }));
-  for (const v of day.visits) if (onDay(v.start)) hours[localHour(v.start, timeZone)]!.visitors++;
-  for (const c of day.consultations) if (onDay(c.start)) hours[localHour(c.start, timeZone)]!.consultations++;
-  for (const m of day.matches) if (onDay(m.receipt.t)) hours[localHour(m.receipt.t, timeZone)]!.receipts++;
+  for (const v of day.visits) if (onDay(v.start)) hours[localHour(v.start)]!.visitors++;
+  for (const c of day.consultations) if (onDay(c.start)) hours[localHour(c.start)]!.consultations++;
+  for (const m of day.matches) if (onDay(m.receipt.t)) hours[localHour(m.receipt.t)]!.receipts++;
   for (const r of day.roles) {
     if (r.role !== 'staff' || r.sellerId === null) continue;
-    for (const o of r.person.obs) if (onDay(o.t)) hours[localHour(o.t, timeZone)]!.sellers.add(r.sellerId);
+    for (const o of r.person.obs) if (onDay(o.t)) hours[localHour(o.t)]!.sellers.add(r.sellerId);
   }
   return {
     report: day.report,
