@@ -191,7 +191,10 @@ export function computeDayKpis(d: DayInputs): DayReport {
   const cons = d.consultations.filter((c) => dayVisitIds.has(c.visitId));
   const consultedByAnyone = new Set(cons.map((c) => c.visitId));
   const store = kpisFor(visits, cons, d.purchases, consultedByAnyone, false);
-  const sellerIds = new Set<string>([...d.shifts.filter((s) => s.date === d.date).map((s) => s.sellerId), ...cons.map((c) => c.sellerId)]);
+  // Sellers on the day's schedule, anyone who consulted, and staff seen on the floor whom no shift
+  // explains (`staff-<person>`): the manager sees an unknown seller's work under its id.
+  const seenStaff = [...d.sellerFloorSeconds].filter(([, s]) => s > 0).map(([id]) => id);
+  const sellerIds = new Set<string>([...d.shifts.filter((s) => s.date === d.date).map((s) => s.sellerId), ...cons.map((c) => c.sellerId), ...seenStaff]);
   const dayReceipts = (d.receipts ?? []).filter((r) => localDate(r.t, d.timeZone) === d.date || (r.visitId !== null && dayVisitIds.has(r.visitId)));
   const attributed = attributeReceipts(dayReceipts, cons, sellerIds);
   // Time to first contact: per consulted visit, its first consultation (and who gave it).

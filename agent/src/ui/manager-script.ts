@@ -110,10 +110,10 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
     p.textContent = low.length === 0 ? '' : t('coverage.partial', { cameras: low.map(function (id) { return id + ' ' + FS.pct(cov[id]); }).join(', ') });
   }
 
-  function card(parent, key, field, raw, text) {
+  function card(parent, label, field, raw, text) {
     var d = el('div', null, 'card');
     d.dataset.kpi = field;
-    d.appendChild(el('h3', t(key)));
+    d.appendChild(el('h3', label));
     var v = el('p', text, 'value');
     if (raw !== null && raw !== undefined) v.dataset.value = String(raw);
     d.appendChild(v);
@@ -124,24 +124,24 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
     var s = r.store;
     var box = $('cards');
     box.replaceChildren();
-    card(box, 'card.visitors', 'customers', s.customers, FS.num(s.customers));
-    card(box, 'card.consulted', 'consulted_customers', s.consulted_customers, FS.num(s.consulted_customers));
-    card(box, 'card.buying', 'buying_customers', s.buying_customers, FS.num(s.buying_customers));
-    card(box, 'card.receipts', 'receipts', s.receipts, FS.num(s.receipts));
-    card(box, 'card.revenue', 'receipts_total', s.receipts_total, FS.money(s.receipts_total, cur));
-    card(box, 'card.interaction', 'interaction_ratio', s.interaction_ratio, FS.pct(s.interaction_ratio));
-    card(box, 'card.visitors_per_staff_hour', 'visitors_per_staff_hour', s.visitors_per_staff_hour, FS.num(s.visitors_per_staff_hour, 1));
-    card(box, 'card.sales_per_staff_hour', 'sales_per_staff_hour', s.sales_per_staff_hour, FS.money(s.sales_per_staff_hour, cur));
-    card(box, 'card.first_contact', 'median_time_to_first_contact_s', s.median_time_to_first_contact_s, FS.dur(s.median_time_to_first_contact_s));
+    card(box, t('card.visitors'), 'customers', s.customers, FS.num(s.customers));
+    card(box, t('card.consulted'), 'consulted_customers', s.consulted_customers, FS.num(s.consulted_customers));
+    card(box, t('card.buying'), 'buying_customers', s.buying_customers, FS.num(s.buying_customers));
+    card(box, t('card.receipts'), 'receipts', s.receipts, FS.num(s.receipts));
+    card(box, t('card.revenue'), 'receipts_total', s.receipts_total, FS.money(s.receipts_total, cur));
+    card(box, t('card.interaction'), 'interaction_ratio', s.interaction_ratio, FS.pct(s.interaction_ratio));
+    card(box, t('card.visitors_per_staff_hour'), 'visitors_per_staff_hour', s.visitors_per_staff_hour, FS.num(s.visitors_per_staff_hour, 1));
+    card(box, t('card.sales_per_staff_hour'), 'sales_per_staff_hour', s.sales_per_staff_hour, FS.money(s.sales_per_staff_hour, cur));
+    card(box, t('card.first_contact'), 'median_time_to_first_contact_s', s.median_time_to_first_contact_s, FS.dur(s.median_time_to_first_contact_s));
   }
 
   function renderFunnel(s) {
     var box = $('funnel');
     box.replaceChildren();
-    var steps = [['funnel.visitors', s.customers], ['funnel.consulted', s.consulted_customers], ['funnel.bought', s.buying_customers]];
+    var steps = [[t('funnel.visitors'), s.customers], [t('funnel.consulted'), s.consulted_customers], [t('funnel.bought'), s.buying_customers]];
     steps.forEach(function (st) {
       var row = el('div', null, 'funnel-row');
-      row.appendChild(el('span', t(st[0]), 'funnel-label'));
+      row.appendChild(el('span', st[0], 'funnel-label'));
       var track = el('span', null, 'funnel-track');
       var bar = el('span', null, 'funnel-bar');
       bar.style.width = (s.customers > 0 ? Math.max(1, (100 * st[1]) / s.customers) : 0) + '%';
@@ -214,7 +214,7 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
     box.dataset.points = String(ys.filter(function (y) { return y !== null; }).length);
     box.title = t('col.trend');
     charts.push(new window.uPlot({
-      width: 120, height: 32, legend: { show: false }, cursor: { show: false }, select: { show: false },
+      width: 100, height: 30, legend: { show: false }, cursor: { show: false }, select: { show: false },
       scales: { x: { time: false }, y: { range: [0, 1] } },
       axes: [{ show: false }, { show: false }],
       series: [{}, { stroke: '#2b6cb0', width: 1.5, spanGaps: false, points: { show: true, size: 3 } }]

@@ -21,8 +21,10 @@ header { flex-wrap: wrap; }
 .funnel-bar { display: block; height: 100%; background: #2b6cb0; }
 .funnel-value { font-variant-numeric: tabular-nums; }
 .scroll { overflow-x: auto; }
-#m-sellers th[scope="row"] { text-align: left; font-size: 14px; color: #1d2430; }
-#m-sellers th { white-space: normal; vertical-align: bottom; }
+#m-sellers { font-size: 13px; }
+#m-sellers th, #m-sellers td { padding: 4px 5px; }
+#m-sellers th[scope="row"] { text-align: left; font-size: 13px; color: #1d2430; min-width: 8em; }
+#m-sellers th { white-space: normal; vertical-align: bottom; font-size: 11px; }
 .seller-name { display: block; font-weight: 600; }
 .seller-id { color: #6b7585; font-size: 11px; }
 .rule { color: #4a5465; font-size: 12px; max-width: 70em; }

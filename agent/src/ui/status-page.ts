@@ -32,7 +32,7 @@ const PAGE = `<!doctype html>
   <label class="lang"><span data-i18n="ui.language"></span>
     <select id="lang"><option value="ru" lang="ru">Русский</option><option value="en" lang="en">English</option></select>
   </label>
-  <p id="updated" class="muted"></p>
+  <p id="updated" class="muted" data-i18n="ui.connecting"></p>
 </header>
 <div id="offline" class="banner" role="alert" hidden></div>
 <main>
