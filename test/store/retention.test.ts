@@ -87,6 +87,21 @@ describe('retention', () => {
     expect(r.emergency.triggered).toBe(false);
   });
 
+  it('keeps the daily KPI rows, day views and seller names kpi_retention_days while the detail goes after 3', () => {
+    const s = openStore(':memory:', { nowMs: NOW });
+    fill(s);
+    for (let d = 5; d >= 1; d--) s.db.prepare('INSERT INTO day_reports (day, report, computed_ms) VALUES (?, ?, ?)').run(dayOf(NOW - d * DAY_MS), '{}', NOW - d * DAY_MS);
+    s.db.prepare('INSERT INTO seller_names (seller_id, name, updated_ms) VALUES (?, ?, ?)').run('seller-a', 'Анна', NOW - 5 * DAY_MS);
+    const r = runRetention(s.db, { nowMs: NOW, retentionDays: 3, kpiRetentionDays: 400, batchRows: 5000, outboxMaxRows: 1_000_000 });
+    expect(r.deleted).toMatchObject({ positions: 48 * 600, daily_kpis: 0, day_reports: 0, seller_names: 0 });
+    expect(count(s, 'SELECT COUNT(*) AS n FROM daily_kpis')).toBe(5);
+    expect(count(s, 'SELECT COUNT(*) AS n FROM day_reports')).toBe(5);
+    // 402 days on (the 400 plus the one-day zone margin), they go too.
+    const later = runRetention(s.db, { nowMs: NOW + 402 * DAY_MS, retentionDays: 3, kpiRetentionDays: 400, batchRows: 5000, outboxMaxRows: 1_000_000 });
+    expect(later.deleted).toMatchObject({ daily_kpis: 5, day_reports: 5, seller_names: 1 });
+    s.close();
+  });
+
   it('emergency purge deletes the oldest detail an hour at a time until the disk floor is met', () => {
     const s = openStore(':memory:', { nowMs: NOW });
     fill(s);

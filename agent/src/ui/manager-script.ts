@@ -215,9 +215,9 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
     box.title = t('col.trend');
     charts.push(new window.uPlot({
       width: 100, height: 30, legend: { show: false }, cursor: { show: false }, select: { show: false },
-      scales: { x: { time: false }, y: { range: [0, 1] } },
+      scales: { x: { time: false }, y: { range: function (u, lo, hi) { return [0, Math.max(0.1, hi || 0)]; } } },
       axes: [{ show: false }, { show: false }],
-      series: [{}, { stroke: '#2b6cb0', width: 1.5, spanGaps: false, points: { show: true, size: 3 } }]
+      series: [{}, { stroke: '#2b6cb0', width: 1.5, spanGaps: false, points: { show: true, size: 5, fill: '#2b6cb0' } }]
     }, [xs, ys], box));
   }
 
