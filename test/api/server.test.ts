@@ -117,9 +117,9 @@ describe('endpoints on loopback (no token)', () => {
   it('GET /api/kpis?date= returns the day report and camera coverage; no date means today in the store zone', async () => {
     const r = await get(`${srv.url}/api/kpis?date=2025-03-05`);
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ date: '2025-03-05', report: REPORT, camera_coverage: { entrance: 0.98, hall: 1, till: 0.61 }, hourly: [], timeline: [], source: null });
+    expect(JSON.parse(r.body)).toEqual({ date: '2025-03-05', report: REPORT, camera_coverage: { entrance: 0.98, hall: 1, till: 0.61 }, hourly: [], timeline: [], heatmap: null, source: null });
     const empty = await get(`${srv.url}/api/kpis?date=2025-03-04`);
-    expect(JSON.parse(empty.body)).toEqual({ date: '2025-03-04', report: null, camera_coverage: {}, hourly: [], timeline: [], source: null });
+    expect(JSON.parse(empty.body)).toEqual({ date: '2025-03-04', report: null, camera_coverage: {}, hourly: [], timeline: [], heatmap: null, source: null });
     // 21:30 UTC on the 5th is already the 6th in Moscow (UTC+3).
     const late = await startApiServer({ host: '127.0.0.1', port: 0, timeZone: 'Europe/Moscow', nowMs: () => Date.parse('2025-03-05T21:30:00Z') }, p);
     try {

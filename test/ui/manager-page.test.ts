@@ -220,6 +220,9 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     expect(rowDays).toEqual(['2', '2', '2']); // day 2 had no schedule: its sellers are unnamed ids
     expect(await page.$$eval('#m-sellers td.spark > div', (d) => d.map((x) => (x as HTMLElement).dataset.points))).toEqual(rowDays);
     expect(await page.textContent('.rule')).toMatch(/Выручка продавца: каждый чек/);
+    // The floor heatmap (the simulated camera has a floor homography): drawn, with busy cells.
+    expect(Number(await page.getAttribute('#heatmap', 'data-cells'))).toBeGreaterThan(20);
+    expect(await page.textContent('#heatmap-note')).toMatch(/клетки 0,5 м/);
     await page.screenshot({ path: join(SHOTS, 'manager-ru.png'), fullPage: true });
     await page.close();
   });

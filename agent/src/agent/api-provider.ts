@@ -147,7 +147,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
         for (const rt of deps.cameras.values()) if (rt.mode === 'live') coverage[rt.id] = openingHoursCoverage(rt.health, date, cfg.health.opening_hours, tz, now);
       }
       const { view, source } = viewOf(date);
-      return { report: view ? named(view.report, sellerNames(db)) : null, camera_coverage: coverage, hourly: view?.hourly ?? [], timeline: view?.timeline ?? [], source };
+      return { report: view ? named(view.report, sellerNames(db)) : null, camera_coverage: coverage, hourly: view?.hourly ?? [], timeline: view?.timeline ?? [], heatmap: view?.heatmap ?? null, source };
     },
 
     days(): DaysView {

@@ -57,7 +57,7 @@ export function buildRoutes(d: RouteDeps): Route[] {
       handler: async ({ query }) => {
         const date = dateParam(query, d.nowMs(), d.timeZone);
         const v = await p.kpis(date);
-        return json({ date, report: v.report, camera_coverage: v.camera_coverage, hourly: v.hourly ?? [], timeline: v.timeline ?? [], source: v.source ?? null });
+        return json({ date, report: v.report, camera_coverage: v.camera_coverage, hourly: v.hourly ?? [], timeline: v.timeline ?? [], heatmap: v.heatmap ?? null, source: v.source ?? null });
       },
     },
     { method: 'GET', pattern: '/api/days', handler: async () => json(await p.days()) },

@@ -27,10 +27,54 @@ export interface TimelineItem {
   readonly outcome: 'successful' | 'unsuccessful';
 }
 
+/**
+ * Where customers were: sampled positions of the day's visits counted on a grid of the floor plan
+ * (metres, from the cameras' homographies), computed on the box and kept only there. Null when no
+ * camera has a floor homography (positions in pixels of different cameras do not add up).
+ */
+export interface FloorHeatmap {
+  readonly cell_m: number;
+  /** Floor coordinates (metres) of the grid's first cell corner. */
+  readonly x0: number;
+  readonly y0: number;
+  readonly cols: number;
+  readonly rows: number;
+  /** Row-major samples per cell (row = y), rows x cols. */
+  readonly counts: readonly number[];
+}
+
 export interface DayView {
   readonly report: DayReport;
   readonly hourly: readonly HourTraffic[];
   readonly timeline: readonly TimelineItem[];
+  readonly heatmap?: FloorHeatmap | null;
+}
+
+const CELL_M = 0.5;
+const MAX_CELLS_PER_SIDE = 160;
+
+export function floorHeatmap(points: Iterable<readonly [number, number]>, cellM = CELL_M): FloorHeatmap | null {
+  const pts = [...points];
+  if (pts.length === 0) return null;
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of pts) {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  }
+  const x0 = Math.floor(minX / cellM) * cellM;
+  const y0 = Math.floor(minY / cellM) * cellM;
+  // A wild homography far off the floor would ask for millions of cells: cap the grid, clip the rest.
+  const cols = Math.min(MAX_CELLS_PER_SIDE, Math.floor((maxX - x0) / cellM) + 1);
+  const rows = Math.min(MAX_CELLS_PER_SIDE, Math.floor((maxY - y0) / cellM) + 1);
+  const counts = new Array<number>(cols * rows).fill(0);
+  for (const [x, y] of pts) {
+    const c = Math.floor((x - x0) / cellM);
+    const r = Math.floor((y - y0) / cellM);
+    if (c < cols && r < rows) counts[r * cols + c]!++;
+  }
+  return { cell_m: cellM, x0: Math.round(x0 * 100) / 100, y0: Math.round(y0 * 100) / 100, cols, rows, counts };
 }
 
 export function dayViewOf(day: StoreDayResult, timeZone: string): DayView {
@@ -53,8 +97,11 @@ export function dayViewOf(day: StoreDayResult, timeZone: string): DayView {
     if (r.role !== 'staff' || r.sellerId === null) continue;
     for (const o of r.person.obs) if (onDay(o.t)) hours[localHour(o.t)]!.sellers.add(r.sellerId);
   }
+  const floor: Array<readonly [number, number]> = [];
+  for (const v of day.visits) for (const o of v.obs) if (o.world && onDay(o.t)) floor.push(o.world);
   return {
     report: day.report,
+    heatmap: floorHeatmap(floor),
     hourly: hours.map((h, hour) => ({ hour, visitors: h.visitors, consultations: h.consultations, receipts: h.receipts, sellers_on_floor: h.sellers.size })),
     timeline: day.consultations.map((c) => ({ seller_id: c.sellerId, start_ms: c.start, end_ms: c.end, outcome: c.outcome })).sort((a, b) => a.start_ms - b.start_ms),
   };

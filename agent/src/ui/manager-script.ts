@@ -97,6 +97,7 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
       renderSellers(r, cur);
       renderHourly(k.hourly || []);
       renderTimeline(k.timeline || [], r);
+      renderHeatmap(k.heatmap || null);
       var c = info && info.consultation;
       $('rule-definitions').textContent = t('rule.definitions', { distance: c ? FS.num(c.distance_m, 1) : '—', seconds: c ? FS.num(c.min_seconds) : '—' });
     }
@@ -285,6 +286,29 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
       row.appendChild(lane);
       box.appendChild(row);
     });
+  }
+
+  // Counts on a canvas, square-root scaled so a quiet corner still shows against the busy till.
+  function renderHeatmap(h) {
+    var cv = $('heatmap');
+    var note = $('heatmap-note');
+    if (!h) { cv.hidden = true; note.textContent = t('heatmap.none'); return; }
+    var px = Math.max(4, Math.min(24, Math.floor(640 / Math.max(h.cols, h.rows))));
+    cv.width = h.cols * px;
+    cv.height = h.rows * px;
+    cv.hidden = false;
+    var g = cv.getContext('2d');
+    g.fillStyle = '#ffffff';
+    g.fillRect(0, 0, cv.width, cv.height);
+    var max = Math.max.apply(null, h.counts.concat([1]));
+    for (var r = 0; r < h.rows; r++) for (var c = 0; c < h.cols; c++) {
+      var n = h.counts[r * h.cols + c];
+      if (n === 0) continue;
+      g.fillStyle = 'rgba(197, 48, 48, ' + Math.sqrt(n / max).toFixed(3) + ')';
+      g.fillRect(c * px, r * px, px, px);
+    }
+    cv.dataset.cells = String(h.counts.filter(function (n) { return n > 0; }).length);
+    note.textContent = t('heatmap.note', { cell: FS.num(h.cell_m, 2), w: FS.num(h.cols * h.cell_m, 1), h: FS.num(h.rows * h.cell_m, 1) });
   }
 
   showTab();

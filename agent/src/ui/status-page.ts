@@ -80,6 +80,11 @@ const PAGE = `<!doctype html>
       <p class="rule" id="rule-definitions"></p>
     </section>
     <section>
+      <h2 data-i18n="heatmap.title"></h2>
+      <canvas id="heatmap" width="10" height="10" hidden></canvas>
+      <p id="heatmap-note" class="muted"></p>
+    </section>
+    <section>
       <h2 data-i18n="timeline.title"></h2>
       <div id="timeline"></div>
       <p class="legend"><span class="swatch ok"></span><span data-i18n="outcome.successful"></span> <span class="swatch no"></span><span data-i18n="outcome.unsuccessful"></span></p>
