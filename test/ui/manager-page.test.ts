@@ -211,6 +211,11 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     expect(r.store.consultations).toBeGreaterThan(5);
     expect(r.store.successful_consultations).toBeGreaterThan(0);
     expect(await page.$$eval('#timeline .tl-bar', (b) => b.length)).toBe(r.store.consultations);
+    // The hourly chart's series add up to the day's figures.
+    const api = (await (await fetch(`${srv.url}/api/kpis?date=${DAYS[2]}`)).json()) as { hourly: Array<{ visitors: number; consultations: number }> };
+    expect(api.hourly).toHaveLength(24);
+    expect(api.hourly.reduce((n, h) => n + h.visitors, 0)).toBe(r.store.customers);
+    expect(api.hourly.reduce((n, h) => n + h.consultations, 0)).toBe(r.store.consultations);
     // Partial coverage is said next to the numbers.
     expect(await page.isVisible('#coverage')).toBe(true);
     expect(await page.textContent('#coverage')).toMatch(/камеры не работали.*cam1 \d+(,\d)?\s%/);
