@@ -242,6 +242,12 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     expectNumbersEqual(await pageNumbers(page), reports.get(DAYS[2])!, 'en');
     expect(await page.textContent('.rule')).toMatch(/^Attributed revenue: each receipt counts for at most one seller/);
     await page.screenshot({ path: join(SHOTS, 'manager-en.png'), fullPage: true });
+    await page.click('#tab-technician');
+    await page.waitForSelector('#technician:not([hidden])');
+    expect(await page.textContent('#technician h2')).toBe('Warnings');
+    await page.screenshot({ path: join(SHOTS, 'technician-en.png'), fullPage: true });
+    await page.click('#tab-manager');
+    await page.waitForSelector('#manager:not([hidden])');
     // The choice is the viewer's and survives a reload.
     await page.reload();
     await page.waitForSelector('body[data-manager="ready"]');
