@@ -224,6 +224,11 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     const rowDays = r.sellers.map((s) => String(DAYS.filter((d) => reports.get(d)!.sellers.some((x) => x.seller_id === s.seller_id && x.interaction_ratio !== null)).length));
     expect(rowDays).toEqual(['2', '2', '2']); // day 2 had no schedule: its sellers are unnamed ids
     expect(await page.$$eval('#m-sellers td.spark > div', (d) => d.map((x) => (x as HTMLElement).dataset.points))).toEqual(rowDays);
+    // Another KPI's trend, picked in the page.
+    await page.selectOption('#trend-metric', 'consultations');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#m-sellers td.spark > div')?.dataset.metric === 'consultations');
+    expect(await page.$$eval('#m-sellers td.spark > div', (d) => d.map((x) => (x as HTMLElement).dataset.points))).toEqual(rowDays);
+    await page.selectOption('#trend-metric', 'interaction_ratio');
     expect(await page.textContent('.rule')).toMatch(/Выручка продавца: каждый чек/);
     // The floor heatmap (the simulated camera has a floor homography): drawn, with busy cells.
     expect(Number(await page.getAttribute('#heatmap', 'data-cells'))).toBeGreaterThan(20);
@@ -260,11 +265,11 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     const page = await open();
     await ready(page, DAYS[2]);
     const reached: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 9; i++) {
       await page.keyboard.press('Tab');
       reached.push(await page.evaluate(() => document.activeElement?.id ?? ''));
     }
-    expect(reached).toEqual(expect.arrayContaining(['tab-manager', 'tab-technician', 'lang', 'day-prev', 'day', 'day-next']));
+    expect(reached).toEqual(expect.arrayContaining(['tab-manager', 'tab-technician', 'lang', 'day-prev', 'day', 'day-next', 'trend-metric']));
 
     await page.focus('#day-prev');
     await page.keyboard.press('Enter');

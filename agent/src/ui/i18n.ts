@@ -59,7 +59,12 @@ const EN = {
   'col.attributed': 'Attributed revenue',
   'col.on_floor': 'Time on the floor',
   'col.first_contact': 'Time to first contact',
-  'col.trend': 'Interaction, 30 days',
+  'col.trend': 'Last 30 days',
+  'trend.metric': 'Trend of',
+  'trend.interaction_ratio': 'interaction ratio',
+  'trend.consultations': 'consultations',
+  'trend.conversion': 'conversion after consultation',
+  'trend.revenue': 'attributed revenue',
   'rule.attribution':
     'Attributed revenue: each receipt counts for at most one seller. A receipt of a consulted customer goes to the seller whose consultation ended last; otherwise a receipt whose seller code names a seller goes to that seller; other receipts stay unattributed.',
   'rule.definitions':
@@ -186,7 +191,12 @@ const RU: Record<MessageKey, string> = {
   'col.attributed': 'Выручка продавца',
   'col.on_floor': 'Время в зале',
   'col.first_contact': 'Время до первого контакта',
-  'col.trend': 'Доля консультаций, 30 дней',
+  'col.trend': 'Последние 30 дней',
+  'trend.metric': 'Динамика',
+  'trend.interaction_ratio': 'доли консультаций',
+  'trend.consultations': 'консультаций',
+  'trend.conversion': 'конверсии после консультации',
+  'trend.revenue': 'выручки продавца',
   'rule.attribution':
     'Выручка продавца: каждый чек засчитывается не более чем одному продавцу. Чек покупателя, получившего консультацию, идёт продавцу, чья консультация закончилась последней; иначе чек, в котором код продавца указывает на продавца, идёт этому продавцу; остальные чеки ни за кем не числятся.',
   'rule.definitions':

@@ -61,6 +61,7 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
     if (current) sel.value = current.date;
   }
   $('day').addEventListener('change', function () { load($('day').value); });
+  $('trend-metric').addEventListener('change', function () { if (current) render(); });
   // Calendar steps, not list steps: a day without data is reachable and says so.
   $('day-prev').addEventListener('click', function () { if (current) load(shiftDay(current.date, -1)); });
   $('day-next').addEventListener('click', function () { if (current) load(shiftDay(current.date, 1)); });
@@ -202,6 +203,7 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
   // 30 calendar days ending on the page's day; days without a row are gaps, not zeros.
   function sparkline(box, sellerId) {
     if (!window.uPlot) return;
+    var metric = $('trend-metric').value;
     var tr = current.trends;
     var pts = (tr.sellers && tr.sellers[sellerId]) || [];
     var byDate = {};
@@ -210,13 +212,15 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
     for (var i = 29; i >= 0; i--) {
       var d = shiftDay(current.date, -i);
       xs.push(30 - i);
-      ys.push(byDate[d] && typeof byDate[d].interaction_ratio === 'number' ? byDate[d].interaction_ratio : null);
+      ys.push(byDate[d] && typeof byDate[d][metric] === 'number' ? byDate[d][metric] : null);
     }
+    var ratio = metric === 'interaction_ratio' || metric === 'conversion';
     box.dataset.points = String(ys.filter(function (y) { return y !== null; }).length);
-    box.title = t('col.trend');
+    box.dataset.metric = metric;
+    box.title = t('trend.metric') + ' ' + $('trend-metric').selectedOptions[0].textContent;
     charts.push(new window.uPlot({
       width: 100, height: 30, legend: { show: false }, cursor: { show: false }, select: { show: false },
-      scales: { x: { time: false }, y: { range: function (u, lo, hi) { return [0, Math.max(0.1, hi || 0)]; } } },
+      scales: { x: { time: false }, y: { range: function (u, lo, hi) { return [0, Math.max(ratio ? 0.1 : 1, hi || 0)]; } } },
       axes: [{ show: false }, { show: false }],
       series: [{}, { stroke: '#2b6cb0', width: 1.5, spanGaps: false, points: { show: true, size: 5, fill: '#2b6cb0' } }]
     }, [xs, ys], box));

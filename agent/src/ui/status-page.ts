@@ -74,6 +74,11 @@ const PAGE = `<!doctype html>
         <tbody></tbody>
       </table>
       </div>
+      <p class="toolbar"><label for="trend-metric" data-i18n="trend.metric"></label>
+        <select id="trend-metric">
+          <option value="interaction_ratio" data-i18n="trend.interaction_ratio"></option><option value="consultations" data-i18n="trend.consultations"></option>
+          <option value="conversion" data-i18n="trend.conversion"></option><option value="revenue" data-i18n="trend.revenue"></option>
+        </select></p>
       <p id="sellers-none" class="muted" data-i18n="sellers.none" hidden></p>
       <p id="unattributed" class="muted"></p>
       <p class="rule" data-i18n="rule.attribution"></p>
