@@ -198,6 +198,8 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     await ready(page, DAYS[2]);
     expect(await page.getAttribute('html', 'lang')).toBe('ru');
     expect(await page.inputValue('#day')).toBe(DAYS[2]);
+    // A past day comes from the roll-up's saved view, and says so.
+    expect(await page.isVisible('#saved')).toBe(true);
     const headers = await page.$$eval('#m-sellers thead th', (ths) => ths.map((th) => [th.getAttribute('scope'), th.textContent]));
     expect(headers).toHaveLength(14);
     expect(headers.every(([scope, text]) => scope === 'col' && (text ?? '').length > 0)).toBe(true);

@@ -71,11 +71,14 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
     return day;
   };
 
-  // The day as the dashboard shows it: fresh from the detail while it is kept, else the roll-up's copy.
+  // The day as the dashboard shows it. A past day: the roll-up's saved copy (re-saved whenever a
+  // late file or receipt changes the day), so paging through days does not re-run the analytics
+  // in the agent's process. Today, and a day never rolled up: from the detail.
   const viewOf = (date: string): { view: DayView | null; source: 'detail' | 'saved' | null } => {
+    const saved = loadDayView(db, date);
+    if (saved && date < localDate(clock(), tz)) return { view: saved, source: 'saved' };
     const live = storedDay(date);
     if (live) return { view: dayViewOf(live, tz), source: 'detail' };
-    const saved = loadDayView(db, date);
     return saved ? { view: saved, source: 'saved' } : { view: null, source: null };
   };
   const heldDays = (): string[] => {

@@ -138,6 +138,7 @@ export function importReceiptFile(db: Database.Database, file: ImportedFile, rec
 
 /** Store-local days that already have KPIs saved (a receipt arriving for one of them is late). */
 export function daysWithKpis(db: Database.Database, days: readonly string[]): string[] {
-  const q = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM daily_kpis WHERE day = ?');
-  return days.filter((d) => q.get(d)!.n > 0);
+  // A saved day view counts too: a day whose sellers had no rows still shows on the dashboard.
+  const q = db.prepare<[string, string], { n: number }>('SELECT (SELECT COUNT(*) FROM daily_kpis WHERE day = ?) + (SELECT COUNT(*) FROM day_reports WHERE day = ?) AS n');
+  return days.filter((d) => q.get(d, d)!.n > 0);
 }
