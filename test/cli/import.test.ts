@@ -66,6 +66,9 @@ describe('floorsense import', () => {
     const view = loadDayView(s.db, '2025-05-06')!;
     expect(view.report.sellers.map((x) => [x.seller_id, x.name])).toEqual([['S1', 'Анна Иванова'], ['S2', 'Борис Петров']]);
     expect(view.hourly.reduce((n, h) => n + h.visitors, 0)).toBe(view.report.store.customers);
+    // The config names no currency: the receipts' own (RUB in the simulated CSV) is kept.
+    expect(readFileSync(join(dir, 'store.yaml'), 'utf8')).not.toMatch(/currency/);
+    expect(view.report.currency).toBe('RUB');
     s.close();
 
     const again = await run(args);

@@ -70,7 +70,7 @@ export function analyzeStoredDay(db: Database.Database, cfg: Readonly<Config>, d
     receiptId: r.id,
     t: r.tMs,
     total: r.amountMinor / 100,
-    currency: cfg.store.currency ?? '', // the receipts table keeps no currency: the store's
+    currency: r.currency ?? cfg.store.currency ?? '',
     register: r.registerId ?? '',
     sellerCode: r.sellerId ?? null,
   }));

@@ -79,7 +79,7 @@ export interface DaysView {
   readonly store_id: string;
   readonly time_zone: string;
   readonly locale: 'ru' | 'en';
-  /** ISO 4217 from store.currency; null: take the report's currency (from the receipts). */
+  /** ISO 4217 from store.currency: the page's money when the day's receipts carry no currency. */
   readonly currency: string | null;
   /** Store-local days with KPIs (saved roll-ups or detail), oldest first. */
   readonly days: readonly string[];

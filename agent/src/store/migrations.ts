@@ -244,6 +244,8 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
         name TEXT NOT NULL,
         updated_ms INTEGER NOT NULL
       );
+      -- The receipt's currency (ISO 4217) as the POS wrote it, for money on the dashboard; NULL: none given.
+      ALTER TABLE receipts ADD COLUMN currency TEXT;
     `,
   },
 ]);

@@ -30,7 +30,8 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
     });
   }
   function shiftDay(d, n) { return new Date(Date.parse(d + 'T12:00:00Z') + n * 86400000).toISOString().slice(0, 10); }
-  function currency(report) { return (info && info.currency) || (report && report.currency) || null; }
+  // The receipts' own currency first (amounts are theirs); store.currency when they carry none.
+  function currency(report) { return (report && report.currency) || (info && info.currency) || null; }
 
   // ---- tabs and language ----
   function showTab() {
