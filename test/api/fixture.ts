@@ -35,13 +35,15 @@ const kpi = { consultations: 0, successful_consultations: 0, unsuccessful_consul
 
 export const REPORT: DayReport = {
   date: '2025-03-05',
+  currency: 'RUB',
   store: {
     ...kpi, store_id: 'msk-01', time_zone: 'Europe/Moscow', checkouts: 9, customers: 42, consulted_customers: 17, interaction_ratio: 0.4048, consultations: 19,
     successful_consultations: 9, unsuccessful_consultations: 10, conversion: 0.3333, avg_purchase_with_consultation: 2480.5, avg_purchase_without_consultation: 990, mean_consultation_seconds: 95.2, buying_customers: 14, revenue: 27310,
+    receipts: 15, receipts_total: 28100, unattributed_receipts: 3, staff_hours: 4, visitors_per_staff_hour: 10.5, sales_per_staff_hour: 7025, median_time_to_first_contact_s: 84,
   },
   sellers: [
-    { ...kpi, seller_id: 'anna', time_on_floor_seconds: 9000, checkouts: 4, customers: 30, consulted_customers: 11, interaction_ratio: 0.3667, consultations: 12, conversion: 0.5455, avg_purchase_with_consultation: 2600, avg_purchase_without_consultation: 990, buying_customers: 6, revenue: 15600 },
-    { ...kpi, seller_id: 'boris', time_on_floor_seconds: 5400, checkouts: 5, customers: 25, consulted_customers: 6, interaction_ratio: 0.24, consultations: 7, conversion: 0.5, avg_purchase_with_consultation: 2241, avg_purchase_without_consultation: null, buying_customers: 3, revenue: 6723 },
+    { ...kpi, seller_id: 'anna', name: 'Анна Иванова', attributed_receipts: 7, attributed_revenue: 16100, median_time_to_first_contact_s: 70, time_on_floor_seconds: 9000, checkouts: 4, customers: 30, consulted_customers: 11, interaction_ratio: 0.3667, consultations: 12, conversion: 0.5455, avg_purchase_with_consultation: 2600, avg_purchase_without_consultation: 990, buying_customers: 6, revenue: 15600 },
+    { ...kpi, seller_id: 'boris', name: null, attributed_receipts: 3, attributed_revenue: 6723, median_time_to_first_contact_s: null, time_on_floor_seconds: 5400, checkouts: 5, customers: 25, consulted_customers: 6, interaction_ratio: 0.24, consultations: 7, conversion: 0.5, avg_purchase_with_consultation: 2241, avg_purchase_without_consultation: null, buying_customers: 3, revenue: 6723 },
   ],
 };
 
@@ -81,6 +83,12 @@ export function fixtureProvider(frame: Frame = syntheticFrame()): FixtureProvide
     kpis(date): KpisView {
       asked.push(`kpis ${date}`);
       return date === REPORT.date ? { report: REPORT, camera_coverage: { entrance: 0.98, hall: 1, till: 0.61 } } : { report: null, camera_coverage: {} };
+    },
+    days() {
+      return { store_id: 'msk-01', time_zone: 'Europe/Moscow', locale: 'en', currency: null, days: [REPORT.date], consultation: { distance_m: 1.5, min_seconds: 20 } };
+    },
+    trends(to) {
+      return { from: to, to, store: [], sellers: {}, names: {} };
     },
     async consultations(date) {
       asked.push(`consultations ${date}`);

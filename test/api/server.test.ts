@@ -99,12 +99,27 @@ describe('endpoints on loopback (no token)', () => {
     expect(JSON.parse(r.body)).toEqual(STATUS);
   });
 
+  it('GET /api/days lists the held days with the store language; /api/trends checks its parameters', async () => {
+    const days = await get(`${srv.url}/api/days`);
+    expect(days.status).toBe(200);
+    expect(JSON.parse(days.body)).toMatchObject({ store_id: 'msk-01', locale: 'en', days: ['2025-03-05'] });
+    expect((await get(`${srv.url}/api/trends?date=2025-03-05&days=30`)).status).toBe(200);
+    const bad = await get(`${srv.url}/api/trends?date=2025-03-05&days=0`);
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error).toMatch(/parameter days "0" must be an integer from 1 to 400/);
+    const page = await get(`${srv.url}/`);
+    expect(page.body).toMatch(/<html lang="en">/);
+    const uplot = await get(`${srv.url}/ui/uplot.js`);
+    expect(uplot.status).toBe(200);
+    expect(uplot.body).toMatch(/uPlot/);
+  });
+
   it('GET /api/kpis?date= returns the day report and camera coverage; no date means today in the store zone', async () => {
     const r = await get(`${srv.url}/api/kpis?date=2025-03-05`);
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ date: '2025-03-05', report: REPORT, camera_coverage: { entrance: 0.98, hall: 1, till: 0.61 } });
+    expect(JSON.parse(r.body)).toEqual({ date: '2025-03-05', report: REPORT, camera_coverage: { entrance: 0.98, hall: 1, till: 0.61 }, hourly: [], timeline: [], heatmap: null, source: null });
     const empty = await get(`${srv.url}/api/kpis?date=2025-03-04`);
-    expect(JSON.parse(empty.body)).toEqual({ date: '2025-03-04', report: null, camera_coverage: {} });
+    expect(JSON.parse(empty.body)).toEqual({ date: '2025-03-04', report: null, camera_coverage: {}, hourly: [], timeline: [], heatmap: null, source: null });
     // 21:30 UTC on the 5th is already the 6th in Moscow (UTC+3).
     const late = await startApiServer({ host: '127.0.0.1', port: 0, timeZone: 'Europe/Moscow', nowMs: () => Date.parse('2025-03-05T21:30:00Z') }, p);
     try {

@@ -56,3 +56,58 @@ describe('day KPIs', () => {
     expect(JSON.stringify(r)).not.toMatch(/NaN/);
   });
 });
+
+describe('per-seller baselines, attribution, names and staff metrics', () => {
+  const rec = (id: string, h: number, total: number, visitId: string | null, sellerCode: string | null = null, currency = 'RUB') => ({ receiptId: id, t: at(h, 10), total, currency, sellerCode, visitId });
+  const report = computeDayKpis({
+    storeId: 'st1',
+    date: '2025-04-08',
+    timeZone: 'Europe/Berlin',
+    visits: [visit('v1', 10), visit('v2', 10, 20), visit('v3', 12), visit('v4', 13), visit('v5', 14)],
+    // v1 consulted by s1 then s2 (s2 ended last); v4 by s2.
+    consultations: [cons('s1', 'v1', 10, 60), { ...cons('s2', 'v1', 10, 60), start: at(10, 5), end: at(10, 6) }, cons('s2', 'v4', 13, 30)],
+    purchases: new Map([['v1', 100], ['v2', 40], ['v3', 20], ['v4', 60]]),
+    shifts: [
+      { date: '2025-04-08', sellerId: 's1', name: 'Анна Иванова', start: at(9), end: at(11, 30) },
+      { date: '2025-04-08', sellerId: 's2', name: 'Борис Петров', start: at(12), end: at(19) },
+    ],
+    sellerFloorSeconds: new Map([['s1', 9000], ['s2', 7200]]),
+    // r2: unconsulted visit, POS names s1; r3: unconsulted, POS names nobody we know; r5: no visit, code s2; r6 no visit, no code.
+    receipts: [rec('r1', 10, 100, 'v1', 's1'), rec('r2', 10, 40, 'v2', 's1'), rec('r3', 12, 20, 'v3', 'zz'), rec('r4', 13, 60, 'v4'), rec('r5', 15, 5, null, 's2'), rec('r6', 16, 7, null, null, 'EUR')],
+  });
+  const s1 = report.sellers.find((s) => s.seller_id === 's1')!;
+  const s2 = report.sellers.find((s) => s.seller_id === 's2')!;
+
+  it("avg purchase without consultation is each seller's own shift figure, not the store's", () => {
+    expect(report.store.avg_purchase_without_consultation).toBe(30); // v2 40, v3 20
+    expect(s1.avg_purchase_without_consultation).toBe(40); // only v2 falls in s1's shift
+    expect(s2.avg_purchase_without_consultation).toBe(20); // only v3 falls in s2's shift
+  });
+
+  it('attributes each receipt to at most one seller: last consultant first, then the POS seller code', () => {
+    // r1: v1 last consulted by s2 (POS code s1 loses); r2: unconsulted, code s1; r4: s2 consulted; r5: code s2.
+    expect(s1).toMatchObject({ attributed_receipts: 1, attributed_revenue: 40 });
+    expect(s2).toMatchObject({ attributed_receipts: 3, attributed_revenue: 165 });
+    expect(report.store).toMatchObject({ receipts: 6, receipts_total: 232, unattributed_receipts: 2 });
+    expect(s1.attributed_revenue + s2.attributed_revenue).toBeLessThanOrEqual(report.store.receipts_total);
+  });
+
+  it('names from the schedule, currency from the receipts, Palexy-style staff metrics', () => {
+    expect(s1.name).toBe('Анна Иванова');
+    expect(s2.name).toBe('Борис Петров');
+    expect(report.currency).toBe('RUB');
+    expect(report.store.staff_hours).toBe(4.5);
+    expect(report.store.visitors_per_staff_hour).toBe(1.11); // 5 / 4.5
+    expect(report.store.sales_per_staff_hour).toBe(51.56); // 232 / 4.5
+    // First contacts: v1 by s1 at +0 s, v4 by s2 at +0 s (consultations start with the visit here).
+    expect(report.store.median_time_to_first_contact_s).toBe(0);
+    expect(s2.median_time_to_first_contact_s).toBe(0);
+  });
+
+  it('a seller without a schedule name has name null (the page shows the id)', () => {
+    const r = computeDayKpis({ storeId: 's', date: '2025-04-08', timeZone: 'Europe/Berlin', visits: [visit('v1', 10)], consultations: [cons('s9', 'v1', 10, 30)], purchases: new Map(), shifts: [], sellerFloorSeconds: new Map() });
+    expect(r.sellers.map((s) => [s.seller_id, s.name])).toEqual([['s9', null]]);
+    expect(r.currency).toBeNull();
+    expect(r.store.visitors_per_staff_hour).toBeNull();
+  });
+});

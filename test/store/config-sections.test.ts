@@ -7,6 +7,7 @@ describe('storage and sync config sections', () => {
     expect(cfg.storage).toEqual({
       path: 'data/floorsense.db',
       retention_days: 3,
+      kpi_retention_days: 400,
       retention_cron: '7 * * * *',
       delete_batch_rows: 20_000,
       min_free_disk_mb: 1024,

@@ -36,7 +36,7 @@ describe('detail repository', () => {
     const s = openStore(':memory:', { nowMs: NOW });
     upsertReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 100 }]);
     upsertReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, sellerId: 'seller-02' }]);
-    expect(receiptsBetween(s.db, NOW, NOW + 1)).toEqual([{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, registerId: null, sellerId: 'seller-02' }]);
+    expect(receiptsBetween(s.db, NOW, NOW + 1)).toEqual([{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, registerId: null, sellerId: 'seller-02', currency: null }]);
   });
 
   it('jobs are idempotent on restart and checkpoints never move backwards', () => {

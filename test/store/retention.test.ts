@@ -78,13 +78,28 @@ describe('retention', () => {
     const logger: StoreLogger = { info: (_o, m) => lines.push(['info', m]), warn: (_o, m) => lines.push(['warn', m]), error: (_o, m) => lines.push(['error', m]) };
     const unsent = outboxBacklog(s.db).unsent;
     const r = runMaintenance(
-      { retention_days: 3, retention_cron: '7 * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 100 },
+      { retention_days: 3, kpi_retention_days: 400, retention_cron: '7 * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 100 },
       { db: s.db, dbPath: '/tmp/x.db', logger, clock: () => NOW, freeBytes: () => 1e12 },
     );
     expect(r.retention.outboxOverCap).toBe(true);
     expect(lines.some(([lvl, m]) => lvl === 'error' && /OUTBOX OVER CAP: \d+ unsent aggregates \(cap 100\)/.test(m))).toBe(true);
     expect(outboxBacklog(s.db).unsent).toBe(unsent);
     expect(r.emergency.triggered).toBe(false);
+  });
+
+  it('keeps the daily KPI rows, day views and seller names kpi_retention_days while the detail goes after 3', () => {
+    const s = openStore(':memory:', { nowMs: NOW });
+    fill(s);
+    for (let d = 5; d >= 1; d--) s.db.prepare('INSERT INTO day_reports (day, report, computed_ms) VALUES (?, ?, ?)').run(dayOf(NOW - d * DAY_MS), '{}', NOW - d * DAY_MS);
+    s.db.prepare('INSERT INTO seller_names (seller_id, name, updated_ms) VALUES (?, ?, ?)').run('seller-a', 'Анна', NOW - 5 * DAY_MS);
+    const r = runRetention(s.db, { nowMs: NOW, retentionDays: 3, kpiRetentionDays: 400, batchRows: 5000, outboxMaxRows: 1_000_000 });
+    expect(r.deleted).toMatchObject({ positions: 48 * 600, daily_kpis: 0, day_reports: 0, seller_names: 0 });
+    expect(count(s, 'SELECT COUNT(*) AS n FROM daily_kpis')).toBe(5);
+    expect(count(s, 'SELECT COUNT(*) AS n FROM day_reports')).toBe(5);
+    // 402 days on (the 400 plus the one-day zone margin), they go too.
+    const later = runRetention(s.db, { nowMs: NOW + 402 * DAY_MS, retentionDays: 3, kpiRetentionDays: 400, batchRows: 5000, outboxMaxRows: 1_000_000 });
+    expect(later.deleted).toMatchObject({ daily_kpis: 5, day_reports: 5, seller_names: 1 });
+    s.close();
   });
 
   it('emergency purge deletes the oldest detail an hour at a time until the disk floor is met', () => {
@@ -112,7 +127,7 @@ describe('retention', () => {
     const infos: object[] = [];
     const logger: StoreLogger = { info: (o) => infos.push(o), warn: () => {}, error: () => {} };
     const task = scheduleRetention(
-      { retention_days: 3, retention_cron: '* * * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 1_000_000 },
+      { retention_days: 3, kpi_retention_days: 400, retention_cron: '* * * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 1_000_000 },
       { db: s.db, dbPath: '/tmp/x.db', logger, clock: () => NOW, freeBytes: () => 1e12 },
     );
     try {

@@ -54,8 +54,11 @@ describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
-    await page.goto(`${srv.url}/?token=${TOKEN}`);
+    // The Technician face is its own tab of the page (the Manager face is the default).
+    await page.goto(`${srv.url}/?token=${TOKEN}#technician`);
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
+    expect(await page.isVisible('#cameras')).toBe(true);
+    expect(await page.isVisible('#manager')).toBe(false);
 
     const rows = await page.$$eval('#cameras tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(rows.map((r) => [r[0], r[1]])).toEqual([['entrance', 'up'], ['hall', 'frozen'], ['till', 'down']]);
@@ -79,7 +82,7 @@ describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
     // Only the agent itself was contacted, and the script ran under the strict CSP without errors.
     const origin = new URL(srv.url).origin;
     expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
-    expect(requests.map((u) => new URL(u).pathname)).toEqual(expect.arrayContaining(['/', '/ui/status.js', '/ui/status.css', '/status', '/api/kpis']));
+    expect(requests.map((u) => new URL(u).pathname)).toEqual(expect.arrayContaining(['/', '/ui/i18n.js', '/ui/status.js', '/ui/status.css', '/status', '/api/kpis']));
     expect(problems, problems.join("; ")).toEqual([]);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     await page.close();

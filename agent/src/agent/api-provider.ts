@@ -12,7 +12,10 @@ import type { DetectorQueueStats } from '../detect/index.js';
 import { boxWarnings, openingHoursCoverage, type BoxHealth, type CameraAssessment, type ShopHours } from '../health/index.js';
 import { boxStatusWarnings, cameraStatusOf, cameraWarnings, driftWarnings } from '../api/status-parts.js';
 import type { DriftWarning } from '../health/drift.js';
-import type { AgentStatus, KpisView, ReceiptsOutcome, Snapshot, SnapshotBox, StatusProvider, StatusWarning } from '../api/provider.js';
+import type { AgentStatus, DaysView, KpisView, ReceiptsOutcome, Snapshot, SnapshotBox, StatusProvider, StatusWarning, TrendPoint, TrendsView } from '../api/provider.js';
+import { dayViewOf, type DayView } from '../metrics/day-view.js';
+import type { DayReport, Kpis } from '../metrics/kpis.js';
+import { dayViewsBetween, loadDayView, savedDays, sellerNames } from '../store/day-reports.js';
 import type { StoreDayResult } from '../metrics/store-day.js';
 import type { ConsultationRecord } from '../metrics/kpis.js';
 import type { Receipt } from '../sales/receipts.js';
@@ -68,6 +71,33 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
     return day;
   };
 
+  // The day as the dashboard shows it. A past day: the roll-up's saved copy (re-saved whenever a
+  // late file or receipt changes the day), so paging through days does not re-run the analytics
+  // in the agent's process. Today, and a day never rolled up: from the detail.
+  const viewOf = (date: string): { view: DayView | null; source: 'detail' | 'saved' | null } => {
+    const saved = loadDayView(db, date);
+    if (saved && date < localDate(clock(), tz)) return { view: saved, source: 'saved' };
+    const live = storedDay(date);
+    if (live) return { view: dayViewOf(live, tz), source: 'detail' };
+    return saved ? { view: saved, source: 'saved' } : { view: null, source: null };
+  };
+  const heldDays = (): string[] => {
+    const days = new Set(savedDays(db));
+    // Days the detail still holds (not rolled up yet, e.g. today): at most retention_days + 1 of them.
+    const span = db.prepare<[], { a: number | null; b: number | null }>('SELECT MIN(first_ms) AS a, MAX(last_ms) AS b FROM tracks').get();
+    if (span?.a != null && span.b != null) {
+      const any = db.prepare<[number, number], { n: number }>('SELECT COUNT(*) AS n FROM (SELECT 1 FROM tracks WHERE last_ms >= ? AND first_ms < ? LIMIT 1)');
+      for (let d = localDate(span.a, tz), guard = 0; d <= localDate(span.b, tz) && guard < 40; guard++) {
+        const [from, to] = localDayBounds(d, tz);
+        if (any.get(from, to)!.n > 0) days.add(d);
+        d = localDate(to + 3_600_000, tz);
+      }
+    }
+    return [...days].sort();
+  };
+  // Names from the latest schedule fill in reports saved before the name was known.
+  const named = (r: DayReport, names: ReadonlyMap<string, string>): DayReport => ({ ...r, sellers: r.sellers.map((s) => ({ ...s, name: s.name ?? names.get(s.seller_id) ?? null })) });
+
   return {
     status(): AgentStatus {
       const now = clock();
@@ -119,7 +149,30 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       if (now >= from && now < to) {
         for (const rt of deps.cameras.values()) if (rt.mode === 'live') coverage[rt.id] = openingHoursCoverage(rt.health, date, cfg.health.opening_hours, tz, now);
       }
-      return { report: storedDay(date)?.report ?? null, camera_coverage: coverage };
+      const { view, source } = viewOf(date);
+      return { report: view ? named(view.report, sellerNames(db)) : null, camera_coverage: coverage, hourly: view?.hourly ?? [], timeline: view?.timeline ?? [], heatmap: view?.heatmap ?? null, source };
+    },
+
+    days(): DaysView {
+      return { store_id: cfg.store.id, time_zone: tz, locale: cfg.store.locale, currency: cfg.store.currency ?? null, days: heldDays(), consultation: { distance_m: cfg.analytics.consultation.distance_m, min_seconds: cfg.analytics.consultation.min_seconds } };
+    },
+
+    trends(to: string, n: number): TrendsView {
+      const [, end] = localDayBounds(to, tz);
+      const from = localDate(end - n * 86_400_000 + 3_600_000, tz);
+      const byDay = new Map(dayViewsBetween(db, from, to).map((v) => [v.report.date, v.report]));
+      // Today (or any day not rolled up yet) from the detail, so the trend ends where the page is.
+      for (const d of heldDays()) if (d >= from && d <= to && !byDay.has(d)) {
+        const live = storedDay(d);
+        if (live) byDay.set(d, live.report);
+      }
+      const point = (date: string, k: Kpis, revenue: number): TrendPoint => ({ date, customers: k.customers, consultations: k.consultations, interaction_ratio: k.interaction_ratio, conversion: k.conversion, revenue });
+      const reports = [...byDay.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+      const sellers: Record<string, TrendPoint[]> = {};
+      for (const r of reports) for (const s of r.sellers) (sellers[s.seller_id] ??= []).push(point(r.date, s, s.attributed_revenue ?? s.revenue));
+      const names: Record<string, string> = Object.fromEntries(sellerNames(db));
+      for (const r of reports) for (const s of r.sellers) if (s.name) names[s.seller_id] ??= s.name;
+      return { from, to, store: reports.map((r) => point(r.date, r.store, r.store.receipts_total ?? r.store.revenue)), sellers, names };
     },
 
     consultations(date: string): ConsultationRecord[] {

@@ -16,6 +16,8 @@ import type { Shift } from '../sales/schedule.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
 import { positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
 import { saveConsultations, saveDailyKpis, type ConsultationInput, type SaveReport, type SellerDailyKpi } from '../store/aggregates.js';
+import { saveDayView, sellerNames } from '../store/day-reports.js';
+import { dayViewOf } from '../metrics/day-view.js';
 
 /** Sampled frames per second of one camera, from the median step between a track's positions. */
 export function estimateFps(rows: readonly { readonly trackId: number; readonly tMs: number }[]): number {
@@ -68,14 +70,15 @@ export function analyzeStoredDay(db: Database.Database, cfg: Readonly<Config>, d
     receiptId: r.id,
     t: r.tMs,
     total: r.amountMinor / 100,
-    currency: '',
+    currency: r.currency ?? cfg.store.currency ?? '',
     register: r.registerId ?? '',
     sellerCode: r.sellerId ?? null,
   }));
+  const names = sellerNames(db);
   const shifts: Shift[] = db
     .prepare<[number, number], { sellerId: string; start: number; end: number }>('SELECT seller_id AS sellerId, start_ms AS start, end_ms AS "end" FROM shifts WHERE start_ms < ? AND end_ms > ?')
     .all(to, from)
-    .map((s) => ({ date: localDate(s.start, tz), sellerId: s.sellerId, name: s.sellerId, start: s.start, end: s.end }));
+    .map((s) => ({ date: localDate(s.start, tz), sellerId: s.sellerId, name: names.get(s.sellerId) ?? s.sellerId, start: s.start, end: s.end }));
   return analyzeStoreDay({
     storeId: cfg.store.id,
     timeZone: tz,
@@ -99,6 +102,8 @@ export interface KpiRollupReport {
 export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: string, nowMs: number): KpiRollupReport {
   const day = analyzeStoredDay(db, cfg, date);
   if (!day) return { date, visits: 0, consultations: null, kpis: null };
+  // The dashboard's copy of the day, kept after the detail is purged (local only).
+  saveDayView(db, dayViewOf(day, cfg.store.timezone), nowMs);
   const purchases = new Map<string, { receiptId: string; minor: number }>();
   for (const m of day.matches) if (m.visitId !== null) purchases.set(String(m.visitId), { receiptId: m.receipt.receiptId, minor: Math.round(m.receipt.total * 100) });
   const consultations: ConsultationInput[] = day.interactions

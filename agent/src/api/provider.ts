@@ -7,6 +7,7 @@ import type { Frame } from '../core/frame.js';
 import type { CameraState } from '../health/camera-state.js';
 import type { BoxHealth } from '../health/box-health.js';
 import type { ConsultationRecord, DayReport } from '../metrics/kpis.js';
+import type { FloorHeatmap, HourTraffic, TimelineItem } from '../metrics/day-view.js';
 import type { Receipt } from '../sales/receipts.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -64,6 +65,45 @@ export interface KpisView {
   readonly report: DayReport | null;
   /** Camera id -> share of the day's opening hours it was up (null: not known). */
   readonly camera_coverage: Readonly<Record<string, number | null>>;
+  /** Traffic per local hour (24 rows) and the consultations timeline; empty without a report. */
+  readonly hourly?: readonly HourTraffic[];
+  readonly timeline?: readonly TimelineItem[];
+  /** Customers' presence on the floor plan (null without a homography); never leaves the box. */
+  readonly heatmap?: FloorHeatmap | null;
+  /** Where the report comes from: computed now from the detail, or the roll-up's saved copy. */
+  readonly source?: 'detail' | 'saved' | null;
+}
+
+/** What the dashboard needs to start: the store, its language and money, and the days held. */
+export interface DaysView {
+  readonly store_id: string;
+  readonly time_zone: string;
+  readonly locale: 'ru' | 'en';
+  /** ISO 4217 from store.currency: the page's money when the day's receipts carry no currency. */
+  readonly currency: string | null;
+  /** Store-local days with KPIs (saved roll-ups or detail), oldest first. */
+  readonly days: readonly string[];
+  /** The consultation rule in force, for the page's written definitions. */
+  readonly consultation: { readonly distance_m: number; readonly min_seconds: number };
+}
+
+/** A seller's or the store's figures of one day, for the trend sparklines. */
+export interface TrendPoint {
+  readonly date: string;
+  readonly customers: number;
+  readonly consultations: number;
+  readonly interaction_ratio: number | null;
+  readonly conversion: number | null;
+  readonly revenue: number;
+}
+
+export interface TrendsView {
+  readonly from: string;
+  readonly to: string;
+  readonly store: readonly TrendPoint[];
+  /** Seller id -> points on the days the seller has a row (other days are absent, not zero). */
+  readonly sellers: Readonly<Record<string, readonly TrendPoint[]>>;
+  readonly names: Readonly<Record<string, string>>;
 }
 
 /** A box to draw on a snapshot, in the frame's own pixels (model input space when letterboxed). */
@@ -89,6 +129,9 @@ export interface ReceiptsOutcome {
 export interface StatusProvider {
   status(): MaybePromise<AgentStatus>;
   kpis(date: string): MaybePromise<KpisView>;
+  days(): MaybePromise<DaysView>;
+  /** The `days` days ending on `to` (inclusive). */
+  trends(to: string, days: number): MaybePromise<TrendsView>;
   consultations(date: string): MaybePromise<readonly ConsultationRecord[]>;
   /** undefined: no such camera; null: known camera without a frame yet. */
   snapshot(cameraId: string): MaybePromise<Snapshot | null | undefined>;

@@ -1,8 +1,8 @@
 /** The API's routes as a table: each a method, a pattern, its accepted query and a thin handler. */
 import { MisuseError } from '../core/errors.js';
-import { STATUS_PAGE_HTML, STATUS_PAGE_CSS, STATUS_PAGE_JS } from '../ui/index.js';
+import { I18N_JS, MANAGER_PAGE_CSS, MANAGER_PAGE_JS, STATUS_PAGE_CSS, STATUS_PAGE_JS, pageHtml, uplotScript, uplotStyle } from '../ui/index.js';
 import { HttpError, json, readBody, type Reply } from './http.js';
-import { cameraIdParam, dateParam } from './params.js';
+import { cameraIdParam, dateParam, intParam } from './params.js';
 import { CONTENT_TYPE as PROM_TYPE, formatPrometheus } from './prometheus.js';
 import type { StatusProvider } from './provider.js';
 import { parseReceiptsBody } from './receipt-body.js';
@@ -32,9 +32,15 @@ export function buildRoutes(d: RouteDeps): Route[] {
   // Per server, not per module: two servers in one process do not share the count.
   let snapshotsInFlight = 0;
   return [
-    { method: 'GET', pattern: '/', handler: async () => asset('text/html; charset=utf-8', STATUS_PAGE_HTML) },
+    // The store's language goes into <html lang>, so the first paint is already in it.
+    { method: 'GET', pattern: '/', handler: async () => asset('text/html; charset=utf-8', pageHtml((await p.days()).locale)) },
+    { method: 'GET', pattern: '/ui/i18n.js', handler: async () => asset('text/javascript; charset=utf-8', I18N_JS) },
     { method: 'GET', pattern: '/ui/status.js', handler: async () => asset('text/javascript; charset=utf-8', STATUS_PAGE_JS) },
     { method: 'GET', pattern: '/ui/status.css', handler: async () => asset('text/css; charset=utf-8', STATUS_PAGE_CSS) },
+    { method: 'GET', pattern: '/ui/manager.js', handler: async () => asset('text/javascript; charset=utf-8', MANAGER_PAGE_JS) },
+    { method: 'GET', pattern: '/ui/manager.css', handler: async () => asset('text/css; charset=utf-8', MANAGER_PAGE_CSS) },
+    { method: 'GET', pattern: '/ui/uplot.js', handler: async () => asset('text/javascript; charset=utf-8', uplotScript()) },
+    { method: 'GET', pattern: '/ui/uplot.css', handler: async () => asset('text/css; charset=utf-8', uplotStyle()) },
     // Browsers ask for it on their own; an empty answer keeps their consoles clean.
     { method: 'GET', pattern: '/favicon.ico', handler: async () => ({ status: 204, contentType: 'image/x-icon', body: '' }) },
     { method: 'GET', pattern: '/health', handler: async () => json({ ok: true, now_ms: d.nowMs() }) },
@@ -51,7 +57,17 @@ export function buildRoutes(d: RouteDeps): Route[] {
       handler: async ({ query }) => {
         const date = dateParam(query, d.nowMs(), d.timeZone);
         const v = await p.kpis(date);
-        return json({ date, report: v.report, camera_coverage: v.camera_coverage });
+        return json({ date, report: v.report, camera_coverage: v.camera_coverage, hourly: v.hourly ?? [], timeline: v.timeline ?? [], heatmap: v.heatmap ?? null, source: v.source ?? null });
+      },
+    },
+    { method: 'GET', pattern: '/api/days', handler: async () => json(await p.days()) },
+    {
+      method: 'GET',
+      pattern: '/api/trends',
+      query: ['date', 'days'],
+      handler: async ({ query }) => {
+        const date = dateParam(query, d.nowMs(), d.timeZone);
+        return json(await p.trends(date, intParam(query, 'days', 30, 1, 400)));
       },
     },
     {

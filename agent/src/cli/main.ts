@@ -12,6 +12,7 @@ import { registerTrackCommand } from './commands/track.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerImportCommand } from './commands/import.js';
 
 /** Each command module adds itself to the program. Keep one line per command. */
 const COMMANDS: Array<(program: Command) => void> = [
@@ -23,6 +24,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerEvalCommand,
   registerSyncCommand,
   registerConfigCommand,
+  registerImportCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {

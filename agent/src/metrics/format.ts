@@ -27,7 +27,7 @@ export function formatReportTable(r: DayReport): string {
   const rows: string[][] = [['', ...COLUMNS.map(([, h]) => h)]];
   const rec = (o: object): Record<string, unknown> => Object.fromEntries(Object.entries(o));
   rows.push([`store ${r.store.store_id}`, ...COLUMNS.map(([k]) => cell(k, rec(r.store)[k]))]);
-  for (const s of r.sellers) rows.push([`seller ${s.seller_id}`, ...COLUMNS.map(([k]) => cell(k, rec(s)[k]))]);
+  for (const s of r.sellers) rows.push([`seller ${s.name ? `${s.name} (${s.seller_id})` : s.seller_id}`, ...COLUMNS.map(([k]) => cell(k, rec(s)[k]))]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return `${r.store.store_id} ${r.date} (${r.store.time_zone})\n${rows.map(line).join('\n')}\n`;

@@ -125,6 +125,7 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     shifts: input.shifts,
     sellerFloorSeconds: floorS,
     checkouts,
+    receipts: matches.map((m) => ({ receiptId: m.receipt.receiptId, t: m.receipt.t, total: m.receipt.total, currency: m.receipt.currency, sellerCode: m.receipt.sellerCode, visitId: m.visitId === null ? null : String(m.visitId) })),
   });
   const consultations = interactions
     .filter((i) => i.kind === 'consultation')

@@ -7,6 +7,7 @@ import { localDayBounds } from './local-time.js';
 import { loadSchedule, type ScheduleSourceOptions } from './schedule-source.js';
 import type { RowProblem } from './receipts.js';
 import { replaceShifts } from '../store/sales.js';
+import { saveSellerNames } from '../store/day-reports.js';
 
 export interface ScheduleSyncReport {
   readonly source: string;
@@ -24,6 +25,8 @@ export async function syncSchedule(db: Database.Database, o: ScheduleSourceOptio
     load.shifts.map((s) => ({ date: s.date, sellerId: s.sellerId, startMs: s.start, endMs: s.end })),
     (d) => localDayBounds(d, o.timeZone),
   );
+  // Names outlive the shifts (detail): the dashboard names sellers on every day it keeps.
+  saveSellerNames(db, new Map(load.shifts.map((s) => [s.sellerId, s.name])), Date.now());
   return { source: o.source, from: load.from, shifts: r.inserted, days: r.days, problems: load.problems, warnings: load.warnings };
 }
 

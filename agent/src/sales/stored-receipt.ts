@@ -11,5 +11,6 @@ export function toStoredReceipt(r: Receipt, timeZone: string): StoredReceipt {
     amountMinor: Math.round(r.total * 100),
     registerId: r.register === '' ? null : r.register,
     sellerId: r.sellerCode,
+    currency: r.currency === '' ? null : r.currency,
   };
 }

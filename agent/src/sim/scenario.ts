@@ -59,7 +59,14 @@ const colors = z
 
 export const scenarioSchema = z
   .strictObject({
-    store: z.strictObject({ id: z.string().min(1).max(64).default('sim-store'), timezone: z.string().default('Europe/Berlin') }).default({ id: 'sim-store', timezone: 'Europe/Berlin' }).describe('Store id and IANA time zone.'),
+    store: z
+      .strictObject({
+        id: z.string().min(1).max(64).default('sim-store'),
+        timezone: z.string().default('Europe/Berlin'),
+        currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code (EUR, RUB...)').default('EUR').describe('Currency written on the simulated receipts.'),
+      })
+      .default({ id: 'sim-store', timezone: 'Europe/Berlin', currency: 'EUR' })
+      .describe('Store id, IANA time zone and receipt currency.'),
     date: z.string().refine(isIsoDate, { message: 'expected YYYY-MM-DD' }).describe('Local date of the simulated day.'),
     hours: z.strictObject({ open: hhmm, close: hhmm }).describe('Opening hours, store time (same day).'),
     floor: z.strictObject({ width_m: z.number().min(8).max(60).default(16), depth_m: z.number().min(10).max(40).default(13) }).default({ width_m: 16, depth_m: 13 }).describe('Sales floor size; entrance at the front, counter at the back right.'),

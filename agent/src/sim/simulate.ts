@@ -48,7 +48,7 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
   const ms = (s: number): number => plan.t0 + Math.round(s * 1000);
   const offsetMs = scenario.pos_clock_offset_seconds * 1000;
 
-  const receipts: Receipt[] = plan.receipts.map((r) => ({ receiptId: r.receiptId, t: ms(r.t) + offsetMs, total: r.total, currency: 'EUR', register: 'till-1', sellerCode: r.sellerId }));
+  const receipts: Receipt[] = plan.receipts.map((r) => ({ receiptId: r.receiptId, t: ms(r.t) + offsetMs, total: r.total, currency: scenario.store.currency, register: 'till-1', sellerCode: r.sellerId }));
   const shifts: Shift[] = plan.shifts.map((s) => ({ date: scenario.date, sellerId: s.sellerId, name: s.name, start: ms(s.start), end: ms(s.end) }));
   const receiptsCsv =
     'receipt_id,timestamp,total,currency,register,seller_code\n' +
@@ -90,6 +90,7 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
     shifts,
     sellerFloorSeconds: new Map(plan.shifts.map((s) => [s.sellerId, s.end - s.start])),
     checkouts,
+    receipts: receipts.map((r, i) => ({ receiptId: r.receiptId, t: r.t, total: r.total, currency: r.currency, sellerCode: r.sellerCode, visitId: plan.receipts[i]!.visitId })),
   });
   return { scenario, seed, layout, plan, streams, storeConfigRaw, config, receipts, shifts, receiptsCsv, scheduleCsv, truth };
 }

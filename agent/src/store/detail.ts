@@ -128,6 +128,7 @@ export interface ReceiptInput {
   readonly amountMinor: number;
   readonly registerId?: string | null;
   readonly sellerId?: string | null;
+  readonly currency?: string | null;
 }
 
 /** Receipts from the POS; a re-imported receipt replaces the earlier copy. */
@@ -146,7 +147,7 @@ export function upsertReceipts(db: Database.Database, receipts: readonly Receipt
 export function receiptsBetween(db: Database.Database, fromMs: number, toMs: number): ReceiptInput[] {
   return db
     .prepare<[number, number], ReceiptInput>(
-      'SELECT id, t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId FROM receipts WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms',
+      'SELECT id, t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId, currency FROM receipts WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms',
     )
     .all(fromMs, toMs);
 }

@@ -224,6 +224,30 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'day reports and seller names',
+    sql: `
+      -- Rowid tables (not WITHOUT ROWID): retention deletes by rowid in batches.
+      -- The whole day report (metrics/kpis.ts DayReport, JSON) per store-local day, written by the
+      -- KPI roll-up: the dashboard's history once the 3-day detail is gone. A few KB a day, kept
+      -- storage.kpi_retention_days. Local only: the chain gets its records through the outbox.
+      CREATE TABLE day_reports (
+        day TEXT PRIMARY KEY,
+        report TEXT NOT NULL,
+        computed_ms INTEGER NOT NULL
+      );
+      -- Display names from the shift schedule (shifts themselves are detail and go after 3 days),
+      -- so the dashboard names a seller on every day it shows. Local only: never synced.
+      CREATE TABLE seller_names (
+        seller_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        updated_ms INTEGER NOT NULL
+      );
+      -- The receipt's currency (ISO 4217) as the POS wrote it, for money on the dashboard; NULL: none given.
+      ALTER TABLE receipts ADD COLUMN currency TEXT;
+    `,
+  },
 ]);
 
 export interface MigrationReport {

@@ -24,12 +24,17 @@ export const DETAIL_TABLES: ReadonlyArray<{ readonly table: string; readonly tim
   { table: 'hourly_traffic', timeCol: 'hour_ms' },
 ]);
 
-/** Day-keyed local aggregate tables (their outbox copies are what matter). */
-const DAY_TABLES: readonly string[] = Object.freeze(['daily_kpis', 'camera_uptime']);
+/**
+ * Day-keyed local aggregate tables: a few rows per day, kept `kpiRetentionDays` (far longer than
+ * the detail) so the dashboard shows history and 30-day trends after the detail is gone.
+ */
+const DAY_TABLES: readonly string[] = Object.freeze(['daily_kpis', 'camera_uptime', 'day_reports']);
 
 export interface RetentionOptions {
   readonly nowMs: number;
   readonly retentionDays: number;
+  /** Days the day-keyed aggregates (DAY_TABLES) and seller names are kept; absent: as the detail. */
+  readonly kpiRetentionDays?: number;
   readonly batchRows: number;
   /** Unsent outbox rows above this raise `outboxOverCap` (the caller warns loudly). */
   readonly outboxMaxRows: number;
@@ -84,8 +89,10 @@ export function runRetention(db: Database.Database, opts: RetentionOptions, cloc
   };
   for (const { table, timeCol } of DETAIL_TABLES) add(table, deleteInBatches(db, table, timeCol, cutoffMs, opts.batchRows));
   // A local day is at most 14 h off UTC: keep one extra day so no store's day is cut short.
-  const cutoffDay = utcDay(cutoffMs - DAY_MS);
+  const kpiCutoffMs = opts.nowMs - Math.max(opts.kpiRetentionDays ?? opts.retentionDays, opts.retentionDays) * DAY_MS;
+  const cutoffDay = utcDay(kpiCutoffMs - DAY_MS);
   for (const table of DAY_TABLES) add(table, deleteInBatches(db, table, 'day', cutoffDay, opts.batchRows));
+  add('seller_names', deleteInBatches(db, 'seller_names', 'updated_ms', kpiCutoffMs, opts.batchRows));
   add('jobs', deleteInBatches(db, 'jobs', 'updated_ms', cutoffMs, opts.batchRows, "AND state IN ('done', 'failed')"));
   add('checkpoints', deleteInBatches(db, 'checkpoints', 'updated_ms', cutoffMs, opts.batchRows, 'AND job_id NOT IN (SELECT id FROM jobs)'));
   // Sent outbox rows only: `sent_ms < cutoff` is false for NULL, so unsent rows never match.

@@ -13,6 +13,8 @@ export interface StoredReceipt {
   readonly amountMinor: number;
   readonly registerId: string | null;
   readonly sellerId: string | null;
+  /** ISO 4217 as the POS gave it; absent or null: none. */
+  readonly currency?: string | null;
 }
 
 export interface ReceiptStoreReport {
@@ -32,15 +34,16 @@ interface ReceiptRow {
   readonly amountMinor: number;
   readonly registerId: string | null;
   readonly sellerId: string | null;
+  readonly currency: string | null;
 }
 
 /** Idempotent: storing the same receipt twice stores it once and reports it as a duplicate. */
 export function storeReceipts(db: Database.Database, receipts: readonly StoredReceipt[]): ReceiptStoreReport {
-  const get = db.prepare<[string], ReceiptRow>('SELECT t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId FROM receipts WHERE id = ?');
+  const get = db.prepare<[string], ReceiptRow>('SELECT t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId, currency FROM receipts WHERE id = ?');
   const put = db.prepare(
-    `INSERT INTO receipts (id, t_ms, day, amount_minor, register_id, seller_id) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO receipts (id, t_ms, day, amount_minor, register_id, seller_id, currency) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET t_ms = excluded.t_ms, day = excluded.day, amount_minor = excluded.amount_minor,
-       register_id = excluded.register_id, seller_id = excluded.seller_id`,
+       register_id = excluded.register_id, seller_id = excluded.seller_id, currency = excluded.currency`,
   );
   return db.transaction((): ReceiptStoreReport => {
     let inserted = 0;
@@ -49,11 +52,11 @@ export function storeReceipts(db: Database.Database, receipts: readonly StoredRe
     const days = new Set<string>();
     for (const r of receipts) {
       const old = get.get(r.id);
-      if (old && old.tMs === r.tMs && old.amountMinor === r.amountMinor && old.registerId === r.registerId && old.sellerId === r.sellerId && old.day === r.day) {
+      if (old && old.tMs === r.tMs && old.amountMinor === r.amountMinor && old.registerId === r.registerId && old.sellerId === r.sellerId && old.day === r.day && old.currency === (r.currency ?? null)) {
         duplicates++;
         continue;
       }
-      put.run(r.id, r.tMs, r.day, r.amountMinor, r.registerId, r.sellerId);
+      put.run(r.id, r.tMs, r.day, r.amountMinor, r.registerId, r.sellerId, r.currency ?? null);
       if (old) {
         updated++;
         days.add(old.day);
@@ -138,6 +141,7 @@ export function importReceiptFile(db: Database.Database, file: ImportedFile, rec
 
 /** Store-local days that already have KPIs saved (a receipt arriving for one of them is late). */
 export function daysWithKpis(db: Database.Database, days: readonly string[]): string[] {
-  const q = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM daily_kpis WHERE day = ?');
-  return days.filter((d) => q.get(d)!.n > 0);
+  // A saved day view counts too: a day whose sellers had no rows still shows on the dashboard.
+  const q = db.prepare<[string, string], { n: number }>('SELECT (SELECT COUNT(*) FROM daily_kpis WHERE day = ?) + (SELECT COUNT(*) FROM day_reports WHERE day = ?) AS n');
+  return days.filter((d) => q.get(d, d)!.n > 0);
 }

@@ -18,6 +18,7 @@ export interface StoreLogger {
 
 export interface MaintenanceConfig {
   readonly retention_days: number;
+  readonly kpi_retention_days: number;
   readonly retention_cron: string;
   readonly delete_batch_rows: number;
   readonly min_free_disk_mb: number;
@@ -47,7 +48,7 @@ export function runMaintenance(cfg: MaintenanceConfig, deps: MaintenanceDeps): M
   const nowMs = deps.clock();
   const retention = runRetention(
     deps.db,
-    { nowMs, retentionDays: cfg.retention_days, batchRows: cfg.delete_batch_rows, outboxMaxRows: cfg.outbox_max_rows },
+    { nowMs, retentionDays: cfg.retention_days, kpiRetentionDays: cfg.kpi_retention_days, batchRows: cfg.delete_batch_rows, outboxMaxRows: cfg.outbox_max_rows },
     deps.clock,
   );
   deps.logger.info({ retention }, 'retention: deleted detail older than the retention period');

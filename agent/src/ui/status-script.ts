@@ -1,5 +1,6 @@
 /**
- * The status page's script: polls /status and /api/kpis every few seconds and redraws. Data is
+ * The Technician face's script: polls /status and /api/kpis every few seconds and redraws. Words
+ * come from the dictionary (window.FS, ui/i18n.ts); it redraws at once when the language changes. Data is
  * written with textContent only (never innerHTML), so a camera id or warning text cannot inject
  * markup. When the page was opened with ?token=..., the token is sent as a Bearer header.
  * Plain ES2017 in a String.raw literal: no backticks or dollar-brace inside.
@@ -10,6 +11,8 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
   var token = new URLSearchParams(location.search).get('token');
   var headers = token ? { Authorization: 'Bearer ' + token } : {};
   var tz = undefined;
+  var t = window.FS.t;
+  var last = null;
 
   function $(id) { return document.getElementById(id); }
   function el(tag, text, cls) {
@@ -21,18 +24,14 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
   function dash(v) { return v === null || v === undefined ? '—' : v; }
   function pct(v) { return v === null || v === undefined ? '—' : (v * 100).toFixed(0) + '%'; }
   function num(v, d) { return v === null || v === undefined ? '—' : Number(v).toFixed(d || 0); }
-  function money(v) { return v === null || v === undefined ? '—' : Number(v).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }
+  function money(v) { return window.FS.money(v, null); }
   function mib(v) { return v === null || v === undefined ? '—' : (v / 1048576 / 1024).toFixed(1) + ' GiB'; }
-  function time(ms) {
-    if (ms === null || ms === undefined) return '—';
-    try { return new Date(ms).toLocaleTimeString(undefined, { timeZone: tz, hour12: false }); }
-    catch (e) { return new Date(ms).toLocaleTimeString(); }
+  function stateLabel(s) {
+    var k = { up: t('state.up'), connecting: t('state.connecting'), reconnecting: t('state.reconnecting'), no_person: t('state.no_person'), down: t('state.down'), frozen: t('state.frozen'), black: t('state.black'), blank: t('state.blank') }[s];
+    return k || s;
   }
-  function dur(s) {
-    if (s === null || s === undefined) return '—';
-    var m = Math.round(s / 60);
-    return m >= 60 ? Math.floor(m / 60) + ' h ' + (m % 60) + ' min' : m + ' min';
-  }
+  function time(ms) { return window.FS.time(ms, tz); }
+  function dur(s) { return window.FS.dur(s); }
   function cell(tr, text, cls) { tr.appendChild(el('td', text, cls)); }
   function fillDl(dl, pairs) {
     dl.replaceChildren();
@@ -53,10 +52,10 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
   function renderStatus(s) {
     tz = s.time_zone;
     $('store').textContent = s.store_id;
-    $('updated').textContent = 'updated ' + time(s.now_ms) + ' (' + s.time_zone + ')';
+    $('updated').textContent = t('ui.updated', { time: time(s.now_ms), zone: s.time_zone });
     var wl = $('warnings');
     wl.replaceChildren();
-    if (s.warnings.length === 0) wl.appendChild(el('li', 'none', 'muted none'));
+    if (s.warnings.length === 0) wl.appendChild(el('li', t('tech.none'), 'muted none'));
     s.warnings.forEach(function (w) {
       var li = el('li');
       li.dataset.source = w.source;
@@ -71,7 +70,7 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
       tr.dataset.camera = c.id;
       cell(tr, c.id);
       var td = el('td');
-      td.appendChild(el('span', c.state.replace('_', ' '), 'badge state-' + c.state));
+      td.appendChild(el('span', stateLabel(c.state), 'badge state-' + c.state));
       tr.appendChild(td);
       cell(tr, time(c.since_ms));
       cell(tr, num(c.fps, 1), 'num');
@@ -82,17 +81,17 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
       tb.appendChild(tr);
     });
     var d = s.detector;
-    fillDl($('detector'), [['queue', d.queue_depth + ' / ' + d.queue_capacity], ['fps', num(d.fps, 1)], ['dropped', d.dropped_frames]]);
+    fillDl($('detector'), [[t('tech.queue'), d.queue_depth + ' / ' + d.queue_capacity], [t('tech.fps'), num(d.fps, 1)], [t('tech.dropped'), d.dropped_frames]]);
     var y = s.sync;
-    fillDl($('sync'), [['enabled', y.enabled ? 'yes' : 'no'], ['backlog', y.backlog_rows + ' rows'], ['last success', time(y.last_success_ms)], ['last error', dash(y.last_error)]]);
+    fillDl($('sync'), [[t('tech.enabled'), y.enabled ? t('tech.yes') : t('tech.no')], [t('tech.backlog'), t('tech.rows', { n: y.backlog_rows })], [t('tech.last_success'), time(y.last_success_ms)], [t('tech.last_error'), dash(y.last_error)]]);
     var b = s.box;
     fillDl($('box'), b ? [
-      ['CPU', num(b.cpu_load_percent, 0) + '%'],
-      ['memory free', mib(b.memory_available_bytes) + ' of ' + mib(b.memory_total_bytes)],
-      ['disk free', mib(b.disk_free_bytes)],
-      ['CPU temp', b.cpu_temperature_c === null ? 'not reported' : num(b.cpu_temperature_c, 0) + ' °C'],
-      ['GPU', b.gpus.length === 0 ? 'none' : b.gpus.map(function (g) { return g.model; }).join(', ')]
-    ] : [['box', 'not measured yet']]);
+      [t('tech.cpu'), num(b.cpu_load_percent, 0) + '%'],
+      [t('tech.memory_free'), t('tech.of', { a: mib(b.memory_available_bytes), b: mib(b.memory_total_bytes) })],
+      [t('tech.disk_free'), mib(b.disk_free_bytes)],
+      [t('tech.cpu_temp'), b.cpu_temperature_c === null ? t('tech.not_reported') : num(b.cpu_temperature_c, 0) + ' °C'],
+      [t('tech.gpu'), b.gpus.length === 0 ? t('tech.none') : b.gpus.map(function (g) { return g.model; }).join(', ')]
+    ] : [[t('tech.box'), t('tech.not_measured')]]);
   }
 
   function renderKpis(k) {
@@ -101,11 +100,11 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
     var tb = $('sellers').tBodies[0];
     tb.replaceChildren();
     if (!r) {
-      fillDl($('store-kpis'), [['store', 'no data yet today']]);
+      fillDl($('store-kpis'), [[t('tech.kpi.store'), t('tech.kpi.no_data')]]);
       return;
     }
     var st = r.store;
-    fillDl($('store-kpis'), [['customers', st.customers], ['consulted', st.consulted_customers], ['conversion', pct(st.conversion)], ['revenue', money(st.revenue)]]);
+    fillDl($('store-kpis'), [[t('tech.kpi.customers'), st.customers], [t('tech.kpi.consulted'), st.consulted_customers], [t('tech.kpi.conversion'), pct(st.conversion)], [t('tech.kpi.revenue'), money(st.revenue)]]);
     r.sellers.forEach(function (s) {
       var tr = el('tr');
       tr.dataset.seller = s.seller_id;
@@ -126,15 +125,17 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
   function poll() {
     Promise.all([get('/status'), get('/api/kpis')]).then(function (res) {
       $('offline').hidden = true;
+      last = res;
       renderStatus(res[0]);
       renderKpis(res[1]);
       document.body.dataset.loaded = 'true';
     }).catch(function (e) {
       var o = $('offline');
-      o.textContent = 'cannot reach the agent: ' + e.message;
+      o.textContent = t('ui.offline', { error: e.message });
       o.hidden = false;
     }).then(function () { setTimeout(poll, POLL_MS); });
   }
+  window.FS.onLocale(function () { if (last) { renderStatus(last[0]); renderKpis(last[1]); } });
   poll();
 })();
 `;

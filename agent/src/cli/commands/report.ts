@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfigFile } from '../../config/load.js';
 import { FailureError, MisuseError } from '../../core/errors.js';
 import { formatReportTable } from '../../metrics/format.js';
@@ -44,7 +45,11 @@ export function registerReportCommand(program: Command): void {
     .action((opts: ReportOptions) => {
       if (!isIsoDate(opts.date)) throw new MisuseError('FS_BAD_ARGUMENT', `--date "${opts.date}" is not a date; use YYYY-MM-DD`);
       const cfg = loadConfigFile(opts.config);
-      const cams = cfg.cameras.filter((c) => c.enabled);
+      // Enabled cameras must have their files; a disabled one is read when its file is there (a
+      // camera whose only data is imported, like the demo's simulated week: see `floorsense import`).
+      const hasFile = (id: string): boolean => existsSync(join(opts.tracks, `${id}.txt`));
+      const onlyImported = cfg.cameras.filter((c) => !c.enabled && hasFile(c.id));
+      const cams = onlyImported.length > 0 ? [...cfg.cameras.filter((c) => c.enabled && hasFile(c.id)), ...onlyImported] : cfg.cameras.filter((c) => c.enabled);
       if (cams.length === 0) throw new MisuseError('FS_CONFIG_INVALID', `${opts.config}: cameras: no enabled camera to report on`);
       const tracks = cams.map((c) => readCameraTracks(opts.tracks, c.id));
       const receipts = opts.receipts ? parseReceiptsCsv(readText(opts.receipts), opts.receipts) : { rows: [], problems: [], duplicates: 0 };

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { MisuseError } from '../../core/errors.js';
+import { isIsoDate } from '../../sales/local-time.js';
 import { writeCameraEmbeddings, writeCameraTracks } from '../../scene/interchange.js';
 import { loadScenarioFile } from '../../sim/scenario.js';
 import { simulateDay, truthDocument } from '../../sim/simulate.js';
@@ -14,10 +15,13 @@ export function registerSimulateCommand(program: Command): void {
     .requiredOption('--config <file>', 'scenario YAML (see config/scenarios/)')
     .option('--seed <n>', 'random seed', '1')
     .requiredOption('--out <dir>', 'output folder')
-    .action((opts: { config: string; seed: string; out: string }) => {
+    .option('--date <YYYY-MM-DD>', "the store-local day to simulate instead of the scenario's date (e.g. a week of days for the demo)")
+    .action((opts: { config: string; seed: string; out: string; date?: string }) => {
       const seed = Number(opts.seed);
       if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new MisuseError('FS_BAD_ARGUMENT', `--seed "${opts.seed}" must be an integer from 0 to 4294967295`);
-      const scenario = loadScenarioFile(opts.config);
+      if (opts.date !== undefined && !isIsoDate(opts.date)) throw new MisuseError('FS_BAD_ARGUMENT', `--date "${opts.date}" is not a date; use YYYY-MM-DD`);
+      const loaded = loadScenarioFile(opts.config);
+      const scenario = opts.date === undefined ? loaded : { ...loaded, date: opts.date };
       const day = simulateDay(scenario, seed);
       mkdirSync(opts.out, { recursive: true });
       for (const s of day.streams) {

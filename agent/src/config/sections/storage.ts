@@ -9,6 +9,12 @@ export const storageSection = z
   .strictObject({
     path: z.string().min(1).default('data/floorsense.db').describe('SQLite database file (WAL files sit beside it).'),
     retention_days: z.int().min(1).max(3).default(3).describe('Days of detail (tracks, positions, visits, receipts...) kept on the box; the design caps it at 3.'),
+    kpi_retention_days: z
+      .int()
+      .min(3)
+      .max(3660)
+      .default(400)
+      .describe('Days the small daily KPI rows (per-seller KPIs, day reports, camera uptime) are kept locally, for history and trends; far longer than the detail.'),
     retention_cron: z
       .string()
       .refine(validateCron, { message: 'not a cron expression (e.g. "7 * * * *")' })
