@@ -260,7 +260,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     });
     try {
       api = await startApiServer(
-        { host: cfg.api.host, port: cfg.api.port, token: cfg.api.token, bodyLimitBytes: cfg.api.body_limit_kb * 1024, timeZone: cfg.store.timezone, nowMs: clock, onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`) },
+        { host: cfg.api.host, port: cfg.api.port, token: cfg.api.token, allowedHosts: cfg.api.allowed_hosts, bodyLimitBytes: cfg.api.body_limit_kb * 1024, timeZone: cfg.store.timezone, nowMs: clock, onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`) },
         provider,
       );
       log.info({ url: api.url }, 'local API listening');
