@@ -45,7 +45,7 @@ describe('receipts folder import into a real SQLite store', () => {
       { name: 'a-copy.csv', status: 'imported', inserted: 3, updated: 0, duplicates: 0, problems: 1 },
       { name: 'a.csv', status: 'same-content', as: 'a-copy.csv' },
     ]);
-    expect(r.problems).toEqual([{ origin: join(folder, 'a-copy.csv'), line: 3, message: 'total "not-a-number" is not a non-negative number' }]);
+    expect(r.problems).toEqual([{ origin: join(folder, 'a-copy.csv'), line: 3, scope: 'row', message: 'total "not-a-number" is not a non-negative amount with at most 2 decimals (e.g. 77.49 or "77,49")' }]);
     expect(r.days).toEqual(['2026-11-20', '2026-11-21']);
     expect(receipts()).toEqual([
       { id: 'R1', day: '2026-11-20', minor: 125050, reg: 'till-1', seller: 's1' },
