@@ -4,6 +4,8 @@
  * Every writer is one synchronous transaction; callers do file and network I/O before calling.
  */
 import type Database from 'better-sqlite3';
+import { MisuseError } from '../core/errors.js';
+import { ID_RE } from './records.js';
 
 export interface StoredReceipt {
   readonly id: string;
@@ -82,6 +84,9 @@ export interface ShiftReplaceReport {
  * Replace the shifts of every day the schedule covers, in one transaction: a re-fetched sheet
  * whose day changed (a seller swapped, a shift moved) leaves no stale rows; days the sheet no
  * longer lists (older than its window) are kept. `dayBounds` gives a local day's [from, to) in UTC ms.
+ * A seller id that is not a record id is refused before anything is written (MisuseError naming
+ * it): it would otherwise stop every later roll-up of its day, for all sellers. The CSV import
+ * refuses such rows by file and line first (sales/schedule.ts); this keeps any other writer honest.
  */
 export function replaceShifts(
   db: Database.Database,
@@ -89,6 +94,9 @@ export function replaceShifts(
   dayBounds: (date: string) => readonly [number, number],
   source = 'schedule',
 ): ShiftReplaceReport {
+  shifts.forEach((s, i) => {
+    if (!ID_RE.test(s.sellerId)) throw new MisuseError('FS_BAD_ARGUMENT', `shifts[${i}].sellerId: ${JSON.stringify(s.sellerId)} is not a seller id (1-128 letters A-Z a-z, digits, _ . : -); nothing was replaced`, { sellerId: s.sellerId, index: i });
+  });
   const days = [...new Set(shifts.map((s) => s.date))].sort();
   const del = db.prepare('DELETE FROM shifts WHERE source = ? AND start_ms >= ? AND start_ms < ?');
   const ins = db.prepare('INSERT INTO shifts (seller_id, start_ms, end_ms, source) VALUES (?, ?, ?, ?)');
