@@ -68,6 +68,12 @@ export interface RunningAgent {
   runArchive(): Promise<boolean>;
   /** Resolves when the agent has stopped (after stop(), or by itself with `once`). */
   readonly done: Promise<void>;
+  /**
+   * What did not go right so far, one line each: archive files that failed in the last pass and
+   * jobs whose last run failed (a full disk among them). Empty when all is well; `run --once`
+   * exits non-zero otherwise.
+   */
+  problems(): string[];
   /** Stop taking frames, finish the current ones, flush, close; idempotent. */
   stop(): Promise<void>;
 }
@@ -149,6 +155,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     log,
     clock,
   );
+  let lastArchive: ArchivePassReport | null = null;
   const archiveJob: GuardedJob = guardedJob(
     'archive',
     async (): Promise<ArchivePassReport> => {
@@ -170,6 +177,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       });
       // Roll up the days just processed now: exports older than retention_days would otherwise be
       // purged by the hourly retention before the nightly roll-up saw them.
+      lastArchive = report;
       if (dirtyDays.size > 0 && !stopAll.signal.aborted) await rollupJob.runNow();
       return report;
     },
@@ -317,6 +325,10 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     }),
     runArchive: () => archiveJob.runNow(),
     done,
+    problems: () => [
+      ...(lastArchive?.failures ?? []),
+      ...jobs.map((j) => j.report()).flatMap((r) => (r.lastError === null ? [] : [`job ${r.name}: ${r.lastError}`])),
+    ],
     stop,
   };
 
