@@ -2,9 +2,9 @@
  * The local HTTP API on node:http: auth, routing and error mapping; the routes themselves are in
  * routes.ts. Binding anywhere but loopback without a token is refused before anything listens.
  *
- * Errors: a refused request answers its 4xx with a reason; anything a provider throws answers 500
- * with the coded message for FloorSense errors or a generic one otherwise — never a stack trace —
- * and is handed to `onError` for the log.
+ * Errors: a refused request answers its 4xx with a reason; anything a provider throws answers the
+ * status the registry binds to its code with the coded message for FloorSense errors, or 500 and a
+ * generic message otherwise — never a stack trace — and is handed to `onError` for the log.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -128,7 +128,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
       return;
     }
     onError(e, where);
-    const body = isFloorSenseError(e) ? { error: e.message, code: e.code, status: 500 } : { error: 'internal error (see the agent log)', status: 500 };
-    send(res, json(body, 500));
+    // A coded error answers the status its code is bound to (a full disk 507, ClickHouse down 502).
+    const body = isFloorSenseError(e) ? { error: e.message, code: e.code, status: e.status } : { error: 'internal error (see the agent log)', status: 500 };
+    send(res, json(body, body.status));
   }
 }
