@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { MisuseError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import { Detector, DetectorQueue, type DetectorQueueStats } from '../detect/index.js';
-import { openStore, type Store } from '../store/open.js';
+import { openStore, storeWriteError, type Store } from '../store/open.js';
 import { runMaintenance } from '../store/schedule.js';
 import { outboxBacklog, type Backlog } from '../store/outbox.js';
 import { drainOutbox } from '../sync/drain.js';
@@ -147,8 +147,15 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       const tz = cfg.store.timezone;
       const days = [...new Set([...recentDays(clock(), tz), ...dirtyDays])].sort();
       dirtyDays.clear();
-      const uptime = rollUpCameraUptime(db, cfg.store.id, tz, days, clock());
-      const kpis = days.map((d) => rollUpKpis(db, cfg, d, clock())).map((k) => ({ date: k.date, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 }));
+      let uptime: ReturnType<typeof rollUpCameraUptime>;
+      let kpis: Array<{ date: string; visits: number; consultations: number; sellers: number }>;
+      try {
+        uptime = rollUpCameraUptime(db, cfg.store.id, tz, days, clock());
+        kpis = days.map((d) => rollUpKpis(db, cfg, d, clock())).map((k) => ({ date: k.date, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 }));
+      } catch (e) {
+        for (const d of days) dirtyDays.add(d); // not rolled up: the next run tries these days again
+        throw storeWriteError(store.path, e, 'the aggregates saved before are kept; these days are rolled up again at the next run');
+      }
       const judged = drift.judge(days);
       return { uptime, kpis, drift: { judged: judged.judged, warnings: judged.warnings.length } };
     },
