@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../agent/src/api/http.js';
-import { ERROR_CODES, FailureError, FloorSenseError, MisuseError, createError, type ErrorCode, type FailureCode } from '../../agent/src/core/errors.js';
+import { ERROR_CODES, FailureError, FloorSenseError, MisuseError, type ErrorCode, type FailureCode, type MisuseCode } from '../../agent/src/core/errors.js';
 import { REPO_ROOT } from '../helpers/shared-data.js';
 
 const codes = Object.keys(ERROR_CODES) as ErrorCode[];
@@ -22,7 +22,7 @@ describe('error registry', () => {
     expect(['misuse', 'failure']).toContain(spec.kind);
     expect(spec.kind === 'misuse' ? spec.status >= 400 && spec.status < 500 : spec.status >= 500 && spec.status < 600).toBe(true);
     expect(spec.description.length).toBeGreaterThan(10);
-    const e = createError(code, 'm');
+    const e = spec.kind === 'misuse' ? new MisuseError(code as MisuseCode, 'm') : new FailureError(code as FailureCode, 'm');
     expect(e).toBeInstanceOf(spec.kind === 'misuse' ? MisuseError : FailureError);
     expect(e).toMatchObject({ code, kind: spec.kind, status: spec.status, message: 'm' });
   });

@@ -18,7 +18,7 @@ interface CodeSpec {
 }
 
 /**
- * The registry: each code bound to its kind and HTTP status (fastify's createError does the same),
+ * The registry: each code bound to its kind and HTTP status (as fastify's createError binds a code to its status),
  * so a code means one thing wherever it is thrown. The classes below accept only codes of their
  * kind (checked by the compiler, and at run time for callers that cast).
  */
@@ -98,11 +98,6 @@ export class FailureError extends FloorSenseError {
     super(code, message, details, options);
     checkKind(code, 'failure', 'FailureError');
   }
-}
-
-/** fastify's createError, FloorSense's way: the error of `code`, of the kind the registry binds. */
-export function createError(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }): MisuseError | FailureError {
-  return ERROR_CODES[code].kind === 'misuse' ? new MisuseError(code as MisuseCode, message, details, options) : new FailureError(code as FailureCode, message, details, options);
 }
 
 export function isFloorSenseError(e: unknown): e is FloorSenseError {
