@@ -7,8 +7,6 @@
  */
 import { columnIndex, readCsvTable, type RowProblem } from './csv.js';
 
-export type { RowProblem } from './csv.js';
-
 export interface Receipt {
   readonly receiptId: string;
   /** Epoch milliseconds (POS clock). */
@@ -49,7 +47,7 @@ export function receiptTimeProblem(tMs: number, nowMs: number): string | null {
 }
 
 /** "77,49" and "77.49" -> 77.49; null when it is not a plain non-negative amount. */
-export function parseAmount(s: string): number | null {
+function parseAmount(s: string): number | null {
   return AMOUNT.test(s) ? Number(s.replace(',', '.')) : null;
 }
 

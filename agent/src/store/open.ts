@@ -59,7 +59,7 @@ export function dbStartError(path: string, e: unknown): FailureError {
 }
 
 /** SQLite's result code of a better-sqlite3 error ('' for anything else). */
-export function sqliteCode(e: unknown): string {
+function sqliteCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' && e.code.startsWith('SQLITE_') ? e.code : '';
 }
 
