@@ -4,7 +4,7 @@
  * - the separator is `,` or `;` (European spreadsheets export `;`), told by which one makes the
  *   header hold the expected columns;
  * - one record per line: fields never span lines, so one stray quote spoils its own line only
- *   instead of swallowing the receipts after it (each line is parsed on its own);
+ *   instead of swallowing the receipts after it (such a file is parsed line by line);
  * - every line has exactly the header's number of fields; anything else is refused by line,
  *   never shifted into the neighbouring columns;
  * - a header without the expected columns is a problem of the whole file (scope 'file'), not of
@@ -77,11 +77,12 @@ export function readCsvTable(text: string, origin: string, contract: CsvContract
   if (twice !== undefined) return fileProblem(headerLine, `the header names column ${twice} twice`);
   const rows: CsvRow[] = [];
   const problems: RowProblem[] = [];
-  for (let i = headerAt + 1; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.trim() === '') continue;
-    const line = i + 1;
-    const fields = parseLine(raw, separator);
+  const body: Array<{ line: number; text: string }> = [];
+  for (let i = headerAt + 1; i < lines.length; i++) if (lines[i]!.trim() !== '') body.push({ line: i + 1, text: lines[i]! });
+  const parsed = parseBody(body.map((b) => b.text), separator);
+  for (let k = 0; k < body.length; k++) {
+    const line = body[k]!.line;
+    const fields = parsed[k]!;
     if (typeof fields === 'string') {
       problems.push({ origin, line, scope: 'row', message: fields });
       continue;
@@ -116,6 +117,22 @@ function chooseSeparator(headerText: string, required: readonly string[]): { sep
     if (best === null || missing.length < best.missing.length) best = { separator, columns, missing };
   }
   return best;
+}
+
+/**
+ * The fields of each line (or why it is not a CSV record). One csv-parse pass over all lines when
+ * that gives exactly one record per line (the normal file: fast); otherwise, when a quote spans
+ * lines or a line does not parse, each line on its own, so one bad line spoils only itself.
+ */
+function parseBody(lines: readonly string[], separator: CsvSeparator): Array<string[] | string> {
+  if (lines.length === 0) return [];
+  try {
+    const records = parse(lines.join('\n'), { delimiter: separator, relax_column_count: true }) as string[][];
+    if (records.length === lines.length && records.every((r) => r.every((f) => !/[\r\n]/.test(f)))) return records;
+  } catch {
+    // a bad line somewhere: find it line by line below
+  }
+  return lines.map((l) => parseLine(l, separator));
 }
 
 /** The fields of one line, or the reason it is not a CSV record. */
