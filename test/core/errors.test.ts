@@ -51,6 +51,12 @@ describe('error registry', () => {
     expect(ERROR_CODES[code].status).toBe(status);
   });
 
+  it("README's error code table is the registry, row for row", () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `(FS_[A-Z_]+)` \| (misuse|failure) \| (\d{3}) \| (.+) \|$/gm)].map((m) => [m[1], m[2], Number(m[3]), m[4]]);
+    expect(rows).toEqual(codes.map((c) => [c, ERROR_CODES[c].kind, ERROR_CODES[c].status, ERROR_CODES[c].description]));
+  });
+
   it('every code the sources name is registered, and every registered code is used', () => {
     const used = new Set<string>();
     for (const f of sources(join(REPO_ROOT, 'agent/src'))) {
