@@ -1,9 +1,11 @@
 /**
  * A full disk meeting the sales writers: SQLite's own SQLITE_FULL (PRAGMA max_page_count: the file
  * may not grow), turned into FS_DISK_FULL naming the database and what was kept; the failed batch is
- * rolled back whole and everything stored before stays. And the API answers it with 507.
+ * rolled back whole and everything stored before stays. And the API answers it with 507. Where the
+ * tests run as root and may mount, the same on a really full file system (a 512 KiB tmpfs: ENOSPC).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,17 @@ import { FailureError } from '../../agent/src/core/errors.js';
 import { isDiskFull, openStore } from '../../agent/src/store/open.js';
 import { importReceiptFile, importedByStat, storeReceipts, type StoredReceipt } from '../../agent/src/store/sales.js';
 import { fixtureProvider } from '../api/fixture.js';
+
+/** A 512 KiB tmpfs at `dir`, or why there is none (not root, no CAP_SYS_ADMIN). */
+function mountTiny(dir: string): string | null {
+  try {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', dir], { stdio: 'pipe' });
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  }
+}
 
 const receipt = (i: number): StoredReceipt => ({ id: `R${i}-${'x'.repeat(100)}`, tMs: 1_700_000_000_000 + i, day: '2023-11-14', amountMinor: 100 + i, registerId: 'till-1', sellerId: null });
 
@@ -49,6 +62,35 @@ describe('full disk in the sales store', () => {
       expect(importedByStat(db, 'day.csv', 123, 5)).toBe(false);
       expect(db.prepare('SELECT COUNT(*) AS n FROM receipts').get()).toEqual({ n: 3 });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      store.close();
+    }
+  });
+
+  const tiny = join(dir, 'tiny');
+  const noMount = mountTiny(tiny);
+  if (noMount !== null) console.warn(`\n*** SKIPPING the tmpfs full-disk test: cannot mount a tmpfs here (${noMount}); the max_page_count test above covers SQLITE_FULL ***\n`);
+  afterAll(() => {
+    if (noMount === null) execFileSync('umount', [tiny]);
+  });
+
+  it.skipIf(noMount !== null)('a really full file system (tmpfs, ENOSPC) is FS_DISK_FULL too, and every batch stored before is kept', () => {
+    const path = join(tiny, 'fs.db');
+    const store = openStore(path, { nowMs: 0 });
+    let stored = 0;
+    let err: unknown;
+    try {
+      for (let b = 0; b < 1000 && err === undefined; b++) {
+        try {
+          storeReceipts(store.db, Array.from({ length: 50 }, (_, i) => receipt(b * 50 + i)));
+          stored += 50;
+        } catch (e) {
+          err = e;
+        }
+      }
+      expect(stored).toBeGreaterThan(0);
+      expect(err).toMatchObject({ code: 'FS_DISK_FULL', details: { path, sqlite: 'SQLITE_FULL' }, message: expect.stringMatching(/^disk full: database .* cannot grow \(SQLITE_FULL\); no receipt of this batch was stored/) });
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM receipts').get()).toEqual({ n: stored });
     } finally {
       store.close();
     }
