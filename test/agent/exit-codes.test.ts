@@ -5,8 +5,10 @@
  * Real parts: clips cut with ffmpeg, the real detector, SQLite. The full disk is SQLite's own
  * SQLITE_FULL, raised by PRAGMA max_page_count on the agent's connection (no root needed, unlike a
  * tmpfs): the store may not grow by a single page, so the first batch needing one fails for real.
+ * Where the tests may mount (root), the CLI also runs once on a really full file system (tmpfs).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../agent/src/agent/agent.js';
 import { scopeRowCounts } from '../../agent/src/agent/results-store.js';
 import { validateConfig } from '../../agent/src/config/load.js';
+import { openStore } from '../../agent/src/store/open.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
 import { cutClip, runAgentChild, writeConfig, type LogLine } from './helpers.js';
 
@@ -66,6 +69,40 @@ describe.skipIf(!ok)('run --once: exit status, empty files, a full disk', () => 
     rmSync(join(clips, 'b_broken.mp4'));
     const clean = runAgentChild(['--config', writeConfig(join(dir, 'clean-box'), testConfig(clips, join(dir, 'clean-box', 'fs.db'))), '--once']);
     expect(await clean.exited).toEqual({ code: 0, signal: null });
+  }, 90_000);
+
+  it('on a really full file system (tmpfs, as root) `run --once` exits 1 with FS_DISK_FULL and the database stays sound', async (ctx) => {
+    const mnt = join(dir, 'tmpfs');
+    mkdirSync(mnt);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { stdio: 'pipe' });
+    } catch (e) {
+      console.warn(`\n*** SKIPPING the tmpfs run --once test: cannot mount a tmpfs here (${e instanceof Error ? e.message.split('\n')[0] : String(e)}) ***\n`);
+      ctx.skip();
+      return;
+    }
+    try {
+      const clips = join(dir, 'tmpfs-clips');
+      mkdirSync(clips);
+      cutClip(dataPath('video/checkout_counter_cashier.mp4'), join(clips, 'cam_1.mp4'), 0, 6);
+      const dbPath = join(mnt, 'fs.db');
+      openStore(dbPath, { nowMs: 0 }).close(); // the schema, then all but ~48 KiB of the disk taken
+      const free = (): number => Number(statfsSync(mnt).bavail) * Number(statfsSync(mnt).bsize);
+      writeFileSync(join(mnt, 'filler'), Buffer.alloc(Math.max(0, free() - 48 * 1024)));
+      const cfgPath = writeConfig(join(dir, 'tmpfs-box'), { ...testConfig(clips, dbPath, 5), storage: { path: dbPath, integrity_check: 'quick', min_free_disk_mb: 0 } });
+      const run = runAgentChild(['--config', cfgPath, '--once']);
+      expect(await run.exited).toEqual({ code: 1, signal: null });
+      const last = run.lines.find((l) => l.msg.startsWith('run --once finished with'));
+      expect(last?.msg).toMatch(new RegExp(`^run --once finished with 1 problem\\(s\\): job archive: disk full: database ${dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot grow \\(SQLITE_FULL\\); kept: \\d+ positions of cam_1\\.mp4`));
+      expect(run.lines.filter((l) => /SqliteError|database or disk is full/.test(l.msg))).toEqual([]);
+      rmSync(join(mnt, 'filler'));
+      const db = new Database(dbPath, { readonly: true });
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare("SELECT state FROM jobs WHERE id = 'archive:arch:cam_1.mp4'").get()).toEqual({ state: 'running' });
+      db.close();
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
   }, 90_000);
 
   it('a full disk is FS_DISK_FULL naming the database and what was kept; nothing stored is lost; the file is redone once space is back', async () => {
