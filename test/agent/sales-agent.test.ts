@@ -63,7 +63,7 @@ describe.skipIf(!ok)('agent with a schedule URL and a receipts folder (once mode
     const first = await runOnce('box1');
     expect(first.shifts).toEqual([{ s: 's1' }, { s: 's2' }]);
     expect(first.receipts).toEqual([{ id: 'Z1' }]);
-    expect(first.lines.find((l) => l.msg.startsWith('receipts: 1 bad row'))?.bad_rows).toEqual([`${join(dir, 'pos', 'z.csv')}:3: total "-5" is not a non-negative number`]);
+    expect(first.lines.find((l) => l.msg.startsWith('receipts: 1 bad row'))?.bad_rows).toEqual([`${join(dir, 'pos', 'z.csv')}:3: total "-5" is not a non-negative amount with at most 2 decimals (e.g. 77.49 or "77,49") (row skipped)`]);
     expect(existsSync(join(dir, 'box1', 'schedule-cache.csv'))).toBe(true);
 
     await sheet.close();

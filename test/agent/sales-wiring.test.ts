@@ -116,8 +116,8 @@ describe('the agent sales jobs against a real sheet server and a receipts folder
     expect(days).toEqual([['2026-11-20']]);
     const bad = lines.filter((l) => l.level === 40).map((l) => ({ msg: l.msg, rows: l.bad_rows }));
     expect(bad).toEqual([
-      { msg: 'schedule: 1 bad row(s) skipped, good rows kept', rows: [`${sheet.url}:3: date "bad-date" is not YYYY-MM-DD`] },
-      { msg: 'receipts: 1 bad row(s) skipped, good rows imported', rows: [`${join(pos, 'day.csv')}:3: timestamp "yesterday" is not ISO-8601 with an offset (e.g. 2025-03-01T12:30:00+03:00)`] },
+      { msg: 'schedule: 1 bad row(s) skipped, good rows kept', rows: [`${sheet.url}:3: date "bad-date" is not YYYY-MM-DD (row skipped)`] },
+      { msg: 'receipts: 1 bad row(s) skipped, good rows kept', rows: [`${join(pos, 'day.csv')}:3: timestamp "yesterday" is not ISO-8601 with an offset (e.g. 2025-03-01T12:30:00+03:00) (row skipped)`] },
     ]);
 
     // The polling timer picks up a new file without a manual run.

@@ -192,6 +192,8 @@ describe('endpoints on loopback (no token)', () => {
       ['timestamp without offset', JSON.stringify({ ...one, timestamp: '2025-03-05T12:31:00' }), 400, /^body\.timestamp: expected ISO-8601 with an offset/],
       ['impossible timestamp', JSON.stringify({ ...one, timestamp: '2025-13-45T12:31:00Z' }), 400, /^body\.timestamp: not a real date and time/],
       ['unknown field', JSON.stringify({ ...one, price: 1 }), 400, /^body: .*price/],
+      ['dated 2099', JSON.stringify({ ...one, timestamp: '2099-01-01T10:00:00+03:00' }), 400, /^body\.timestamp: "2099-01-01T10:00:00\+03:00" is \d+ days in the future \(the box's clock says 2025-03-05T09:30:00\.000Z/],
+      ['dated an hour ahead, in a batch', JSON.stringify([one, { ...one, receipt_id: 'R-8', timestamp: '2025-03-05T10:30:00Z' }]), 400, /^body\[1\]\.timestamp: "2025-03-05T10:30:00Z" is 1 h in the future/],
       ['bad element of a batch', JSON.stringify([one, { ...one, receipt_id: 'R-9', timestamp: 'noon' }]), 400, /^body\[1\]\.timestamp: /],
       ['empty batch', '[]', 400, /^body: /],
       ['a bare number', '42', 400, /^body: /],

@@ -94,7 +94,7 @@ describe.skipIf(!ready)('Detector creation errors', () => {
     ['negative iou', { iou_threshold: -0.1 }, 'FS_BAD_ARGUMENT', /iou_threshold: -0.1/],
     ['fractional threads', { threads: 1.5 }, 'FS_BAD_ARGUMENT', /threads: 1.5 is not an integer in 0..64/],
     ['unknown provider', { providers: ['gpu' as never] }, 'FS_BAD_ARGUMENT', /providers: \["gpu"\] .*cpu, cuda, tensorrt, webgpu/],
-    ['misspelt model', { model: 'yolov8n_fp33' }, 'FS_MODEL_NOT_FOUND', /unknown model "yolov8n_fp33" \(did you mean "yolov8n_fp32"\?\)/],
+    ['misspelt model', { model: 'yolov8n_fp33' }, 'FS_MODEL_UNKNOWN', /unknown model "yolov8n_fp33" \(did you mean "yolov8n_fp32"\?\)/],
     ['ReID model as detector', { model: 'osnet_x0_25_msmt17' }, 'FS_BAD_ARGUMENT', /osnet_x0_25_msmt17" is a reid model, not a detector/],
     ['unknown class', { classes: ['persn'] }, 'FS_BAD_ARGUMENT', /"persn" not in the model's classes/],
   ];

@@ -123,7 +123,7 @@ describe.skipIf(!ready)('resolveModel on the real files', () => {
 
   it('refuses an unknown name, listing the known ones and the closest', async () => {
     await expect(resolveModel('yolov8n', tmp, { manifest })).rejects.toMatchObject({
-      code: 'FS_MODEL_NOT_FOUND',
+      code: 'FS_MODEL_UNKNOWN',
       kind: 'misuse',
       message: expect.stringMatching(/unknown model "yolov8n"; known models: yolov8n_fp32, yolov8n_int8, osnet_x0_25_msmt17, yolox_nano/),
     });

@@ -45,7 +45,7 @@ describe('receipts folder import into a real SQLite store', () => {
       { name: 'a-copy.csv', status: 'imported', inserted: 3, updated: 0, duplicates: 0, problems: 1 },
       { name: 'a.csv', status: 'same-content', as: 'a-copy.csv' },
     ]);
-    expect(r.problems).toEqual([{ origin: join(folder, 'a-copy.csv'), line: 3, message: 'total "not-a-number" is not a non-negative number' }]);
+    expect(r.problems).toEqual([{ origin: join(folder, 'a-copy.csv'), line: 3, scope: 'row', message: 'total "not-a-number" is not a non-negative amount with at most 2 decimals (e.g. 77.49 or "77,49")' }]);
     expect(r.days).toEqual(['2026-11-20', '2026-11-21']);
     expect(receipts()).toEqual([
       { id: 'R1', day: '2026-11-20', minor: 125050, reg: 'till-1', seller: 's1' },
@@ -82,6 +82,20 @@ describe('receipts folder import into a real SQLite store', () => {
       { name: 'a.csv', receipts: 0, problems: 0 },
       { name: 'c.csv', receipts: 2, problems: 0 },
     ]);
+  });
+
+  it('a file without the receipts header is refused as a whole, said so; fixed, it imports (with ; separators and decimal commas)', async () => {
+    const d = join(folder, 'd.csv');
+    writeFileSync(d, 'receipt_id;timestamp;sum\nR20;2026-11-20T15:00:00+03:00;12,50\n');
+    utimesSync(d, old, old);
+    const r = await scan();
+    expect(r.files).toEqual([{ name: 'd.csv', status: 'refused', reason: 'the header lacks total, currency, register (got "receipt_id;timestamp;sum"); expected receipt_id,timestamp,total,currency,register,seller_code separated by , or ;' }]);
+    expect(r.problems).toEqual([{ origin: d, line: 1, scope: 'file', message: r.files[0]!.status === 'refused' ? r.files[0]!.reason : '' }]);
+    expect(receipts()).not.toContainEqual(expect.objectContaining({ id: 'R20' }));
+    writeFileSync(d, 'receipt_id;timestamp;total;currency;register\nR20;2026-11-20T15:00:00+03:00;12,50;RUB;till-3\n');
+    utimesSync(d, old + 120, old + 120);
+    expect((await scan()).files).toEqual([{ name: 'd.csv', status: 'imported', inserted: 1, updated: 0, duplicates: 0, problems: 0 }]);
+    expect(receipts()).toContainEqual({ id: 'R20', day: '2026-11-20', minor: 1250, reg: 'till-3', seller: null });
   });
 
   it('a missing folder is FS_FILE_NOT_FOUND naming it', async () => {

@@ -16,7 +16,7 @@ describe('receipts CSV', () => {
     'R1,2025-04-08T10:05:00+02:00,12.50,EUR,till-1,s1',
     '"R,4",2025-04-08T08:09:00Z,7,EUR,till-2,',
   ].join('\n');
-  const r = parseReceiptsCsv(text, 'pos/receipts.csv');
+  const r = parseReceiptsCsv(text, 'pos/receipts.csv', { nowMs: Date.UTC(2025, 3, 9) });
 
   it('imports good rows, reports bad ones with file and line, keeps duplicates once', () => {
     expect(r.rows.map((x) => [x.receiptId, x.total, x.sellerCode])).toEqual([
@@ -32,9 +32,9 @@ describe('receipts CSV', () => {
   });
 
   it('a wrong header is one clear problem', () => {
-    const bad = parseReceiptsCsv('id,time,sum\n1,2,3\n', 'x.csv');
+    const bad = parseReceiptsCsv('id,time,sum\n1,2,3\n', 'x.csv', { nowMs: 0 });
     expect(bad.rows).toEqual([]);
-    expect(bad.problems[0]!.message).toMatch(/header lacks receipt_id, timestamp, total, currency, register/);
+    expect(bad.problems).toEqual([{ origin: 'x.csv', line: 1, scope: 'file', message: expect.stringMatching(/^the header lacks receipt_id, timestamp, total, currency, register/) }]);
   });
 });
 

@@ -50,7 +50,7 @@ describe('schedule from a published sheet over real HTTP, cached on disk', () =>
     const r = await syncSchedule(store.db, opts(), 't1');
     expect(r.from).toBe('source');
     expect(r.warnings).toEqual([]);
-    expect(r.problems).toEqual([{ origin: sheet.url, line: 3, message: 'start "21-00" / end "23:00" must be HH:MM (24-hour, store time)' }]);
+    expect(r.problems).toEqual([{ origin: sheet.url, line: 3, scope: 'row', message: 'start "21-00" / end "23:00" must be HH:MM (24-hour, store time)' }]);
     expect(r.days).toEqual(['2026-11-20', '2026-11-21']);
     expect(shiftsIn(store)).toEqual([
       { seller: 's1', start: '2026-11-20T06:00:00.000Z', end: '2026-11-20T15:00:00.000Z' },
@@ -75,7 +75,7 @@ describe('schedule from a published sheet over real HTTP, cached on disk', () =>
 
   it.each<[string, (s: SheetServer) => void, RegExp]>([
     ['HTTP 404 (sheet unpublished)', (s) => (s.state.status = 404), /answered HTTP 404 \(is the sheet still published/],
-    ['an HTML sign-in page instead of CSV', (s) => ((s.state.status = 200), (s.state.body = '<!DOCTYPE html><html><body>Sign in</body></html>')), /is not a schedule CSV \(line 1: header lacks date, seller_id, name, start, end/],
+    ['an HTML sign-in page instead of CSV', (s) => ((s.state.status = 200), (s.state.body = '<!DOCTYPE html><html><body>Sign in</body></html>')), /is not a schedule CSV \(line 1: the header lacks date, seller_id, name, start, end/],
     ['no answer within the timeout', (s) => ((s.state.body = SHEET), (s.state.hang = true)), /is unreachable: no answer in 0\.3 s/],
   ])('%s: the cache is used and the warning names the URL; the cache is not overwritten', async (_, breakIt, why) => {
     const cached = readFileSync(join(dir, 'cache', 'schedule.csv'), 'utf8');

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { MisuseError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
 import { Detector, DetectorQueue, type DetectorQueueStats } from '../detect/index.js';
-import { openStore, type Store } from '../store/open.js';
+import { openStore, storeWriteError, type Store } from '../store/open.js';
 import { runMaintenance } from '../store/schedule.js';
 import { outboxBacklog, type Backlog } from '../store/outbox.js';
 import { drainOutbox } from '../sync/drain.js';
@@ -70,6 +70,12 @@ export interface RunningAgent {
   runArchive(): Promise<boolean>;
   /** Resolves when the agent has stopped (after stop(), or by itself with `once`). */
   readonly done: Promise<void>;
+  /**
+   * What did not go right so far, one line each: archive files that failed in the last pass and
+   * jobs whose last run failed (a full disk among them). Empty when all is well; `run --once`
+   * exits non-zero otherwise.
+   */
+  problems(): string[];
   /** Stop taking frames, finish the current ones, flush, close; idempotent. */
   stop(): Promise<void>;
 }
@@ -154,14 +160,22 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       const tz = cfg.store.timezone;
       const days = [...new Set([...recentDays(clock(), tz), ...dirtyDays])].sort();
       dirtyDays.clear();
-      const uptime = rollUpCameraUptime(db, cfg.store.id, tz, days, clock());
-      const kpis = days.map((d) => rollUpKpis(db, cfg, d, clock())).map((k) => ({ date: k.date, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 }));
+      let uptime: ReturnType<typeof rollUpCameraUptime>;
+      let kpis: Array<{ date: string; visits: number; consultations: number; sellers: number }>;
+      try {
+        uptime = rollUpCameraUptime(db, cfg.store.id, tz, days, clock());
+        kpis = days.map((d) => rollUpKpis(db, cfg, d, clock())).map((k) => ({ date: k.date, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 }));
+      } catch (e) {
+        for (const d of days) dirtyDays.add(d); // not rolled up: the next run tries these days again
+        throw storeWriteError(store.path, e, 'the aggregates saved before are kept; these days are rolled up again at the next run');
+      }
       const judged = drift.judge(days);
       return { uptime, kpis, drift: { judged: judged.judged, warnings: judged.warnings.length } };
     },
     log,
     clock,
   );
+  let lastArchive: ArchivePassReport | null = null;
   const archiveJob: GuardedJob = guardedJob(
     'archive',
     async (): Promise<ArchivePassReport> => {
@@ -185,6 +199,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       });
       // Roll up the days just processed now: exports older than retention_days would otherwise be
       // purged by the hourly retention before the nightly roll-up saw them.
+      lastArchive = report;
       if (dirtyDays.size > 0 && !stopAll.signal.aborted) await rollupJob.runNow();
       return report;
     },
@@ -276,7 +291,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     });
     try {
       api = await startApiServer(
-        { host: cfg.api.host, port: cfg.api.port, token: cfg.api.token, bodyLimitBytes: cfg.api.body_limit_kb * 1024, timeZone: cfg.store.timezone, nowMs: clock, onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`) },
+        { host: cfg.api.host, port: cfg.api.port, token: cfg.api.token, allowedHosts: cfg.api.allowed_hosts, bodyLimitBytes: cfg.api.body_limit_kb * 1024, timeZone: cfg.store.timezone, nowMs: clock, onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`) },
         provider,
       );
       log.info({ url: api.url }, 'local API listening');
@@ -334,6 +349,10 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     }),
     runArchive: () => archiveJob.runNow(),
     done,
+    problems: () => [
+      ...(lastArchive?.failures ?? []),
+      ...jobs.map((j) => j.report()).flatMap((r) => (r.lastError === null ? [] : [`job ${r.name}: ${r.lastError}`])),
+    ],
     stop,
   };
 

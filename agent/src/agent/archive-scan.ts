@@ -32,6 +32,8 @@ export interface ScanOptions {
   readonly extensions: readonly string[];
   /** Files modified after this instant (epoch ms) are skipped: still being copied. */
   readonly modifiedBeforeMs: number;
+  /** Told of each empty (0-byte) video file, which is skipped: the caller logs why. */
+  readonly onEmpty?: (rel: string) => void;
 }
 
 export function scanArchiveFolder(cameraId: string, folder: string, o: ScanOptions): ArchiveFile[] {
@@ -54,9 +56,10 @@ export function scanArchiveFolder(cameraId: string, folder: string, o: ScanOptio
         continue; // deleted between readdir and stat
       }
       if (st.isDirectory()) walk(path);
-      else if (st.isFile() && exts.has(extname(name).toLowerCase()) && st.mtimeMs <= o.modifiedBeforeMs && st.size > 0) {
+      else if (st.isFile() && exts.has(extname(name).toLowerCase()) && st.mtimeMs <= o.modifiedBeforeMs) {
         const rel = relative(folder, path).split(sep).join('/');
-        out.push({ path, rel, size: st.size, mtimeMs: st.mtimeMs, jobId: archiveJobId(cameraId, rel) });
+        if (st.size === 0) o.onEmpty?.(rel);
+        else out.push({ path, rel, size: st.size, mtimeMs: st.mtimeMs, jobId: archiveJobId(cameraId, rel) });
       }
     }
   };

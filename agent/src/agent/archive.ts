@@ -9,10 +9,17 @@
  * claimed again (a failed one is logged with its reason; delete its job row to retry it).
  *
  * Start time of a file: see file-time.ts (creation_time tag, else the name, else mtime).
+ *
+ * A full disk (SQLITE_FULL) stops the pass with FS_DISK_FULL naming the database and what was
+ * kept: every batch committed before stays; the file being written stays 'running' like an
+ * interrupted one (not 'failed': the file is fine), so the next run, once space is freed, purges
+ * its partial rows and processes it again from the start. Empty (0-byte) exports are skipped with
+ * a warning each pass: a failed NVR export, or one still to be written.
  */
 import type Database from 'better-sqlite3';
 import { basename } from 'node:path';
 import { isFloorSenseError } from '../core/errors.js';
+import { isDiskFull, storeWriteError } from '../store/open.js';
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import type { Detector, FrameDetector } from '../detect/index.js';
@@ -67,6 +74,8 @@ export interface ArchivePassReport {
   readonly files: number;
   readonly done: number;
   readonly failed: number;
+  /** "camera/file: reason" of each failed file. */
+  readonly failures: readonly string[];
   readonly skipped: number;
   readonly interrupted: number;
   readonly positions: number;
@@ -107,6 +116,7 @@ export async function runArchivePass(cameras: readonly ArchiveCamera[], deps: Ar
     files: reports.length,
     done: count('done'),
     failed: count('failed'),
+    failures: reports.filter((r) => r.outcome === 'failed').map((r) => `${r.camera}/${r.file}: ${r.error ?? 'failed'}`),
     skipped: count('skipped'),
     interrupted: count('interrupted'),
     positions: reports.reduce((s, r) => s + r.positions, 0),
@@ -118,7 +128,11 @@ async function archiveCamera(cam: ArchiveCamera, deps: ArchiveDeps): Promise<Fil
   const log = deps.logger.child({ camera: cam.id });
   let files: ArchiveFile[];
   try {
-    files = scanArchiveFolder(cam.id, cam.folder, { extensions: deps.extensions, modifiedBeforeMs: deps.clock() - deps.minAgeSec * 1000 });
+    files = scanArchiveFolder(cam.id, cam.folder, {
+      extensions: deps.extensions,
+      modifiedBeforeMs: deps.clock() - deps.minAgeSec * 1000,
+      onEmpty: (rel) => log.warn({ file: rel }, `archive: ${rel} is empty (0 bytes): skipped (a failed or unfinished export); it is looked at again at the next pass`),
+    });
   } catch (e) {
     log.error({ err: e }, errorText(e));
     return reports;
@@ -135,7 +149,12 @@ async function archiveCamera(cam: ArchiveCamera, deps: ArchiveDeps): Promise<Fil
 export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, deps: ArchiveDeps): Promise<FileReport> {
   const { db, logger: log } = deps;
   const base = { camera: cam.id, file: file.rel };
-  const claim = claimArchiveJob(db, { id: file.jobId, cameraId: cam.id, source: file.path }, deps.clock());
+  let claim: ReturnType<typeof claimArchiveJob>;
+  try {
+    claim = claimArchiveJob(db, { id: file.jobId, cameraId: cam.id, source: file.path }, deps.clock());
+  } catch (e) {
+    throw storeWriteError(db.name, e, `nothing of ${file.rel} was stored; everything stored before is kept`);
+  }
   if (!claim) return { ...base, outcome: 'skipped', frames: 0, positions: 0, purgedPositions: 0, error: null };
   if (claim.purged > 0) log.warn({ file: file.rel, purgedPositions: claim.purged }, 'archive: file was interrupted earlier; its partial rows were deleted and it is processed again from the start');
   log.info({ file: file.rel, job: file.jobId }, 'archive: file claimed');
@@ -145,10 +164,18 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
   let pending: TrackSample[] = [];
   let pendingFrames = 0;
   let reachedMs = 0;
+  let committedMs: number | null = null;
   const writer = resultsWriter(db, cam.id, file.jobId, file.jobId, deps.clock);
+  const kept = (): string =>
+    `kept: ${positions} positions of ${file.rel}${committedMs === null ? '' : ` up to video time ${new Date(committedMs).toISOString()}`} and everything stored before; ${file.rel} stays pending and is processed again from the start at the next run`;
   const flush = (): void => {
     if (pendingFrames === 0) return;
-    positions += writer.write({ samples: pending, positionMs: reachedMs });
+    try {
+      positions += writer.write({ samples: pending, positionMs: reachedMs });
+    } catch (e) {
+      throw storeWriteError(db.name, e, kept());
+    }
+    committedMs = reachedMs;
     log.debug({ file: file.rel, frames, positions, checkpointMs: reachedMs }, 'archive: checkpoint');
     pending = [];
     pendingFrames = 0;
@@ -182,6 +209,8 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
     if (!isFloorSenseError(e)) throw e;
     error = e;
   }
+  // The pass stops here: every later write would meet the same full disk.
+  if (isDiskFull(error)) throw error;
   flush();
   if (deps.signal.aborted) {
     // Left 'running': the next start purges these rows and processes the file again.
@@ -191,7 +220,11 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
   // A truncated file keeps the frames before the damage: done, with the reason noted.
   const truncated = isFloorSenseError(error) && error.code === 'FS_VIDEO_TRUNCATED';
   const message = error === null ? null : errorText(error);
-  finishArchiveJob(db, file.jobId, deps.clock(), error === null || truncated ? null : message);
+  try {
+    finishArchiveJob(db, file.jobId, deps.clock(), error === null || truncated ? null : message);
+  } catch (e) {
+    throw storeWriteError(db.name, e, kept());
+  }
   if (message !== null) log.warn({ file: file.rel, frames, positions }, `archive: ${message}`);
   const outcome: FileOutcome = error === null || truncated ? 'done' : 'failed';
   log.info({ file: file.rel, frames, positions, outcome }, `archive: file ${outcome}`);

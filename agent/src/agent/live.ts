@@ -27,6 +27,7 @@ import type { CameraRuntime } from './camera-runtime.js';
 import { resultsWriter, type ResultsWriter, type TrackSample } from './results-store.js';
 import { errorText, type AgentLogger } from './logger.js';
 import { AGENT_STOPPED } from './uptime.js';
+import { storeWriteError } from '../store/open.js';
 
 export interface LiveCamera {
   readonly id: string;
@@ -113,7 +114,10 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
       try {
         writer.write({ samples: pending, positionMs: reachedMs });
       } catch (e) {
-        log.error({ err: e }, `cannot store results: ${errorText(e)}`);
+        // Live video cannot wait for space: this batch is dropped, the stream goes on (a full disk
+        // reads as FS_DISK_FULL naming the database, not as SQLite's bare message).
+        const coded = storeWriteError(db.name, e, `these ${pending.length} samples are dropped (live video cannot wait); everything stored before is kept`);
+        log.error({ err: coded }, `cannot store results: ${errorText(coded)}`);
       }
       pending = [];
       pendingFrames = 0;

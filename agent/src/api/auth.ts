@@ -63,3 +63,91 @@ function cookieValue(header: string | undefined, name: string): string | null {
 export function tokenCookie(token: string): string {
   return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
 }
+
+/**
+ * The host name of a `Host` header value ("127.0.0.1:8787", "[::1]:8787", "localhost"), lower
+ * case, without port or IPv6 brackets; null when it is not a plausible host[:port].
+ */
+export function hostOfHeader(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const v = value.trim().toLowerCase();
+  const m = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/.exec(v) ?? /^([^:[\]\s/@]+)(?::(\d{1,5}))?$/.exec(v);
+  if (!m || m[1] === undefined || m[1] === '') return null;
+  return m[1];
+}
+
+/**
+ * Which Host names the API answers: loopback always (the tray app and a browser on the box),
+ * plus the names and addresses the operator listed (`api.allowed_hosts`) for an API bound off
+ * loopback. A DNS-rebinding page reaches the API under its own name (Host: attacker.example),
+ * so serving only known names is what stops it reading or writing through the victim's browser.
+ */
+export class HostPolicy {
+  private readonly names: ReadonlySet<string>;
+
+  constructor(allowed: readonly string[]) {
+    this.names = new Set(allowed.map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')));
+  }
+
+  allows(hostname: string): boolean {
+    return isLoopbackHost(hostname) || this.names.has(hostname);
+  }
+
+  /** The names besides loopback, for error messages. */
+  configured(): string[] {
+    return [...this.names];
+  }
+}
+
+/** Why a request is refused before routing, or null when it may proceed. */
+export interface Refusal {
+  readonly status: 403 | 421;
+  readonly message: string;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The checks every request passes before its token and route are looked at:
+ * - Host must be allowed (421 Misdirected Request otherwise): stops DNS rebinding, reads included;
+ * - a state-changing request (anything but GET/HEAD/OPTIONS) carrying an Origin must come from an
+ *   allowed host (403): stops cross-site form and fetch posts (CSRF); no Origin (curl, the POS
+ *   bridge) is fine, an opaque "null" Origin is not;
+ * - a browser's Fetch Metadata saying `Sec-Fetch-Site: cross-site` is refused (403) except for a
+ *   top-level navigation: another site cannot embed a camera snapshot or pull JSON through a tag.
+ */
+export function refuseRequest(method: string, headers: IncomingHttpHeaders, hosts: HostPolicy): Refusal | null {
+  const raw = headers.host;
+  const host = hostOfHeader(raw);
+  if (host === null || !hosts.allows(host)) {
+    const also = hosts.configured();
+    return {
+      status: 421,
+      message: `${raw === undefined ? 'no Host header' : `Host "${raw}" is not served here`}: the API answers only loopback names (127.0.0.1, [::1], localhost)${also.length > 0 ? ` and ${also.join(', ')}` : ''}; add the name to api.allowed_hosts to reach it under another`,
+    };
+  }
+  const origin = headers.origin;
+  if (!SAFE_METHODS.has(method) && origin !== undefined) {
+    const from = originHost(origin);
+    if (from === null || !hosts.allows(from)) {
+      return { status: 403, message: `cross-origin ${method} refused: Origin "${origin}" is not an allowed host (loopback or api.allowed_hosts)` };
+    }
+  }
+  const site = headers['sec-fetch-site'];
+  if (site === 'cross-site' && !(SAFE_METHODS.has(method) && headers['sec-fetch-mode'] === 'navigate')) {
+    return { status: 403, message: 'cross-site request refused (Sec-Fetch-Site: cross-site): open the status page directly instead' };
+  }
+  return null;
+}
+
+/** Host name of an Origin header ("http://127.0.0.1:8787"), or null for "null" and non-http(s) ones. */
+function originHost(origin: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(origin);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+  return u.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+}

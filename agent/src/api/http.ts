@@ -3,16 +3,38 @@
  * and a body reader with a hard size limit.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ERROR_CODES, FloorSenseError, type ErrorCode, type ErrorKind } from '../core/errors.js';
 
-/** A request the API refuses, with the status and a reason naming what was wrong. */
-export class HttpError extends Error {
+/** The registry code of each status the API refuses a request with. */
+const HTTP_CODES = {
+  400: 'FS_HTTP_BAD_REQUEST',
+  401: 'FS_HTTP_UNAUTHORIZED',
+  403: 'FS_HTTP_FORBIDDEN',
+  404: 'FS_HTTP_NOT_FOUND',
+  405: 'FS_HTTP_METHOD',
+  413: 'FS_HTTP_TOO_LARGE',
+  415: 'FS_HTTP_MEDIA_TYPE',
+  421: 'FS_HTTP_MISDIRECTED',
+  503: 'FS_HTTP_BUSY',
+} as const satisfies Record<number, ErrorCode>;
+
+export type HttpStatus = keyof typeof HTTP_CODES;
+
+/**
+ * A request the API refuses, with the status and a reason naming what was wrong. One more coded
+ * error of the registry (core/errors.ts): its code, kind and status come from there.
+ */
+export class HttpError extends FloorSenseError {
+  readonly kind: ErrorKind;
+  declare readonly status: HttpStatus;
+
   constructor(
-    readonly status: number,
+    status: HttpStatus,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(message);
-    this.name = 'HttpError';
+    super(HTTP_CODES[status], message, { status });
+    this.kind = ERROR_CODES[HTTP_CODES[status]].kind;
   }
 }
 

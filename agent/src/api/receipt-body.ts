@@ -3,7 +3,7 @@
  * (sales/receipts.ts), validated with zod; the first problem is reported with its path.
  */
 import { z } from 'zod';
-import type { Receipt } from '../sales/receipts.js';
+import { receiptTimeProblem, type Receipt } from '../sales/receipts.js';
 import { HttpError } from './http.js';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -28,8 +28,11 @@ function pathText(path: readonly PropertyKey[]): string {
   return 'body' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
 }
 
-/** Parse the raw body into receipts, or HttpError 400 naming the first bad field. */
-export function parseReceiptsBody(raw: Buffer): Receipt[] {
+/**
+ * Parse the raw body into receipts, or HttpError 400 naming the first bad field. `nowMs` is the
+ * box's clock: a receipt dated in the future beyond POS clock drift is refused, as in the CSV.
+ */
+export function parseReceiptsBody(raw: Buffer, nowMs: number): Receipt[] {
   let data: unknown;
   try {
     data = JSON.parse(raw.toString('utf8'));
@@ -43,6 +46,10 @@ export function parseReceiptsBody(raw: Buffer): Receipt[] {
     throw new HttpError(400, `${pathText(issue.path)}: ${issue.message}`);
   }
   const list = Array.isArray(r.data) ? r.data : [r.data];
+  list.forEach((b, i) => {
+    const future = receiptTimeProblem(Date.parse(b.timestamp), nowMs);
+    if (future !== null) throw new HttpError(400, `${pathText(Array.isArray(r.data) ? [i, 'timestamp'] : ['timestamp'])}: "${b.timestamp}" ${future}`);
+  });
   return list.map((b) => ({ receiptId: b.receipt_id, t: Date.parse(b.timestamp), total: b.total, currency: b.currency, register: b.register, sellerCode: b.seller_code }));
 }
 

@@ -108,7 +108,7 @@ export function buildRoutes(d: RouteDeps): Route[] {
       handler: async ({ req }) => {
         const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json, got "${type || 'none'}"`);
-        const receipts = parseReceiptsBody(await readBody(req, d.bodyLimitBytes));
+        const receipts = parseReceiptsBody(await readBody(req, d.bodyLimitBytes), d.nowMs());
         const outcome = await p.addReceipts(receipts);
         return json({ received: receipts.length, stored: outcome.stored, duplicates: outcome.duplicates }, outcome.stored > 0 ? 201 : 200);
       },

@@ -2,14 +2,14 @@
  * The local HTTP API on node:http: auth, routing and error mapping; the routes themselves are in
  * routes.ts. Binding anywhere but loopback without a token is refused before anything listens.
  *
- * Errors: a refused request answers its 4xx with a reason; anything a provider throws answers 500
- * with the coded message for FloorSense errors or a generic one otherwise — never a stack trace —
- * and is handed to `onError` for the log.
+ * Errors: a refused request answers its 4xx with a reason; anything a provider throws answers the
+ * status the registry binds to its code with the coded message for FloorSense errors, or 500 and a
+ * generic message otherwise — never a stack trace — and is handed to `onError` for the log.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FailureError, MisuseError, isFloorSenseError } from '../core/errors.js';
-import { isLoopbackHost, presentedToken, tokenCookie, tokenMatches } from './auth.js';
+import { HostPolicy, isLoopbackHost, presentedToken, refuseRequest, tokenCookie, tokenMatches } from './auth.js';
 import { HttpError, json, send } from './http.js';
 import type { StatusProvider } from './provider.js';
 import { checkQuery, route, type Route } from './router.js';
@@ -20,6 +20,11 @@ export interface ApiServerOptions {
   readonly port: number;
   /** Required when `host` is not loopback. */
   readonly token?: string | undefined;
+  /**
+   * Host names (or addresses) served besides loopback, e.g. the box's LAN name when bound to
+   * 0.0.0.0 (`api.allowed_hosts`). A specific bind address is served without being listed.
+   */
+  readonly allowedHosts?: readonly string[];
   readonly bodyLimitBytes?: number;
   /** Store zone: what "today" means for /api/kpis without a date. */
   readonly timeZone: string;
@@ -40,6 +45,8 @@ export interface ApiServer {
 }
 
 const DEFAULT_BODY_LIMIT = 256 * 1024;
+/** Bind addresses meaning "every interface": not a name any client sends as Host. */
+const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]', '']);
 
 export async function startApiServer(opts: ApiServerOptions, provider: StatusProvider): Promise<ApiServer> {
   const token = opts.token === undefined || opts.token === '' ? undefined : opts.token;
@@ -58,7 +65,8 @@ export async function startApiServer(opts: ApiServerOptions, provider: StatusPro
     ...(opts.maxConcurrentSnapshots === undefined ? {} : { maxConcurrentSnapshots: opts.maxConcurrentSnapshots }),
   });
   const onError = opts.onError ?? (() => undefined);
-  const server = createServer((req, res) => void handle(req, res, routes, token, onError));
+  const hosts = new HostPolicy([...(opts.allowedHosts ?? []), ...(WILDCARD_BINDS.has(opts.host) || isLoopbackHost(opts.host) ? [] : [opts.host])]);
+  const server = createServer((req, res) => void handle(req, res, routes, hosts, token, onError));
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   await listen(server, opts.host, opts.port);
@@ -89,9 +97,12 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly Route[], token: string | undefined, onError: (err: unknown, where: string) => void): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly Route[], hosts: HostPolicy, token: string | undefined, onError: (err: unknown, where: string) => void): Promise<void> {
   const where = `${req.method ?? '?'} ${req.url ?? '?'}`;
   try {
+    // Before the token and the route: a rebinding page must learn nothing, not even which paths exist.
+    const refused = refuseRequest(req.method ?? 'GET', req.headers, hosts);
+    if (refused) throw new HttpError(refused.status, refused.message);
     const url = new URL(req.url ?? '/', 'http://local');
     if (token !== undefined && !tokenMatches(presentedToken(req.headers, url.searchParams), token)) {
       throw new HttpError(401, 'missing or wrong token: send Authorization: Bearer <api.token>', { 'www-authenticate': 'Bearer realm="floorsense"' });
@@ -109,13 +120,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
       return;
     }
     if (e instanceof HttpError) {
-      send(res, { ...json({ error: e.message, status: e.status }, e.status), headers: e.headers });
-      // A refused upload is not read to its end; close rather than keep a half-read connection.
-      if (e.status === 413) res.once('finish', () => req.destroy());
+      // A refused upload (too large, wrong host or origin) is not read to its end; close rather
+      // than keep a half-read connection, and say so, so that a keep-alive client does not reuse it.
+      const close = e.status === 413 || e.status === 421 || e.status === 403;
+      send(res, { ...json({ error: e.message, status: e.status }, e.status), headers: close ? { ...e.headers, connection: 'close' } : e.headers });
+      if (close) res.once('finish', () => req.destroy());
       return;
     }
     onError(e, where);
-    const body = isFloorSenseError(e) ? { error: e.message, code: e.code, status: 500 } : { error: 'internal error (see the agent log)', status: 500 };
-    send(res, json(body, 500));
+    // A coded error answers the status its code is bound to (a full disk 507, ClickHouse down 502).
+    const body = isFloorSenseError(e) ? { error: e.message, code: e.code, status: e.status } : { error: 'internal error (see the agent log)', status: 500 };
+    send(res, json(body, body.status));
   }
 }

@@ -2,7 +2,7 @@
  * Loading and querying the model manifest. Validated once, then frozen (habit 8).
  */
 import { readFileSync } from 'node:fs';
-import { FailureError, MisuseError } from '../core/errors.js';
+import { FailureError } from '../core/errors.js';
 import { formatKeyPath } from '../config/load.js';
 import { manifestSchema, type ManifestEntry, type ModelManifest } from './manifest-schema.js';
 import { defaultManifestPath } from './paths.js';
@@ -16,7 +16,7 @@ export function parseManifest(raw: unknown, origin = 'model manifest'): Readonly
         ? i.keys.map((k) => `${formatKeyPath([...i.path, k])}: unknown key`).join('; ')
         : `${formatKeyPath(i.path)}: ${i.message}`,
     );
-    throw new MisuseError('FS_PARSE', `${origin} is invalid:\n  ${lines.join('\n  ')}`, { origin, issues: lines });
+    throw new FailureError('FS_PARSE', `${origin} is invalid:\n  ${lines.join('\n  ')}`, { origin, issues: lines });
   }
   return deepFreeze(res.data);
 }
@@ -32,7 +32,7 @@ export function loadManifest(path: string = defaultManifestPath()): Readonly<Mod
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new MisuseError('FS_PARSE', `model manifest ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path }, { cause: e });
+    throw new FailureError('FS_PARSE', `model manifest ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path }, { cause: e });
   }
   return parseManifest(raw, `model manifest ${path}`);
 }

@@ -45,7 +45,7 @@ export async function resolveModel(nameOrPath: string, modelsDir: string = defau
       const names = manifest.models.map((m) => m.name);
       const hint = closest(nameOrPath, names);
       throw new MisuseError(
-        'FS_MODEL_NOT_FOUND',
+        'FS_MODEL_UNKNOWN',
         `unknown model "${nameOrPath}"${hint ? ` (did you mean "${hint}"?)` : ''}; known models: ${names.join(', ')}; or give a path to an .onnx file`,
         { model: nameOrPath, known: names },
       );

@@ -2,7 +2,8 @@
  * Receipt CSV files the POS drops into a folder, imported once each. A scan lists the folder, skips
  * files it has seen (same name, size and mtime) and files still being written (younger than
  * min_age_s), reads the rest, and skips content already imported under another name (sha256).
- * Good rows are stored by receipt id (idempotent); bad rows come back with file and line.
+ * Good rows are stored by receipt id (idempotent); bad rows come back with file and line, and a
+ * file that is not a receipts CSV at all (wrong header) is reported as refused, as a whole.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -11,7 +12,8 @@ import { extname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { FailureError } from '../core/errors.js';
 import { importedAs, importedByStat, importReceiptFile } from '../store/sales.js';
-import { parseReceiptsCsv, type RowProblem } from './receipts.js';
+import type { RowProblem } from './csv.js';
+import { parseReceiptsCsv } from './receipts.js';
 import { toStoredReceipt } from './stored-receipt.js';
 
 export interface ReceiptFolderOptions {
@@ -24,6 +26,8 @@ export interface ReceiptFolderOptions {
 
 export type FileOutcome =
   | { readonly name: string; readonly status: 'imported'; readonly inserted: number; readonly updated: number; readonly duplicates: number; readonly problems: number }
+  /** Nothing of the file was read (wrong header, missing column, empty): the reason says why. */
+  | { readonly name: string; readonly status: 'refused'; readonly reason: string }
   | { readonly name: string; readonly status: 'same-content'; readonly as: string }
   | { readonly name: string; readonly status: 'too-young' };
 
@@ -71,9 +75,15 @@ export async function importReceiptFolder(db: Database.Database, o: ReceiptFolde
       files.push({ name, status: 'same-content', as: earlier });
       continue;
     }
-    const parsed = parseReceiptsCsv(bytes.toString('utf8'), path);
+    const parsed = parseReceiptsCsv(bytes.toString('utf8'), path, { nowMs: o.nowMs });
+    // Marked imported even when refused as a whole: a fixed file comes with another size or mtime.
     const r = importReceiptFile(db, file, parsed.rows.map((x) => toStoredReceipt(x, o.timeZone)), parsed.problems.length, o.nowMs);
     problems.push(...parsed.problems);
+    const whole = parsed.problems.find((p) => p.scope === 'file');
+    if (whole !== undefined) {
+      files.push({ name, status: 'refused', reason: whole.message });
+      continue;
+    }
     for (const d of r.days) days.add(d);
     files.push({ name, status: 'imported', inserted: r.inserted, updated: r.updated, duplicates: r.duplicates + parsed.duplicates, problems: parsed.problems.length });
   }

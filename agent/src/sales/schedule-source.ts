@@ -8,7 +8,7 @@
 import { readFile, rename, writeFile, mkdir, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FailureError } from '../core/errors.js';
-import type { RowProblem } from './receipts.js';
+import type { RowProblem } from './csv.js';
 import { parseScheduleCsv, type Shift } from './schedule.js';
 
 export interface ScheduleSourceOptions {
@@ -75,9 +75,9 @@ export async function writeAtomic(path: string, text: string, tag: string): Prom
   }
 }
 
-/** A header-level problem means the text is not a schedule at all (an HTML sign-in page, say). */
-function unusable(problems: readonly RowProblem[], shifts: readonly Shift[]): RowProblem | null {
-  return shifts.length === 0 && problems.length === 1 && problems[0]!.line <= 1 ? problems[0]! : null;
+/** A whole-file problem means the text is not a schedule at all (an HTML sign-in page, say). */
+function unusable(problems: readonly RowProblem[]): RowProblem | null {
+  return problems.find((p) => p.scope === 'file') ?? null;
 }
 
 /**
@@ -89,7 +89,7 @@ export async function loadSchedule(o: ScheduleSourceOptions, tag = String(proces
   try {
     const text = await readScheduleSource(o);
     const parsed = parseScheduleCsv(text, o.source, o.timeZone);
-    const bad = unusable(parsed.problems, parsed.rows);
+    const bad = unusable(parsed.problems);
     if (!bad) {
       await writeAtomic(o.cachePath, text, tag);
       return { shifts: parsed.rows, problems: parsed.problems, from: 'source', warnings: [] };

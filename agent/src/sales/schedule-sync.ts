@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { localDayBounds } from './local-time.js';
 import { loadSchedule, type ScheduleSourceOptions } from './schedule-source.js';
-import type { RowProblem } from './receipts.js';
+import { problemLine, type RowProblem } from './csv.js';
 import { replaceShifts } from '../store/sales.js';
 import { saveSellerNames } from '../store/day-reports.js';
 
@@ -30,7 +30,7 @@ export async function syncSchedule(db: Database.Database, o: ScheduleSourceOptio
   return { source: o.source, from: load.from, shifts: r.inserted, days: r.days, problems: load.problems, warnings: load.warnings };
 }
 
-/** "file:line: message" lines for the log. */
+/** "file:line: message (row skipped | whole file ignored)" lines for the log. */
 export function problemLines(problems: readonly RowProblem[]): string[] {
-  return problems.map((p) => `${p.origin}:${p.line}: ${p.message}`);
+  return problems.map(problemLine);
 }

@@ -1,15 +1,20 @@
 /**
- * Shift schedule as the chain keeps it (`date,seller_id,name,start,end`): local date and HH:MM in the
- * store's time zone; an end at or before the start means the shift crosses midnight.
- * Fetching the Google Sheets published CSV with a disk cache is a separate shell (not yet written).
+ * Shift schedule as the chain keeps it (`date,seller_id,name,start,end`; `,` or `;` separated, see
+ * csv.ts): local date and HH:MM in the store's time zone; an end at or before the start means the
+ * shift crosses midnight. `seller_id` is the pseudonymous id every record carries (to ClickHouse
+ * too), so it is held to the records' id rule here, at import, naming file and line: a row with a
+ * name in its place ("Анна") is refused and the other sellers' day still computes. `name` is the
+ * display name, in any script, and never used as an id.
  */
-import { parseCsv } from './csv.js';
+import { ID_RE } from '../store/records.js';
+import { columnIndex, readCsvTable, type RowProblem } from './csv.js';
 import { isHhMm, isIsoDate, zonedToUtc } from './local-time.js';
-import type { ImportResult, RowProblem } from './receipts.js';
+import type { ImportResult } from './receipts.js';
 
 export interface Shift {
   readonly date: string;
   readonly sellerId: string;
+  /** Display name as the schedule spells it (any script); may be empty. */
   readonly name: string;
   /** Epoch milliseconds. */
   readonly start: number;
@@ -18,27 +23,32 @@ export interface Shift {
 
 export const SCHEDULE_COLUMNS = ['date', 'seller_id', 'name', 'start', 'end'] as const;
 
+/** Why `id` cannot be a seller id, or null. */
+export function sellerIdProblem(id: string): string | null {
+  if (id === '') return 'seller_id is empty';
+  if (ID_RE.test(id)) return null;
+  const hint = /\p{L}/u.test(id) && /[^\x00-\x7f]/.test(id) ? '; a display name goes in the name column, the id is e.g. anna-ivanova or S12' : '';
+  return `seller_id "${id}" is not an id of 1-128 letters A-Z a-z, digits, _ . : -${hint}`;
+}
+
 export function parseScheduleCsv(text: string, origin: string, timeZone: string): ImportResult<Shift> {
-  const rows = parseCsv(text);
-  const problems: RowProblem[] = [];
-  const header = rows.shift();
-  if (!header) return { rows: [], problems: [{ origin, line: 1, message: 'empty file: expected header ' + SCHEDULE_COLUMNS.join(',') }], duplicates: 0 };
-  const cols = header.fields.map((f) => f.trim().toLowerCase());
-  const idx = SCHEDULE_COLUMNS.map((c) => cols.indexOf(c));
-  const missing = SCHEDULE_COLUMNS.filter((_, i) => idx[i]! < 0);
-  if (missing.length > 0) return { rows: [], problems: [{ origin, line: header.line, message: `header lacks ${missing.join(', ')}; expected ${SCHEDULE_COLUMNS.join(',')}` }], duplicates: 0 };
+  const table = readCsvTable(text, origin, { required: SCHEDULE_COLUMNS });
+  if (!table.ok) return { rows: [], problems: [table.problem], duplicates: 0 };
+  const problems: RowProblem[] = [...table.problems];
+  const idx = columnIndex(table.columns, SCHEDULE_COLUMNS);
   const out: Shift[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, { line: number; end: string }>();
   let duplicates = 0;
-  for (const r of rows) {
-    const [date, sellerId, name, start, end] = idx.map((i) => (r.fields[i] ?? '').trim()) as [string, string, string, string, string];
-    const bad = (message: string): void => void problems.push({ origin, line: r.line, message });
+  for (const r of table.rows) {
+    const [date, sellerId, name, start, end] = idx.map((i) => r.fields[i]!) as [string, string, string, string, string];
+    const bad = (message: string): void => void problems.push({ origin, line: r.line, scope: 'row', message });
     if (!isIsoDate(date)) {
       bad(`date "${date}" is not YYYY-MM-DD`);
       continue;
     }
-    if (sellerId === '') {
-      bad('seller_id is empty');
+    const idProblem = sellerIdProblem(sellerId);
+    if (idProblem !== null) {
+      bad(idProblem);
       continue;
     }
     if (!isHhMm(start) || !isHhMm(end)) {
@@ -46,11 +56,13 @@ export function parseScheduleCsv(text: string, origin: string, timeZone: string)
       continue;
     }
     const key = `${date}|${sellerId}|${start}`;
-    if (seen.has(key)) {
-      duplicates++;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      if (earlier.end === end) duplicates++;
+      else bad(`conflict: ${sellerId}'s shift on ${date} from ${start} is also on line ${earlier.line} ending ${earlier.end}, here ${end}; line ${earlier.line} is kept, this one is refused`);
       continue;
     }
-    seen.add(key);
+    seen.set(key, { line: r.line, end });
     const s = zonedToUtc(date, start, timeZone);
     let e = zonedToUtc(date, end, timeZone);
     if (e <= s) e = zonedToUtc(date, end, timeZone, 1);

@@ -58,6 +58,33 @@ export function dbStartError(path: string, e: unknown): FailureError {
   return new FailureError('FS_DB', `cannot open database ${path} (${code || 'error'}: ${msg})`, { path, cause: 'other', sqlite: code }, { cause: e });
 }
 
+/** SQLite's result code of a better-sqlite3 error ('' for anything else). */
+function sqliteCode(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' && e.code.startsWith('SQLITE_') ? e.code : '';
+}
+
+/** True when `e` is a FloorSense full-disk error or SQLite's SQLITE_FULL. */
+export function isDiskFull(e: unknown): boolean {
+  return (e instanceof FailureError && e.code === 'FS_DISK_FULL') || sqliteCode(e).startsWith('SQLITE_FULL');
+}
+
+/**
+ * A better-sqlite3 error met while writing, as a coded FailureError naming the database: the disk
+ * full (SQLITE_FULL; the failed transaction was rolled back, everything committed before stays)
+ * becomes FS_DISK_FULL, other engine failures FS_DB. `kept` says what survived, for the message.
+ * FloorSense errors and non-SQLite errors pass through unchanged.
+ */
+export function storeWriteError(path: string, e: unknown, kept: string): unknown {
+  if (e instanceof FailureError) return e;
+  const code = sqliteCode(e);
+  if (code === '') return e;
+  if (code.startsWith('SQLITE_FULL')) {
+    return new FailureError('FS_DISK_FULL', `disk full: database ${path} cannot grow (${code}); ${kept}; free space on the disk holding ${dirname(path)} (storage.min_free_disk_mb sets the floor retention keeps)`, { path, sqlite: code }, { cause: e });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return dbStartError(path, e);
+  return new FailureError('FS_DB', `database ${path} failed a write (${code}: ${e instanceof Error ? e.message : String(e)}); ${kept}`, { path, sqlite: code }, { cause: e });
+}
+
 /**
  * Open (creating if absent) the store at `path`, check it, apply migrations. Throws FS_DB on a
  * locked, corrupt or newer-schema database, closing the handle and leaving the file as it was.

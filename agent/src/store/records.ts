@@ -99,7 +99,7 @@ export function specOf(type: RecordType): RecordSpec {
 }
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
-const ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /**
  * Check `values` against the whitelist of `type` and return a new object holding exactly the

@@ -4,6 +4,9 @@
  * Every writer is one synchronous transaction; callers do file and network I/O before calling.
  */
 import type Database from 'better-sqlite3';
+import { storeWriteError } from './open.js';
+import { MisuseError } from '../core/errors.js';
+import { ID_RE } from './records.js';
 
 export interface StoredReceipt {
   readonly id: string;
@@ -37,8 +40,24 @@ interface ReceiptRow {
   readonly currency: string | null;
 }
 
+/**
+ * Run a write; SQLite's failures come out coded (a full disk as FS_DISK_FULL), naming the
+ * database and `kept`, what survived (the failed transaction was rolled back whole).
+ */
+function written<T>(db: Database.Database, kept: string, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    throw storeWriteError(db.name, e, kept);
+  }
+}
+
 /** Idempotent: storing the same receipt twice stores it once and reports it as a duplicate. */
 export function storeReceipts(db: Database.Database, receipts: readonly StoredReceipt[]): ReceiptStoreReport {
+  return written(db, 'no receipt of this batch was stored (one transaction); receipts stored before are kept', () => putReceipts(db, receipts));
+}
+
+function putReceipts(db: Database.Database, receipts: readonly StoredReceipt[]): ReceiptStoreReport {
   const get = db.prepare<[string], ReceiptRow>('SELECT t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId, currency FROM receipts WHERE id = ?');
   const put = db.prepare(
     `INSERT INTO receipts (id, t_ms, day, amount_minor, register_id, seller_id, currency) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -85,6 +104,9 @@ export interface ShiftReplaceReport {
  * Replace the shifts of every day the schedule covers, in one transaction: a re-fetched sheet
  * whose day changed (a seller swapped, a shift moved) leaves no stale rows; days the sheet no
  * longer lists (older than its window) are kept. `dayBounds` gives a local day's [from, to) in UTC ms.
+ * A seller id that is not a record id is refused before anything is written (MisuseError naming
+ * it): it would otherwise stop every later roll-up of its day, for all sellers. The CSV import
+ * refuses such rows by file and line first (sales/schedule.ts); this keeps any other writer honest.
  */
 export function replaceShifts(
   db: Database.Database,
@@ -92,10 +114,13 @@ export function replaceShifts(
   dayBounds: (date: string) => readonly [number, number],
   source = 'schedule',
 ): ShiftReplaceReport {
+  shifts.forEach((s, i) => {
+    if (!ID_RE.test(s.sellerId)) throw new MisuseError('FS_BAD_ARGUMENT', `shifts[${i}].sellerId: ${JSON.stringify(s.sellerId)} is not a seller id (1-128 letters A-Z a-z, digits, _ . : -); nothing was replaced`, { sellerId: s.sellerId, index: i });
+  });
   const days = [...new Set(shifts.map((s) => s.date))].sort();
   const del = db.prepare('DELETE FROM shifts WHERE source = ? AND start_ms >= ? AND start_ms < ?');
   const ins = db.prepare('INSERT INTO shifts (seller_id, start_ms, end_ms, source) VALUES (?, ?, ?, ?)');
-  return db.transaction((): ShiftReplaceReport => {
+  const replace = db.transaction((): ShiftReplaceReport => {
     let deleted = 0;
     for (const d of days) {
       const [from, to] = dayBounds(d);
@@ -103,7 +128,8 @@ export function replaceShifts(
     }
     for (const s of shifts) ins.run(s.sellerId, s.startMs, s.endMs, source);
     return { days, deleted, inserted: shifts.length };
-  })();
+  });
+  return written(db, 'the shifts stored before are kept unchanged', () => replace());
 }
 
 export interface ImportedFile {
@@ -132,11 +158,12 @@ export function importReceiptFile(db: Database.Database, file: ImportedFile, rec
     `INSERT INTO sales_imports (sha256, name, size, mtime_ms, imported_ms, receipts, problems) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (name, size, mtime_ms) DO NOTHING`,
   );
-  return db.transaction((): ReceiptStoreReport => {
-    const r = storeReceipts(db, receipts);
+  const importFile = db.transaction((): ReceiptStoreReport => {
+    const r = putReceipts(db, receipts);
     mark.run(file.sha256, file.name, file.size, Math.round(file.mtimeMs), nowMs, r.inserted + r.updated, problems);
     return r;
-  })();
+  });
+  return written(db, `nothing of ${file.name} was stored and it is not marked imported, so the next scan reads it again; receipts stored before are kept`, () => importFile());
 }
 
 /** Store-local days that already have KPIs saved (a receipt arriving for one of them is late). */

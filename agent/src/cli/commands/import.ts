@@ -40,7 +40,7 @@ export function registerImportCommand(program: Command): void {
     .option('--json', 'print the import report as JSON')
     .action((opts: ImportOptions) => {
       const cfg = loadConfigFile(opts.config);
-      const receipts = opts.receipts ? parseReceiptsCsv(readText(opts.receipts), opts.receipts) : { rows: [], problems: [], duplicates: 0 };
+      const receipts = opts.receipts ? parseReceiptsCsv(readText(opts.receipts), opts.receipts, { nowMs: Date.now() }) : { rows: [], problems: [], duplicates: 0 };
       const schedule = opts.schedule ? parseScheduleCsv(readText(opts.schedule), opts.schedule, cfg.store.timezone) : { rows: [], problems: [], duplicates: 0 };
       warnProblems(receipts, 'receipt');
       warnProblems(schedule, 'schedule');

@@ -6,6 +6,7 @@ import { FailureError, MisuseError } from '../../core/errors.js';
 import { formatReportTable } from '../../metrics/format.js';
 import { analyzeStoreDay, cameraSceneFromConfig } from '../../metrics/store-day.js';
 import { isIsoDate } from '../../sales/local-time.js';
+import { problemLine } from '../../sales/csv.js';
 import { parseReceiptsCsv, type ImportResult } from '../../sales/receipts.js';
 import { parseScheduleCsv } from '../../sales/schedule.js';
 import { readCameraTracks } from '../../scene/interchange.js';
@@ -28,7 +29,7 @@ function readText(path: string): string {
 }
 
 function warnProblems<T>(r: ImportResult<T>, what: string): void {
-  for (const p of r.problems) console.error(`floorsense: warning: ${p.origin}:${p.line}: ${p.message} (row skipped)`);
+  for (const p of r.problems) console.error(`floorsense: warning: ${problemLine(p)}`);
   if (r.duplicates > 0) console.error(`floorsense: warning: ${r.duplicates} duplicate ${what} row(s) ignored`);
 }
 
@@ -52,7 +53,7 @@ export function registerReportCommand(program: Command): void {
       const cams = onlyImported.length > 0 ? [...cfg.cameras.filter((c) => c.enabled && hasFile(c.id)), ...onlyImported] : cfg.cameras.filter((c) => c.enabled);
       if (cams.length === 0) throw new MisuseError('FS_CONFIG_INVALID', `${opts.config}: cameras: no enabled camera to report on`);
       const tracks = cams.map((c) => readCameraTracks(opts.tracks, c.id));
-      const receipts = opts.receipts ? parseReceiptsCsv(readText(opts.receipts), opts.receipts) : { rows: [], problems: [], duplicates: 0 };
+      const receipts = opts.receipts ? parseReceiptsCsv(readText(opts.receipts), opts.receipts, { nowMs: Date.now() }) : { rows: [], problems: [], duplicates: 0 };
       const schedule = opts.schedule ? parseScheduleCsv(readText(opts.schedule), opts.schedule, cfg.store.timezone) : { rows: [], problems: [], duplicates: 0 };
       warnProblems(receipts, 'receipt');
       warnProblems(schedule, 'schedule');

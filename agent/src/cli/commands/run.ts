@@ -20,7 +20,7 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('Start the in-store agent: live cameras, archive folders, scheduled jobs (JSON-line logs on stdout; SIGTERM stops it cleanly)')
     .option('-c, --config <file>', 'store config YAML (default: the embedded demo, config/demo.yaml)')
-    .option('--once', 'process the archive folders once, then exit')
+    .option('--once', 'process the archive folders once, then exit (status 1 when a file or job failed, e.g. a full disk)')
     .option('--log-level <level>', `override agent.log_level: ${LEVELS.join(', ')}`)
     .action(async (flags: RunFlags) => {
       const path = flags.config ?? demoConfigPath();
@@ -52,6 +52,13 @@ export function registerRunCommand(program: Command): void {
         stopAgent = () => agent.stop();
         if (stopRequested) void agent.stop();
         await agent.done;
+        // A batch run is judged by its exit status (cron, CI, an installer step): failed files or a
+        // failed job (a full disk, say) must not read as success.
+        const problems = flags.once === true ? agent.problems() : [];
+        if (problems.length > 0) {
+          logger.error({ problems }, `run --once finished with ${problems.length} problem(s): ${problems.join('; ')}`);
+          process.exitCode = 1;
+        }
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_RE } from '../../store/records.js';
 
 /**
  * Store analytics: who is staff, what counts as a consultation, how receipts are matched to
@@ -57,7 +58,7 @@ const receipts = z
 
 const sellerAssignment = z
   .strictObject({
-    seller_id: z.string().min(1).describe('Seller id as in the schedule.'),
+    seller_id: z.string().regex(ID_RE, 'an id of 1-128 letters A-Z a-z, digits, _ . : - as in the schedule (a display name is not an id)').describe('Seller id as in the schedule.'),
     zones: z.array(z.string().min(1)).min(1).describe('Zone names this seller works (e.g. the counter); staff seen there are mapped to this seller.'),
   })
   .describe('Which zones a seller works, used when several sellers are on shift.');
