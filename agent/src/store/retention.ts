@@ -25,7 +25,7 @@ export const DETAIL_TABLES: ReadonlyArray<{ readonly table: string; readonly tim
 ]);
 
 /** Day-keyed local aggregate tables (their outbox copies are what matter). */
-const DAY_TABLES: readonly string[] = Object.freeze(['daily_kpis', 'camera_uptime']);
+const DAY_TABLES: readonly string[] = Object.freeze(['daily_kpis', 'store_days', 'camera_uptime']);
 
 export interface RetentionOptions {
   readonly nowMs: number;
