@@ -184,8 +184,9 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
     }
     if (!cfg) throw new Error(`${spec.id}: no days`);
     const tz = cfg.store.timezone;
-    // The folder scan compares file ages with the wall clock (the files were just written).
-    const imported = await importReceiptFolder(store.db, { folder: receiptsFolder, extensions: ['.csv'], minAgeS: 0, timeZone: tz, nowMs: Date.now() });
+    // The folder scan compares file ages with the wall clock; the files were just written, and a
+    // file system's timestamp can run a little ahead of Date.now(): a margin instead of a race.
+    const imported = await importReceiptFolder(store.db, { folder: receiptsFolder, extensions: ['.csv'], minAgeS: 0, timeZone: tz, nowMs: Date.now() + 5000 });
     if (imported.problems.length > 0 || imported.files.some((f) => f.status !== 'imported')) throw new Error(`${spec.id}: receipts import: ${JSON.stringify(imported)}`);
     for (const r of reports) {
       // The agent's nightly roll-up, in its order: coverage first, then the KPIs and chain records.

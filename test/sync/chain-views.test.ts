@@ -17,6 +17,7 @@ import { createClickHouseTransport, type CentralTransport } from '../../agent/sr
 import { drainOutbox } from '../../agent/src/sync/drain.js';
 import { syncInit } from '../../agent/src/sync/service.js';
 import { buildChainFixture, type ChainFixture, type FixtureDay, type ReportKpis } from './chain-fixture.js';
+import { dashboardQueries, grafanaSql } from './dashboard-files.js';
 
 const NOW = Date.UTC(2025, 3, 20);
 const clock = (): number => NOW;
@@ -185,6 +186,25 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
     // The old row is still there; what it never carried reads as unknown, not as zero.
     const old = await ch.rows("SELECT consultations, customers, interaction_ratio, avg_purchase_with_consultation FROM chain_old.v_seller_day WHERE day = '2025-03-01'");
     expect(old).toEqual([{ consultations: '7', customers: '0', interaction_ratio: null, avg_purchase_with_consultation: 300 }]);
+  });
+
+  it('every query in dashboards/ (Grafana and DataLens) runs and returns the columns its file states', async () => {
+    // The files name the database the stores' config names by default.
+    await syncInit(settings('floorsense'), target.transport());
+    await syncBoxes(target, fx, 'floorsense');
+    const queries = dashboardQueries(REPO_ROOT);
+    expect(queries.length).toBeGreaterThanOrEqual(12);
+    const stores = fx.boxes.map((b) => b.storeId);
+    const range = { from: Date.UTC(2025, 3, 1), to: Date.UTC(2025, 4, 1) - 1000, stores, database: 'floorsense' };
+    for (const q of queries) {
+      const sql = q.grafana ? grafanaSql(q.sql, range) : q.sql;
+      expect(sql, q.where).not.toMatch(/\$|\{\{/); // every macro and variable substituted
+      const body: unknown = JSON.parse(await ch.query(`${sql}\nFORMAT JSON`));
+      const meta = (body as { meta: Array<{ name: string }>; rows: number }).meta.map((m) => m.name);
+      expect(meta, q.where).toEqual(q.columns);
+      // Filled by five store days in April 2025: every chart has something to show.
+      expect((body as { rows: number }).rows, q.where).toBeGreaterThan(0);
+    }
   });
 
   it('a central column of another type is refused before anything changes', async () => {
