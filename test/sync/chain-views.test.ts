@@ -167,6 +167,23 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
     await ch.query(
       "INSERT INTO chain_old.seller_daily_kpis (record_id, version, store_id, day, seller_id, consultations, consulted_buyers, receipts_with_consult, amount_with_consult_minor, receipts_without_consult, amount_without_consult_minor, consult_duration_ms) VALUES ('old1', 1, 'shop-quiet', '2025-03-01', 's1', 7, 3, 3, 90000, 2, 4000, 600000)",
     );
+    // The box was upgraded first: its new columns are refused, the error says what to run, nothing is lost.
+    const copy = join(mkdtempSync(join(tmpdir(), 'fs-chain-box-')), 'box.db');
+    copyFileSync(fx.boxes[0]!.dbPath, copy);
+    const early = openStore(copy, { nowMs: NOW });
+    const before = early.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL').get()?.n;
+    const refused = await drainOutbox(early.db, target.transport(), { database: 'chain_old', batchRows: 100, clock }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'FS_REMOTE' });
+    // (consulted_visits is new: missing there; in a table that exists, new columns are unknown fields)
+    expect(String(refused)).toMatch(/chain_old\.consulted_visits doesn't exist.*\(create the central tables with `floorsense sync --init`\)/s);
+    expect(early.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL').get()?.n).toBe(before);
+    early.close();
+    // ...and a record of this release into a table of the previous one: its new columns are unknown there.
+    const newShape = await target
+      .transport()
+      .insertRows('chain_old.seller_daily_kpis', [{ record_id: 'x', version: 1, store_id: 's', day: '2025-04-08', seller_id: 'a', customers: 3 }])
+      .catch((e: unknown) => e);
+    expect(String(newShape)).toMatch(/Unknown field.*customers.*\(the central schema is older than this agent: run `floorsense sync --init` to migrate it; the outbox is kept\)/s);
     const init = await syncInit(settings('chain_old'), target.transport());
     expect(init.added).toEqual([
       'seller_daily_kpis.customers',
