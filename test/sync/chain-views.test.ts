@@ -252,6 +252,17 @@ describe.skipIf(!haveChdb())('chain views on current ClickHouse (chdb)', () => {
     await expectViewsEqualReports(target, fx, 'chain_fresh');
   });
 
+  it('every query in dashboards/ runs here too and returns the columns its file states', async () => {
+    await syncInit(settings('floorsense'), ch.transport());
+    await syncBoxes(target, fx, 'floorsense');
+    const range = { from: Date.UTC(2025, 3, 1), to: Date.UTC(2025, 4, 1) - 1000, stores: fx.boxes.map((b) => b.storeId), database: 'floorsense' };
+    for (const q of dashboardQueries(REPO_ROOT)) {
+      const rows = await ch.rows(q.grafana ? grafanaSql(q.sql, range) : q.sql);
+      expect(rows.length, q.where).toBeGreaterThan(0);
+      expect(Object.keys(rows[0]!), q.where).toEqual(q.columns);
+    }
+  });
+
   it('a database the previous release initialised: migrated, views equal every box report', async () => {
     const t = ch.transport();
     for (const sql of previousReleaseSchema('chain_old')) await t.exec(sql);
