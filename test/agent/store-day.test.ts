@@ -28,7 +28,11 @@ describe('store day from the local store', () => {
     expect(cam!.timebase).toEqual({ startMs: day0, fps: 1, width: 0, height: 0 });
     expect(cam!.rows.map((r) => r.frame)).toEqual([3601, 3602, 3603, 3604]);
     expect(new Set(cam!.rows.map((r) => r.id)).size).toBe(1);
-    expect(rollUpKpis(db, validateConfig({ store: { id: 's' } }), '2026-11-19', 0)).toEqual({ date: '2026-11-19', visits: 0, consultations: null, kpis: null });
+    // The 19th saw one short track: no visit, no seller, but the store-level records still go.
+    const r = rollUpKpis(db, validateConfig({ store: { id: 's' } }), '2026-11-19', 0);
+    expect(r).toMatchObject({ date: '2026-11-19', visits: 0, consultations: null, kpis: null, storeDay: { rows: 1, enqueued: 1 }, hours: { rows: 24, enqueued: 24 } });
+    // A day with no video, no receipts and no camera coverage sends nothing.
+    expect(rollUpKpis(db, validateConfig({ store: { id: 's' } }), '2026-11-10', 0)).toEqual({ date: '2026-11-10', visits: 0, consultations: null, kpis: null, storeDay: null, hours: null });
     close();
   });
 });

@@ -19,6 +19,11 @@ const kpi = (sellerId: string, day: string, extra: Partial<SellerDailyKpi> = {})
   receiptsWithoutConsult: 7,
   amountWithoutConsultMinor: 210_000,
   consultDurationMs: 1_800_000,
+  customers: 30,
+  consultedCustomers: 9,
+  successfulConsultations: 4,
+  unsuccessfulConsultations: 6,
+  timeOnFloorSeconds: 28_000,
   ...extra,
 });
 
@@ -89,13 +94,27 @@ describe('outbox', () => {
     const late = saveConsultations(s.db, 's1', [{ ...c, receiptId: 'r-1', amountMinor: 129_900 }], NOW + 5);
     expect(late.records[0]?.superseded).toBe(1);
     const [row] = pendingRows(s.db, 10);
-    expect(row?.payload).toEqual({ store_id: 's1', day: '2026-11-20', visit_id: 'v-7f3a', seller_id: 'seller-a', started_at: NOW, duration_ms: 95_400, bought: 1, amount_minor: 129_900 });
-    expect(s.db.prepare<[], { x: number }>('SELECT floor_x AS x FROM consultations').get()?.x).toBe(3.25);
+    // Privacy: the start only to the minute, whole seconds, bought or not, never the amount.
+    expect(row?.payload).toEqual({ store_id: 's1', day: '2026-11-20', visit_id: 'v-7f3a', seller_id: 'seller-a', started_minute: NOW, consultations: 1, duration_s: 95, bought: 1 });
+    expect(s.db.prepare<[], { x: number; a: number }>('SELECT floor_x AS x, amount_minor AS a FROM consultations').get()).toEqual({ x: 3.25, a: 129_900 });
+  });
+
+  it('two consultations of one visit by one seller leave as one consulted visit, started at the minute of the first', () => {
+    const s = mem();
+    const t0 = NOW + 42_123;
+    const c = { id: 'c1', visitId: 'v-1', sellerId: 'seller-a', cameraId: 'cam1', day: '2026-11-20', startMs: t0, endMs: t0 + 30_400 };
+    const r = saveConsultations(s.db, 's1', [c, { ...c, id: 'c2', startMs: t0 + 100_000, endMs: t0 + 160_000 }, { ...c, id: 'c3', sellerId: 'seller-b' }], NOW);
+    expect([r.rows, count(s, 'SELECT COUNT(*) AS n FROM consultations')]).toEqual([2, 3]);
+    expect(pendingRows(s.db, 10).map((x) => [x.payload.seller_id, x.payload.started_minute, x.payload.consultations, x.payload.duration_s])).toEqual([
+      ['seller-a', NOW, 2, 90],
+      ['seller-b', NOW, 1, 30],
+    ]);
+    expect(() => toRecordPayload('consulted_visit', { ...pendingRows(s.db, 1)[0]!.payload, started_minute: t0 })).toThrow(/started_minute: expected UTC milliseconds of a whole minute/);
   });
 
   it('hourly traffic and camera uptime enter the outbox with their rows', () => {
     const s = mem();
-    const h = saveHourlyTraffic(s.db, 's1', [{ hourMs: Date.UTC(2026, 10, 20, 9), day: '2026-11-20', visits: 31, consultations: 6, receipts: 9, dwellMs: 4_000_000 }], NOW);
+    const h = saveHourlyTraffic(s.db, 's1', [{ hourMs: Date.UTC(2026, 10, 20, 9), day: '2026-11-20', visits: 31, consultations: 6, receipts: 9, dwellMs: 4_000_000, staffSeconds: 5400, sellersSeen: 2, receiptsAmountMinor: 99_000 }], NOW);
     const u = saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day: '2026-11-20', upMs: 80_000_000, downMs: 6_400_000, outages: 2 }], NOW);
     expect([h.enqueued, u.enqueued]).toEqual([1, 1]);
     expect(pendingRows(s.db, 10).map((r) => r.type)).toEqual(['store_hourly_traffic', 'camera_uptime']);
@@ -104,8 +123,8 @@ describe('outbox', () => {
   it('enqueueRecord refuses columns outside the whitelist', () => {
     const s = mem();
     expect(() =>
-      enqueueRecord(s.db, 'consultation', { store_id: 's1', day: '2026-11-20', visit_id: 'v', seller_id: 'a', started_at: NOW, duration_ms: 1, bought: 0, amount_minor: 0, image: 'x.jpg' }, NOW),
-    ).toThrow(/consultation\.image: not in the sync whitelist/);
+      enqueueRecord(s.db, 'consulted_visit', { store_id: 's1', day: '2026-11-20', visit_id: 'v', seller_id: 'a', started_minute: 0, consultations: 1, duration_s: 1, bought: 0, image: 'x.jpg' }, NOW),
+    ).toThrow(/consulted_visit\.image: not in the sync whitelist/);
   });
 
   it('a tampered outbox row that fails the whitelist is refused on the way out, loudly', () => {

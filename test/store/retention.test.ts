@@ -31,7 +31,7 @@ function fillDays(s: Store): void {
     saveConsultations(s.db, 's1', [{ id: `c${h}`, visitId: `v${h}`, sellerId: 'seller-a', cameraId: 'cam1', day: dayOf(t0), startMs: t0, endMs: t0 + 30_000 }], t0);
   }
   for (let d = 5; d >= 1; d--) {
-    saveDailyKpis(s.db, 's1', [{ sellerId: 'seller-a', day: dayOf(NOW - d * DAY_MS), consultations: d, consultedBuyers: 0, receiptsWithConsult: 0, amountWithConsultMinor: 0, receiptsWithoutConsult: 0, amountWithoutConsultMinor: 0, consultDurationMs: 0 }], NOW - d * DAY_MS);
+    saveDailyKpis(s.db, 's1', [{ sellerId: 'seller-a', day: dayOf(NOW - d * DAY_MS), consultations: d, consultedBuyers: 0, receiptsWithConsult: 0, amountWithConsultMinor: 0, receiptsWithoutConsult: 0, amountWithoutConsultMinor: 0, consultDurationMs: 0, customers: d, consultedCustomers: 0, successfulConsultations: 0, unsuccessfulConsultations: d, timeOnFloorSeconds: 0 }], NOW - d * DAY_MS);
   }
 }
 

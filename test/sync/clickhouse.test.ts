@@ -60,16 +60,16 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
   }
   /** Records the box holds (latest version of each id), per type. */
   function localRecords(store: Store): Record<RecordType, number> {
-    const out = { consultation: 0, seller_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
+    const out = { consulted_visit: 0, seller_daily_kpi: 0, store_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
     for (const r of store.db.prepare<[], { t: RecordType; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM record_versions GROUP BY record_type').all()) out[r.t] = r.n;
     return out;
   }
   async function centralCounts(database: string): Promise<Record<RecordType, number>> {
-    const out = { consultation: 0, seller_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
+    const out = { consulted_visit: 0, seller_daily_kpi: 0, store_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
     for (const t of RECORD_TYPES) out[t] = await countFinal(database, t);
     return out;
   }
-  const sum = (c: DayCounts[]): number => c.reduce((a, d) => a + d.consultations + d.seller_daily_kpi + d.store_hourly_traffic + d.camera_uptime, 0);
+  const sum = (c: DayCounts[]): number => c.reduce((a, d) => a + d.consulted_visit + d.seller_daily_kpi + d.store_daily_kpi + d.store_hourly_traffic + d.camera_uptime, 0);
 
   it('init creates the tables and views idempotently and prints a dashboard user for this server', async () => {
     const r1 = await syncInit({ url: ch.url, database: 'fs_init', username: 'default', password: '', batch_rows: 100, timeout_s: 10 }, transport());
@@ -93,10 +93,10 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     expect((await drainOutbox(store.db, transport(), { database, batchRows: 200, clock })).sent).toBe(0);
     // Late receipts: seller-01's KPIs for day 0 are recomputed.
     const day = new Date(DAY0).toISOString().slice(0, 10);
-    saveDailyKpis(store.db, 'shop-1', [{ sellerId: 'seller-01', day, consultations: 10, consultedBuyers: 6, receiptsWithConsult: 6, amountWithConsultMinor: 300_000, receiptsWithoutConsult: 3, amountWithoutConsultMinor: 90_000, consultDurationMs: 3_600_000 }], DAY0 + 3 * DAY_MS);
+    saveDailyKpis(store.db, 'shop-1', [{ sellerId: 'seller-01', day, consultations: 10, consultedBuyers: 6, receiptsWithConsult: 6, amountWithConsultMinor: 300_000, receiptsWithoutConsult: 3, amountWithoutConsultMinor: 90_000, consultDurationMs: 3_600_000, customers: 40, consultedCustomers: 10, successfulConsultations: 6, unsuccessfulConsultations: 4, timeOnFloorSeconds: 46_800 }], DAY0 + 3 * DAY_MS);
     await drainOutbox(store.db, transport(), { database, batchRows: 200, clock });
-    const view = await ch.rows(`SELECT seller_id, consulted_buyers, avg_receipt_with_consult_minor FROM ${database}.v_seller_day WHERE seller_id = 'seller-01' AND day = '${day}'`);
-    expect(view).toEqual([{ seller_id: 'seller-01', consulted_buyers: '6', avg_receipt_with_consult_minor: 50_000 }]);
+    const view = await ch.rows(`SELECT seller_id, successful_consultations, avg_purchase_with_consultation FROM ${database}.v_seller_day WHERE seller_id = 'seller-01' AND day = '${day}'`);
+    expect(view).toEqual([{ seller_id: 'seller-01', successful_consultations: '6', avg_purchase_with_consultation: 500 }]);
     expect(await countFinal(database, 'seller_daily_kpi')).toBe(10);
     expect(await countRaw(database, 'seller_daily_kpi')).toBe(11);
     store.close();
@@ -190,7 +190,7 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     expect(raw).toBe(total + 40); // the replayed 40 rows are physically there...
     expect(await centralCounts(database)).toEqual(localRecords(store)); // ...and counted once
     const views = await ch.rows(`SELECT count() AS n FROM ${database}.v_consultations`);
-    expect(Number(views[0]?.n)).toBe(days[0]?.consultations);
+    expect(Number(views[0]?.n)).toBe(days[0]?.consulted_visit);
     store.close();
   });
 
@@ -288,10 +288,10 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
       const n = sum([day]);
       expect(await run('--status')).toEqual([0, expect.stringMatching(new RegExp(`^unsent ${n} \\(oldest 2026-11-16T`))]);
       expect(await run()).toEqual([2, expect.stringMatching(/exactly one of --init, --once, --status \(got none\)/)]);
-      expect(await run('--init')).toEqual([0, expect.stringMatching(/^ClickHouse \S+ at http:\/\/127\.0\.0\.1:\d+: 10 statements applied to database fs_cli[\s\S]*dashboard user/)]);
+      expect(await run('--init')).toEqual([0, expect.stringMatching(/^ClickHouse \S+ at http:\/\/127\.0\.0\.1:\d+: 11 statements applied to database fs_cli[\s\S]*dashboard user/)]);
       expect(await run('--once')).toEqual([0, expect.stringMatching(new RegExp(`^sent ${n} record\\(s\\) in ${Math.ceil(n / 10)} batch\\(es\\) .*; 0 left$`))]);
       expect((await run('--status'))[1]).toMatch(/^unsent 0 \(oldest -\); sent and not yet purged \d+/);
-      expect(await centralCounts('fs_cli')).toEqual({ consultation: day.consultations, seller_daily_kpi: 5, store_hourly_traffic: 24, camera_uptime: 2 });
+      expect(await centralCounts('fs_cli')).toEqual({ consulted_visit: day.consulted_visit, seller_daily_kpi: 5, store_daily_kpi: 1, store_hourly_traffic: 24, camera_uptime: 2 });
     } finally {
       log.mockRestore();
       err.mockRestore();

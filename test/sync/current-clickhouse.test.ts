@@ -24,7 +24,7 @@ import { fillStoreDay, LOCAL_ONLY_MARKERS, type DayCounts } from './fill.js';
 const DAY0 = Date.UTC(2026, 10, 16);
 const clock = (): number => Date.now();
 const settings = (database: string) => ({ url: 'chdb', database, username: 'default', password: '', batch_rows: 100, timeout_s: 10 });
-const sum = (c: DayCounts[]): number => c.reduce((a, d) => a + d.consultations + d.seller_daily_kpi + d.store_hourly_traffic + d.camera_uptime, 0);
+const sum = (c: DayCounts[]): number => c.reduce((a, d) => a + d.consulted_visit + d.seller_daily_kpi + d.store_daily_kpi + d.store_hourly_traffic + d.camera_uptime, 0);
 const table = (t: RecordType): string => RECORD_SPECS[t].table;
 
 describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () => {
@@ -47,12 +47,12 @@ describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () =>
   }
   const count = async (sql: string): Promise<number> => Number((await ch.rows(`SELECT count() AS n FROM ${sql}`))[0]?.n);
   async function centralCounts(database: string): Promise<Record<RecordType, number>> {
-    const out = { consultation: 0, seller_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
+    const out = { consulted_visit: 0, seller_daily_kpi: 0, store_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
     for (const t of RECORD_TYPES) out[t] = await count(`${database}.${table(t)} FINAL`);
     return out;
   }
   function localRecords(store: Store): Record<RecordType, number> {
-    const out = { consultation: 0, seller_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
+    const out = { consulted_visit: 0, seller_daily_kpi: 0, store_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
     for (const r of store.db.prepare<[], { t: RecordType; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM record_versions GROUP BY record_type').all()) out[r.t] = r.n;
     return out;
   }
@@ -109,7 +109,7 @@ describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () =>
     const raw = (await Promise.all(RECORD_TYPES.map((t) => count(`${database}.${table(t)}`)))).reduce((a, b) => a + b, 0);
     expect(raw).toBe(total + 40); // the replay is physically there (no insert-level dedup on plain MergeTree)...
     expect(await centralCounts(database)).toEqual(localRecords(store)); // ...and FINAL counts it once
-    expect(await count(`${database}.v_consultations`)).toBe(days.reduce((a, d) => a + d.consultations, 0));
+    expect(await count(`${database}.v_consultations`)).toBe(days.reduce((a, d) => a + d.consulted_visit, 0));
     expect(await count(`${database}.v_store_hour`)).toBe(48);
 
     // Every column of every record equals what the box sent: types, times, amounts.
@@ -121,22 +121,22 @@ describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () =>
     // Late receipts: seller-01's KPIs for day 0 are recomputed, a new version of the same id.
     const day = new Date(DAY0).toISOString().slice(0, 10);
     const kpiRows = await count(`${database}.seller_daily_kpis`);
-    saveDailyKpis(store.db, 'shop-1', [{ sellerId: 'seller-01', day, consultations: 10, consultedBuyers: 6, receiptsWithConsult: 6, amountWithConsultMinor: 300_000, receiptsWithoutConsult: 3, amountWithoutConsultMinor: 90_000, consultDurationMs: 3_600_000 }], DAY0 + 3 * DAY_MS);
+    saveDailyKpis(store.db, 'shop-1', [{ sellerId: 'seller-01', day, consultations: 10, consultedBuyers: 6, receiptsWithConsult: 6, amountWithConsultMinor: 300_000, receiptsWithoutConsult: 3, amountWithoutConsultMinor: 90_000, consultDurationMs: 3_600_000, customers: 40, consultedCustomers: 10, successfulConsultations: 6, unsuccessfulConsultations: 4, timeOnFloorSeconds: 46_800 }], DAY0 + 3 * DAY_MS);
     expect((await drainOutbox(store.db, ch.transport(), { database, batchRows: 40, clock })).sent).toBe(1);
-    const view = await ch.rows(`SELECT seller_id, consulted_buyers, avg_receipt_with_consult_minor FROM ${database}.v_seller_day WHERE seller_id = 'seller-01' AND day = '${day}'`);
-    expect(view.map(asText)).toEqual([{ seller_id: 'seller-01', consulted_buyers: '6', avg_receipt_with_consult_minor: '50000' }]);
+    const view = await ch.rows(`SELECT seller_id, successful_consultations, avg_purchase_with_consultation FROM ${database}.v_seller_day WHERE seller_id = 'seller-01' AND day = '${day}'`);
+    expect(view.map(asText)).toEqual([{ seller_id: 'seller-01', successful_consultations: '6', avg_purchase_with_consultation: '500' }]);
     expect(await count(`${database}.seller_daily_kpis FINAL`)).toBe(10);
     expect(await count(`${database}.seller_daily_kpis`)).toBe(kpiRows + 1);
-    const perDay = await ch.rows(`SELECT toString(day) AS day, visits, consultations FROM ${database}.v_store_day ORDER BY day`);
-    expect(perDay.map((d) => [d.day, Number(d.visits)])).toEqual([
-      [day, days[0]?.consultations],
-      [new Date(DAY0 + DAY_MS).toISOString().slice(0, 10), days[1]?.consultations],
+    const perDay = await ch.rows(`SELECT toString(day) AS day, visitors, consultations FROM ${database}.v_store_day ORDER BY day`);
+    expect(perDay.map((d) => [d.day, Number(d.visitors)])).toEqual([
+      [day, days[0]?.consulted_visit],
+      [new Date(DAY0 + DAY_MS).toISOString().slice(0, 10), days[1]?.consulted_visit],
     ]);
 
     // Background merges reach the same answer: after OPTIMIZE ... FINAL the raw rows are the records.
     for (const t of RECORD_TYPES) await ch.transport().exec(`SYSTEM START MERGES ${database}.${table(t)}`);
     for (const t of RECORD_TYPES) await ch.transport().exec(`OPTIMIZE TABLE ${database}.${table(t)} FINAL`);
-    const merged = { consultation: 0, seller_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
+    const merged = { consulted_visit: 0, seller_daily_kpi: 0, store_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
     for (const t of RECORD_TYPES) merged[t] = await count(`${database}.${table(t)}`);
     expect(merged).toEqual(localRecords(store));
 
@@ -153,7 +153,7 @@ describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () =>
       expect(type).toBeDefined();
       for (const line of s.body.trim().split('\n')) {
         const obj: unknown = JSON.parse(line);
-        expect(Object.keys(typeof obj === 'object' && obj !== null ? obj : {}).sort()).toEqual([...centralColumns(type ?? 'consultation')].sort());
+        expect(Object.keys(typeof obj === 'object' && obj !== null ? obj : {}).sort()).toEqual([...centralColumns(type ?? 'consulted_visit')].sort());
         for (const marker of LOCAL_ONLY_MARKERS) expect(line).not.toContain(marker);
       }
     }
@@ -167,7 +167,7 @@ describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () =>
     await t.insertRows(`${database}.camera_uptime`, [ok]);
     const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
       ['extra column', { ...ok, floor_x: 1.5 }, 'camera_uptime', /Unknown field.*floor_x/s],
-      ['ISO time', { record_id: 'c', version: 1, started_at: '2026-11-16T10:00:00Z' }, 'consultations', /started_at/],
+      ['ISO time', { record_id: 'c', version: 1, started_minute: '2026-11-16T10:00:00Z' }, 'consulted_visits', /started_minute/],
     ];
     for (const [what, row, tbl, msg] of cases) {
       const err = await t.insertRows(`${database}.${tbl}`, [row]).catch((e: unknown) => e);

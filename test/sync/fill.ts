@@ -4,7 +4,7 @@
  */
 import type { Store } from '../../agent/src/store/open.js';
 import { positionWriter, upsertTrack, upsertVisits, upsertReceipts, insertCameraHealth, insertShifts } from '../../agent/src/store/detail.js';
-import { saveCameraUptime, saveConsultations, saveDailyKpis, saveHourlyTraffic } from '../../agent/src/store/aggregates.js';
+import { saveCameraUptime, saveConsultations, saveDailyKpis, saveHourlyTraffic, saveStoreDay } from '../../agent/src/store/aggregates.js';
 
 export const HOUR_MS = 3_600_000;
 
@@ -22,9 +22,11 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** Records written per type (one consulted_visit per consultation here: every visit has one). */
 export interface DayCounts {
-  consultations: number;
+  consulted_visit: number;
   seller_daily_kpi: number;
+  store_daily_kpi: number;
   store_hourly_traffic: number;
   camera_uptime: number;
 }
@@ -89,7 +91,7 @@ export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, 
         }
       }
       insertCameraHealth(db, [{ cameraId: 'cam1', tMs: hourMs, state: h === 3 ? 'down' : 'up', fps: 5, detail: h === 3 ? 'detail: rtsp timeout' : null }]);
-      saveHourlyTraffic(db, storeId, [{ hourMs, day, visits, consultations: visits, receipts, dwellMs: visits * 120_000 }], hourMs + HOUR_MS);
+      saveHourlyTraffic(db, storeId, [{ hourMs, day, visits, consultations: visits, receipts, dwellMs: visits * 120_000, staffSeconds: open ? 5 * 3600 : 0, sellersSeen: open ? 5 : 0, receiptsAmountMinor: receipts * 50_000 }], hourMs + HOUR_MS);
     }
     const endMs = dayStartMs + 24 * HOUR_MS;
     saveDailyKpis(
@@ -105,10 +107,41 @@ export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, 
         receiptsWithoutConsult: 3,
         amountWithoutConsultMinor: 90_000,
         consultDurationMs: 3_600_000,
+        customers: 40 + k,
+        consultedCustomers: 10 + k,
+        successfulConsultations: 5,
+        unsuccessfulConsultations: 5 + k,
+        timeOnFloorSeconds: 13 * 3600 - k,
       })),
+      endMs,
+    );
+    saveStoreDay(
+      db,
+      storeId,
+      {
+        day,
+        visitors: consultations,
+        consultedCustomers: consultations,
+        consultations,
+        successfulConsultations: 0,
+        unsuccessfulConsultations: consultations,
+        consultDurationMs: consultations * 60_000,
+        buyingCustomers: 0,
+        buyersWithConsult: 0,
+        amountWithConsultMinor: 0,
+        buyersWithoutConsult: 0,
+        amountWithoutConsultMinor: 0,
+        receipts: 0,
+        receiptsAmountMinor: 0,
+        sellersOnShift: sellers.length,
+        staffSeconds: 5 * 13 * 3600,
+        cameras,
+        cameraUpMs: 86_400_000 * cameras,
+        cameraDownMs: 0,
+      },
       endMs,
     );
     saveCameraUptime(db, storeId, Array.from({ length: cameras }, (_, c) => ({ cameraId: `cam${c + 1}`, day, upMs: 86_400_000 - c * 1000, downMs: c * 1000, outages: c % 3 })), endMs);
   })();
-  return { consultations, seller_daily_kpi: sellers.length, store_hourly_traffic: 24, camera_uptime: cameras };
+  return { consulted_visit: consultations, seller_daily_kpi: sellers.length, store_daily_kpi: 1, store_hourly_traffic: 24, camera_uptime: cameras };
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs } from '../../agent/src/sync/backoff.js';
 import { centralRow, chDateTime, type DrainReport } from '../../agent/src/sync/drain.js';
-import { centralColumns, createTableSql, dashboardUserSql, initStatements } from '../../agent/src/sync/ddl.js';
+import { centralColumnTypes, centralColumns, createTableSql, dashboardUserSql, initStatements, planSchema, VIEW_NAMES, type CentralCatalog } from '../../agent/src/sync/ddl.js';
 import { runSyncLoop } from '../../agent/src/sync/loop.js';
 import { printableUrl, remoteError } from '../../agent/src/sync/clickhouse.js';
 import { FailureError, MisuseError } from '../../agent/src/core/errors.js';
-import { RECORD_TYPES } from '../../agent/src/store/records.js';
+import { RECORD_SPECS, RECORD_TYPES } from '../../agent/src/store/records.js';
 
 describe('backoff', () => {
   const policy = { minMs: 1000, maxMs: 60_000 };
@@ -60,6 +60,42 @@ describe('central rows and DDL', () => {
     expect(e).toBeInstanceOf(FailureError);
     expect(e.code).toBe('FS_REMOTE');
     expect(e.message).toBe('ClickHouse at http://ch.example:8123: INSERT into fs.x failed: connect ECONNREFUSED');
+  });
+});
+
+describe('central schema migration (planSchema)', () => {
+  /** The catalog a server would show after this release's own init. */
+  const current = (): { tables: Array<{ name: string; engine: string }>; columns: Array<{ table: string; name: string; type: string }> } => ({
+    tables: [...RECORD_TYPES.map((t) => ({ name: RECORD_SPECS[t].table, engine: 'ReplacingMergeTree' })), ...VIEW_NAMES.map((v) => ({ name: v, engine: 'View' }))],
+    columns: RECORD_TYPES.flatMap((t) => centralColumnTypes(t).map(([name, type]) => ({ table: RECORD_SPECS[t].table, name, type }))),
+  });
+  const without = (c: CentralCatalog, table: string, column: string): CentralCatalog => ({ ...c, columns: c.columns.filter((x) => !(x.table === table && x.name === column)) });
+  const cases: Array<[string, CentralCatalog, { creates: number; added: string[]; drops: number; retired: string[] } | RegExp]> = [
+    ['empty server: everything created', { tables: [], columns: [] }, { creates: RECORD_TYPES.length, added: [], drops: 0, retired: [] }],
+    ['up to date: only the views are replaced', current(), { creates: 0, added: [], drops: VIEW_NAMES.length, retired: [] }],
+    ['a column missing: added', without(current(), 'seller_daily_kpis', 'time_on_floor_seconds'), { creates: 0, added: ['seller_daily_kpis.time_on_floor_seconds'], drops: VIEW_NAMES.length, retired: [] }],
+    ['retired table present: reported, not dropped', { ...current(), tables: [...current().tables, { name: 'consultations', engine: 'ReplacingMergeTree' }] }, { creates: 0, added: [], drops: VIEW_NAMES.length, retired: ['consultations'] }],
+    [
+      'a column of another type: refused',
+      { ...current(), columns: current().columns.map((c) => (c.table === 'store_daily_kpis' && c.name === 'receipts_amount_minor' ? { ...c, type: 'UInt8' } : c)) },
+      /fs\.store_daily_kpis\.receipts_amount_minor is UInt8, expected Int64/,
+    ],
+    ['a table under a view name: refused', { ...current(), tables: current().tables.map((t) => (t.name === 'v_store_day' ? { ...t, engine: 'MergeTree' } : t)) }, /fs\.v_store_day is a MergeTree table, not a view/],
+  ];
+  it.each(cases)('%s', (_n, catalog, want) => {
+    if (want instanceof RegExp) {
+      expect(() => planSchema('fs', catalog)).toThrow(want);
+      return;
+    }
+    const p = planSchema('fs', catalog);
+    expect({
+      creates: p.statements.filter((s) => s.startsWith('CREATE TABLE')).length,
+      added: p.added,
+      drops: p.statements.filter((s) => s.startsWith('DROP TABLE IF EXISTS fs.v_')).length,
+      retired: p.retired,
+    }).toEqual(want);
+    expect(p.statements.filter((s) => s.startsWith('CREATE VIEW')).length).toBe(VIEW_NAMES.length);
+    expect(p.statements.some((s) => /DROP TABLE IF EXISTS fs\.(?!v_)/.test(s))).toBe(false); // never a data table
   });
 });
 

@@ -15,7 +15,8 @@ import type { Receipt } from '../sales/receipts.js';
 import type { Shift } from '../sales/schedule.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
 import { positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
-import { saveConsultations, saveDailyKpis, type ConsultationInput, type SaveReport, type SellerDailyKpi } from '../store/aggregates.js';
+import { cameraUptimeOfDay, saveConsultations, saveDailyKpis, saveHourlyTraffic, saveStoreDay, type ConsultationInput, type SaveReport } from '../store/aggregates.js';
+import { chainRecordsOf } from '../metrics/chain-records.js';
 import { saveDayView, sellerNames } from '../store/day-reports.js';
 import { dayViewOf } from '../metrics/day-view.js';
 
@@ -59,6 +60,15 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
   return out;
 }
 
+/** Shifts overlapping [from, to), each dated by the store-local day it starts on. */
+export function shiftsBetween(db: Database.Database, from: number, to: number, tz: string): Shift[] {
+  const names = sellerNames(db);
+  return db
+    .prepare<[number, number], { sellerId: string; start: number; end: number }>('SELECT seller_id AS sellerId, start_ms AS start, end_ms AS "end" FROM shifts WHERE start_ms < ? AND end_ms > ?')
+    .all(to, from)
+    .map((s) => ({ date: localDate(s.start, tz), sellerId: s.sellerId, name: names.get(s.sellerId) ?? s.sellerId, start: s.start, end: s.end }));
+}
+
 /** The analytics for store-local `date`, or null when no camera recorded anything that day. */
 export function analyzeStoredDay(db: Database.Database, cfg: Readonly<Config>, date: string): StoreDayResult | null {
   const tz = cfg.store.timezone;
@@ -74,11 +84,6 @@ export function analyzeStoredDay(db: Database.Database, cfg: Readonly<Config>, d
     register: r.registerId ?? '',
     sellerCode: r.sellerId ?? null,
   }));
-  const names = sellerNames(db);
-  const shifts: Shift[] = db
-    .prepare<[number, number], { sellerId: string; start: number; end: number }>('SELECT seller_id AS sellerId, start_ms AS start, end_ms AS "end" FROM shifts WHERE start_ms < ? AND end_ms > ?')
-    .all(to, from)
-    .map((s) => ({ date: localDate(s.start, tz), sellerId: s.sellerId, name: names.get(s.sellerId) ?? s.sellerId, start: s.start, end: s.end }));
   return analyzeStoreDay({
     storeId: cfg.store.id,
     timeZone: tz,
@@ -87,7 +92,7 @@ export function analyzeStoredDay(db: Database.Database, cfg: Readonly<Config>, d
     analytics: cfg.analytics,
     tracks,
     receipts,
-    shifts,
+    shifts: shiftsBetween(db, from, to, tz),
   });
 }
 
@@ -96,14 +101,31 @@ export interface KpiRollupReport {
   readonly visits: number;
   readonly consultations: SaveReport | null;
   readonly kpis: SaveReport | null;
+  /** The store-day record: also for a day without a schedule or without video, when the day has receipts or camera coverage. */
+  readonly storeDay: SaveReport | null;
+  readonly hours: SaveReport | null;
 }
 
-/** Compute `date` and save its consultations and per-seller KPIs (queued for sync in the same transactions). */
+/**
+ * Compute `date` and save what the chain gets of it, each with its outbox records in the same
+ * transaction: consultations, per-seller KPIs, the store day and its hours (metrics/chain-records.ts).
+ * Run after the uptime roll-up of the same day, whose camera_uptime rows give the coverage.
+ */
 export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: string, nowMs: number): KpiRollupReport {
+  const tz = cfg.store.timezone;
+  const [from, to] = localDayBounds(date, tz);
   const day = analyzeStoredDay(db, cfg, date);
-  if (!day) return { date, visits: 0, consultations: null, kpis: null };
+  const receipts = receiptsBetween(db, from - 86_400_000, to + 86_400_000).filter((r) => r.day === date);
+  const uptime = cameraUptimeOfDay(db, date);
+  const chain = chainRecordsOf({ date, timeZone: tz, day, shifts: shiftsBetween(db, from, to, tz), receipts, uptime });
+  const none = { date, visits: 0, consultations: null, kpis: null, storeDay: null, hours: null };
+  if (!day) {
+    // No video that day: the store-level record still says how many receipts and how much coverage.
+    if (receipts.length === 0 && uptime.length === 0) return none;
+    return { ...none, storeDay: saveStoreDay(db, cfg.store.id, chain.store, nowMs), hours: saveHourlyTraffic(db, cfg.store.id, chain.hours, nowMs) };
+  }
   // The dashboard's copy of the day, kept after the detail is purged (local only).
-  saveDayView(db, dayViewOf(day, cfg.store.timezone), nowMs);
+  saveDayView(db, dayViewOf(day, tz), nowMs);
   const purchases = new Map<string, { receiptId: string; minor: number }>();
   for (const m of day.matches) if (m.visitId !== null) purchases.set(String(m.visitId), { receiptId: m.receipt.receiptId, minor: Math.round(m.receipt.total * 100) });
   const consultations: ConsultationInput[] = day.interactions
@@ -119,25 +141,12 @@ export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: s
       receiptId: purchases.get(String(i.visitId))?.receiptId ?? null,
       amountMinor: purchases.get(String(i.visitId))?.minor ?? null,
     }));
-  const s = day.report.store;
-  const withoutBuyers = Math.max(0, s.buying_customers - day.report.sellers.reduce((n, x) => n + x.buying_customers, 0));
-  const withoutMinor = s.avg_purchase_without_consultation === null ? 0 : Math.round(s.avg_purchase_without_consultation * 100 * withoutBuyers);
-  const kpis: SellerDailyKpi[] = day.report.sellers.map((k) => ({
-    sellerId: k.seller_id,
-    day: date,
-    consultations: k.consultations,
-    consultedBuyers: k.buying_customers,
-    receiptsWithConsult: k.buying_customers,
-    amountWithConsultMinor: Math.round(k.revenue * 100),
-    // The store's unconsulted buyers, the same on every seller's row (the chain compares against them).
-    receiptsWithoutConsult: withoutBuyers,
-    amountWithoutConsultMinor: withoutMinor,
-    consultDurationMs: Math.round((k.mean_consultation_seconds ?? 0) * k.consultations * 1000),
-  }));
   return {
     date,
     visits: day.visits.length,
     consultations: consultations.length > 0 ? saveConsultations(db, cfg.store.id, consultations, nowMs) : null,
-    kpis: kpis.length > 0 ? saveDailyKpis(db, cfg.store.id, kpis, nowMs) : null,
+    kpis: chain.sellers.length > 0 ? saveDailyKpis(db, cfg.store.id, chain.sellers, nowMs) : null,
+    storeDay: saveStoreDay(db, cfg.store.id, chain.store, nowMs),
+    hours: saveHourlyTraffic(db, cfg.store.id, chain.hours, nowMs),
   };
 }

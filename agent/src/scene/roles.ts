@@ -68,14 +68,24 @@ const MAX_STEP_S = 5;
 /** Staff seen as one too many (more staff than sellers on shift) for at least this share of their minutes are demoted. */
 const EXCESS_SHARE = 0.8;
 
+/**
+ * Seconds each observation stands for: the time to the next one, capped (a gap is not presence),
+ * 1 s for the last. The one rule for "seen for how long", shared by the role features and the
+ * store-hour roll-up (metrics/chain-records.ts).
+ */
+export function observedStepS(obs: readonly Observation[], i: number): number {
+  const o = obs[i]!;
+  const nxt = obs[i + 1];
+  return nxt ? Math.min((nxt.t - o.t) / 1000, MAX_STEP_S) : 1;
+}
+
 export function personFeatures(obs: readonly Observation[]): PersonFeatures {
   let seen = 0;
   let staff = 0;
   let till = 0;
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i]!;
-    const nxt = obs[i + 1];
-    const step = nxt ? Math.min((nxt.t - o.t) / 1000, MAX_STEP_S) : 1;
+    const step = observedStepS(obs, i);
     seen += step;
     if (o.zoneKind === 'staff') staff += step;
     if (o.zoneKind === 'till') till += step;

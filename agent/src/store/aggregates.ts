@@ -33,7 +33,11 @@ export interface ConsultationInput {
   readonly amountMinor?: number | null;
 }
 
-/** Insert or update consultations (a late receipt re-saves one: a new version, same record id). */
+/**
+ * Insert or update consultations (a late receipt re-saves one: a new version, same record id).
+ * Locally one row per consultation; what leaves is one consulted_visit record per seller and visit
+ * (start to the minute, summed whole seconds, the bought flag, no amount: see records.ts).
+ */
 export function saveConsultations(db: Database.Database, storeId: string, items: readonly ConsultationInput[], nowMs: number): SaveReport {
   const stmt = db.prepare(
     `INSERT INTO consultations (id, visit_id, seller_id, camera_id, day, start_ms, end_ms, floor_x, floor_y, receipt_id, amount_minor)
@@ -41,23 +45,35 @@ export function saveConsultations(db: Database.Database, storeId: string, items:
      ON CONFLICT (id) DO UPDATE SET end_ms = excluded.end_ms, floor_x = excluded.floor_x, floor_y = excluded.floor_y,
        receipt_id = excluded.receipt_id, amount_minor = excluded.amount_minor`,
   );
+  const visits = new Map<string, { day: string; visitId: string; sellerId: string; startMs: number; n: number; ms: number; bought: boolean }>();
+  for (const c of items) {
+    const key = `${c.visitId}\u001f${c.sellerId}`;
+    const v = visits.get(key) ?? { day: c.day, visitId: c.visitId, sellerId: c.sellerId, startMs: c.startMs, n: 0, ms: 0, bought: false };
+    v.startMs = Math.min(v.startMs, c.startMs);
+    v.n += 1;
+    v.ms += Math.max(0, c.endMs - c.startMs);
+    v.bought ||= Boolean(c.receiptId);
+    visits.set(key, v);
+  }
   return db.transaction((): SaveReport => {
-    const out: Enqueued[] = [];
     for (const c of items) {
       stmt.run(c.id, c.visitId, c.sellerId, c.cameraId, c.day, c.startMs, c.endMs, c.floorX ?? null, c.floorY ?? null, c.receiptId ?? null, c.amountMinor ?? null);
+    }
+    const out: Enqueued[] = [];
+    for (const v of visits.values()) {
       out.push(
         enqueueRecord(
           db,
-          'consultation',
+          'consulted_visit',
           {
             store_id: storeId,
-            day: c.day,
-            visit_id: c.visitId,
-            seller_id: c.sellerId,
-            started_at: c.startMs,
-            duration_ms: Math.max(0, Math.round(c.endMs - c.startMs)),
-            bought: c.receiptId ? 1 : 0,
-            amount_minor: c.amountMinor ?? 0,
+            day: v.day,
+            visit_id: v.visitId,
+            seller_id: v.sellerId,
+            started_minute: Math.floor(v.startMs / 60_000) * 60_000,
+            consultations: v.n,
+            duration_s: Math.round(v.ms / 1000),
+            bought: v.bought ? 1 : 0,
           },
           nowMs,
         ),
@@ -77,18 +93,41 @@ export interface SellerDailyKpi {
   readonly receiptsWithoutConsult: number;
   readonly amountWithoutConsultMinor: number;
   readonly consultDurationMs: number;
+  /** Visits of the day overlapping the seller's shifts. */
+  readonly customers: number;
+  readonly consultedCustomers: number;
+  readonly successfulConsultations: number;
+  readonly unsuccessfulConsultations: number;
+  readonly timeOnFloorSeconds: number;
 }
 
 /** Replace per-seller daily KPIs (recomputation after late receipts = new version, same id). */
 export function saveDailyKpis(db: Database.Database, storeId: string, kpis: readonly SellerDailyKpi[], nowMs: number): SaveReport {
   const stmt = db.prepare(
     `INSERT OR REPLACE INTO daily_kpis (seller_id, day, consultations, consulted_buyers, receipts_with_consult, amount_with_consult_minor,
-       receipts_without_consult, amount_without_consult_minor, consult_duration_ms, computed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       receipts_without_consult, amount_without_consult_minor, consult_duration_ms, customers, consulted_customers,
+       successful_consultations, unsuccessful_consultations, time_on_floor_seconds, computed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction((): SaveReport => {
     const out: Enqueued[] = [];
     for (const k of kpis) {
-      stmt.run(k.sellerId, k.day, k.consultations, k.consultedBuyers, k.receiptsWithConsult, k.amountWithConsultMinor, k.receiptsWithoutConsult, k.amountWithoutConsultMinor, k.consultDurationMs, nowMs);
+      stmt.run(
+        k.sellerId,
+        k.day,
+        k.consultations,
+        k.consultedBuyers,
+        k.receiptsWithConsult,
+        k.amountWithConsultMinor,
+        k.receiptsWithoutConsult,
+        k.amountWithoutConsultMinor,
+        k.consultDurationMs,
+        k.customers,
+        k.consultedCustomers,
+        k.successfulConsultations,
+        k.unsuccessfulConsultations,
+        k.timeOnFloorSeconds,
+        nowMs,
+      );
       out.push(
         enqueueRecord(
           db,
@@ -104,6 +143,11 @@ export function saveDailyKpis(db: Database.Database, storeId: string, kpis: read
             receipts_without_consult: k.receiptsWithoutConsult,
             amount_without_consult_minor: k.amountWithoutConsultMinor,
             consult_duration_ms: k.consultDurationMs,
+            customers: k.customers,
+            consulted_customers: k.consultedCustomers,
+            successful_consultations: k.successfulConsultations,
+            unsuccessful_consultations: k.unsuccessfulConsultations,
+            time_on_floor_seconds: k.timeOnFloorSeconds,
           },
           nowMs,
         ),
@@ -121,25 +165,107 @@ export interface HourlyTraffic {
   readonly consultations: number;
   readonly receipts: number;
   readonly dwellMs: number;
+  /** Seconds of staff presence on the floor within the hour, summed over staff (3600 = one person all hour). */
+  readonly staffSeconds: number;
+  readonly sellersSeen: number;
+  /** POS receipts of the hour, summed. */
+  readonly receiptsAmountMinor: number;
 }
 
+/** Replace the store-hour records of the hours given (the roll-up sends every hour of a rolled-up day). */
 export function saveHourlyTraffic(db: Database.Database, storeId: string, rows: readonly HourlyTraffic[], nowMs: number): SaveReport {
-  const stmt = db.prepare('INSERT OR REPLACE INTO hourly_traffic (hour_ms, day, visits, consultations, receipts, dwell_ms, computed_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const stmt = db.prepare(
+    `INSERT OR REPLACE INTO hourly_traffic (hour_ms, day, visits, consultations, receipts, dwell_ms, staff_seconds, sellers_seen, receipts_amount_minor, computed_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   return db.transaction((): SaveReport => {
     const out: Enqueued[] = [];
     for (const h of rows) {
-      stmt.run(h.hourMs, h.day, h.visits, h.consultations, h.receipts, h.dwellMs, nowMs);
+      stmt.run(h.hourMs, h.day, h.visits, h.consultations, h.receipts, h.dwellMs, h.staffSeconds, h.sellersSeen, h.receiptsAmountMinor, nowMs);
       out.push(
         enqueueRecord(
           db,
           'store_hourly_traffic',
-          { store_id: storeId, day: h.day, hour: h.hourMs, visits: h.visits, consultations: h.consultations, receipts: h.receipts, dwell_ms: h.dwellMs },
+          {
+            store_id: storeId,
+            day: h.day,
+            hour: h.hourMs,
+            visits: h.visits,
+            consultations: h.consultations,
+            receipts: h.receipts,
+            dwell_ms: h.dwellMs,
+            staff_seconds: h.staffSeconds,
+            sellers_seen: h.sellersSeen,
+            receipts_amount_minor: h.receiptsAmountMinor,
+          },
           nowMs,
         ),
       );
     }
     return report(out);
   })();
+}
+
+/** One store-local day of the whole store: what the chain ranks stores by (records.ts store_daily_kpi). */
+export interface StoreDailyKpi {
+  readonly day: string;
+  readonly visitors: number;
+  readonly consultedCustomers: number;
+  readonly consultations: number;
+  readonly successfulConsultations: number;
+  readonly unsuccessfulConsultations: number;
+  readonly consultDurationMs: number;
+  readonly buyingCustomers: number;
+  readonly buyersWithConsult: number;
+  readonly amountWithConsultMinor: number;
+  readonly buyersWithoutConsult: number;
+  readonly amountWithoutConsultMinor: number;
+  readonly receipts: number;
+  readonly receiptsAmountMinor: number;
+  readonly sellersOnShift: number;
+  readonly staffSeconds: number;
+  readonly cameras: number;
+  readonly cameraUpMs: number;
+  readonly cameraDownMs: number;
+}
+
+const STORE_DAY_COLUMNS: ReadonlyArray<readonly [keyof StoreDailyKpi, string]> = Object.freeze([
+  ['visitors', 'visitors'],
+  ['consultedCustomers', 'consulted_customers'],
+  ['consultations', 'consultations'],
+  ['successfulConsultations', 'successful_consultations'],
+  ['unsuccessfulConsultations', 'unsuccessful_consultations'],
+  ['consultDurationMs', 'consult_duration_ms'],
+  ['buyingCustomers', 'buying_customers'],
+  ['buyersWithConsult', 'buyers_with_consult'],
+  ['amountWithConsultMinor', 'amount_with_consult_minor'],
+  ['buyersWithoutConsult', 'buyers_without_consult'],
+  ['amountWithoutConsultMinor', 'amount_without_consult_minor'],
+  ['receipts', 'receipts'],
+  ['receiptsAmountMinor', 'receipts_amount_minor'],
+  ['sellersOnShift', 'sellers_on_shift'],
+  ['staffSeconds', 'staff_seconds'],
+  ['cameras', 'cameras'],
+  ['cameraUpMs', 'camera_up_ms'],
+  ['cameraDownMs', 'camera_down_ms'],
+]);
+
+export function saveStoreDay(db: Database.Database, storeId: string, k: StoreDailyKpi, nowMs: number): SaveReport {
+  const cols = STORE_DAY_COLUMNS.map(([, c]) => c);
+  const stmt = db.prepare(`INSERT OR REPLACE INTO store_days (day, ${cols.join(', ')}, computed_ms) VALUES (?, ${cols.map(() => '?').join(', ')}, ?)`);
+  return db.transaction((): SaveReport => {
+    stmt.run(k.day, ...STORE_DAY_COLUMNS.map(([f]) => k[f]), nowMs);
+    const values: Record<string, string | number> = { store_id: storeId, day: k.day };
+    for (const [f, c] of STORE_DAY_COLUMNS) values[c] = k[f];
+    return report([enqueueRecord(db, 'store_daily_kpi', values, nowMs)]);
+  })();
+}
+
+/** The camera_uptime rows of a store-local day (written by the uptime roll-up). */
+export function cameraUptimeOfDay(db: Database.Database, day: string): CameraUptime[] {
+  return db
+    .prepare<[string], CameraUptime>('SELECT camera_id AS cameraId, day, up_ms AS upMs, down_ms AS downMs, outages FROM camera_uptime WHERE day = ? ORDER BY camera_id')
+    .all(day);
 }
 
 export interface CameraUptime {

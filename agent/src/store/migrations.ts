@@ -248,6 +248,50 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ALTER TABLE receipts ADD COLUMN currency TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'chain records',
+    sql: `
+      -- Issue 10 (the chain's view): seller-day gains its denominators and time on floor, the
+      -- store-hour row what the chain's hourly charts show, and a store-day row exists (also for a
+      -- store without a schedule). Older rows read 0 until their day is rolled up again.
+      ALTER TABLE daily_kpis ADD COLUMN customers INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE daily_kpis ADD COLUMN consulted_customers INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE daily_kpis ADD COLUMN successful_consultations INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE daily_kpis ADD COLUMN unsuccessful_consultations INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE daily_kpis ADD COLUMN time_on_floor_seconds INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hourly_traffic ADD COLUMN staff_seconds INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hourly_traffic ADD COLUMN sellers_seen INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hourly_traffic ADD COLUMN receipts_amount_minor INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE store_days (
+        day TEXT PRIMARY KEY,
+        visitors INTEGER NOT NULL,
+        consulted_customers INTEGER NOT NULL,
+        consultations INTEGER NOT NULL,
+        successful_consultations INTEGER NOT NULL,
+        unsuccessful_consultations INTEGER NOT NULL,
+        consult_duration_ms INTEGER NOT NULL,
+        buying_customers INTEGER NOT NULL,
+        buyers_with_consult INTEGER NOT NULL,
+        amount_with_consult_minor INTEGER NOT NULL,
+        buyers_without_consult INTEGER NOT NULL,
+        amount_without_consult_minor INTEGER NOT NULL,
+        receipts INTEGER NOT NULL,
+        receipts_amount_minor INTEGER NOT NULL,
+        sellers_on_shift INTEGER NOT NULL,
+        staff_seconds INTEGER NOT NULL,
+        cameras INTEGER NOT NULL,
+        camera_up_ms INTEGER NOT NULL,
+        camera_down_ms INTEGER NOT NULL,
+        computed_ms INTEGER NOT NULL
+      );                                  -- a rowid table: retention deletes by rowid in batches
+      -- Privacy (issue 14 item 9): per-consultation records (second-level start, exact amount) no
+      -- longer leave the box. Unsent ones are dropped here; the roll-up sends their days again as
+      -- consulted_visit records (per seller and visit, start to the minute, no amount).
+      DELETE FROM outbox WHERE record_type = 'consultation' AND sent_ms IS NULL;
+      DELETE FROM record_versions WHERE record_type = 'consultation';
+    `,
+  },
 ]);
 
 export interface MigrationReport {

@@ -2,14 +2,17 @@
  * The aggregate records that may leave the box, as a fixed whitelist of columns per type.
  * This table is the privacy boundary: the outbox stores only these columns, the sync sends only
  * these columns, and the central DDL is generated from them, so adding a column is one reviewed
- * edit here. Allowed kinds of data: store id, pseudonymous seller id, random visit ids, camera
- * ids (equipment labels), times, durations, amounts and counts. Never coordinates, images,
- * track keys or receipt contents.
+ * edit here (README's "What leaves the box" lists every column and why; a test keeps the two
+ * equal). Allowed kinds of data: store id, pseudonymous seller id, per-day visit ids, camera ids
+ * (equipment labels), times (per-visit rows only to the minute), durations, counts, and amounts
+ * only as sums over a seller-day, store-day or store-hour. Never coordinates, images, track keys,
+ * receipt ids or one purchase's amount.
  */
 import { createHash } from 'node:crypto';
 import { MisuseError } from '../core/errors.js';
 
-export type ColumnKind = 'id' | 'day' | 'time' | 'count' | 'duration' | 'amount' | 'flag';
+/** `minute`: a UTC time that is a whole minute (privacy: no finer start times leave the box). */
+export type ColumnKind = 'id' | 'day' | 'time' | 'minute' | 'count' | 'duration' | 'amount' | 'flag';
 
 export interface ColumnSpec {
   readonly name: string;
@@ -27,23 +30,28 @@ export interface RecordSpec {
 const col = (name: string, kind: ColumnKind): ColumnSpec => Object.freeze({ name, kind });
 
 export const RECORD_SPECS = Object.freeze({
-  consultation: Object.freeze({
-    table: 'consultations',
-    key: ['store_id', 'visit_id', 'seller_id', 'started_at'],
+  // One row per customer visit a seller consulted: enough for "consulted customers by hour", duration
+  // and outcome charts, and no finer (privacy, issue 14 item 9): the start only to the minute, the
+  // duration in whole seconds, whether the visit bought but never the amount (amounts leave the box
+  // only summed per seller-day, store-day and store-hour).
+  consulted_visit: Object.freeze({
+    table: 'consulted_visits',
+    key: ['store_id', 'visit_id', 'seller_id'],
     columns: [
       col('store_id', 'id'),
       col('day', 'day'),
       col('visit_id', 'id'),
       col('seller_id', 'id'),
-      col('started_at', 'time'),
-      col('duration_ms', 'duration'),
+      col('started_minute', 'minute'),
+      col('consultations', 'count'),
+      col('duration_s', 'duration'),
       col('bought', 'flag'),
-      col('amount_minor', 'amount'),
     ],
   }),
   seller_daily_kpi: Object.freeze({
     table: 'seller_daily_kpis',
     key: ['store_id', 'seller_id', 'day'],
+    // New columns go at the end: `sync --init` adds them to an existing central table in this order.
     columns: [
       col('store_id', 'id'),
       col('day', 'day'),
@@ -52,9 +60,42 @@ export const RECORD_SPECS = Object.freeze({
       col('consulted_buyers', 'count'),
       col('receipts_with_consult', 'count'),
       col('amount_with_consult_minor', 'amount'),
+      // The seller's own: buying visits during the seller's shifts that nobody consulted.
       col('receipts_without_consult', 'count'),
       col('amount_without_consult_minor', 'amount'),
       col('consult_duration_ms', 'duration'),
+      col('customers', 'count'),
+      col('consulted_customers', 'count'),
+      col('successful_consultations', 'count'),
+      col('unsuccessful_consultations', 'count'),
+      col('time_on_floor_seconds', 'duration'),
+    ],
+  }),
+  store_daily_kpi: Object.freeze({
+    table: 'store_daily_kpis',
+    key: ['store_id', 'day'],
+    columns: [
+      col('store_id', 'id'),
+      col('day', 'day'),
+      col('visitors', 'count'),
+      col('consulted_customers', 'count'),
+      col('consultations', 'count'),
+      col('successful_consultations', 'count'),
+      col('unsuccessful_consultations', 'count'),
+      col('consult_duration_ms', 'duration'),
+      col('buying_customers', 'count'),
+      col('buyers_with_consult', 'count'),
+      col('amount_with_consult_minor', 'amount'),
+      col('buyers_without_consult', 'count'),
+      col('amount_without_consult_minor', 'amount'),
+      // POS receipts of the store-local day, matched to a visit or not.
+      col('receipts', 'count'),
+      col('receipts_amount_minor', 'amount'),
+      col('sellers_on_shift', 'count'),
+      col('staff_seconds', 'duration'),
+      col('cameras', 'count'),
+      col('camera_up_ms', 'duration'),
+      col('camera_down_ms', 'duration'),
     ],
   }),
   store_hourly_traffic: Object.freeze({
@@ -68,6 +109,9 @@ export const RECORD_SPECS = Object.freeze({
       col('consultations', 'count'),
       col('receipts', 'count'),
       col('dwell_ms', 'duration'),
+      col('staff_seconds', 'duration'),
+      col('sellers_seen', 'count'),
+      col('receipts_amount_minor', 'amount'),
     ],
   }),
   camera_uptime: Object.freeze({
@@ -85,7 +129,15 @@ export const RECORD_SPECS = Object.freeze({
 } satisfies Record<string, RecordSpec>);
 
 export type RecordType = keyof typeof RECORD_SPECS;
-export const RECORD_TYPES: readonly RecordType[] = Object.freeze(['consultation', 'seller_daily_kpi', 'store_hourly_traffic', 'camera_uptime']);
+export const RECORD_TYPES: readonly RecordType[] = Object.freeze(['consulted_visit', 'seller_daily_kpi', 'store_daily_kpi', 'store_hourly_traffic', 'camera_uptime']);
+
+/**
+ * Central tables earlier releases created that no record type writes any more. `sync --init`
+ * leaves them (dropping data is the chain admin's call) and says so; the views never read them.
+ * consultations: one row per consultation with second-level start and the exact visit amount,
+ * finer than the chain needs (replaced by consulted_visits).
+ */
+export const RETIRED_TABLES: readonly string[] = Object.freeze(['consultations']);
 
 /** A whitelisted record: strings for ids and days, integers (UTC ms for times) for the rest. */
 export type RecordPayload = Readonly<Record<string, string | number>>;
@@ -131,6 +183,9 @@ function checkValue(type: RecordType, c: ColumnSpec, v: unknown): string | numbe
       return v;
     case 'time':
       if (!Number.isSafeInteger(v) || typeof v !== 'number' || v < 0 || v > 4_102_444_800_000) throw bad('UTC milliseconds between 1970 and 2100');
+      return v;
+    case 'minute':
+      if (!Number.isSafeInteger(v) || typeof v !== 'number' || v < 0 || v > 4_102_444_800_000 || v % 60_000 !== 0) throw bad('UTC milliseconds of a whole minute between 1970 and 2100');
       return v;
     case 'flag':
       if (v !== 0 && v !== 1) throw bad('0 or 1');

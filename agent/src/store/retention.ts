@@ -28,7 +28,7 @@ export const DETAIL_TABLES: ReadonlyArray<{ readonly table: string; readonly tim
  * Day-keyed local aggregate tables: a few rows per day, kept `kpiRetentionDays` (far longer than
  * the detail) so the dashboard shows history and 30-day trends after the detail is gone.
  */
-const DAY_TABLES: readonly string[] = Object.freeze(['daily_kpis', 'camera_uptime', 'day_reports']);
+const DAY_TABLES: readonly string[] = Object.freeze(['daily_kpis', 'store_days', 'camera_uptime', 'day_reports']);
 
 export interface RetentionOptions {
   readonly nowMs: number;

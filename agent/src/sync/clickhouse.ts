@@ -40,7 +40,12 @@ export function remoteError(url: string, what: string, e: unknown): FailureError
   const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
   const msg = e instanceof Error ? e.message : String(e);
   const reason = code && !msg.includes(code) ? `${code}: ${msg}` : msg;
-  const hint = /doesn't exist|UNKNOWN_TABLE|UNKNOWN_DATABASE/.test(msg) ? ' (create the central tables with `floorsense sync --init`)' : '';
+  const hint = /doesn't exist|UNKNOWN_TABLE|UNKNOWN_DATABASE/.test(msg)
+    ? ' (create the central tables with `floorsense sync --init`)'
+    : // An agent upgraded before its central database: the new columns are not there yet.
+      /Unknown field found while parsing JSONEachRow/.test(msg)
+      ? ' (the central schema is older than this agent: run `floorsense sync --init` to migrate it; the outbox is kept)'
+      : '';
   return new FailureError('FS_REMOTE', `ClickHouse at ${url}: ${what} failed: ${reason || 'no response'}${hint}`, { url, what, code }, { cause: e });
 }
 

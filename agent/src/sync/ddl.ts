@@ -6,13 +6,16 @@
  * Tables are ReplacingMergeTree(version) ordered by record_id and partitioned by the record's own
  * month, so every version of a record lands in one partition and merges keep the newest; a replayed
  * batch adds nothing once merged. Readers must use FINAL or argMax until then: the views do.
+ * `planSchema` migrates a database an earlier release initialised (columns added, views replaced).
  */
-import { RECORD_SPECS, RECORD_TYPES, type ColumnKind, type RecordType } from '../store/records.js';
+import { FailureError } from '../core/errors.js';
+import { RECORD_SPECS, RECORD_TYPES, RETIRED_TABLES, type ColumnKind, type RecordType } from '../store/records.js';
 
 const CH_TYPE: Readonly<Record<ColumnKind, string>> = Object.freeze({
   id: 'String',
   day: 'Date',
   time: "DateTime('UTC')",
+  minute: "DateTime('UTC')",
   count: 'UInt64',
   duration: 'UInt64',
   amount: 'Int64',
@@ -31,49 +34,153 @@ export function centralColumns(type: RecordType): readonly string[] {
   return [...IDENTITY_COLUMNS, ...RECORD_SPECS[type].columns.map((c) => c.name)];
 }
 
+/** [name, ClickHouse type] of every column of a central table, in table order. */
+export function centralColumnTypes(type: RecordType): ReadonlyArray<readonly [string, string]> {
+  return [['record_id', 'String'], ['version', 'UInt64'], ...RECORD_SPECS[type].columns.map((c) => [c.name, CH_TYPE[c.kind]] as const)];
+}
+
 export function createTableSql(database: string, type: RecordType): string {
-  const cols = ['record_id String', 'version UInt64', ...RECORD_SPECS[type].columns.map((c) => `${c.name} ${CH_TYPE[c.kind]}`)];
+  const cols = centralColumnTypes(type).map(([n, t]) => `${n} ${t}`);
   return `CREATE TABLE IF NOT EXISTS ${tableName(database, type)} (\n  ${cols.join(',\n  ')}\n) ENGINE = ReplacingMergeTree(version)\nPARTITION BY toYYYYMM(day)\nORDER BY record_id`;
 }
 
-/** Dashboard views: per store, seller and day; per store and day; per camera and day. */
+/*
+ * Rounding in the views: half up, as the box's report rounds (Math.round), not ClickHouse's
+ * banker's round() on floats, so a view shows the very figure `floorsense report --json` prints.
+ * Amounts are currency units (minor / 100). A ratio or mean with a zero denominator is NULL, as the
+ * report's null.
+ */
+const half = (expr: string, digits: number): string => `floor(${expr} * ${10 ** digits} + 0.5) / ${10 ** digits}`;
+const per = (num: string, den: string, digits: number, scale = 1): string =>
+  `if(${den} = 0, NULL, ${half(scale === 1 ? `${num} / ${den}` : `${num} / ${den} / ${scale}`, digits)})`;
+
+/** The views' names, in the order `sync --init` (re)creates them. */
+export const VIEW_NAMES: readonly string[] = Object.freeze(['v_seller_day', 'v_store_day', 'v_store_hour', 'v_camera_day', 'v_consultations']);
+
+/**
+ * The chain's views, one per grain: seller-day, store-day, store-hour, camera-day and consulted
+ * visit. Names and columns are the contract with BI tools and the files under dashboards/.
+ */
 export function createViewsSql(database: string): string[] {
   const d = database;
   return [
     `CREATE VIEW IF NOT EXISTS ${d}.v_seller_day AS
-SELECT store_id, seller_id, day, consultations, consulted_buyers,
-  receipts_with_consult, amount_with_consult_minor,
-  receipts_without_consult, amount_without_consult_minor,
-  if(receipts_with_consult = 0, 0, amount_with_consult_minor / receipts_with_consult) AS avg_receipt_with_consult_minor,
-  if(receipts_without_consult = 0, 0, amount_without_consult_minor / receipts_without_consult) AS avg_receipt_without_consult_minor,
-  if(consultations = 0, 0, consulted_buyers / consultations) AS conversion,
-  consult_duration_ms
+SELECT store_id, day, seller_id, customers, consulted_customers,
+  ${per('consulted_customers', 'customers', 4)} AS interaction_ratio,
+  consultations, successful_consultations, unsuccessful_consultations,
+  ${per('amount_with_consult_minor', 'receipts_with_consult', 2, 100)} AS avg_purchase_with_consultation,
+  ${per('amount_without_consult_minor', 'receipts_without_consult', 2, 100)} AS avg_purchase_without_consultation,
+  time_on_floor_seconds
 FROM ${d}.seller_daily_kpis FINAL`,
     `CREATE VIEW IF NOT EXISTS ${d}.v_store_day AS
-SELECT store_id, day, sum(visits) AS visits, sum(consultations) AS consultations, sum(receipts) AS receipts, sum(dwell_ms) AS dwell_ms
-FROM ${d}.store_hourly_traffic FINAL
-GROUP BY store_id, day`,
+SELECT store_id, day, visitors, consulted_customers,
+  ${per('consulted_customers', 'visitors', 4)} AS interaction_ratio,
+  consultations, successful_consultations, unsuccessful_consultations,
+  ${per('buying_customers', 'visitors', 4)} AS conversion,
+  ${per('amount_with_consult_minor', 'buyers_with_consult', 2, 100)} AS avg_purchase_with_consultation,
+  ${per('amount_without_consult_minor', 'buyers_without_consult', 2, 100)} AS avg_purchase_without_consultation,
+  ${per('consult_duration_ms', 'consultations', 1, 1000)} AS mean_consultation_seconds,
+  buying_customers,
+  (amount_with_consult_minor + amount_without_consult_minor) / 100 AS revenue,
+  buyers_with_consult, amount_with_consult_minor / 100 AS amount_with_consultation,
+  buyers_without_consult, amount_without_consult_minor / 100 AS amount_without_consultation,
+  receipts, receipts_amount_minor / 100 AS receipts_amount,
+  sellers_on_shift, staff_seconds AS staff_on_floor_seconds,
+  cameras, ${per('camera_up_ms', '(camera_up_ms + camera_down_ms)', 4)} AS camera_coverage
+FROM ${d}.store_daily_kpis FINAL`,
     `CREATE VIEW IF NOT EXISTS ${d}.v_store_hour AS
-SELECT store_id, day, hour, visits, consultations, receipts, dwell_ms
+SELECT store_id, day, hour, visits AS visitors, consultations, receipts, receipts_amount_minor / 100 AS receipts_amount,
+  ${half('staff_seconds / 3600', 2)} AS staff_on_floor, sellers_seen,
+  ${per('dwell_ms', 'visits', 1, 1000)} AS mean_visit_seconds
 FROM ${d}.store_hourly_traffic FINAL`,
     `CREATE VIEW IF NOT EXISTS ${d}.v_camera_day AS
 SELECT store_id, camera_id, day, up_ms, down_ms, outages,
   if(up_ms + down_ms = 0, 0, up_ms / (up_ms + down_ms)) AS uptime_ratio
 FROM ${d}.camera_uptime FINAL`,
-    // argMax form: one row per consultation even before merges, without FINAL's cost on big scans.
+    // argMax form: one row per consulted visit even before merges, without FINAL's cost on big scans.
     `CREATE VIEW IF NOT EXISTS ${d}.v_consultations AS
 SELECT record_id, argMax(store_id, version) AS store_id, argMax(day, version) AS day,
   argMax(seller_id, version) AS seller_id, argMax(visit_id, version) AS visit_id,
-  argMax(started_at, version) AS started_at, argMax(duration_ms, version) AS duration_ms,
-  argMax(bought, version) AS bought, argMax(amount_minor, version) AS amount_minor
-FROM ${d}.consultations
+  argMax(started_minute, version) AS started_minute, argMax(consultations, version) AS consultations,
+  argMax(duration_s, version) AS duration_s, argMax(bought, version) AS bought
+FROM ${d}.consulted_visits
 GROUP BY record_id`,
   ];
 }
 
-/** Everything `floorsense sync --init` runs, in order. Idempotent (IF NOT EXISTS throughout). */
+/** The statements that build a fresh central database, in order (IF NOT EXISTS throughout). */
 export function initStatements(database: string): string[] {
   return [`CREATE DATABASE IF NOT EXISTS ${database}`, ...RECORD_TYPES.map((t) => createTableSql(database, t)), ...createViewsSql(database)];
+}
+
+/** What the central server already holds: rows of system.tables and system.columns for the database. */
+export interface CentralCatalog {
+  readonly tables: ReadonlyArray<{ readonly name: string; readonly engine: string }>;
+  readonly columns: ReadonlyArray<{ readonly table: string; readonly name: string; readonly type: string }>;
+}
+
+export interface SchemaPlan {
+  /** Statements to run, in order. */
+  readonly statements: readonly string[];
+  /** `table.column` added to tables an earlier release created. */
+  readonly added: readonly string[];
+  /** Retired tables still on the server (left in place; the admin may drop them). */
+  readonly retired: readonly string[];
+}
+
+/**
+ * Bring a central database (fresh, or created by an earlier release's `sync --init`) to this
+ * release's schema, without losing a row:
+ * - missing tables are created; missing whitelisted columns are added at the end (ALTER ... ADD
+ *   COLUMN: metadata only, old rows read the type's default, 0);
+ * - a column whose type differs from the whitelist is refused (FS_REMOTE naming table, column and
+ *   both types) before anything is changed: converting it could corrupt amounts;
+ * - views hold no data and are dropped and created again, so their definitions are this release's
+ *   (CREATE OR REPLACE VIEW is newer than 18.16); a table of another engine under a view's name
+ *   is refused rather than dropped;
+ * - retired tables (RETIRED_TABLES) are reported, never dropped.
+ * Pure: the catalog comes from the server, the statements go back to it.
+ */
+export function planSchema(database: string, catalog: CentralCatalog): SchemaPlan {
+  const engines = new Map(catalog.tables.map((t) => [t.name, t.engine]));
+  const statements: string[] = [`CREATE DATABASE IF NOT EXISTS ${database}`];
+  const added: string[] = [];
+  const mismatched: string[] = [];
+  for (const type of RECORD_TYPES) {
+    const table = RECORD_SPECS[type].table;
+    if (!engines.has(table)) {
+      statements.push(createTableSql(database, type));
+      continue;
+    }
+    const have = new Map(catalog.columns.filter((c) => c.table === table).map((c) => [c.name, c.type]));
+    for (const [name, chType] of centralColumnTypes(type)) {
+      const got = have.get(name);
+      if (got === undefined) {
+        statements.push(`ALTER TABLE ${database}.${table} ADD COLUMN ${name} ${chType}`);
+        added.push(`${table}.${name}`);
+      } else if (got !== chType) mismatched.push(`${database}.${table}.${name} is ${got}, expected ${chType}`);
+    }
+  }
+  const foreign = VIEW_NAMES.filter((v) => engines.has(v) && engines.get(v) !== 'View').map((v) => `${database}.${v} is a ${engines.get(v)} table, not a view`);
+  if (mismatched.length > 0 || foreign.length > 0) {
+    throw new FailureError(
+      'FS_REMOTE',
+      `central schema in ${database} differs from this release and was not changed: ${[...mismatched, ...foreign].join('; ')} (fix or rename these on the server, then run \`floorsense sync --init\` again)`,
+      { database, mismatched, foreign },
+    );
+  }
+  for (const v of VIEW_NAMES) if (engines.has(v)) statements.push(`DROP TABLE IF EXISTS ${database}.${v}`);
+  statements.push(...createViewsSql(database));
+  return { statements, added, retired: RETIRED_TABLES.filter((t) => engines.has(t)) };
+}
+
+/** The catalog queries planSchema needs (plain SELECTs, 18.16 and current alike). */
+export function catalogQueries(database: string): { readonly tables: string; readonly columns: string } {
+  const db = database.replace(/'/g, "\\'");
+  return {
+    tables: `SELECT name, engine FROM system.tables WHERE database = '${db}'`,
+    columns: `SELECT table, name, type FROM system.columns WHERE database = '${db}'`,
+  };
 }
 
 /**

@@ -49,7 +49,7 @@ export function centralRow(row: OutboxRow): Record<string, string | number> {
   for (const c of RECORD_SPECS[row.type].columns) {
     const v = row.payload[c.name];
     if (v === undefined) continue; // toRecordPayload guarantees presence; keep the type checker honest
-    out[c.name] = c.kind === 'time' && typeof v === 'number' ? chDateTime(v) : v;
+    out[c.name] = (c.kind === 'time' || c.kind === 'minute') && typeof v === 'number' ? chDateTime(v) : v;
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { MisuseError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
 import { outboxBacklog, type Backlog } from '../store/outbox.js';
 import { createClickHouseTransport, type CentralTransport } from './clickhouse.js';
-import { dashboardUserSql, initStatements } from './ddl.js';
+import { catalogQueries, dashboardUserSql, planSchema } from './ddl.js';
 import { drainOutbox, type DrainReport } from './drain.js';
 import { abortableSleep, runSyncLoop } from './loop.js';
 
@@ -34,6 +34,10 @@ export interface InitReport {
   readonly url: string;
   readonly serverVersion: string;
   readonly statements: number;
+  /** `table.column` added to central tables an earlier release created (their old rows read 0). */
+  readonly added: readonly string[];
+  /** Retired tables still on the server, left in place for the admin to drop. */
+  readonly retired: readonly string[];
   /** SQL (or users.xml) for a read-only dashboard user, to hand to the chain's admin. */
   readonly dashboardUser: string;
 }
@@ -42,9 +46,15 @@ export async function syncInit(sync: SyncSettings, transport: CentralTransport =
   try {
     const [row] = await transport.queryRows('SELECT version() AS v');
     const serverVersion = typeof row?.v === 'string' ? row.v : 'unknown';
-    const statements = initStatements(sync.database);
-    for (const sql of statements) await transport.exec(sql);
-    return { url: transport.url, serverVersion, statements: statements.length, dashboardUser: dashboardUserSql(sync.database, serverVersion) };
+    const q = catalogQueries(sync.database);
+    const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+    const catalog = {
+      tables: (await transport.queryRows(q.tables)).map((r) => ({ name: text(r.name), engine: text(r.engine) })),
+      columns: (await transport.queryRows(q.columns)).map((r) => ({ table: text(r.table), name: text(r.name), type: text(r.type) })),
+    };
+    const plan = planSchema(sync.database, catalog);
+    for (const sql of plan.statements) await transport.exec(sql);
+    return { url: transport.url, serverVersion, statements: plan.statements.length, added: plan.added, retired: plan.retired, dashboardUser: dashboardUserSql(sync.database, serverVersion) };
   } finally {
     await transport.close();
   }

@@ -28,6 +28,8 @@ export function registerSyncCommand(program: Command): void {
       if (flags.init) {
         const r = await syncInit(cfg.sync);
         console.log(`ClickHouse ${r.serverVersion} at ${r.url}: ${r.statements} statements applied to database ${cfg.sync.database}`);
+        if (r.added.length > 0) console.log(`columns added to tables of an earlier release (their older rows read 0): ${r.added.join(', ')}`);
+        for (const t of r.retired) console.log(`retired table ${cfg.sync.database}.${t} is no longer written or read; it holds finer data than this release sends: drop it when the chain no longer needs it (DROP TABLE ${cfg.sync.database}.${t})`);
         console.log('\nRead-only dashboard user (run as an admin on the central server):\n');
         console.log(r.dashboardUser);
       } else if (flags.once) {
