@@ -9,6 +9,8 @@
  * Messages name the bad value and, where there is a choice, the valid choices.
  */
 
+import { redactSecrets } from './redact.js';
+
 export const ERROR_CODES = {
   FS_CONFIG_INVALID: 'configuration is invalid (the message names the key path)',
   FS_CONFIG_NOT_FOUND: 'configuration file does not exist or cannot be read',
@@ -37,9 +39,10 @@ export abstract class FloorSenseError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    // Messages end up in logs, API answers and the terminal: camera passwords never do.
+    super(redactSecrets(message), options);
     this.code = code;
-    this.details = Object.freeze({ ...details });
+    this.details = Object.freeze(Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v])));
     this.name = new.target.name;
   }
 }
