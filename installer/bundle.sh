@@ -134,6 +134,8 @@ echo "writing $tarball"
 tar czf "$tarball.tmp" -C "$work" "$name"
 mv -f "$tarball.tmp" "$tarball"
 (cd "$out" && sha256sum "$name.tar.gz" > "$name.tar.gz.sha256")
+# The installer beside the tarball: the technician carries the two files (it is inside too).
+cp "$here/install.sh" "$out/install.sh"
 if $complete; then
   echo "bundle ok: $tarball ($(du -h "$tarball" | cut -f1))"
 else
