@@ -141,7 +141,8 @@ if [ "$mode" = bundle ]; then
   fi
 
   before="$(release_of "$opt/current")"
-  rm -rf "${releases:?}/$version"
+  # Reinstalling the same version: move the old copy aside first, so `current` never dangles.
+  if [ -e "$releases/$version" ]; then mv "$releases/$version" "$incoming/replaced"; fi
   mv "${top[0]}" "$releases/$version"
   if [ -n "$before" ] && [ "$before" != "$version" ]; then relink "releases/$before" "$opt/previous"; fi
   relink "releases/$version" "$opt/current"
@@ -169,7 +170,8 @@ if [ "$mode" = bundle ]; then
   relink "$opt/current/bin/floorsense" "$binlink"
   if systemd_live; then systemctl enable floorsense.service >/dev/null 2>&1 || true; fi
   restart_service
-  echo "installed floorsense $version into $releases/$version${before:+ (previous: $before)}"
+  kept=""; [ -n "$before" ] && [ "$before" != "$version" ] && kept=" (previous: $before, kept for --rollback)"
+  echo "installed floorsense $version into $releases/$version$kept"
   echo "command: $opt/current/bin/floorsense (also $binlink)"
   [ -f "$etc/store.yaml" ] || echo "next: write $etc/store.yaml, then \`floorsense doctor --config $etc/store.yaml\`"
   exit 0
@@ -178,6 +180,7 @@ fi
 if [ "$mode" = rollback ]; then
   cur="$(release_of "$opt/current")"
   prev="$(release_of "$opt/previous")"
+  [ -n "$cur" ] || die "nothing installed under $opt"
   [ -n "$prev" ] && [ -d "$releases/$prev" ] || die "no previous release under $releases to roll back to"
   relink "releases/$prev" "$opt/current"
   relink "releases/$cur" "$opt/previous"
