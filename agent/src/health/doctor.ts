@@ -264,7 +264,7 @@ function checkDisk(cfg: Readonly<Config>): DoctorRow {
   }
 }
 
-async function checkClickHouse(cfg: Readonly<Config>, now: () => number): Promise<DoctorRow[]> {
+export async function checkClickHouse(cfg: Readonly<Config>, now: () => number): Promise<DoctorRow[]> {
   if (!cfg.sync.url) return [row('clickhouse', '-', 'pass', 'sync off (sync.url not set): aggregates wait in the local outbox')];
   const t = transportFor(cfg.sync);
   const out: DoctorRow[] = [];
@@ -285,7 +285,7 @@ async function checkClickHouse(cfg: Readonly<Config>, now: () => number): Promis
     );
   } catch (e) {
     const msg = errorText(e);
-    const auth = /authentication|password|516|REQUIRED_PASSWORD/i.test(msg);
+    const auth = /authentication|password|unknown user|\b(516|192)\b|REQUIRED_PASSWORD/i.test(msg);
     out.push(row('clickhouse', t.url, 'fail', msg, auth ? 'check sync.username and sync.password with the chain\'s ClickHouse admin' : 'check sync.url and that this box can reach it (firewall, VPN); the agent keeps aggregates until it can'));
   } finally {
     await t.close();
@@ -293,7 +293,7 @@ async function checkClickHouse(cfg: Readonly<Config>, now: () => number): Promis
   return out;
 }
 
-async function checkSchedule(cfg: Readonly<Config>): Promise<DoctorRow> {
+export async function checkSchedule(cfg: Readonly<Config>): Promise<DoctorRow> {
   const src = cfg.sales.schedule.source;
   if (src === undefined) return row('schedule', '-', 'warn', 'no shift schedule (sales.schedule.source unset): sellers cannot be told from customers by shift', 'set sales.schedule.source to the schedule CSV or its published Google Sheets CSV URL');
   try {
@@ -306,7 +306,7 @@ async function checkSchedule(cfg: Readonly<Config>): Promise<DoctorRow> {
   }
 }
 
-async function checkApiPort(cfg: Readonly<Config>): Promise<DoctorRow> {
+export async function checkApiPort(cfg: Readonly<Config>): Promise<DoctorRow> {
   const { host, port, enabled } = cfg.api;
   const where = `${host}:${port}`;
   if (!enabled) return row('api', where, 'pass', 'local API disabled (api.enabled: false)');
