@@ -19,7 +19,8 @@
 #       removes the program, unit and links; keeps /etc/floorsense, /var/lib/floorsense (the
 #       store's data) and /var/log/floorsense unless --purge.
 #
-# Safe to run again. --prefix (default /) is for trying an install in a scratch folder.
+# Safe to run again. --prefix (default /) is for trying an install in a scratch folder;
+# --no-system-packages skips the apt check (ffmpeg must then be there already).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
     --no-start) start=false; shift ;;
     --no-system-packages) system_packages=false; shift ;;
     --test-packages) test_packages=true; shift ;;
-    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "install.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
