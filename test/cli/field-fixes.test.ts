@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,5 +180,25 @@ describe.skipIf(!ok)('field fixes with the real CLI', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { frames_sampled: number };
     expect(summary.frames_sampled).toBeGreaterThanOrEqual(4);
     expect(existsSync(join(out, 'cam1.txt'))).toBe(true);
+  }, 90_000);
+
+  it('analyze takes a file\'s start the way the archive does: the name\'s timestamp, else the mtime with a warning', () => {
+    const named = join(dir, 'till-20261120_100000.mp4');
+    cutClip(dataPath('video/checkout_counter_cashier.mp4'), named, 0, 2);
+    const cfg = join(dir, 'tz.yaml');
+    writeFileSync(cfg, stringify({ store: { id: 'tz', timezone: 'Europe/Berlin' }, tracker: { appearance: false } }));
+    const a = spawnSync(process.execPath, [CLI, 'analyze', named, '--config', cfg, '--camera-id', 'till', '--out', join(dir, 'named')], { encoding: 'utf8', env: env() });
+    expect(a.status).toBe(0);
+    const tb = JSON.parse(readFileSync(join(dir, 'named', 'till.json'), 'utf8')) as { start: string };
+    // 10:00 in Berlin (UTC+1 in November) is 09:00 UTC; the first sampled frame is at pts 0.
+    expect(Date.parse(tb.start)).toBe(Date.parse('2026-11-20T09:00:00Z'));
+
+    const plain = join(dir, 'plain.mp4');
+    cutClip(dataPath('video/checkout_counter_cashier.mp4'), plain, 0, 2);
+    const b = spawnSync(process.execPath, [CLI, 'analyze', plain, '--camera-id', 'plain', '--no-appearance', '--out', join(dir, 'plain')], { encoding: 'utf8', env: env() });
+    expect(b.status).toBe(0);
+    expect(b.stderr).toMatch(/no creation_time tag and no timestamp in the file name; using its mtime/);
+    const tb2 = JSON.parse(readFileSync(join(dir, 'plain', 'plain.json'), 'utf8')) as { start: string };
+    expect(Math.abs(Date.parse(tb2.start) - statSync(plain).mtimeMs)).toBeLessThan(1000);
   }, 90_000);
 });
