@@ -60,9 +60,8 @@ cp "$nodedir/LICENSE" "$stage/node/LICENSE"
 
 # 2. The built JS (tsc from the checkout's devDependencies), the launcher, configs, installer.
 echo "building the TypeScript"
-(cd "$repo" && npx --no-install tsc -p tsconfig.json) || die "tsc failed"
-cp -r "$repo/dist" "$stage/dist"
-find "$stage/dist" -name '*.map' -delete
+# Straight into the stage: the checkout's own dist/ (which running tests may be using) is untouched.
+(cd "$repo" && npx --no-install tsc -p tsconfig.json --outDir "$stage/dist" --sourceMap false) || die "tsc failed"
 cp "$repo/package.json" "$repo/package-lock.json" "$repo/.npmrc" "$stage/"
 mkdir -p "$stage/bin" "$stage/models"
 cp "$repo/bin/floorsense.js" "$stage/bin/"

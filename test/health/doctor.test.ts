@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockRow, diskRow, gopVerdict, nodeVersionRow, retentionNeedBytes, summarize } from '../../agent/src/health/doctor.js';
+import { clockRow, diskRow, gopVerdict, modeAllowsWrite, nodeVersionRow, retentionNeedBytes, summarize } from '../../agent/src/health/doctor.js';
 import { formatDoctorTable } from '../../agent/src/cli/commands/doctor.js';
 
 const MiB = 1024 * 1024;
@@ -51,5 +51,12 @@ describe('doctor verdicts', () => {
     expect(table).toMatch(/^\s+fix: install the offline bundle/m);
     expect(table.trim().split('\n').at(-1)).toBe('1 ok, 0 warning(s), 2 failure(s)');
   });
-});
 
+  it.each([
+    [{ uid: 999, gid: 995, mode: 0o40750 }, true],
+    [{ uid: 0, gid: 0, mode: 0o40755 }, false],
+    [{ uid: 0, gid: 995, mode: 0o40775 }, true],
+    [{ uid: 0, gid: 0, mode: 0o41777 }, true],
+    [{ uid: 999, gid: 995, mode: 0o40550 }, false],
+  ])('service user uid 999 gid 995 can write %o: %s', (st, expected) => expect(modeAllowsWrite(st, { uid: 999, gid: 995 })).toBe(expected));
+});

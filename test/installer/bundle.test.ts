@@ -183,7 +183,8 @@ describe.skipIf(!canRun)('offline bundle: build, install without network, run as
         ],
         // 1 s sampling: the test clip has a keyframe every second (GOP 25 at 25 fps).
         sampling: { fps: 1 },
-        storage: { path: join(dir, 'doctor-data', 'floorsense.db'), min_free_disk_mb: 0 },
+        // Where the service keeps its data: doctor (run as root) also checks the service user can write it.
+        storage: { path: join(prefix, 'var', 'lib', 'floorsense', 'doctor.db'), min_free_disk_mb: 0 },
         sales: { schedule: { source: schedule } },
         api: { port: await freePort() },
       }),
@@ -202,6 +203,7 @@ describe.skipIf(!canRun)('offline bundle: build, install without network, run as
     for (const c of ['node', 'ffmpeg', 'ffprobe', 'model', 'provider', 'camera', 'disk', 'clickhouse', 'schedule', 'api', 'storage']) expect(checks).toContain(c);
     const door = report.rows.find((x) => x.subject === 'door')!;
     expect(door.detail).toMatch(/^h264 384x216 @ 25 fps; keyframe every 1 s .*a frame decoded$/);
+    expect(report.rows.find((x) => x.check === 'storage')!.detail).toContain('and by the service user floorsense');
     // The models came from the bundle, checked against the manifest.
     expect(report.rows.find((x) => x.check === 'model')!.detail).toContain(join(opt(), 'releases', VERSION, 'models'));
   }, 120_000);

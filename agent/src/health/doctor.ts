@@ -5,7 +5,7 @@
  * decoded), the disk, ClickHouse, the schedule, the API port and the folders the agent writes.
  * Pure verdict functions (testable in milliseconds) are kept apart from the probes that feed them.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, extname, join } from 'node:path';
 import { userInfo } from 'node:os';
@@ -331,23 +331,54 @@ export async function checkApiPort(cfg: Readonly<Config>): Promise<DoctorRow> {
   return row('api', where, 'fail', `cannot listen on ${where}: ${err.code ?? err.message}`, 'set api.host to an address of this box (127.0.0.1 for the tray only)');
 }
 
-/** The agent creates and writes files here; try exactly that, as the user running doctor. */
+/**
+ * The agent creates and writes files here; try exactly that, as the user running doctor. Run as
+ * root (sudo floorsense doctor), root can write anywhere: then the folder's owner and mode are
+ * also checked for the service user, whom the service runs as (a warning: a config used only from
+ * the command line does not need it).
+ */
 function checkWritable(check: string, dir: string, what: string): DoctorRow {
   const who = safeUser();
+  const svc = process.getuid?.() === 0 ? serviceUser() : undefined;
   try {
-    if (!existsSync(dir)) {
-      const up = existingAncestor(dir);
-      accessSync(up, constants.W_OK);
-      return row(check, dir, 'pass', `${what} ${dir} does not exist yet; ${who} can create it under ${up}`);
+    const exists = existsSync(dir);
+    const at = exists ? dir : existingAncestor(dir);
+    if (exists) {
+      const probe = join(dir, `.doctor-${process.pid}`);
+      writeFileSync(probe, 'x');
+      rmSync(probe);
+    } else {
+      accessSync(at, constants.W_OK);
     }
-    const probe = join(dir, `.doctor-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(probe, 'x');
-    rmSync(probe);
-    return row(check, dir, 'pass', `${what} ${dir} is writable by ${who}`);
+    const seen = exists ? `${what} ${dir} is writable by ${who}` : `${what} ${dir} does not exist yet; ${who} can create it under ${at}`;
+    if (svc !== undefined && !modeAllowsWrite(statSync(at), svc)) {
+      return row(check, dir, 'warn', `${seen}, but the service user ${SERVICE_USER} (uid ${svc.uid}) cannot write ${at}`, `chown -R ${SERVICE_USER}:${SERVICE_USER} ${exists ? dir : `${dir} (create it first)`} if floorsense.service uses this config`);
+    }
+    return row(check, dir, 'pass', svc !== undefined ? `${seen}, and by the service user ${SERVICE_USER}` : seen);
   } catch (e) {
-    return row(check, dir, 'fail', `${what} ${dir} is not writable by ${who}: ${(e as NodeJS.ErrnoException).code ?? errorText(e)}`, `chown -R floorsense:floorsense ${dir} (the service runs as floorsense), or run doctor as that user: sudo -u floorsense floorsense doctor`);
+    return row(check, dir, 'fail', `${what} ${dir} is not writable by ${who}: ${(e as NodeJS.ErrnoException).code ?? errorText(e)}`, `chown -R ${SERVICE_USER}:${SERVICE_USER} ${dir} (the service runs as ${SERVICE_USER}), or run doctor as that user: sudo -u ${SERVICE_USER} floorsense doctor`);
   }
+}
+
+/** The user floorsense.service runs as (installer/systemd/floorsense.service, User=). */
+export const SERVICE_USER = 'floorsense';
+
+/** uid and gid of the service user from /etc/passwd; undefined when it does not exist. */
+function serviceUser(passwd = '/etc/passwd'): { uid: number; gid: number } | undefined {
+  try {
+    const line = readFileSync(passwd, 'utf8').split('\n').find((l) => l.startsWith(`${SERVICE_USER}:`));
+    const f = line?.split(':');
+    return f && f.length > 3 ? { uid: Number(f[2]), gid: Number(f[3]) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a folder's owner, group and mode let `user` create files in it (write and search bits). */
+export function modeAllowsWrite(st: { uid: number; gid: number; mode: number }, user: { uid: number; gid: number }): boolean {
+  if (st.uid === user.uid) return (st.mode & 0o300) === 0o300;
+  if (st.gid === user.gid) return (st.mode & 0o030) === 0o030;
+  return (st.mode & 0o003) === 0o003;
 }
 
 function safeUser(): string {
