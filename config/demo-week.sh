@@ -3,7 +3,9 @@
 # config/scenarios/demo-week.yaml, each simulated with its own seed and imported into the demo
 # agent's store (config/demo.yaml) through `floorsense import`, which rolls every day up. A day
 # already imported is skipped, so `npm run demo` can run this on every start.
+# FLOORSENSE_DEMO_WEEK=off skips it (the agent then starts on the sample clips alone).
 set -euo pipefail
+if [ "${FLOORSENSE_DEMO_WEEK:-on}" = off ]; then exit 0; fi
 cd "$(dirname "$0")/.."
 out=out/demo-week
 mkdir -p "$out"

@@ -15,6 +15,7 @@
 import type Database from 'better-sqlite3';
 import { EMPTY_DETECTIONS, type Detections } from '../core/detections.js';
 import { isFloorSenseError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact.js';
 import type { DetectorQueue, Detector, FrameDetector } from '../detect/index.js';
 import { analyzeSource } from '../pipeline/analyze.js';
 import type { ReidEmbedder } from '../track/index.js';
@@ -141,7 +142,8 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
           if (session.signal.aborted) return; // a frame that raced the watchdog or shutdown
           arm(deps.watchdogSec);
           if (frames === 0) {
-            ensureJob(db, { id: jobId, kind: 'live', source: cam.url }, deps.clock());
+            // The job row is shown by the API and logs: never the camera's password.
+            ensureJob(db, { id: jobId, kind: 'live', source: redactSecrets(cam.url) }, deps.clock());
             setJobState(db, jobId, 'running', deps.clock());
             writer = resultsWriter(db, cam.id, scope, jobId, deps.clock);
             runtime.sessionStarted();

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isFloorSenseError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerAnalyzeCommand } from './commands/analyze.js';
 import { registerReportCommand } from './commands/report.js';
@@ -13,6 +14,8 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { packageVersion } from './commands/run.js';
 
 /** Each command module adds itself to the program. Keep one line per command. */
 const COMMANDS: Array<(program: Command) => void> = [
@@ -25,11 +28,13 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerSyncCommand,
   registerConfigCommand,
   registerImportCommand,
+  registerDoctorCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('floorsense')
     .description('FloorSense: in-store video analytics agent')
+    .version(packageVersion(), '-V, --version', 'print the FloorSense version')
     .exitOverride()
     .showHelpAfterError();
   for (const register of COMMANDS) register(program);
@@ -39,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (isFloorSenseError(e)) {
-      console.error(`floorsense: ${e.message}`);
+      console.error(`floorsense: ${redactSecrets(e.message)}`);
       return e.kind === 'misuse' ? 2 : 1;
     }
     throw e;

@@ -9,6 +9,8 @@
  * Messages name the bad value and, where there is a choice, the valid choices.
  */
 
+import { redactSecrets } from './redact.js';
+
 interface CodeSpec {
   /** misuse: fix the input and retry; failure: the world failed, retry when it is back. */
   readonly kind: 'misuse' | 'failure';
@@ -68,12 +70,13 @@ export abstract class FloorSenseError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    // Messages end up in logs, API answers and the terminal: camera passwords never do.
+    super(redactSecrets(message), options);
     const spec: CodeSpec | undefined = ERROR_CODES[code];
     if (spec === undefined) throw new TypeError(`unknown error code ${JSON.stringify(code)}; known: ${Object.keys(ERROR_CODES).join(', ')}`);
     this.code = code;
     this.status = spec.status;
-    this.details = Object.freeze({ ...details });
+    this.details = Object.freeze(Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v])));
     this.name = new.target.name;
   }
 }

@@ -85,12 +85,15 @@ export interface EndFacts {
   /** How far before expectedEndSec the last decoded frame may lie and still be "complete". */
   readonly toleranceSec: number;
   readonly stderrTail: readonly string[];
+  /** The run was bounded by a -t limit (analyze --limit): a live stream ending there is done. */
+  readonly limited?: boolean;
 }
 
 /** Decide whether the end of an ffmpeg run was a clean end of file; undefined when it was. */
 export function endFailure(f: EndFacts): FailureError | undefined {
   const reason = reasonLine(f.stderrTail);
   if (f.isLive) {
+    if (f.limited === true && f.exitCode === 0 && f.framesYielded > 0) return undefined;
     const why = f.exitCode === 0 ? 'stream ended' : `ffmpeg exited with code ${f.exitCode}`;
     return new FailureError('FS_SOURCE_UNREACHABLE', `${f.name}: ${why} after ${f.framesYielded} frames: ${reason}`, { source: f.name, reason, framesYielded: f.framesYielded });
   }

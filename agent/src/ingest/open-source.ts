@@ -323,6 +323,7 @@ class FfmpegFrameSource implements FrameSource {
       ...(this.plan.expectedEndSec !== undefined ? { expectedEndSec: this.plan.expectedEndSec } : {}),
       toleranceSec: this.plan.toleranceSec,
       stderrTail: this.log.tail,
+      ...(this.opts.limitSec !== undefined ? { limited: true } : {}),
     });
     if (!error && this.log.warnings.length > 0) this.opts.warn?.(`${this.name}: decoded to the end with ${this.log.warnings.length} damage report(s), first: ${this.log.warnings[0]}`);
     this.finish(error ? { error } : {}, error ? 'failed' : 'ended');

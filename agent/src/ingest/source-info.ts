@@ -127,7 +127,8 @@ export function sourceInfoFromProbe(url: string, isLive: boolean, probe: ProbeJs
 /** Keyframe pts from one line of `-show_entries packet=pts_time,dts_time,flags -of csv=p=0`. */
 export function keyframePtsFromCsvLine(line: string): number | undefined {
   const fields = line.trim().split(',');
-  if (fields.length < 2 || !fields[fields.length - 1]!.includes('K')) return undefined;
+  // flags is the third column; packets with side data (RTSP from GStreamer) add an empty fourth.
+  if (fields.length < 3 || !fields[2]!.includes('K')) return undefined;
   return parseSeconds(fields[0]) ?? parseSeconds(fields[1]);
 }
 

@@ -2,6 +2,7 @@
  * What kind of source a URL names, and how to hand it to ffmpeg. Pure.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { redactSecrets } from '../core/redact.js';
 
 /** Schemes that are camera streams: timestamps come from the wall clock, never from pts. */
 const LIVE_SCHEMES = ['rtsp', 'rtsps', 'rtmp', 'http', 'https', 'udp', 'srt'] as const;
@@ -35,7 +36,7 @@ export function ffmpegInput(url: string, cwd: string): string {
   return path === undefined ? url : `file:${path}`;
 }
 
-/** A short name for messages: credentials in camera URLs are masked. */
+/** A short name for messages: credentials in camera URLs are masked (the project's one redaction). */
 export function displayName(url: string): string {
-  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/@]*@/, '$1***@');
+  return redactSecrets(url);
 }

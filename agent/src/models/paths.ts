@@ -40,12 +40,15 @@ export function defaultManifestPath(repoRoot: string = findRepoRoot()): string {
 }
 
 /**
- * The folder holding model files: FLOORSENSE_MODELS when set, else ../shared/data/models beside the
- * repository (the development and test layout). A config's `detector.models_dir` overrides both;
- * that choice belongs to the caller.
+ * The folder holding model files: FLOORSENSE_MODELS when set; else, in an installed offline bundle
+ * (bundle.json at its root, written by installer/bundle.sh), the bundle's own models/ folder beside
+ * the manifest; else ../shared/data/models beside the repository (the development and test
+ * layout). A config's `detector.models_dir` overrides all three; that choice belongs to the caller.
  */
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env, repoRoot?: string): string {
   const fromEnv = env.FLOORSENSE_MODELS;
   if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
-  return resolve(repoRoot ?? findRepoRoot(), '..', 'shared', 'data', 'models');
+  const root = repoRoot ?? findRepoRoot();
+  if (existsSync(join(root, 'bundle.json'))) return resolve(root, 'models');
+  return resolve(root, '..', 'shared', 'data', 'models');
 }

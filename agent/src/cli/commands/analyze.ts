@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { MisuseError } from '../../core/errors.js';
 import { loadConfigFile, validateConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { analyzeSource } from '../../pipeline/analyze.js';
+import { fileStartTime } from '../../agent/file-time.js';
+import { probeStreamInfo } from '../../ingest/probe.js';
+import { localPath } from '../../ingest/source-url.js';
 import { writeAnalyzeOutputs } from '../../pipeline/outputs.js';
 import { trackerOptionsFromConfig } from '../../track/index.js';
 import { createProgress } from '../progress.js';
@@ -39,13 +43,14 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--no-motion-gate', 'run the detector on every sampled frame, even static ones')
     .option('--no-preview', 'do not draw preview.png')
     .option('--limit <seconds>', 'process at most this many seconds of the source')
-    .option('--start <iso>', 'UTC time of the first frame (default: the file\'s creation time)')
+    .option('--start <iso>', 'UTC time of the first frame (default, as the agent\'s archive mode: the file\'s creation_time tag, else a timestamp in its name in store.timezone, else its mtime)')
     .option('--json', 'print summary.json to stdout when done')
     .action(async (source: string, flags: AnalyzeFlags) => {
       const cfg: Readonly<Config> = flags.config ? loadConfigFile(flags.config) : validateConfig({ store: { id: 'adhoc' } });
       const sourceId = flags.cameraId ?? sanitizeId(source);
       const sampling = samplingFrom(flags, cfg);
       const outDir = flags.out ?? join('out', 'analyze', sourceId);
+      const startTimeMs = flags.start !== undefined ? isoTime('--start', flags.start) : await archiveStartTime(source, cfg.store.timezone);
       const progress = createProgress({ label: sourceId });
       const result = await analyzeSource({
         url: source,
@@ -67,7 +72,7 @@ export function registerAnalyzeCommand(program: Command): void {
         motionGate: flags.motionGate ? {} : null,
         preview: flags.preview ? {} : null,
         ...(flags.limit !== undefined ? { limitSec: positive('--limit', flags.limit) } : {}),
-        ...(flags.start !== undefined ? { startTimeMs: isoTime('--start', flags.start) } : {}),
+        ...(startTimeMs !== undefined ? { startTimeMs } : {}),
         onProgress: (p) => progress.update(p.fraction, `${p.framesSampled} frames, ${p.videoSec.toFixed(0)} s video, ${p.tracks} tracks`),
       });
       const files = writeAnalyzeOutputs(outDir, result);
@@ -77,6 +82,21 @@ export function registerAnalyzeCommand(program: Command): void {
       else console.log(`wrote ${files.tracks}, ${files.timeBase}, ${files.summary}${files.preview ? `, ${files.preview}` : ''}`);
       if (result.error) throw result.error;
     });
+}
+
+/**
+ * A local file's start the way the agent's archive mode takes it (agent/file-time.ts), so the same
+ * file gets the same times from `analyze` and from `run`; undefined for streams (wall clock).
+ */
+async function archiveStartTime(source: string, timeZone: string): Promise<number | undefined> {
+  const path = localPath(source, process.cwd());
+  if (path === undefined) return undefined;
+  const { info } = await probeStreamInfo(source);
+  const start = fileStartTime({ creationTimeMs: info.creationTimeMs, name: basename(path), mtimeMs: statSync(path).mtimeMs }, timeZone);
+  if (start.origin === 'mtime') {
+    console.error(`floorsense: warning: ${path}: no creation_time tag and no timestamp in the file name; using its mtime ${new Date(start.startMs).toISOString()} as the start (likely the END of the recording; give --start)`);
+  }
+  return start.startMs;
 }
 
 function samplingFrom(flags: AnalyzeFlags, cfg: Readonly<Config>): { stride?: number; fps?: number; keyframes: 'auto' | 'always' | 'never' } {

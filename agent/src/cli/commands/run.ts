@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MisuseError } from '../../core/errors.js';
-import { loadConfigFile } from '../../config/load.js';
+import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
+import { findRepoRoot } from '../../models/paths.js';
 import { startAgent } from '../../agent/agent.js';
-import { createLogger, type LogLevel } from '../../agent/logger.js';
+import { createLogger, logDirFromEnv, type LogLevel } from '../../agent/logger.js';
 
 interface RunFlags {
   config?: string;
@@ -19,15 +19,17 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description('Start the in-store agent: live cameras, archive folders, scheduled jobs (JSON-line logs on stdout; SIGTERM stops it cleanly)')
-    .option('-c, --config <file>', 'store config YAML (default: the embedded demo, config/demo.yaml)')
+    .option('-c, --config <file>', 'store config YAML (default: $FLOORSENSE_CONFIG, else /etc/floorsense/store.yaml, else the embedded demo config/demo.yaml)')
     .option('--once', 'process the archive folders once, then exit (status 1 when a file or job failed, e.g. a full disk)')
     .option('--log-level <level>', `override agent.log_level: ${LEVELS.join(', ')}`)
     .action(async (flags: RunFlags) => {
-      const path = flags.config ?? demoConfigPath();
+      const path = flags.config ?? defaultConfigPath();
       const cfg = loadConfigFile(path);
       const level = flags.logLevel ?? cfg.agent.log_level;
       if (!isLevel(level)) throw new MisuseError('FS_BAD_ARGUMENT', `--log-level ${JSON.stringify(level)}: expected one of ${LEVELS.join(', ')}`);
-      const logger = createLogger(level);
+      // Under systemd, LogsDirectory= passes the log folder; lines go there as well as to journald.
+      const logDir = logDirFromEnv();
+      const logger = createLogger(level, undefined, logDir !== undefined ? { logDir } : {});
       // Signals are taken from the start: one during start-up (loading the model, opening cameras)
       // stops the agent as soon as it is up, instead of killing it half-initialised.
       let stopRequested = false;
@@ -70,28 +72,10 @@ function isLevel(s: string): s is LogLevel {
   return (LEVELS as readonly string[]).includes(s);
 }
 
-/** The installation's root (holding package.json), found upwards from this module (src via tsx, or dist). */
-function installRoot(): string | null {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  return null;
-}
-
-function demoConfigPath(): string {
-  const root = installRoot();
-  const p = root === null ? null : join(root, 'config', 'demo.yaml');
-  if (p === null || !existsSync(p)) throw new MisuseError('FS_BAD_ARGUMENT', 'no --config given and the embedded config/demo.yaml was not found beside this installation');
-  return p;
-}
-
-function packageVersion(): string {
-  const root = installRoot();
-  if (root === null) return 'dev';
+/** This installation's version (package.json), or "dev" when it cannot be read. */
+export function packageVersion(): string {
   try {
-    const v: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const v: unknown = JSON.parse(readFileSync(join(findRepoRoot(), 'package.json'), 'utf8'));
     return typeof v === 'object' && v !== null && 'version' in v && typeof v.version === 'string' ? v.version : 'dev';
   } catch {
     return 'dev';

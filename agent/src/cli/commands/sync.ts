@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { MisuseError } from '../../core/errors.js';
-import { loadConfigFile } from '../../config/load.js';
+import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import { syncInit, syncOnce, syncStatus } from '../../sync/service.js';
 
 interface SyncFlags {
-  config: string;
+  config?: string;
   init?: boolean;
   once?: boolean;
   status?: boolean;
@@ -14,7 +14,7 @@ export function registerSyncCommand(program: Command): void {
   program
     .command('sync')
     .description('Central ClickHouse: create its tables (--init), send the outbox now (--once), show the backlog (--status)')
-    .option('-c, --config <file>', 'agent config file', 'floorsense.yaml')
+    .option('-c, --config <file>', 'store config YAML (default: $FLOORSENSE_CONFIG, else /etc/floorsense/store.yaml, else the embedded demo)')
     .option('--init', 'create the central database, tables and views; print SQL for a read-only dashboard user')
     .option('--once', 'drain the outbox now and report what was sent')
     .option('--status', 'show the unsent backlog (works offline)')
@@ -23,7 +23,7 @@ export function registerSyncCommand(program: Command): void {
       if (chosen.length !== 1) {
         throw new MisuseError('FS_BAD_ARGUMENT', `floorsense sync: give exactly one of --init, --once, --status (got ${chosen.length === 0 ? 'none' : chosen.map((c) => `--${c}`).join(' ')})`);
       }
-      const cfg = loadConfigFile(flags.config);
+      const cfg = loadConfigFile(flags.config ?? defaultConfigPath());
       const clock = (): number => Date.now();
       if (flags.init) {
         const r = await syncInit(cfg.sync);

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { clockRow, diskRow, gopVerdict, modeAllowsWrite, nodeVersionRow, retentionNeedBytes, summarize } from '../../agent/src/health/doctor.js';
+import { formatDoctorTable } from '../../agent/src/cli/commands/doctor.js';
+
+const MiB = 1024 * 1024;
+
+describe('doctor verdicts', () => {
+  it.each([
+    ['20.20.2', 'pass'],
+    ['20.11.0', 'pass'],
+    ['20.10.0', 'fail'],
+    ['18.20.4', 'fail'],
+    ['21.7.0', 'fail'],
+    ['22.3.0', 'pass'],
+  ])('node %s: %s', (v, status) => expect(nodeVersionRow(v).status).toBe(status));
+
+  it.each([
+    [1, 1, 'pass'],
+    [0.96, 1, 'pass'],
+    [2, 1, 'warn'],
+    [undefined, 1, 'warn'],
+    [4, 4, 'pass'],
+  ] as const)('GOP %s s at a %s s sampling interval: %s', (gop, interval, status) => {
+    const v = gopVerdict(gop, interval);
+    expect(v.status).toBe(status);
+    expect(v.fix === '').toBe(status === 'pass');
+  });
+
+  it('disk: below the floor fails, below floor + retention need warns, else passes', () => {
+    expect(diskRow('/var/lib/floorsense', 500 * MiB, 1024 * MiB, 300 * MiB).status).toBe('fail');
+    expect(diskRow('/var/lib/floorsense', 1200 * MiB, 1024 * MiB, 300 * MiB).status).toBe('warn');
+    expect(diskRow('/var/lib/floorsense', 2000 * MiB, 1024 * MiB, 300 * MiB).status).toBe('pass');
+    // 2 cameras at 1 sample/s, 3 days: 2 * 86400 * 10 people * 120 B * 3
+    expect(retentionNeedBytes(2, 1, 3)).toBe(2 * 86_400 * 10 * 120 * 3);
+  });
+
+  it('clock skew against ClickHouse: up to 5 s passes, up to 60 s warns, beyond fails', () => {
+    expect(clockRow('http://ch:8123', 1200).status).toBe('pass');
+    expect(clockRow('http://ch:8123', -30_000).status).toBe('warn');
+    expect(clockRow('http://ch:8123', -30_000).detail).toContain('behind');
+    expect(clockRow('http://ch:8123', 120_000).status).toBe('fail');
+  });
+
+  it('the report fails on any fail row, and the table prints each fix under its row', () => {
+    const rows = [nodeVersionRow('20.20.2'), nodeVersionRow('18.0.0'), nodeVersionRow('16.0.0')];
+    const r = summarize(rows);
+    expect(r.ok).toBe(false);
+    expect(r.counts).toEqual({ pass: 1, warn: 0, fail: 2 });
+    const table = formatDoctorTable('/etc/floorsense/store.yaml', r);
+    expect(table).toMatch(/^FAIL  node\s+Node 18\.0\.0; FloorSense needs/m);
+    expect(table).toMatch(/^\s+fix: install the offline bundle/m);
+    expect(table.trim().split('\n').at(-1)).toBe('1 ok, 0 warning(s), 2 failure(s)');
+  });
+
+  it.each([
+    [{ uid: 999, gid: 995, mode: 0o40750 }, true],
+    [{ uid: 0, gid: 0, mode: 0o40755 }, false],
+    [{ uid: 0, gid: 995, mode: 0o40775 }, true],
+    [{ uid: 0, gid: 0, mode: 0o41777 }, true],
+    [{ uid: 999, gid: 995, mode: 0o40550 }, false],
+  ])('service user uid 999 gid 995 can write %o: %s', (st, expected) => expect(modeAllowsWrite(st, { uid: 999, gid: 995 })).toBe(expected));
+});
