@@ -303,7 +303,7 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     const store = newStore();
     fillStoreDay(store, 'shop-7', DAY0, { cameras: 2, consultationsPerHour: 1 });
     const logs: string[] = [];
-    const logger = { info: (_o: object, m: string) => void logs.push(m), warn: (_o: object, m: string) => void logs.push(m) };
+    const logger = { info: (_o: object, m: string) => void logs.push(m), warn: (_o: object, m: string) => void logs.push(m), error: (_o: object, m: string) => void logs.push(m) };
     const settings = { url: ch.url, database, username: 'default', password: '', batch_rows: 25, timeout_s: 10, interval_s: 1, backoff_min_s: 0.1, backoff_max_s: 1 };
     const loop = startSyncLoop(store.db, settings, logger);
     const waitEmpty = async (): Promise<void> => {
