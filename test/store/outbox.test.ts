@@ -4,6 +4,8 @@ import { enqueueRecord, markSent, outboxBacklog, pendingRows } from '../../agent
 import { recordIdOf, toRecordPayload, RECORD_SPECS, RECORD_TYPES } from '../../agent/src/store/records.js';
 import { saveConsultations, saveDailyKpis, saveDayRecords, saveHourlyTraffic, saveCameraUptime, type ConsultationInput, type SellerDailyKpi } from '../../agent/src/store/aggregates.js';
 import { MisuseError } from '../../agent/src/core/errors.js';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, applyMigrations } from '../../agent/src/store/migrations.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12);
 const mem = (): Store => openStore(':memory:', { nowMs: NOW });
@@ -198,5 +200,27 @@ describe('recompute of a day (saveDayRecords)', () => {
     saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day, upMs: 2, downMs: 0, outages: 0 }], NOW + 10);
     expect(count(s, 'SELECT COUNT(*) AS n FROM camera_uptime')).toBe(1);
     expect(pendingRows(s.db, 10).map((r) => [r.payload.camera_id, r.deleted])).toEqual([['cam1', 0], ['cam2', 1]]);
+  });
+});
+
+describe('migration 6 on a box an earlier release wrote', () => {
+  it('records from before keep their last payload and day, so a recompute after the upgrade retracts them too', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db, NOW, MIGRATIONS.filter((m) => m.version <= 5));
+    // What release 5 wrote: a sent seller-day of anna (outbox row + record_versions without payload).
+    const payload = toRecordPayload('seller_daily_kpi', {
+      store_id: 's1', day: '2026-11-20', seller_id: 'anna', consultations: 3, consulted_buyers: 1, receipts_with_consult: 1, amount_with_consult_minor: 100, receipts_without_consult: 0,
+      amount_without_consult_minor: 0, consult_duration_ms: 1000, customers: 5, consulted_customers: 2, successful_consultations: 1, unsuccessful_consultations: 2, time_on_floor_seconds: 60,
+    });
+    const id = recordIdOf('seller_daily_kpi', payload);
+    db.prepare("INSERT INTO outbox (record_type, record_id, version, payload, created_ms, sent_ms) VALUES ('seller_daily_kpi', ?, 7, ?, ?, ?)").run(id, JSON.stringify(payload), NOW, NOW);
+    db.prepare("INSERT INTO record_versions (record_type, record_id, version, payload_sha) VALUES ('seller_daily_kpi', ?, 7, 'x')").run(id);
+    expect(applyMigrations(db, NOW + 1).applied).toEqual(['6: tombstones and quarantine']);
+    expect(db.prepare('SELECT day, deleted, payload FROM record_versions').get()).toEqual({ day: '2026-11-20', deleted: 0, payload: JSON.stringify(payload) });
+    const r = saveDayRecords(db, 's1', '2026-11-20', { sellers: [kpi('boris', '2026-11-20')] }, NOW + 10);
+    expect(r.retracted).toEqual({ seller_daily_kpi: 1 });
+    const tomb = pendingRows(db, 10, NOW + 10).find((x) => x.recordId === id);
+    expect(tomb).toMatchObject({ deleted: 1, version: NOW + 10, payload: { seller_id: 'anna', consultations: 3 } });
+    db.close();
   });
 });
