@@ -14,7 +14,7 @@ import { openStore, type Store } from '../../agent/src/store/open.js';
 import { outboxBacklog, pendingRows } from '../../agent/src/store/outbox.js';
 import { RECORD_SPECS, RECORD_TYPES, type RecordType } from '../../agent/src/store/records.js';
 import { runRetention, DAY_MS } from '../../agent/src/store/retention.js';
-import { saveDailyKpis } from '../../agent/src/store/aggregates.js';
+import { saveCameraUptime, saveDailyKpis, saveDayRecords } from '../../agent/src/store/aggregates.js';
 import { createClickHouseTransport, type CentralTransport } from '../../agent/src/sync/clickhouse.js';
 import { centralColumns, initStatements } from '../../agent/src/sync/ddl.js';
 import { drainOutbox } from '../../agent/src/sync/drain.js';
@@ -417,5 +417,32 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     } finally {
       log.mockRestore();
     }
+  });
+
+  it('a tombstone hides its record in every view before any merge, and a record that comes back shows again', async () => {
+    const database = await newDatabase();
+    // No merges: every version stays a separate part, so the views alone must collapse them.
+    for (const t of RECORD_TYPES) await ch.query(`SYSTEM STOP MERGES ${database}.${RECORD_SPECS[t].table}`);
+    const store = newStore();
+    const day = new Date(DAY0).toISOString().slice(0, 10);
+    const filled = fillStoreDay(store, 'shop-11', DAY0, { cameras: 2, consultationsPerHour: 1 });
+    await drainOutbox(store.db, transport(), { database, batchRows: 500, clock });
+    const where = `WHERE store_id = 'shop-11' AND day = '${day}'`;
+    const counts = async (): Promise<number[]> =>
+      Promise.all(['v_consultations', 'v_seller_day', 'v_store_hour', 'v_camera_day', 'v_store_day'].map(async (v) => Number((await ch.query(`SELECT count() FROM ${database}.${v} ${where}`)).trim())));
+    expect(await counts()).toEqual([filled.consulted_visit, 5, 24, 2, 1]);
+    // A recompute that yields no consultation, no seller and no hour, and only cam1.
+    const later = DAY0 + 2 * DAY_MS;
+    const r = saveDayRecords(store.db, 'shop-11', day, { consultations: [], sellers: [], hours: [] }, later);
+    expect(r.retracted).toEqual({ consulted_visit: filled.consulted_visit, seller_daily_kpi: 5, store_hourly_traffic: 24 });
+    saveCameraUptime(store.db, 'shop-11', [{ cameraId: 'cam1', day, upMs: 1000, downMs: 0, outages: 0 }], later);
+    await drainOutbox(store.db, transport(), { database, batchRows: 500, clock: () => later });
+    expect(await counts()).toEqual([0, 0, 0, 1, 1]);
+    expect(await countRaw(database, 'seller_daily_kpi')).toBe(10); // both versions still there, unmerged
+    // seller-01 comes back: a newer live version.
+    saveDailyKpis(store.db, 'shop-11', [{ sellerId: 'seller-01', day, consultations: 1, consultedBuyers: 0, receiptsWithConsult: 0, amountWithConsultMinor: 0, receiptsWithoutConsult: 0, amountWithoutConsultMinor: 0, consultDurationMs: 1000, customers: 3, consultedCustomers: 1, successfulConsultations: 0, unsuccessfulConsultations: 1, timeOnFloorSeconds: 10 }], later + 1000);
+    await drainOutbox(store.db, transport(), { database, batchRows: 500, clock: () => later + 1000 });
+    expect(await ch.rows(`SELECT seller_id, consultations FROM ${database}.v_seller_day ${where}`)).toEqual([{ seller_id: 'seller-01', consultations: '1' }]);
+    store.close();
   });
 });
