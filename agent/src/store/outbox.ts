@@ -44,8 +44,15 @@ export function retractStale(db: Database.Database, type: RecordType, day: strin
   const out: string[] = [];
   for (const r of live) {
     if (keep.has(r.record_id)) continue;
-    const parsed: unknown = JSON.parse(r.payload);
-    const payload = toRecordPayload(type, typeof parsed === 'object' && parsed !== null ? Object.fromEntries(Object.entries(parsed)) : {});
+    let payload: RecordPayload;
+    try {
+      const parsed: unknown = JSON.parse(r.payload);
+      payload = toRecordPayload(type, typeof parsed === 'object' && parsed !== null ? Object.fromEntries(Object.entries(parsed)) : {});
+    } catch {
+      // A stored payload that no longer passes the whitelist cannot travel as a tombstone either;
+      // the day's new records must not be lost over it (its outbox row, if unsent, is quarantined).
+      continue;
+    }
     appendVersion(db, type, r.record_id, payload, 1, nowMs);
     out.push(r.record_id);
   }
