@@ -18,7 +18,7 @@ export const STATUS: AgentStatus = {
     { id: 'till', state: 'down', since_ms: NOW - 600_000, last_frame_ms: NOW - 700_000, fps: null, frames: 2_100, dropped_frames: 0, coverage_today: 0.61 },
   ],
   detector: { queue_depth: 2, queue_capacity: 8, fps: 14.7, dropped_frames: 3 },
-  sync: { enabled: true, backlog_rows: 124, last_success_ms: NOW - 240_000, last_error: 'ClickHouse at http://ch:8123 unreachable' },
+  sync: { enabled: true, backlog_rows: 124, quarantined_rows: 0, last_success_ms: NOW - 240_000, last_error: 'ClickHouse at http://ch:8123 unreachable', failures: 3, next_try_ms: NOW + 20_000 },
   box: {
     at_ms: NOW, cpu_count: 2, cpu_load_percent: 63.5, load_avg_1m: 1.7, memory_total_bytes: 8 * 2 ** 30, memory_available_bytes: 3 * 2 ** 30,
     disk_path: '/var/lib/floor"sense\\data', disk_free_bytes: 40 * 2 ** 30, disk_total_bytes: 100 * 2 ** 30,

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../agent/src/store/open.js';
 import { enqueueRecord, markSent, outboxBacklog, pendingRows } from '../../agent/src/store/outbox.js';
 import { recordIdOf, toRecordPayload, RECORD_SPECS, RECORD_TYPES } from '../../agent/src/store/records.js';
-import { saveConsultations, saveDailyKpis, saveHourlyTraffic, saveCameraUptime, type SellerDailyKpi } from '../../agent/src/store/aggregates.js';
+import { saveConsultations, saveDailyKpis, saveDayRecords, saveHourlyTraffic, saveCameraUptime, type ConsultationInput, type SellerDailyKpi } from '../../agent/src/store/aggregates.js';
 import { MisuseError } from '../../agent/src/core/errors.js';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, applyMigrations } from '../../agent/src/store/migrations.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12);
 const mem = (): Store => openStore(':memory:', { nowMs: NOW });
@@ -127,10 +129,98 @@ describe('outbox', () => {
     ).toThrow(/consulted_visit\.image: not in the sync whitelist/);
   });
 
-  it('a tampered outbox row that fails the whitelist is refused on the way out, loudly', () => {
+  it('a tampered outbox row is quarantined on the way out, never sent, and the rest still go', () => {
     const s = mem();
     saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day: '2026-11-20', upMs: 1, downMs: 0, outages: 0 }], NOW);
-    s.db.prepare("UPDATE outbox SET payload = json_set(payload, '$.floor_x', 1.5)").run();
-    expect(() => pendingRows(s.db, 10)).toThrow(/outbox row seq 1 \(camera_uptime\) fails the sync whitelist and was not sent: camera_uptime\.floor_x: not in the sync whitelist/);
+    saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day: '2026-11-21', upMs: 2, downMs: 0, outages: 0 }], NOW);
+    s.db.prepare("UPDATE outbox SET payload = json_set(payload, '$.floor_x', 1.5) WHERE seq = 1").run();
+    // A batch of one that is all quarantine still reads on to the good row.
+    const rows = pendingRows(s.db, 1, NOW + 5);
+    expect(rows.map((r) => [r.seq, r.payload.day])).toEqual([[2, '2026-11-21']]);
+    const b = outboxBacklog(s.db);
+    expect(b).toMatchObject({ unsent: 1, quarantined: 1 });
+    expect(b.quarantine).toEqual([{ seq: 1, type: 'camera_uptime', recordId: expect.stringMatching(/^[0-9a-f]{32}$/), quarantinedMs: NOW + 5, reason: expect.stringMatching(/fails the sync whitelist: camera_uptime\.floor_x: not in the sync whitelist/) }]);
+    // A new version of the record (the day recomputed) replaces the quarantined row.
+    saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day: '2026-11-20', upMs: 3, downMs: 0, outages: 0 }], NOW + 10);
+    expect(outboxBacklog(s.db)).toMatchObject({ unsent: 2, quarantined: 0 });
+  });
+});
+
+describe('recompute of a day (saveDayRecords)', () => {
+  const day = '2026-11-20';
+  const live = (s: Store, type: string): string[] =>
+    s.db
+      .prepare<[string], { id: string }>("SELECT json_extract(payload, '$.seller_id') AS id FROM record_versions WHERE record_type = ? AND deleted = 0 ORDER BY id")
+      .all(type)
+      .map((r) => r.id);
+  const consult = (sellerId: string, visit: number): ConsultationInput => ({
+    id: `${day}:${sellerId}:${visit}`,
+    visitId: `${day}:${visit}`,
+    sellerId,
+    cameraId: 'cam1',
+    day,
+    startMs: Date.UTC(2026, 10, 20, 10, visit),
+    endMs: Date.UTC(2026, 10, 20, 10, visit, 40),
+  });
+
+  it('a seller swapped out is retracted: local rows replaced, a tombstone queued with the last payload; a comeback is a new version', () => {
+    const s = mem();
+    saveDayRecords(s.db, 's1', day, { consultations: [consult('anna', 1), consult('anna', 2)], sellers: [kpi('anna', day)] }, NOW);
+    markSent(s.db, pendingRows(s.db, 100).map((r) => r.seq), NOW + 1);
+    const r = saveDayRecords(s.db, 's1', day, { consultations: [consult('boris', 1), consult('boris', 2)], sellers: [kpi('boris', day)] }, NOW + 10);
+    expect(r.retracted).toEqual({ consulted_visit: 2, seller_daily_kpi: 1 });
+    expect(count(s, 'SELECT COUNT(*) AS n FROM consultations')).toBe(2);
+    expect(s.db.prepare<[], { seller_id: string }>('SELECT seller_id FROM daily_kpis').all()).toEqual([{ seller_id: 'boris' }]);
+    expect(live(s, 'seller_daily_kpi')).toEqual(['boris']);
+    expect(live(s, 'consulted_visit')).toEqual(['boris', 'boris']);
+    const out = pendingRows(s.db, 100);
+    const tomb = out.filter((x) => x.deleted === 1);
+    expect(tomb.map((x) => [x.type, x.payload.seller_id, x.payload.day])).toEqual([
+      ['consulted_visit', 'anna', day],
+      ['consulted_visit', 'anna', day],
+      ['seller_daily_kpi', 'anna', day],
+    ]);
+    expect(tomb.every((x) => x.version >= NOW + 10)).toBe(true);
+    // Unchanged recompute: nothing new, nothing retracted.
+    expect(saveDayRecords(s.db, 's1', day, { consultations: [consult('boris', 1), consult('boris', 2)], sellers: [kpi('boris', day)] }, NOW + 20).retracted).toEqual({});
+    // Anna back with her old figures: a live version again, newer than her tombstone.
+    saveDayRecords(s.db, 's1', day, { sellers: [kpi('anna', day), kpi('boris', day)] }, NOW + 30);
+    expect(live(s, 'seller_daily_kpi')).toEqual(['anna', 'boris']);
+    // A kind not given was not recomputed: the consultations stay.
+    expect(live(s, 'consulted_visit')).toEqual(['boris', 'boris']);
+    // An empty list is a recompute that yields none: all retracted.
+    expect(saveDayRecords(s.db, 's1', day, { consultations: [] }, NOW + 40).retracted).toEqual({ consulted_visit: 2 });
+    expect(count(s, 'SELECT COUNT(*) AS n FROM consultations')).toBe(0);
+  });
+
+  it('refuses a record of another day, and a camera no longer in the day is retracted', () => {
+    const s = mem();
+    expect(() => saveDayRecords(s.db, 's1', day, { sellers: [kpi('anna', '2026-11-21')] }, NOW)).toThrow(/saveDayRecords\(2026-11-20\): a record of 2026-11-21/);
+    saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day, upMs: 1, downMs: 0, outages: 0 }, { cameraId: 'cam2', day, upMs: 1, downMs: 0, outages: 0 }], NOW);
+    saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day, upMs: 2, downMs: 0, outages: 0 }], NOW + 10);
+    expect(count(s, 'SELECT COUNT(*) AS n FROM camera_uptime')).toBe(1);
+    expect(pendingRows(s.db, 10).map((r) => [r.payload.camera_id, r.deleted])).toEqual([['cam1', 0], ['cam2', 1]]);
+  });
+});
+
+describe('migration 6 on a box an earlier release wrote', () => {
+  it('records from before keep their last payload and day, so a recompute after the upgrade retracts them too', () => {
+    const db = new Database(':memory:');
+    applyMigrations(db, NOW, MIGRATIONS.filter((m) => m.version <= 5));
+    // What release 5 wrote: a sent seller-day of anna (outbox row + record_versions without payload).
+    const payload = toRecordPayload('seller_daily_kpi', {
+      store_id: 's1', day: '2026-11-20', seller_id: 'anna', consultations: 3, consulted_buyers: 1, receipts_with_consult: 1, amount_with_consult_minor: 100, receipts_without_consult: 0,
+      amount_without_consult_minor: 0, consult_duration_ms: 1000, customers: 5, consulted_customers: 2, successful_consultations: 1, unsuccessful_consultations: 2, time_on_floor_seconds: 60,
+    });
+    const id = recordIdOf('seller_daily_kpi', payload);
+    db.prepare("INSERT INTO outbox (record_type, record_id, version, payload, created_ms, sent_ms) VALUES ('seller_daily_kpi', ?, 7, ?, ?, ?)").run(id, JSON.stringify(payload), NOW, NOW);
+    db.prepare("INSERT INTO record_versions (record_type, record_id, version, payload_sha) VALUES ('seller_daily_kpi', ?, 7, 'x')").run(id);
+    expect(applyMigrations(db, NOW + 1).applied).toEqual(['6: tombstones and quarantine']);
+    expect(db.prepare('SELECT day, deleted, payload FROM record_versions').get()).toEqual({ day: '2026-11-20', deleted: 0, payload: JSON.stringify(payload) });
+    const r = saveDayRecords(db, 's1', '2026-11-20', { sellers: [kpi('boris', '2026-11-20')] }, NOW + 10);
+    expect(r.retracted).toEqual({ seller_daily_kpi: 1 });
+    const tomb = pendingRows(db, 10, NOW + 10).find((x) => x.recordId === id);
+    expect(tomb).toMatchObject({ deleted: 1, version: NOW + 10, payload: { seller_id: 'anna', consultations: 3 } });
+    db.close();
   });
 });

@@ -59,6 +59,8 @@ export interface FixtureDay {
   readonly receiptsMinor: number;
   /** The box's camera_uptime rows of the day (what coverage must say). */
   readonly uptime: ReadonlyArray<{ cameraId: string; upMs: number; downMs: number }>;
+  /** The day's simulated files: store.yaml, tracks/, receipts.csv, schedule.csv. */
+  readonly dir: string;
 }
 
 export interface ChainFixture {
@@ -119,7 +121,7 @@ const STORES: readonly StoreSpec[] = [
 ];
 
 /** Run the CLI in-process and return what it printed on stdout (console.log and process.stdout.write). */
-async function cli(args: string[]): Promise<string> {
+export async function cli(args: string[]): Promise<string> {
   let out = '';
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
@@ -148,7 +150,7 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
     mkdirSync(receiptsFolder, { recursive: true });
     const store = openStore(dbPath, { nowMs });
     let cfg: Readonly<Config> | null = null;
-    const reports: Array<{ date: string; report: ReportJson; csv: string }> = [];
+    const reports: Array<{ date: string; report: ReportJson; csv: string; dir: string }> = [];
     for (const d of spec.days) {
       const dir = join(root, spec.id, d.date);
       mkdirSync(dir, { recursive: true });
@@ -159,7 +161,7 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
       const tracksDir = join(dir, 'tracks');
       const args = ['report', '--config', storeYaml, '--tracks', tracksDir, '--receipts', join(dir, 'receipts.csv'), ...(spec.schedule ? ['--schedule', join(dir, 'schedule.csv')] : []), '--date', d.date, '--json'];
       const parsed: unknown = JSON.parse(await cli(args));
-      reports.push({ date: d.date, report: parsed as ReportJson, csv: join(dir, 'receipts.csv') });
+      reports.push({ date: d.date, report: parsed as ReportJson, csv: join(dir, 'receipts.csv'), dir });
 
       // The box: the same files through the agent's own importers.
       cfg = loadConfigFile(storeYaml);
@@ -196,7 +198,7 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
       const uptime = store.db
         .prepare<[string], { cameraId: string; upMs: number; downMs: number }>('SELECT camera_id AS cameraId, up_ms AS upMs, down_ms AS downMs FROM camera_uptime WHERE day = ? ORDER BY camera_id')
         .all(r.date);
-      days.push({ storeId: spec.id, date: r.date, report: r.report, receipts: pos.length, receiptsMinor: pos.reduce((a, x) => a + Math.round(x.total * 100), 0), uptime });
+      days.push({ storeId: spec.id, date: r.date, report: r.report, receipts: pos.length, receiptsMinor: pos.reduce((a, x) => a + Math.round(x.total * 100), 0), uptime, dir: r.dir });
     }
     store.close();
     boxes.push({ storeId: spec.id, dbPath });

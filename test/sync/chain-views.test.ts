@@ -6,7 +6,7 @@
  * previous release's `sync --init` created (migrated by this release's `sync --init`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { haveClickHouse, startClickHouse, type ClickHouseServer } from '../helpers/clickhouse.js';
@@ -16,7 +16,10 @@ import { openStore } from '../../agent/src/store/open.js';
 import { createClickHouseTransport, type CentralTransport } from '../../agent/src/sync/clickhouse.js';
 import { drainOutbox } from '../../agent/src/sync/drain.js';
 import { syncInit } from '../../agent/src/sync/service.js';
-import { buildChainFixture, type ChainFixture, type FixtureDay, type ReportKpis } from './chain-fixture.js';
+import { buildChainFixture, cli, type ChainFixture, type FixtureDay, type ReportJson, type ReportKpis } from './chain-fixture.js';
+import { loadConfigFile } from '../../agent/src/config/load.js';
+import { rollUpKpis } from '../../agent/src/agent/store-day.js';
+import { syncSchedule } from '../../agent/src/sales/schedule-sync.js';
 import { dashboardQueries, grafanaSql } from './dashboard-files.js';
 
 const NOW = Date.UTC(2025, 3, 20);
@@ -36,6 +39,13 @@ const SELLER_DAY_COLUMNS = [
   'avg_purchase_with_consultation',
   'avg_purchase_without_consultation',
   'time_on_floor_seconds',
+  // The sums behind the ratios, for dashboards that aggregate over days (appended: BI queries by name).
+  'consulted_buyers',
+  'consult_duration_ms',
+  'receipts_with_consult',
+  'amount_with_consult_minor',
+  'receipts_without_consult',
+  'amount_without_consult_minor',
 ];
 const SHARED_KPIS = ['consulted_customers', 'interaction_ratio', 'consultations', 'successful_consultations', 'unsuccessful_consultations', 'avg_purchase_with_consultation', 'avg_purchase_without_consultation'] as const;
 
@@ -120,6 +130,76 @@ async function expectViewsEqualReports(t: Target, fx: ChainFixture, database: st
   expect(num(fine?.n)).toBe(0);
 }
 
+/**
+ * Issue 14 item 1: a day synced, then the schedule re-fetched with Boris (s2) replaced by Vera (s5)
+ * on the same shift, the day rolled up again and synced: the central views, the box's own tables
+ * and `floorsense report --json` on the new schedule all say the same, and s2 is gone everywhere.
+ */
+async function expectNoStaleAfterScheduleSwap(t: Target, fx: ChainFixture, database: string): Promise<void> {
+  const box = fx.boxes.find((b) => b.storeId === 'shop-busy')!;
+  const [d, other] = fx.days.filter((x) => x.storeId === 'shop-busy');
+  if (!d || !other) throw new Error('fixture: shop-busy has two days');
+  const copy = join(mkdtempSync(join(tmpdir(), 'fs-chain-swap-')), 'box.db');
+  copyFileSync(box.dbPath, copy);
+  const store = openStore(copy, { nowMs: NOW });
+  try {
+    await drainOutbox(store.db, t.transport(), { database, batchRows: 100, clock });
+    const where = `store_id = 'shop-busy' AND day = '${d.date}'`;
+    const sellersOf = async (view: string): Promise<string[]> => (await t.rows(`SELECT DISTINCT seller_id FROM ${database}.${view} WHERE ${where} ORDER BY seller_id`)).map((r) => String(r.seller_id));
+    expect(await sellersOf('v_seller_day')).toContain('s2');
+    expect(await sellersOf('v_consultations')).toContain('s2');
+
+    const swapped = join(d.dir, 'schedule-swapped.csv');
+    const original = readFileSync(join(d.dir, 'schedule.csv'), 'utf8');
+    expect(original).toMatch(/,s2,Boris,/);
+    writeFileSync(swapped, original.replaceAll(',s2,Boris,', ',s5,Vera,'));
+    const storeYaml = join(d.dir, 'store.yaml');
+    const cfg = loadConfigFile(storeYaml);
+    await syncSchedule(store.db, { source: swapped, cachePath: join(d.dir, 'schedule-swapped-cache.csv'), timeoutMs: 1000, timeZone: cfg.store.timezone });
+    const later = NOW + 3_600_000;
+    rollUpKpis(store.db, cfg, d.date, later);
+    const r = await drainOutbox(store.db, t.transport(), { database, batchRows: 100, clock: () => later });
+    expect(r.remaining).toBe(0);
+    const report = JSON.parse(await cli(['report', '--config', storeYaml, '--tracks', join(d.dir, 'tracks'), '--receipts', join(d.dir, 'receipts.csv'), '--schedule', swapped, '--date', d.date, '--json'])) as ReportJson;
+    const ids = report.sellers.map((s) => s.seller_id);
+    expect(ids).toContain('s5');
+    expect(ids).not.toContain('s2');
+
+    // Central = report, for this day (and the other day of the store is untouched).
+    await expectViewsEqualReports(t, { boxes: [], days: [{ ...d, report }, other] }, database);
+    expect(await sellersOf('v_seller_day')).toEqual([...ids].sort());
+    expect(await sellersOf('v_consultations')).not.toContain('s2');
+    // The retraction is a tombstone version, not a delete: the old rows are still in the table.
+    const [tomb] = await t.rows(`SELECT count() AS n FROM ${database}.seller_daily_kpis WHERE ${where} AND seller_id = 's2' AND deleted = 1`);
+    expect(num(tomb?.n)).toBe(1);
+
+    // Local = report: the day's rows were replaced, not upserted.
+    const local = store.db
+      .prepare<[string], { seller_id: string; consultations: number; customers: number; consulted_customers: number }>(
+        'SELECT seller_id, consultations, customers, consulted_customers FROM daily_kpis WHERE day = ? ORDER BY seller_id',
+      )
+      .all(d.date);
+    expect(local).toEqual(report.sellers.map((s) => ({ seller_id: s.seller_id, consultations: s.consultations, customers: s.customers, consulted_customers: s.consulted_customers })).sort((a, b) => a.seller_id.localeCompare(b.seller_id)));
+    // Local consultations = central consulted visits, per seller.
+    const localVisits = store.db
+      .prepare<[string], { seller_id: string; visits: number; consultations: number }>(
+        'SELECT seller_id, COUNT(DISTINCT visit_id) AS visits, COUNT(*) AS consultations FROM consultations WHERE day = ? GROUP BY seller_id ORDER BY seller_id',
+      )
+      .all(d.date);
+    const centralVisits = (await t.rows(`SELECT seller_id, count() AS visits, sum(consultations) AS consultations FROM ${database}.v_consultations WHERE ${where} GROUP BY seller_id ORDER BY seller_id`)).map((x) => ({
+      seller_id: String(x.seller_id),
+      visits: num(x.visits),
+      consultations: num(x.consultations),
+    }));
+    expect(centralVisits).toEqual(localVisits);
+    expect(localVisits.map((v) => v.seller_id)).not.toContain('s2');
+    // The per-seller sum equals the store's figure: nothing counted for a seller who is gone.
+    expect(centralVisits.reduce((a, v) => a + (v.consultations ?? 0), 0)).toBe(report.store.consultations);
+  } finally {
+    store.close();
+  }
+}
+
 let fx: ChainFixture;
 beforeAll(async () => {
   fx = await buildChainFixture(mkdtempSync(join(tmpdir(), 'fs-chain-')), NOW);
@@ -174,8 +254,8 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
     const before = early.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL').get()?.n;
     const refused = await drainOutbox(early.db, target.transport(), { database: 'chain_old', batchRows: 100, clock }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'FS_REMOTE' });
-    // (consulted_visits is new: missing there; in a table that exists, new columns are unknown fields)
-    expect(String(refused)).toMatch(/chain_old\.consulted_visits doesn't exist.*\(create the central tables with `floorsense sync --init`\)/s);
+    // Checked before the first INSERT: each missing table and column named, and what to run.
+    expect(String(refused)).toMatch(/central schema check failed before sending: .*chain_old\.seller_daily_kpis\.deleted is missing \(expected UInt8\).*table chain_old\.consulted_visits is missing.*run `floorsense sync --init`.*the outbox is kept/s);
     expect(early.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL').get()?.n).toBe(before);
     early.close();
     // ...and a record of this release into a table of the previous one: its new columns are unknown there.
@@ -186,14 +266,17 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
     expect(String(newShape)).toMatch(/Unknown field.*customers.*\(the central schema is older than this agent: run `floorsense sync --init` to migrate it; the outbox is kept\)/s);
     const init = await syncInit(settings('chain_old'), target.transport());
     expect(init.added).toEqual([
+      'seller_daily_kpis.deleted',
       'seller_daily_kpis.customers',
       'seller_daily_kpis.consulted_customers',
       'seller_daily_kpis.successful_consultations',
       'seller_daily_kpis.unsuccessful_consultations',
       'seller_daily_kpis.time_on_floor_seconds',
+      'store_hourly_traffic.deleted',
       'store_hourly_traffic.staff_seconds',
       'store_hourly_traffic.sellers_seen',
       'store_hourly_traffic.receipts_amount_minor',
+      'camera_uptime.deleted',
     ]);
     expect(init.retired).toEqual(['consultations']);
     // Idempotent: a second run adds nothing.
@@ -222,6 +305,11 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
       // Filled by five store days in April 2025: every chart has something to show.
       expect((body as { rows: number }).rows, q.where).toBeGreaterThan(0);
     }
+  });
+
+  it('a re-fetched schedule swaps a seller after a sync: no stale records centrally or locally (issue 14 item 1)', async () => {
+    await syncInit(settings('chain_swap'), target.transport());
+    await expectNoStaleAfterScheduleSwap(target, fx, 'chain_swap');
   });
 
   it('a central column of another type is refused before anything changes', async () => {
@@ -263,11 +351,16 @@ describe.skipIf(!haveChdb())('chain views on current ClickHouse (chdb)', () => {
     }
   });
 
+  it('a re-fetched schedule swaps a seller after a sync: no stale records (current ClickHouse)', async () => {
+    await syncInit(settings('chain_swap'), ch.transport());
+    await expectNoStaleAfterScheduleSwap(target, fx, 'chain_swap');
+  });
+
   it('a database the previous release initialised: migrated, views equal every box report', async () => {
     const t = ch.transport();
     for (const sql of previousReleaseSchema('chain_old')) await t.exec(sql);
     const init = await syncInit(settings('chain_old'), ch.transport());
-    expect(init.added.length).toBe(8);
+    expect(init.added.length).toBe(11);
     expect(init.retired).toEqual(['consultations']);
     await syncBoxes(target, fx, 'chain_old');
     await expectViewsEqualReports(target, fx, 'chain_old');

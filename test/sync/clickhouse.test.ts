@@ -14,12 +14,12 @@ import { openStore, type Store } from '../../agent/src/store/open.js';
 import { outboxBacklog, pendingRows } from '../../agent/src/store/outbox.js';
 import { RECORD_SPECS, RECORD_TYPES, type RecordType } from '../../agent/src/store/records.js';
 import { runRetention, DAY_MS } from '../../agent/src/store/retention.js';
-import { saveDailyKpis } from '../../agent/src/store/aggregates.js';
+import { saveCameraUptime, saveDailyKpis, saveDayRecords } from '../../agent/src/store/aggregates.js';
 import { createClickHouseTransport, type CentralTransport } from '../../agent/src/sync/clickhouse.js';
 import { centralColumns, initStatements } from '../../agent/src/sync/ddl.js';
 import { drainOutbox } from '../../agent/src/sync/drain.js';
 import { runSyncLoop } from '../../agent/src/sync/loop.js';
-import { startSyncLoop, syncInit } from '../../agent/src/sync/service.js';
+import { startSyncLoop, syncInit, type RunningSync } from '../../agent/src/sync/service.js';
 import { FailureError } from '../../agent/src/core/errors.js';
 import { main } from '../../agent/src/cli/main.js';
 import { fillStoreDay, LOCAL_ONLY_MARKERS, HOUR_MS, type DayCounts } from './fill.js';
@@ -303,7 +303,7 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     const store = newStore();
     fillStoreDay(store, 'shop-7', DAY0, { cameras: 2, consultationsPerHour: 1 });
     const logs: string[] = [];
-    const logger = { info: (_o: object, m: string) => void logs.push(m), warn: (_o: object, m: string) => void logs.push(m) };
+    const logger = { info: (_o: object, m: string) => void logs.push(m), warn: (_o: object, m: string) => void logs.push(m), error: (_o: object, m: string) => void logs.push(m) };
     const settings = { url: ch.url, database, username: 'default', password: '', batch_rows: 25, timeout_s: 10, interval_s: 1, backoff_min_s: 0.1, backoff_max_s: 1 };
     const loop = startSyncLoop(store.db, settings, logger);
     const waitEmpty = async (): Promise<void> => {
@@ -322,6 +322,127 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     const err = await drainOutbox(store.db, transport(), { database: 'fs_never_created', batchRows: 10, clock }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'FS_REMOTE' });
     expect(String((err as Error).message)).toMatch(/fs_never_created.*floorsense sync --init/s);
+    store.close();
+  });
+
+  it("the agent's one sync loop: tries at start, backs off on its own while ClickHouse is down (one warning line each, no stack), recovers, then keeps interval_s", async () => {
+    const database = await newDatabase();
+    const store = newStore();
+    fillStoreDay(store, 'shop-8', DAY0, { cameras: 1, consultationsPerHour: 1 });
+    // One real dead endpoint (a free port: connection refused) and the real server; the link comes back at backAt (virtual time).
+    const dead = transport(`http://127.0.0.1:${await freePort()}`);
+    const live = transport();
+    let now = DAY0 + DAY_MS;
+    const backAt = now + 10 * 60_000;
+    const via = (): CentralTransport => (now < backAt ? dead : live);
+    const link: CentralTransport = { url: live.url, insertRows: (t, r) => via().insertRows(t, r), exec: (q) => via().exec(q), queryRows: (q) => via().queryRows(q), close: async () => {} };
+    const lines: Array<{ level: string; obj: object; msg: string; sleptBefore: number }> = [];
+    const sleeps: number[] = [];
+    const log = (level: string) => (obj: object, msg: string) => void lines.push({ level, obj, msg, sleptBefore: sleeps.length });
+    let loop: RunningSync | null = null;
+    const settings = { url: ch.url, database, username: 'default', password: '', batch_rows: 50, timeout_s: 10, interval_s: 60, backoff_min_s: 30, backoff_max_s: 240 };
+    loop = startSyncLoop(store.db, settings, { info: log('info'), warn: log('warn'), error: log('error') }, {
+      clock: () => now,
+      random: () => 1,
+      transport: link,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+        if (sleeps.length === 8) void loop?.stop();
+        await new Promise((r) => setImmediate(r));
+      },
+    });
+    const t0 = Date.now();
+    while (sleeps.length < 8 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+    await loop.stop();
+    // 30, 60, 120, 240 (cap), 240 s: five failures over 690 s of outage; then interval_s while all is sent.
+    expect(sleeps).toEqual([30_000, 60_000, 120_000, 240_000, 240_000, 60_000, 60_000, 60_000]);
+    const warns = lines.filter((l) => l.level === 'warn');
+    expect(warns.length).toBe(5);
+    expect(warns[0]?.sleptBefore).toBe(0); // the first try is at start, before any wait
+    for (const [i, w] of warns.entries()) {
+      expect(w.msg).toMatch(/^ClickHouse at http:\/\/127\.0\.0\.1:\d+: .* failed: .*ECONNREFUSED.*; retrying in \d+ s \(outbox kept\)$/);
+      expect(w.obj).toEqual({ attempt: i + 1, retryInMs: sleeps[i], code: 'FS_REMOTE' }); // no error object: no stack in the journal
+    }
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(lines.filter((l) => l.level === 'info').map((l) => l.msg)).toEqual([expect.stringMatching(/^sent \d+ aggregate record\(s\) to http:\/\/127\.0\.0\.1:\d+$/)]);
+    // Recovered at 690 s, drained again at 750 and 810 s; the 8th wait ends with the stop.
+    expect(loop.state()).toMatchObject({ lastError: null, failures: 0, lastSuccessMs: DAY0 + DAY_MS + 810_000 });
+    expect(outboxBacklog(store.db).unsent).toBe(0);
+    expect(await centralCounts(database)).toEqual(localRecords(store));
+    store.close();
+  });
+
+  it('a central column narrowed to UInt8 is refused before sending, naming table, column, expected and found types; nothing leaves', async () => {
+    const database = await newDatabase();
+    await ch.query(`ALTER TABLE ${database}.store_daily_kpis MODIFY COLUMN receipts_amount_minor UInt8`);
+    const store = newStore();
+    fillStoreDay(store, 'shop-9', DAY0, { cameras: 1, consultationsPerHour: 1 });
+    const before = outboxBacklog(store.db);
+    const err = await drainOutbox(store.db, transport(), { database, batchRows: 50, clock }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FailureError);
+    expect(err).toMatchObject({ code: 'FS_REMOTE', details: { mismatched: [{ database, table: 'store_daily_kpis', column: 'receipts_amount_minor', expected: 'Int64', found: 'UInt8' }] } });
+    expect(String((err as Error).message)).toMatch(
+      new RegExp(`central schema check failed before sending: ${database}\\.store_daily_kpis\\.receipts_amount_minor is UInt8, expected Int64 \\(.*nothing was sent, the outbox is kept\\)`),
+    );
+    expect(outboxBacklog(store.db)).toEqual(before);
+    for (const t of RECORD_TYPES) expect(await countRaw(database, t)).toBe(0);
+    store.close();
+  });
+
+  it('a poisoned outbox row is quarantined and the rest is sent; sync --once and --status say so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-poison-'));
+    const dbPath = join(dir, 'box.db');
+    const store = openStore(dbPath, { nowMs: DAY0 });
+    const day = fillStoreDay(store, 'shop-10', DAY0, { cameras: 2, consultationsPerHour: 1 });
+    const poisoned = store.db.prepare<[], { seq: number }>("SELECT MIN(seq) AS seq FROM outbox WHERE record_type = 'consulted_visit'").get()!.seq;
+    store.db.prepare("UPDATE outbox SET payload = json_set(payload, '$.floor_x', 1.5) WHERE seq = ?").run(poisoned);
+    store.close();
+    const cfg = join(dir, 'floorsense.yaml');
+    writeFileSync(cfg, `store: {id: shop-10}\nstorage: {path: ${dbPath}}\nsync: {url: "${ch.url}", database: fs_poison, batch_rows: 10}\n`);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const run = async (...args: string[]): Promise<[number, string]> => {
+        log.mockClear();
+        const code = await main(['sync', '-c', cfg, ...args]);
+        return [code, log.mock.calls.map((c) => c.join(' ')).join('\n')];
+      };
+      expect((await run('--init'))[0]).toBe(0);
+      const n = sum([day]);
+      expect(await run('--once')).toEqual([0, expect.stringMatching(new RegExp(`^sent ${n - 1} record\\(s\\) .*; 0 left; 1 quarantined \\(see sync --status\\)$`))]);
+      const [code, status] = await run('--status');
+      expect(code).toBe(0);
+      expect(status).toMatch(new RegExp(`^unsent 0 \\(oldest -\\)[\\s\\S]*\\nquarantined 1 [^\\n]*\\n  seq ${poisoned} consulted_visit [0-9a-f]{32} at \\S+: fails the sync whitelist: consulted_visit\\.floor_x: not in the sync whitelist`));
+      expect(await centralCounts('fs_poison')).toEqual({ consulted_visit: day.consulted_visit - 1, seller_daily_kpi: day.seller_daily_kpi, store_daily_kpi: day.store_daily_kpi, store_hourly_traffic: day.store_hourly_traffic, camera_uptime: day.camera_uptime });
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('a tombstone hides its record in every view before any merge, and a record that comes back shows again', async () => {
+    const database = await newDatabase();
+    // No merges: every version stays a separate part, so the views alone must collapse them.
+    for (const t of RECORD_TYPES) await ch.query(`SYSTEM STOP MERGES ${database}.${RECORD_SPECS[t].table}`);
+    const store = newStore();
+    const day = new Date(DAY0).toISOString().slice(0, 10);
+    const filled = fillStoreDay(store, 'shop-11', DAY0, { cameras: 2, consultationsPerHour: 1 });
+    await drainOutbox(store.db, transport(), { database, batchRows: 500, clock });
+    const where = `WHERE store_id = 'shop-11' AND day = '${day}'`;
+    const counts = async (): Promise<number[]> =>
+      Promise.all(['v_consultations', 'v_seller_day', 'v_store_hour', 'v_camera_day', 'v_store_day'].map(async (v) => Number((await ch.query(`SELECT count() FROM ${database}.${v} ${where}`)).trim())));
+    expect(await counts()).toEqual([filled.consulted_visit, 5, 24, 2, 1]);
+    // A recompute that yields no consultation, no seller and no hour, and only cam1.
+    const later = DAY0 + 2 * DAY_MS;
+    const r = saveDayRecords(store.db, 'shop-11', day, { consultations: [], sellers: [], hours: [] }, later);
+    expect(r.retracted).toEqual({ consulted_visit: filled.consulted_visit, seller_daily_kpi: 5, store_hourly_traffic: 24 });
+    saveCameraUptime(store.db, 'shop-11', [{ cameraId: 'cam1', day, upMs: 1000, downMs: 0, outages: 0 }], later);
+    await drainOutbox(store.db, transport(), { database, batchRows: 500, clock: () => later });
+    expect(await counts()).toEqual([0, 0, 0, 1, 1]);
+    expect(await countRaw(database, 'seller_daily_kpi')).toBe(10); // both versions still there, unmerged
+    // seller-01 comes back: a newer live version.
+    saveDailyKpis(store.db, 'shop-11', [{ sellerId: 'seller-01', day, consultations: 1, consultedBuyers: 0, receiptsWithConsult: 0, amountWithConsultMinor: 0, receiptsWithoutConsult: 0, amountWithoutConsultMinor: 0, consultDurationMs: 1000, customers: 3, consultedCustomers: 1, successfulConsultations: 0, unsuccessfulConsultations: 1, timeOnFloorSeconds: 10 }], later + 1000);
+    await drainOutbox(store.db, transport(), { database, batchRows: 500, clock: () => later + 1000 });
+    expect(await ch.rows(`SELECT seller_id, consultations FROM ${database}.v_seller_day ${where}`)).toEqual([{ seller_id: 'seller-01', consultations: '1' }]);
     store.close();
   });
 });

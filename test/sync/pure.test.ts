@@ -33,10 +33,11 @@ describe('central rows and DDL', () => {
       type: 'store_hourly_traffic',
       recordId: 'abc',
       version: 7,
+      deleted: 0,
       createdMs: 0,
       payload: { store_id: 's1', day: '2026-11-20', hour: Date.UTC(2026, 10, 20, 9), visits: 3, consultations: 1, receipts: 2, dwell_ms: 60_000, smuggled: 'x' },
     });
-    expect(row).toEqual({ record_id: 'abc', version: 7, store_id: 's1', day: '2026-11-20', hour: '2026-11-20 09:00:00', visits: 3, consultations: 1, receipts: 2, dwell_ms: 60_000 });
+    expect(row).toEqual({ record_id: 'abc', version: 7, deleted: 0, store_id: 's1', day: '2026-11-20', hour: '2026-11-20 09:00:00', visits: 3, consultations: 1, receipts: 2, dwell_ms: 60_000 });
   });
 
   it('generates ReplacingMergeTree(version) tables ordered by record_id for every record type', () => {
@@ -100,7 +101,7 @@ describe('central schema migration (planSchema)', () => {
 });
 
 describe('sync loop', () => {
-  const report = (sent: number): DrainReport => ({ batches: 1, sent, byType: {}, remaining: 0, lastSeq: null });
+  const report = (sent: number): DrainReport => ({ batches: 1, sent, byType: {}, remaining: 0, lastSeq: null, quarantined: 0 });
 
   it('backs off exponentially while ClickHouse is down, resets after a success, stops on abort', async () => {
     const ctl = new AbortController();

@@ -17,9 +17,7 @@ import { Detector, DetectorQueue, type DetectorQueueStats } from '../detect/inde
 import { openStore, storeWriteError, type Store } from '../store/open.js';
 import { runMaintenance } from '../store/schedule.js';
 import { outboxBacklog, type Backlog } from '../store/outbox.js';
-import { drainOutbox } from '../sync/drain.js';
-import { transportFor } from '../sync/service.js';
-import type { CentralTransport } from '../sync/clickhouse.js';
+import { startSyncLoop, type RunningSync } from '../sync/service.js';
 import { cameraAnalyzeBase, detectorOptionsFrom } from './analyze-options.js';
 import { openAppearance } from '../pipeline/analyze.js';
 import type { ReidEmbedder } from '../track/index.js';
@@ -49,6 +47,8 @@ export interface AgentDeps {
   readonly cwd?: string;
   /** Shown by the API's /status. */
   readonly version?: string;
+  /** The sync loop's sleep (tests observe its backoff delays); a timer otherwise. */
+  readonly syncSleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface AgentState {
@@ -206,8 +206,8 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     log,
     clock,
   );
-  let transport: CentralTransport | null = null;
-  let syncState: { lastSuccessMs: number | null; lastError: string | null } = { lastSuccessMs: null, lastError: null };
+  // The one sync scheduler (sync/service.ts startSyncLoop): tries at start, then interval_s, its own backoff after failures.
+  let sync: RunningSync | null = null;
   let box: BoxHealth | null = null;
   const boxJob = guardedJob(
     'box-health',
@@ -218,30 +218,11 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     log,
     clock,
   );
-  const syncJob = cfg.sync.url
-    ? guardedJob(
-        'sync',
-        async () => {
-          transport ??= transportFor(cfg.sync);
-          try {
-            const r = await drainOutbox(db, transport, { database: cfg.sync.database, batchRows: cfg.sync.batch_rows, clock });
-            syncState = { lastSuccessMs: clock(), lastError: null };
-            return r;
-          } catch (e) {
-            syncState = { ...syncState, lastError: errorText(e) };
-            throw e;
-          }
-        },
-        log,
-        clock,
-      )
-    : null;
-  if (!syncJob) log.info({}, 'sync.url is not set: aggregates stay in the outbox');
   // Sales inputs (schedule, receipts folder, API receipts): days with new or corrected receipts are
   // rolled up again, at once when their KPIs were already saved (a late receipt), else at the next run.
   const onReceiptDays = receiptDaysHandler(db, dirtyDays, () => void rollupJob.runNow());
   const sales = salesJobs(cfg, { db, dbPath: store.path, cwd, logger: log, clock, onReceiptDays });
-  const jobs: GuardedJob[] = [archiveJob, retentionJob, rollupJob, boxJob, ...(syncJob ? [syncJob] : [])];
+  const jobs: GuardedJob[] = [archiveJob, retentionJob, rollupJob, boxJob];
   jobs.push(...sales.jobs);
 
   const crons: CronJob[] = [];
@@ -251,7 +232,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   } else {
     crons.push(cronJob(a.archive_cron, archiveJob), cronJob(cfg.storage.retention_cron, retentionJob), cronJob(a.kpi_cron, rollupJob), cronJob('* * * * *', boxJob));
     crons.push(...sales.start());
-    if (syncJob) crons.push(cronJob(a.sync_cron, syncJob));
+    sync = startSyncLoop(db, cfg.sync, log.child({ job: 'sync' }), { clock, random, ...(deps.syncSleep ? { sleep: deps.syncSleep } : {}) });
     for (const cam of plan.live) {
       const runtime = runtimes.get(cam.id)!;
       supervisors.push(
@@ -285,7 +266,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       queue: () => queue.stats(),
       jobs: () => jobs.map((j) => j.report()),
       box: () => box,
-      sync: () => syncState,
+      sync: () => sync?.state() ?? { lastSuccessMs: null, lastError: null, failures: 0, nextTryMs: null },
       onReceiptDays,
       drift: () => drift.warnings(),
     });
@@ -323,7 +304,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       await step('detector queue', () => queue.close());
       await step('detector', () => detector.close());
       await step('ReID', () => reid?.release());
-      await step('sync transport', () => transport?.close());
+      await step('sync', () => sync?.stop());
       await step('drift statistics', () => drift.flush());
       await step('final uptime roll-up', () => rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, recentDays(clock(), cfg.store.timezone), clock()));
       // Fold the WAL back into the main file so the database is one consistent file at rest.

@@ -23,6 +23,7 @@ import { localDate, localDayBounds } from '../sales/local-time.js';
 import { storeReceipts } from '../store/sales.js';
 import { toStoredReceipt } from '../sales/stored-receipt.js';
 import { outboxBacklog } from '../store/outbox.js';
+import type { SyncState } from '../sync/service.js';
 import type { CameraRuntime } from './camera-runtime.js';
 import type { JobReport } from './jobs.js';
 import { analyzeStoredDay } from './store-day.js';
@@ -37,7 +38,8 @@ export interface ProviderDeps {
   readonly queue: () => DetectorQueueStats;
   readonly jobs: () => readonly JobReport[];
   readonly box: () => BoxHealth | null;
-  readonly sync: () => { readonly lastSuccessMs: number | null; readonly lastError: string | null };
+  /** The sync loop's state (failures and next try only where a loop runs). */
+  readonly sync: () => Pick<SyncState, 'lastSuccessMs' | 'lastError'> & Partial<SyncState>;
   /** Current drift warnings (agent/drift-monitor.ts); absent: none. */
   readonly drift?: () => readonly DriftWarning[];
   /** Store-local days whose receipts changed (new or corrected), so the roll-up recomputes them. */
@@ -122,6 +124,11 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       if (box) warnings.push(...boxStatusWarnings(boxWarnings(box, cfg.health.box), box.at_ms));
       if (deps.drift) warnings.push(...driftWarnings(deps.drift()));
       if (cfg.sync.url && sync.lastError) warnings.push({ source: 'sync', subject: 'clickhouse', message: sync.lastError, since_ms: null });
+      const backlog = outboxBacklog(db);
+      if (backlog.quarantined > 0) {
+        const first = backlog.quarantine[0];
+        warnings.push({ source: 'sync', subject: 'outbox', message: `${backlog.quarantined} outbox row(s) quarantined, not sent${first ? ` (first: seq ${first.seq} ${first.type}: ${first.reason})` : ''}`, since_ms: first?.quarantinedMs ?? null });
+      }
       for (const j of deps.jobs()) if (j.lastError) warnings.push({ source: 'agent', subject: j.name, message: `job ${j.name} failed: ${j.lastError}`, since_ms: j.lastStartMs });
       const fps = cameras.reduce((s, c) => s + (c.fps ?? 0), 0);
       return {
@@ -132,7 +139,15 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
         now_ms: now,
         cameras,
         detector: { queue_depth: q.queued, queue_capacity: cfg.detector.max_queue, fps: cameras.some((c) => c.fps !== null) ? fps : null, dropped_frames: q.dropped },
-        sync: { enabled: cfg.sync.url !== undefined, backlog_rows: outboxBacklog(db).unsent, last_success_ms: sync.lastSuccessMs, last_error: sync.lastError },
+        sync: {
+          enabled: cfg.sync.url !== undefined,
+          backlog_rows: backlog.unsent,
+          quarantined_rows: backlog.quarantined,
+          last_success_ms: sync.lastSuccessMs,
+          last_error: sync.lastError,
+          failures: sync.failures ?? 0,
+          next_try_ms: sync.nextTryMs ?? null,
+        },
         box,
         warnings,
       };

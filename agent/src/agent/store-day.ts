@@ -15,7 +15,7 @@ import type { Receipt } from '../sales/receipts.js';
 import type { Shift } from '../sales/schedule.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
 import { positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
-import { cameraUptimeOfDay, saveConsultations, saveDailyKpis, saveHourlyTraffic, saveStoreDay, type ConsultationInput, type SaveReport } from '../store/aggregates.js';
+import { cameraUptimeOfDay, saveDayRecords, type ConsultationInput, type SaveReport } from '../store/aggregates.js';
 import { chainRecordsOf } from '../metrics/chain-records.js';
 import { saveDayView, sellerNames } from '../store/day-reports.js';
 import { dayViewOf } from '../metrics/day-view.js';
@@ -122,7 +122,9 @@ export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: s
   if (!day) {
     // No video that day: the store-level record still says how many receipts and how much coverage.
     if (receipts.length === 0 && uptime.length === 0) return none;
-    return { ...none, storeDay: saveStoreDay(db, cfg.store.id, chain.store, nowMs), hours: saveHourlyTraffic(db, cfg.store.id, chain.hours, nowMs) };
+    // Seller and consultation records stay as they were: without the video they were not recomputed.
+    const saved = saveDayRecords(db, cfg.store.id, date, { store: chain.store, hours: chain.hours }, nowMs);
+    return { ...none, storeDay: saved.storeDay, hours: saved.hours };
   }
   // The dashboard's copy of the day, kept after the detail is purged (local only).
   saveDayView(db, dayViewOf(day, tz), nowMs);
@@ -141,12 +143,8 @@ export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: s
       receiptId: purchases.get(String(i.visitId))?.receiptId ?? null,
       amountMinor: purchases.get(String(i.visitId))?.minor ?? null,
     }));
-  return {
-    date,
-    visits: day.visits.length,
-    consultations: consultations.length > 0 ? saveConsultations(db, cfg.store.id, consultations, nowMs) : null,
-    kpis: chain.sellers.length > 0 ? saveDailyKpis(db, cfg.store.id, chain.sellers, nowMs) : null,
-    storeDay: saveStoreDay(db, cfg.store.id, chain.store, nowMs),
-    hours: saveHourlyTraffic(db, cfg.store.id, chain.hours, nowMs),
-  };
+  // Every record type of the day replaced at once: what this recompute no longer yields (a seller
+  // swapped in a re-fetched schedule) is retracted locally and centrally (saveDayRecords).
+  const saved = saveDayRecords(db, cfg.store.id, date, { consultations, sellers: chain.sellers, store: chain.store, hours: chain.hours }, nowMs);
+  return { date, visits: day.visits.length, consultations: saved.consultations, kpis: saved.kpis, storeDay: saved.storeDay, hours: saved.hours };
 }

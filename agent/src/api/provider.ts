@@ -53,8 +53,13 @@ export interface AgentStatus {
   readonly sync: {
     readonly enabled: boolean;
     readonly backlog_rows: number;
+    /** Outbox rows that fail the sync whitelist: set aside, never sent (issue 14 item 6). */
+    readonly quarantined_rows: number;
     readonly last_success_ms: number | null;
     readonly last_error: string | null;
+    /** Failures in a row since the last success, and when the next try is due. */
+    readonly failures: number;
+    readonly next_try_ms: number | null;
   };
   readonly box: BoxHealth | null;
   readonly warnings: readonly StatusWarning[];

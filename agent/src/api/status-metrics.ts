@@ -26,6 +26,7 @@ export function statusMetrics(s: AgentStatus): MetricFamily[] {
     c('floorsense_detector_dropped_frames_total', 'Frames dropped at the detector queue since start.', [{ value: s.detector.dropped_frames }]),
     g('floorsense_sync_enabled', 'Sync to the central ClickHouse is configured (1) or off (0).', [{ value: s.sync.enabled ? 1 : 0 }]),
     g('floorsense_sync_backlog_rows', 'Aggregate rows waiting in the outbox.', [{ value: s.sync.backlog_rows }]),
+    g('floorsense_sync_quarantined_rows', 'Outbox rows failing the sync whitelist, set aside and never sent.', [{ value: s.sync.quarantined_rows }]),
     g('floorsense_sync_last_success_timestamp_seconds', 'Last successful sync, Unix seconds.', [{ value: s.sync.last_success_ms === null ? null : s.sync.last_success_ms / 1000 }]),
     g('floorsense_box_cpu_load_percent', 'CPU load of the box, percent.', [{ value: box?.cpu_load_percent ?? null }]),
     g('floorsense_box_memory_available_bytes', 'Memory available to new work.', [{ value: box?.memory_available_bytes ?? null }]),

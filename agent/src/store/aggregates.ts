@@ -5,7 +5,9 @@
  * than leaves (a consultation's floor position); the outbox gets the whitelist only.
  */
 import type Database from 'better-sqlite3';
-import { enqueueRecord, type Enqueued } from './outbox.js';
+import { MisuseError } from '../core/errors.js';
+import { enqueueRecord, retractStale, type Enqueued } from './outbox.js';
+import type { RecordType } from './records.js';
 
 export interface SaveReport {
   readonly rows: number;
@@ -276,9 +278,17 @@ export interface CameraUptime {
   readonly outages: number;
 }
 
+/**
+ * Replace the camera-day rows of every day `rows` cover: `rows` holds every camera of those days
+ * (the uptime roll-up computes a day whole), so a camera a day no longer has is retracted, locally
+ * and centrally (retractStale), in the same transaction.
+ */
 export function saveCameraUptime(db: Database.Database, storeId: string, rows: readonly CameraUptime[], nowMs: number): SaveReport {
   const stmt = db.prepare('INSERT OR REPLACE INTO camera_uptime (camera_id, day, up_ms, down_ms, outages, computed_ms) VALUES (?, ?, ?, ?, ?, ?)');
+  const days = [...new Set(rows.map((u) => u.day))];
   return db.transaction((): SaveReport => {
+    const clear = db.prepare('DELETE FROM camera_uptime WHERE day = ?');
+    for (const d of days) clear.run(d);
     const out: Enqueued[] = [];
     for (const u of rows) {
       stmt.run(u.cameraId, u.day, u.upMs, u.downMs, u.outages, nowMs);
@@ -286,6 +296,60 @@ export function saveCameraUptime(db: Database.Database, storeId: string, rows: r
         enqueueRecord(db, 'camera_uptime', { store_id: storeId, day: u.day, camera_id: u.cameraId, up_ms: u.upMs, down_ms: u.downMs, outages: u.outages }, nowMs),
       );
     }
+    for (const d of days) retractStale(db, 'camera_uptime', d, new Set(out.map((r) => r.recordId)), nowMs);
     return report(out);
+  })();
+}
+
+/**
+ * What a recompute of one store-local day yields. A field given is that type's complete new set
+ * for the day (an empty list retracts every record of that type the day had); a field left out was
+ * not recomputed and stays as it is (a day whose video detail was purged keeps its seller records).
+ */
+export interface DayRecords {
+  readonly consultations?: readonly ConsultationInput[];
+  readonly sellers?: readonly SellerDailyKpi[];
+  readonly store?: StoreDailyKpi;
+  readonly hours?: readonly HourlyTraffic[];
+}
+
+export interface DaySaveReport {
+  readonly consultations: SaveReport | null;
+  readonly kpis: SaveReport | null;
+  readonly storeDay: SaveReport | null;
+  readonly hours: SaveReport | null;
+  /** Records of the day superseded by this recompute, retracted (tombstones queued), per type. */
+  readonly retracted: Readonly<Partial<Record<RecordType, number>>>;
+}
+
+/**
+ * Save a recompute of `day` (issue 14 item 1): in ONE transaction, the day's local rows of each
+ * recomputed kind are replaced (not upserted: a seller swapped out of the schedule must not keep a
+ * row), their records queued, and the records of the day the recompute no longer yields retracted.
+ * The one path by which the roll-up writes a day, for every record type it yields.
+ */
+export function saveDayRecords(db: Database.Database, storeId: string, day: string, recs: DayRecords, nowMs: number): DaySaveReport {
+  const wrongDay = [
+    ...(recs.consultations ?? []).map((c) => c.day),
+    ...(recs.sellers ?? []).map((k) => k.day),
+    ...(recs.hours ?? []).map((h) => h.day),
+    ...(recs.store ? [recs.store.day] : []),
+  ].find((d) => d !== day);
+  if (wrongDay !== undefined) throw new MisuseError('FS_BAD_ARGUMENT', `saveDayRecords(${day}): a record of ${wrongDay} among them`, { day, wrongDay });
+  return db.transaction((): DaySaveReport => {
+    const retracted: Partial<Record<RecordType, number>> = {};
+    const replace = <T>(type: RecordType, table: string, items: T | undefined, save: (items: T) => SaveReport | null): SaveReport | null => {
+      if (items === undefined) return null;
+      db.prepare(`DELETE FROM ${table} WHERE day = ?`).run(day);
+      const r = save(items);
+      const gone = retractStale(db, type, day, new Set((r?.records ?? []).map((x) => x.recordId)), nowMs);
+      if (gone.length > 0) retracted[type] = gone.length;
+      return r;
+    };
+    const consultations = replace('consulted_visit', 'consultations', recs.consultations, (c) => (c.length > 0 ? saveConsultations(db, storeId, c, nowMs) : null));
+    const kpis = replace('seller_daily_kpi', 'daily_kpis', recs.sellers, (k) => (k.length > 0 ? saveDailyKpis(db, storeId, k, nowMs) : null));
+    const storeDay = replace('store_daily_kpi', 'store_days', recs.store, (k) => saveStoreDay(db, storeId, k, nowMs));
+    const hours = replace('store_hourly_traffic', 'hourly_traffic', recs.hours, (h) => saveHourlyTraffic(db, storeId, h, nowMs));
+    return { consultations, kpis, storeDay, hours, retracted };
   })();
 }

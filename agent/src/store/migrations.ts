@@ -292,6 +292,31 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       DELETE FROM record_versions WHERE record_type = 'consultation';
     `,
   },
+  {
+    version: 6,
+    name: 'tombstones and quarantine',
+    sql: `
+      -- Issue 14 item 1: a recompute of a day retracts the records it no longer yields (a seller
+      -- swapped in the schedule). The retraction is a tombstone version (deleted = 1) carrying the
+      -- record's last payload, so it lands in the same central partition (by day) and the
+      -- ReplacingMergeTree keeps it as the newest version; record_versions therefore keeps the last
+      -- payload and its day. Rows from before read the payload of their outbox version where the
+      -- retention has not purged it; the rest cannot be retracted (they predate this release).
+      ALTER TABLE outbox ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+      -- Issue 14 item 6: a row the whitelist refuses is set aside, not retried forever.
+      ALTER TABLE outbox ADD COLUMN quarantined_ms INTEGER;
+      ALTER TABLE outbox ADD COLUMN quarantine_reason TEXT;
+      ALTER TABLE record_versions ADD COLUMN payload TEXT;
+      ALTER TABLE record_versions ADD COLUMN day TEXT;
+      ALTER TABLE record_versions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+      UPDATE record_versions SET payload = (
+        SELECT o.payload FROM outbox o
+        WHERE o.record_type = record_versions.record_type AND o.record_id = record_versions.record_id AND o.version = record_versions.version
+      );
+      UPDATE record_versions SET day = json_extract(payload, '$.day') WHERE payload IS NOT NULL AND json_valid(payload);
+      CREATE INDEX record_versions_day ON record_versions (record_type, day) WHERE deleted = 0;
+    `,
+  },
 ]);
 
 export interface MigrationReport {

@@ -9,6 +9,7 @@
  * `planSchema` migrates a database an earlier release initialised (columns added, views replaced).
  */
 import { FailureError } from '../core/errors.js';
+import type { CentralTransport } from './clickhouse.js';
 import { RECORD_SPECS, RECORD_TYPES, RETIRED_TABLES, type ColumnKind, type RecordType } from '../store/records.js';
 
 const CH_TYPE: Readonly<Record<ColumnKind, string>> = Object.freeze({
@@ -22,8 +23,12 @@ const CH_TYPE: Readonly<Record<ColumnKind, string>> = Object.freeze({
   flag: 'UInt8',
 });
 
-/** Columns every central table has besides the whitelist: the record's identity. */
-export const IDENTITY_COLUMNS: readonly string[] = Object.freeze(['record_id', 'version']);
+/**
+ * Columns every central table has besides the whitelist: the record's identity, and `deleted`
+ * (1 on the tombstone version a recompute of the record's day queues when it no longer yields the
+ * record; every view excludes it: issue 14 item 1).
+ */
+export const IDENTITY_COLUMNS: readonly string[] = Object.freeze(['record_id', 'version', 'deleted']);
 
 export function tableName(database: string, type: RecordType): string {
   return `${database}.${RECORD_SPECS[type].table}`;
@@ -36,7 +41,7 @@ export function centralColumns(type: RecordType): readonly string[] {
 
 /** [name, ClickHouse type] of every column of a central table, in table order. */
 export function centralColumnTypes(type: RecordType): ReadonlyArray<readonly [string, string]> {
-  return [['record_id', 'String'], ['version', 'UInt64'], ...RECORD_SPECS[type].columns.map((c) => [c.name, CH_TYPE[c.kind]] as const)];
+  return [['record_id', 'String'], ['version', 'UInt64'], ['deleted', 'UInt8'], ...RECORD_SPECS[type].columns.map((c) => [c.name, CH_TYPE[c.kind]] as const)];
 }
 
 export function createTableSql(database: string, type: RecordType): string {
@@ -54,6 +59,13 @@ const half = (expr: string, digits: number): string => `floor(${expr} * ${10 ** 
 const per = (num: string, den: string, digits: number, scale = 1): string =>
   `if(${den} = 0, NULL, ${half(scale === 1 ? `${num} / ${den}` : `${num} / ${den} / ${scale}`, digits)})`;
 
+/**
+ * The newest version of each record, tombstones dropped. FINAL in a subquery and the filter
+ * outside it: a filter next to FINAL may be moved to PREWHERE (before the versions collapse), which
+ * would drop the tombstone and resurrect the version it retracted.
+ */
+const live = (table: string): string => `(SELECT * FROM ${table} FINAL) WHERE deleted = 0`;
+
 /** The views' names, in the order `sync --init` (re)creates them. */
 export const VIEW_NAMES: readonly string[] = Object.freeze(['v_seller_day', 'v_store_day', 'v_store_hour', 'v_camera_day', 'v_consultations']);
 
@@ -70,8 +82,9 @@ SELECT store_id, day, seller_id, customers, consulted_customers,
   consultations, successful_consultations, unsuccessful_consultations,
   ${per('amount_with_consult_minor', 'receipts_with_consult', 2, 100)} AS avg_purchase_with_consultation,
   ${per('amount_without_consult_minor', 'receipts_without_consult', 2, 100)} AS avg_purchase_without_consultation,
-  time_on_floor_seconds
-FROM ${d}.seller_daily_kpis FINAL`,
+  time_on_floor_seconds,
+  consulted_buyers, consult_duration_ms, receipts_with_consult, amount_with_consult_minor, receipts_without_consult, amount_without_consult_minor
+FROM ${live(`${d}.seller_daily_kpis`)}`,
     `CREATE VIEW IF NOT EXISTS ${d}.v_store_day AS
 SELECT store_id, day, visitors, consulted_customers,
   ${per('consulted_customers', 'visitors', 4)} AS interaction_ratio,
@@ -87,16 +100,16 @@ SELECT store_id, day, visitors, consulted_customers,
   receipts, receipts_amount_minor / 100 AS receipts_amount,
   sellers_on_shift, staff_seconds AS staff_on_floor_seconds,
   cameras, ${per('camera_up_ms', '(camera_up_ms + camera_down_ms)', 4)} AS camera_coverage
-FROM ${d}.store_daily_kpis FINAL`,
+FROM ${live(`${d}.store_daily_kpis`)}`,
     `CREATE VIEW IF NOT EXISTS ${d}.v_store_hour AS
 SELECT store_id, day, hour, visits AS visitors, consultations, receipts, receipts_amount_minor / 100 AS receipts_amount,
   ${half('staff_seconds / 3600', 2)} AS staff_on_floor, sellers_seen,
   ${per('dwell_ms', 'visits', 1, 1000)} AS mean_visit_seconds
-FROM ${d}.store_hourly_traffic FINAL`,
+FROM ${live(`${d}.store_hourly_traffic`)}`,
     `CREATE VIEW IF NOT EXISTS ${d}.v_camera_day AS
 SELECT store_id, camera_id, day, up_ms, down_ms, outages,
   if(up_ms + down_ms = 0, 0, up_ms / (up_ms + down_ms)) AS uptime_ratio
-FROM ${d}.camera_uptime FINAL`,
+FROM ${live(`${d}.camera_uptime`)}`,
     // argMax form: one row per consulted visit even before merges, without FINAL's cost on big scans.
     `CREATE VIEW IF NOT EXISTS ${d}.v_consultations AS
 SELECT record_id, argMax(store_id, version) AS store_id, argMax(day, version) AS day,
@@ -104,7 +117,8 @@ SELECT record_id, argMax(store_id, version) AS store_id, argMax(day, version) AS
   argMax(started_minute, version) AS started_minute, argMax(consultations, version) AS consultations,
   argMax(duration_s, version) AS duration_s, argMax(bought, version) AS bought
 FROM ${d}.consulted_visits
-GROUP BY record_id`,
+GROUP BY record_id
+HAVING argMax(deleted, version) = 0`,
   ];
 }
 
@@ -143,35 +157,90 @@ export interface SchemaPlan {
  */
 export function planSchema(database: string, catalog: CentralCatalog): SchemaPlan {
   const engines = new Map(catalog.tables.map((t) => [t.name, t.engine]));
+  const diff = schemaDiff(database, catalog);
   const statements: string[] = [`CREATE DATABASE IF NOT EXISTS ${database}`];
-  const added: string[] = [];
-  const mismatched: string[] = [];
-  for (const type of RECORD_TYPES) {
-    const table = RECORD_SPECS[type].table;
-    if (!engines.has(table)) {
-      statements.push(createTableSql(database, type));
-      continue;
-    }
-    const have = new Map(catalog.columns.filter((c) => c.table === table).map((c) => [c.name, c.type]));
-    for (const [name, chType] of centralColumnTypes(type)) {
-      const got = have.get(name);
-      if (got === undefined) {
-        statements.push(`ALTER TABLE ${database}.${table} ADD COLUMN ${name} ${chType}`);
-        added.push(`${table}.${name}`);
-      } else if (got !== chType) mismatched.push(`${database}.${table}.${name} is ${got}, expected ${chType}`);
-    }
-  }
+  for (const type of diff.missingTables) statements.push(createTableSql(database, type));
+  for (const m of diff.missingColumns) statements.push(`ALTER TABLE ${database}.${m.table} ADD COLUMN ${m.column} ${m.expected}`);
   const foreign = VIEW_NAMES.filter((v) => engines.has(v) && engines.get(v) !== 'View').map((v) => `${database}.${v} is a ${engines.get(v)} table, not a view`);
-  if (mismatched.length > 0 || foreign.length > 0) {
+  if (diff.mismatched.length > 0 || foreign.length > 0) {
     throw new FailureError(
       'FS_REMOTE',
-      `central schema in ${database} differs from this release and was not changed: ${[...mismatched, ...foreign].join('; ')} (fix or rename these on the server, then run \`floorsense sync --init\` again)`,
-      { database, mismatched, foreign },
+      `central schema in ${database} differs from this release and was not changed: ${[...diff.mismatched.map(mismatchText), ...foreign].join('; ')} (fix or rename these on the server, then run \`floorsense sync --init\` again)`,
+      { database, mismatched: diff.mismatched.map(mismatchText), foreign },
     );
   }
   for (const v of VIEW_NAMES) if (engines.has(v)) statements.push(`DROP TABLE IF EXISTS ${database}.${v}`);
   statements.push(...createViewsSql(database));
-  return { statements, added, retired: RETIRED_TABLES.filter((t) => engines.has(t)) };
+  return { statements, added: diff.missingColumns.map((m) => `${m.table}.${m.column}`), retired: RETIRED_TABLES.filter((t) => engines.has(t)) };
+}
+
+export interface ColumnMismatch {
+  readonly database: string;
+  readonly table: string;
+  readonly column: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
+export interface SchemaDiff {
+  readonly missingTables: readonly RecordType[];
+  /** Whitelisted columns absent from a table that exists (`found` is empty). */
+  readonly missingColumns: readonly ColumnMismatch[];
+  /** Columns whose type differs from what this release writes. */
+  readonly mismatched: readonly ColumnMismatch[];
+}
+
+const mismatchText = (m: ColumnMismatch): string => `${m.database}.${m.table}.${m.column} is ${m.found}, expected ${m.expected}`;
+
+/**
+ * The central tables against this release's: the one comparison behind both `sync --init`
+ * (planSchema) and the check before every drain (checkCentralSchema). Types compare exactly: a
+ * column narrowed on the server (Int64 to UInt8) would wrap amounts silently.
+ */
+export function schemaDiff(database: string, catalog: CentralCatalog): SchemaDiff {
+  const tables = new Set(catalog.tables.map((t) => t.name));
+  const missingTables: RecordType[] = [];
+  const missingColumns: ColumnMismatch[] = [];
+  const mismatched: ColumnMismatch[] = [];
+  for (const type of RECORD_TYPES) {
+    const table = RECORD_SPECS[type].table;
+    if (!tables.has(table)) {
+      missingTables.push(type);
+      continue;
+    }
+    const have = new Map(catalog.columns.filter((c) => c.table === table).map((c) => [c.name, c.type]));
+    for (const [column, expected] of centralColumnTypes(type)) {
+      const found = have.get(column);
+      if (found === undefined) missingColumns.push({ database, table, column, expected, found: '' });
+      else if (found !== expected) mismatched.push({ database, table, column, expected, found });
+    }
+  }
+  return { missingTables, missingColumns, mismatched };
+}
+
+/**
+ * Before sending: refuse (FS_REMOTE, so the agent backs off and keeps the outbox) when a central
+ * table or column this release writes is missing or of another type, naming each.
+ */
+export function checkCentralSchema(database: string, catalog: CentralCatalog, url: string): void {
+  const d = schemaDiff(database, catalog);
+  const problems = [
+    ...d.mismatched.map(mismatchText),
+    ...d.missingColumns.map((m) => `${m.database}.${m.table}.${m.column} is missing (expected ${m.expected})`),
+    ...d.missingTables.map((t) => `table ${database}.${RECORD_SPECS[t].table} is missing`),
+  ];
+  if (problems.length === 0) return;
+  const hint =
+    d.mismatched.length > 0
+      ? 'a narrower or other type would corrupt values: restore the expected type on the server; nothing was sent, the outbox is kept'
+      : 'run `floorsense sync --init` to create or migrate the central schema; nothing was sent, the outbox is kept';
+  throw new FailureError('FS_REMOTE', `ClickHouse at ${url}: central schema check failed before sending: ${problems.join('; ')} (${hint})`, {
+    url,
+    database,
+    mismatched: d.mismatched,
+    missingColumns: d.missingColumns.map((m) => `${m.table}.${m.column}`),
+    missingTables: d.missingTables.map((t) => RECORD_SPECS[t].table),
+  });
 }
 
 /** The catalog queries planSchema needs (plain SELECTs, 18.16 and current alike). */
@@ -180,6 +249,16 @@ export function catalogQueries(database: string): { readonly tables: string; rea
   return {
     tables: `SELECT name, engine FROM system.tables WHERE database = '${db}'`,
     columns: `SELECT table, name, type FROM system.columns WHERE database = '${db}'`,
+  };
+}
+
+/** Read the central catalog of `database` (for planSchema and checkCentralSchema). */
+export async function readCatalog(transport: CentralTransport, database: string): Promise<CentralCatalog> {
+  const q = catalogQueries(database);
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  return {
+    tables: (await transport.queryRows(q.tables)).map((r) => ({ name: text(r.name), engine: text(r.engine) })),
+    columns: (await transport.queryRows(q.columns)).map((r) => ({ table: text(r.table), name: text(r.name), type: text(r.type) })),
   };
 }
 

@@ -11,7 +11,7 @@ import type Database from 'better-sqlite3';
 import { markSent, outboxBacklog, pendingRows, type OutboxRow } from '../store/outbox.js';
 import { RECORD_SPECS, type RecordType } from '../store/records.js';
 import type { CentralTransport } from './clickhouse.js';
-import { tableName } from './ddl.js';
+import { checkCentralSchema, readCatalog, tableName } from './ddl.js';
 
 export interface DrainOptions {
   readonly database: string;
@@ -33,6 +33,8 @@ export interface DrainReport {
   readonly remaining: number;
   /** Seq of the last row marked sent (rows go strictly in seq order). */
   readonly lastSeq: number | null;
+  /** Rows set aside because they fail the whitelist (never sent; see outboxBacklog). */
+  readonly quarantined: number;
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -45,7 +47,7 @@ export function chDateTime(ms: number): string {
 
 /** One outbox row as a central-table row: identity + whitelisted columns, nothing else. */
 export function centralRow(row: OutboxRow): Record<string, string | number> {
-  const out: Record<string, string | number> = { record_id: row.recordId, version: row.version };
+  const out: Record<string, string | number> = { record_id: row.recordId, version: row.version, deleted: row.deleted };
   for (const c of RECORD_SPECS[row.type].columns) {
     const v = row.payload[c.name];
     if (v === undefined) continue; // toRecordPayload guarantees presence; keep the type checker honest
@@ -60,9 +62,16 @@ export async function drainOutbox(db: Database.Database, transport: CentralTrans
   let sent = 0;
   let lastSeq: number | null = null;
   const max = opts.maxBatches ?? Number.POSITIVE_INFINITY;
+  let checked = false;
   while (batches < max) {
-    const rows = pendingRows(db, opts.batchRows);
+    const rows = pendingRows(db, opts.batchRows, opts.clock());
     if (rows.length === 0) break;
+    if (!checked) {
+      // Once per drain, before the first INSERT: a central column of another type (narrowed to
+      // UInt8 by hand) must refuse the send rather than wrap amounts (sync --init's comparison).
+      checkCentralSchema(opts.database, await readCatalog(transport, opts.database), transport.url);
+      checked = true;
+    }
     batches += 1;
     await opts.hooks?.beforeInsert?.(batches, rows);
     const groups = new Map<RecordType, Array<Record<string, string | number>>>();
@@ -83,5 +92,6 @@ export async function drainOutbox(db: Database.Database, transport: CentralTrans
     sent += rows.length;
     lastSeq = rows[rows.length - 1]?.seq ?? lastSeq;
   }
-  return { batches, sent, byType, remaining: outboxBacklog(db).unsent, lastSeq };
+  const backlog = outboxBacklog(db);
+  return { batches, sent, byType, remaining: backlog.unsent, lastSeq, quarantined: backlog.quarantined };
 }

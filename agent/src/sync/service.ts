@@ -3,11 +3,11 @@
  * reports (the CLI only prints them): create the central schema, drain the outbox once, show the
  * backlog. Each opens what it needs and closes it again.
  */
-import { MisuseError } from '../core/errors.js';
+import { isFloorSenseError, MisuseError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
 import { outboxBacklog, type Backlog } from '../store/outbox.js';
 import { createClickHouseTransport, type CentralTransport } from './clickhouse.js';
-import { catalogQueries, dashboardUserSql, planSchema } from './ddl.js';
+import { dashboardUserSql, planSchema, readCatalog } from './ddl.js';
 import { drainOutbox, type DrainReport } from './drain.js';
 import { abortableSleep, runSyncLoop } from './loop.js';
 
@@ -46,13 +46,7 @@ export async function syncInit(sync: SyncSettings, transport: CentralTransport =
   try {
     const [row] = await transport.queryRows('SELECT version() AS v');
     const serverVersion = typeof row?.v === 'string' ? row.v : 'unknown';
-    const q = catalogQueries(sync.database);
-    const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-    const catalog = {
-      tables: (await transport.queryRows(q.tables)).map((r) => ({ name: text(r.name), engine: text(r.engine) })),
-      columns: (await transport.queryRows(q.columns)).map((r) => ({ table: text(r.table), name: text(r.name), type: text(r.type) })),
-    };
-    const plan = planSchema(sync.database, catalog);
+    const plan = planSchema(sync.database, await readCatalog(transport, sync.database));
     for (const sql of plan.statements) await transport.exec(sql);
     return { url: transport.url, serverVersion, statements: plan.statements.length, added: plan.added, retired: plan.retired, dashboardUser: dashboardUserSql(sync.database, serverVersion) };
   } finally {
@@ -83,44 +77,79 @@ export function syncStatus(storage: StorageSettings, clock: () => number): Backl
 export interface SyncLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** What /status shows of the background sync. */
+export interface SyncState {
+  readonly lastSuccessMs: number | null;
+  readonly lastError: string | null;
+  /** Failures in a row since the last success. */
+  readonly failures: number;
+  /** When the next try is due (UTC ms), null before the first. */
+  readonly nextTryMs: number | null;
 }
 
 export interface RunningSync {
+  state(): SyncState;
   /** Ask the loop to stop after the current batch; resolves when it has. */
   stop(): Promise<void>;
 }
 
+export interface SyncLoopSeams {
+  readonly clock?: () => number;
+  readonly random?: () => number;
+  /** Resolves after `ms` or when the signal aborts (tests pass one that records the delays). */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly transport?: CentralTransport;
+}
+
 /**
- * Start the agent's background sync on an already-open store: drain, then every interval_s; after a
- * failure, exponential backoff with full jitter between backoff_min_s and backoff_max_s. Does
- * nothing (and says so) when sync.url is absent.
+ * The agent's one sync scheduler (issue 14 item 6), on an already-open store: drain at once, then
+ * every interval_s while all goes well; after a failure, exponential backoff with full jitter
+ * between backoff_min_s and backoff_max_s, one warning line per failure (no stack: an unreachable
+ * or refusing server is expected weather). Does nothing (and says so) when sync.url is absent.
  */
 export function startSyncLoop(
   db: Parameters<typeof drainOutbox>[0],
   sync: SyncSettings & { readonly interval_s: number; readonly backoff_min_s: number; readonly backoff_max_s: number },
   logger: SyncLogger,
-  clock: () => number = Date.now,
-  random: () => number = Math.random,
+  seams: SyncLoopSeams = {},
 ): RunningSync {
+  let state: SyncState = { lastSuccessMs: null, lastError: null, failures: 0, nextTryMs: null };
   if (!sync.url) {
-    logger.warn({}, 'sync.url is not set: aggregates stay in the outbox until it is');
-    return { stop: async () => {} };
+    logger.info({}, 'sync.url is not set: aggregates stay in the outbox until it is');
+    return { state: () => state, stop: async () => {} };
   }
-  const transport = transportFor(sync);
+  const clock = seams.clock ?? Date.now;
+  const transport = seams.transport ?? transportFor(sync);
   const ctl = new AbortController();
   const done = runSyncLoop({
     drain: () => drainOutbox(db, transport, { database: sync.database, batchRows: sync.batch_rows, clock }),
-    sleep: abortableSleep,
-    random,
+    sleep: seams.sleep ?? abortableSleep,
+    random: seams.random ?? Math.random,
     signal: ctl.signal,
     intervalMs: sync.interval_s * 1000,
     backoff: { minMs: sync.backoff_min_s * 1000, maxMs: sync.backoff_max_s * 1000 },
     onDrained: (r) => {
+      state = { lastSuccessMs: clock(), lastError: null, failures: 0, nextTryMs: clock() + sync.interval_s * 1000 };
       if (r.sent > 0) logger.info({ sync: r }, `sent ${r.sent} aggregate record(s) to ${transport.url}`);
+      if (r.quarantined > 0) logger.warn({ quarantined: r.quarantined }, `${r.quarantined} outbox row(s) fail the sync whitelist and are quarantined, not sent (floorsense sync --status lists them)`);
     },
-    onFailure: (e, ms, attempt) => logger.warn({ err: e, attempt }, `${e instanceof Error ? e.message : String(e)}; retrying in ${Math.round(ms / 1000)} s (outbox kept)`),
-  }).finally(() => transport.close());
+    onFailure: (e, ms, attempt) => {
+      const text = e instanceof Error ? e.message : String(e);
+      state = { ...state, lastError: text, failures: attempt + 1, nextTryMs: clock() + ms };
+      logger.warn({ attempt: attempt + 1, retryInMs: ms, code: isFloorSenseError(e) ? e.code : undefined }, `${text}; retrying in ${Math.round(ms / 1000)} s (outbox kept)`);
+    },
+  })
+    .catch((e: unknown) => {
+      // Not the world's fault (a bug or a misuse): the loop has stopped; say so once, with the stack.
+      state = { ...state, lastError: e instanceof Error ? e.message : String(e), nextTryMs: null };
+      logger.error({ err: e }, `sync stopped: ${state.lastError}`);
+    })
+    .finally(() => transport.close());
   return {
+    state: () => state,
     stop: async () => {
       ctl.abort();
       await done;

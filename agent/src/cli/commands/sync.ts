@@ -35,12 +35,16 @@ export function registerSyncCommand(program: Command): void {
       } else if (flags.once) {
         const r = await syncOnce(cfg.storage, cfg.sync, clock);
         const types = Object.entries(r.byType).map(([t, n]) => `${t} ${n}`).join(', ');
-        console.log(`sent ${r.sent} record(s) in ${r.batches} batch(es)${types ? ` (${types})` : ''}; ${r.remaining} left`);
+        console.log(`sent ${r.sent} record(s) in ${r.batches} batch(es)${types ? ` (${types})` : ''}; ${r.remaining} left${r.quarantined > 0 ? `; ${r.quarantined} quarantined (see sync --status)` : ''}`);
       } else {
         const b = syncStatus(cfg.storage, clock);
         const oldest = b.oldestUnsentMs === null ? '-' : new Date(b.oldestUnsentMs).toISOString();
         console.log(`unsent ${b.unsent} (oldest ${oldest}); sent and not yet purged ${b.sent}`);
         for (const [t, n] of Object.entries(b.byType)) console.log(`  ${t}: ${n}`);
+        if (b.quarantined > 0) {
+          console.log(`quarantined ${b.quarantined} (fail the sync whitelist: never sent; a newer version of the record replaces them)`);
+          for (const q of b.quarantine) console.log(`  seq ${q.seq} ${q.type} ${q.recordId} at ${new Date(q.quarantinedMs).toISOString()}: ${q.reason}`);
+        }
       }
     });
 }
