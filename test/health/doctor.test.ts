@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { clockRow, diskRow, gopVerdict, modeAllowsWrite, nodeVersionRow, retentionNeedBytes, summarize } from '../../agent/src/health/doctor.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../agent/src/store/open.js';
+import { pendingRows } from '../../agent/src/store/outbox.js';
+import { saveCameraUptime } from '../../agent/src/store/aggregates.js';
+import { checkOutbox, clockRow, diskRow, gopVerdict, modeAllowsWrite, nodeVersionRow, retentionNeedBytes, summarize } from '../../agent/src/health/doctor.js';
 import { formatDoctorTable } from '../../agent/src/cli/commands/doctor.js';
 
 const MiB = 1024 * 1024;
@@ -59,4 +65,39 @@ describe('doctor verdicts', () => {
     [{ uid: 0, gid: 0, mode: 0o41777 }, true],
     [{ uid: 999, gid: 995, mode: 0o40550 }, false],
   ])('service user uid 999 gid 995 can write %o: %s', (st, expected) => expect(modeAllowsWrite(st, { uid: 999, gid: 995 })).toBe(expected));
+});
+
+describe('doctor: the outbox row, on a real SQLite store file', () => {
+  const NOW = Date.UTC(2026, 10, 20, 12);
+  const DAY = 86_400_000;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fs-doctor-outbox-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('no database yet passes; nothing waiting passes', () => {
+    expect(checkOutbox(join(dir, 'none.db'), NOW)).toMatchObject({ status: 'pass', detail: expect.stringMatching(/no database yet/) });
+    const path = join(dir, 'empty.db');
+    openStore(path, { nowMs: NOW }).close();
+    expect(checkOutbox(path, NOW)).toMatchObject({ status: 'pass', detail: expect.stringMatching(/nothing waiting/) });
+  });
+
+  it('a quarantined row warns, naming its type and why; a backlog older than two days warns', () => {
+    const path = join(dir, 'q.db');
+    const s = openStore(path, { nowMs: NOW });
+    saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day: '2026-11-19', upMs: 1, downMs: 0, outages: 0 }], NOW);
+    saveCameraUptime(s.db, 's1', [{ cameraId: 'cam1', day: '2026-11-20', upMs: 2, downMs: 0, outages: 0 }], NOW);
+    // Fresh backlog: waiting, not yet a concern.
+    expect(checkOutbox(path, NOW + 60_000)).toMatchObject({ status: 'pass', detail: expect.stringMatching(/2 aggregate row\(s\) waiting/) });
+    expect(checkOutbox(path, NOW + 3 * DAY)).toMatchObject({ status: 'warn', detail: expect.stringMatching(/oldest for 3 days/) });
+    // A row tampered with after it was queued fails the whitelist on the way out: quarantined.
+    s.db.prepare("UPDATE outbox SET payload = json_set(payload, '$.floor_x', 1.5) WHERE seq = 1").run();
+    pendingRows(s.db, 10, NOW + 5);
+    s.close();
+    const r = checkOutbox(path, NOW + 10);
+    expect(r.status).toBe('warn');
+    expect(r.detail).toMatch(/1 aggregate row\(s\) quarantined, never sent: #1 camera_uptime: .*floor_x/);
+    expect(r.fix).toMatch(/sync --status/);
+  });
 });

@@ -22,7 +22,9 @@ import { resolveModel } from '../models/resolve.js';
 import { openSession } from '../runtime/onnx.js';
 import { transportFor } from '../sync/service.js';
 import { tableName } from '../sync/ddl.js';
+import Database from 'better-sqlite3';
 import { RECORD_TYPES } from '../store/records.js';
+import { outboxBacklog, type Backlog } from '../store/outbox.js';
 import { readScheduleSource } from '../sales/schedule-source.js';
 import { parseScheduleCsv } from '../sales/schedule.js';
 
@@ -112,6 +114,25 @@ export function diskRow(path: string, freeBytes: number, floorBytes: number, nee
 }
 
 /** Box clock against ClickHouse's now(): daily aggregates are keyed by local time. */
+/** Unsent aggregates older than this are worth a technician's look (the shop may be offline for days). */
+const OUTBOX_STALE_MS = 2 * 86_400_000;
+
+/**
+ * The outbox: quarantined rows (refused by the sync whitelist, never sent) warn, and so does a
+ * backlog older than two days; the rows are kept either way.
+ */
+export function outboxRow(path: string, b: Backlog, nowMs: number): DoctorRow {
+  if (b.quarantined > 0) {
+    const first = b.quarantine.slice(0, 3).map((q) => `#${q.seq} ${q.type}: ${q.reason}`).join('; ');
+    return row('outbox', path, 'warn', `${b.quarantined} aggregate row(s) quarantined, never sent: ${first}`, 'a recompute of their day replaces them (a late receipt or the nightly roll-up); `floorsense sync --status` lists them; if they stay, send that list with the agent version to support');
+  }
+  if (b.unsent > 0 && b.oldestUnsentMs !== null && nowMs - b.oldestUnsentMs > OUTBOX_STALE_MS) {
+    const days = Math.floor((nowMs - b.oldestUnsentMs) / 86_400_000);
+    return row('outbox', path, 'warn', `${b.unsent} aggregate row(s) waiting to be sent, the oldest for ${days} days`, 'see the clickhouse rows: the agent keeps them and sends them when ClickHouse is reachable');
+  }
+  return row('outbox', path, 'pass', b.unsent > 0 ? `${b.unsent} aggregate row(s) waiting to be sent, none quarantined` : `nothing waiting (${b.sent} row(s) sent), none quarantined`);
+}
+
 export function clockRow(url: string, skewMs: number): DoctorRow {
   const s = Math.abs(skewMs) / 1000;
   const detail = `box clock is ${fmt(s)} s ${skewMs >= 0 ? 'ahead of' : 'behind'} ClickHouse at ${url}`;
@@ -137,8 +158,23 @@ export async function runDoctor(cfg: Readonly<Config>, opts: DoctorOptions = {})
   rows.push(await checkSchedule(cfg));
   rows.push(await checkApiPort(cfg));
   rows.push(checkWritable('storage', dirname(cfg.storage.path), 'the SQLite database folder (storage.path)'));
+  rows.push(checkOutbox(cfg.storage.path, (opts.now ?? Date.now)()));
   if (opts.logDir !== undefined) rows.push(checkWritable('logs', opts.logDir, 'the log folder'));
   return summarize(rows);
+}
+
+export function checkOutbox(path: string, nowMs: number): DoctorRow {
+  if (!existsSync(path)) return row('outbox', path, 'pass', 'no database yet: the agent creates it at its first start');
+  let db: Database.Database | undefined;
+  try {
+    // Read-only, beside a running agent (WAL): doctor never changes the store.
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    return outboxRow(path, outboxBacklog(db), nowMs);
+  } catch (e) {
+    return row('outbox', path, 'warn', `cannot read the outbox: ${errorText(e)}`, 'start the agent once (it upgrades the database to this release), then run doctor again');
+  } finally {
+    db?.close();
+  }
 }
 
 async function checkTools(tools: ToolPaths): Promise<DoctorRow[]> {
