@@ -218,7 +218,7 @@ export const HQ_PAGE_JS = String.raw`'use strict';
       scales: { x: { time: true } },
       axes: [{ values: function (u, v) { return v.map(function (x) { return new Intl.DateTimeFormat(FS.locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(x * 1000)); }); } },
         { values: function (u, v) { return v.map(function (x) { return fmt(k[2], x); }); }, size: 70 }],
-      series: [{ value: function (u, v) { return v === null || v === undefined ? '—' : FS.date(new Date(v * 1000).toISOString().slice(0, 10)); } }].concat(stores.map(function (s, i) {
+      series: [{ label: t('hq.day'), value: function (u, v) { return v === null || v === undefined ? '—' : FS.date(new Date(v * 1000).toISOString().slice(0, 10)); } }].concat(stores.map(function (s, i) {
         return { label: s, stroke: palette[i % palette.length], width: 2, spanGaps: false, points: { show: true, size: 6 }, value: function (u, v) { return fmt(k[2], v); } };
       }))
     }, data, box);
