@@ -166,8 +166,9 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     const page = await browser.newPage();
     page.on('pageerror', (e) => void problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
-      // While ClickHouse is down on purpose, Chromium logs each 502 it gets; anything else counts.
-      if (m.type() === 'error' && !(outage && /status of 502/.test(m.text()))) problems.push(`console: ${m.text()}`);
+      // While ClickHouse is down on purpose, Chromium logs each 502 it gets, and the refused range's
+      // 400; anything else counts.
+      if (m.type() === 'error' && !(outage && /status of 502/.test(m.text())) && !/status of 400/.test(m.text())) problems.push(`console: ${m.text()}`);
     });
     await page.goto(`${hq.url}/`);
     await page.waitForSelector('body[data-hq="ready"], body[data-hq="offline"]', { timeout: 20_000 });
@@ -331,6 +332,18 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     const asc = (await sellerTable(page)).map((s) => s.cells.customers!);
     expect(asc).toEqual([...desc].sort((a, b) => a - b));
     await page.selectOption('#lang', 'ru');
+    await page.close();
+  });
+
+  it('a range the API refuses is shown as refused, not as ClickHouse down, and not retried', async () => {
+    const page = await open();
+    await page.fill('#from', '2025-04-10');
+    await page.fill('#to', '2025-04-09');
+    await page.click('#apply');
+    await page.waitForSelector('body[data-hq="refused"]', { timeout: 10_000 });
+    expect(await page.textContent('#offline')).toBe('Запрос отклонён: from 2025-04-10 is after to 2025-04-09');
+    await showRange(page, '2025-04-09', '2025-04-10');
+    expect(await page.isVisible('#offline')).toBe(false);
     await page.close();
   });
 

@@ -61,6 +61,7 @@ export function hqPageHtml(o: PageOptions): string {
     <section>
       <h2 data-i18n="hq.trend"></h2>
       <p id="trend-title" class="muted"></p>
+      <p id="trend-top" class="muted" hidden></p>
       <div id="trend" class="chart"></div>
     </section>
     <section>

@@ -26,7 +26,8 @@ export const HQ_PAGE_JS = String.raw`'use strict';
     ['successful_consultations', 'col.successful', 'num'], ['unsuccessful_consultations', 'col.unsuccessful', 'num'],
     ['avg_purchase_with_consultation', 'col.avg_with', 'money'], ['avg_purchase_without_consultation', 'col.avg_without', 'money'], ['time_on_floor_seconds', 'col.on_floor', 'dur']
   ];
-  var span = null, view = null, trends = null, chart = null, timer = null;
+  var span = null, view = null, trends = null, chart = null, timer = null, ranked = [];
+  var TREND_STORES = 8;
   var sellerSort = { key: 'interaction_ratio', dir: -1 };
 
   function $(id) { return document.getElementById(id); }
@@ -46,7 +47,7 @@ export const HQ_PAGE_JS = String.raw`'use strict';
   function get(path) {
     return fetch(path, { cache: 'no-store' }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (b) {
-        if (!r.ok) throw new Error(b.error || (path + ': ' + r.status));
+        if (!r.ok) { var e = new Error(b.error || (path + ': ' + r.status)); e.status = r.status; throw e; }
         return b;
       });
     });
@@ -54,9 +55,24 @@ export const HQ_PAGE_JS = String.raw`'use strict';
   function shiftDay(d, n) { return new Date(Date.parse(d + 'T12:00:00Z') + n * 86400000).toISOString().slice(0, 10); }
   function kpiOf(key) { return KPIS.filter(function (k) { return k[0] === key; })[0]; }
 
-  // ---- ClickHouse down: say so, name the server, try again ----
+  // ---- ClickHouse down: say so, name the server, try again. hq down: say that instead.
+  // A refused request (4xx: a bad date) is the viewer's to fix: shown, not retried. ----
   function offline(e) {
     var o = $('offline');
+    if (e.status && e.status !== 502) {
+      o.textContent = t('hq.refused', { error: e.message });
+      o.hidden = false;
+      body.dataset.hq = 'refused';
+      return;
+    }
+    if (!e.status) {
+      o.textContent = t('hq.unreachable', { error: e.message, seconds: retryS });
+      o.hidden = false;
+      body.dataset.hq = 'offline';
+      clearTimeout(timer);
+      timer = setTimeout(function () { if (span) load(); else start(); }, retryS * 1000);
+      return;
+    }
     // The transport's message starts by naming the server too; the sentence names it once.
     var prefix = 'ClickHouse at ' + server + ': ';
     var msg = e.message.indexOf(prefix) === 0 ? e.message.slice(prefix.length) : e.message;
@@ -177,6 +193,7 @@ export const HQ_PAGE_JS = String.raw`'use strict';
     var tb = table.tBodies[0];
     tb.replaceChildren();
     var rows = view.stores.slice().sort(function (a, b) { return byKey(kpi, -1)(a, b) || a.store_id.localeCompare(b.store_id); });
+    ranked = rows.map(function (s) { return s.store_id; });
     rows.forEach(function (s, i) {
       var tr = el('tr');
       tr.dataset.store = s.store_id;
@@ -196,9 +213,14 @@ export const HQ_PAGE_JS = String.raw`'use strict';
     box.replaceChildren();
     var k = kpiOf(kpi);
     $('trend-title').textContent = t('hq.trend_of', { kpi: t(k[1]), from: FS.date(trends.from), to: FS.date(trends.to) });
-    var stores = [];
-    trends.points.forEach(function (p) { if (stores.indexOf(p.store_id) < 0) stores.push(p.store_id); });
-    stores.sort();
+    // The ranking's top stores (a chart of hundreds of lines says nothing), then any other store
+    // with points when the range ranks fewer.
+    var all = [];
+    trends.points.forEach(function (p) { if (all.indexOf(p.store_id) < 0) all.push(p.store_id); });
+    var order = ranked.filter(function (id) { return all.indexOf(id) >= 0; }).concat(all.filter(function (id) { return ranked.indexOf(id) < 0; }).sort());
+    var stores = order.slice(0, TREND_STORES);
+    $('trend-top').hidden = order.length <= TREND_STORES;
+    $('trend-top').textContent = order.length > TREND_STORES ? t('hq.trend_top', { n: FS.num(TREND_STORES), total: FS.num(order.length) }) : '';
     var days = [];
     for (var d = trends.from; d <= trends.to; d = shiftDay(d, 1)) days.push(d);
     var at = {};
