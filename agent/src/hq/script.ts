@@ -219,6 +219,8 @@ export const HQ_PAGE_JS = String.raw`'use strict';
     trends.points.forEach(function (p) { if (all.indexOf(p.store_id) < 0) all.push(p.store_id); });
     var order = ranked.filter(function (id) { return all.indexOf(id) >= 0; }).concat(all.filter(function (id) { return ranked.indexOf(id) < 0; }).sort());
     var stores = order.slice(0, TREND_STORES);
+    // A store keeps its colour whichever KPI ranks it.
+    var byName = all.slice().sort();
     $('trend-top').hidden = order.length <= TREND_STORES;
     $('trend-top').textContent = order.length > TREND_STORES ? t('hq.trend_top', { n: FS.num(TREND_STORES), total: FS.num(order.length) }) : '';
     var days = [];
@@ -240,8 +242,8 @@ export const HQ_PAGE_JS = String.raw`'use strict';
       scales: { x: { time: true } },
       axes: [{ values: function (u, v) { return v.map(function (x) { return new Intl.DateTimeFormat(FS.locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(x * 1000)); }); } },
         { values: function (u, v) { return v.map(function (x) { return fmt(k[2], x); }); }, size: 70 }],
-      series: [{ label: t('hq.day'), value: function (u, v) { return v === null || v === undefined ? '—' : FS.date(new Date(v * 1000).toISOString().slice(0, 10)); } }].concat(stores.map(function (s, i) {
-        return { label: s, stroke: palette[i % palette.length], width: 2, spanGaps: false, points: { show: true, size: 6 }, value: function (u, v) { return fmt(k[2], v); } };
+      series: [{ label: t('hq.day'), value: function (u, v) { return v === null || v === undefined ? '—' : FS.date(new Date(v * 1000).toISOString().slice(0, 10)); } }].concat(stores.map(function (s) {
+        return { label: s, stroke: palette[byName.indexOf(s) % palette.length], width: 2, spanGaps: false, points: { show: true, size: 6 }, value: function (u, v) { return fmt(k[2], v); } };
       }))
     }, data, box);
   }
