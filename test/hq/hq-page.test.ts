@@ -21,6 +21,7 @@ import { openStore } from '../../agent/src/store/open.js';
 import { createClickHouseTransport, type CentralTransport } from '../../agent/src/sync/clickhouse.js';
 import { drainOutbox } from '../../agent/src/sync/drain.js';
 import { syncInit } from '../../agent/src/sync/service.js';
+import { haveChdb, startChdb } from '../helpers/chdb.js';
 import { haveClickHouse, startClickHouse, type ClickHouseServer } from '../helpers/clickhouse.js';
 import { buildChainFixture, type ChainFixture } from '../sync/chain-fixture.js';
 
@@ -395,6 +396,37 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     expect((await status('127.0.0.1', '/api/chain?from=2025-04-09&to=2025-04-08'))[0]).toBe(400);
     expect((await status('127.0.0.1', '/api/chain?from=2025-04-09&to=2025-04-10&x=1'))[0]).toBe(400);
   });
+
+  // The same SQL on current ClickHouse (chdb, embedded): DataLens-era servers give the same page.
+  it.skipIf(!haveChdb())('current ClickHouse (chdb) filled by the same boxes answers hq exactly as 18.16 does', async () => {
+    const cur = startChdb();
+    try {
+      await syncInit({ url: 'chdb', database: DB, username: 'default', password: '', batch_rows: 100, timeout_s: 10 }, cur.transport());
+      for (const b of fx.boxes) {
+        const copy = join(mkdtempSync(join(tmpdir(), 'fs-hq-box-')), 'box.db');
+        copyFileSync(b.dbPath, copy);
+        const store = openStore(copy, { nowMs: NOW });
+        try {
+          expect((await drainOutbox(store.db, cur.transport(), { database: DB, batchRows: 100, clock: () => NOW })).remaining).toBe(0);
+        } finally {
+          store.close();
+        }
+      }
+      const old = chainReader(reader, DB);
+      const now = chainReader(cur.transport(), DB);
+      const strip = <T extends { server: string }>(v: T): Omit<T, 'server'> => {
+        const { server: _s, ...rest } = v;
+        return rest;
+      };
+      expect(strip(await now.span())).toEqual(strip(await old.span()));
+      for (const [from, to] of [['2025-04-08', '2025-04-08'], ['2025-04-01', '2025-04-13'], ['2025-04-12', '2025-04-13']] as const) {
+        expect(strip(await now.view({ from, to })), `${from}..${to}`).toEqual(strip(await old.view({ from, to })));
+      }
+      expect(await now.trends('2025-04-13', 30)).toEqual(await old.trends('2025-04-13', 30));
+    } finally {
+      await cur.close();
+    }
+  }, 120_000);
 
   it('asked nothing outside hq and raised no script error', () => {
     expect(outside).toEqual([]);
