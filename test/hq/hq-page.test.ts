@@ -389,7 +389,8 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
         req.on('error', reject);
         req.end();
       });
-    expect((await status('evil.example', '/api/span'))[0]).toBe(421);
+    const [refused, why] = await status('evil.example', '/api/span');
+    expect([refused, JSON.parse(why).error]).toEqual([421, expect.stringMatching(/^Host "evil.example" is not served here: .* add the name to --allowed-host to reach it under another$/)]);
     expect((await status(`localhost:${new URL(hq.url).port}`, '/api/span'))[0]).toBe(200);
     const [code, body] = await status('127.0.0.1', '/api/chain?from=2025-04-31&to=2025-05-01');
     expect([code, JSON.parse(body).error]).toEqual([400, 'from "2025-04-31" is not a calendar date YYYY-MM-DD']);

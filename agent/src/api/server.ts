@@ -76,6 +76,8 @@ export interface RouteServerOptions {
   readonly allowedHosts: readonly string[];
   /** How a listen failure names the server ("the API", "hq"). */
   readonly name: string;
+  /** Where the operator adds a Host name, as refusals say (default `api.allowed_hosts`). */
+  readonly hostsSetting?: string;
   readonly onError?: (err: unknown, where: string) => void;
 }
 
@@ -87,7 +89,7 @@ export interface RouteServerOptions {
 export async function serveRoutes(opts: RouteServerOptions, routes: readonly Route[]): Promise<ApiServer> {
   const onError = opts.onError ?? (() => undefined);
   const token = opts.token;
-  const hosts = new HostPolicy([...opts.allowedHosts, ...(WILDCARD_BINDS.has(opts.host) || isLoopbackHost(opts.host) ? [] : [opts.host])]);
+  const hosts = new HostPolicy([...opts.allowedHosts, ...(WILDCARD_BINDS.has(opts.host) || isLoopbackHost(opts.host) ? [] : [opts.host])], opts.hostsSetting);
   const server = createServer((req, res) => void handle(req, res, routes, hosts, token, onError));
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;

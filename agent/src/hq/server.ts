@@ -80,5 +80,5 @@ export async function startHqServer(o: HqServerOptions, reader: ChainReader): Pr
   }
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) throw new MisuseError('FS_BAD_ARGUMENT', `--port ${o.port} is not a TCP port (0-65535)`, { key: 'port' });
   if (!Number.isInteger(o.retrySeconds) || o.retrySeconds < 1 || o.retrySeconds > 3600) throw new MisuseError('FS_BAD_ARGUMENT', `--retry ${o.retrySeconds}: seconds from 1 to 3600`, { key: 'retry' });
-  return serveRoutes({ host: o.host, port: o.port, token, allowedHosts: o.allowedHosts ?? [], name: 'hq', ...(o.onError ? { onError: o.onError } : {}) }, hqRoutes(o, reader));
+  return serveRoutes({ host: o.host, port: o.port, token, allowedHosts: o.allowedHosts ?? [], name: 'hq', hostsSetting: '--allowed-host', ...(o.onError ? { onError: o.onError } : {}) }, hqRoutes(o, reader));
 }
