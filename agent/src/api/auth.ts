@@ -85,7 +85,11 @@ export function hostOfHeader(value: string | undefined): string | null {
 export class HostPolicy {
   private readonly names: ReadonlySet<string>;
 
-  constructor(allowed: readonly string[]) {
+  /** `setting`: where an operator adds a name, for refusals (`api.allowed_hosts`; hq's `--allowed-host`). */
+  constructor(
+    allowed: readonly string[],
+    readonly setting = 'api.allowed_hosts',
+  ) {
     this.names = new Set(allowed.map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')));
   }
 
@@ -123,14 +127,14 @@ export function refuseRequest(method: string, headers: IncomingHttpHeaders, host
     const also = hosts.configured();
     return {
       status: 421,
-      message: `${raw === undefined ? 'no Host header' : `Host "${raw}" is not served here`}: the API answers only loopback names (127.0.0.1, [::1], localhost)${also.length > 0 ? ` and ${also.join(', ')}` : ''}; add the name to api.allowed_hosts to reach it under another`,
+      message: `${raw === undefined ? 'no Host header' : `Host "${raw}" is not served here`}: the API answers only loopback names (127.0.0.1, [::1], localhost)${also.length > 0 ? ` and ${also.join(', ')}` : ''}; add the name to ${hosts.setting} to reach it under another`,
     };
   }
   const origin = headers.origin;
   if (!SAFE_METHODS.has(method) && origin !== undefined) {
     const from = originHost(origin);
     if (from === null || !hosts.allows(from)) {
-      return { status: 403, message: `cross-origin ${method} refused: Origin "${origin}" is not an allowed host (loopback or api.allowed_hosts)` };
+      return { status: 403, message: `cross-origin ${method} refused: Origin "${origin}" is not an allowed host (loopback or ${hosts.setting})` };
     }
   }
   const site = headers['sec-fetch-site'];

@@ -2,7 +2,7 @@
  * The agent's local HTTP API and status page (node:http, no framework). The agent implements
  * `StatusProvider` (plain data getters); the server does auth, routing, validation and encoding.
  */
-export { startApiServer, type ApiServer, type ApiServerOptions } from './server.js';
+export { startApiServer, serveRoutes, type ApiServer, type ApiServerOptions, type RouteServerOptions } from './server.js';
 export type { StatusProvider, AgentStatus, CameraStatus, StatusWarning, WarningSource, KpisView, DaysView, TrendsView, TrendPoint, Snapshot, SnapshotBox, ReceiptsOutcome, MaybePromise } from './provider.js';
 export { isLoopbackHost, tokenMatches, presentedToken, tokenCookie, TOKEN_COOKIE } from './auth.js';
 export { formatPrometheus, escapeLabelValue, escapeHelp, CONTENT_TYPE as PROMETHEUS_CONTENT_TYPE, type MetricFamily, type Sample, type MetricType } from './prometheus.js';

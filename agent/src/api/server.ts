@@ -64,12 +64,36 @@ export async function startApiServer(opts: ApiServerOptions, provider: StatusPro
     ...(opts.ffmpeg === undefined ? {} : { ffmpeg: opts.ffmpeg }),
     ...(opts.maxConcurrentSnapshots === undefined ? {} : { maxConcurrentSnapshots: opts.maxConcurrentSnapshots }),
   });
+  return serveRoutes({ host: opts.host, port: opts.port, token, allowedHosts: opts.allowedHosts ?? [], name: 'the API', ...(opts.onError ? { onError: opts.onError } : {}) }, routes);
+}
+
+/** What `serveRoutes` needs: where to listen, who may ask, and the name its errors use. */
+export interface RouteServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Checked on every request when set (callers refuse a non-loopback bind without one). */
+  readonly token: string | undefined;
+  readonly allowedHosts: readonly string[];
+  /** How a listen failure names the server ("the API", "hq"). */
+  readonly name: string;
+  /** Where the operator adds a Host name, as refusals say (default `api.allowed_hosts`). */
+  readonly hostsSetting?: string;
+  readonly onError?: (err: unknown, where: string) => void;
+}
+
+/**
+ * A route table served on node:http behind the Host/Origin guard and the token, with the error
+ * mapping described above. One code path for every FloorSense web server (the agent's API, the
+ * chain dashboard `floorsense hq`).
+ */
+export async function serveRoutes(opts: RouteServerOptions, routes: readonly Route[]): Promise<ApiServer> {
   const onError = opts.onError ?? (() => undefined);
-  const hosts = new HostPolicy([...(opts.allowedHosts ?? []), ...(WILDCARD_BINDS.has(opts.host) || isLoopbackHost(opts.host) ? [] : [opts.host])]);
+  const token = opts.token;
+  const hosts = new HostPolicy([...opts.allowedHosts, ...(WILDCARD_BINDS.has(opts.host) || isLoopbackHost(opts.host) ? [] : [opts.host])], opts.hostsSetting);
   const server = createServer((req, res) => void handle(req, res, routes, hosts, token, onError));
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  await listen(server, opts.host, opts.port);
+  await listen(server, opts.host, opts.port, opts.name);
   const addr = server.address() as AddressInfo;
   const hostInUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
@@ -84,10 +108,10 @@ export async function startApiServer(opts: ApiServerOptions, provider: StatusPro
   };
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
+function listen(server: Server, host: string, port: number, name: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onErr = (e: NodeJS.ErrnoException): void => {
-      reject(new FailureError('FS_API_LISTEN', `the API cannot listen on ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? 'the address is not on this box' : e.message}`, { host, port, errno: e.code }, { cause: e }));
+      reject(new FailureError('FS_API_LISTEN', `${name} cannot listen on ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? 'the address is not on this box' : e.message}`, { host, port, errno: e.code }, { cause: e }));
     };
     server.once('error', onErr);
     server.listen(port, host, () => {

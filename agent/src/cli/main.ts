@@ -16,6 +16,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { packageVersion } from './commands/run.js';
+import { registerHqCommand } from './commands/hq.js';
 
 /** Each command module adds itself to the program. Keep one line per command. */
 const COMMANDS: Array<(program: Command) => void> = [
@@ -29,6 +30,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerConfigCommand,
   registerImportCommand,
   registerDoctorCommand,
+  registerHqCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -278,7 +278,7 @@ export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, strin
  * (the `lang` the agent wrote on <html>). Elements with data-i18n get their text from the table,
  * data-i18n-label their aria-label and title. Plain ES2017; no backticks or dollar-brace inside.
  */
-export const I18N_JS = String.raw`'use strict';
+const I18N_TEMPLATE = String.raw`'use strict';
 (function () {
   var MESSAGES = __MESSAGES__;
   var KEY = 'floorsense.locale';
@@ -338,4 +338,14 @@ export const I18N_JS = String.raw`'use strict';
   window.FS = FS;
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', apply); else apply();
 })();
-`.replace('__MESSAGES__', () => JSON.stringify(MESSAGES));
+`;
+
+/**
+ * The same helpers over another dictionary of the same shape (the chain dashboard, agent/src/hq,
+ * serves its own table through this one script, so formatting and the language switch are shared).
+ */
+export function i18nScript(messages: Readonly<Record<Locale, Readonly<Record<string, string>>>>): string {
+  return I18N_TEMPLATE.replace('__MESSAGES__', () => JSON.stringify(messages));
+}
+
+export const I18N_JS = i18nScript(MESSAGES);
