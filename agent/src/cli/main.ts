@@ -13,6 +13,7 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerLabelCommand } from './commands/label.js';
 
 /** Each command module adds itself to the program. Keep one line per command. */
 const COMMANDS: Array<(program: Command) => void> = [
@@ -25,6 +26,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerSyncCommand,
   registerConfigCommand,
   registerImportCommand,
+  registerLabelCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {
