@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { MotRow } from '../../agent/src/io/mot.js';
 import { evaluateEvents, formatEventsFile, parseEventsFile, readPrediction, readLabelledFolder, temporalIou, type EventsFile, type InteractionLabel, type LabelledSet } from '../../agent/src/eval/events/index.js';
 import { FailureError, MisuseError } from '../../agent/src/core/errors.js';
+import { formatEventsReport } from '../../agent/src/cli/commands/eval.js';
 
 const FRAMES = [1, 2, 3, 4, 5, 6];
 const row = (frame: number, id: number, x: number): MotRow => ({ frame, id, x, y: 100, w: 50, h: 150, conf: 1 });
@@ -57,6 +58,10 @@ describe('evaluateEvents', () => {
     expect(c.pairs.map((p) => [p.gt.start, p.pred.start, p.iou, p.samePeople])).toEqual([[1, 1, 1, true], [4, 4, 2 / 3, false]]);
     expect(r.interactions.checkout).toMatchObject({ gt: 1, pred: 0, matched: 0, precision: 0, recall: 0 });
     expect(r.perSeller).toEqual({ '1': { gt: 2, pred: 3 } });
+    const text = formatEventsReport(r);
+    expect(text).toContain('  consultation  labelled 2, predicted 3, matched 2 (same seller and customer 1); precision 66.7%, recall 100.0%');
+    expect(text).toContain('  seller 1: 2 / 3');
+    expect(text).toContain('  staff         1         0       0');
   });
 
   it('--min-overlap refuses pairs that overlap too little; disjoint intervals never match', () => {

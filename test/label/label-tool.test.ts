@@ -42,11 +42,11 @@ const TRACKS = [
   '39,3,125,126,105,132,0.8,-1,-1,-1', '39,2,623,150,76,129,0.8,-1,-1,-1',
 ].join('\n') + '\n';
 
-function get(url: string, headers: Record<string, string>): Promise<number> {
+function call(url: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const r = request(url, { headers }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    const r = request(url, { method, headers }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
     r.on('error', reject);
-    r.end();
+    r.end(body);
   });
 }
 
@@ -105,7 +105,10 @@ describe.skipIf(!haveChromium() || !haveData(CLIP))('floorsense label in headles
   });
 
   it('refuses a foreign Host (DNS rebinding) and a cross-origin save, like the agent API', async () => {
-    expect(await get(server.url + '/api/state', { host: 'evil.example' })).toBe(421);
+    expect(await call(server.url + '/api/state', { host: 'evil.example' })).toBe(421);
+    const save = JSON.stringify({ boxes: [], roles: {}, events: [] });
+    expect(await call(server.url + '/api/save', { origin: 'http://evil.example', 'content-type': 'application/json' }, 'POST', save)).toBe(403);
+    expect(existsSync(join(dir, 'gt.txt'))).toBe(false);
     const res = await page.evaluate(async () => (await fetch('/api/save', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"boxes":[]}' })).status);
     expect(res).toBe(400); // same-origin but an incomplete body: refused, nothing written
     expect(existsSync(join(dir, 'gt.txt'))).toBe(false);
@@ -176,6 +179,19 @@ describe.skipIf(!haveChromium() || !haveData(CLIP))('floorsense label in headles
     expect(ev.events).toEqual([{ kind: 'checkout', seller: 2, customer: 1, start: 14, end: 39 }]);
     expect(ev.sampled_frames).toEqual(FRAMES);
     expect(ev.camera).toBe(CAM);
+  });
+
+  it('refuses a save that breaks the labels (a box off the sampled frames, an identity twice on a frame) and keeps the saved files', async () => {
+    const before = readFileSync(join(dir, 'gt.txt'), 'utf8');
+    const post = (body: unknown) => page.evaluate(async (b) => {
+      const r = await fetch('/api/save', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      return { status: r.status, error: ((await r.json()) as { error?: string }).error ?? '' };
+    }, body);
+    const b = { frame: 14, id: 7, x: 1, y: 1, w: 10, h: 10 };
+    expect(await post({ boxes: [{ ...b, frame: 15 }], roles: {}, events: [] })).toEqual({ status: 400, error: 'labels not saved: a box of identity 7 is on frame 15, which was not sampled' });
+    expect(await post({ boxes: [b, b], roles: {}, events: [] })).toMatchObject({ status: 400, error: expect.stringContaining('identity 7 has two boxes on frame 14') });
+    expect(await post({ boxes: [b], roles: {}, events: [{ kind: 'consultation', seller: 7, customer: 9, start: 1, end: 14 }] })).toMatchObject({ status: 400, error: expect.stringContaining('names identity 9, which has no box') });
+    expect(readFileSync(join(dir, 'gt.txt'), 'utf8')).toBe(before);
   });
 
   it('splits an identity from the current frame on, and a reload resumes from the saved labels in English', async () => {

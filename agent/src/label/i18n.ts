@@ -15,7 +15,7 @@ const EN = {
   'frame.prev': 'Previous frame (←)',
   'frame.next': 'Next frame (→)',
   'ids.title': 'Identities',
-  'ids.frames': '{n} frames',
+  'ids.frames': 'frames: {n}',
   'role.none': 'no role',
   'role.staff': 'staff',
   'role.customer': 'customer',
