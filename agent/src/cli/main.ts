@@ -17,6 +17,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { packageVersion } from './commands/run.js';
 import { registerHqCommand } from './commands/hq.js';
+import { registerLabelCommand } from './commands/label.js';
 
 /** Each command module adds itself to the program. Keep one line per command. */
 const COMMANDS: Array<(program: Command) => void> = [
@@ -31,6 +32,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerImportCommand,
   registerDoctorCommand,
   registerHqCommand,
+  registerLabelCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -12,6 +12,8 @@ import { formatMotTable } from '../../eval/mot/table.js';
 import { encodePng } from '../../render/index.js';
 import { collectDetections, evaluateDetections, formatDetTable, listLabelledImages, readDatasetLabels } from '../../eval/det/index.js';
 import { DETECTOR_DEFAULTS } from '../../detect/defaults.js';
+import { loadConfigFile } from '../../config/load.js';
+import { evaluateEvents, readLabelledFolder, readPrediction, type EventsEvaluation } from '../../eval/events/index.js';
 
 export interface MotPairSpec {
   readonly name: string;
@@ -132,8 +134,59 @@ async function runEvalDet(opts: DetCliOptions): Promise<void> {
   }
 }
 
+interface EventsCliOptions {
+  gt: string;
+  pred: string;
+  config?: string;
+  json?: boolean;
+  iou?: string;
+  minOverlap?: string;
+}
+
+/** The text form of `eval events`: confusion matrix, interaction precision/recall, per-seller counts. */
+export function formatEventsReport(e: EventsEvaluation): string {
+  const m = e.roles.matrix;
+  const pct = (v: number): string => (v * 100).toFixed(1) + '%';
+  const out = [
+    'roles (identities; rows labelled, columns predicted):',
+    '            staff  customer  missed',
+    ...(['staff', 'customer'] as const).map((r) => `  ${r.padEnd(9)} ${String(m[r].staff).padStart(5)} ${String(m[r].customer).padStart(9)} ${String(m[r].missed).padStart(7)}`),
+    `  accuracy ${pct(e.roles.accuracy)}`,
+    '',
+    'interactions (matched by interval overlap):',
+    ...Object.entries(e.interactions).map(([k, s]) => `  ${k.padEnd(13)} labelled ${s.gt}, predicted ${s.pred}, matched ${s.matched} (same seller and customer ${s.matchedSamePeople}); precision ${pct(s.precision)}, recall ${pct(s.recall)}`),
+    '',
+    'consultations per seller (labelled / predicted):',
+    ...Object.entries(e.perSeller).map(([k, s]) => `  ${k === 'unmatched' ? 'no labelled seller' : 'seller ' + k}: ${s.gt} / ${s.pred}`),
+  ];
+  if (Object.keys(e.perSeller).length === 0) out.push('  none');
+  return out.join('\n') + '\n';
+}
+
+export function runEvalEvents(opts: EventsCliOptions): EventsEvaluation {
+  const iouThreshold = parseFraction('--iou', opts.iou ?? '0.5');
+  const minOverlap = parseUnit('--min-overlap', opts.minOverlap ?? '0');
+  const gt = readLabelledFolder(opts.gt);
+  const config = opts.config ? loadConfigFile(opts.config) : undefined;
+  const pred = readPrediction(opts.pred, gt, config);
+  return evaluateEvents(gt, pred, { iouThreshold, minOverlap });
+}
+
 export function registerEvalCommand(program: Command): void {
   const cmd = program.command('eval').description('Score tracking and detection against ground truth');
+  cmd
+    .command('events')
+    .description('Roles (staff/customer confusion by identity) and consultations (precision and recall by interval overlap, per-seller counts) against a labelled folder')
+    .requiredOption('--gt <dir>', 'labelled folder: gt.txt (MOT) + events.json (roles, consultations), as `floorsense label` saves it')
+    .requiredOption('--pred <dir>', 'another labelled folder, or `analyze` output (<camera>.txt + <camera>.json) scored through the scene chain')
+    .option('--config <file>', 'store config whose analytics and camera zones score analyze output (default: analytics defaults, no zones)')
+    .option('--iou <t>', 'box IoU that ties a predicted identity to a labelled one in a frame', '0.5')
+    .option('--min-overlap <t>', 'temporal IoU an interval pair needs to match (0: any overlap)', '0')
+    .option('--json', 'print one JSON object: roles {matrix, accuracy, identities}, interactions {consultation, checkout}, perSeller')
+    .action((opts: EventsCliOptions) => {
+      const e = runEvalEvents(opts);
+      process.stdout.write(opts.json ? JSON.stringify(e) + '\n' : formatEventsReport(e));
+    });
   cmd
     .command('det')
     .description('Run the detector over a YOLO-format labelled image set and report COCO-style AP50 and AP50-95 (pycocotools matching, 101-point interpolation), overall and per class')

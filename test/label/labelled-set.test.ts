@@ -1,0 +1,70 @@
+/**
+ * The hand-labelled real set (test/fixtures/labels/<clip>/, see its README) against what the
+ * current pipeline makes of the same clip: `floorsense analyze <clip> --fps 2` with the product
+ * defaults (nothing cached: the analysis runs here), then `floorsense eval mot` and
+ * `floorsense eval events` against the labels. Fails when any figure falls below the committed
+ * baseline (test/fixtures/labels/baseline.json); raise the baseline only with a better pipeline.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../agent/src/cli/main.js';
+import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
+
+interface Figures {
+  readonly mot: { MOTA: number; IDF1: number; HOTA: number; IDSW: number };
+  readonly roles_accuracy: number;
+  readonly interactions: Record<'consultation' | 'checkout', { precision: number; recall: number }>;
+}
+interface Clip {
+  readonly video: string;
+  readonly config?: string;
+  readonly figures: Figures;
+}
+const baseline = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'labels', 'baseline.json'), 'utf8')) as { clips: Record<string, Clip> };
+
+async function run(argv: string[]): Promise<string> {
+  let out = '';
+  const write = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write; // analyze's progress lines
+  try {
+    const code = await main(argv);
+    if (code !== 0) throw new Error(`floorsense ${argv.join(' ')} exited ${code}: ${out}`);
+    return out;
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = err;
+  }
+}
+
+describe.each(Object.entries(baseline.clips))('labelled real clip %s', (name, clip) => {
+  const ok = haveData(clip.video, 'models/yolov8n_fp32.onnx');
+  it.skipIf(!ok)('the pipeline at 2 fps does not fall below the committed baseline (eval mot, eval events)', async () => {
+    const labels = join(REPO_ROOT, 'test', 'fixtures', 'labels', name);
+    const out = mkdtempSync(join(tmpdir(), `fs-labelled-${name}-`));
+    try {
+      const config = clip.config ? ['--config', join(REPO_ROOT, clip.config)] : [];
+      await run(['analyze', dataPath(clip.video), '--fps', '2', '--out', out, ...config]);
+      const mot = JSON.parse(await run(['eval', 'mot', '--gt', join(labels, 'gt.txt'), '--pred', join(out, `${name}.txt`), '--json'])) as Figures['mot'];
+      const events = JSON.parse(await run(['eval', 'events', '--gt', labels, '--pred', out, ...config, '--json'])) as { roles: { accuracy: number }; interactions: Figures['interactions'] };
+      const b = clip.figures;
+      // Printed so a CI log shows the figures next to the baseline.
+      console.log(`${name}: MOTA ${mot.MOTA.toFixed(3)} IDF1 ${mot.IDF1.toFixed(3)} HOTA ${mot.HOTA.toFixed(3)} IDSW ${mot.IDSW}; roles ${events.roles.accuracy.toFixed(3)}; ` +
+        Object.entries(events.interactions).map(([k, s]) => `${k} P ${s.precision.toFixed(2)} R ${s.recall.toFixed(2)}`).join(', '));
+      expect(mot.MOTA).toBeGreaterThanOrEqual(b.mot.MOTA - 1e-3);
+      expect(mot.IDF1).toBeGreaterThanOrEqual(b.mot.IDF1 - 1e-3);
+      expect(mot.HOTA).toBeGreaterThanOrEqual(b.mot.HOTA - 1e-3);
+      expect(mot.IDSW).toBeLessThanOrEqual(b.mot.IDSW);
+      expect(events.roles.accuracy).toBeGreaterThanOrEqual(b.roles_accuracy - 1e-9);
+      for (const k of ['consultation', 'checkout'] as const) {
+        expect(events.interactions[k].precision, `${k} precision`).toBeGreaterThanOrEqual(b.interactions[k].precision - 1e-9);
+        expect(events.interactions[k].recall, `${k} recall`).toBeGreaterThanOrEqual(b.interactions[k].recall - 1e-9);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
