@@ -5,26 +5,15 @@
  * server under that name, then tries what the issue's curl did from a browser: store a receipt,
  * read consultations, embed a camera snapshot. The status page itself must keep working.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
 import { NOW, fixtureProvider, type FixtureProvider } from './fixture.js';
+import { haveChromium, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.FLOORSENSE_CHROMIUM ?? '/usr/bin/chromium';
 const RECEIPT = JSON.stringify({ receipt_id: 'EVIL-B', timestamp: '2025-03-05T12:31:00+03:00', total: 1 });
-
-function haveChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const msg = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLOORSENSE_CHROMIUM)`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${msg} — required in CI`);
-  console.warn(`\n*** SKIPPING: ${msg} ***\n`);
-  return false;
-}
 
 describe.skipIf(!haveChromium())('rebinding and CSRF from a real browser', () => {
   let browser: BrowserContext;
@@ -32,9 +21,7 @@ describe.skipIf(!haveChromium())('rebinding and CSRF from a real browser', () =>
   let p: FixtureProvider;
   let attacker: Server;
   let attackerPort: number;
-  let profile: string;
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'fs-chromium-rebind-'));
     p = fixtureProvider();
     api = await startApiServer({ host: '127.0.0.1', port: 0, timeZone: 'Europe/Moscow', nowMs: () => NOW }, p);
     attacker = createServer((_req, res) => {
@@ -43,17 +30,12 @@ describe.skipIf(!haveChromium())('rebinding and CSRF from a real browser', () =>
     });
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
     attackerPort = (attacker.address() as AddressInfo).port;
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP attacker.example 127.0.0.1'],
-    });
+    browser = await launchChromium({ extraArgs: ['--host-resolver-rules=MAP attacker.example 127.0.0.1'] });
   });
   afterAll(async () => {
     await browser?.close();
     await api?.close();
     await new Promise<void>((resolve) => (attacker ? attacker.close(() => resolve()) : resolve()));
-    rmSync(profile, { recursive: true, force: true });
   });
 
   it('a page under the rebound name gets 421 for everything and stores nothing', async () => {

@@ -9,11 +9,11 @@
  * nothing requested outside hq. Screenshots go to out/hq/ (look at them).
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../../agent/src/api/index.js';
 import { chainReader, startHqServer } from '../../agent/src/hq/index.js';
@@ -24,21 +24,13 @@ import { syncInit } from '../../agent/src/sync/service.js';
 import { haveChdb, startChdb } from '../helpers/chdb.js';
 import { haveClickHouse, startClickHouse, type ClickHouseServer } from '../helpers/clickhouse.js';
 import { buildChainFixture, type ChainFixture } from '../sync/chain-fixture.js';
+import { haveChromium, launchChromium, refuseOutside } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.FLOORSENSE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'out', 'hq');
 const NOW = Date.UTC(2025, 3, 20);
 const DB = 'chain';
 const READER = 'floorsense_dashboard';
 const PASSWORD = 'hq-test-password';
-
-function haveChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const msg = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLOORSENSE_CHROMIUM)`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${msg} — required in CI`);
-  console.warn(`\n*** SKIPPING: ${msg} ***\n`);
-  return false;
-}
 
 /** The helper's users.xml plus the read-only user `sync --init` prints for 18.16, with a real password hash. */
 const usersXml = (): string => `<?xml version="1.0"?>
@@ -100,7 +92,6 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
   let reader: CentralTransport;
   let hq: ApiServer;
   let browser: BrowserContext;
-  let profile: string;
   const outside: string[] = [];
   const problems: string[] = [];
   let outage = false;
@@ -137,22 +128,9 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     }
     reader = createClickHouseTransport({ url: ch.url, username: READER, password: PASSWORD, timeoutMs: 5_000 });
     hq = await startHqServer({ host: '127.0.0.1', port: 0, locale: 'ru', server: reader.url, database: DB, retrySeconds: 1 }, chainReader(reader, DB));
-    profile = mkdtempSync(join(tmpdir(), 'fs-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1500, height: 1000 },
-    });
+    browser = await launchChromium({ viewport: { width: 1500, height: 1000 } });
     const origin = new URL(hq.url).origin;
-    await browser.route('**/*', (route) => {
-      const u = route.request().url();
-      if (new URL(u).origin !== origin) {
-        outside.push(u);
-        return route.abort();
-      }
-      return route.continue();
-    });
+    await refuseOutside(browser, origin, outside);
   }, 240_000);
 
   afterAll(async () => {
@@ -160,7 +138,6 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     await hq?.close();
     await reader?.close();
     await ch?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   async function open(): Promise<Page> {

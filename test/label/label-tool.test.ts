@@ -10,26 +10,18 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMot } from '../../agent/src/io/mot.js';
 import { parseEventsFile } from '../../agent/src/eval/events/index.js';
 import { openLabelSession } from '../../agent/src/label/session.js';
 import { startLabelServer, type LabelServer } from '../../agent/src/label/server.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
+import { haveChromium, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.FLOORSENSE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'out', 'label');
 const CLIP = 'video/checkout_counter_cashier.mp4';
 const CAM = 'checkout_counter_cashier';
-
-function haveChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const msg = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLOORSENSE_CHROMIUM)`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${msg} — required in CI`);
-  console.warn(`\n*** SKIPPING: ${msg} ***\n`);
-  return false;
-}
 
 // A small analyze-layout folder: four sampled frames at 2 fps of the 25 fps clip. Identity 1 is the
 // customer on the left, 2 the cashier on the right, 3 a fragment of the customer (the tracker lost
@@ -63,12 +55,7 @@ describe.skipIf(!haveChromium() || !haveData(CLIP))('floorsense label in headles
     writeFileSync(join(dir, `${CAM}.json`), JSON.stringify({ start: '2025-04-14T10:00:00.000Z', fps: 25, width: 768, height: 432 }));
     writeFileSync(join(dir, 'summary.json'), JSON.stringify({ source: dataPath(CLIP), sampling_interval_s: 0.5, frames_sampled: FRAMES.length }));
     server = await startLabelServer(openLabelSession({ dir }), { port: 0 });
-    browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'fs-label-chrome-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1500, height: 800 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium({ viewport: { width: 1500, height: 800 } });
     page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(server.url + '/');
     await page.waitForSelector('body[data-ready="1"]');

@@ -6,10 +6,10 @@
  * unknown seller id shown as its id; a day without data says so; partial camera coverage is shown;
  * nothing is requested outside the agent. Screenshots go to out/ui/ (look at them).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
 import { agentProvider } from '../../agent/src/agent/api-provider.js';
@@ -20,20 +20,12 @@ import type { DayReport } from '../../agent/src/metrics/kpis.js';
 import { zonedToUtc } from '../../agent/src/sales/local-time.js';
 import { insertCameraHealth } from '../../agent/src/store/detail.js';
 import { openStore, type Store } from '../../agent/src/store/open.js';
+import { haveChromium, launchChromium, refuseOutside } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.FLOORSENSE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'out', 'ui');
 const TZ = 'Europe/Moscow';
 const DAYS = ['2025-04-14', '2025-04-15', '2025-04-16'] as const;
 const NO_DATA_DAY = '2025-04-13';
-
-function haveChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const msg = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLOORSENSE_CHROMIUM)`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${msg} — required in CI`);
-  console.warn(`\n*** SKIPPING: ${msg} ***\n`);
-  return false;
-}
 
 // A short day: four opening hours, one camera, a counter seller and two on the floor.
 const SCENARIO = `store: {id: ui-store, timezone: ${TZ}, currency: RUB}
@@ -70,7 +62,6 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
   let store: Store;
   let srv: ApiServer;
   let browser: BrowserContext;
-  let profile: string;
   const reports = new Map<string, DayReport>();
   const outside: string[] = [];
   const problems: string[] = [];
@@ -120,31 +111,16 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
       sync: () => ({ lastSuccessMs: null, lastError: null }),
     });
     srv = await startApiServer({ host: '127.0.0.1', port: 0, timeZone: TZ }, provider);
-    profile = mkdtempSync(join(tmpdir(), 'fs-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 1000 },
-      timezoneId: TZ,
-    });
+    browser = await launchChromium({ viewport: { width: 1400, height: 1000 }, timezoneId: TZ });
     // Every request the page makes passes here: anything not for the agent is refused and recorded.
     const origin = new URL(srv.url).origin;
-    await browser.route('**/*', (route) => {
-      const u = route.request().url();
-      if (new URL(u).origin !== origin) {
-        outside.push(u);
-        return route.abort();
-      }
-      return route.continue();
-    });
+    await refuseOutside(browser, origin, outside);
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
     await srv?.close();
     store?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
