@@ -14,10 +14,9 @@ import { boxWarnings, openingHoursCoverage, type BoxHealth, type CameraAssessmen
 import { boxStatusWarnings, cameraStatusOf, cameraWarnings, driftWarnings } from '../api/status-parts.js';
 import type { DriftWarning } from '../health/drift.js';
 import type { AgentStatus, DaysView, KpisView, ReceiptsOutcome, Snapshot, SnapshotBox, StatusProvider, StatusWarning, TrendPoint, TrendsView } from '../api/provider.js';
-import { dayViewOf, type DayView } from '../metrics/day-view.js';
+import type { DayView } from '../metrics/day-view.js';
 import type { DayReport, Kpis } from '../metrics/kpis.js';
 import { dayViewsBetween, loadDayView, savedDays, sellerNames } from '../store/day-reports.js';
-import type { StoreDayResult } from '../metrics/store-day.js';
 import type { ConsultationRecord } from '../metrics/kpis.js';
 import type { Receipt } from '../sales/receipts.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
@@ -26,7 +25,7 @@ import { toStoredReceipt } from '../sales/stored-receipt.js';
 import { outboxBacklog } from '../store/outbox.js';
 import type { CameraRuntime } from './camera-runtime.js';
 import type { JobReport } from './jobs.js';
-import { dayComputer, type DayComputer } from './rollup-worker-client.js';
+import { dayComputer, type ApiDay, type DayComputer } from './rollup-worker-client.js';
 
 export interface ProviderDeps {
   readonly cfg: Readonly<Config>;
@@ -66,12 +65,12 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
   const shop: ShopHours = { hours: cfg.health.opening_hours, timeZone: tz };
   const compute = deps.days ?? dayComputer(db, cfg, { dbPath: null });
   // The promise is cached, so requests for a date while it is computed share the one computation.
-  const dayCache = new Map<string, { readonly atMs: number; readonly day: Promise<StoreDayResult | null> }>();
-  const storedDay = (date: string): Promise<StoreDayResult | null> => {
+  const dayCache = new Map<string, { readonly atMs: number; readonly day: Promise<ApiDay | null> }>();
+  const storedDay = (date: string): Promise<ApiDay | null> => {
     const now = clock();
     const hit = dayCache.get(date);
     if (hit && now - hit.atMs < DAY_CACHE_MS) return hit.day;
-    const entry = { atMs: now, day: compute.analyzeDay(date) };
+    const entry = { atMs: now, day: compute.dayForApi(date) };
     dayCache.set(date, entry);
     // A failed computation is not cached: the next request tries again.
     entry.day.catch(() => {
@@ -87,7 +86,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
     const saved = loadDayView(db, date);
     if (saved && date < localDate(clock(), tz)) return { view: saved, source: 'saved' };
     const live = await storedDay(date);
-    if (live) return { view: dayViewOf(live, tz), source: 'detail' };
+    if (live) return { view: live.view, source: 'detail' };
     return saved ? { view: saved, source: 'saved' } : { view: null, source: null };
   };
   const heldDays = (): string[] => {
@@ -173,7 +172,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       // Today (or any day not rolled up yet) from the detail, so the trend ends where the page is.
       for (const d of heldDays()) if (d >= from && d <= to && !byDay.has(d)) {
         const live = await storedDay(d);
-        if (live) byDay.set(d, live.report);
+        if (live) byDay.set(d, live.view.report);
       }
       const point = (date: string, k: Kpis, revenue: number): TrendPoint => ({ date, customers: k.customers, consultations: k.consultations, interaction_ratio: k.interaction_ratio, conversion: k.conversion, revenue });
       const reports = [...byDay.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
@@ -185,11 +184,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
     },
 
     async consultations(date: string): Promise<ConsultationRecord[]> {
-      const day = await storedDay(date);
-      if (!day) return [];
-      return day.interactions
-        .filter((i) => i.kind === 'consultation')
-        .map((i) => ({ sellerId: i.sellerId, visitId: String(i.visitId), start: i.start, end: i.end, durationS: i.durationS }));
+      return [...((await storedDay(date))?.consultations ?? [])];
     },
 
     snapshot(cameraId: string): Snapshot | null | undefined {

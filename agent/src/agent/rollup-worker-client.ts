@@ -1,6 +1,6 @@
 /**
  * The agent's day computations off the event loop: the day roll-up (rollup.ts `rollUpDay`) and the
- * API's on-demand day analytics (store-day.ts `analyzeStoredDay`) run on one worker thread
+ * API's on-demand day analytics (`apiDayOf`: store-day.ts `analyzeStoredDay`, then the day view) run on one worker thread
  * (rollup-worker.ts) with its own better-sqlite3 connection to the same WAL database. A busy day
  * takes seconds of CPU; on the main thread that stalled /health, receipt POSTs and SIGTERM.
  *
@@ -26,7 +26,8 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import { FailureError, MisuseError, type FailureCode, type MisuseCode } from '../core/errors.js';
-import type { StoreDayResult } from '../metrics/store-day.js';
+import { dayViewOf, type DayView } from '../metrics/day-view.js';
+import type { ConsultationRecord } from '../metrics/kpis.js';
 import { rollUpDay, type DayRollupReport } from './rollup.js';
 import { analyzeStoredDay } from './store-day.js';
 
@@ -38,7 +39,7 @@ export interface RollupWorkerData {
 
 export interface DayJobMessage {
   readonly id: number;
-  readonly kind: 'rollup' | 'analyze';
+  readonly kind: 'rollup' | 'view';
   readonly date: string;
   readonly nowMs: number;
 }
@@ -66,8 +67,8 @@ export interface DayComputer {
   readonly thread: 'worker' | 'main';
   /** Roll up `date` (coverage, KPIs, chain records) in one transaction. */
   rollUpDay(date: string, nowMs: number): Promise<DayRollupReport>;
-  /** The analytics of `date` from the store, or null when no camera recorded anything that day. */
-  analyzeDay(date: string): Promise<StoreDayResult | null>;
+  /** What the API shows of `date`, computed from the store (`apiDayOf`); null when no camera recorded anything that day. */
+  dayForApi(date: string): Promise<ApiDay | null>;
   /** Drop waiting jobs, stop the one running (see the module comment); later calls reject. */
   close(): Promise<void>;
 }
@@ -77,6 +78,27 @@ export interface DayComputerOptions {
   readonly dbPath: string | null;
   readonly thread?: 'worker' | 'main';
   readonly busyTimeoutMs?: number;
+}
+
+/**
+ * What the local API shows of a day computed from the detail: the dashboard's view and the
+ * consultations. Only this crosses from the worker: the whole StoreDayResult of a busy day is
+ * ~45 MB of roles and visits, and copying it into the main thread stalled the event loop ~0.7 s.
+ */
+export interface ApiDay {
+  readonly view: DayView;
+  readonly consultations: readonly ConsultationRecord[];
+}
+
+export function apiDayOf(db: Database.Database, cfg: Readonly<Config>, date: string): ApiDay | null {
+  const day = analyzeStoredDay(db, cfg, date);
+  if (!day) return null;
+  return {
+    view: dayViewOf(day, cfg.store.timezone),
+    consultations: day.interactions
+      .filter((i) => i.kind === 'consultation')
+      .map((i) => ({ sellerId: i.sellerId, visitId: String(i.visitId), start: i.start, end: i.end, durationS: i.durationS })),
+  };
 }
 
 export function serializeError(e: unknown): SerializedError {
@@ -170,7 +192,7 @@ export function dayComputer(db: Database.Database, cfg: Readonly<Config>, opts: 
     setImmediate(() => {
       if (closed) return finish(job, { ok: false, error: new DayJobsStopped(what(job)) });
       try {
-        finish(job, { ok: true, value: job.kind === 'rollup' ? rollUpDay(db, cfg, job.date, job.nowMs) : analyzeStoredDay(db, cfg, job.date) });
+        finish(job, { ok: true, value: job.kind === 'rollup' ? rollUpDay(db, cfg, job.date, job.nowMs) : apiDayOf(db, cfg, job.date) });
       } catch (e) {
         finish(job, { ok: false, error: e });
       }
@@ -208,7 +230,7 @@ export function dayComputer(db: Database.Database, cfg: Readonly<Config>, opts: 
   return {
     thread,
     rollUpDay: (date, nowMs) => submit('rollup', date, nowMs) as Promise<DayRollupReport>,
-    analyzeDay: (date) => submit('analyze', date, 0) as Promise<StoreDayResult | null>,
+    dayForApi: (date) => submit('view', date, 0) as Promise<ApiDay | null>,
     async close() {
       if (closed) return;
       closed = true;
