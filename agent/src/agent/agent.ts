@@ -27,8 +27,8 @@ import { CameraRuntime, type CameraSnapshot } from './camera-runtime.js';
 import { cronJob, guardedJob, type CronJob, type GuardedJob, type JobReport } from './jobs.js';
 import { superviseLiveCamera, type LiveCamera } from './live.js';
 import { errorText, type AgentLogger } from './logger.js';
-import { closeDanglingUp, recentDays, rollUpCameraUptime } from './rollup.js';
-import { rollUpKpis } from './store-day.js';
+import { closeDanglingUp, recentDays, rollUpCameraUptime, type DayRollupReport } from './rollup.js';
+import { dayComputer, DayJobsStopped } from './rollup-worker-client.js';
 import { DriftMonitor } from './drift-monitor.js';
 import { agentProvider } from './api-provider.js';
 import { receiptDaysHandler, salesJobs } from './sales-jobs.js';
@@ -49,6 +49,11 @@ export interface AgentDeps {
   readonly version?: string;
   /** The sync loop's sleep (tests observe its backoff delays); a timer otherwise. */
   readonly syncSleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Where the roll-up and the API's day analytics run: 'worker' (default) or 'main', the event loop
+   * itself, kept only as the benchmark's baseline (agent/bench/rollup-latency.ts). Same jobs either way.
+   */
+  readonly rollupThread?: 'worker' | 'main';
 }
 
 export interface AgentState {
@@ -154,27 +159,48 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   const retentionJob = guardedJob('retention', async () => runMaintenance(maintenance, { db, dbPath: store.path, logger: log, clock }), log, clock);
   // Days the archive touched since the last roll-up (exports can be of any date), plus the last two.
   const dirtyDays = new Set<string>();
+  // The roll-up and the API's day analytics run on a worker thread (rollup-worker-client.ts): a busy
+  // day is seconds of CPU the event loop (API, cameras, SIGTERM) must not wait for.
+  const days = dayComputer(db, cfg, { dbPath: store.path === ':memory:' ? null : store.path, thread: deps.rollupThread ?? 'worker' });
   const rollupJob = guardedJob(
     'rollup',
     async () => {
       const tz = cfg.store.timezone;
-      const days = [...new Set([...recentDays(clock(), tz), ...dirtyDays])].sort();
+      const todo = [...new Set([...recentDays(clock(), tz), ...dirtyDays])].sort();
       dirtyDays.clear();
-      let uptime: ReturnType<typeof rollUpCameraUptime>;
-      let kpis: Array<{ date: string; visits: number; consultations: number; sellers: number }>;
-      try {
-        uptime = rollUpCameraUptime(db, cfg.store.id, tz, days, clock());
-        kpis = days.map((d) => rollUpKpis(db, cfg, d, clock())).map((k) => ({ date: k.date, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 }));
-      } catch (e) {
-        for (const d of days) dirtyDays.add(d); // not rolled up: the next run tries these days again
-        throw storeWriteError(store.path, e, 'the aggregates saved before are kept; these days are rolled up again at the next run');
+      const kpis: DayRollupReport[] = [];
+      const failed: Array<{ date: string; error: unknown }> = [];
+      // Day by day, each its own transaction: a day that fails keeps its last saved roll-up and the
+      // other days are still saved.
+      for (const d of todo) {
+        try {
+          kpis.push(await days.rollUpDay(d, clock()));
+        } catch (e) {
+          dirtyDays.add(d); // not rolled up: the next run tries this day again
+          if (e instanceof DayJobsStopped) continue;
+          failed.push({ date: d, error: e });
+        }
       }
-      const judged = drift.judge(days);
-      return { uptime, kpis, drift: { judged: judged.judged, warnings: judged.warnings.length } };
+      if (failed.length > 0) throw storeWriteError(store.path, failed[0]!.error, `days ${failed.map((f) => f.date).join(', ')} keep the aggregates saved before and are rolled up again at the next run`);
+      if (stopAll.signal.aborted) return { kpis, stopped: [...dirtyDays].sort() };
+      const judged = drift.judge(todo);
+      return { kpis, drift: { judged: judged.judged, warnings: judged.warnings.length } };
     },
     log,
     clock,
   );
+  // A receipt for a rolled-up day arriving while a roll-up runs: one more run when it ends (the
+  // day is in dirtyDays by then), however many receipts come meanwhile.
+  let rerunQueued = false;
+  const rollUpSoon = (): void => {
+    if (!rollupJob.report().running) return void rollupJob.runNow();
+    if (rerunQueued) return;
+    rerunQueued = true;
+    void rollupJob.idle().then(() => {
+      rerunQueued = false;
+      if (!stopAll.signal.aborted) void rollupJob.runNow();
+    });
+  };
   let lastArchive: ArchivePassReport | null = null;
   const archiveJob: GuardedJob = guardedJob(
     'archive',
@@ -220,7 +246,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   );
   // Sales inputs (schedule, receipts folder, API receipts): days with new or corrected receipts are
   // rolled up again, at once when their KPIs were already saved (a late receipt), else at the next run.
-  const onReceiptDays = receiptDaysHandler(db, dirtyDays, () => void rollupJob.runNow());
+  const onReceiptDays = receiptDaysHandler(db, dirtyDays, rollUpSoon);
   const sales = salesJobs(cfg, { db, dbPath: store.path, cwd, logger: log, clock, onReceiptDays });
   const jobs: GuardedJob[] = [archiveJob, retentionJob, rollupJob, boxJob];
   jobs.push(...sales.jobs);
@@ -269,6 +295,7 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       sync: () => sync?.state() ?? { lastSuccessMs: null, lastError: null, failures: 0, nextTryMs: null },
       onReceiptDays,
       drift: () => drift.warnings(),
+      days,
     });
     try {
       api = await startApiServer(
@@ -299,6 +326,8 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       };
       for (const c of crons) c.stop();
       stopAll.abort();
+      // Before waiting for the jobs: the roll-up in hand is dropped, not waited for (rollup-worker-client.ts).
+      await step('roll-up worker', () => days.close());
       await step('local API', () => api?.close());
       await Promise.allSettled([...supervisors, ...jobs.map((j) => j.idle())]);
       await step('detector queue', () => queue.close());

@@ -1,8 +1,9 @@
 /**
  * The local API's view of the running agent (api/provider.ts `StatusProvider`), built from the
  * agent's live state: camera runtimes and their health, the detector queue, job reports, the store.
- * Day analytics are computed from the store on demand and cached for a minute per date (a full
- * store day is a few hundred thousand positions; the status page polls).
+ * Day analytics are computed from the store on demand, on the roll-up worker thread (`days`,
+ * rollup-worker-client.ts: a busy day is seconds of CPU the event loop must not spend), and cached
+ * for a minute per date (a full store day is a few hundred thousand positions; the status page polls).
  */
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
@@ -13,10 +14,9 @@ import { boxWarnings, openingHoursCoverage, type BoxHealth, type CameraAssessmen
 import { boxStatusWarnings, cameraStatusOf, cameraWarnings, driftWarnings } from '../api/status-parts.js';
 import type { DriftWarning } from '../health/drift.js';
 import type { AgentStatus, DaysView, KpisView, ReceiptsOutcome, Snapshot, SnapshotBox, StatusProvider, StatusWarning, TrendPoint, TrendsView } from '../api/provider.js';
-import { dayViewOf, type DayView } from '../metrics/day-view.js';
+import type { DayView } from '../metrics/day-view.js';
 import type { DayReport, Kpis } from '../metrics/kpis.js';
 import { dayViewsBetween, loadDayView, savedDays, sellerNames } from '../store/day-reports.js';
-import type { StoreDayResult } from '../metrics/store-day.js';
 import type { ConsultationRecord } from '../metrics/kpis.js';
 import type { Receipt } from '../sales/receipts.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
@@ -26,7 +26,7 @@ import { outboxBacklog } from '../store/outbox.js';
 import type { SyncState } from '../sync/service.js';
 import type { CameraRuntime } from './camera-runtime.js';
 import type { JobReport } from './jobs.js';
-import { analyzeStoredDay } from './store-day.js';
+import { dayComputer, type ApiDay, type DayComputer } from './rollup-worker-client.js';
 
 export interface ProviderDeps {
   readonly cfg: Readonly<Config>;
@@ -44,6 +44,8 @@ export interface ProviderDeps {
   readonly drift?: () => readonly DriftWarning[];
   /** Store-local days whose receipts changed (new or corrected), so the roll-up recomputes them. */
   readonly onReceiptDays?: (days: readonly string[]) => void;
+  /** Where day analytics are computed (the agent's roll-up worker); absent: on this thread. */
+  readonly days?: DayComputer;
 }
 
 const DAY_CACHE_MS = 60_000;
@@ -63,24 +65,30 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
   const { cfg, db, clock } = deps;
   const tz = cfg.store.timezone;
   const shop: ShopHours = { hours: cfg.health.opening_hours, timeZone: tz };
-  const dayCache = new Map<string, { readonly atMs: number; readonly day: StoreDayResult | null }>();
-  const storedDay = (date: string): StoreDayResult | null => {
+  const compute = deps.days ?? dayComputer(db, cfg, { dbPath: null });
+  // The promise is cached, so requests for a date while it is computed share the one computation.
+  const dayCache = new Map<string, { readonly atMs: number; readonly day: Promise<ApiDay | null> }>();
+  const storedDay = (date: string): Promise<ApiDay | null> => {
     const now = clock();
     const hit = dayCache.get(date);
     if (hit && now - hit.atMs < DAY_CACHE_MS) return hit.day;
-    const day = analyzeStoredDay(db, cfg, date);
-    dayCache.set(date, { atMs: now, day });
-    return day;
+    const entry = { atMs: now, day: compute.dayForApi(date) };
+    dayCache.set(date, entry);
+    // A failed computation is not cached: the next request tries again.
+    entry.day.catch(() => {
+      if (dayCache.get(date) === entry) dayCache.delete(date);
+    });
+    return entry.day;
   };
 
   // The day as the dashboard shows it. A past day: the roll-up's saved copy (re-saved whenever a
   // late file or receipt changes the day), so paging through days does not re-run the analytics
   // in the agent's process. Today, and a day never rolled up: from the detail.
-  const viewOf = (date: string): { view: DayView | null; source: 'detail' | 'saved' | null } => {
+  const viewOf = async (date: string): Promise<{ view: DayView | null; source: 'detail' | 'saved' | null }> => {
     const saved = loadDayView(db, date);
     if (saved && date < localDate(clock(), tz)) return { view: saved, source: 'saved' };
-    const live = storedDay(date);
-    if (live) return { view: dayViewOf(live, tz), source: 'detail' };
+    const live = await storedDay(date);
+    if (live) return { view: live.view, source: 'detail' };
     return saved ? { view: saved, source: 'saved' } : { view: null, source: null };
   };
   const heldDays = (): string[] => {
@@ -153,7 +161,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       };
     },
 
-    kpis(date: string): KpisView {
+    async kpis(date: string): Promise<KpisView> {
       const [from, to] = localDayBounds(date, tz);
       const coverage: Record<string, number | null> = {};
       const rows = db.prepare<[string], { camera: string; up: number; down: number }>('SELECT camera_id AS camera, up_ms AS up, down_ms AS down FROM camera_uptime WHERE day = ?').all(date);
@@ -164,7 +172,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       if (now >= from && now < to) {
         for (const rt of deps.cameras.values()) if (rt.mode === 'live') coverage[rt.id] = openingHoursCoverage(rt.health, date, cfg.health.opening_hours, tz, now);
       }
-      const { view, source } = viewOf(date);
+      const { view, source } = await viewOf(date);
       return { report: view ? named(view.report, sellerNames(db)) : null, camera_coverage: coverage, hourly: view?.hourly ?? [], timeline: view?.timeline ?? [], heatmap: view?.heatmap ?? null, source };
     },
 
@@ -172,14 +180,14 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       return { store_id: cfg.store.id, time_zone: tz, locale: cfg.store.locale, currency: cfg.store.currency ?? null, days: heldDays(), consultation: { distance_m: cfg.analytics.consultation.distance_m, min_seconds: cfg.analytics.consultation.min_seconds } };
     },
 
-    trends(to: string, n: number): TrendsView {
+    async trends(to: string, n: number): Promise<TrendsView> {
       const [, end] = localDayBounds(to, tz);
       const from = localDate(end - n * 86_400_000 + 3_600_000, tz);
       const byDay = new Map(dayViewsBetween(db, from, to).map((v) => [v.report.date, v.report]));
       // Today (or any day not rolled up yet) from the detail, so the trend ends where the page is.
       for (const d of heldDays()) if (d >= from && d <= to && !byDay.has(d)) {
-        const live = storedDay(d);
-        if (live) byDay.set(d, live.report);
+        const live = await storedDay(d);
+        if (live) byDay.set(d, live.view.report);
       }
       const point = (date: string, k: Kpis, revenue: number): TrendPoint => ({ date, customers: k.customers, consultations: k.consultations, interaction_ratio: k.interaction_ratio, conversion: k.conversion, revenue });
       const reports = [...byDay.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
@@ -190,12 +198,8 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       return { from, to, store: reports.map((r) => point(r.date, r.store, r.store.receipts_total ?? r.store.revenue)), sellers, names };
     },
 
-    consultations(date: string): ConsultationRecord[] {
-      const day = storedDay(date);
-      if (!day) return [];
-      return day.interactions
-        .filter((i) => i.kind === 'consultation')
-        .map((i) => ({ sellerId: i.sellerId, visitId: String(i.visitId), start: i.start, end: i.end, durationS: i.durationS }));
+    async consultations(date: string): Promise<ConsultationRecord[]> {
+      return [...((await storedDay(date))?.consultations ?? [])];
     },
 
     snapshot(cameraId: string): Snapshot | null | undefined {

@@ -23,8 +23,7 @@ import { readCameraTracks } from '../scene/interchange.js';
 import { replaceShifts, storeReceipts } from '../store/sales.js';
 import { saveSellerNames } from '../store/day-reports.js';
 import { claimArchiveJob, finishArchiveJob, resultsWriter, type TrackSample } from './results-store.js';
-import { rollUpCameraUptime } from './rollup.js';
-import { rollUpKpis, type KpiRollupReport } from './store-day.js';
+import { rollUpDay, type DayRollupReport } from './rollup.js';
 
 export interface ImportInput {
   readonly tracksDir: string;
@@ -36,7 +35,7 @@ export interface ImportReport {
   readonly cameras: ReadonlyArray<{ readonly camera: string; readonly positions: number; readonly skipped: boolean }>;
   readonly receipts: { readonly inserted: number; readonly updated: number; readonly duplicates: number };
   readonly shifts: number;
-  readonly days: readonly KpiRollupReport[];
+  readonly days: readonly DayRollupReport[];
 }
 
 const BATCH = 5000;
@@ -90,7 +89,8 @@ export function importTracks(db: Database.Database, cfg: Readonly<Config>, input
   replaceShifts(db, input.shifts.map((s) => ({ date: s.date, sellerId: s.sellerId, startMs: s.start, endMs: s.end })), (d) => localDayBounds(d, tz));
   saveSellerNames(db, new Map(input.shifts.map((s) => [s.sellerId, s.name])), nowMs);
   const dayList = [...days].sort();
-  rollUpCameraUptime(db, cfg.store.id, tz, dayList, nowMs);
-  const rolled = dayList.map((d) => rollUpKpis(db, cfg, d, nowMs));
+  // The agent's own roll-up of a day (coverage, KPIs, chain records in one transaction), here on
+  // the CLI's thread: a one-shot command has no event loop to keep answering.
+  const rolled = dayList.map((d) => rollUpDay(db, cfg, d, nowMs));
   return { cameras, receipts: { inserted: receipts.inserted, updated: receipts.updated, duplicates: receipts.duplicates }, shifts: input.shifts.length, days: rolled };
 }

@@ -1,8 +1,12 @@
 /**
  * The daily roll-up the agent can do on its own data: camera coverage per store-local day
- * (camera_uptime, queued for sync), from the camera_health samples the live supervisors record.
+ * (camera_uptime, queued for sync), from the camera_health samples the live supervisors record,
+ * and `rollUpDay`, one day's whole roll-up (coverage, then KPIs) as one transaction. The agent runs
+ * it on the roll-up worker (rollup-worker.ts), off the event loop.
  */
 import type Database from 'better-sqlite3';
+import type { Config } from '../config/schema.js';
+import { analyzeStoredDay, rollUpKpis } from './store-day.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
 import { saveCameraUptime, type CameraUptime } from '../store/aggregates.js';
 import { insertCameraHealth } from '../store/detail.js';
@@ -31,6 +35,35 @@ export function rollUpCameraUptime(db: Database.Database, storeId: string, timeZ
   }
   if (rows.length > 0) saveCameraUptime(db, storeId, rows, nowMs);
   return { days: dates, cameras: new Set(rows.map((r) => r.cameraId)).size };
+}
+
+export interface DayRollupReport {
+  readonly date: string;
+  /** Cameras with coverage saved for the day. */
+  readonly cameras: number;
+  readonly visits: number;
+  readonly consultations: number;
+  readonly sellers: number;
+}
+
+/**
+ * Roll up store-local `date`: camera coverage, then the KPIs and chain records (store-day.ts
+ * `rollUpKpis`), saved in ONE transaction, so a stop or a crash leaves the day either as the last
+ * roll-up saved it or fully recomputed, never half. The analytics (seconds on a busy day) run before
+ * the transaction, on their own reads: the write lock is held only for the saves, so the agent's
+ * other writers (frames, receipts) wait milliseconds, not the analysis. A change landing between
+ * the two marks the day dirty again and the next roll-up includes it. IMMEDIATE: taking the write
+ * lock up front means the transaction never fails half-way on a snapshot another writer moved.
+ */
+export function rollUpDay(db: Database.Database, cfg: Readonly<Config>, date: string, nowMs: number): DayRollupReport {
+  const analyzed = analyzeStoredDay(db, cfg, date);
+  return db
+    .transaction((): DayRollupReport => {
+      const uptime = rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, [date], nowMs);
+      const k = rollUpKpis(db, cfg, date, nowMs, analyzed);
+      return { date, cameras: uptime.cameras, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 };
+    })
+    .immediate();
 }
 
 /** Yesterday and today in the store's zone: a roll-up after close also settles the day before. */

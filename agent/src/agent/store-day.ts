@@ -111,10 +111,11 @@ export interface KpiRollupReport {
  * transaction: consultations, per-seller KPIs, the store day and its hours (metrics/chain-records.ts).
  * Run after the uptime roll-up of the same day, whose camera_uptime rows give the coverage.
  */
-export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: string, nowMs: number): KpiRollupReport {
+export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: string, nowMs: number, analyzed?: StoreDayResult | null): KpiRollupReport {
   const tz = cfg.store.timezone;
   const [from, to] = localDayBounds(date, tz);
-  const day = analyzeStoredDay(db, cfg, date);
+  // `analyzed`: the day computed beforehand (rollup.ts `rollUpDay`), so the saves' transaction is short.
+  const day = analyzed !== undefined ? analyzed : analyzeStoredDay(db, cfg, date);
   const receipts = receiptsBetween(db, from - 86_400_000, to + 86_400_000).filter((r) => r.day === date);
   const uptime = cameraUptimeOfDay(db, date);
   const chain = chainRecordsOf({ date, timeZone: tz, day, shifts: shiftsBetween(db, from, to, tz), receipts, uptime });

@@ -50,12 +50,12 @@ export function registerImportCommand(program: Command): void {
       try {
         const r = importTracks(store.db, cfg, { tracksDir: opts.tracks, receipts: receipts.rows, shifts: schedule.rows }, now);
         if (opts.json) {
-          process.stdout.write(JSON.stringify({ store: path, ...r, days: r.days.map((d) => ({ date: d.date, visits: d.visits, consultations: d.consultations?.rows ?? 0, sellers: d.kpis?.rows ?? 0 })) }, null, 2) + '\n');
+          process.stdout.write(JSON.stringify({ store: path, ...r, days: r.days.map((d) => ({ date: d.date, visits: d.visits, consultations: d.consultations, sellers: d.sellers })) }, null, 2) + '\n');
           return;
         }
         for (const c of r.cameras) console.log(`${c.camera}: ${c.skipped ? 'already imported (skipped)' : `${c.positions} positions`}`);
         console.log(`receipts: ${r.receipts.inserted} new, ${r.receipts.updated} updated, ${r.receipts.duplicates} already stored; shifts: ${r.shifts}`);
-        for (const d of r.days) console.log(`${d.date}: ${d.visits} visits, ${d.consultations?.rows ?? 0} consultations, ${d.kpis?.rows ?? 0} seller rows rolled up`);
+        for (const d of r.days) console.log(`${d.date}: ${d.visits} visits, ${d.consultations} consultations, ${d.sellers} seller rows rolled up`);
         console.log(`store: ${path}`);
       } finally {
         store.close();

@@ -1,0 +1,31 @@
+/**
+ * The roll-up worker thread's entry (started by rollup-worker-client.ts): its own better-sqlite3
+ * connection to the agent's WAL database, and the same functions the main thread would call
+ * (rollup.ts `rollUpDay`, rollup-worker-client.ts `apiDayOf`), one job at a time. Only the work moves
+ * here; what is computed and saved is exactly what the main thread would compute and save.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { rollUpDay } from './rollup.js';
+import { apiDayOf, serializeError, type DayJobMessage, type DayJobReply, type RollupWorkerData } from './rollup-worker-client.js';
+
+const port = parentPort;
+if (!port) throw new Error('rollup-worker.ts is a worker thread entry; start it with rollup-worker-client.ts');
+const { dbPath, cfg, busyTimeoutMs } = workerData as RollupWorkerData;
+// fileMustExist: the main thread opened (and migrated) the store before starting the worker.
+const db = new Database(dbPath, { timeout: busyTimeoutMs, fileMustExist: true });
+// Per-connection settings as store/open.ts sets them on the main connection (WAL is the file's own).
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+
+port.on('message', (m: DayJobMessage) => {
+  let reply: DayJobReply;
+  try {
+    const result = m.kind === 'rollup' ? rollUpDay(db, cfg, m.date, m.nowMs) : apiDayOf(db, cfg, m.date);
+    reply = { id: m.id, ok: true, result };
+  } catch (e) {
+    reply = { id: m.id, ok: false, error: serializeError(e) };
+  }
+  port.postMessage(reply);
+});
+port.on('close', () => db.close());
