@@ -152,7 +152,7 @@ export async function runDoctor(cfg: Readonly<Config>, opts: DoctorOptions = {})
   if (models.detectorPath !== undefined) rows.push(await checkProvider(cfg, models.detectorPath));
   const cams = cfg.cameras.filter((c) => c.enabled);
   if (cams.length === 0) rows.push(row('camera', '-', 'warn', 'no enabled camera in the config', 'add the store\'s cameras under cameras: (rtsp:// URL or an archive folder)'));
-  rows.push(...(await Promise.all(cams.map((c) => checkCamera(cfg, c, tools, opts.gopWindowSec ?? 6)))));
+  rows.push(...(await Promise.all(cams.map(async (c) => (await probeCamera(cfg, c, tools, opts.gopWindowSec ?? 6)).row))));
   rows.push(checkDisk(cfg));
   rows.push(...(await checkClickHouse(cfg, opts.now ?? Date.now)));
   rows.push(await checkSchedule(cfg));
@@ -234,42 +234,56 @@ function sampleIntervalSec(cfg: Readonly<Config>, cam: CameraConfig, fps: number
   return (s.stride ?? 25) / (fps > 0 ? fps : 25);
 }
 
-async function checkCamera(cfg: Readonly<Config>, cam: CameraConfig, tools: ToolPaths, gopWindowSec: number): Promise<DoctorRow> {
+/** A camera's doctor row and, when its source answered, the picture size (source pixels) it decodes to. */
+export interface CameraProbe {
+  readonly row: DoctorRow;
+  readonly picture?: { readonly width: number; readonly height: number };
+}
+
+/**
+ * The one camera probe (doctor and `config check --live`): an RTSP URL is probed, its GOP
+ * measured over `gopWindowSec` (0 skips it) and one frame decoded; an archive folder's newest file
+ * likewise.
+ */
+export async function probeCamera(cfg: Readonly<Config>, cam: CameraConfig, tools: ToolPaths = DEFAULT_TOOLS, gopWindowSec = 6): Promise<CameraProbe> {
   const subject = cam.id;
   if (!isLiveUrl(cam.url)) return checkArchiveFolder(cfg, cam, tools);
   try {
     const probeOpts = { tools, socketTimeoutSec: cam.rtsp_timeout_s, gopWindowSec };
     const { info, src } = await probeStreamInfo(cam.url, probeOpts);
-    const gop = await probeGop(src, probeOpts);
+    const picture = { width: info.width, height: info.height };
     const decoded = await decodeOneFrame(cam.url, cam.rtsp_timeout_s, tools);
     const base = `${info.codec} ${info.width}x${info.height} @ ${fmt(info.fps)} fps`;
-    if (!decoded.ok) return row('camera', subject, 'fail', `${base}; no frame decoded: ${decoded.why}`, 'check the stream\'s codec (H.264/H.265) in the camera\'s web page');
+    if (!decoded.ok) return { row: row('camera', subject, 'fail', `${base}; no frame decoded: ${decoded.why}`, 'check the stream\'s codec (H.264/H.265) in the camera\'s web page'), picture };
+    if (!(gopWindowSec > 0)) return { row: row('camera', subject, 'pass', `${base}; a frame decoded`), picture };
+    const gop = await probeGop(src, probeOpts);
     const g = gopVerdict(gop, sampleIntervalSec(cfg, cam, info.fps));
-    return row('camera', subject, g.status, `${base}; ${g.text}; a frame decoded`, g.fix);
+    return { row: row('camera', subject, g.status, `${base}; ${g.text}; a frame decoded`, g.fix), picture };
   } catch (e) {
-    return row('camera', subject, 'fail', errorText(e), 'check the camera has power and network, the URL, user and password (open it in VLC from this box), and that RTSP is enabled');
+    return { row: row('camera', subject, 'fail', errorText(e), 'check the camera has power and network, the URL, user and password (open it in VLC from this box), and that RTSP is enabled') };
   }
 }
 
-async function checkArchiveFolder(cfg: Readonly<Config>, cam: CameraConfig, tools: ToolPaths): Promise<DoctorRow> {
+async function checkArchiveFolder(cfg: Readonly<Config>, cam: CameraConfig, tools: ToolPaths): Promise<CameraProbe> {
   const dir = cam.url;
   let files: string[];
   try {
-    if (!statSync(dir).isDirectory()) return row('camera', cam.id, 'fail', `${dir} is a file; the agent takes an RTSP URL or a folder of exports`, 'point cameras[].url at the folder the NVR exports into');
+    if (!statSync(dir).isDirectory()) return { row: row('camera', cam.id, 'fail', `${dir} is a file; the agent takes an RTSP URL or a folder of exports`, 'point cameras[].url at the folder the NVR exports into') };
     const exts = cfg.agent.archive_extensions.map((e) => e.toLowerCase());
     files = readdirSync(dir).filter((f) => exts.includes(extname(f).toLowerCase())).sort();
   } catch (e) {
-    return row('camera', cam.id, 'fail', `archive folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? errorText(e)}`, 'create the folder or fix cameras[].url; it must be readable by the floorsense user');
+    return { row: row('camera', cam.id, 'fail', `archive folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? errorText(e)}`, 'create the folder or fix cameras[].url; it must be readable by the floorsense user') };
   }
-  if (files.length === 0) return row('camera', cam.id, 'warn', `archive folder ${dir}: no ${cfg.agent.archive_extensions.join('/')} files yet`, 'export footage from the NVR into this folder');
+  if (files.length === 0) return { row: row('camera', cam.id, 'warn', `archive folder ${dir}: no ${cfg.agent.archive_extensions.join('/')} files yet`, 'export footage from the NVR into this folder') };
   const newest = join(dir, files[files.length - 1]!);
   try {
     const { info } = await probeStreamInfo(newest, { tools, gopWindowSec: 0 });
+    const picture = { width: info.width, height: info.height };
     const decoded = await decodeOneFrame(newest, 10, tools);
     const base = `archive folder, ${files.length} file(s); newest ${files[files.length - 1]}: ${info.codec} ${info.width}x${info.height} @ ${fmt(info.fps)} fps`;
-    return decoded.ok ? row('camera', cam.id, 'pass', `${base}; a frame decoded`) : row('camera', cam.id, 'fail', `${base}; no frame decoded: ${decoded.why}`, 're-export the file from the NVR');
+    return { row: decoded.ok ? row('camera', cam.id, 'pass', `${base}; a frame decoded`) : row('camera', cam.id, 'fail', `${base}; no frame decoded: ${decoded.why}`, 're-export the file from the NVR'), picture };
   } catch (e) {
-    return row('camera', cam.id, 'fail', errorText(e), 're-export the file from the NVR (MP4, H.264/H.265)');
+    return { row: row('camera', cam.id, 'fail', errorText(e), 're-export the file from the NVR (MP4, H.264/H.265)') };
   }
 }
 
