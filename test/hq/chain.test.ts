@@ -47,10 +47,17 @@ describe('KPIs of summed view rows', () => {
     expect(() => storeKpis({ ...row, visitors: 'x' }, undefined)).toThrow(/column visitors is "x", not a number/);
   });
 
-  it('a seller over several days keeps counts and drops purchase means it cannot combine', () => {
-    const base = { store_id: 'a', seller_id: 's1', customers: 20, consulted_customers: 5, consultations: 6, successful_consultations: 2, unsuccessful_consultations: 4, time_on_floor_seconds: 100, avg_with: 55.5, avg_without: null };
-    expect(sellerKpis({ ...base, days: 1 })).toMatchObject({ interaction_ratio: 0.25, avg_purchase_with_consultation: 55.5, avg_purchase_without_consultation: null });
-    expect(sellerKpis({ ...base, days: 3 })).toMatchObject({ interaction_ratio: 0.25, avg_purchase_with_consultation: null });
+  it('a seller over several days: purchase means from the summed receipts and amounts, not a mean of daily means', () => {
+    const base = { store_id: 'a', seller_id: 's1', customers: 20, consulted_customers: 5, consultations: 6, successful_consultations: 2, unsuccessful_consultations: 4, time_on_floor_seconds: 100 };
+    // One day: 1001 minor over 2 receipts rounds half up as the view does (5.005 -> 5.01); no receipts -> null.
+    expect(sellerKpis({ ...base, days: 1, receipts_with_consult: 2, amount_with_minor: 1001, receipts_without_consult: 0, amount_without_minor: 0 })).toMatchObject({
+      interaction_ratio: 0.25, avg_purchase_with_consultation: 5.01, avg_purchase_without_consultation: null,
+    });
+    // Two days, 18.16-quoted: 1 receipt of 100.00 and 3 of 20.00 -> 160.00 / 4 = 40.00 (the mean of the two daily means would be 60.00).
+    expect(sellerKpis({ ...base, days: '2', receipts_with_consult: '4', amount_with_minor: '16000', receipts_without_consult: '3', amount_without_minor: '10001' })).toMatchObject({
+      days: 2, avg_purchase_with_consultation: 40, avg_purchase_without_consultation: 33.34,
+    });
+    expect(() => sellerKpis({ ...base, days: 2, amount_with_minor: 5, receipts_without_consult: 0, amount_without_minor: 0 })).toThrow(/column receipts_with_consult is undefined, not a number .*floorsense sync --init/);
   });
 
   it('coverage: camera time summed per store; camera-days below 99.5 % listed worst first', () => {

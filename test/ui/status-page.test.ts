@@ -10,6 +10,11 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
 import { NOW, STATUS, fixtureProvider } from '../api/fixture.js';
+import { agentProvider } from '../../agent/src/agent/api-provider.js';
+import { validateConfig } from '../../agent/src/config/load.js';
+import { saveCameraUptime } from '../../agent/src/store/aggregates.js';
+import { openStore, type Store } from '../../agent/src/store/open.js';
+import { outboxBacklog, pendingRows } from '../../agent/src/store/outbox.js';
 
 const CHROMIUM = process.env.FLOORSENSE_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.FLOORSENSE_UI_SCREENSHOT ?? join(tmpdir(), 'floorsense-status-page.png');
@@ -72,6 +77,10 @@ describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
     expect(await page.textContent('#store')).toBe('msk-01');
     expect(await page.textContent('#detector')).toContain('2 / 8');
     expect(await page.textContent('#sync')).toContain('124 rows');
+    // Failures in a row and the next try, in the store's local time (NOW + 20 s = 12:30:20 MSK).
+    const syncPairs = await page.$$eval('#sync dt', (dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]));
+    expect(syncPairs).toEqual(expect.arrayContaining([['quarantined', '0 rows'], ['failures in a row', '3'], ['next try', '12:30:20']]));
+    expect(await page.isVisible('#sync-quarantine')).toBe(false); // nothing quarantined here
     expect(await page.textContent('#box')).toContain('not reported'); // no temperature on this box
 
     expect(await page.textContent('#kpi-date')).toBe('2025-03-05');
@@ -99,5 +108,61 @@ describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
     expect(await banner.isVisible()).toBe(true);
     expect(await banner.textContent()).toMatch(/cannot reach the agent: \/status: 401 missing or wrong token/);
     await page.close();
+  });
+
+  it('warns of quarantined outbox rows of a real store, with failures and the next try', async () => {
+    // A real SQLite store: two outbox rows, one tampered so that it fails the sync whitelist,
+    // quarantined on the way out by pendingRows() as the sync loop would (test/store/outbox.test.ts).
+    const store: Store = openStore(':memory:', { nowMs: NOW });
+    saveCameraUptime(store.db, 'msk-02', [{ cameraId: 'cam1', day: '2025-03-04', upMs: 1, downMs: 0, outages: 0 }], NOW);
+    saveCameraUptime(store.db, 'msk-02', [{ cameraId: 'cam1', day: '2025-03-05', upMs: 2, downMs: 0, outages: 0 }], NOW);
+    store.db.prepare("UPDATE outbox SET payload = json_set(payload, '$.floor_x', 1.5) WHERE seq = 1").run();
+    expect(pendingRows(store.db, 10, NOW).map((r) => r.seq)).toEqual([2]);
+    expect(outboxBacklog(store.db)).toMatchObject({ unsent: 1, quarantined: 1 });
+    const cfg = validateConfig({ store: { id: 'msk-02', timezone: 'Europe/Moscow', locale: 'en' }, sync: { url: 'http://127.0.0.1:9/' } });
+    const nextTry = NOW + 95_000; // 12:31:35 MSK
+    const real = await startApiServer(
+      { host: '127.0.0.1', port: 0, timeZone: 'Europe/Moscow', nowMs: () => NOW },
+      agentProvider({
+        cfg,
+        db: store.db,
+        version: 'test',
+        startedMs: NOW - 60_000,
+        clock: () => NOW,
+        cameras: new Map(),
+        queue: () => ({ queued: 0, blocked: 0, busy: false, processed: 0, failed: 0, dropped: 0, perSource: {}, meanInferenceMs: 0, meanWaitMs: 0, maxQueued: 0 }),
+        jobs: () => [],
+        box: () => null,
+        sync: () => ({ lastSuccessMs: null, lastError: 'connect ECONNREFUSED 127.0.0.1:9', failures: 2, nextTryMs: nextTry }),
+      }),
+    );
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${real.url}/#technician`);
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: 10_000 });
+      const pairs = await page.$$eval('#sync dt', (dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]));
+      expect(pairs).toEqual([
+        ['enabled', 'yes'],
+        ['backlog', '1 rows'],
+        ['quarantined', '1 rows'],
+        ['last success', '—'],
+        ['last error', 'connect ECONNREFUSED 127.0.0.1:9'],
+        ['failures in a row', '2'],
+        ['next try', '12:31:35'],
+      ]);
+      const warn = page.locator('#sync-quarantine');
+      expect(await warn.isVisible()).toBe(true);
+      expect(await warn.textContent()).toMatch(/^1 outbox rows quarantined: .*floorsense sync --status$/);
+      expect(await page.textContent('#sync-quarantine code')).toBe('floorsense sync --status');
+      // The same in Russian once the language is switched.
+      await page.evaluate(() => (window as unknown as { FS: { setLocale(l: string): void } }).FS.setLocale('ru'));
+      expect(await warn.textContent()).toMatch(/^Строк на карантине: 1\. .*floorsense sync --status$/);
+      expect(await page.textContent('#sync')).toContain('следующая попытка12:31:35');
+      await page.evaluate(() => (window as unknown as { FS: { setLocale(l: string): void } }).FS.setLocale('en')); // the profile keeps the choice
+    } finally {
+      await page.close();
+      await real.close();
+      store.close();
+    }
   });
 });

@@ -78,7 +78,9 @@ FROM ${db}.v_store_day WHERE ${within(r)} GROUP BY store_id ORDER BY store_id`,
 FROM ${db}.v_camera_day WHERE ${within(r)} ORDER BY store_id, camera_id, day`,
   sellers: (db: string, r: DateRange) => `SELECT store_id, seller_id, count() AS days, sum(customers) AS customers, sum(consulted_customers) AS consulted_customers,
   sum(consultations) AS consultations, sum(successful_consultations) AS successful_consultations, sum(unsuccessful_consultations) AS unsuccessful_consultations,
-  sum(time_on_floor_seconds) AS time_on_floor_seconds, any(avg_purchase_with_consultation) AS avg_with, any(avg_purchase_without_consultation) AS avg_without
+  sum(time_on_floor_seconds) AS time_on_floor_seconds,
+  sum(receipts_with_consult) AS receipts_with_consult, sum(amount_with_consult_minor) AS amount_with_minor,
+  sum(receipts_without_consult) AS receipts_without_consult, sum(amount_without_consult_minor) AS amount_without_minor
 FROM ${db}.v_seller_day WHERE ${within(r)} GROUP BY store_id, seller_id ORDER BY store_id, seller_id`,
   /** One row per store and day (the trend chart), the same sums as `stores` at day grain. */
   storeDays: (db: string, r: DateRange) => `SELECT store_id, toString(day) AS date, 1 AS days, visitors, consulted_customers, consultations, successful_consultations, unsuccessful_consultations,
@@ -95,10 +97,6 @@ function n(row: Row, key: string): number {
   const x = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
   if (!Number.isFinite(x)) throw new FailureError('FS_REMOTE', `column ${key} is ${JSON.stringify(v)}, not a number (the central views are older than this release? run \`floorsense sync --init\`)`, { key });
   return x;
-}
-function nn(row: Row, key: string): number | null {
-  const v = row[key];
-  return v === null || v === undefined ? null : n(row, key);
 }
 const s = (row: Row, key: string): string => (typeof row[key] === 'string' ? (row[key] as string) : String(row[key] ?? ''));
 
@@ -169,8 +167,8 @@ export interface SellerKpis {
   readonly successful_consultations: number;
   readonly unsuccessful_consultations: number;
   /**
-   * The view's figure when the range holds one day of the seller; null over several days:
-   * v_seller_day carries the mean but not its receipt count, so means of days cannot be combined.
+   * Summed amount / summed receipts over the range (v_seller_day's raw sums), rounded as the view
+   * rounds, so a one-day range is exactly the view's figure; null without receipts.
    */
   readonly avg_purchase_with_consultation: number | null;
   readonly avg_purchase_without_consultation: number | null;
@@ -180,19 +178,18 @@ export interface SellerKpis {
 export function sellerKpis(row: Row): SellerKpis {
   const customers = n(row, 'customers');
   const consulted = n(row, 'consulted_customers');
-  const days = n(row, 'days');
   return {
     store_id: s(row, 'store_id'),
     seller_id: s(row, 'seller_id'),
-    days,
+    days: n(row, 'days'),
     customers,
     consulted_customers: consulted,
     interaction_ratio: per(consulted, customers, 4),
     consultations: n(row, 'consultations'),
     successful_consultations: n(row, 'successful_consultations'),
     unsuccessful_consultations: n(row, 'unsuccessful_consultations'),
-    avg_purchase_with_consultation: days === 1 ? nn(row, 'avg_with') : null,
-    avg_purchase_without_consultation: days === 1 ? nn(row, 'avg_without') : null,
+    avg_purchase_with_consultation: per(n(row, 'amount_with_minor'), n(row, 'receipts_with_consult'), 2, 100),
+    avg_purchase_without_consultation: per(n(row, 'amount_without_minor'), n(row, 'receipts_without_consult'), 2, 100),
     time_on_floor_seconds: n(row, 'time_on_floor_seconds'),
   };
 }

@@ -67,7 +67,6 @@ export function hqPageHtml(o: PageOptions): string {
     <section>
       <h2 data-i18n="hq.sellers"></h2>
       <div class="scroll"><table id="sellers"><thead><tr></tr></thead><tbody></tbody></table></div>
-      <p id="avg-note" class="rule" data-i18n="hq.avg_note"></p>
     </section>
   </div>
 </main>
@@ -94,5 +93,4 @@ th[aria-sort="ascending"] button::after { content: ' ▴'; }
 td.picked, th.picked { background: #ebf4ff; font-weight: 600; }
 th[scope="row"] { text-align: left; color: #1d2430; }
 .chart { background: #fff; padding: 6px; }
-.rule { color: #4a5465; font-size: 12px; max-width: 70em; }
 `;

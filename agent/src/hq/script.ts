@@ -283,7 +283,6 @@ export const HQ_PAGE_JS = String.raw`'use strict';
       });
       tb.appendChild(tr);
     });
-    $('avg-note').hidden = view.days === 1;
   }
 
   fillKpis();

@@ -110,7 +110,7 @@ const PAGE = `<!doctype html>
   </section>
   <section class="cards">
     <div class="card"><h3 data-i18n="tech.detector"></h3><dl id="detector"></dl></div>
-    <div class="card"><h3 data-i18n="tech.sync"></h3><dl id="sync"></dl></div>
+    <div class="card"><h3 data-i18n="tech.sync"></h3><dl id="sync"></dl><p id="sync-quarantine" class="quarantine" role="status" hidden></p></div>
     <div class="card"><h3 data-i18n="tech.box"></h3><dl id="box"></dl></div>
   </section>
   <section>

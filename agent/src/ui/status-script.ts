@@ -83,7 +83,23 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
     var d = s.detector;
     fillDl($('detector'), [[t('tech.queue'), d.queue_depth + ' / ' + d.queue_capacity], [t('tech.fps'), num(d.fps, 1)], [t('tech.dropped'), d.dropped_frames]]);
     var y = s.sync;
-    fillDl($('sync'), [[t('tech.enabled'), y.enabled ? t('tech.yes') : t('tech.no')], [t('tech.backlog'), t('tech.rows', { n: y.backlog_rows })], [t('tech.last_success'), time(y.last_success_ms)], [t('tech.last_error'), dash(y.last_error)]]);
+    fillDl($('sync'), [
+      [t('tech.enabled'), y.enabled ? t('tech.yes') : t('tech.no')],
+      [t('tech.backlog'), t('tech.rows', { n: y.backlog_rows })],
+      [t('tech.quarantined'), t('tech.rows', { n: y.quarantined_rows })],
+      [t('tech.last_success'), time(y.last_success_ms)],
+      [t('tech.last_error'), dash(y.last_error)],
+      [t('tech.failures'), y.failures],
+      [t('tech.next_try'), time(y.next_try_ms)]
+    ]);
+    // Quarantined rows are never sent and never retried: say so, and where to see which rows.
+    var qn = $('sync-quarantine');
+    qn.replaceChildren();
+    qn.hidden = !(y.quarantined_rows > 0);
+    if (y.quarantined_rows > 0) {
+      qn.appendChild(document.createTextNode(t('tech.quarantine_warning', { n: y.quarantined_rows }) + ' '));
+      qn.appendChild(el('code', 'floorsense sync --status'));
+    }
     var b = s.box;
     fillDl($('box'), b ? [
       [t('tech.cpu'), num(b.cpu_load_percent, 0) + '%'],

@@ -28,5 +28,7 @@ dl.inline { display: flex; flex-wrap: wrap; gap: 4px 16px; margin-bottom: 6px; }
 dl.inline div { display: flex; gap: 4px; }
 dt { color: #6b7585; }
 dd { margin: 0; font-variant-numeric: tabular-nums; }
+.quarantine { margin: 6px 0 0; padding: 4px 8px; background: #fff7e0; border-left: 4px solid #d99a00; }
+.quarantine code { font-size: 12px; }
 .banner { background: #8f1616; color: #fff; padding: 6px 16px; }
 `;
