@@ -3,10 +3,9 @@
  * data: the cameras, their states, the warnings and today's sellers are rendered, nothing is
  * fetched from outside the box, and the script runs under the page's strict CSP.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
 import { NOW, STATUS, fixtureProvider } from '../api/fixture.js';
@@ -15,39 +14,21 @@ import { validateConfig } from '../../agent/src/config/load.js';
 import { saveCameraUptime } from '../../agent/src/store/aggregates.js';
 import { openStore, type Store } from '../../agent/src/store/open.js';
 import { outboxBacklog, pendingRows } from '../../agent/src/store/outbox.js';
+import { haveChromium, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.FLOORSENSE_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.FLOORSENSE_UI_SCREENSHOT ?? join(tmpdir(), 'floorsense-status-page.png');
 const TOKEN = 'tray-window-token-0123';
-
-function haveChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const msg = `Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLOORSENSE_CHROMIUM)`;
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${msg} — required in CI`);
-  console.warn(`\n*** SKIPPING: ${msg} ***\n`);
-  return false;
-}
 
 describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
   let browser: BrowserContext;
   let srv: ApiServer;
-  let profile: string;
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'fs-chromium-'));
     srv = await startApiServer({ host: '127.0.0.1', port: 0, token: TOKEN, timeZone: 'Europe/Moscow', nowMs: () => NOW }, fixtureProvider());
-    // A fresh profile each run (playwright passes it as --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1100, height: 900 },
-      timezoneId: 'Europe/Moscow',
-    });
+    browser = await launchChromium({ viewport: { width: 1100, height: 900 }, timezoneId: 'Europe/Moscow' });
   });
   afterAll(async () => {
     await browser?.close();
     await srv?.close();
-    rmSync(profile, { recursive: true, force: true });
   });
 
   it('renders cameras, warnings, pipeline, box and sellers from /status and /api/kpis', async () => {
