@@ -89,7 +89,8 @@ export class CameraRuntime {
     if (this.mode === 'live') {
       this.#health = onFrame(this.#health, { timestampMs: frame.timestampMs, signature: imageSignature(frame), persons: detections.length }, this.thresholds);
     }
-    this.#arrivals.push({ wallMs: now, videoMs: frame.timestampMs, session: this.#sessions });
+    // ptsSec, not timestampMs: a live frame is stamped with the wall clock when read, pts is the stream's own time.
+    this.#arrivals.push({ wallMs: now, videoMs: frame.ptsSec * 1000, session: this.#sessions });
     while (this.#arrivals.length > 0 && this.#arrivals[0]!.wallMs < now - this.fpsWindowMs) this.#arrivals.shift();
     for (const l of this.#frameListeners) l(frame, detections);
   }
