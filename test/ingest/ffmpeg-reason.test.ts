@@ -28,6 +28,7 @@ describe('reasonLine over captured ffmpeg stderr', () => {
   it('statistics and banner lines alone are no reason', () => {
     expect(reasonLine(['frame=   71 fps= 42 q=-0.0 Lsize=     479kB time=00:00:02.84 bitrate=1382.4kbits/s speed=1.66x', 'video:110kB audio:0kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown'])).toBe('no message from ffmpeg');
     expect(reasonLine(['    encoder         : Lavf59.27.100', 'Error opening output file x'])).toBe('Error opening output file x');
+    expect(reasonLine(['rtsp://127.0.0.1:PORT/cam: Connection timed out', '    Last message repeated 2 times'])).toBe('rtsp://127.0.0.1:PORT/cam: Connection timed out');
   });
 
   it('a live stream that ends without an error says the server closed it', () => {
@@ -40,7 +41,7 @@ describe('lossCause', () => {
   const table: Array<[string, boolean, LossCause]> = [
     ['cam1: cannot open stream: rtsp://127.0.0.1:PORT/cam: Connection refused', false, 'unreachable'],
     ['cam1: cannot open stream: rtsp://10.0.0.9/cam: Server returned 401 Unauthorized (authorization failed)', false, 'unreachable'],
-    ['cam1: ffmpeg exited with code 1 after 72 frames: rtsp://127.0.0.1:PORT/cam: Connection timed out', true, 'stalled'],
+    ['cam1: stream ended after 72 frames: rtsp://127.0.0.1:PORT/cam: Connection timed out', true, 'stalled'],
     // A timeout before any frame: nothing answers, not a stall.
     ['cam1: cannot open stream: rtsp://10.0.0.9/cam: Connection timed out', false, 'unreachable'],
     ['watchdog: no frame in time', true, 'stalled'],

@@ -19,9 +19,9 @@ const REASON = /error|invalid|not found|unsupported|no such|denied|refused|timed
 /**
  * ffmpeg's own bookkeeping, never a reason: the stream/mapping banner, metadata, and the final
  * statistics ("frame= ... speed=", "video:479kB ... muxing overhead: unknown") that it prints on
- * every exit, clean or not. Left in, "muxing overhead: unknown" read as the error.
+ * every exit, clean or not, and its "Last message repeated N times". Left in, "muxing overhead: unknown" read as the error.
  */
-const CHATTER = /^(frame=\s*\d+ |video:\d+kB |Stream mapping:|Stream #\d|Input #\d|Output #\d|Metadata:|Duration: |Press \[q\]|Side data:|[a-z_]+\s+: )/;
+const CHATTER = /^(frame=\s*\d+ |video:\d+kB |Last message repeated \d+ times|Stream mapping:|Stream #\d|Input #\d|Output #\d|Metadata:|Duration: |Press \[q\]|Side data:|[a-z_]+\s+: )/;
 
 export function isChatterLine(cleaned: string): boolean {
   return CHATTER.test(cleaned);
