@@ -162,6 +162,8 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
     try {
       await waitUntil('watchdog fired', () => lines.some((l) => /no frame for 3 s/.test(l.msg)), 10_000);
       await waitUntil('cam3 reconnecting', () => cam.link !== 'up', 5_000);
+      // Named for the cause: connected, no data.
+      expect(cam.assess()).toMatchObject({ state: 'stalled', problems: [{ message: expect.stringContaining('the stream stalled') }] });
     } finally {
       process.kill(pid, 'SIGCONT');
     }

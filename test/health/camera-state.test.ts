@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_CAMERA_THRESHOLDS as T, assessCamera, cameraCoverage, newCameraHealth, onFrame, onSourceLost, onTick, type CameraHealth, type ShopHours,
 } from '../../agent/src/health/camera-state.js';
+import type { LossCause } from '../../agent/src/ingest/failures.js';
+import type { CameraState } from '../../agent/src/health/camera-state.js';
 import { imageSignature, type ImageSignature } from '../../agent/src/health/image-checks.js';
 import { openingIntervalAt, openingIntervalOn } from '../../agent/src/health/opening-hours.js';
 import { zonedToUtc } from '../../agent/src/sales/local-time.js';
@@ -23,7 +25,7 @@ function feed(h: CameraHealth, t0: number, t1: number, stepS: number, sig: (t: n
 }
 
 describe('camera link state and downtime', () => {
-  it('connecting -> up -> reconnecting (silent) -> down -> up, with downtime from the last frame', () => {
+  it('connecting -> up -> stalled (silent) -> down -> up, with downtime from the last frame', () => {
     let h = newCameraHealth('cam1', 0);
     expect(assessCamera(h, 1 * S, T).state).toBe('connecting');
     h = feed(h, 5 * S, 65 * S, 1, (t) => textured(t));
@@ -33,13 +35,13 @@ describe('camera link state and downtime', () => {
     h = onTick(h, 83 * S, T);
     expect(h.link).toBe('up');
     h = onTick(h, 84 * S, T);
-    expect(assessCamera(h, 84 * S, T)).toMatchObject({ state: 'reconnecting', sinceMs: 64 * S, problems: [{ message: 'camera "cam1" lost its stream 20 s ago, reconnecting' }] });
+    expect(assessCamera(h, 84 * S, T)).toMatchObject({ state: 'stalled', sinceMs: 64 * S, problems: [{ message: 'camera "cam1" lost its stream 20 s ago: the stream stalled (connected, no data), reconnecting' }] });
     h = onTick(h, (64 + 119) * S, T);
     expect(h.link).toBe('reconnecting');
     h = onTick(h, (64 + 120) * S, T);
     const a = assessCamera(h, 200 * S, T);
     expect(a.state).toBe('down');
-    expect(a.problems[0]!.message).toBe('camera "cam1" is down (no frames) for 136 s');
+    expect(a.problems[0]!.message).toBe('camera "cam1" is down (no frames) for 136 s: the stream stalled (connected, no data)');
     h = feed(h, 300 * S, 400 * S, 1, (t) => textured(t));
     expect(h.downtime).toEqual([{ startMs: 0, endMs: 5 * S }, { startMs: 64 * S, endMs: 300 * S }]);
     expect(assessCamera(h, 400 * S, T).state).toBe('up');
@@ -48,6 +50,36 @@ describe('camera link state and downtime', () => {
     expect(cameraCoverage(h, 300 * S, 400 * S, 400 * S)).toBe(1);
     expect(cameraCoverage(h, 100 * S, 200 * S, 400 * S)).toBe(0);
     expect(cameraCoverage(h, 500 * S, 600 * S, 400 * S)).toBeNull();
+  });
+
+  it('the state names the cause of the loss; a new attempt keeps it; a frame clears it', () => {
+    const up = feed(newCameraHealth('c', 0), 0, 10 * S, 1, (t) => textured(t));
+    const table: Array<[LossCause, CameraState, string]> = [
+      ['unreachable', 'unreachable', 'the camera does not answer'],
+      ['stalled', 'stalled', 'the stream stalled'],
+      ['decode_error', 'decode_error', 'its video cannot be decoded'],
+      ['ended', 'reconnecting', 'the camera closed the stream'],
+    ];
+    for (const [cause, state, text] of table) {
+      const lost = onSourceLost(up, 9500, cause);
+      const a = assessCamera(lost, 12 * S, T);
+      expect(a.state, cause).toBe(state);
+      expect(a.problems[0]!.message, cause).toContain(text);
+      // Past down_after_s it is down, still saying why.
+      const down = onTick(lost, 9 * S + T.down_after_s * S, T);
+      expect(assessCamera(down, 200 * S, T).state).toBe('down');
+      expect(assessCamera(down, 200 * S, T).problems[0]!.message).toContain(text);
+    }
+    // The first loss: the server hung up; the retries are refused: now unreachable.
+    let h = onSourceLost(up, 9500, 'ended');
+    h = onSourceLost(h, 11 * S, 'unreachable');
+    expect(h.downtime.at(-1)).toEqual({ startMs: 9 * S, endMs: null });
+    expect(assessCamera(h, 12 * S, T).state).toBe('unreachable');
+    h = feed(h, 20 * S, 22 * S, 1, (t) => textured(t));
+    expect(h.lossCause).toBeNull();
+    expect(assessCamera(h, 22 * S, T).state).toBe('up');
+    // Never up, refused from the start.
+    expect(assessCamera(onSourceLost(newCameraHealth('d', 0), 1 * S, 'unreachable'), 2 * S, T).state).toBe('unreachable');
   });
 
   it('a lost stream reported by ingest opens downtime at once; a second loss while down changes nothing', () => {

@@ -5,7 +5,8 @@
  */
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
-import { assessCamera, imageSignature, newCameraHealth, onFrame, onSourceLost, onTick, type CameraAssessment, type CameraHealth, type CameraThresholds, type ShopHours } from '../health/index.js';
+import { lossCause } from '../ingest/failures.js';
+import { assessCamera, deliveredFps, imageSignature, newCameraHealth, onFrame, onSourceLost, onTick, type CameraAssessment, type CameraHealth, type CameraThresholds, type DeliveredFrame, type ShopHours } from '../health/index.js';
 
 export type LinkState = 'connecting' | 'up' | 'reconnecting' | 'stopped';
 
@@ -19,7 +20,7 @@ export interface CameraSnapshot {
   readonly sessions: number;
   readonly reconnects: number;
   readonly lastError: string | null;
-  /** Sampled frames per second over the last `fpsWindowMs` of wall time. */
+  /** Sampled frames per second delivered over the last `fpsWindowMs` (see health/frame-rate.ts). */
   readonly fps: number | null;
 }
 
@@ -31,7 +32,7 @@ export class CameraRuntime {
   #sessions = 0;
   #reconnects = 0;
   #lastError: string | null = null;
-  readonly #arrivals: number[] = [];
+  readonly #arrivals: DeliveredFrame[] = [];
   #latest: { readonly frame: Frame; readonly detections: Detections } | null = null;
   /** Who else sees every frame (the drift monitor); called after the runtime's own bookkeeping. */
   readonly #frameListeners: Array<(frame: Frame, detections: Detections) => void> = [];
@@ -67,7 +68,11 @@ export class CameraRuntime {
   setLink(link: LinkState, error: string | null = null): void {
     if (link === 'reconnecting' && this.#link !== 'reconnecting') this.#reconnects++;
     if (link !== this.#link) this.#sinceMs = this.clock();
-    if (link === 'reconnecting' && this.mode === 'live') this.#health = onSourceLost(this.#health, this.clock());
+    // The reason (an error text) names the cause; a session that never went up delivered nothing.
+    // A new attempt (no error) keeps the cause of the last loss.
+    if (link === 'reconnecting' && this.mode === 'live' && (error !== null || this.#link === 'up')) {
+      this.#health = onSourceLost(this.#health, this.clock(), error === null ? 'ended' : lossCause(error, this.#link === 'up'));
+    }
     this.#link = link;
     if (error !== null) this.#lastError = error;
   }
@@ -84,8 +89,9 @@ export class CameraRuntime {
     if (this.mode === 'live') {
       this.#health = onFrame(this.#health, { timestampMs: frame.timestampMs, signature: imageSignature(frame), persons: detections.length }, this.thresholds);
     }
-    this.#arrivals.push(now);
-    while (this.#arrivals.length > 0 && this.#arrivals[0]! < now - this.fpsWindowMs) this.#arrivals.shift();
+    // ptsSec, not timestampMs: a live frame is stamped with the wall clock when read, pts is the stream's own time.
+    this.#arrivals.push({ wallMs: now, videoMs: frame.ptsSec * 1000, session: this.#sessions });
+    while (this.#arrivals.length > 0 && this.#arrivals[0]!.wallMs < now - this.fpsWindowMs) this.#arrivals.shift();
     for (const l of this.#frameListeners) l(frame, detections);
   }
 
@@ -100,8 +106,6 @@ export class CameraRuntime {
 
   snapshot(): CameraSnapshot {
     const now = this.clock();
-    const recent = this.#arrivals.filter((t) => t >= now - this.fpsWindowMs).length;
-    const spanMs = Math.min(this.fpsWindowMs, now - this.#sinceMs);
     return {
       id: this.id,
       mode: this.mode,
@@ -112,7 +116,7 @@ export class CameraRuntime {
       sessions: this.#sessions,
       reconnects: this.#reconnects,
       lastError: this.#lastError,
-      fps: this.#frames === 0 ? null : spanMs > 0 ? (recent * 1000) / Math.max(spanMs, 1000) : null,
+      fps: deliveredFps(this.#arrivals, now, this.fpsWindowMs) ?? (this.#frames === 0 ? null : 0),
     };
   }
 }

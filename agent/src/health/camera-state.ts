@@ -4,7 +4,8 @@
  * be scripted in a test without a clock or a camera.
  *
  * Link states: connecting (never delivered yet) -> up <-> reconnecting -> down. Any time not `up`
- * is downtime and is recorded as an interval; coverage (the share of a period a camera was up) is
+ * is downtime. While not up, the reported state names the cause of the last loss when it is known
+ * (unreachable, stalled, decode_error; see ingest/failures.ts lossCause), else reconnecting. Downtime and is recorded as an interval; coverage (the share of a period a camera was up) is
  * computed from those intervals and is what KPIs state beside their numbers.
  *
  * Image conditions, only judged while frames arrive: frozen (no byte change, see image-checks.ts),
@@ -12,13 +13,14 @@
  * and pointing at nothing (no person for an unusually long time during opening hours).
  */
 import { changedBlockFraction, type ImageSignature } from './image-checks.js';
+import type { LossCause } from '../ingest/failures.js';
 import { openingIntervalAt, type OpeningHours } from './opening-hours.js';
 
 export type LinkState = 'connecting' | 'up' | 'reconnecting' | 'down';
-export type CameraState = 'up' | 'connecting' | 'reconnecting' | 'down' | 'frozen' | 'black' | 'blank' | 'no_person';
+export type CameraState = 'up' | 'connecting' | 'reconnecting' | 'unreachable' | 'stalled' | 'decode_error' | 'down' | 'frozen' | 'black' | 'blank' | 'no_person';
 
 /** Worst first: what `state` reports when several conditions hold. */
-export const STATE_SEVERITY: readonly CameraState[] = ['down', 'reconnecting', 'connecting', 'frozen', 'black', 'blank', 'no_person', 'up'];
+export const STATE_SEVERITY: readonly CameraState[] = ['down', 'unreachable', 'stalled', 'decode_error', 'reconnecting', 'connecting', 'frozen', 'black', 'blank', 'no_person', 'up'];
 
 export interface CameraThresholds {
   /** Up but no frame for this long: the source has gone silent, count it as reconnecting. */
@@ -66,6 +68,8 @@ export interface CameraHealth {
   readonly monitoredSinceMs: number;
   readonly lastFrameMs: number | null;
   readonly frames: number;
+  /** Why the link was last lost; null while up or before any loss. */
+  readonly lossCause: LossCause | null;
   /** Oldest first; at most the last one is open. */
   readonly downtime: readonly DowntimeInterval[];
   readonly lastSignature: ImageSignature | null;
@@ -112,6 +116,7 @@ export function newCameraHealth(cameraId: string, nowMs: number): CameraHealth {
     monitoredSinceMs: nowMs,
     lastFrameMs: null,
     frames: 0,
+    lossCause: null,
     downtime: [{ startMs: nowMs, endMs: null }],
     lastSignature: null,
     unchangedSinceMs: null,
@@ -147,6 +152,7 @@ export function onFrame(h: CameraHealth, obs: FrameObservation, t: CameraThresho
     linkSinceMs: wasUp ? h.linkSinceMs : ts,
     lastFrameMs: ts,
     frames: h.frames + 1,
+    lossCause: null,
     downtime: wasUp ? h.downtime : closeDowntime(h.downtime, ts),
     lastSignature: sig,
     unchangedSinceMs: unchanged ? (h.unchangedSinceMs ?? ts) : ts,
@@ -160,16 +166,17 @@ export function onFrame(h: CameraHealth, obs: FrameObservation, t: CameraThresho
  * The source failed (ffmpeg exited, RTSP dropped) and ingest is reconnecting. The downtime starts
  * at the last frame seen, since that is when the picture actually stopped.
  */
-export function onSourceLost(h: CameraHealth, nowMs: number): CameraHealth {
-  if (h.link !== 'up') return h;
+export function onSourceLost(h: CameraHealth, nowMs: number, cause?: LossCause): CameraHealth {
+  // Not up: no new downtime, but a failed attempt that says why (a refused connection) is kept.
+  if (h.link !== 'up') return cause === undefined || h.lossCause === cause ? h : { ...h, lossCause: cause };
   const start = h.lastFrameMs !== null ? Math.min(h.lastFrameMs, nowMs) : nowMs;
-  return { ...h, link: 'reconnecting', linkSinceMs: start, downtime: openDowntime(h.downtime, start) };
+  return { ...h, link: 'reconnecting', linkSinceMs: start, lossCause: cause ?? 'ended', downtime: openDowntime(h.downtime, start) };
 }
 
 /** Time passes: silent sources become reconnecting, long outages become down, old history is dropped. */
 export function onTick(h: CameraHealth, nowMs: number, t: CameraThresholds): CameraHealth {
   let next = h;
-  if (next.link === 'up' && next.lastFrameMs !== null && nowMs - next.lastFrameMs >= t.stale_after_s * 1000) next = onSourceLost(next, nowMs);
+  if (next.link === 'up' && next.lastFrameMs !== null && nowMs - next.lastFrameMs >= t.stale_after_s * 1000) next = onSourceLost(next, nowMs, 'stalled');
   if ((next.link === 'reconnecting' || next.link === 'connecting') && nowMs - next.linkSinceMs >= t.down_after_s * 1000) {
     next = { ...next, link: 'down' };
   }
@@ -182,14 +189,29 @@ export function onTick(h: CameraHealth, nowMs: number, t: CameraThresholds): Cam
 
 const secs = (ms: number): string => `${Math.round(ms / 1000)} s`;
 
+const CAUSE_TEXT: Record<LossCause, string> = {
+  unreachable: 'the camera does not answer (address, power, network or credentials)',
+  stalled: 'the stream stalled (connected, no data)',
+  decode_error: 'its video cannot be decoded',
+  ended: 'the camera closed the stream',
+};
+
+/** Down (past down_after_s) stays down; before that the state is the cause when one is known. */
+function linkProblemState(h: CameraHealth): Exclude<CameraState, 'up'> {
+  if (h.link === 'down' || h.link === 'up') return 'down';
+  if (h.lossCause === null || h.lossCause === 'ended') return h.link;
+  return h.lossCause;
+}
+
 /** What is wrong with the camera at `nowMs`, worst first; `state` is the worst, or 'up'. */
 export function assessCamera(h: CameraHealth, nowMs: number, t: CameraThresholds, shop?: ShopHours): CameraAssessment {
   const id = h.cameraId;
   const problems: Problem[] = [];
   if (h.link !== 'up') {
     const d = secs(nowMs - h.linkSinceMs);
-    const what = h.link === 'connecting' ? `has sent no frame yet (${d} since start)` : h.link === 'down' ? `is down (no frames) for ${d}` : `lost its stream ${d} ago, reconnecting`;
-    problems.push({ state: h.link, sinceMs: h.linkSinceMs, message: `camera "${id}" ${what}` });
+    const why = h.lossCause === null ? '' : `: ${CAUSE_TEXT[h.lossCause]}`;
+    const what = h.link === 'connecting' ? `has sent no frame yet (${d} since start)${why}` : h.link === 'down' ? `is down (no frames) for ${d}${why}` : `lost its stream ${d} ago${why}, reconnecting`;
+    problems.push({ state: linkProblemState(h), sinceMs: h.linkSinceMs, message: `camera "${id}" ${what}` });
   } else if (h.lastFrameMs !== null) {
     const last = h.lastFrameMs;
     if (h.unchangedSinceMs !== null && last - h.unchangedSinceMs >= t.frozen_after_s * 1000) {

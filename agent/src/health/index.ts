@@ -8,6 +8,7 @@ export {
   type CameraHealth, type CameraState, type LinkState, type CameraThresholds, type CameraAssessment, type Problem,
   type DowntimeInterval, type FrameObservation, type ShopHours,
 } from './camera-state.js';
+export { deliveredFps, type DeliveredFrame } from './frame-rate.js';
 export { openingIntervalAt, openingIntervalOn, isoWeekday, type OpeningHours } from './opening-hours.js';
 export { readBoxHealth, SYSTEM_PROBES, type BoxProbes, type BoxHealthOptions } from './box.js';
 export { boxWarnings, DEFAULT_BOX_THRESHOLDS, type BoxHealth, type GpuHealth, type BoxThresholds } from './box-health.js';

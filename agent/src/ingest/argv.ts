@@ -26,6 +26,10 @@ export function networkArgs(src: NetworkInput): string[] {
     case 'rtsp':
     case 'rtsps':
       // TCP: UDP over shop Wi-Fi/VPN loses packets and smears frames; TCP costs a little latency.
+      // `-timeout` is the socket option ffmpeg 5.1's RTSP demuxer takes (it refuses -rw_timeout:
+      // "Option rw_timeout not found"). It does end a stalled TCP stream, but measured here about
+      // 4x its value after the stall (2 s -> 8.4 s, 3 s -> 12.5 s, 5 s -> 20.4 s), so with the
+      // default 10 s the agent's watchdog usually acts first.
       return ['-rtsp_transport', 'tcp', '-timeout', String(src.socketTimeoutUs)];
     case 'http':
     case 'https':

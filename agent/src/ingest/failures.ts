@@ -16,11 +16,47 @@ export function cleanLine(line: string): string {
 const DAMAGE = /partial file|corrupt|Invalid NAL|invalid data|error while decoding|moov atom not found|truncat|End of file|concealing|missing picture/i;
 const REASON = /error|invalid|not found|unsupported|no such|denied|refused|timed out|unreachable|could not|cannot|failed|partial file|corrupt|unknown|moov/i;
 
-/** The line most worth showing a user: the last error-looking line, else the last line. */
+/**
+ * ffmpeg's own bookkeeping, never a reason: the stream/mapping banner, metadata, and the final
+ * statistics ("frame= ... speed=", "video:479kB ... muxing overhead: unknown") that it prints on
+ * every exit, clean or not, and its "Last message repeated N times". Left in, "muxing overhead: unknown" read as the error.
+ */
+const CHATTER = /^(frame=\s*\d+ |video:\d+kB |Last message repeated \d+ times|Stream mapping:|Stream #\d|Input #\d|Output #\d|Metadata:|Duration: |Press \[q\]|Side data:|[a-z_]+\s+: )/;
+
+export function isChatterLine(cleaned: string): boolean {
+  return CHATTER.test(cleaned);
+}
+
+/**
+ * The line most worth showing a user: the last error-looking line, else the last line that is not
+ * ffmpeg's banner or statistics, else a sentence saying ffmpeg gave no reason.
+ */
 export function reasonLine(lines: readonly string[]): string {
-  const cleaned = lines.map(cleanLine).filter((l) => l !== '');
+  const cleaned = lines.map(cleanLine).filter((l) => l !== '' && !isChatterLine(l));
   for (let i = cleaned.length - 1; i >= 0; i--) if (REASON.test(cleaned[i]!)) return cleaned[i]!;
-  return cleaned[cleaned.length - 1] ?? 'no message from ffmpeg';
+  return cleaned[cleaned.length - 1] ?? NO_MESSAGE;
+}
+
+export const NO_MESSAGE = 'no message from ffmpeg';
+
+/**
+ * Why a live stream was lost, read from the error text (a FailureError message or the watchdog's):
+ * unreachable (nothing answers or the server refuses: wrong address, camera off, bad credentials),
+ * stalled (connected but no data: socket timeout or the watchdog), decode_error (data arrives but
+ * cannot be decoded), ended (the server closed the stream without a reason; ffmpeg exits 0).
+ */
+export type LossCause = 'unreachable' | 'stalled' | 'decode_error' | 'ended';
+
+const STALLED = /timed out|watchdog|no frame in time/i;
+const UNREACHABLE = /refused|no route|unreachable|name or service not known|could not resolve|temporary failure in name|server returned|401|403|404|unauthorized|forbidden|cannot open stream|not found/i;
+const UNDECODABLE = /invalid data|error while decoding|corrupt|invalid nal|error splitting|concealing|missing picture|decode_slice/i;
+
+/** `delivered`: the session had sent frames; a timeout before any frame is a camera that does not answer. */
+export function lossCause(text: string, delivered: boolean): LossCause {
+  if (STALLED.test(text)) return delivered ? 'stalled' : 'unreachable';
+  if (UNREACHABLE.test(text)) return 'unreachable';
+  if (UNDECODABLE.test(text)) return 'decode_error';
+  return 'ended';
 }
 
 export function isDamageLine(line: string): boolean {
@@ -91,7 +127,9 @@ export interface EndFacts {
 
 /** Decide whether the end of an ffmpeg run was a clean end of file; undefined when it was. */
 export function endFailure(f: EndFacts): FailureError | undefined {
-  const reason = reasonLine(f.stderrTail);
+  const said = reasonLine(f.stderrTail);
+  // A live ffmpeg that exits 0 without an error line read end of stream: the server hung up.
+  const reason = f.isLive && said === NO_MESSAGE && f.exitCode === 0 ? 'the server closed the stream (ffmpeg printed no error)' : said;
   if (f.isLive) {
     if (f.limited === true && f.exitCode === 0 && f.framesYielded > 0) return undefined;
     const why = f.exitCode === 0 ? 'stream ended' : `ffmpeg exited with code ${f.exitCode}`;

@@ -27,7 +27,7 @@ const openingHours = z
 
 const camera = z
   .strictObject({
-    stale_after_s: z.number().positive().max(3600).default(C.stale_after_s).describe('No frame for this long (seconds) while up: reconnecting.'),
+    stale_after_s: z.number().positive().max(3600).default(C.stale_after_s).describe('No frame for this long (seconds) while up: stalled.'),
     down_after_s: z.number().positive().max(86_400).default(C.down_after_s).describe('Reconnecting for this long (seconds): down.'),
     frozen_after_s: z.number().positive().max(86_400).default(C.frozen_after_s).describe('Picture unchanged for this long (video seconds): frozen.'),
     frozen_changed_blocks_max: z.number().min(0).max(0.5).default(C.frozen_changed_blocks_max).describe('Fraction of image blocks allowed to change between "unchanged" frames (room for a burnt-in clock).'),
