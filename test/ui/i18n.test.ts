@@ -4,6 +4,7 @@
  * compiled page strings, no browser.
  */
 import { describe, expect, it } from 'vitest';
+import { STATE_SEVERITY } from '../../agent/src/health/camera-state.js';
 import { LOCALES, MESSAGES, MANAGER_PAGE_JS, STATUS_PAGE_HTML, STATUS_PAGE_JS, I18N_JS } from '../../agent/src/ui/index.js';
 
 const SOURCES = [STATUS_PAGE_HTML, STATUS_PAGE_JS, MANAGER_PAGE_JS, I18N_JS.slice(0, I18N_JS.indexOf('var MESSAGES')) + I18N_JS.slice(I18N_JS.indexOf("var KEY"))];
@@ -42,5 +43,12 @@ describe('UI dictionary', () => {
   it('really is in Russian: Cyrillic in every Russian text that is a word', () => {
     const latinOnly = Object.entries(MESSAGES.ru).filter(([k, v]) => !/[А-Яа-яЁё]/.test(v) && !['app.title', 'tech.of', 'tech.col.fps'].includes(k));
     expect(latinOnly).toEqual([]);
+  });
+
+  it('names every camera state the health module can report, in both languages, and the page maps each', () => {
+    for (const st of STATE_SEVERITY) {
+      for (const l of LOCALES) expect((MESSAGES[l] as Record<string, string>)[`state.${st}`], `${l} state.${st}`).toBeTruthy();
+      expect(STATUS_PAGE_JS, `status page maps ${st}`).toContain(`${st}: t('state.${st}')`);
+    }
   });
 });

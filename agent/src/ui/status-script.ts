@@ -27,7 +27,7 @@ export const STATUS_PAGE_JS = String.raw`'use strict';
   function money(v) { return window.FS.money(v, null); }
   function mib(v) { return v === null || v === undefined ? '—' : (v / 1048576 / 1024).toFixed(1) + ' GiB'; }
   function stateLabel(s) {
-    var k = { up: t('state.up'), connecting: t('state.connecting'), reconnecting: t('state.reconnecting'), no_person: t('state.no_person'), down: t('state.down'), frozen: t('state.frozen'), black: t('state.black'), blank: t('state.blank') }[s];
+    var k = { up: t('state.up'), connecting: t('state.connecting'), reconnecting: t('state.reconnecting'), unreachable: t('state.unreachable'), stalled: t('state.stalled'), decode_error: t('state.decode_error'), no_person: t('state.no_person'), down: t('state.down'), frozen: t('state.frozen'), black: t('state.black'), blank: t('state.blank') }[s];
     return k || s;
   }
   function time(ms) { return window.FS.time(ms, tz); }

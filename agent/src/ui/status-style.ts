@@ -16,7 +16,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
 .state-up { background: #d8f3df; color: #13612b; }
 .state-connecting, .state-reconnecting, .state-no_person { background: #fff1cc; color: #7a5200; }
-.state-down, .state-frozen, .state-black, .state-blank { background: #fbd9d9; color: #8f1616; }
+.state-down, .state-unreachable, .state-stalled, .state-decode_error, .state-frozen, .state-black, .state-blank { background: #fbd9d9; color: #8f1616; }
 .warnings { list-style: none; padding: 0; margin: 0; }
 .warnings li { padding: 4px 8px; margin-bottom: 3px; background: #fff; border-left: 4px solid #d99a00; }
 .warnings li.none { border-left-color: transparent; }
