@@ -16,6 +16,8 @@ describe('source urls', () => {
     ['rtsp://u:p@cam/1', true, undefined, 'rtsp://u:p@cam/1'],
     ['RTSPS://cam/1', true, undefined, 'RTSPS://cam/1'],
     ['http://cam/mjpeg', true, undefined, 'http://cam/mjpeg'],
+    // A raw TCP stream is live: stamped from the wall clock (it once was archive-like here and 1970 in the agent).
+    ['tcp://10.0.0.9:5000', true, undefined, 'tcp://10.0.0.9:5000'],
   ];
   it.each(cases)('%s', (url, live, path, input) => {
     expect(isLiveUrl(url)).toBe(live);

@@ -35,6 +35,7 @@ import { receiptDaysHandler, salesJobs } from './sales-jobs.js';
 import { startApiServer, type ApiServer } from '../api/index.js';
 import { readBoxHealth, type BoxHealth } from '../health/index.js';
 import { localDate } from '../sales/local-time.js';
+import { isLiveUrl } from '../ingest/source-url.js';
 
 export interface AgentDeps {
   readonly logger: AgentLogger;
@@ -85,8 +86,6 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-const LIVE_URL = /^(rtsps?|rtmp|https?|udp|tcp|srt):\/\//i;
-
 export interface CameraPlan {
   readonly live: LiveCamera[];
   readonly archive: ArchiveCamera[];
@@ -99,7 +98,7 @@ export function planCameras(cfg: Readonly<Config>, cwd: string): CameraPlan {
   cfg.cameras.forEach((cam, i) => {
     if (!cam.enabled) return;
     const base = cameraAnalyzeBase(cfg, cam);
-    if (LIVE_URL.test(cam.url)) {
+    if (isLiveUrl(cam.url)) {
       live.push({ id: cam.id, url: cam.url, ...(cam.detect_url !== undefined ? { detectUrl: cam.detect_url } : {}), base });
       return;
     }

@@ -4,8 +4,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { redactSecrets } from '../core/redact.js';
 
-/** Schemes that are camera streams: timestamps come from the wall clock, never from pts. */
-const LIVE_SCHEMES = ['rtsp', 'rtsps', 'rtmp', 'http', 'https', 'udp', 'srt'] as const;
+/**
+ * Schemes that are camera streams: timestamps come from the wall clock, never from pts. The one rule
+ * for "live": the agent's camera plan, ingest and doctor all ask isLiveUrl.
+ */
+const LIVE_SCHEMES = ['rtsp', 'rtsps', 'rtmp', 'http', 'https', 'udp', 'tcp', 'srt'] as const;
 
 export type LiveScheme = (typeof LIVE_SCHEMES)[number];
 
