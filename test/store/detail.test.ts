@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../agent/src/store/open.js';
-import { insertPositions, trackPositions, upsertTrack, upsertReceipts, receiptsBetween } from '../../agent/src/store/detail.js';
+import { insertPositions, trackPositions, upsertTrack, receiptsBetween } from '../../agent/src/store/detail.js';
+import { storeReceipts } from '../../agent/src/store/sales.js';
 import { ensureJob, getCheckpoint, getJob, saveCheckpoint, setJobState } from '../../agent/src/store/jobs.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12);
@@ -34,8 +35,8 @@ describe('detail repository', () => {
 
   it('re-imported receipts replace the earlier copy', () => {
     const s = openStore(':memory:', { nowMs: NOW });
-    upsertReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 100 }]);
-    upsertReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, sellerId: 'seller-02' }]);
+    expect(storeReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 100, registerId: null, sellerId: null }])).toMatchObject({ inserted: 1, updated: 0 });
+    expect(storeReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, registerId: null, sellerId: 'seller-02' }])).toMatchObject({ inserted: 0, updated: 1 });
     expect(receiptsBetween(s.db, NOW, NOW + 1)).toEqual([{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, registerId: null, sellerId: 'seller-02', currency: null }]);
   });
 

@@ -3,7 +3,8 @@
  * the same repository functions the pipeline calls. Deterministic (seeded), so counts are exact.
  */
 import type { Store } from '../../agent/src/store/open.js';
-import { positionWriter, upsertTrack, upsertVisits, upsertReceipts, insertCameraHealth, insertShifts } from '../../agent/src/store/detail.js';
+import { positionWriter, upsertTrack, upsertVisits, insertCameraHealth } from '../../agent/src/store/detail.js';
+import { replaceShifts, storeReceipts } from '../../agent/src/store/sales.js';
 import { saveCameraUptime, saveConsultations, saveDailyKpis, saveHourlyTraffic, saveStoreDay } from '../../agent/src/store/aggregates.js';
 
 export const HOUR_MS = 3_600_000;
@@ -46,7 +47,7 @@ export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, 
   const write = positionWriter(db);
   let consultations = 0;
   db.transaction(() => {
-    insertShifts(db, sellers.map((s) => ({ sellerId: s, startMs: dayStartMs + 8 * HOUR_MS, endMs: dayStartMs + 21 * HOUR_MS })));
+    replaceShifts(db, sellers.map((s) => ({ date: day, sellerId: s, startMs: dayStartMs + 8 * HOUR_MS, endMs: dayStartMs + 21 * HOUR_MS })), () => [dayStartMs, dayStartMs + 24 * HOUR_MS]);
     for (let h = 0; h < 24; h++) {
       const hourMs = dayStartMs + h * HOUR_MS;
       const open = h >= 8 && h < 21;
@@ -64,7 +65,7 @@ export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, 
           upsertVisits(db, [{ id: visitId, cameraId: cam, trackId, zone: 'zone-fitting-room', startMs: t0, endMs: t0 + 120_000 }]);
           const bought = rnd() < 0.5;
           const amount = 10_000 + Math.floor(rnd() * 90_000);
-          if (bought) upsertReceipts(db, [{ id: `rcpt-${h}-${i}`, tMs: t0 + 200_000, day, amountMinor: amount, registerId: 'register-7' }]);
+          if (bought) storeReceipts(db, [{ id: `rcpt-${h}-${i}`, tMs: t0 + 200_000, day, amountMinor: amount, registerId: 'register-7', sellerId: null }]);
           saveConsultations(
             store.db,
             storeId,

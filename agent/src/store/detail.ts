@@ -131,40 +131,12 @@ export interface ReceiptInput {
   readonly currency?: string | null;
 }
 
-/** Receipts from the POS; a re-imported receipt replaces the earlier copy. */
-export function upsertReceipts(db: Database.Database, receipts: readonly ReceiptInput[]): number {
-  const stmt = db.prepare(
-    `INSERT INTO receipts (id, t_ms, day, amount_minor, register_id, seller_id) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET t_ms = excluded.t_ms, day = excluded.day, amount_minor = excluded.amount_minor,
-       register_id = excluded.register_id, seller_id = excluded.seller_id`,
-  );
-  return db.transaction((): number => {
-    for (const r of receipts) stmt.run(r.id, r.tMs, r.day, r.amountMinor, r.registerId ?? null, r.sellerId ?? null);
-    return receipts.length;
-  })();
-}
-
 export function receiptsBetween(db: Database.Database, fromMs: number, toMs: number): ReceiptInput[] {
   return db
     .prepare<[number, number], ReceiptInput>(
       'SELECT id, t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId, currency FROM receipts WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms',
     )
     .all(fromMs, toMs);
-}
-
-export interface ShiftInput {
-  readonly sellerId: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly source?: string;
-}
-
-export function insertShifts(db: Database.Database, shifts: readonly ShiftInput[]): number {
-  const stmt = db.prepare('INSERT INTO shifts (seller_id, start_ms, end_ms, source) VALUES (?, ?, ?, ?)');
-  return db.transaction((): number => {
-    for (const s of shifts) stmt.run(s.sellerId, s.startMs, s.endMs, s.source ?? 'schedule');
-    return shifts.length;
-  })();
 }
 
 export interface CameraHealthSample {
