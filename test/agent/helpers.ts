@@ -85,3 +85,12 @@ export function runAgentChild(args: readonly string[]): AgentChild {
     },
   };
 }
+
+/** Poll `cond` every 100 ms; fail naming `what` after `timeoutMs`. */
+export async function waitUntil(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -14,17 +14,9 @@ import { createLogger } from '../../agent/src/agent/logger.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
-import { cutClip, type LogLine } from './helpers.js';
+import { cutClip, waitUntil, type LogLine } from './helpers.js';
 
 const ok = haveData('video/checkout_counter_cashier.mp4', 'models/yolov8n_fp32.onnx');
-
-async function waitUntil(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!ok)('live camera health over real RTSP', () => {
   let dir: string;

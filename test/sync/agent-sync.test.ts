@@ -16,17 +16,10 @@ import { outboxBacklog } from '../../agent/src/store/outbox.js';
 import { initStatements } from '../../agent/src/sync/ddl.js';
 import { haveClickHouse, startClickHouse, type ClickHouseServer } from '../helpers/clickhouse.js';
 import { haveData } from '../helpers/shared-data.js';
+import { waitUntil } from '../agent/helpers.js';
 import { fillStoreDay } from './fill.js';
 
 const ok = haveClickHouse() && haveData('models/yolov8n_fp32.onnx');
-
-async function waitUntil(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!ok)('the agent syncs on its own', () => {
   let ch: ClickHouseServer;

@@ -28,22 +28,11 @@ import { loadScenarioFile } from '../../agent/src/sim/scenario.js';
 import { insertCameraHealth } from '../../agent/src/store/detail.js';
 import { openStore } from '../../agent/src/store/open.js';
 import { REPO_ROOT } from '../helpers/shared-data.js';
+import type { Kpis } from '../../agent/src/metrics/kpis.js';
 
-/** `floorsense report --json` as printed (the fields the chain compares). */
-export interface ReportKpis {
-  customers: number;
-  consulted_customers: number;
-  interaction_ratio: number | null;
-  consultations: number;
-  successful_consultations: number;
-  unsuccessful_consultations: number;
-  conversion: number | null;
-  avg_purchase_with_consultation: number | null;
-  avg_purchase_without_consultation: number | null;
-  mean_consultation_seconds: number | null;
-  buying_customers: number;
-  revenue: number;
-}
+/** `floorsense report --json` as printed: the store's and each seller's KPIs (metrics/kpis.ts). */
+export type ReportKpis = Kpis;
+
 export interface ReportJson {
   date: string;
   store: ReportKpis & { store_id: string };
