@@ -41,7 +41,7 @@ export const LABEL_HTML = (locale: Locale): string => `<!doctype html>
     <p class="help" data-i18n="help.keys"></p>
   </aside>
 </main>
-<script>window.LABEL_MESSAGES = ${JSON.stringify(LABEL_MESSAGES).replace(/</g, '\\u003c')};</script>
+<script src="/i18n.js"></script>
 <script src="/label.js"></script>
 </body>
 </html>
@@ -76,24 +76,13 @@ button, select, input { font: inherit; }
 /** The page script. Plain ES2017, no backticks or dollar-brace inside (it sits in a template literal). */
 export const LABEL_JS = String.raw`'use strict';
 (function () {
-  var MESSAGES = window.LABEL_MESSAGES;
-  var KEY = 'floorsense.locale';
-  var root = document.documentElement;
-  var saved = null;
-  try { saved = localStorage.getItem(KEY); } catch (e) { saved = null; }
-  var locale = MESSAGES[saved] ? saved : (MESSAGES[root.lang] ? root.lang : 'ru');
-  function t(key, vars) {
-    var s = MESSAGES[locale][key];
-    if (s === undefined) { console.error('missing label string ' + key); return key; }
-    if (vars) s = s.replace(/\{(\w+)\}/g, function (m, k) { return vars[k] === undefined ? m : String(vars[k]); });
-    return s;
-  }
+  // The dictionary helpers are the store page's own (ui/i18n.ts i18nScript over the label table,
+  // served as /i18n.js): t, the language kept in localStorage, data-i18n and data-i18n-label.
+  var FS = window.FS;
+  var t = FS.t;
   function applyI18n() {
-    root.lang = locale;
-    document.querySelectorAll('[data-i18n]').forEach(function (e) { e.textContent = t(e.dataset.i18n); });
-    document.querySelectorAll('[data-i18n-label]').forEach(function (e) { var s = t(e.dataset.i18nLabel); e.setAttribute('aria-label', s); e.title = s; });
-    document.title = t('app.title');
-    $('lang').value = locale;
+    FS.apply();
+    $('lang').value = FS.locale;
   }
   function $(id) { return document.getElementById(id); }
 
@@ -295,9 +284,8 @@ export const LABEL_JS = String.raw`'use strict';
   $('ev-set-start').addEventListener('click', function () { $('ev-start').value = String(frame()); });
   $('ev-set-end').addEventListener('click', function () { $('ev-end').value = String(frame()); });
   $('ev-add').addEventListener('click', addEvent);
-  $('lang').addEventListener('change', function () {
-    locale = $('lang').value;
-    try { localStorage.setItem(KEY, locale); } catch (e) { /* private window */ }
+  $('lang').addEventListener('change', function () { FS.setLocale($('lang').value); });
+  FS.onLocale(function () {
     applyI18n(); if (S) { $('from').textContent = t(S.from === 'labels' ? 'from.labels' : 'from.tracker'); render(); }
   });
 

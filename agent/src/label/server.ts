@@ -11,6 +11,10 @@ import { HostPolicy, isLoopbackHost, refuseRequest } from '../api/auth.js';
 import { HttpError, json, readBody, send, type Reply } from '../api/http.js';
 import { framePath } from './frames.js';
 import { LABEL_HTML, LABEL_JS, LABEL_CSS } from './page.js';
+import { LABEL_MESSAGES } from './i18n.js';
+import { i18nScript } from '../ui/i18n.js';
+
+const LABEL_I18N_JS = i18nScript(LABEL_MESSAGES);
 import type { LabelSession } from './session.js';
 
 export interface LabelServer {
@@ -34,6 +38,7 @@ export async function startLabelServer(session: LabelSession, o: { host?: string
       const m = /^\/frames\/(\d+)\.jpg$/.exec(url.pathname);
       let reply: Reply;
       if (method === 'GET' && url.pathname === '/') reply = { status: 200, contentType: 'text/html; charset=utf-8', body: html };
+      else if (method === 'GET' && url.pathname === '/i18n.js') reply = { status: 200, contentType: 'text/javascript; charset=utf-8', body: LABEL_I18N_JS };
       else if (method === 'GET' && url.pathname === '/label.js') reply = { status: 200, contentType: 'text/javascript; charset=utf-8', body: LABEL_JS };
       else if (method === 'GET' && url.pathname === '/label.css') reply = { status: 200, contentType: 'text/css; charset=utf-8', body: LABEL_CSS };
       else if (method === 'GET' && url.pathname === '/api/state') reply = json(session.state());
