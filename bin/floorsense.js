@@ -4,7 +4,12 @@ import { main } from '../dist/cli/main.js';
 import { redactSecrets } from '../dist/core/redact.js';
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   // An error nobody coded still never prints a camera password.
-  (err) => { console.error(redactSecrets(err instanceof Error ? err.message : String(err))); process.exitCode = 1; },
+  (err) => {
+    console.error(redactSecrets(err instanceof Error ? err.message : String(err)));
+    process.exitCode = 1;
+  },
 );

@@ -15,7 +15,9 @@ async function loadAgentModules() {
     const config = await import('../dist/config/load.js');
     return { tray, config };
   } catch (e) {
-    throw new Error(`cannot load the agent's compiled modules from ../dist (run \`npm ci\` or \`npm run build\` in the FloorSense folder first): ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(
+      `cannot load the agent's compiled modules from ../dist (run \`npm ci\` or \`npm run build\` in the FloorSense folder first): ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 
@@ -95,15 +97,22 @@ async function main() {
 
   const openLogs = async () => {
     const err = await shell.openPath(opts.logsDir);
-    if (err) dialog.showErrorBox('FloorSense', `Cannot open the logs folder ${opts.logsDir}: ${err}\n(Start the tray with --logs <folder> to use another one.)`);
+    if (err)
+      dialog.showErrorBox('FloorSense', `Cannot open the logs folder ${opts.logsDir}: ${err}\n(Start the tray with --logs <folder> to use another one.)`);
   };
 
   const actions = { 'open-status': openStatus, 'open-logs': () => void openLogs(), quit: () => app.quit() };
   const menuOf = (state) =>
     Menu.buildFromTemplate(
-      tray.trayMenu(state, opts.logsDir).map((item) =>
-        item.kind === 'separator' ? { type: 'separator' } : item.kind === 'label' ? { label: item.label, enabled: false } : { label: item.label, click: actions[item.action] },
-      ),
+      tray
+        .trayMenu(state, opts.logsDir)
+        .map((item) =>
+          item.kind === 'separator'
+            ? { type: 'separator' }
+            : item.kind === 'label'
+              ? { label: item.label, enabled: false }
+              : { label: item.label, click: actions[item.action] },
+        ),
     );
 
   const first = tray.trayStateFrom({ ok: false, error: 'asking the agent…' });

@@ -70,7 +70,13 @@ function sweep(label: string, values: number[], opts: (v: number) => VariedOptio
   console.log(`\nerror vs ${label} (${SWEEP} seeds, 10:00-14:00 days; mean relative error %, store level)`);
   console.log(`  ${label.padEnd(8)} ${KEY_METRICS.map((k) => short[k].padStart(7)).join('')}   mean`);
   for (const v of values) {
-    const errs: Record<KeyMetric, Array<number | null>> = { interaction_ratio: [], avg_purchase_with_consultation: [], avg_purchase_without_consultation: [], successful_consultations: [], unsuccessful_consultations: [] };
+    const errs: Record<KeyMetric, Array<number | null>> = {
+      interaction_ratio: [],
+      avg_purchase_with_consultation: [],
+      avg_purchase_without_consultation: [],
+      successful_consultations: [],
+      unsuccessful_consultations: [],
+    };
     for (let seed = 101; seed < 101 + SWEEP; seed++) {
       const d = simulateDay(variedScenario(seed, { hours: { open: '10:00', close: '14:00' }, ...opts(v) }), seed);
       const e = keyMetricErrors(analyze(d).report, d.truth);
@@ -84,10 +90,30 @@ function sweep(label: string, values: number[], opts: (v: number) => VariedOptio
 const sc0 = () => variedScenario(1);
 const started = Date.now();
 console.log(`store analytics accuracy: ${DAYS} simulated days (seeds 1..${DAYS}), store-level relative error %`);
-console.log(`seed cams sellers stride visits  ${KEY_METRICS.map((k) => short[k].padStart(6)).join('')}  | baseline ${KEY_METRICS.map((k) => short[k].padStart(6)).join('')}`);
-const all: Record<KeyMetric, Array<number | null>> = { interaction_ratio: [], avg_purchase_with_consultation: [], avg_purchase_without_consultation: [], successful_consultations: [], unsuccessful_consultations: [] };
-const base: Record<KeyMetric, Array<number | null>> = { interaction_ratio: [], avg_purchase_with_consultation: [], avg_purchase_without_consultation: [], successful_consultations: [], unsuccessful_consultations: [] };
-const withApp: Record<KeyMetric, Array<number | null>> = { interaction_ratio: [], avg_purchase_with_consultation: [], avg_purchase_without_consultation: [], successful_consultations: [], unsuccessful_consultations: [] };
+console.log(
+  `seed cams sellers stride visits  ${KEY_METRICS.map((k) => short[k].padStart(6)).join('')}  | baseline ${KEY_METRICS.map((k) => short[k].padStart(6)).join('')}`,
+);
+const all: Record<KeyMetric, Array<number | null>> = {
+  interaction_ratio: [],
+  avg_purchase_with_consultation: [],
+  avg_purchase_without_consultation: [],
+  successful_consultations: [],
+  unsuccessful_consultations: [],
+};
+const base: Record<KeyMetric, Array<number | null>> = {
+  interaction_ratio: [],
+  avg_purchase_with_consultation: [],
+  avg_purchase_without_consultation: [],
+  successful_consultations: [],
+  unsuccessful_consultations: [],
+};
+const withApp: Record<KeyMetric, Array<number | null>> = {
+  interaction_ratio: [],
+  avg_purchase_with_consultation: [],
+  avg_purchase_without_consultation: [],
+  successful_consultations: [],
+  unsuccessful_consultations: [],
+};
 const appRows: string[] = [];
 let confApp: Confusion | null = null;
 let conf: Confusion | null = null;
@@ -111,13 +137,19 @@ for (let seed = 1; seed <= DAYS; seed++) {
     const ea = keyMetricErrors(ra.report, da.truth);
     for (const k of KEY_METRICS) withApp[k].push(ea[k]);
     confApp = addConfusion(confApp, confusion(ra, da.streams));
-    appRows.push(`${String(seed).padStart(4)} ${String(sc.cameras.count).padStart(4)} ${String(sc.sellers.length).padStart(7)} ${String(sc.video.stride).padStart(6)} ${String(da.truth.store.customers).padStart(6)}  ${KEY_METRICS.map((k) => pct(ea[k]).padStart(6)).join('')}  | ${String(r.visits.length).padStart(6)} -> ${String(ra.visits.length).padStart(6)}`);
+    appRows.push(
+      `${String(seed).padStart(4)} ${String(sc.cameras.count).padStart(4)} ${String(sc.sellers.length).padStart(7)} ${String(sc.video.stride).padStart(6)} ${String(da.truth.store.customers).padStart(6)}  ${KEY_METRICS.map((k) => pct(ea[k]).padStart(6)).join('')}  | ${String(r.visits.length).padStart(6)} -> ${String(ra.visits.length).padStart(6)}`,
+    );
   }
-  console.log(`${String(seed).padStart(4)} ${String(sc.cameras.count).padStart(4)} ${String(sc.sellers.length).padStart(7)} ${String(sc.video.stride).padStart(6)} ${String(d.truth.store.customers).padStart(6)}  ${KEY_METRICS.map((k) => pct(e[k]).padStart(6)).join('')}  |          ${KEY_METRICS.map((k) => pct(eb[k]).padStart(6)).join('')}`);
+  console.log(
+    `${String(seed).padStart(4)} ${String(sc.cameras.count).padStart(4)} ${String(sc.sellers.length).padStart(7)} ${String(sc.video.stride).padStart(6)} ${String(d.truth.store.customers).padStart(6)}  ${KEY_METRICS.map((k) => pct(e[k]).padStart(6)).join('')}  |          ${KEY_METRICS.map((k) => pct(eb[k]).padStart(6)).join('')}`,
+  );
 }
 const means = KEY_METRICS.map((k) => mean(all[k]));
 const meansB = KEY_METRICS.map((k) => mean(base[k]));
-console.log(`mean                              ${means.map((m) => (100 * m).toFixed(1).padStart(6)).join('')}  |          ${meansB.map((m) => (100 * m).toFixed(1).padStart(6)).join('')}`);
+console.log(
+  `mean                              ${means.map((m) => (100 * m).toFixed(1).padStart(6)).join('')}  |          ${meansB.map((m) => (100 * m).toFixed(1).padStart(6)).join('')}`,
+);
 console.log(`target: every mean <= 5.0%: ${means.every((m) => m <= 0.05) ? 'MET' : 'NOT MET'}`);
 printConfusion('staff/customer confusion, default method', conf!);
 printConfusion('staff/customer confusion, baseline (longest in frame = seller)', confBase!);
@@ -132,9 +164,9 @@ if (APPEARANCE) {
   printConfusion('staff/customer confusion, default method with appearance', confApp!);
 }
 if (SWEEP > 0) {
-sweep('noise', [0, 0.5, 1, 2, 3], (v) => ({ noiseScale: v, stride: 25 }));
-sweep('stride', [5, 10, 25, 30, 50, 75], (v) => ({ stride: v }));
-sweep('floor', [1, 0], (v) => ({ homography: v === 1 }));
-console.log('  (floor 1 = homography from point pairs; 0 = pixel fallback scaled by person height, lens FOV from config; one camera)');
+  sweep('noise', [0, 0.5, 1, 2, 3], (v) => ({ noiseScale: v, stride: 25 }));
+  sweep('stride', [5, 10, 25, 30, 50, 75], (v) => ({ stride: v }));
+  sweep('floor', [1, 0], (v) => ({ homography: v === 1 }));
+  console.log('  (floor 1 = homography from point pairs; 0 = pixel fallback scaled by person height, lens FOV from config; one camera)');
 }
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);

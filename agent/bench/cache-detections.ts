@@ -46,13 +46,24 @@ for (const clip of positionals) {
       frames++;
       for (let i = 0; i < dets.length; i++) {
         const [x1, y1, x2, y2] = [dets.xyxy[i * 4]!, dets.xyxy[i * 4 + 1]!, dets.xyxy[i * 4 + 2]!, dets.xyxy[i * 4 + 3]!];
-        lines.push(`${frame.index + 1},-1,${x1.toFixed(1)},${y1.toFixed(1)},${(x2 - x1).toFixed(1)},${(y2 - y1).toFixed(1)},${dets.score[i]!.toFixed(4)},-1,-1,-1`);
+        lines.push(
+          `${frame.index + 1},-1,${x1.toFixed(1)},${y1.toFixed(1)},${(x2 - x1).toFixed(1)},${(y2 - y1).toFixed(1)},${dets.score[i]!.toFixed(4)},-1,-1,-1`,
+        );
       }
     },
   });
   if (result.error) throw result.error;
   const s = result.summary;
-  writeFileSync(join(values.out, `${name}.det.txt`), lines.join('\n') + '\n');
-  writeFileSync(join(values.out, `${name}.json`), JSON.stringify({ clip, fps: s.source_fps, width: s.width, height: s.height, sampled_fps: fps, conf, frames, detections: lines.length, model: s.detector.model }, null, 2) + '\n');
-  console.log(`${name}: ${frames} frames, ${lines.length} detections (${(lines.length / Math.max(frames, 1)).toFixed(2)}/frame) at conf >= ${conf}, ${s.wall_seconds} s`);
+  writeFileSync(join(values.out, `${name}.det.txt`), `${lines.join('\n')}\n`);
+  writeFileSync(
+    join(values.out, `${name}.json`),
+    `${JSON.stringify(
+      { clip, fps: s.source_fps, width: s.width, height: s.height, sampled_fps: fps, conf, frames, detections: lines.length, model: s.detector.model },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(
+    `${name}: ${frames} frames, ${lines.length} detections (${(lines.length / Math.max(frames, 1)).toFixed(2)}/frame) at conf >= ${conf}, ${s.wall_seconds} s`,
+  );
 }

@@ -97,9 +97,13 @@ try {
     queued += outboxBacklog(store.db).unsent;
     store.close();
   }
-  console.log(`ClickHouse ${String(v?.v)} at ${target}; ${stores} boxes, one store day each: ${queued} records queued in ${seconds(t).toFixed(1)} s (SQLite, with their detail)`);
+  console.log(
+    `ClickHouse ${String(v?.v)} at ${target}; ${stores} boxes, one store day each: ${queued} records queued in ${seconds(t).toFixed(1)} s (SQLite, with their detail)`,
+  );
   const day1 = await drainAll(dir, transport, database);
-  console.log(`  day 1 synced by drainOutbox, ${concurrency} boxes at a time: ${day1.sent} records in ${day1.batches} batches, ${day1.s.toFixed(1)} s = ${(day1.sent / day1.s).toFixed(0)} records/s`);
+  console.log(
+    `  day 1 synced by drainOutbox, ${concurrency} boxes at a time: ${day1.sent} records in ${day1.batches} batches, ${day1.s.toFixed(1)} s = ${(day1.sent / day1.s).toFixed(0)} records/s`,
+  );
 
   t = process.hrtime.bigint();
   for (let i = 0; i < stores; i++) {
@@ -131,18 +135,43 @@ try {
       saveStoreDay(
         store.db,
         storeId(i),
-        { day, visitors: 200, consultedCustomers: 50, consultations: 60, successfulConsultations: 25, unsuccessfulConsultations: 35, consultDurationMs: 9_000_000, buyingCustomers: 70, buyersWithConsult: 25, amountWithConsultMinor: 1_500_000, buyersWithoutConsult: 45, amountWithoutConsultMinor: 1_300_000, receipts: 72, receiptsAmountMinor: 2_900_000, sellersOnShift: 5, staffSeconds: 150_000, cameras: 4, cameraUpMs: 4 * DAY_MS, cameraDownMs: 0 },
+        {
+          day,
+          visitors: 200,
+          consultedCustomers: 50,
+          consultations: 60,
+          successfulConsultations: 25,
+          unsuccessfulConsultations: 35,
+          consultDurationMs: 9_000_000,
+          buyingCustomers: 70,
+          buyersWithConsult: 25,
+          amountWithConsultMinor: 1_500_000,
+          buyersWithoutConsult: 45,
+          amountWithoutConsultMinor: 1_300_000,
+          receipts: 72,
+          receiptsAmountMinor: 2_900_000,
+          sellersOnShift: 5,
+          staffSeconds: 150_000,
+          cameras: 4,
+          cameraUpMs: 4 * DAY_MS,
+          cameraDownMs: 0,
+        },
         now,
       );
     }
     store.close();
   }
   const rest = await drainAll(dir, transport, database);
-  console.log(`  days 2-${days} (seller-day + store-day): ${rest.sent} records queued in ${seconds(t).toFixed(1)} s incl. sync; sync alone ${rest.s.toFixed(1)} s = ${(rest.sent / rest.s).toFixed(0)} records/s`);
+  console.log(
+    `  days 2-${days} (seller-day + store-day): ${rest.sent} records queued in ${seconds(t).toFixed(1)} s incl. sync; sync alone ${rest.s.toFixed(1)} s = ${(rest.sent / rest.s).toFixed(0)} records/s`,
+  );
 
   const from = dayOf(0);
   const to = dayOf(days - 1);
-  const one = await median(transport, `SELECT * FROM ${database}.v_seller_day WHERE store_id = '${storeId(Math.floor(stores / 2))}' AND day BETWEEN '${from}' AND '${to}' ORDER BY day, seller_id`);
+  const one = await median(
+    transport,
+    `SELECT * FROM ${database}.v_seller_day WHERE store_id = '${storeId(Math.floor(stores / 2))}' AND day BETWEEN '${from}' AND '${to}' ORDER BY day, seller_id`,
+  );
   console.log(`  a month of v_seller_day, one store: ${one.rows} rows, median ${one.ms.toFixed(0)} ms`);
   const chain = await median(
     transport,

@@ -37,16 +37,41 @@ export function makeLoopedClip(source: string, cacheDir: string, seconds: number
   if (!existsSync(path)) {
     const tmp = `${path}.part.mp4`;
     process.stderr.write(`making ${name} (one-off, cached in ${cacheDir})...\n`);
-    execFileSync('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-stream_loop', '-1', '-i', source,
-      '-t', String(seconds),
-      '-vf', `scale=${size.width}:${size.height},fps=25`,
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '26', '-pix_fmt', 'yuv420p',
-      // Fixed GOP: a keyframe every gopSec seconds at 25 fps, no scene-cut keyframes.
-      '-g', String(25 * gopSec), '-keyint_min', String(25 * gopSec), '-sc_threshold', '0',
-      '-an', tmp,
-    ], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-stream_loop',
+        '-1',
+        '-i',
+        source,
+        '-t',
+        String(seconds),
+        '-vf',
+        `scale=${size.width}:${size.height},fps=25`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-crf',
+        '26',
+        '-pix_fmt',
+        'yuv420p',
+        // Fixed GOP: a keyframe every gopSec seconds at 25 fps, no scene-cut keyframes.
+        '-g',
+        String(25 * gopSec),
+        '-keyint_min',
+        String(25 * gopSec),
+        '-sc_threshold',
+        '0',
+        '-an',
+        tmp,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     renameSync(tmp, path);
   }
   return { name, path, note: `${size.label} H.264, ${seconds} s, keyframe every ${gopSec} s` };

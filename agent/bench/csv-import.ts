@@ -14,9 +14,13 @@ function file(sep: ',' | ';'): string {
   for (let i = 0; i < rows; i++) {
     const total = `${(i % 9000) + 1}${sep === ';' ? ',' : '.'}${String(i % 100).padStart(2, '0')}`;
     const ts = new Date(T0 + i * 1000).toISOString();
-    out.push(i % 1000 === 999 ? `R${i}${sep}not-a-time${sep}1${sep}RUB${sep}till-1${sep}` : [`R${i}`, ts, total, 'RUB', `till-${i % 4}`, i % 3 === 0 ? `s${i % 7}` : ''].join(sep));
+    out.push(
+      i % 1000 === 999
+        ? `R${i}${sep}not-a-time${sep}1${sep}RUB${sep}till-1${sep}`
+        : [`R${i}`, ts, total, 'RUB', `till-${i % 4}`, i % 3 === 0 ? `s${i % 7}` : ''].join(sep),
+    );
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 for (const sep of [',', ';'] as const) {
@@ -25,5 +29,7 @@ for (const sep of [',', ';'] as const) {
   const t = process.hrtime.bigint();
   const r = parseReceiptsCsv(text, `bench-${sep === ',' ? 'comma' : 'semicolon'}.csv`, { nowMs: Date.now() });
   const s = Number(process.hrtime.bigint() - t) / 1e9;
-  console.log(`separator "${sep}": ${rows} rows (${(text.length / 1e6).toFixed(1)} MB) in ${s.toFixed(2)} s = ${Math.round(rows / s)} rows/s; imported ${r.rows.length}, problems ${r.problems.length}`);
+  console.log(
+    `separator "${sep}": ${rows} rows (${(text.length / 1e6).toFixed(1)} MB) in ${s.toFixed(2)} s = ${Math.round(rows / s)} rows/s; imported ${r.rows.length}, problems ${r.problems.length}`,
+  );
 }

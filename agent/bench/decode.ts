@@ -33,7 +33,15 @@ const json = process.argv.includes('--json');
 
 async function decode(path: string, threads: number, skipLoopFilter: boolean, keep: number): Promise<{ fps: number; kept: Frame[] }> {
   const t0 = performance.now();
-  const src = await openSource({ sourceId: 'bench', url: path, sampling: { stride: 25, keyframes: 'auto' }, modelSize: { width: 640, height: 640 }, limitSec: seconds, decodeThreads: threads, skipLoopFilter });
+  const src = await openSource({
+    sourceId: 'bench',
+    url: path,
+    sampling: { stride: 25, keyframes: 'auto' },
+    modelSize: { width: 640, height: 640 },
+    limitSec: seconds,
+    decodeThreads: threads,
+    skipLoopFilter,
+  });
   if (!src.plan.keyframeMode) throw new Error(`${path}: not decoded keyframe-only; skip_loop_filter would not apply`);
   const kept: Frame[] = [];
   let n = 0;
@@ -97,7 +105,13 @@ async function main(): Promise<void> {
   } finally {
     await det.close();
   }
-  out.accuracy = { frames: Math.min(ref.length, skipped.length), reference_boxes: refBoxes, skip_boxes: skipBoxes, matched_share: Math.round((matched / Math.max(1, refBoxes)) * 1000) / 1000, mean_iou: Math.round((iouSum / Math.max(1, matched)) * 1000) / 1000 };
+  out.accuracy = {
+    frames: Math.min(ref.length, skipped.length),
+    reference_boxes: refBoxes,
+    skip_boxes: skipBoxes,
+    matched_share: Math.round((matched / Math.max(1, refBoxes)) * 1000) / 1000,
+    mean_iou: Math.round((iouSum / Math.max(1, matched)) * 1000) / 1000,
+  };
   const hw = await chooseHwDecoder('auto', resolveInput(clip.path, process.cwd(), 10), 'h264');
   out.hw_decode = { chosen: hw.decoder, rejected: hw.rejected };
   if (json) console.log(JSON.stringify(out));

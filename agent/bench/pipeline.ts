@@ -43,9 +43,19 @@ const json = process.argv.includes('--json');
 const repeat = Math.max(1, Number(arg('repeat', '1')));
 const STRIDE = 25;
 
-async function decodeOnly(clip: BenchClip, keep: number): Promise<{ fps: number; frames: number; videoSec: number; wallSec: number; keyframeMode: boolean; kept: Frame[] }> {
+async function decodeOnly(
+  clip: BenchClip,
+  keep: number,
+): Promise<{ fps: number; frames: number; videoSec: number; wallSec: number; keyframeMode: boolean; kept: Frame[] }> {
   const t0 = performance.now();
-  const src = await openSource({ sourceId: clip.name, url: clip.path, sampling: { stride: STRIDE, keyframes: 'auto' }, modelSize: { width: 640, height: 640 }, limitSec: seconds, skipLoopFilter: DECODE_DEFAULTS.skipLoopFilter });
+  const src = await openSource({
+    sourceId: clip.name,
+    url: clip.path,
+    sampling: { stride: STRIDE, keyframes: 'auto' },
+    modelSize: { width: 640, height: 640 },
+    limitSec: seconds,
+    skipLoopFilter: DECODE_DEFAULTS.skipLoopFilter,
+  });
   const kept: Frame[] = [];
   let frames = 0;
   let last = 0;
@@ -64,7 +74,11 @@ async function detectorOnly(frames: Frame[]): Promise<{ fps: number; ms: number 
     for (const f of frames.slice(0, 3)) await det.detect(f);
     const t0 = performance.now();
     let n = 0;
-    for (let round = 0; round < 2; round++) for (const f of frames) { await det.detect(f); n++; }
+    for (let round = 0; round < 2; round++)
+      for (const f of frames) {
+        await det.detect(f);
+        n++;
+      }
     const ms = (performance.now() - t0) / n;
     return { fps: 1000 / ms, ms };
   } finally {
@@ -146,31 +160,76 @@ async function main(): Promise<void> {
   if (json) console.error(header);
   else console.log(header);
   const widths = [26, 9, 8, 8, 9, 8, 8, 7, 10, 12, 7];
-  if (!json) console.log(row(['clip / variant', 'keyframes', 'decode', 'detect', 'e2e fps', 'e2e/det', 'cam-h/h', 'static', 'embeds', 'ms/embed', 'rss MB'], widths));
+  if (!json)
+    console.log(row(['clip / variant', 'keyframes', 'decode', 'detect', 'e2e fps', 'e2e/det', 'cam-h/h', 'static', 'embeds', 'ms/embed', 'rss MB'], widths));
   for (const clip of clips) {
     const d = await decodeOnly(clip, 40);
     const det = await detectorOnly(d.kept);
-    if (!json) console.log(row([`${clip.name}`, d.keyframeMode ? 'yes' : 'no', d.fps.toFixed(1), det.fps.toFixed(1), '', '', (d.videoSec / d.wallSec).toFixed(1) + '*', '', '', '', ''], widths));
+    if (!json)
+      console.log(
+        row(
+          [
+            `${clip.name}`,
+            d.keyframeMode ? 'yes' : 'no',
+            d.fps.toFixed(1),
+            det.fps.toFixed(1),
+            '',
+            '',
+            `${(d.videoSec / d.wallSec).toFixed(1)}*`,
+            '',
+            '',
+            '',
+            '',
+          ],
+          widths,
+        ),
+      );
     for (const [run, v] of Array.from({ length: repeat }, (_, r) => variants.map((x) => [r + 1, x] as const)).flat()) {
       const rss = sampleRss();
       const s = await endToEnd(clip, v);
       const peak = rss.stop();
       const fps = s.frames_sampled / s.wall_seconds;
       const rec: BenchRecord = {
-        clip: clip.name, variant: v, run, keyframe_mode: s.keyframe_mode,
-        decode_fps: r2(d.fps), detector_fps: r2(det.fps), e2e_fps: r2(fps), cam_h_per_h: r2(s.realtime_factor), e2e_over_det: r2(fps / det.fps),
-        rss_mb: peak.selfMb, ffmpeg_rss_mb: peak.childrenMb,
-        frames: s.frames_sampled, frames_skipped_static: s.frames_skipped_static,
-        embeddings: s.appearance.embeddings, embeddings_skipped: s.appearance.skipped, ms_per_embedding: s.appearance.ms_per_embedding,
+        clip: clip.name,
+        variant: v,
+        run,
+        keyframe_mode: s.keyframe_mode,
+        decode_fps: r2(d.fps),
+        detector_fps: r2(det.fps),
+        e2e_fps: r2(fps),
+        cam_h_per_h: r2(s.realtime_factor),
+        e2e_over_det: r2(fps / det.fps),
+        rss_mb: peak.selfMb,
+        ffmpeg_rss_mb: peak.childrenMb,
+        frames: s.frames_sampled,
+        frames_skipped_static: s.frames_skipped_static,
+        embeddings: s.appearance.embeddings,
+        embeddings_skipped: s.appearance.skipped,
+        ms_per_embedding: s.appearance.ms_per_embedding,
         detector_ms: r2(det.ms),
       };
       if (json) {
         console.log(JSON.stringify(rec));
         continue;
       }
-      console.log(row([`  ${v}`, s.keyframe_mode ? 'yes' : 'no', '', '', fps.toFixed(1), rec.e2e_over_det.toFixed(2), s.realtime_factor.toFixed(1),
-        `${((100 * s.frames_skipped_static) / Math.max(1, s.frames_sampled)).toFixed(0)}%`,
-        `${s.appearance.embeddings}/${s.appearance.embeddings + s.appearance.skipped}`, s.appearance.ms_per_embedding.toFixed(1), peak.selfMb], widths));
+      console.log(
+        row(
+          [
+            `  ${v}`,
+            s.keyframe_mode ? 'yes' : 'no',
+            '',
+            '',
+            fps.toFixed(1),
+            rec.e2e_over_det.toFixed(2),
+            s.realtime_factor.toFixed(1),
+            `${((100 * s.frames_skipped_static) / Math.max(1, s.frames_sampled)).toFixed(0)}%`,
+            `${s.appearance.embeddings}/${s.appearance.embeddings + s.appearance.skipped}`,
+            s.appearance.ms_per_embedding.toFixed(1),
+            peak.selfMb,
+          ],
+          widths,
+        ),
+      );
     }
   }
   if (json) return;

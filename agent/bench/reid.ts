@@ -24,7 +24,13 @@ const batches = arg('batches', '1,4,8,16').split(',').map(Number);
 const threadsList = arg('threads', '1,2').split(',').map(Number);
 
 async function oneFrame(): Promise<Frame> {
-  const src = await openSource({ sourceId: 'street', url: join(data, 'video', 'street_elevated_pedestrians.mp4'), sampling: { stride: 25 }, modelSize: { width: 640, height: 640 }, limitSec: 1 });
+  const src = await openSource({
+    sourceId: 'street',
+    url: join(data, 'video', 'street_elevated_pedestrians.mp4'),
+    sampling: { stride: 25 },
+    modelSize: { width: 640, height: 640 },
+    limitSec: 1,
+  });
   for await (const f of src) return f;
   throw new Error('no frame');
 }
@@ -45,7 +51,9 @@ for (const worker of [false, true]) {
       const t0 = performance.now();
       for (let i = 0; i < runs; i++) await reid.embed(frame, some);
       const ms = (performance.now() - t0) / runs;
-      console.log(`${(worker ? 'worker' : 'in-thread').padEnd(9)} ${String(threads).padStart(7)}  ${String(b).padStart(5)}  ${ms.toFixed(1).padStart(6)}  ${(ms / b).toFixed(2).padStart(7)}`);
+      console.log(
+        `${(worker ? 'worker' : 'in-thread').padEnd(9)} ${String(threads).padStart(7)}  ${String(b).padStart(5)}  ${ms.toFixed(1).padStart(6)}  ${(ms / b).toFixed(2).padStart(7)}`,
+      );
     }
     await reid.release();
   }

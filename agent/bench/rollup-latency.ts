@@ -85,7 +85,10 @@ function pollHealth(url: string): { stop: () => Promise<Polled> } {
   const loop = (async () => {
     while (on) {
       const t = performance.now();
-      const status = await fetch(`${url}/health`).then((r) => r.status, () => 0);
+      const status = await fetch(`${url}/health`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status !== 200) lat.errors!++;
       lat.push(performance.now() - t);
       await sleep(5);
@@ -107,7 +110,10 @@ async function runMode(thread: 'main' | 'worker', dbSeed: string, cfg: ReturnTyp
   const dbPath = join(dir, 'box.db');
   copyFileSync(dbSeed, dbPath);
   const modeCfg = { ...cfg, storage: { ...cfg.storage, path: dbPath } };
-  const child = spawn(process.execPath, ['--import', 'tsx', here, '--child', JSON.stringify(modeCfg), thread], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', here, '--child', JSON.stringify(modeCfg), thread], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const logs: Log[] = [];
   let buf = '';
   child.stdout.on('data', (b: Buffer) => {
@@ -138,7 +144,9 @@ async function runMode(thread: 'main' | 'worker', dbSeed: string, cfg: ReturnTyp
     for (let quiet = 0; quiet < 2; ) {
       await sleep(500);
       const r = rollups();
-      const busy = r.filter((l) => l.msg === 'job rollup: start').length > r.filter((l) => l.msg.startsWith('job rollup: done') || l.msg.startsWith('job rollup failed')).length;
+      const busy =
+        r.filter((l) => l.msg === 'job rollup: start').length >
+        r.filter((l) => l.msg.startsWith('job rollup: done') || l.msg.startsWith('job rollup failed')).length;
       quiet = busy ? 0 : quiet + 1;
     }
   };
@@ -153,7 +161,9 @@ async function runMode(thread: 'main' | 'worker', dbSeed: string, cfg: ReturnTyp
   await sleep(300);
   const posts: number[] = [];
   for (const body of lateBodies.slice(0, -1)) {
-    const { ms, value } = await timed(() => fetch(`${url}/api/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status));
+    const { ms, value } = await timed(() =>
+      fetch(`${url}/api/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status),
+    );
     if (value !== 201) throw new Error(`POST /api/receipts answered ${value}`);
     posts.push(r1(ms));
     await sleep(400);
@@ -161,7 +171,10 @@ async function runMode(thread: 'main' | 'worker', dbSeed: string, cfg: ReturnTyp
   await rollupIdle();
   const duringRollup = await poll.stop();
   say(`late receipts done: ${posts.join(', ')} ms`);
-  const ran = rollups().slice(rollupsBefore).filter((l) => l.msg.startsWith('job rollup: done')).map((l) => l.durationMs ?? NaN);
+  const ran = rollups()
+    .slice(rollupsBefore)
+    .filter((l) => l.msg.startsWith('job rollup: done'))
+    .map((l) => l.durationMs ?? NaN);
 
   // 2. The first on-demand analysis of the day.
   const poll2 = pollHealth(url);
@@ -173,7 +186,11 @@ async function runMode(thread: 'main' | 'worker', dbSeed: string, cfg: ReturnTyp
   say(`first consultations: ${first.value} in ${r1(first.ms)} ms`);
   // 3. SIGTERM in the middle of a roll-up.
   const startsBefore = rollups().filter((l) => l.msg === 'job rollup: start').length;
-  await fetch(`${url}/api/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(lateBodies[lateBodies.length - 1]) });
+  await fetch(`${url}/api/receipts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(lateBodies[lateBodies.length - 1]),
+  });
   await waitLog(() => rollups().filter((l) => l.msg === 'job rollup: start').length > startsBefore, 10_000);
   await sleep(200);
   const t = performance.now();
@@ -182,8 +199,13 @@ async function runMode(thread: 'main' | 'worker', dbSeed: string, cfg: ReturnTyp
   await exited;
   const sigtermMs = performance.now() - t;
   const at = (msg: string): number => Date.parse(logs.find((l) => l.msg === msg)?.time ?? '');
-  const stopSteps = { signal_to_stopping_ms: at('agent stopping: finishing current frames') - sigAt, stopping_to_stopped_ms: at('agent stopped') - at('agent stopping: finishing current frames') };
-  const lastDone = rollups().filter((l) => l.msg.startsWith('job rollup: done')).slice(-1)[0];
+  const stopSteps = {
+    signal_to_stopping_ms: at('agent stopping: finishing current frames') - sigAt,
+    stopping_to_stopped_ms: at('agent stopped') - at('agent stopping: finishing current frames'),
+  };
+  const lastDone = rollups()
+    .filter((l) => l.msg.startsWith('job rollup: done'))
+    .slice(-1)[0];
   return {
     thread,
     health_during_rollup: health(duringRollup),
@@ -210,7 +232,15 @@ async function main(): Promise<void> {
   const bodies = seeded.late.map((r) => receiptBody(r));
   const out = [];
   for (const m of modes) out.push(await runMode(m, seeded.cfg.storage.path, seeded.cfg, bodies, seeded.date));
-  const report = { scenario: 'busy-three-cameras', date: seeded.date, late_receipts: lateN, seed_ms: Math.round(seedMs), cpus: cpus().length, loadavg_1m: r1(loadavg()[0]!), modes: out };
+  const report = {
+    scenario: 'busy-three-cameras',
+    date: seeded.date,
+    late_receipts: lateN,
+    seed_ms: Math.round(seedMs),
+    cpus: cpus().length,
+    loadavg_1m: r1(loadavg()[0]!),
+    modes: out,
+  };
   if (process.argv.includes('--json')) console.log(JSON.stringify(report));
   else console.log(JSON.stringify(report, null, 2));
 }

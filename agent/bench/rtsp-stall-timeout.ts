@@ -12,7 +12,28 @@ import { startRtspServer } from '../../test/helpers/rtsp.js';
 const [clip, ...extra] = process.argv.slice(2);
 if (!clip) throw new Error('usage: rtsp-stall-timeout.ts CLIP.mp4 [ffmpeg input options...]');
 const server = await startRtspServer({ cam: clip }, { loop: true });
-const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-rtsp_transport', 'tcp', ...extra, '-i', server.url('cam'), '-map', '0:v:0', '-vf', 'scale=64:36', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', '/dev/null'];
+const args = [
+  '-hide_banner',
+  '-nostdin',
+  '-nostats',
+  '-loglevel',
+  'error',
+  '-rtsp_transport',
+  'tcp',
+  ...extra,
+  '-i',
+  server.url('cam'),
+  '-map',
+  '0:v:0',
+  '-vf',
+  'scale=64:36',
+  '-f',
+  'rawvideo',
+  '-pix_fmt',
+  'rgb24',
+  '-y',
+  '/dev/null',
+];
 const ff = spawn('ffmpeg', args);
 let err = '';
 ff.stderr.on('data', (b: Buffer) => (err += b.toString()));
@@ -20,7 +41,11 @@ let stalledAt: number | null = null;
 let pid = 0;
 setTimeout(() => {
   // The server process, found by its listening port.
-  const line = execFileSync('ss', ['-ltnp']).toString().split('\n').find((l) => l.includes(`:${server.port} `)) ?? '';
+  const line =
+    execFileSync('ss', ['-ltnp'])
+      .toString()
+      .split('\n')
+      .find((l) => l.includes(`:${server.port} `)) ?? '';
   pid = Number(/pid=(\d+)/.exec(line)?.[1] ?? 0);
   if (pid > 0) process.kill(pid, 'SIGSTOP');
   stalledAt = Date.now();

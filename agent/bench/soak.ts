@@ -40,7 +40,23 @@ function makeExports(): void {
       const path = join(dir, name);
       if (existsSync(path)) continue;
       process.stderr.write(`making ${cam}/${name} (${fileSec} s)...\n`);
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '-1', '-i', join(data, 'video', clip), '-t', String(fileSec), '-an', '-c', 'copy', '-map_metadata', '-1', path]);
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-stream_loop',
+        '-1',
+        '-i',
+        join(data, 'video', clip),
+        '-t',
+        String(fileSec),
+        '-an',
+        '-c',
+        'copy',
+        '-map_metadata',
+        '-1',
+        path,
+      ]);
     }
   }
 }
@@ -91,14 +107,19 @@ async function main(): Promise<void> {
   const wallSec = (Date.now() - t0) / 1000;
   samples.push(memory('after stop'));
   const videoSec = Object.keys(sources).length * filesPerCamera * fileSec;
-  console.log(`soak: ${Object.keys(sources).length} cameras x ${filesPerCamera} files x ${fileSec} s = ${(videoSec / 60).toFixed(0)} min of video, stride ${stride}, in ${wallSec.toFixed(0)} s wall (${(videoSec / wallSec).toFixed(1)}x real time)`);
+  console.log(
+    `soak: ${Object.keys(sources).length} cameras x ${filesPerCamera} files x ${fileSec} s = ${(videoSec / 60).toFixed(0)} min of video, stride ${stride}, in ${wallSec.toFixed(0)} s wall (${(videoSec / wallSec).toFixed(1)}x real time)`,
+  );
   console.log(`gc: ${(globalThis as { gc?: unknown }).gc ? 'forced before each sample' : 'not exposed (run with --expose-gc for heap figures after GC)'}`);
   console.log('label                              rss MiB  heap MiB  external MiB');
-  for (const m of samples) console.log(`${m.label.padEnd(34)} ${String(m.rssMiB).padStart(7)}  ${String(m.heapMiB).padStart(8)}  ${String(m.externalMiB).padStart(12)}`);
+  for (const m of samples)
+    console.log(`${m.label.padEnd(34)} ${String(m.rssMiB).padStart(7)}  ${String(m.heapMiB).padStart(8)}  ${String(m.externalMiB).padStart(12)}`);
   const first = samples.find((s) => s.label === 'after file 1');
   const last = samples.filter((s) => s.label.startsWith('after file')).at(-1);
   if (first && last && first !== last) {
-    console.log(`growth from file 1 to file ${files}: rss ${(last.rssMiB - first.rssMiB).toFixed(1)} MiB, heap ${(last.heapMiB - first.heapMiB).toFixed(1)} MiB`);
+    console.log(
+      `growth from file 1 to file ${files}: rss ${(last.rssMiB - first.rssMiB).toFixed(1)} MiB, heap ${(last.heapMiB - first.heapMiB).toFixed(1)} MiB`,
+    );
   }
   if (!process.argv.includes('--keep')) for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
 }

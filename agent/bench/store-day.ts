@@ -52,7 +52,23 @@ function makeExports(work: string): string[] {
     const file = join(dir, `cam${c + 1}_20261120_090000.mp4`);
     if (!existsSync(file)) {
       const offset = (c * 40) % Math.max(1, 300 - seconds);
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', String(offset), '-i', clip.path, '-t', String(seconds), '-an', '-c', 'copy', '-map_metadata', '-1', file]);
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-ss',
+        String(offset),
+        '-i',
+        clip.path,
+        '-t',
+        String(seconds),
+        '-an',
+        '-c',
+        'copy',
+        '-map_metadata',
+        '-1',
+        file,
+      ]);
     }
     folders.push(dir);
   }
@@ -86,20 +102,34 @@ async function main(): Promise<void> {
   for (const c of agent.cameras.values()) frames += c.snapshot().frames;
   const videoSec = cameras * seconds;
   const rec = {
-    clip: clipName, cameras, parallel, providers: providers.join(','), seconds_per_camera: seconds, appearance,
-    frames, wall_s: Math.round(wallSec * 10) / 10, startup_s: Math.round((tReady - t0) / 100) / 10,
+    clip: clipName,
+    cameras,
+    parallel,
+    providers: providers.join(','),
+    seconds_per_camera: seconds,
+    appearance,
+    frames,
+    wall_s: Math.round(wallSec * 10) / 10,
+    startup_s: Math.round((tReady - t0) / 100) / 10,
     cam_h_per_h: Math.round((videoSec / wallSec) * 100) / 100,
-    rss_mb: peak.selfMb, ffmpeg_rss_mb: peak.childrenMb, total_rss_mb: peak.totalMb,
+    rss_mb: peak.selfMb,
+    ffmpeg_rss_mb: peak.childrenMb,
+    total_rss_mb: peak.totalMb,
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-    load: Math.round(loadavg()[0]! * 10) / 10, cpus: cpus().length,
+    load: Math.round(loadavg()[0]! * 10) / 10,
+    cpus: cpus().length,
   };
   if (json) {
     console.log(JSON.stringify(rec));
     return;
   }
-  console.log(`store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`);
+  console.log(
+    `store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`,
+  );
   console.log(`  ${frames} sampled frames in ${rec.wall_s} s wall (agent start ${rec.startup_s} s): ${rec.cam_h_per_h} camera-hours per wall-hour`);
-  console.log(`  peak RSS: agent ${rec.rss_mb} MB (lifetime max ${rec.max_rss_mb} MB), ffmpeg children ${rec.ffmpeg_rss_mb} MB, together ${rec.total_rss_mb} MB`);
+  console.log(
+    `  peak RSS: agent ${rec.rss_mb} MB (lifetime max ${rec.max_rss_mb} MB), ffmpeg children ${rec.ffmpeg_rss_mb} MB, together ${rec.total_rss_mb} MB`,
+  );
 }
 
 await main();

@@ -32,7 +32,17 @@ function benchPositions(rowsPerTxn: number, totalRows: number): { rowsPerS: numb
     batch.length = 0;
     for (let k = 0; k < rowsPerTxn; k++) {
       const n = written + k;
-      batch.push({ trackId: tracks[n % tracks.length] ?? 1, tMs: T0 + Math.floor(n / 12) * 200, x: n % 1920, y: n % 1080, w: 60, h: 160, floorX: 1.5, floorY: 3.25, score: 0.8 });
+      batch.push({
+        trackId: tracks[n % tracks.length] ?? 1,
+        tMs: T0 + Math.floor(n / 12) * 200,
+        x: n % 1920,
+        y: n % 1080,
+        w: 60,
+        h: 160,
+        floorX: 1.5,
+        floorY: 3.25,
+        score: 0.8,
+      });
     }
     written += write(batch);
   }
@@ -59,7 +69,9 @@ async function benchWeekSync(url: string | undefined): Promise<void> {
   const t = process.hrtime.bigint();
   const r = await drainOutbox(store.db, transport, { database, batchRows: 2000, clock: () => Date.now() });
   const s = Number(process.hrtime.bigint() - t) / 1e9;
-  console.log(`week of a 10-camera store: ${backlog.unsent} aggregate records (${JSON.stringify(backlog.byType)}), written in ${fillS.toFixed(2)} s with their detail`);
+  console.log(
+    `week of a 10-camera store: ${backlog.unsent} aggregate records (${JSON.stringify(backlog.byType)}), written in ${fillS.toFixed(2)} s with their detail`,
+  );
   console.log(`  synced to ClickHouse ${target} in ${(s * 1000).toFixed(0)} ms: ${r.batches} batch(es) of <= 2000, ${(r.sent / s).toFixed(0)} records/s`);
   await transport.exec(`DROP DATABASE IF EXISTS ${database}`).catch(() => {});
   await transport.close();

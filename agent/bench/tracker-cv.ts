@@ -28,7 +28,13 @@ import { trackMotDetections } from '../src/track/mot-run.js';
 import { trackerOptions, type TrackerOptions } from '../src/track/options.js';
 import type { QuantileRule } from '../src/track/thresholds.js';
 
-const { values } = parseArgs({ options: { peers: { type: 'string' }, quick: { type: 'boolean', default: false }, data: { type: 'string', default: process.env.FLOORSENSE_SHARED_DATA ?? '../shared/data' } } });
+const { values } = parseArgs({
+  options: {
+    peers: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    data: { type: 'string', default: process.env.FLOORSENSE_SHARED_DATA ?? '../shared/data' },
+  },
+});
 const DATA = values.data;
 const STRIDES = [1, 5, 10] as const;
 const FPS = 25;
@@ -50,7 +56,15 @@ function simSequence(seed: number, profile: ReturnType<typeof measureDetectionPr
     ],
     customers: { arrivals_per_hour: 120 },
     video: { fps: FPS, stride: 1 },
-    noise: { miss_rate: 0, jitter: 0, occlusions_per_hour: 0, id_switch_probability: 0, fragments_per_hour: 0, false_positives_per_hour: 0, max_age_seconds: 60 },
+    noise: {
+      miss_rate: 0,
+      jitter: 0,
+      occlusions_per_hour: 0,
+      id_switch_probability: 0,
+      fragments_per_hour: 0,
+      false_positives_per_hour: 0,
+      max_age_seconds: 60,
+    },
   });
   const rows = simulateDay(sc, seed).streams[0]!.rows;
   // The busiest window: most person-boxes in WINDOW consecutive frames.
@@ -64,7 +78,10 @@ function simSequence(seed: number, profile: ReturnType<typeof measureDetectionPr
   for (let s = first; s + WINDOW <= last; s += FPS) {
     let n = 0;
     for (let f = s; f < s + WINDOW; f++) n += per.get(f) ?? 0;
-    if (n > bestN) { bestN = n; best = s; }
+    if (n > bestN) {
+      bestN = n;
+      best = s;
+    }
   }
   const gt = rows.filter((r) => r.frame >= best && r.frame < best + WINDOW).map((r) => ({ ...r, frame: r.frame - best + 1, conf: 1 }));
   return { name: `sim-${seed}`, gt, det: synthesizeDetections(gt, profile, seed) };
@@ -101,7 +118,13 @@ interface Candidate {
  */
 function candidates(quick: boolean): Candidate[] {
   const out: Candidate[] = [];
-  const qs = quick ? [[0.1, 0.2]] : [[0.05, 0.15], [0.1, 0.2], [0.2, 0.3]];
+  const qs = quick
+    ? [[0.1, 0.2]]
+    : [
+        [0.05, 0.15],
+        [0.1, 0.2],
+        [0.2, 0.3],
+      ];
   const ages = [1];
   const ageUpdates = quick ? [5] : [0, 5];
   const rules = quick ? (['overlap_first'] as const) : (['min', 'overlap_first'] as const);
@@ -137,12 +160,17 @@ const objective = (m: MotMetrics): number => (m.IDF1 + m.HOTA) / 2;
 function peerFigures(seq: Sequence, repos: readonly string[], dir: string): Record<string, Record<number, MotMetrics>> {
   const [sortRepo, ocRepo] = repos;
   const det = join(dir, `${seq.name}.det.txt`);
-  writeFileSync(det, seq.det.map((r) => `${r.frame},-1,${r.x},${r.y},${r.w},${r.h},${r.conf},-1,-1,-1`).join('\n') + '\n');
+  writeFileSync(det, `${seq.det.map((r) => `${r.frame},-1,${r.x},${r.y},${r.w},${r.h},${r.conf},-1,-1,-1`).join('\n')}\n`);
   const res: Record<string, Record<number, MotMetrics>> = { SORT: {}, 'OC-SORT': {} };
   for (const stride of STRIDES) {
-    for (const [name, kind, repo] of [['SORT', 'sort', sortRepo], ['OC-SORT', 'ocsort', ocRepo]] as const) {
+    for (const [name, kind, repo] of [
+      ['SORT', 'sort', sortRepo],
+      ['OC-SORT', 'ocsort', ocRepo],
+    ] as const) {
       const out = join(dir, `${seq.name}.${kind}.s${stride}.txt`);
-      execFileSync('python3', ['agent/bench/peers/run_peer.py', kind, repo!, det, out, '--stride', String(stride), '--ocsort-repo', ocRepo!], { stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync('python3', ['agent/bench/peers/run_peer.py', kind, repo!, det, out, '--stride', String(stride), '--ocsort-repo', ocRepo!], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       res[name]![stride] = evaluateMot(seq.gt, parseMot(readFileSync(out, 'utf8'), out), { stride });
     }
   }
@@ -153,7 +181,9 @@ const fmt = (m: MotMetrics): string => `${m.MOTA.toFixed(3)} / ${m.IDF1.toFixed(
 
 const seqs = loadSequences();
 const cands = candidates(values.quick);
-process.stderr.write(`${seqs.map((s) => `${s.name} (${new Set(s.gt.map((r) => r.frame)).size} frames, ${s.gt.length} gt boxes, ${s.det.length} dets)`).join(', ')}; ${cands.length} candidates\n`);
+process.stderr.write(
+  `${seqs.map((s) => `${s.name} (${new Set(s.gt.map((r) => r.frame)).size} frames, ${s.gt.length} gt boxes, ${s.det.length} dets)`).join(', ')}; ${cands.length} candidates\n`,
+);
 // table[c][s][stride]
 const table: MotMetrics[][][] = [];
 for (const [ci, c] of cands.entries()) {
@@ -184,15 +214,38 @@ for (const [si, s] of seqs.entries()) {
   const peers = repos ? peerFigures(s, repos, peerDir) : null;
   for (const [k, stride] of STRIDES.entries()) {
     const m = table[ci]![si]![k]!;
-    const p = peers ? ` ${fmt(peers['SORT']![stride]!)} | ${fmt(peers['OC-SORT']![stride]!)} |` : '';
+    const p = peers ? ` ${fmt(peers.SORT![stride]!)} | ${fmt(peers['OC-SORT']![stride]!)} |` : '';
     console.log(`| ${s.name} | ${stride} | ${fmt(m)} |${p} ${k === 0 ? cands[ci]!.label : ''} |`);
   }
 }
 const all = argBest(seqs.map((_x, k) => k));
-console.log(`\nChosen on all sequences (the product defaults): ${cands[all]!.label} (mean (IDF1+HOTA)/2 ${meanOver(all, seqs.map((_x, k) => k)).toFixed(4)})`);
-const ranked = cands.map((_c, ci) => ci).sort((a, b) => meanOver(b, seqs.map((_x, k) => k)) - meanOver(a, seqs.map((_x, k) => k)));
+console.log(
+  `\nChosen on all sequences (the product defaults): ${cands[all]!.label} (mean (IDF1+HOTA)/2 ${meanOver(
+    all,
+    seqs.map((_x, k) => k),
+  ).toFixed(4)})`,
+);
+const ranked = cands
+  .map((_c, ci) => ci)
+  .sort(
+    (a, b) =>
+      meanOver(
+        b,
+        seqs.map((_x, k) => k),
+      ) -
+      meanOver(
+        a,
+        seqs.map((_x, k) => k),
+      ),
+  );
 console.log('Top 5 on all sequences:');
-for (const ci of ranked.slice(0, 5)) console.log(`  ${meanOver(ci, seqs.map((_x, k) => k)).toFixed(4)}  ${cands[ci]!.label}`);
+for (const ci of ranked.slice(0, 5))
+  console.log(
+    `  ${meanOver(
+      ci,
+      seqs.map((_x, k) => k),
+    ).toFixed(4)}  ${cands[ci]!.label}`,
+  );
 
 // Ablation of the settings fixed by principle, around the chosen one (all sequences, all strides).
 const chosen = cands[all]!;
@@ -207,6 +260,11 @@ for (const [name, o] of ablations) {
   const c: Candidate = { ...chosen, options: trackerOptions({ ...chosen.options, ...o }) };
   let sum = 0;
   let idsw = 0;
-  for (const sq of seqs) for (const stride of STRIDES) { const m = await score(sq, c, stride); sum += objective(m); idsw += m.IDSW; }
+  for (const sq of seqs)
+    for (const stride of STRIDES) {
+      const m = await score(sq, c, stride);
+      sum += objective(m);
+      idsw += m.IDSW;
+    }
   console.log(`  ${(sum / (seqs.length * STRIDES.length)).toFixed(4)}  IDSW ${idsw}  ${name}`);
 }

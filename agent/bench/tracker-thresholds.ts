@@ -23,10 +23,16 @@ const { values, positionals } = parseArgs({
 });
 const floor = Number(values.floor);
 const rule = { ...DEFAULT_QUANTILE_RULE, qHigh: Number(values['q-high']), qNew: Number(values['q-new']) };
-const groups = positionals.map((f) => readMotFile(f).map((r) => r.conf).filter((s) => s >= floor));
+const groups = positionals.map((f) =>
+  readMotFile(f)
+    .map((r) => r.conf)
+    .filter((s) => s >= floor),
+);
 for (const [k, f] of positionals.entries()) {
   const g = groups[k]!;
-  console.error(`${basename(f)}: ${g.length} scores >= ${floor}, q${rule.qHigh} ${g.length ? weightedQuantile([g], rule.qHigh).toFixed(3) : '-'}, q${rule.qNew} ${g.length ? weightedQuantile([g], rule.qNew).toFixed(3) : '-'}`);
+  console.error(
+    `${basename(f)}: ${g.length} scores >= ${floor}, q${rule.qHigh} ${g.length ? weightedQuantile([g], rule.qHigh).toFixed(3) : '-'}, q${rule.qNew} ${g.length ? weightedQuantile([g], rule.qNew).toFixed(3) : '-'}`,
+  );
 }
 const th = thresholdsFromScores(groups, rule);
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;

@@ -12,7 +12,7 @@ cameras:
 tracker: {appearance: false}
 `);
 
-  it('passes the camera\'s RTSP socket timeout and sampling override through', () => {
+  it("passes the camera's RTSP socket timeout and sampling override through", () => {
     const a = cameraAnalyzeBase(cfg, cfg.cameras[0]!);
     const b = cameraAnalyzeBase(cfg, cfg.cameras[1]!);
     expect(a.socketTimeoutSec).toBe(4);

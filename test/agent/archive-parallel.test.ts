@@ -22,7 +22,10 @@ describe.skipIf(!ok)('archive cameras side by side', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'fs-archive-parallel-'));
-    for (const [cam, at] of [['a', 0], ['b', 8]] as const) {
+    for (const [cam, at] of [
+      ['a', 0],
+      ['b', 8],
+    ] as const) {
       mkdirSync(join(dir, cam));
       cutClip(dataPath('video/checkout_counter_cashier.mp4'), join(dir, cam, FILE), at, 5);
     }
@@ -34,15 +37,21 @@ describe.skipIf(!ok)('archive cameras side by side', () => {
   async function pass(parallel: number): Promise<{ events: string[]; counts: Record<string, { tracks: number; positions: number }> }> {
     const db = join(dir, `p${parallel}.db`);
     const events: string[] = [];
-    const logger = pino({ level: 'info' }, {
-      write: (line: string) => {
-        const l = JSON.parse(line) as { msg: string; camera?: string };
-        if (l.msg === 'archive: file claimed' || l.msg === 'archive: file done') events.push(`${l.camera} ${l.msg.slice('archive: file '.length)}`);
+    const logger = pino(
+      { level: 'info' },
+      {
+        write: (line: string) => {
+          const l = JSON.parse(line) as { msg: string; camera?: string };
+          if (l.msg === 'archive: file claimed' || l.msg === 'archive: file done') events.push(`${l.camera} ${l.msg.slice('archive: file '.length)}`);
+        },
       },
-    });
+    );
     const cfg = validateConfig({
       store: { id: 's', timezone: 'UTC' },
-      cameras: [{ id: 'a', url: join(dir, 'a') }, { id: 'b', url: join(dir, 'b') }],
+      cameras: [
+        { id: 'a', url: join(dir, 'a') },
+        { id: 'b', url: join(dir, 'b') },
+      ],
       sampling: { stride: 25 },
       detector: { threads: 1 },
       tracker: { appearance: false },

@@ -67,7 +67,12 @@ describe.skipIf(!ok)('archive mode (real ffmpeg, detector, SQLite; agent as a ch
     expect((await first.exited).signal).toBe('SIGKILL');
 
     const mid = new Database(dbPath, { readonly: true });
-    const states = Object.fromEntries(mid.prepare<[], { id: string; state: string }>("SELECT id, state FROM jobs WHERE kind = 'archive'").all().map((j) => [j.id, j.state]));
+    const states = Object.fromEntries(
+      mid
+        .prepare<[], { id: string; state: string }>("SELECT id, state FROM jobs WHERE kind = 'archive'")
+        .all()
+        .map((j) => [j.id, j.state]),
+    );
     mid.close();
     expect(states).toEqual({ [`archive:arch:${CLIPS[0]}`]: 'done', [`archive:arch:${CLIPS[1]}`]: 'running' });
     const partial = countsByFile(dbPath)[CLIPS[1]!]!;
@@ -91,12 +96,16 @@ describe.skipIf(!ok)('archive mode (real ffmpeg, detector, SQLite; agent as a ch
     for (const c of CLIPS) expect(want[c]!.positions).toBeGreaterThan(0);
 
     const db = new Database(dbPath, { readonly: true });
-    const dupes = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM (SELECT track_id, t_ms FROM positions GROUP BY track_id, t_ms HAVING COUNT(*) > 1)').get()!.n;
+    const dupes = db
+      .prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM (SELECT track_id, t_ms FROM positions GROUP BY track_id, t_ms HAVING COUNT(*) > 1)')
+      .get()!.n;
     expect(dupes).toBe(0);
     const jobs = db.prepare<[], { state: string }>("SELECT state FROM jobs WHERE kind = 'archive'").all();
     expect(jobs.map((j) => j.state)).toEqual(['done', 'done', 'done']);
     // Start times come from the NVR-style file names (no creation_time tag in these clips).
-    const span = db.prepare<[string], { first: number; last: number }>("SELECT MIN(first_ms) AS first, MAX(last_ms) AS last FROM tracks WHERE track_key LIKE ?").get(`archive:arch:${CLIPS[2]}#%`)!;
+    const span = db
+      .prepare<[string], { first: number; last: number }>('SELECT MIN(first_ms) AS first, MAX(last_ms) AS last FROM tracks WHERE track_key LIKE ?')
+      .get(`archive:arch:${CLIPS[2]}#%`)!;
     const t0 = Date.parse('2026-11-20T09:20:00Z');
     expect(span.first).toBeGreaterThanOrEqual(t0);
     expect(span.last).toBeLessThanOrEqual(t0 + 6_000);

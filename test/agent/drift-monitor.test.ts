@@ -59,7 +59,17 @@ function scoresAt(k: number, centre: number): number[] {
  * One camera-day: a frame a second from `from` (HH:MM) for `seconds`, detections around `centre`;
  * `people` tracks of 10 s plus as many 1-s fragments (below minTrackMs, not people).
  */
-function feedDay(mon: DriftMonitor, store: Store, cam: string, date: string, centre: number, people: number, from = '11:00', seconds = 7200, startAt = 0): void {
+function feedDay(
+  mon: DriftMonitor,
+  store: Store,
+  cam: string,
+  date: string,
+  centre: number,
+  people: number,
+  from = '11:00',
+  seconds = 7200,
+  startAt = 0,
+): void {
   const t0 = zonedToUtc(date, from, TZ);
   for (let k = startAt; k < seconds; k++) mon.observe(cam, t0 + k * 1000, scoresAt(k, centre));
   if (startAt === 0) {
@@ -118,7 +128,12 @@ describe('drift monitor over the real store', () => {
     // The same warnings are in the log, with camera and metric as fields.
     const driftLines = logged.filter((l) => l.msg.startsWith('drift: '));
     expect(driftLines.map((l) => `${l.camera}/${l.metric}`).sort()).toEqual(metrics);
-    expect(mon.warnings().map((w) => w.metric).sort()).toEqual(['mean_confidence', 'p10_confidence', 'p50_confidence', 'people_per_hour']);
+    expect(
+      mon
+        .warnings()
+        .map((w) => w.metric)
+        .sort(),
+    ).toEqual(['mean_confidence', 'p10_confidence', 'p50_confidence', 'people_per_hour']);
 
     // Day 9 back to normal: the latest judged day of "hall" is clean, so /status has nothing left.
     feedDay(mon, store, 'hall', day(9), 0.8, 31);
@@ -184,8 +199,17 @@ describe('drift monitor over the real store', () => {
     }
     const queue = new DetectorQueue({ detect: async () => detectionsFromList([]) }, { max_queue: 2 });
     const provider = agentProvider({
-      cfg, db: store.db, version: 't', startedMs: now, clock: () => now, cameras: new Map(), queue: () => queue.stats(), jobs: () => [], box: () => null,
-      sync: () => ({ lastSuccessMs: null, lastError: null }), drift: () => mon.warnings(),
+      cfg,
+      db: store.db,
+      version: 't',
+      startedMs: now,
+      clock: () => now,
+      cameras: new Map(),
+      queue: () => queue.stats(),
+      jobs: () => [],
+      box: () => null,
+      sync: () => ({ lastSuccessMs: null, lastError: null }),
+      drift: () => mon.warnings(),
     });
     let srv: ApiServer | null = null;
     try {
@@ -195,7 +219,9 @@ describe('drift monitor over the real store', () => {
       const body = (await res.json()) as { warnings: Array<{ source: string; subject: string; message: string }> };
       const drift = body.warnings.filter((w) => w.source === 'drift');
       expect(drift.map((w) => w.subject)).toContain('hall/mean_confidence');
-      expect(drift.find((w) => w.subject === 'hall/mean_confidence')!.message).toMatch(/camera "hall" 2026-11-05: mean detection confidence 0\.5\d\d is below its 4-day baseline 0\.80\d/);
+      expect(drift.find((w) => w.subject === 'hall/mean_confidence')!.message).toMatch(
+        /camera "hall" 2026-11-05: mean detection confidence 0\.5\d\d is below its 4-day baseline 0\.80\d/,
+      );
     } finally {
       await srv?.close();
       await queue.close();
@@ -235,7 +261,11 @@ describe.skipIf(!haveClip)('drift through the running agent (real ffmpeg, detect
       api: { port: 0 },
       health: { opening_hours: { open: '08:00', close: '20:00' }, drift: { min_detections: 0 } },
     });
-    const agent = await startAgent(cfg, { logger: createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string; level: number }) }), clock: Date.now, once: true });
+    const agent = await startAgent(cfg, {
+      logger: createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string; level: number }) }),
+      clock: Date.now,
+      once: true,
+    });
     await agent.done;
 
     const check = open(dbPath, 0);

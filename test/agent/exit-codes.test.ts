@@ -60,7 +60,9 @@ describe.skipIf(!ok)('run --once: exit status, empty files, a full disk', () => 
       ['b_broken.mp4', 'failed'],
     ]);
     const empty = run.lines.filter((l) => l.file === 'c_empty.mp4');
-    expect(empty.map((l) => [l.level, l.msg])).toEqual([[40, 'archive: c_empty.mp4 is empty (0 bytes): skipped (a failed or unfinished export); it is looked at again at the next pass']]);
+    expect(empty.map((l) => [l.level, l.msg])).toEqual([
+      [40, 'archive: c_empty.mp4 is empty (0 bytes): skipped (a failed or unfinished export); it is looked at again at the next pass'],
+    ]);
     const last = run.lines.find((l) => l.msg.startsWith('run --once finished with'));
     expect(last).toMatchObject({ level: 50, problems: [expect.stringMatching(/^arch\/b_broken\.mp4: /)] });
     expect(last!.msg).toMatch(/^run --once finished with 1 problem\(s\): arch\/b_broken\.mp4: /);
@@ -89,11 +91,18 @@ describe.skipIf(!ok)('run --once: exit status, empty files, a full disk', () => 
       openStore(dbPath, { nowMs: 0 }).close(); // the schema, then all but ~48 KiB of the disk taken
       const free = (): number => Number(statfsSync(mnt).bavail) * Number(statfsSync(mnt).bsize);
       writeFileSync(join(mnt, 'filler'), Buffer.alloc(Math.max(0, free() - 48 * 1024)));
-      const cfgPath = writeConfig(join(dir, 'tmpfs-box'), { ...testConfig(clips, dbPath, 5), storage: { path: dbPath, integrity_check: 'quick', min_free_disk_mb: 0 } });
+      const cfgPath = writeConfig(join(dir, 'tmpfs-box'), {
+        ...testConfig(clips, dbPath, 5),
+        storage: { path: dbPath, integrity_check: 'quick', min_free_disk_mb: 0 },
+      });
       const run = runAgentChild(['--config', cfgPath, '--once']);
       expect(await run.exited).toEqual({ code: 1, signal: null });
       const last = run.lines.find((l) => l.msg.startsWith('run --once finished with'));
-      expect(last?.msg).toMatch(new RegExp(`^run --once finished with 1 problem\\(s\\): job archive: disk full: database ${dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot grow \\(SQLITE_FULL\\); kept: \\d+ positions of cam_1\\.mp4`));
+      expect(last?.msg).toMatch(
+        new RegExp(
+          `^run --once finished with 1 problem\\(s\\): job archive: disk full: database ${dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot grow \\(SQLITE_FULL\\); kept: \\d+ positions of cam_1\\.mp4`,
+        ),
+      );
       expect(run.lines.filter((l) => /SqliteError|database or disk is full/.test(l.msg))).toEqual([]);
       rmSync(join(mnt, 'filler'));
       const db = new Database(dbPath, { readonly: true });
@@ -142,7 +151,10 @@ describe.skipIf(!ok)('run --once: exit status, empty files, a full disk', () => 
     lines.length = 0;
     const problems = await once(true);
     expect(problems).toHaveLength(1);
-    const m = /^job archive: disk full: database (.+) cannot grow \(SQLITE_FULL\); kept: (\d+) positions of cam_2\.mp4( up to video time \S+)? and everything stored before; cam_2\.mp4 stays pending and is processed again from the start at the next run; free space on the disk holding .+$/.exec(problems[0]!);
+    const m =
+      /^job archive: disk full: database (.+) cannot grow \(SQLITE_FULL\); kept: (\d+) positions of cam_2\.mp4( up to video time \S+)? and everything stored before; cam_2\.mp4 stays pending and is processed again from the start at the next run; free space on the disk holding .+$/.exec(
+        problems[0]!,
+      );
     expect(m, problems[0]).not.toBeNull();
     expect(m![1]).toBe(dbPath);
     const failed = lines.find((l) => l.job === 'archive' && l.level === 50);

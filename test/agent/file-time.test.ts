@@ -24,7 +24,10 @@ describe('archive file start time', () => {
   it('prefers creation_time, then the name, then mtime, and says which', () => {
     const mtimeMs = Date.parse('2026-11-21T00:00:00Z');
     expect(fileStartTime({ creationTimeMs: 1000, name: '20261120_090000.mp4', mtimeMs }, 'UTC')).toEqual({ startMs: 1000, origin: 'creation-time' });
-    expect(fileStartTime({ creationTimeMs: undefined, name: '20261120_090000.mp4', mtimeMs }, 'UTC')).toEqual({ startMs: Date.parse('2026-11-20T09:00:00Z'), origin: 'file-name' });
+    expect(fileStartTime({ creationTimeMs: undefined, name: '20261120_090000.mp4', mtimeMs }, 'UTC')).toEqual({
+      startMs: Date.parse('2026-11-20T09:00:00Z'),
+      origin: 'file-name',
+    });
     expect(fileStartTime({ creationTimeMs: undefined, name: 'clip.mp4', mtimeMs }, 'UTC')).toEqual({ startMs: mtimeMs, origin: 'mtime' });
   });
 });

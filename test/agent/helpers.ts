@@ -11,7 +11,31 @@ import { REPO_ROOT } from '../helpers/shared-data.js';
 
 /** Cut `seconds` of `src` from `fromSec`, re-encoded small and fast (GOP 25) with no creation_time tag. */
 export function cutClip(src: string, dest: string, fromSec: number, seconds: number): void {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', String(fromSec), '-i', src, '-t', String(seconds), '-an', '-vf', 'scale=384:216', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-map_metadata', '-1', dest]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-ss',
+    String(fromSec),
+    '-i',
+    src,
+    '-t',
+    String(seconds),
+    '-an',
+    '-vf',
+    'scale=384:216',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '25',
+    '-pix_fmt',
+    'yuv420p',
+    '-map_metadata',
+    '-1',
+    dest,
+  ]);
 }
 
 export function writeConfig(dir: string, cfg: Record<string, unknown>): string {
@@ -38,7 +62,10 @@ export interface AgentChild {
 }
 
 export function runAgentChild(args: readonly string[]): AgentChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/agent/cli-entry.ts'), 'run', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/agent/cli-entry.ts'), 'run', ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: LogLine[] = [];
   const waiters: Array<{ pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }> = [];
   let err = '';
@@ -65,7 +92,9 @@ export function runAgentChild(args: readonly string[]): AgentChild {
       }
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     lines,
@@ -75,11 +104,29 @@ export function runAgentChild(args: readonly string[]): AgentChild {
       const seen = lines.find(pred);
       if (seen) return Promise.resolve(seen);
       return new Promise<LogLine>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching log line in ${timeoutMs} ms; last lines:\n${lines.slice(-8).map((l) => JSON.stringify(l)).join('\n')}\nstderr: ${err}`)), timeoutMs);
+        const t = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no matching log line in ${timeoutMs} ms; last lines:\n${lines
+                  .slice(-8)
+                  .map((l) => JSON.stringify(l))
+                  .join('\n')}\nstderr: ${err}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({ pred, resolve: (l) => (clearTimeout(t), resolve(l)) });
         void exited.then(() => {
           clearTimeout(t);
-          reject(new Error(`agent exited before the expected log line; last lines:\n${lines.slice(-8).map((l) => JSON.stringify(l)).join('\n')}\nstderr: ${err}`));
+          reject(
+            new Error(
+              `agent exited before the expected log line; last lines:\n${lines
+                .slice(-8)
+                .map((l) => JSON.stringify(l))
+                .join('\n')}\nstderr: ${err}`,
+            ),
+          );
         });
       });
     },

@@ -39,9 +39,14 @@ describe('guarded jobs never overlap themselves', () => {
   it('logs a failure, keeps it in the report and runs again next time', async () => {
     const lines: Array<{ level: string; msg: string }> = [];
     let fail = true;
-    const job = guardedJob('sync', async () => {
-      if (fail) throw new Error('clickhouse unreachable');
-    }, memoryLogger(lines), () => 0);
+    const job = guardedJob(
+      'sync',
+      async () => {
+        if (fail) throw new Error('clickhouse unreachable');
+      },
+      memoryLogger(lines),
+      () => 0,
+    );
     expect(await job.runNow()).toBe(true);
     expect(job.report()).toMatchObject({ failures: 1, lastError: 'clickhouse unreachable', running: false });
     expect(lines.some((l) => l.level === 'error' && l.msg.includes('clickhouse unreachable'))).toBe(true);

@@ -55,7 +55,11 @@ describe.skipIf(!ok)('live camera on a full disk', () => {
     const full = (l: LogLine): boolean => l.msg.startsWith('cannot store results: ');
     await waitUntil('a batch meets the full disk', () => lines.some(full), 40_000);
     const line = lines.find(full)!;
-    expect(line.msg).toMatch(new RegExp(`^cannot store results: disk full: database ${dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot grow \\(SQLITE_FULL\\); these \\d+ samples are dropped \\(live video cannot wait\\); everything stored before is kept; free space`));
+    expect(line.msg).toMatch(
+      new RegExp(
+        `^cannot store results: disk full: database ${dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} cannot grow \\(SQLITE_FULL\\); these \\d+ samples are dropped \\(live video cannot wait\\); everything stored before is kept; free space`,
+      ),
+    );
     expect((line.err as { code?: string }).code).toBe('FS_DISK_FULL');
     const kept = positions();
     expect(kept).toBeGreaterThan(0);

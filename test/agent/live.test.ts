@@ -85,7 +85,10 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
 
     // The local API over real HTTP, served from the agent's live state.
     const api = agent.api!;
-    const st = (await (await fetch(`${api.url}/status`)).json()) as { cameras: Array<{ id: string; state: string; frames: number }>; detector: { queue_capacity: number } };
+    const st = (await (await fetch(`${api.url}/status`)).json()) as {
+      cameras: Array<{ id: string; state: string; frames: number }>;
+      detector: { queue_capacity: number };
+    };
     expect(st.cameras.map((c) => [c.id, c.state])).toEqual([
       ['cam1', 'up'],
       ['cam2', 'up'],
@@ -103,18 +106,26 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
       ['cam1', 'live'],
       ['cam2', 'live'],
     ]);
-    expect(status.queue.perSource['cam2']!.processed).toBeGreaterThan(0);
+    expect(status.queue.perSource.cam2!.processed).toBeGreaterThan(0);
     expect(lines.some((l) => l.camera === 'cam1' && /camera lost/.test(l.msg))).toBe(true);
     expect(lines.some((l) => l.camera === 'cam2' && /camera lost/.test(l.msg))).toBe(false);
 
     await agent.stop();
     agent = undefined;
     const db = new Database(dbPath, { readonly: true });
-    const health = (cam: string): string[] => db.prepare<[string], { state: string }>('SELECT state FROM camera_health WHERE camera_id = ? ORDER BY t_ms, rowid').all(cam).map((r) => r.state);
+    const health = (cam: string): string[] =>
+      db
+        .prepare<[string], { state: string }>('SELECT state FROM camera_health WHERE camera_id = ? ORDER BY t_ms, rowid')
+        .all(cam)
+        .map((r) => r.state);
     // The last 'down' of each is the agent's own stop (detail 'agent stopped'): no outage.
     expect(health('cam1')).toEqual(['up', 'down', 'up', 'down']);
     expect(health('cam2')).toEqual(['up', 'down']);
-    const uptime = db.prepare<[], { camera_id: string; up_ms: number; down_ms: number; outages: number }>('SELECT camera_id, SUM(up_ms) AS up_ms, SUM(down_ms) AS down_ms, SUM(outages) AS outages FROM camera_uptime GROUP BY camera_id ORDER BY camera_id').all();
+    const uptime = db
+      .prepare<[], { camera_id: string; up_ms: number; down_ms: number; outages: number }>(
+        'SELECT camera_id, SUM(up_ms) AS up_ms, SUM(down_ms) AS down_ms, SUM(outages) AS outages FROM camera_uptime GROUP BY camera_id ORDER BY camera_id',
+      )
+      .all();
     expect(uptime.map((u) => [u.camera_id, u.outages])).toEqual([
       ['cam1', 1],
       ['cam2', 0],
@@ -123,7 +134,9 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
     expect(uptime[1]!.down_ms).toBeLessThan(1000); // only the instant between its stop record and the roll-up
     const sessions = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'live' AND id LIKE 'live:cam1:%'").get()!.n;
     expect(sessions).toBe(2);
-    const positions = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM positions p JOIN tracks t ON t.id = p.track_id WHERE t.camera_id = 'cam2'").get()!.n;
+    const positions = db
+      .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM positions p JOIN tracks t ON t.id = p.track_id WHERE t.camera_id = 'cam2'")
+      .get()!.n;
     expect(positions).toBeGreaterThan(0);
     db.close();
   });

@@ -13,12 +13,15 @@ describe('which cameras run live and which are archive folders', () => {
   const cfg = (cameras: unknown[]) => validateConfig({ store: { id: 's' }, cameras });
 
   it('stream URLs are live, folders (existing or not yet mounted) are archive, disabled ones are skipped', () => {
-    const p = planCameras(cfg([
-      { id: 'a', url: 'rtsp://10.0.0.5/stream1' },
-      { id: 'b', url: dir },
-      { id: 'c', url: 'exports/cam3' },
-      { id: 'd', url: 'rtsp://10.0.0.6/x', enabled: false },
-    ]), '/srv/fs');
+    const p = planCameras(
+      cfg([
+        { id: 'a', url: 'rtsp://10.0.0.5/stream1' },
+        { id: 'b', url: dir },
+        { id: 'c', url: 'exports/cam3' },
+        { id: 'd', url: 'rtsp://10.0.0.6/x', enabled: false },
+      ]),
+      '/srv/fs',
+    );
     expect(p.live.map((c) => c.id)).toEqual(['a']);
     expect(p.archive.map((c) => [c.id, c.folder])).toEqual([
       ['b', dir],
@@ -29,7 +32,13 @@ describe('which cameras run live and which are archive folders', () => {
   it('a single file is refused, naming the key path', () => {
     let caught: unknown;
     try {
-      planCameras(cfg([{ id: 'a', url: 'rtsp://x/y' }, { id: 'b', url: join(dir, 'one.mp4') }]), '/');
+      planCameras(
+        cfg([
+          { id: 'a', url: 'rtsp://x/y' },
+          { id: 'b', url: join(dir, 'one.mp4') },
+        ]),
+        '/',
+      );
     } catch (e) {
       caught = e;
     }

@@ -32,11 +32,19 @@ export interface SeededDay {
  * A scenario file dated yesterday (store time: the agent's retention keeps it, and receipts are not
  * from the future), optionally cut short (open/close hours and their arrivals) for a fast test.
  */
-export function scenarioOf(file: string, cut?: { readonly open: string; readonly close: string; readonly arrivals: readonly number[]; readonly stride: number }): Scenario {
+export function scenarioOf(
+  file: string,
+  cut?: { readonly open: string; readonly close: string; readonly arrivals: readonly number[]; readonly stride: number },
+): Scenario {
   const loaded = loadScenarioFile(file);
   const base = validateScenario({ ...loaded, date: localDate(Date.now() - 86_400_000, loaded.store.timezone) });
   if (!cut) return base;
-  return validateScenario({ ...base, hours: { open: cut.open, close: cut.close }, customers: { ...base.customers, arrivals_per_hour: [...cut.arrivals] }, video: { ...base.video, stride: cut.stride } });
+  return validateScenario({
+    ...base,
+    hours: { open: cut.open, close: cut.close },
+    customers: { ...base.customers, arrivals_per_hour: [...cut.arrivals] },
+    video: { ...base.video, stride: cut.stride },
+  });
 }
 
 export function seedDay(dir: string, scenario: Scenario, seed: number, lateCount: number): SeededDay {
@@ -63,13 +71,28 @@ export function seedDay(dir: string, scenario: Scenario, seed: number, lateCount
   const db = store.db;
   for (const s of day.streams) {
     const w = resultsWriter(db, s.camera, 'sim', `sim:${s.camera}`, () => 1);
-    const samples = s.rows.map((r) => ({ trackerId: r.id, tMs: s.timebase.startMs + Math.round(((r.frame - 1) * 1000) / s.timebase.fps), x: r.x, y: r.y, w: r.w, h: r.h, score: r.conf }));
+    const samples = s.rows.map((r) => ({
+      trackerId: r.id,
+      tMs: s.timebase.startMs + Math.round(((r.frame - 1) * 1000) / s.timebase.fps),
+      x: r.x,
+      y: r.y,
+      w: r.w,
+      h: r.h,
+      score: r.conf,
+    }));
     samples.sort((a, b) => a.tMs - b.tMs);
     for (let i = 0; i < samples.length; i += 5000) w.write({ samples: samples.slice(i, i + 5000), positionMs: 0 });
   }
-  replaceShifts(db, day.shifts.map((x) => ({ date: x.date, sellerId: x.sellerId, startMs: x.start, endMs: x.end })), (d) => localDayBounds(d, tz));
+  replaceShifts(
+    db,
+    day.shifts.map((x) => ({ date: x.date, sellerId: x.sellerId, startMs: x.start, endMs: x.end })),
+    (d) => localDayBounds(d, tz),
+  );
   saveSellerNames(db, new Map(day.shifts.map((s) => [s.sellerId, s.name])), 1);
-  storeReceipts(db, day.receipts.filter((r) => !lateIds.has(r.receiptId)).map((r) => toStoredReceipt(r, tz)));
+  storeReceipts(
+    db,
+    day.receipts.filter((r) => !lateIds.has(r.receiptId)).map((r) => toStoredReceipt(r, tz)),
+  );
   rollUpDay(db, cfg, day.scenario.date, 1);
   store.close();
   return { day, date: day.scenario.date, cfg, late };
@@ -77,7 +100,14 @@ export function seedDay(dir: string, scenario: Scenario, seed: number, lateCount
 
 /** A receipt as POST /api/receipts takes it. */
 export function receiptBody(r: Receipt): Record<string, unknown> {
-  return { receipt_id: r.receiptId, timestamp: new Date(r.t).toISOString(), total: r.total, currency: r.currency || 'RUB', register: r.register, seller_code: r.sellerCode };
+  return {
+    receipt_id: r.receiptId,
+    timestamp: new Date(r.t).toISOString(),
+    total: r.total,
+    currency: r.currency || 'RUB',
+    register: r.register,
+    seller_code: r.sellerCode,
+  };
 }
 
 /** What a roll-up saved for the day, without the save times: equal for equal roll-ups. */
@@ -86,7 +116,9 @@ export function savedDay(path: string, date: string) {
   const db = store.db;
   const q = (sql: string): unknown[] => db.prepare(sql).all(date);
   const out = {
-    daily_kpis: q('SELECT seller_id, consultations, receipts_with_consult, amount_with_consult_minor, receipts_without_consult, amount_without_consult_minor FROM daily_kpis WHERE day = ? ORDER BY seller_id'),
+    daily_kpis: q(
+      'SELECT seller_id, consultations, receipts_with_consult, amount_with_consult_minor, receipts_without_consult, amount_without_consult_minor FROM daily_kpis WHERE day = ? ORDER BY seller_id',
+    ),
     consultations: q('SELECT id, seller_id, visit_id, start_ms, end_ms, receipt_id, amount_minor FROM consultations WHERE day = ? ORDER BY id'),
     camera_uptime: q('SELECT camera_id, up_ms, down_ms, outages FROM camera_uptime WHERE day = ? ORDER BY camera_id'),
     // The chain records kept for the day, by type (their versions follow the clock, so not compared).

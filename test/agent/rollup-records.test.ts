@@ -48,10 +48,17 @@ describe.skipIf(!ready)('store-level records from the running agent, without a s
     await agent.done;
 
     const box = openStore(cfg.storage.path, { nowMs: Date.now() });
-    const queued = box.db.prepare<[], { t: string; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL GROUP BY record_type ORDER BY t').all();
+    const queued = box.db
+      .prepare<[], { t: string; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL GROUP BY record_type ORDER BY t')
+      .all();
     box.close();
     // 11:00 in the file name is Moscow time: the 20th there, 24 local hours.
-    expect(queued).toEqual(expect.arrayContaining([{ t: 'store_daily_kpi', n: 1 }, { t: 'store_hourly_traffic', n: 24 }]));
+    expect(queued).toEqual(
+      expect.arrayContaining([
+        { t: 'store_daily_kpi', n: 1 },
+        { t: 'store_hourly_traffic', n: 24 },
+      ]),
+    );
     expect(queued.find((q) => q.t === 'seller_daily_kpi')).toBeUndefined(); // no schedule, no staff seen: no seller records
 
     const settings = { ...cfg.sync, url: ch.url };

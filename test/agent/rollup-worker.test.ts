@@ -29,7 +29,10 @@ function withLate(s: SeededDay, dir: string): string {
   const path = join(dir, 'ref.db');
   copyFileSync(s.cfg.storage.path, path);
   const store = openStore(path, { nowMs: 1 });
-  storeReceipts(store.db, s.late.map((r) => toStoredReceipt(r, s.cfg.store.timezone)));
+  storeReceipts(
+    store.db,
+    s.late.map((r) => toStoredReceipt(r, s.cfg.store.timezone)),
+  );
   store.close();
   return path;
 }
@@ -43,7 +46,11 @@ function mainThreadRollup(path: string, s: SeededDay): void {
 }
 
 async function postLate(url: string, s: SeededDay): Promise<Response> {
-  return fetch(`${url}/api/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(s.late.map((r) => receiptBody(r))) });
+  return fetch(`${url}/api/receipts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(s.late.map((r) => receiptBody(r))),
+  });
 }
 
 describe('roll-up worker', () => {
@@ -76,7 +83,7 @@ describe('roll-up worker', () => {
   }, 60_000);
 
   describe.skipIf(!haveData('models/yolov8n_fp32.onnx'))('in the running agent', () => {
-    it('/health answers while a late receipt\'s roll-up is running, and the roll-up saves what the main thread would', async () => {
+    it("/health answers while a late receipt's roll-up is running, and the roll-up saves what the main thread would", async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fs-rw-health-'));
       const s = seedDay(dir, busy(), 7, 5);
       const ref = withLate(s, dir);

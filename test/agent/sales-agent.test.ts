@@ -30,7 +30,14 @@ describe.skipIf(!ok)('agent with a schedule URL and a receipts folder (once mode
     dir = mkdtempSync(join(tmpdir(), 'fs-sales-agent-'));
     mkdirSync(join(dir, 'clips'));
     mkdirSync(join(dir, 'pos'));
-    writeFileSync(join(dir, 'pos', 'z.csv'), ['receipt_id,timestamp,total,currency,register,seller_code', 'Z1,2026-11-20T11:00:00+03:00,100,RUB,till-1,', 'Z2,2026-11-20T11:01:00+03:00,-5,RUB,till-1,'].join('\n'));
+    writeFileSync(
+      join(dir, 'pos', 'z.csv'),
+      [
+        'receipt_id,timestamp,total,currency,register,seller_code',
+        'Z1,2026-11-20T11:00:00+03:00,100,RUB,till-1,',
+        'Z2,2026-11-20T11:01:00+03:00,-5,RUB,till-1,',
+      ].join('\n'),
+    );
     utimesSync(join(dir, 'pos', 'z.csv'), 1_700_000_000, 1_700_000_000);
     sheet = await startSheetServer(['date,seller_id,name,start,end', '2026-11-20,s1,Anna,09:00,18:00', '2026-11-20,s2,Boris,12:00,21:00'].join('\n'));
   });
@@ -49,11 +56,20 @@ describe.skipIf(!ok)('agent with a schedule URL and a receipts folder (once mode
       sales: { schedule: { source: sheet.url, timeout_s: 2 }, receipts: { folder: join(dir, 'pos'), min_age_s: 0 } },
     });
     const lines: Line[] = [];
-    const agent = await startAgent(cfg, { logger: createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Line) }), clock: Date.now, once: true, cwd: dir });
+    const agent = await startAgent(cfg, {
+      logger: createLogger('info', { write: (s: string) => void lines.push(JSON.parse(s) as Line) }),
+      clock: Date.now,
+      once: true,
+      cwd: dir,
+    });
     await agent.done;
     const db = new Database(join(dir, box, 'fs.db'), { readonly: true });
     try {
-      return { lines, shifts: db.prepare('SELECT seller_id AS s FROM shifts ORDER BY seller_id').all(), receipts: db.prepare('SELECT id FROM receipts ORDER BY id').all() };
+      return {
+        lines,
+        shifts: db.prepare('SELECT seller_id AS s FROM shifts ORDER BY seller_id').all(),
+        receipts: db.prepare('SELECT id FROM receipts ORDER BY id').all(),
+      };
     } finally {
       db.close();
     }
@@ -63,7 +79,9 @@ describe.skipIf(!ok)('agent with a schedule URL and a receipts folder (once mode
     const first = await runOnce('box1');
     expect(first.shifts).toEqual([{ s: 's1' }, { s: 's2' }]);
     expect(first.receipts).toEqual([{ id: 'Z1' }]);
-    expect(first.lines.find((l) => l.msg.startsWith('receipts: 1 bad row'))?.bad_rows).toEqual([`${join(dir, 'pos', 'z.csv')}:3: total "-5" is not a non-negative amount with at most 2 decimals (e.g. 77.49 or "77,49") (row skipped)`]);
+    expect(first.lines.find((l) => l.msg.startsWith('receipts: 1 bad row'))?.bad_rows).toEqual([
+      `${join(dir, 'pos', 'z.csv')}:3: total "-5" is not a non-negative amount with at most 2 decimals (e.g. 77.49 or "77,49") (row skipped)`,
+    ]);
     expect(existsSync(join(dir, 'box1', 'schedule-cache.csv'))).toBe(true);
 
     await sheet.close();

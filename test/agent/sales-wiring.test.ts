@@ -68,7 +68,12 @@ describe('POST /api/receipts over real HTTP into the agent store', () => {
   it('stores a batch, then counts the same batch posted again as duplicates (stored once)', async () => {
     expect(await post([r1, r2])).toEqual({ status: 201, json: { received: 2, stored: 2, duplicates: 0 } });
     expect(await post([r1, r2])).toEqual({ status: 200, json: { received: 2, stored: 0, duplicates: 2 } });
-    expect(await post([{ ...r1, receipt_id: 'P3' }, { ...r1, receipt_id: 'P3' }])).toEqual({ status: 201, json: { received: 2, stored: 1, duplicates: 1 } });
+    expect(
+      await post([
+        { ...r1, receipt_id: 'P3' },
+        { ...r1, receipt_id: 'P3' },
+      ]),
+    ).toEqual({ status: 201, json: { received: 2, stored: 1, duplicates: 1 } });
     expect(store.db.prepare('SELECT id, day, amount_minor AS minor, seller_id AS seller FROM receipts ORDER BY id').all()).toEqual([
       { id: 'P1', day: '2026-11-20', minor: 123450, seller: 's1' },
       { id: 'P2', day: '2026-11-21', minor: 1000, seller: null },
@@ -102,9 +107,15 @@ describe('the agent sales jobs against a real sheet server and a receipts folder
   it('loads the schedule and the folder at start; with the sheet gone it warns and keeps the cached shifts; a fresh box with no cache fails naming the URL', async () => {
     const pos = join(dir, 'pos');
     mkdirSync(pos);
-    writeFileSync(join(pos, 'day.csv'), ['receipt_id,timestamp,total,currency,register,seller_code', 'F1,2026-11-20T11:00:00+03:00,100,RUB,till-1,', 'F2,yesterday,1,RUB,till-1,'].join('\n'));
+    writeFileSync(
+      join(pos, 'day.csv'),
+      ['receipt_id,timestamp,total,currency,register,seller_code', 'F1,2026-11-20T11:00:00+03:00,100,RUB,till-1,', 'F2,yesterday,1,RUB,till-1,'].join('\n'),
+    );
     utimesSync(join(pos, 'day.csv'), 1_700_000_000, 1_700_000_000);
-    const cfg = validateConfig({ store: { id: 's', timezone: 'Europe/Moscow' }, sales: { schedule: { source: sheet.url, timeout_s: 2 }, receipts: { folder: 'pos', poll_s: 1, min_age_s: 0 } } });
+    const cfg = validateConfig({
+      store: { id: 's', timezone: 'Europe/Moscow' },
+      sales: { schedule: { source: sheet.url, timeout_s: 2 }, receipts: { folder: 'pos', poll_s: 1, min_age_s: 0 } },
+    });
     const storeA = openStore(join(dir, 'a', 'fs.db'), { nowMs: 0 });
     const { lines, logger } = capture();
     const days: string[][] = [];
@@ -117,12 +128,18 @@ describe('the agent sales jobs against a real sheet server and a receipts folder
     const bad = lines.filter((l) => l.level === 40).map((l) => ({ msg: l.msg, rows: l.bad_rows }));
     expect(bad).toEqual([
       { msg: 'schedule: 1 bad row(s) skipped, good rows kept', rows: [`${sheet.url}:3: date "bad-date" is not YYYY-MM-DD (row skipped)`] },
-      { msg: 'receipts: 1 bad row(s) skipped, good rows kept', rows: [`${join(pos, 'day.csv')}:3: timestamp "yesterday" is not ISO-8601 with an offset (e.g. 2025-03-01T12:30:00+03:00) (row skipped)`] },
+      {
+        msg: 'receipts: 1 bad row(s) skipped, good rows kept',
+        rows: [`${join(pos, 'day.csv')}:3: timestamp "yesterday" is not ISO-8601 with an offset (e.g. 2025-03-01T12:30:00+03:00) (row skipped)`],
+      },
     ]);
 
     // The polling timer picks up a new file without a manual run.
     const timers = jobs.start();
-    writeFileSync(join(pos, 'later.csv'), ['receipt_id,timestamp,total,currency,register,seller_code', 'F3,2026-11-20T12:00:00+03:00,7,RUB,till-1,'].join('\n'));
+    writeFileSync(
+      join(pos, 'later.csv'),
+      ['receipt_id,timestamp,total,currency,register,seller_code', 'F3,2026-11-20T12:00:00+03:00,7,RUB,till-1,'].join('\n'),
+    );
     const t0 = Date.now();
     while (Date.now() - t0 < 5000 && days.length < 2) await new Promise((r) => setTimeout(r, 100));
     for (const t of timers) t.stop();
@@ -155,6 +172,9 @@ describe('the agent sales jobs against a real sheet server and a receipts folder
     const cfg = validateConfig({ store: { id: 's' } });
     expect(cfg.sales).toEqual({ schedule: { cron: '0 * * * *', timeout_s: 20 }, receipts: { poll_s: 30, min_age_s: 5, extensions: ['.csv'] } });
     const { logger } = capture();
-    expect(salesJobs(cfg, { db: openStore(':memory:', { nowMs: 0 }).db, dbPath: ':memory:', cwd: dir, logger, clock: Date.now, onReceiptDays: () => undefined }).jobs).toEqual([]);
+    expect(
+      salesJobs(cfg, { db: openStore(':memory:', { nowMs: 0 }).db, dbPath: ':memory:', cwd: dir, logger, clock: Date.now, onReceiptDays: () => undefined })
+        .jobs,
+    ).toEqual([]);
   });
 });

@@ -20,7 +20,10 @@ describe('store day from the local store', () => {
     const { db, close } = openStore(':memory:', { nowMs: 0 });
     const day0 = Date.parse('2026-11-20T00:00:00Z');
     const w = resultsWriter(db, 'cam', 'live:1', 'live:cam:1', () => 0);
-    w.write({ samples: [0, 1000, 2010, 3000].map((d) => ({ trackerId: 4, tMs: day0 + 3_600_000 + d, x: 10, y: 20, w: 30, h: 60, score: 0.8 })), positionMs: 0 });
+    w.write({
+      samples: [0, 1000, 2010, 3000].map((d) => ({ trackerId: 4, tMs: day0 + 3_600_000 + d, x: 10, y: 20, w: 30, h: 60, score: 0.8 })),
+      positionMs: 0,
+    });
     w.write({ samples: [{ trackerId: 5, tMs: day0 - 1, x: 0, y: 0, w: 1, h: 1, score: 0.5 }], positionMs: 0 }); // the day before
     const [cam, ...rest] = tracksOfDay(db, day0, day0 + 86_400_000);
     expect(rest).toEqual([]);
@@ -30,9 +33,23 @@ describe('store day from the local store', () => {
     expect(new Set(cam!.rows.map((r) => r.id)).size).toBe(1);
     // The 19th saw one short track: no visit, no seller, but the store-level records still go.
     const r = rollUpKpis(db, validateConfig({ store: { id: 's' } }), '2026-11-19', 0);
-    expect(r).toMatchObject({ date: '2026-11-19', visits: 0, consultations: null, kpis: null, storeDay: { rows: 1, enqueued: 1 }, hours: { rows: 24, enqueued: 24 } });
+    expect(r).toMatchObject({
+      date: '2026-11-19',
+      visits: 0,
+      consultations: null,
+      kpis: null,
+      storeDay: { rows: 1, enqueued: 1 },
+      hours: { rows: 24, enqueued: 24 },
+    });
     // A day with no video, no receipts and no camera coverage sends nothing.
-    expect(rollUpKpis(db, validateConfig({ store: { id: 's' } }), '2026-11-10', 0)).toEqual({ date: '2026-11-10', visits: 0, consultations: null, kpis: null, storeDay: null, hours: null });
+    expect(rollUpKpis(db, validateConfig({ store: { id: 's' } }), '2026-11-10', 0)).toEqual({
+      date: '2026-11-10',
+      visits: 0,
+      consultations: null,
+      kpis: null,
+      storeDay: null,
+      hours: null,
+    });
     close();
   });
 });
@@ -49,7 +66,18 @@ describe('the API provider on the agent state', () => {
     const { db, close } = openStore(':memory:', { nowMs: 0 });
     const cfg = validateConfig({ store: { id: 's', timezone: 'Europe/Moscow' } });
     const queue = new DetectorQueue({ detect: async () => detectionsFromList([]) }, { max_queue: 2 });
-    const p = agentProvider({ cfg, db, version: 't', startedMs: 0, clock: () => 0, cameras: new Map(), queue: () => queue.stats(), jobs: () => [], box: () => null, sync: () => ({ lastSuccessMs: null, lastError: null }) });
+    const p = agentProvider({
+      cfg,
+      db,
+      version: 't',
+      startedMs: 0,
+      clock: () => 0,
+      cameras: new Map(),
+      queue: () => queue.stats(),
+      jobs: () => [],
+      box: () => null,
+      sync: () => ({ lastSuccessMs: null, lastError: null }),
+    });
     const r = { receiptId: 'R1', t: Date.parse('2026-11-20T20:30:00Z'), total: 1234.5, currency: 'RUB', register: 'till-1', sellerCode: null };
     expect(await p.addReceipts([r])).toEqual({ stored: 1, duplicates: 0 });
     expect(await p.addReceipts([r, { ...r, receiptId: 'R2' }])).toEqual({ stored: 1, duplicates: 1 });

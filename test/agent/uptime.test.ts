@@ -53,7 +53,10 @@ describe('camera uptime from health samples', () => {
       { cameraId: 'b', tMs: 1000, state: 'up' },
       { cameraId: 'b', tMs: 2000, state: 'down', detail: AGENT_STOPPED },
     ]);
-    resultsWriter(db, 'a', 'live:1000', 'live:a:1000', () => 0).write({ samples: [{ trackerId: 1, tMs: 9000, x: 0, y: 0, w: 1, h: 1, score: 1 }], positionMs: 9000 });
+    resultsWriter(db, 'a', 'live:1000', 'live:a:1000', () => 0).write({
+      samples: [{ trackerId: 1, tMs: 9000, x: 0, y: 0, w: 1, h: 1, score: 1 }],
+      positionMs: 9000,
+    });
     expect(closeDanglingUp(db, ['a', 'b', 'c'])).toEqual(['a']);
     expect(db.prepare("SELECT t_ms, state FROM camera_health WHERE camera_id = 'a' ORDER BY t_ms").all()).toEqual([
       { t_ms: 1000, state: 'up' },

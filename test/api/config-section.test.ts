@@ -29,6 +29,10 @@ describe('config: api section', () => {
   it('accepts a token off loopback and none on localhost', () => {
     expect(apiSection.parse({ host: '0.0.0.0', token: 'a'.repeat(16) }).token).toBe('a'.repeat(16));
     expect(apiSection.safeParse({ host: 'localhost' }).success).toBe(true);
-    expect(apiSection.parse({ host: '0.0.0.0', token: 'a'.repeat(16), allowed_hosts: ['shop-12.local', '192.168.1.20', '[fd00::2]'] }).allowed_hosts).toEqual(['shop-12.local', '192.168.1.20', '[fd00::2]']);
+    expect(apiSection.parse({ host: '0.0.0.0', token: 'a'.repeat(16), allowed_hosts: ['shop-12.local', '192.168.1.20', '[fd00::2]'] }).allowed_hosts).toEqual([
+      'shop-12.local',
+      '192.168.1.20',
+      '[fd00::2]',
+    ]);
   });
 });

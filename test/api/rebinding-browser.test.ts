@@ -67,15 +67,18 @@ describe.skipIf(!haveChromium())('rebinding and CSRF from a real browser', () =>
     cdp.on('Network.responseReceivedExtraInfo', (e) => void statuses.set(urls.get(e.requestId) ?? e.requestId, e.statusCode));
     await page.goto(`http://attacker.example:${attackerPort}/`);
     const base = `http://127.0.0.1:${api.port}`;
-    const img = await page.evaluate(async ([b, receipt]) => {
-      // A "simple" cross-origin request: no preflight, the browser sends it and hides the answer.
-      await fetch(`${b}/api/receipts`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: receipt }).catch(() => undefined);
-      const el = document.createElement('img');
-      el.src = `${b}/api/cameras/entrance/snapshot`;
-      document.body.append(el);
-      await new Promise((resolve) => ((el.onload = resolve), (el.onerror = resolve)));
-      return el.naturalWidth;
-    }, [base, RECEIPT] as const);
+    const img = await page.evaluate(
+      async ([b, receipt]) => {
+        // A "simple" cross-origin request: no preflight, the browser sends it and hides the answer.
+        await fetch(`${b}/api/receipts`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: receipt }).catch(() => undefined);
+        const el = document.createElement('img');
+        el.src = `${b}/api/cameras/entrance/snapshot`;
+        document.body.append(el);
+        await new Promise((resolve) => ((el.onload = resolve), (el.onerror = resolve)));
+        return el.naturalWidth;
+      },
+      [base, RECEIPT] as const,
+    );
     expect(img).toBe(0);
     expect(statuses.get('/api/receipts')).toBe(403);
     expect(statuses.get('/api/cameras/entrance/snapshot')).toBe(403);
@@ -86,7 +89,10 @@ describe.skipIf(!haveChromium())('rebinding and CSRF from a real browser', () =>
   it('the status page on 127.0.0.1 still loads and may post', async () => {
     const page = await browser.newPage();
     expect((await page.goto(`http://127.0.0.1:${api.port}/`))?.status()).toBe(200);
-    const status = await page.evaluate(async (receipt) => (await fetch('/api/receipts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: receipt })).status, RECEIPT);
+    const status = await page.evaluate(
+      async (receipt) => (await fetch('/api/receipts', { method: 'POST', headers: { 'content-type': 'application/json' }, body: receipt })).status,
+      RECEIPT,
+    );
     expect(status).toBe(201);
     expect(p.receipts.filter((r) => r.receiptId === 'EVIL-B')).toHaveLength(1);
     await page.close();

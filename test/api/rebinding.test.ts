@@ -24,12 +24,22 @@ interface Answer {
 /** One request with exactly these headers (fetch would not let a test set Host). */
 function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) }, setHost: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { ...headers, ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }) },
+        setHost: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -66,12 +76,30 @@ describe('loopback API refuses other hosts and cross-site writes', () => {
     const before = p.receipts.length;
     // -w prints the status after the body; curl exits 0 on any HTTP status. Asynchronous: the
     // server answering it runs in this process.
-    const { stdout: out } = await promisify(execFile)('curl', ['-s', '-H', 'Host: attacker.example:8787', '-H', 'Origin: http://attacker.example:8787', '-H', 'content-type: application/json', '--data', RECEIPT, '-w', '\n%{http_code}', `${srv.url}/api/receipts`], { encoding: 'utf8', timeout: 10_000 });
+    const { stdout: out } = await promisify(execFile)(
+      'curl',
+      [
+        '-s',
+        '-H',
+        'Host: attacker.example:8787',
+        '-H',
+        'Origin: http://attacker.example:8787',
+        '-H',
+        'content-type: application/json',
+        '--data',
+        RECEIPT,
+        '-w',
+        '\n%{http_code}',
+        `${srv.url}/api/receipts`,
+      ],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
     const [body, code] = out.split('\n');
     expect(code).toBe('421');
     expect(JSON.parse(body!)).toEqual({
       status: 421,
-      error: 'Host "attacker.example:8787" is not served here: the API answers only loopback names (127.0.0.1, [::1], localhost) and shop-12.local; add the name to api.allowed_hosts to reach it under another',
+      error:
+        'Host "attacker.example:8787" is not served here: the API answers only loopback names (127.0.0.1, [::1], localhost) and shop-12.local; add the name to api.allowed_hosts to reach it under another',
     });
     expect(p.receipts.length).toBe(before);
   });
@@ -79,8 +107,22 @@ describe('loopback API refuses other hosts and cross-site writes', () => {
   const json = { 'content-type': 'application/json' };
   it.each<[string, string, string, Record<string, string>, number, RegExp | null]>([
     // Reads a rebinding page would make: refused by Host, whatever else it sends.
-    ['consultations under a foreign Host', 'GET', '/api/consultations?date=2025-03-05', { host: 'attacker.example:8787' }, 421, /^Host "attacker\.example:8787" is not served here/],
-    ['a snapshot under a foreign Host', 'GET', '/api/cameras/entrance/snapshot', { host: 'attacker.example:8787' }, 421, /^Host "attacker\.example:8787" is not served here/],
+    [
+      'consultations under a foreign Host',
+      'GET',
+      '/api/consultations?date=2025-03-05',
+      { host: 'attacker.example:8787' },
+      421,
+      /^Host "attacker\.example:8787" is not served here/,
+    ],
+    [
+      'a snapshot under a foreign Host',
+      'GET',
+      '/api/cameras/entrance/snapshot',
+      { host: 'attacker.example:8787' },
+      421,
+      /^Host "attacker\.example:8787" is not served here/,
+    ],
     ['status under a foreign Host', 'GET', '/status', { host: 'attacker.example' }, 421, /is not served here/],
     ['unknown path under a foreign Host (no probing)', 'GET', '/nope', { host: 'attacker.example' }, 421, /is not served here/],
     ['a rebinding name that resolves to 127.0.0.1', 'GET', '/status', { host: '127.0.0.1.nip.io:8787' }, 421, /is not served here/],
@@ -95,18 +137,74 @@ describe('loopback API refuses other hosts and cross-site writes', () => {
     ['[::1]', 'GET', '/health', { host: '[::1]:8787' }, 200, null],
     ['a configured name', 'GET', '/health', { host: 'shop-12.local:8787' }, 200, null],
     // State-changing requests: the Origin must be of an allowed host.
-    ['a POST from another site (CSRF)', 'POST', '/api/receipts', { host: '127.0.0.1:8787', origin: 'http://attacker.example', ...json }, 403, /^cross-origin POST refused: Origin "http:\/\/attacker\.example" is not an allowed host/],
-    ['a POST from an opaque origin (sandboxed frame, file://)', 'POST', '/api/receipts', { host: '127.0.0.1:8787', origin: 'null', ...json }, 403, /^cross-origin POST refused: Origin "null"/],
-    ['a POST from a non-http origin', 'POST', '/api/receipts', { host: '127.0.0.1:8787', origin: 'chrome-extension://abc', ...json }, 403, /^cross-origin POST refused/],
-    ['a PUT from another site', 'PUT', '/api/receipts', { host: '127.0.0.1:8787', origin: 'https://attacker.example', ...json }, 403, /^cross-origin PUT refused/],
-    ['a DELETE from another site', 'DELETE', '/api/receipts', { host: '127.0.0.1:8787', origin: 'https://attacker.example' }, 403, /^cross-origin DELETE refused/],
+    [
+      'a POST from another site (CSRF)',
+      'POST',
+      '/api/receipts',
+      { host: '127.0.0.1:8787', origin: 'http://attacker.example', ...json },
+      403,
+      /^cross-origin POST refused: Origin "http:\/\/attacker\.example" is not an allowed host/,
+    ],
+    [
+      'a POST from an opaque origin (sandboxed frame, file://)',
+      'POST',
+      '/api/receipts',
+      { host: '127.0.0.1:8787', origin: 'null', ...json },
+      403,
+      /^cross-origin POST refused: Origin "null"/,
+    ],
+    [
+      'a POST from a non-http origin',
+      'POST',
+      '/api/receipts',
+      { host: '127.0.0.1:8787', origin: 'chrome-extension://abc', ...json },
+      403,
+      /^cross-origin POST refused/,
+    ],
+    [
+      'a PUT from another site',
+      'PUT',
+      '/api/receipts',
+      { host: '127.0.0.1:8787', origin: 'https://attacker.example', ...json },
+      403,
+      /^cross-origin PUT refused/,
+    ],
+    [
+      'a DELETE from another site',
+      'DELETE',
+      '/api/receipts',
+      { host: '127.0.0.1:8787', origin: 'https://attacker.example' },
+      403,
+      /^cross-origin DELETE refused/,
+    ],
     ['a POST from the status page itself', 'POST', '/api/receipts', { host: '127.0.0.1:8787', origin: 'http://127.0.0.1:8787', ...json }, 201, null],
     ['a POST from a configured host', 'POST', '/api/receipts', { host: 'shop-12.local:8787', origin: 'http://shop-12.local:8787', ...json }, 200, null],
     ['a POST without Origin (curl, the POS bridge)', 'POST', '/api/receipts', { host: '127.0.0.1:8787', ...json }, 200, null],
     // Fetch Metadata: another site cannot embed a snapshot or pull JSON through a tag.
-    ['an <img> of a snapshot on another site', 'GET', '/api/cameras/entrance/snapshot', { host: '127.0.0.1:8787', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }, 403, /^cross-site request refused/],
-    ['a cross-site fetch of consultations', 'GET', '/api/consultations?date=2025-03-05', { host: '127.0.0.1:8787', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' }, 403, /^cross-site request refused/],
-    ['a link to the status page from another site (navigation)', 'GET', '/', { host: '127.0.0.1:8787', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, 200, null],
+    [
+      'an <img> of a snapshot on another site',
+      'GET',
+      '/api/cameras/entrance/snapshot',
+      { host: '127.0.0.1:8787', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' },
+      403,
+      /^cross-site request refused/,
+    ],
+    [
+      'a cross-site fetch of consultations',
+      'GET',
+      '/api/consultations?date=2025-03-05',
+      { host: '127.0.0.1:8787', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' },
+      403,
+      /^cross-site request refused/,
+    ],
+    [
+      'a link to the status page from another site (navigation)',
+      'GET',
+      '/',
+      { host: '127.0.0.1:8787', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+      200,
+      null,
+    ],
     ['the page polling itself', 'GET', '/status', { host: '127.0.0.1:8787', 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }, 200, null],
   ])('%s: %s %s -> %i', async (_n, method, path, headers, status, reason) => {
     const before = p.receipts.length;
@@ -128,7 +226,10 @@ describe('loopback API refuses other hosts and cross-site writes', () => {
       sock.on('error', reject);
     });
     expect(raw).toMatch(/^HTTP\/1\.1 421 /);
-    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ error: expect.stringMatching(/^no Host header: the API answers only loopback names/), status: 421 });
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: expect.stringMatching(/^no Host header: the API answers only loopback names/),
+      status: 421,
+    });
   });
 
   it('nothing an attacker sent was stored; only the allowed POST stored the receipt once', () => {
@@ -153,7 +254,9 @@ describe('off loopback', () => {
   });
 
   // A box with a LAN address: bound to it, the API answers under that address without listing it.
-  const lan = Object.values(networkInterfaces()).flat().find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
   it.skipIf(lan === undefined)(`bound to the LAN address ${lan ?? '(none)'}, the API serves it as Host`, async () => {
     const token = 'b'.repeat(20);
     const srv = await startApiServer({ host: lan!, port: 0, token, timeZone: 'UTC' }, fixtureProvider());

@@ -7,7 +7,7 @@ import { CONSULTATIONS, NOW, REPORT, STATUS, fixtureProvider, type FixtureProvid
 import { dataPath, haveData } from '../helpers/shared-data.js';
 import { decodeLetterboxed } from '../health/frames.js';
 
-const TOKEN = 'x'.repeat(8) + 'secret-token-42';
+const TOKEN = `${'x'.repeat(8)}secret-token-42`;
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Headers; bytes: Buffer }> {
   const r = await fetch(url, { headers });
@@ -15,21 +15,38 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
   return { status: r.status, body: bytes.toString('utf8'), headers: r.headers, bytes };
 }
 
-async function post(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(url, { method: 'POST', body, headers });
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
 describe('binding and auth', () => {
   it.each([
-    ['127.0.0.1', true], ['127.8.9.10', true], ['localhost', true], ['::1', true], ['[::1]', true], ['::ffff:127.0.0.1', true],
-    ['0.0.0.0', false], ['::', false], ['192.168.1.20', false], ['shop-box.local', false], ['128.0.0.1', false],
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['localhost', true],
+    ['::1', true],
+    ['[::1]', true],
+    ['::ffff:127.0.0.1', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['192.168.1.20', false],
+    ['shop-box.local', false],
+    ['128.0.0.1', false],
   ])('%s is loopback: %s', (host, expected) => {
     expect(isLoopbackHost(host)).toBe(expected);
   });
 
   it.each(['0.0.0.0', '192.168.1.20', '::'])('refuses to bind %s without a token (MisuseError naming api.token)', async (host) => {
-    await expect(startApiServer({ host, port: 0, timeZone: 'UTC' }, fixtureProvider())).rejects.toMatchObject({ kind: 'misuse', code: 'FS_CONFIG_INVALID', message: expect.stringMatching(/^api\.token: binding the API to ".*" \(not loopback\) requires a token/) });
+    await expect(startApiServer({ host, port: 0, timeZone: 'UTC' }, fixtureProvider())).rejects.toMatchObject({
+      kind: 'misuse',
+      code: 'FS_CONFIG_INVALID',
+      message: expect.stringMatching(/^api\.token: binding the API to ".*" \(not loopback\) requires a token/),
+    });
   });
 
   it('a port in use is a coded failure naming the address', async () => {
@@ -81,7 +98,17 @@ describe('endpoints on loopback (no token)', () => {
   const errors: string[] = [];
   beforeAll(async () => {
     p = fixtureProvider();
-    srv = await startApiServer({ host: '127.0.0.1', port: 0, timeZone: 'Europe/Moscow', nowMs: () => NOW, bodyLimitBytes: 4096, onError: (e, where) => void errors.push(`${where}: ${String(e)}`) }, p);
+    srv = await startApiServer(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        timeZone: 'Europe/Moscow',
+        nowMs: () => NOW,
+        bodyLimitBytes: 4096,
+        onError: (e, where) => void errors.push(`${where}: ${String(e)}`),
+      },
+      p,
+    );
   });
   afterAll(() => srv.close());
 
@@ -117,7 +144,15 @@ describe('endpoints on loopback (no token)', () => {
   it('GET /api/kpis?date= returns the day report and camera coverage; no date means today in the store zone', async () => {
     const r = await get(`${srv.url}/api/kpis?date=2025-03-05`);
     expect(r.status).toBe(200);
-    expect(JSON.parse(r.body)).toEqual({ date: '2025-03-05', report: REPORT, camera_coverage: { entrance: 0.98, hall: 1, till: 0.61 }, hourly: [], timeline: [], heatmap: null, source: null });
+    expect(JSON.parse(r.body)).toEqual({
+      date: '2025-03-05',
+      report: REPORT,
+      camera_coverage: { entrance: 0.98, hall: 1, till: 0.61 },
+      hourly: [],
+      timeline: [],
+      heatmap: null,
+      source: null,
+    });
     const empty = await get(`${srv.url}/api/kpis?date=2025-03-04`);
     expect(JSON.parse(empty.body)).toEqual({ date: '2025-03-04', report: null, camera_coverage: {}, hourly: [], timeline: [], heatmap: null, source: null });
     // 21:30 UTC on the 5th is already the 6th in Moscow (UTC+3).
@@ -134,7 +169,13 @@ describe('endpoints on loopback (no token)', () => {
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toEqual({
       date: '2025-03-05',
-      consultations: CONSULTATIONS.map((c) => ({ seller_id: c.sellerId, visit_id: c.visitId, start: new Date(c.start).toISOString(), end: new Date(c.end).toISOString(), duration_s: c.durationS })),
+      consultations: CONSULTATIONS.map((c) => ({
+        seller_id: c.sellerId,
+        visit_id: c.visitId,
+        start: new Date(c.start).toISOString(),
+        end: new Date(c.end).toISOString(),
+        duration_s: c.durationS,
+      })),
     });
   });
 
@@ -177,10 +218,24 @@ describe('endpoints on loopback (no token)', () => {
     it('stores one receipt (201), hands the provider a parsed Receipt, and reports a repeat as duplicate (200)', async () => {
       const r = await post(`${srv.url}/api/receipts`, JSON.stringify(one));
       expect(r).toEqual({ status: 201, json: { received: 1, stored: 1, duplicates: 0 } });
-      expect(p.receipts).toContainEqual({ receiptId: 'R-1', t: Date.parse('2025-03-05T09:31:00Z'), total: 2480.5, currency: 'RUB', register: 'till-1', sellerCode: 'anna' });
+      expect(p.receipts).toContainEqual({
+        receiptId: 'R-1',
+        t: Date.parse('2025-03-05T09:31:00Z'),
+        total: 2480.5,
+        currency: 'RUB',
+        register: 'till-1',
+        sellerCode: 'anna',
+      });
       const again = await post(`${srv.url}/api/receipts`, JSON.stringify([one, { receipt_id: 'R-2', timestamp: '2025-03-05T09:40:00Z', total: 10 }]));
       expect(again).toEqual({ status: 201, json: { received: 2, stored: 1, duplicates: 1 } });
-      expect(p.receipts.find((x) => x.receiptId === 'R-2')).toEqual({ receiptId: 'R-2', t: Date.parse('2025-03-05T09:40:00Z'), total: 10, currency: '', register: '', sellerCode: null });
+      expect(p.receipts.find((x) => x.receiptId === 'R-2')).toEqual({
+        receiptId: 'R-2',
+        t: Date.parse('2025-03-05T09:40:00Z'),
+        total: 10,
+        currency: '',
+        register: '',
+        sellerCode: null,
+      });
       expect(await post(`${srv.url}/api/receipts`, JSON.stringify(one))).toEqual({ status: 200, json: { received: 1, stored: 0, duplicates: 1 } });
     });
 
@@ -192,8 +247,18 @@ describe('endpoints on loopback (no token)', () => {
       ['timestamp without offset', JSON.stringify({ ...one, timestamp: '2025-03-05T12:31:00' }), 400, /^body\.timestamp: expected ISO-8601 with an offset/],
       ['impossible timestamp', JSON.stringify({ ...one, timestamp: '2025-13-45T12:31:00Z' }), 400, /^body\.timestamp: not a real date and time/],
       ['unknown field', JSON.stringify({ ...one, price: 1 }), 400, /^body: .*price/],
-      ['dated 2099', JSON.stringify({ ...one, timestamp: '2099-01-01T10:00:00+03:00' }), 400, /^body\.timestamp: "2099-01-01T10:00:00\+03:00" is \d+ days in the future \(the box's clock says 2025-03-05T09:30:00\.000Z/],
-      ['dated an hour ahead, in a batch', JSON.stringify([one, { ...one, receipt_id: 'R-8', timestamp: '2025-03-05T10:30:00Z' }]), 400, /^body\[1\]\.timestamp: "2025-03-05T10:30:00Z" is 1 h in the future/],
+      [
+        'dated 2099',
+        JSON.stringify({ ...one, timestamp: '2099-01-01T10:00:00+03:00' }),
+        400,
+        /^body\.timestamp: "2099-01-01T10:00:00\+03:00" is \d+ days in the future \(the box's clock says 2025-03-05T09:30:00\.000Z/,
+      ],
+      [
+        'dated an hour ahead, in a batch',
+        JSON.stringify([one, { ...one, receipt_id: 'R-8', timestamp: '2025-03-05T10:30:00Z' }]),
+        400,
+        /^body\[1\]\.timestamp: "2025-03-05T10:30:00Z" is 1 h in the future/,
+      ],
       ['bad element of a batch', JSON.stringify([one, { ...one, receipt_id: 'R-9', timestamp: 'noon' }]), 400, /^body\[1\]\.timestamp: /],
       ['empty batch', '[]', 400, /^body: /],
       ['a bare number', '42', 400, /^body: /],
@@ -273,7 +338,11 @@ describe('endpoints on loopback (no token)', () => {
     expect(r.headers.get('content-type')).toBe('image/jpeg');
     expect([r.bytes[0], r.bytes[1]]).toEqual([0xff, 0xd8]);
     expect([r.bytes.at(-2), r.bytes.at(-1)]).toEqual([0xff, 0xd9]);
-    const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', '-'], { input: r.bytes }).toString().trim();
+    const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', '-'], {
+      input: r.bytes,
+    })
+      .toString()
+      .trim();
     expect(probe).toBe('mjpeg,640,360');
     // Decode back: box 7's outline (frame y 200 -> picture y 200 - 140 = 60) is in its colour.
     const rgb = execFileSync('ffmpeg', ['-v', 'error', '-f', 'mjpeg', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { input: r.bytes });
@@ -295,7 +364,9 @@ describe.skipIf(!haveData('video/checkout_counter_cashier.mp4'))('snapshot of a 
       const r = await get(`${srv.url}/api/cameras/entrance/snapshot`);
       const ms = performance.now() - t0;
       expect(r.status).toBe(200);
-      const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', '-'], { input: r.bytes }).toString().trim();
+      const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', '-'], { input: r.bytes })
+        .toString()
+        .trim();
       expect(probe).toBe('640,360');
       expect(r.bytes.length).toBeGreaterThan(5_000); // a real picture, not a flat fill
       console.log(`snapshot 640x360 from a real frame: ${r.bytes.length} bytes in ${ms.toFixed(0)} ms`);

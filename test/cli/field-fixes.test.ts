@@ -84,7 +84,7 @@ function killLeftovers(): void {
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, FLOORSENSE_MODELS: dataPath('models') });
 
 describe('floorsense --version', () => {
-  it('prints package.json\'s version', () => {
+  it("prints package.json's version", () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const r = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
@@ -117,7 +117,7 @@ describe.skipIf(!ok)('field fixes with the real CLI', () => {
     await npm.exited;
     await waitFor(`port ${port} to be freed`, async () => !(await portOpen(port)), 20_000);
     // The agent itself logged the signal and its clean stop (it got the signal, not just its shell).
-    await waitFor('the agent\'s stop line', () => /"msg":"signal received: stopping"/.test(npm.out), 5000);
+    await waitFor("the agent's stop line", () => /"msg":"signal received: stopping"/.test(npm.out), 5000);
   }, 90_000);
 
   it('never prints the camera password: log lines, agent.log, API answers, CLI errors, doctor', async () => {
@@ -167,7 +167,9 @@ describe.skipIf(!ok)('field fixes with the real CLI', () => {
     expect(outputs['analyze stderr']).toContain(`rtsp://***@127.0.0.1:${dead}/stream1`);
     expect(outputs['doctor stdout']).toMatch(/FAIL\s+camera till/);
     expect(answers[0]).toContain('till');
-    const leaks = Object.entries(outputs).filter(([, text]) => text.includes(PASSWORD)).map(([name]) => name);
+    const leaks = Object.entries(outputs)
+      .filter(([, text]) => text.includes(PASSWORD))
+      .map(([name]) => name);
     expect(leaks).toEqual([]);
   }, 120_000);
 
@@ -176,7 +178,11 @@ describe.skipIf(!ok)('field fixes with the real CLI', () => {
     cutClip(dataPath('video/checkout_counter_cashier.mp4'), clip, 0, 8);
     server = await startRtspServer({ cam1: clip }, { loop: true });
     const out = join(dir, 'live-out');
-    const r = spawnSync(process.execPath, [CLI, 'analyze', server.url('cam1'), '--limit', '3', '--fps', '2', '--no-appearance', '--camera-id', 'cam1', '--out', out], { encoding: 'utf8', env: env() });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'analyze', server.url('cam1'), '--limit', '3', '--fps', '2', '--no-appearance', '--camera-id', 'cam1', '--out', out],
+      { encoding: 'utf8', env: env() },
+    );
     expect(r.stderr).not.toContain('FS_SOURCE_UNREACHABLE');
     expect(r.status).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { frames_sampled: number };
@@ -184,12 +190,15 @@ describe.skipIf(!ok)('field fixes with the real CLI', () => {
     expect(existsSync(join(out, 'cam1.txt'))).toBe(true);
   }, 90_000);
 
-  it('analyze takes a file\'s start the way the archive does: the name\'s timestamp, else the mtime with a warning', () => {
+  it("analyze takes a file's start the way the archive does: the name's timestamp, else the mtime with a warning", () => {
     const named = join(dir, 'till-20261120_100000.mp4');
     cutClip(dataPath('video/checkout_counter_cashier.mp4'), named, 0, 2);
     const cfg = join(dir, 'tz.yaml');
     writeFileSync(cfg, stringify({ store: { id: 'tz', timezone: 'Europe/Berlin' }, tracker: { appearance: false } }));
-    const a = spawnSync(process.execPath, [CLI, 'analyze', named, '--config', cfg, '--camera-id', 'till', '--out', join(dir, 'named')], { encoding: 'utf8', env: env() });
+    const a = spawnSync(process.execPath, [CLI, 'analyze', named, '--config', cfg, '--camera-id', 'till', '--out', join(dir, 'named')], {
+      encoding: 'utf8',
+      env: env(),
+    });
     expect(a.status).toBe(0);
     const tb = JSON.parse(readFileSync(join(dir, 'named', 'till.json'), 'utf8')) as { start: string };
     // 10:00 in Berlin (UTC+1 in November) is 09:00 UTC; the first sampled frame is at pts 0.
@@ -197,7 +206,10 @@ describe.skipIf(!ok)('field fixes with the real CLI', () => {
 
     const plain = join(dir, 'plain.mp4');
     cutClip(dataPath('video/checkout_counter_cashier.mp4'), plain, 0, 2);
-    const b = spawnSync(process.execPath, [CLI, 'analyze', plain, '--camera-id', 'plain', '--no-appearance', '--out', join(dir, 'plain')], { encoding: 'utf8', env: env() });
+    const b = spawnSync(process.execPath, [CLI, 'analyze', plain, '--camera-id', 'plain', '--no-appearance', '--out', join(dir, 'plain')], {
+      encoding: 'utf8',
+      env: env(),
+    });
     expect(b.status).toBe(0);
     expect(b.stderr).toMatch(/no creation_time tag and no timestamp in the file name; using its mtime/);
     const tb2 = JSON.parse(readFileSync(join(dir, 'plain', 'plain.json'), 'utf8')) as { start: string };

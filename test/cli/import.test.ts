@@ -27,8 +27,8 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   let out = '';
   let err = '';
   const [log, error] = [console.log, console.error];
-  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
-  console.error = (...a: unknown[]) => void (err += a.join(' ') + '\n');
+  console.log = (...a: unknown[]) => void (out += `${a.join(' ')}\n`);
+  console.error = (...a: unknown[]) => void (err += `${a.join(' ')}\n`);
   try {
     return { code: await main(args), out, err };
   } finally {
@@ -46,8 +46,18 @@ describe('floorsense import', () => {
     writeFileSync(join(dir, 'scenario.yaml'), SCENARIO);
     expect((await run(['simulate', '--config', join(dir, 'scenario.yaml'), '--seed', '4', '--out', join(dir, 'day')])).code).toBe(0);
     db = join(dir, 'fs.db');
-    writeFileSync(join(dir, 'store.yaml'), readFileSync(join(dir, 'day', 'store.yaml'), 'utf8') + `storage:\n  path: ${db}\n`);
-    args = ['import', '--config', join(dir, 'store.yaml'), '--tracks', join(dir, 'day', 'tracks'), '--receipts', join(dir, 'day', 'receipts.csv'), '--schedule', join(dir, 'day', 'schedule.csv')];
+    writeFileSync(join(dir, 'store.yaml'), `${readFileSync(join(dir, 'day', 'store.yaml'), 'utf8')}storage:\n  path: ${db}\n`);
+    args = [
+      'import',
+      '--config',
+      join(dir, 'store.yaml'),
+      '--tracks',
+      join(dir, 'day', 'tracks'),
+      '--receipts',
+      join(dir, 'day', 'receipts.csv'),
+      '--schedule',
+      join(dir, 'day', 'schedule.csv'),
+    ];
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -59,12 +69,17 @@ describe('floorsense import', () => {
     const s = openStore(db, { nowMs: Date.now() });
     const count = (sql: string): number => s.db.prepare<[], { n: number }>(sql).get()!.n;
     const positions = count('SELECT COUNT(*) AS n FROM positions');
-    const rows = readFileSync(join(dir, 'day', 'tracks', 'cam1.txt'), 'utf8').trim().split('\n').length;
+    const rows = readFileSync(join(dir, 'day', 'tracks', 'cam1.txt'), 'utf8')
+      .trim()
+      .split('\n').length;
     expect(positions).toBe(rows);
     expect(count("SELECT COUNT(*) AS n FROM jobs WHERE state = 'done' AND id LIKE 'import:cam1:%'")).toBe(1);
     expect(count("SELECT COUNT(*) AS n FROM daily_kpis WHERE day = '2025-05-06'")).toBe(2);
     const view = loadDayView(s.db, '2025-05-06')!;
-    expect(view.report.sellers.map((x) => [x.seller_id, x.name])).toEqual([['S1', 'Анна Иванова'], ['S2', 'Борис Петров']]);
+    expect(view.report.sellers.map((x) => [x.seller_id, x.name])).toEqual([
+      ['S1', 'Анна Иванова'],
+      ['S2', 'Борис Петров'],
+    ]);
     expect(view.hourly.reduce((n, h) => n + h.visitors, 0)).toBe(view.report.store.customers);
     // The config names no currency: the receipts' own (RUB in the simulated CSV) is kept.
     expect(readFileSync(join(dir, 'store.yaml'), 'utf8')).not.toMatch(/currency/);

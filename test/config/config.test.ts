@@ -19,7 +19,11 @@ describe('config validation', () => {
     ['bad timezone', 'store: {id: s1, timezone: Mars/Olympus}', /store\.timezone: not an IANA time zone/],
     ['missing store', 'cameras: []', /store: /],
     ['not YAML', 'store: {id: [', /not valid YAML/],
-    ['a display name as a seller id', 'store: {id: s1}\nanalytics: {sellers: [{seller_id: Анна, zones: [counter]}]}', /analytics\.sellers\[0\]\.seller_id: an id of 1-128 letters/],
+    [
+      'a display name as a seller id',
+      'store: {id: s1}\nanalytics: {sellers: [{seller_id: Анна, zones: [counter]}]}',
+      /analytics\.sellers\[0\]\.seller_id: an id of 1-128 letters/,
+    ],
   ];
   it.each(cases)('%s', (_name, text, err) => {
     if (err === null) {

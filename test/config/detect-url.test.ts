@@ -8,7 +8,12 @@ describe('cameras[].detect_url', () => {
     ['a live camera with an RTSP substream', 'rtsp://cam/main', 'rtsp://cam/sub', null],
     ['a substream that is a file', 'rtsp://cam/main', 'sub.mp4', /cameras\[0\]\.detect_url: camera "a": detect_url must be a camera stream URL/],
     ['an archive folder with a substream', 'exports/a', 'rtsp://cam/sub', /cameras\[0\]\.detect_url: camera "a": detect_url is for live cameras/],
-    ['credentials are masked in the message', 'rtsp://cam/main', 'x://u:secret@cam/sub', /detect_url must be a camera stream URL \(rtsp:\/\/…\), got "x:\/\/\*\*\*@cam\/sub"/],
+    [
+      'credentials are masked in the message',
+      'rtsp://cam/main',
+      'x://u:secret@cam/sub',
+      /detect_url must be a camera stream URL \(rtsp:\/\/…\), got "x:\/\/\*\*\*@cam\/sub"/,
+    ],
   ])('%s', (_name, url, detectUrl, err) => {
     const text = `store: {id: s1}\ncameras: [{id: a, url: "${url}", detect_url: "${detectUrl}"}]`;
     if (err === null) {

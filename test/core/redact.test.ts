@@ -4,7 +4,10 @@ import { FailureError } from '../../agent/src/core/errors.js';
 
 describe('redactSecrets', () => {
   it.each([
-    ['cannot open stream: rtsp://admin:secret@127.0.0.1:5599/stream1: Connection refused', 'cannot open stream: rtsp://***@127.0.0.1:5599/stream1: Connection refused'],
+    [
+      'cannot open stream: rtsp://admin:secret@127.0.0.1:5599/stream1: Connection refused',
+      'cannot open stream: rtsp://***@127.0.0.1:5599/stream1: Connection refused',
+    ],
     ['rtsp://admin:p@ss@10.0.0.5/live', 'rtsp://***@10.0.0.5/live'],
     ['rtsp://token@cam.local/s', 'rtsp://***@cam.local/s'],
     ['https://u:pw@ch.chain.local:8443', 'https://***@ch.chain.local:8443'],

@@ -70,10 +70,13 @@ for (let r = 0; r < runs; r++) {
 for (const s of sessions) await s.release();
 
 const median = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1]!;
-console.log(`runs=${runs}; 1-min load average during the runs ${Math.min(...loads).toFixed(1)}..${Math.max(...loads).toFixed(1)} on ${(await import('node:os')).cpus().length} cores`);
+console.log(
+  `runs=${runs}; 1-min load average during the runs ${Math.min(...loads).toFixed(1)}..${Math.max(...loads).toFixed(1)} on ${(await import('node:os')).cpus().length} cores`,
+);
 chosen.forEach((c, k) => {
   console.log(
-    `${c.label.padEnd(44)} wall median ${median(wall[k]!).toFixed(1).padStart(6)} min ${Math.min(...wall[k]!).toFixed(1).padStart(6)} ms | ` +
-      `cpu ${median(cpu[k]!).toFixed(1).padStart(6)} ms | idle spin ${median(idle[k]!).toFixed(1).padStart(5)} ms/200ms`,
+    `${c.label.padEnd(44)} wall median ${median(wall[k]!).toFixed(1).padStart(6)} min ${Math.min(...wall[k]!)
+      .toFixed(1)
+      .padStart(6)} ms | ` + `cpu ${median(cpu[k]!).toFixed(1).padStart(6)} ms | idle spin ${median(idle[k]!).toFixed(1).padStart(5)} ms/200ms`,
   );
 });

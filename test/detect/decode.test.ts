@@ -35,12 +35,34 @@ describe('decodeYoloV8 [1, 4+C, N]', () => {
   const cases: Array<{ name: string; anchors: Anchor[]; conf: number; mask?: number[]; want: ReturnType<typeof rows> }> = [
     { name: 'no anchors', anchors: [], conf: 0.25, want: [] },
     { name: 'all below threshold', anchors: [LOW], conf: 0.25, want: [] },
-    { name: 'cx,cy,w,h to xyxy; best class', anchors: [A, B], conf: 0.25, want: [{ box: [90, 45, 110, 55], score: 0.9, cls: 0 }, { box: [280, 160, 320, 240], score: 0.8, cls: 1 }] },
+    {
+      name: 'cx,cy,w,h to xyxy; best class',
+      anchors: [A, B],
+      conf: 0.25,
+      want: [
+        { box: [90, 45, 110, 55], score: 0.9, cls: 0 },
+        { box: [280, 160, 320, 240], score: 0.8, cls: 1 },
+      ],
+    },
     { name: 'score equal to threshold is kept', anchors: [EXACT], conf: 0.25, want: [{ box: [-1, -1, 1, 1], score: 0.25, cls: 0 }] },
     { name: 'class filter: person only', anchors: [A, B, LOW], conf: 0.25, mask: [1, 0, 0], want: [{ box: [90, 45, 110, 55], score: 0.9, cls: 0 }] },
     { name: 'class filter applies to the best class (B is class 1 although its person score passes)', anchors: [B], conf: 0.25, mask: [1, 0, 1], want: [] },
-    { name: 'class filter keeps anchors whose best class is wanted', anchors: [A, B], conf: 0.25, mask: [0, 1, 0], want: [{ box: [280, 160, 320, 240], score: 0.8, cls: 1 }] },
-    { name: 'threshold 0 keeps every anchor', anchors: [A, LOW], conf: 0, want: [{ box: [90, 45, 110, 55], score: 0.9, cls: 0 }, { box: [8, 8, 12, 12], score: 0.24, cls: 2 }] },
+    {
+      name: 'class filter keeps anchors whose best class is wanted',
+      anchors: [A, B],
+      conf: 0.25,
+      mask: [0, 1, 0],
+      want: [{ box: [280, 160, 320, 240], score: 0.8, cls: 1 }],
+    },
+    {
+      name: 'threshold 0 keeps every anchor',
+      anchors: [A, LOW],
+      conf: 0,
+      want: [
+        { box: [90, 45, 110, 55], score: 0.9, cls: 0 },
+        { box: [8, 8, 12, 12], score: 0.24, cls: 2 },
+      ],
+    },
   ];
   it.each(cases)('$name', ({ anchors, conf, mask, want }) => {
     const t = yolov8Tensor(3, anchors);
@@ -57,7 +79,11 @@ describe('decodeYoloV8 [1, 4+C, N]', () => {
     }));
     const t = yolov8Tensor(6, anchors);
     const all = decodeYoloV8(t.data, t.dims, { confThreshold: 0.6 });
-    for (const mask of [[1, 1, 1, 1, 1, 1], [1, 0, 0, 0, 0, 0], [0, 1, 0, 1, 0, 0]]) {
+    for (const mask of [
+      [1, 1, 1, 1, 1, 1],
+      [1, 0, 0, 0, 0, 0],
+      [0, 1, 0, 1, 0, 0],
+    ]) {
       const got = rows(decodeYoloV8(t.data, t.dims, { confThreshold: 0.6, classMask: Uint8Array.from(mask) }));
       expect(got).toEqual(rows(all).filter((r) => mask[r.cls!] === 1));
       expect(got.length).toBeGreaterThan(0);
@@ -81,7 +107,12 @@ describe('decodeYoloNms [1, N, 6]', () => {
   const t = (...r: number[][]) => ({ data: Float32Array.from(r.flat()), dims: [1, r.length, 6] });
   const cases: Array<{ name: string; t: ReturnType<typeof t>; conf: number; mask?: number[]; want: ReturnType<typeof rows> }> = [
     { name: 'no rows', t: t(), conf: 0.25, want: [] },
-    { name: 'zero padding dropped', t: t([1, 2, 3, 4, 0.9, 0], [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]), conf: 0.25, want: [{ box: [1, 2, 3, 4], score: 0.9, cls: 0 }] },
+    {
+      name: 'zero padding dropped',
+      t: t([1, 2, 3, 4, 0.9, 0], [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]),
+      conf: 0.25,
+      want: [{ box: [1, 2, 3, 4], score: 0.9, cls: 0 }],
+    },
     { name: 'threshold', t: t([1, 2, 3, 4, 0.2, 0], [5, 6, 7, 8, 0.25, 2]), conf: 0.25, want: [{ box: [5, 6, 7, 8], score: 0.25, cls: 2 }] },
     { name: 'class filter', t: t([1, 2, 3, 4, 0.9, 0], [5, 6, 7, 8, 0.8, 2]), conf: 0.25, mask: [0, 0, 1], want: [{ box: [5, 6, 7, 8], score: 0.8, cls: 2 }] },
     { name: 'class index beyond the list is dropped by a filter', t: t([1, 2, 3, 4, 0.9, 7]), conf: 0.25, mask: [1, 1, 1], want: [] },
@@ -118,7 +149,9 @@ describe('decodeYolox [1, A, 5+C]', () => {
   it('applies the class filter and the threshold to obj*cls', () => {
     const data = tensor({ 17: [0.5, 0.5, 0, Math.log(2), 0.8, 0.5, 0.9] });
     expect(decodeYolox(data, [1, 21, 7], g, { confThreshold: 0.1, classMask: Uint8Array.from([1, 0]) }).length).toBe(0); // best class is 1
-    expect(rows(decodeYolox(data, [1, 21, 7], g, { confThreshold: 0.1, classMask: Uint8Array.from([0, 1]) }))).toEqual([{ box: [16, -8, 32, 24], score: 0.72, cls: 1 }]);
+    expect(rows(decodeYolox(data, [1, 21, 7], g, { confThreshold: 0.1, classMask: Uint8Array.from([0, 1]) }))).toEqual([
+      { box: [16, -8, 32, 24], score: 0.72, cls: 1 },
+    ]);
     expect(decodeYolox(data, [1, 21, 7], g, { confThreshold: 0.75 }).length).toBe(0);
   });
   it('rejects an anchor count that does not fit the input size', () => {

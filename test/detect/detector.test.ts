@@ -16,7 +16,16 @@ import { dataPath, haveData } from '../helpers/shared-data.js';
 const ready = haveData('models/yolov8n_fp32.onnx', 'models/osnet_x0_25_msmt17.onnx', 'coco8/images/val');
 
 function grey(width: number, height: number, index = 0): Frame {
-  return { sourceId: 'grey', index, ptsSec: 0, timestampMs: 0, width, height, data: new Uint8Array(width * height * 3).fill(114), letterbox: letterboxFor(width, height, width, height) };
+  return {
+    sourceId: 'grey',
+    index,
+    ptsSec: 0,
+    timestampMs: 0,
+    width,
+    height,
+    data: new Uint8Array(width * height * 3).fill(114),
+    letterbox: letterboxFor(width, height, width, height),
+  };
 }
 
 describe.skipIf(!ready)('Detector (yolov8n_fp32, real onnxruntime)', () => {
@@ -41,7 +50,10 @@ describe.skipIf(!ready)('Detector (yolov8n_fp32, real onnxruntime)', () => {
   });
 
   it('refuses a frame of another size, naming the source and both sizes', async () => {
-    await expect(det.detect(grey(320, 320, 7))).rejects.toMatchObject({ code: 'FS_BAD_ARGUMENT', message: expect.stringMatching(/frame 7 of grey is 320x320, the model needs 640x640/) });
+    await expect(det.detect(grey(320, 320, 7))).rejects.toMatchObject({
+      code: 'FS_BAD_ARGUMENT',
+      message: expect.stringMatching(/frame 7 of grey is 320x320, the model needs 640x640/),
+    });
   });
 
   it('serialises concurrent calls: results equal the sequential ones', async () => {
@@ -53,7 +65,11 @@ describe.skipIf(!ready)('Detector (yolov8n_fp32, real onnxruntime)', () => {
     const [conA, conB, conA2] = await Promise.all([det.detect(a), det.detect(b), det.detect(a)]);
     expect(seqA.length).toBeGreaterThan(0);
     expect(seqB.length).toBeGreaterThan(seqA.length);
-    for (const [x, y] of [[seqA, conA], [seqB, conB], [seqA, conA2]] as const) {
+    for (const [x, y] of [
+      [seqA, conA],
+      [seqB, conB],
+      [seqA, conA2],
+    ] as const) {
       expect(Array.from(y!.xyxy)).toEqual(Array.from(x.xyxy));
       expect(Array.from(y!.score)).toEqual(Array.from(x.score));
     }

@@ -17,7 +17,14 @@ describe('preprocessInto (RGB24 HWC uint8 -> CHW float32)', () => {
   });
   it('ImageNet mean/std', () => {
     const out = preprocessInto(rgb, 2, 1, allocInput(2, 1), { color: 'RGB', divisor: 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] });
-    const want = [(1 - 0.485) / 0.229, (10 / 255 - 0.485) / 0.229, (0 - 0.456) / 0.224, (20 / 255 - 0.456) / 0.224, (128 / 255 - 0.406) / 0.225, (30 / 255 - 0.406) / 0.225];
+    const want = [
+      (1 - 0.485) / 0.229,
+      (10 / 255 - 0.485) / 0.229,
+      (0 - 0.456) / 0.224,
+      (20 / 255 - 0.456) / 0.224,
+      (128 / 255 - 0.406) / 0.225,
+      (30 / 255 - 0.406) / 0.225,
+    ];
     Array.from(out).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
   });
   it('writes into the caller buffer and reuses it', () => {
@@ -72,7 +79,12 @@ describe('classMask', () => {
     expect([...m.entries()].filter(([, v]) => v).map(([i]) => i)).toEqual([0, 2]);
   });
   it('names the unknown class and the valid ones', () => {
-    expect(() => classMask(COCO80, ['persn'])).toThrow(expect.objectContaining({ code: 'FS_BAD_ARGUMENT', message: expect.stringMatching(/"persn" not in the model's classes: person, bicycle, .*\(80 in all\)/) }));
+    expect(() => classMask(COCO80, ['persn'])).toThrow(
+      expect.objectContaining({
+        code: 'FS_BAD_ARGUMENT',
+        message: expect.stringMatching(/"persn" not in the model's classes: person, bicycle, .*\(80 in all\)/),
+      }),
+    );
   });
   it('refuses an empty list', () => expect(() => classMask(COCO80, [])).toThrow(/at least one/));
 });

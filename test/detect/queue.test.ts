@@ -80,7 +80,10 @@ describe('DetectorQueue', () => {
     for (let i = 0; i < 4; i++) await det.release();
     expect(det.calls).toEqual(['f#0', 'f#1', 'f#2', 'f#3']);
     expect((await Promise.all(p)).map((d) => d.xyxy[0])).toEqual([0, 1, 2, 3]);
-    expect(q.stats().perSource).toEqual({ f: { accepted: 4, processed: 4, dropped: 0, failed: 0 }, live: { accepted: 0, processed: 0, dropped: 1, failed: 0 } });
+    expect(q.stats().perSource).toEqual({
+      f: { accepted: 4, processed: 4, dropped: 0, failed: 0 },
+      live: { accepted: 0, processed: 0, dropped: 1, failed: 0 },
+    });
   });
 
   it('a failed frame rejects its own promise only', async () => {
@@ -116,7 +119,9 @@ describe('DetectorQueue', () => {
     const p = [q.submit(frame('a', 0)), q.submit(frame('a', 1)), q.submit(frame('a', 2))];
     let closed = false;
     const done = q.close().then(() => (closed = true));
-    expect(() => q.offer(frame('a', 9))).toThrow(expect.objectContaining({ code: 'FS_BAD_ARGUMENT', message: expect.stringMatching(/offer\(\) called after close/) }));
+    expect(() => q.offer(frame('a', 9))).toThrow(
+      expect.objectContaining({ code: 'FS_BAD_ARGUMENT', message: expect.stringMatching(/offer\(\) called after close/) }),
+    );
     expect(() => q.submit(frame('a', 9))).toThrow(/submit\(\) called after close/);
     await det.release();
     await det.release();

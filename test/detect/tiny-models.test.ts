@@ -25,7 +25,16 @@ function model(name: string, outputDims: number[], value: number[], inputDims = 
 
 /** A 640x640 frame letterboxed from a 1280x720 source: scale 0.5, 140 px bars top and bottom. */
 function frame(): Frame {
-  return { sourceId: 'cam', index: 0, ptsSec: 0, timestampMs: 0, width: 640, height: 640, data: new Uint8Array(640 * 640 * 3).fill(114), letterbox: letterboxFor(1280, 720, 640, 640) };
+  return {
+    sourceId: 'cam',
+    index: 0,
+    ptsSec: 0,
+    timestampMs: 0,
+    width: 640,
+    height: 640,
+    data: new Uint8Array(640 * 640 * 3).fill(114),
+    letterbox: letterboxFor(1280, 720, 640, 640),
+  };
 }
 
 describe('NMS-included export [1, N, 6] through the real runtime', () => {
@@ -73,11 +82,19 @@ describe('layouts the detector refuses (FS_MODEL_UNSUPPORTED, naming dims and fi
     ['transposed YOLOv8 [1, 8400, 84]', [1, 8400, 84], undefined, /output "output0" of .*transposed\.onnx has dims \[1, 8400, 84\]: layout cannot be inferred/],
     ['batch of 2', [2, 84, 100], undefined, /has dims \[2, 84, 100\]: expected 3 dims with batch 1/],
     ['4-d output', [1, 1, 84, 100], undefined, /has dims \[1, 1, 84, 100\]/],
-    ['single-channel input', [1, 84, 100], [1, 1, 640, 640], /declares input \[1, 1, 640, 640\]; a model outside the manifest needs a fixed \[1, 3, H, W\] input/],
+    [
+      'single-channel input',
+      [1, 84, 100],
+      [1, 1, 640, 640],
+      /declares input \[1, 1, 640, 640\]; a model outside the manifest needs a fixed \[1, 3, H, W\] input/,
+    ],
   ];
   it.each(cases)('%s', async (name, outDims, inDims, msg) => {
     const size = outDims.reduce((a, b) => a * b, 1);
     const path = model(name.replace(/\W+/g, '-').replace(/^-|-$/g, '').split('-')[0]!, outDims, new Array<number>(size).fill(0), inDims);
-    await expect(Detector.create({ model: path, threads: 1, warn: () => {} })).rejects.toMatchObject({ code: 'FS_MODEL_UNSUPPORTED', message: expect.stringMatching(msg) });
+    await expect(Detector.create({ model: path, threads: 1, warn: () => {} })).rejects.toMatchObject({
+      code: 'FS_MODEL_UNSUPPORTED',
+      message: expect.stringMatching(msg),
+    });
   });
 });

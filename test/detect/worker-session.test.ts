@@ -42,7 +42,10 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
   it('reports a bad input as a failed run, and keeps serving', async () => {
     const s = await openSession(dataPath('models/osnet_x0_25_msmt17.onnx'), { threads: 1, worker: true });
     try {
-      await expect(s.run(new Float32Array(10), [1, 3, 256, 128])).rejects.toMatchObject({ code: 'FS_MODEL_UNSUPPORTED', message: expect.stringMatching(/inference with .*osnet.* failed/) });
+      await expect(s.run(new Float32Array(10), [1, 3, 256, 128])).rejects.toMatchObject({
+        code: 'FS_MODEL_UNSUPPORTED',
+        message: expect.stringMatching(/inference with .*osnet.* failed/),
+      });
       const ok = await s.run(new Float32Array(3 * 256 * 128), [1, 3, 256, 128]);
       expect(ok.output!.dims).toEqual([1, 512]);
     } finally {
@@ -55,7 +58,8 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
     const warnings: string[] = [];
     const s = await openSession(dataPath('models/osnet_x0_25_msmt17.onnx'), { providers: ['webgpu'], worker: true, warn: (m) => warnings.push(m) });
     try {
-      if (s.provider === 'cpu') expect(warnings).toEqual([expect.stringMatching(/^execution provider webgpu unavailable for .*osnet_x0_25_msmt17\.onnx \(.+\); falling back$/)]);
+      if (s.provider === 'cpu')
+        expect(warnings).toEqual([expect.stringMatching(/^execution provider webgpu unavailable for .*osnet_x0_25_msmt17\.onnx \(.+\); falling back$/)]);
     } finally {
       await s.release();
     }
@@ -67,7 +71,10 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
       const bad = join(dir, 'garbage.onnx');
       writeFileSync(bad, 'not a model');
       for (const worker of [false, true]) {
-        await expect(openSession(bad, { worker })).rejects.toMatchObject({ code: 'FS_MODEL_UNSUPPORTED', message: expect.stringMatching(/onnxruntime cannot load .*garbage\.onnx: .+/) });
+        await expect(openSession(bad, { worker })).rejects.toMatchObject({
+          code: 'FS_MODEL_UNSUPPORTED',
+          message: expect.stringMatching(/onnxruntime cannot load .*garbage\.onnx: .+/),
+        });
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -78,7 +85,13 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
 describe('sessionOptionsFor (as data)', () => {
   it.each([
     [{}, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' }],
-    [{ threads: 2, spinning: false }, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 2, extra: { session: { intra_op: { allow_spinning: '0' } } } }],
-    [{ threads: 0, spinning: true, graphOptimization: 'basic' as const }, { executionProviders: ['cpu'], graphOptimizationLevel: 'basic' }],
+    [
+      { threads: 2, spinning: false },
+      { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: 2, extra: { session: { intra_op: { allow_spinning: '0' } } } },
+    ],
+    [
+      { threads: 0, spinning: true, graphOptimization: 'basic' as const },
+      { executionProviders: ['cpu'], graphOptimizationLevel: 'basic' },
+    ],
   ])('%j', (opts, want) => expect(sessionOptionsFor('cpu', opts)).toEqual(want));
 });

@@ -26,7 +26,7 @@ function bruteForce(m: Matrix): number {
 /** Small deterministic generator so failures reproduce. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const total = (m: Matrix, a: { rows: number[]; cols: number[] }) => a.rows.reduce((s, r, k) => s + m.data[r * m.cols + a.cols[k]!]!, 0);
@@ -50,7 +50,11 @@ describe('solveAssignment', () => {
 
   it('handles empty and classic cases', () => {
     expect(solveAssignment(matrix(0, 3))).toEqual({ rows: [], cols: [] });
-    const m = matrixFrom([[4, 1, 3], [2, 0, 5], [3, 2, 2]]);
+    const m = matrixFrom([
+      [4, 1, 3],
+      [2, 0, 5],
+      [3, 2, 2],
+    ]);
     const a = solveAssignment(m);
     expect(total(m, a)).toBe(5);
     expect(a).toEqual({ rows: [0, 1, 2], cols: [1, 0, 2] });
@@ -65,13 +69,19 @@ describe('solveAssignment', () => {
 describe('solveAssignmentWithForbidden', () => {
   it('prefers more allowed pairs over lower cost', () => {
     // Cheapest single pair is (0,0) at 0.1, but it blocks row 1: two pairs win.
-    const m = matrixFrom([[0.1, 0.4], [0.2, 9]]);
+    const m = matrixFrom([
+      [0.1, 0.4],
+      [0.2, 9],
+    ]);
     const a = solveAssignmentWithForbidden(m, (r, c) => !(r === 1 && c === 1));
     expect(a).toEqual({ rows: [0, 1], cols: [1, 0] });
   });
 
   it('drops forbidden pairs and returns nothing when nothing is allowed', () => {
-    const m = matrixFrom([[0.1, 0.2], [0.3, 0.4]]);
+    const m = matrixFrom([
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ]);
     expect(solveAssignmentWithForbidden(m, () => false)).toEqual({ rows: [], cols: [] });
     expect(solveAssignmentWithForbidden(m, (r, c) => r === 1 && c === 1)).toEqual({ rows: [1], cols: [1] });
   });

@@ -14,7 +14,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   let out = '';
   let err = '';
   const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += a.join(' ') + '\n'));
+  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += `${a.join(' ')}\n`));
   try {
     return { code: await main(args), out, err };
   } finally {
@@ -34,7 +34,14 @@ describe.skipIf(!haveData('coco8/images/val', 'coco8/labels/val', 'models/yolov8
     const r = await run(['eval', 'det', '--images', images, '--labels', labels, '--classes', 'person', '--model', 'yolov8n_fp32', '--json']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as { AP50: number; AP50_95: number; recall: number; precision: number; numGt: number; perClass: { name: string; numGt: number }[] };
+    const j = JSON.parse(r.out) as {
+      AP50: number;
+      AP50_95: number;
+      recall: number;
+      precision: number;
+      numGt: number;
+      perClass: { name: string; numGt: number }[];
+    };
     expect(j.perClass.map((c) => [c.name, c.numGt])).toEqual([['person', 10]]); // SOURCES.md: 10 of the 17 val boxes are person
     // Measured 0.574 / 0.297: YOLOv8n finds the large people and misses the tiny ones in 000000000049.
     expect(j.AP50).toBeGreaterThan(0.45);
@@ -63,12 +70,13 @@ describe('labelled image listing', () => {
 
   it('pairs images with <stem>.txt, sorted, ignoring other files', () => {
     for (const f of ['b.jpg', 'a.PNG', 'notes.md']) writeFileSync(join(dir, f), '');
-    expect(listLabelledImages(dir, '/labels').map((i) => [i.name, i.labelPath])).toEqual([['a', '/labels/a.txt'], ['b', '/labels/b.txt']]);
+    expect(listLabelledImages(dir, '/labels').map((i) => [i.name, i.labelPath])).toEqual([
+      ['a', '/labels/a.txt'],
+      ['b', '/labels/b.txt'],
+    ]);
   });
 
-  it.each([
-    ['/nonexistent/dir', /cannot list images in \/nonexistent\/dir/],
-  ])('%s', (path, msg) => {
+  it.each([['/nonexistent/dir', /cannot list images in \/nonexistent\/dir/]])('%s', (path, msg) => {
     expect(() => listLabelledImages(path, path)).toThrow(msg);
   });
 

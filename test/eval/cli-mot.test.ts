@@ -13,7 +13,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   let out = '';
   let err = '';
   const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += a.join(' ') + '\n'));
+  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += `${a.join(' ')}\n`));
   try {
     const code = await main(args);
     return { code, out, err };
@@ -93,7 +93,10 @@ describe.skipIf(!haveData('mot/TUD-Campus/gt.txt', 'mot/TUD-Stadtmitte/test_cem.
 
 describe('sequence naming', () => {
   it('names pairs after the GT folder (MOT17 layout: the folder above gt/) and numbers repeats', () => {
-    expect(motPairs(['d/TUD-Campus/gt.txt', 'MOT17-02/gt/gt.txt', 'x/TUD-Campus/gt.txt'], ['a', 'b', 'c'], []).map((p) => p.name))
-      .toEqual(['TUD-Campus', 'MOT17-02', 'TUD-Campus#2']);
+    expect(motPairs(['d/TUD-Campus/gt.txt', 'MOT17-02/gt/gt.txt', 'x/TUD-Campus/gt.txt'], ['a', 'b', 'c'], []).map((p) => p.name)).toEqual([
+      'TUD-Campus',
+      'MOT17-02',
+      'TUD-Campus#2',
+    ]);
   });
 });

@@ -4,8 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  evaluateDetections, labelToXyxy, parseYoloLabels, readYoloLabelFile, IOU_THRESHOLDS, RECALL_POINTS,
-  type GtBox, type PredBox, type Xyxy,
+  evaluateDetections,
+  labelToXyxy,
+  parseYoloLabels,
+  readYoloLabelFile,
+  IOU_THRESHOLDS,
+  RECALL_POINTS,
+  type GtBox,
+  type PredBox,
+  type Xyxy,
 } from '../../agent/src/eval/det/index.js';
 
 const A: Xyxy = [0, 0, 100, 100];
@@ -36,7 +43,13 @@ describe('evaluateDetections: AP', () => {
     // Duplicate between two TPs: precision 1 to recall 1/2 (51 points), then 2/3 (50 points).
     ['duplicate between TPs', [g(A), g(B)], [p(A, 0.9), p(A, 0.8), p(B, 0.7)], (51 + 50 * (2 / 3)) / 101, (51 + 50 * (2 / 3)) / 101],
     // TP FP TP FP TP over 3 objects: envelope 1 (recall <= 1/3: 34 points), 2/3 (33 points), 3/5 (34 points).
-    ['101-point interpolation', [g(A), g(B), g(C)], [p(A, 0.9), p(FAR, 0.8), p(B, 0.7), p([700, 0, 750, 50], 0.6), p(C, 0.5)], (34 + 33 * (2 / 3) + 34 * 0.6) / 101, (34 + 33 * (2 / 3) + 34 * 0.6) / 101],
+    [
+      '101-point interpolation',
+      [g(A), g(B), g(C)],
+      [p(A, 0.9), p(FAR, 0.8), p(B, 0.7), p([700, 0, 750, 50], 0.6), p(C, 0.5)],
+      (34 + 33 * (2 / 3) + 34 * 0.6) / 101,
+      (34 + 33 * (2 / 3) + 34 * 0.6) / 101,
+    ],
     // IoU 0.72 matches at 0.50 .. 0.70 (5 of 10 thresholds).
     ['localisation error', [g(A)], [p([0, 0, 100, 72], 0.9)], 1, 0.5],
     ['nothing detected', [g(A)], [], 0, 0],

@@ -8,7 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MotRow } from '../../agent/src/io/mot.js';
-import { evaluateEvents, formatEventsFile, parseEventsFile, readPrediction, readLabelledFolder, temporalIou, type EventsFile, type InteractionLabel, type LabelledSet } from '../../agent/src/eval/events/index.js';
+import {
+  evaluateEvents,
+  formatEventsFile,
+  parseEventsFile,
+  readPrediction,
+  readLabelledFolder,
+  temporalIou,
+  type EventsFile,
+  type InteractionLabel,
+  type LabelledSet,
+} from '../../agent/src/eval/events/index.js';
 import { FailureError, MisuseError } from '../../agent/src/core/errors.js';
 import { formatEventsReport } from '../../agent/src/cli/commands/eval.js';
 
@@ -16,8 +26,21 @@ const FRAMES = [1, 2, 3, 4, 5, 6];
 const row = (frame: number, id: number, x: number): MotRow => ({ frame, id, x, y: 100, w: 50, h: 150, conf: 1 });
 /** Identity id walks at x on every frame in `frames`. */
 const walk = (id: number, x: number, frames = FRAMES): MotRow[] => frames.map((f) => row(f, id, x));
-const file = (roles: EventsFile['roles'], events: InteractionLabel[] = []): EventsFile => ({ version: 1, camera: 'cam', fps: 25, sampled_frames: FRAMES, roles, events });
-const ev = (seller: number, customer: number, start: number, end: number, kind: InteractionLabel['kind'] = 'consultation'): InteractionLabel => ({ kind, seller, customer, start, end });
+const file = (roles: EventsFile['roles'], events: InteractionLabel[] = []): EventsFile => ({
+  version: 1,
+  camera: 'cam',
+  fps: 25,
+  sampled_frames: FRAMES,
+  roles,
+  events,
+});
+const ev = (seller: number, customer: number, start: number, end: number, kind: InteractionLabel['kind'] = 'consultation'): InteractionLabel => ({
+  kind,
+  seller,
+  customer,
+  start,
+  end,
+});
 
 // Ground truth: seller 1 at x 0, customers 2 at x 200 and 3 at x 400.
 const GT_ROWS = [...walk(1, 0), ...walk(2, 200), ...walk(3, 400)];
@@ -27,7 +50,10 @@ describe('evaluateEvents', () => {
     const gt: LabelledSet = { rows: GT_ROWS, events: file({ '1': 'staff', '2': 'customer', '3': 'customer' }) };
     // The tracker calls the seller 10, the first customer 20 on frames 1-4 and 21 (a fragment) on
     // 5-6, and never finds customer 3. It calls 20 staff by mistake.
-    const pred: LabelledSet = { rows: [...walk(10, 2), ...walk(20, 203, [1, 2, 3, 4]), ...walk(21, 203, [5, 6])], events: file({ '10': 'staff', '20': 'staff', '21': 'customer' }) };
+    const pred: LabelledSet = {
+      rows: [...walk(10, 2), ...walk(20, 203, [1, 2, 3, 4]), ...walk(21, 203, [5, 6])],
+      events: file({ '10': 'staff', '20': 'staff', '21': 'customer' }),
+    };
     const r = evaluateEvents(gt, pred);
     expect(r.roles.matrix).toEqual({ staff: { staff: 1, customer: 0, missed: 0 }, customer: { staff: 1, customer: 0, missed: 1 } });
     expect(r.roles.accuracy).toBeCloseTo(1 / 3, 10);
@@ -45,17 +71,26 @@ describe('evaluateEvents', () => {
   });
 
   it('matches intervals one to one by overlap and reports precision, recall and whether the people agree', () => {
-    const gt: LabelledSet = { rows: GT_ROWS, events: file({ '1': 'staff', '2': 'customer', '3': 'customer' }, [ev(1, 2, 1, 3), ev(1, 3, 4, 6), ev(1, 2, 5, 6, 'checkout')]) };
+    const gt: LabelledSet = {
+      rows: GT_ROWS,
+      events: file({ '1': 'staff', '2': 'customer', '3': 'customer' }, [ev(1, 2, 1, 3), ev(1, 3, 4, 6), ev(1, 2, 5, 6, 'checkout')]),
+    };
     const predRows = [...walk(10, 0), ...walk(20, 200), ...walk(30, 400)];
     // Two predictions overlap the first labelled one: only the better overlap counts, the other is
     // a false positive. The second labelled one is found with the wrong customer. No checkout found.
-    const pred: LabelledSet = { rows: predRows, events: file({ '10': 'staff', '20': 'customer', '30': 'customer' }, [ev(10, 20, 1, 3), ev(10, 20, 3, 3), ev(10, 20, 4, 5)]) };
+    const pred: LabelledSet = {
+      rows: predRows,
+      events: file({ '10': 'staff', '20': 'customer', '30': 'customer' }, [ev(10, 20, 1, 3), ev(10, 20, 3, 3), ev(10, 20, 4, 5)]),
+    };
     const r = evaluateEvents(gt, pred);
     const c = r.interactions.consultation;
     expect([c.gt, c.pred, c.matched, c.matchedSamePeople]).toEqual([2, 3, 2, 1]);
     expect(c.precision).toBeCloseTo(2 / 3, 10);
     expect(c.recall).toBe(1);
-    expect(c.pairs.map((p) => [p.gt.start, p.pred.start, p.iou, p.samePeople])).toEqual([[1, 1, 1, true], [4, 4, 2 / 3, false]]);
+    expect(c.pairs.map((p) => [p.gt.start, p.pred.start, p.iou, p.samePeople])).toEqual([
+      [1, 1, 1, true],
+      [4, 4, 2 / 3, false],
+    ]);
     expect(r.interactions.checkout).toMatchObject({ gt: 1, pred: 0, matched: 0, precision: 0, recall: 0 });
     expect(r.perSeller).toEqual({ '1': { gt: 2, pred: 3 } });
     const text = formatEventsReport(r);

@@ -17,27 +17,72 @@ function fromDense(gtPresent: number[][], predPresent: number[][], sim: (t: numb
 
 // Columns are timesteps in TrackEval's tests; transpose to [t][id].
 const T = (cols: number[][]): number[][] => cols[0]!.map((_, t) => cols.map((c) => c[t]!));
-const table = (entries: Array<[number, number, number[]]>) => (t: number, g: number, p: number): number =>
-  entries.find(([eg, ep]) => eg === g && ep === p)?.[2][t] ?? 0;
+const table =
+  (entries: Array<[number, number, number[]]>) =>
+  (t: number, g: number, p: number): number =>
+    entries.find(([eg, ep]) => eg === g && ep === p)?.[2][t] ?? 0;
 
 const CASES: Array<{ name: string; frames: EvalFrame[]; expected: Partial<Record<keyof MotMetrics, number>> }> = [
   {
     name: 'no_confusion',
-    frames: fromDense(T([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]), T([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]]),
-      table([[0, 1, [0, 0, 0, 1, 1]], [1, 0, [1, 1, 0, 0, 0]]])),
+    frames: fromDense(
+      T([
+        [1, 1, 1, 1, 1],
+        [1, 1, 1, 0, 0],
+      ]),
+      T([
+        [1, 1, 1, 1, 0],
+        [1, 1, 1, 1, 1],
+      ]),
+      table([
+        [0, 1, [0, 0, 0, 1, 1]],
+        [1, 0, [1, 1, 0, 0, 0]],
+      ]),
+    ),
     expected: { TP: 4, FN: 4, FP: 5, IDSW: 0, MOTA: 1 - 9 / 8, IDTP: 4, IDFN: 4, IDFP: 5, IDR: 4 / 8, IDP: 4 / 9, IDF1: (2 * 4) / 17 },
   },
   {
     name: 'with_confusion',
-    frames: fromDense(T([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]), T([[1, 1, 1, 1, 0], [1, 1, 1, 1, 1]]),
-      table([[0, 1, [0, 0, 0, 1, 1]], [1, 0, [1, 1, 0, 0, 0]], [0, 0, [0, 0, 1, 0, 0]], [1, 1, [0, 1, 0, 0, 0]]])),
+    frames: fromDense(
+      T([
+        [1, 1, 1, 1, 1],
+        [1, 1, 1, 0, 0],
+      ]),
+      T([
+        [1, 1, 1, 1, 0],
+        [1, 1, 1, 1, 1],
+      ]),
+      table([
+        [0, 1, [0, 0, 0, 1, 1]],
+        [1, 0, [1, 1, 0, 0, 0]],
+        [0, 0, [0, 0, 1, 0, 0]],
+        [1, 1, [0, 1, 0, 0, 0]],
+      ]),
+    ),
     expected: { TP: 5, FN: 3, FP: 4, IDSW: 1, MOTA: 0, IDTP: 4, IDFN: 4, IDFP: 5, IDR: 4 / 8, IDP: 4 / 9, IDF1: (2 * 4) / 17 },
   },
   {
     name: 'split_tracks',
-    frames: fromDense(T([[1, 1, 0, 1, 1], [1, 1, 1, 1, 1]]),
-      T([[1, 1, 0, 0, 0], [0, 0, 1, 1, 1], [0, 0, 0, 0, 1], [0, 0, 1, 1, 1], [1, 1, 0, 0, 0]]),
-      table([[0, 0, [1, 1, 0, 0, 0]], [0, 3, [0, 0, 0, 1, 1]], [1, 1, [0, 0, 1, 1, 0]], [1, 2, [0, 0, 0, 0, 1]], [1, 4, [1, 1, 0, 0, 0]]])),
+    frames: fromDense(
+      T([
+        [1, 1, 0, 1, 1],
+        [1, 1, 1, 1, 1],
+      ]),
+      T([
+        [1, 1, 0, 0, 0],
+        [0, 0, 1, 1, 1],
+        [0, 0, 0, 0, 1],
+        [0, 0, 1, 1, 1],
+        [1, 1, 0, 0, 0],
+      ]),
+      table([
+        [0, 0, [1, 1, 0, 0, 0]],
+        [0, 3, [0, 0, 0, 1, 1]],
+        [1, 1, [0, 0, 1, 1, 0]],
+        [1, 2, [0, 0, 0, 0, 1]],
+        [1, 4, [1, 1, 0, 0, 0]],
+      ]),
+    ),
     expected: { TP: 9, FN: 0, FP: 2, IDSW: 3, MOTA: 1 - 5 / 9, IDTP: 4, IDFN: 5, IDFP: 7, IDR: 4 / 9, IDP: 4 / 11, IDF1: (2 * 4) / 20 },
   },
 ];
@@ -125,7 +170,15 @@ describe('bad input', () => {
     ['duplicate gt id in a frame', () => evaluateMot([box(3, 1, 0), box(3, 1, 5)], []), /ground truth: id 1 appears twice in frame 3/],
     ['similarity shape', () => evaluateFrames([{ frame: 1, gtIds: [1], predIds: [1, 2], similarity: [[0.5]] }]), /similarity row has 1 values for 2/],
     ['similarity out of range', () => evaluateFrames([{ frame: 1, gtIds: [1], predIds: [1], similarity: [[1.5]] }]), /outside \[0, 1\]/],
-    ['frames out of order', () => evaluateFrames([{ frame: 2, gtIds: [], predIds: [], similarity: [] }, { frame: 1, gtIds: [], predIds: [], similarity: [] }]), /ascending/],
+    [
+      'frames out of order',
+      () =>
+        evaluateFrames([
+          { frame: 2, gtIds: [], predIds: [], similarity: [] },
+          { frame: 1, gtIds: [], predIds: [], similarity: [] },
+        ]),
+      /ascending/,
+    ],
   ])('%s', (_name, fn, msg) => {
     expect(fn).toThrow(msg);
     try {

@@ -38,7 +38,13 @@ describe('plotTrajectories', () => {
   });
 
   it('stacks several sequences', () => {
-    const c = plotTrajectories([{ name: 'a', gt, pred: gt }, { name: 'b', gt, pred: [] }], { width: 400, heightPerSequence: 300 });
+    const c = plotTrajectories(
+      [
+        { name: 'a', gt, pred: gt },
+        { name: 'b', gt, pred: [] },
+      ],
+      { width: 400, heightPerSequence: 300 },
+    );
     expect(c.height).toBe(600);
   });
 

@@ -29,7 +29,7 @@ describe('detections synthesised with a measured error profile', () => {
   });
 
   it.skipIf(!haveData('mot/TUD-Campus/gt.txt', 'mot/sort_frcnn_det/TUD-Campus/det.txt'))(
-    'on TUD-Campus reproduces the real detector\'s volume and score range, deterministically',
+    "on TUD-Campus reproduces the real detector's volume and score range, deterministically",
     () => {
       const gt = readMotFile(dataPath('mot/TUD-Campus/gt.txt'));
       const det = readMotFile(dataPath('mot/sort_frcnn_det/TUD-Campus/det.txt'));

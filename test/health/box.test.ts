@@ -60,8 +60,19 @@ describe('box health from systeminformation (real probes)', () => {
 
 describe('box warnings', () => {
   const base: BoxHealth = {
-    at_ms: 0, cpu_count: 2, cpu_load_percent: 50, load_avg_1m: 1, memory_total_bytes: 8 * 2 ** 30, memory_available_bytes: 4 * 2 ** 30,
-    disk_path: '/data', disk_free_bytes: 50 * 2 ** 30, disk_total_bytes: 100 * 2 ** 30, cpu_temperature_c: null, cpu_temperature_max_c: null, gpus: [], unavailable: [],
+    at_ms: 0,
+    cpu_count: 2,
+    cpu_load_percent: 50,
+    load_avg_1m: 1,
+    memory_total_bytes: 8 * 2 ** 30,
+    memory_available_bytes: 4 * 2 ** 30,
+    disk_path: '/data',
+    disk_free_bytes: 50 * 2 ** 30,
+    disk_total_bytes: 100 * 2 ** 30,
+    cpu_temperature_c: null,
+    cpu_temperature_max_c: null,
+    gpus: [],
+    unavailable: [],
   };
   it.each<[string, Partial<BoxHealth>, string[]]>([
     ['healthy', {}, []],
@@ -69,7 +80,11 @@ describe('box warnings', () => {
     ['disk low', { disk_free_bytes: 1000 * 2 ** 20 }, ['disk at /data: 1000 MiB free, below the 2048 MiB floor']],
     ['memory full', { memory_available_bytes: 0.04 * 8 * 2 ** 30 }, ['memory 96% used, above 92%']],
     ['CPU hot', { cpu_temperature_c: 80, cpu_temperature_max_c: 91 }, ['CPU at 91 °C, above 85 °C']],
-    ['GPU hot', { gpus: [{ model: 'RTX', utilization_percent: 90, memory_used_mb: 1, memory_total_mb: 2, temperature_c: 88 }] }, ['GPU 0 (RTX) at 88 °C, above 85 °C']],
+    [
+      'GPU hot',
+      { gpus: [{ model: 'RTX', utilization_percent: 90, memory_used_mb: 1, memory_total_mb: 2, temperature_c: 88 }] },
+      ['GPU 0 (RTX) at 88 °C, above 85 °C'],
+    ],
   ])('%s', (_n, over, expected) => {
     expect(boxWarnings({ ...base, ...over }, DEFAULT_BOX_THRESHOLDS)).toEqual(expected);
   });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_CAMERA_THRESHOLDS as T, assessCamera, cameraCoverage, newCameraHealth, onFrame, onSourceLost, onTick, type CameraHealth, type ShopHours,
+  DEFAULT_CAMERA_THRESHOLDS as T,
+  assessCamera,
+  cameraCoverage,
+  newCameraHealth,
+  onFrame,
+  onSourceLost,
+  onTick,
+  type CameraHealth,
+  type ShopHours,
 } from '../../agent/src/health/camera-state.js';
 import type { LossCause } from '../../agent/src/ingest/failures.js';
 import type { CameraState } from '../../agent/src/health/camera-state.js';
@@ -12,13 +20,21 @@ import { decodeLetterboxed, makeFrame } from './frames.js';
 
 const S = 1000;
 /** A textured picture that differs in every block with each seed (like sensor noise would). */
-const textured = (seed: number): ImageSignature => imageSignature(makeFrame(32, 32, (x, y) => [(x * 7 + y * 3 + seed * 13) & 255, (x * y + seed) & 255, 90 + ((x + seed) % 50)]));
+const textured = (seed: number): ImageSignature =>
+  imageSignature(makeFrame(32, 32, (x, y) => [(x * 7 + y * 3 + seed * 13) & 255, (x * y + seed) & 255, 90 + ((x + seed) % 50)]));
 const STILL = textured(1);
 const DARK = imageSignature(makeFrame(32, 32, (x, y) => [(x + y) % 9, 3, 2]));
 const GREY = imageSignature(makeFrame(32, 32, (x) => [128 + (x % 3), 128, 128]));
 
 /** Feed frames every `stepS` seconds from t0 to t1 (exclusive), with a signature and persons per instant. */
-function feed(h: CameraHealth, t0: number, t1: number, stepS: number, sig: (t: number) => ImageSignature, persons: (t: number) => number = () => 1): CameraHealth {
+function feed(
+  h: CameraHealth,
+  t0: number,
+  t1: number,
+  stepS: number,
+  sig: (t: number) => ImageSignature,
+  persons: (t: number) => number = () => 1,
+): CameraHealth {
   let cur = h;
   for (let t = t0; t < t1; t += stepS * S) cur = onTick(onFrame(cur, { timestampMs: t, signature: sig(t), persons: persons(t) }, T), t, T);
   return cur;
@@ -35,7 +51,11 @@ describe('camera link state and downtime', () => {
     h = onTick(h, 83 * S, T);
     expect(h.link).toBe('up');
     h = onTick(h, 84 * S, T);
-    expect(assessCamera(h, 84 * S, T)).toMatchObject({ state: 'stalled', sinceMs: 64 * S, problems: [{ message: 'camera "cam1" lost its stream 20 s ago: the stream stalled (connected, no data), reconnecting' }] });
+    expect(assessCamera(h, 84 * S, T)).toMatchObject({
+      state: 'stalled',
+      sinceMs: 64 * S,
+      problems: [{ message: 'camera "cam1" lost its stream 20 s ago: the stream stalled (connected, no data), reconnecting' }],
+    });
     h = onTick(h, (64 + 119) * S, T);
     expect(h.link).toBe('reconnecting');
     h = onTick(h, (64 + 120) * S, T);
@@ -43,7 +63,10 @@ describe('camera link state and downtime', () => {
     expect(a.state).toBe('down');
     expect(a.problems[0]!.message).toBe('camera "cam1" is down (no frames) for 136 s: the stream stalled (connected, no data)');
     h = feed(h, 300 * S, 400 * S, 1, (t) => textured(t));
-    expect(h.downtime).toEqual([{ startMs: 0, endMs: 5 * S }, { startMs: 64 * S, endMs: 300 * S }]);
+    expect(h.downtime).toEqual([
+      { startMs: 0, endMs: 5 * S },
+      { startMs: 64 * S, endMs: 300 * S },
+    ]);
     expect(assessCamera(h, 400 * S, T).state).toBe('up');
     // Up 5..64 and 300..399 (+ the instant of the last frame until "now" = 400).
     expect(cameraCoverage(h, 0, 400 * S, 400 * S)).toBeCloseTo((59 + 100) / 400, 10);
@@ -102,7 +125,10 @@ describe('camera link state and downtime', () => {
     let h = newCameraHealth('c', 0);
     h = onFrame(h, { timestampMs: 10 * S, signature: STILL, persons: 0 }, t);
     h = onTick(h, 50 * S, t); // silent since 10 s: a second outage opens
-    expect(h.downtime).toEqual([{ startMs: 0, endMs: 10 * S }, { startMs: 10 * S, endMs: null }]);
+    expect(h.downtime).toEqual([
+      { startMs: 0, endMs: 10 * S },
+      { startMs: 10 * S, endMs: null },
+    ]);
     h = onFrame(h, { timestampMs: 111 * S, signature: textured(2), persons: 0 }, t);
     h = onTick(h, 111 * S, t); // horizon 11 s: the first outage ended before it
     expect(h.downtime).toEqual([{ startMs: 10 * S, endMs: 111 * S }]);
@@ -122,7 +148,8 @@ describe('image conditions', () => {
   });
 
   it('a burnt-in clock (one block changing) still reads frozen; noise in every block does not', () => {
-    const withClock = (t: number): ImageSignature => imageSignature(makeFrame(64, 64, (x, y) => (x < 4 && y < 4 ? [t % 251, 0, 0] : [(x * 9) & 255, (y * 11) & 255, 77])));
+    const withClock = (t: number): ImageSignature =>
+      imageSignature(makeFrame(64, 64, (x, y) => (x < 4 && y < 4 ? [t % 251, 0, 0] : [(x * 9) & 255, (y * 11) & 255, 77])));
     const h = feed(newCameraHealth('c', 0), 0, 70 * S, 1, withClock);
     expect(assessCamera(h, 70 * S, T).state).toBe('frozen');
   });
@@ -162,14 +189,35 @@ describe('pointing at nothing (opening hours, store time zone)', () => {
 
   it('no person for no_person_after_s during opening hours raises it; before opening it does not count', () => {
     const start = at(day, '08:00');
-    let h = feed(newCameraHealth('c', start), start, at(day, '11:59'), 60, (t) => textured(t), () => 0);
+    let h = feed(
+      newCameraHealth('c', start),
+      start,
+      at(day, '11:59'),
+      60,
+      (t) => textured(t),
+      () => 0,
+    );
     expect(assessCamera(h, at(day, '11:59'), T, shop).state).toBe('up'); // 1 h 59 of opening hours
-    h = feed(h, at(day, '11:59'), at(day, '12:01'), 60, (t) => textured(t), () => 0);
+    h = feed(
+      h,
+      at(day, '11:59'),
+      at(day, '12:01'),
+      60,
+      (t) => textured(t),
+      () => 0,
+    );
     const a = assessCamera(h, at(day, '12:00'), T, shop);
     expect(a).toMatchObject({ state: 'no_person', sinceMs: at(day, '10:00') });
     expect(a.problems[0]!.message).toMatch(/saw no person for 7200 s while the shop is open/);
     // A person resets it; after closing nothing is expected.
-    const seen = feed(h, at(day, '12:01'), at(day, '12:02'), 60, (t) => textured(t), () => 2);
+    const seen = feed(
+      h,
+      at(day, '12:01'),
+      at(day, '12:02'),
+      60,
+      (t) => textured(t),
+      () => 2,
+    );
     expect(assessCamera(seen, at(day, '12:02'), T, shop).state).toBe('up');
     expect(assessCamera(h, at(day, '21:00'), T, shop).state).toBe('up');
     expect(assessCamera(h, at(day, '12:00'), T).state).toBe('up'); // without opening hours: never judged
@@ -201,7 +249,7 @@ describe.skipIf(!haveData('video/indoor_one_by_one_person.mp4'))('a real static 
 });
 
 describe('coverage of opening hours', () => {
-  it('is the share of the day\'s opening hours up, up to now; null on a closed day', async () => {
+  it("is the share of the day's opening hours up, up to now; null on a closed day", async () => {
     const { openingHoursCoverage } = await import('../../agent/src/health/coverage.js');
     const hours = { open: '10:00', close: '20:00', days: [1, 2, 3, 4, 5] };
     const at = (hhmm: string): number => zonedToUtc('2025-03-05', hhmm, 'Europe/Moscow');

@@ -27,7 +27,11 @@ describe.skipIf(!haveClickHouse())('doctor: ClickHouse reach, auth, schema and c
   it('passes reach and clock, fails the schema until `sync --init` created the tables', async () => {
     const cfg = cfgWith({ sync: { url: ch.url, database: 'fs_doctor' } });
     const before = await checkClickHouse(cfg, Date.now);
-    expect(before.map((r) => [r.check, r.status])).toEqual([['clickhouse', 'pass'], ['clock', 'pass'], ['clickhouse schema', 'fail']]);
+    expect(before.map((r) => [r.check, r.status])).toEqual([
+      ['clickhouse', 'pass'],
+      ['clock', 'pass'],
+      ['clickhouse schema', 'fail'],
+    ]);
     expect(before[0]!.detail).toMatch(/^ClickHouse 18\.16/);
     expect(before[2]!.fix).toContain('floorsense sync --init');
     for (const sql of initStatements('fs_doctor')) await ch.query(sql);

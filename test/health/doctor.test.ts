@@ -53,7 +53,7 @@ describe('doctor verdicts', () => {
     expect(r.ok).toBe(false);
     expect(r.counts).toEqual({ pass: 1, warn: 0, fail: 2 });
     const table = formatDoctorTable('/etc/floorsense/store.yaml', r);
-    expect(table).toMatch(/^FAIL  node\s+Node 18\.0\.0; FloorSense needs/m);
+    expect(table).toMatch(/^FAIL {2}node\s+Node 18\.0\.0; FloorSense needs/m);
     expect(table).toMatch(/^\s+fix: install the offline bundle/m);
     expect(table.trim().split('\n').at(-1)).toBe('1 ok, 0 warning(s), 2 failure(s)');
   });

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EMPTY_HISTOGRAM, addConfidences, checkDrift, histogramQuantile, median, summarizeDay, type DailySummary,
-} from '../../agent/src/health/drift.js';
+import { EMPTY_HISTOGRAM, addConfidences, checkDrift, histogramQuantile, median, summarizeDay, type DailySummary } from '../../agent/src/health/drift.js';
 
 /** Deterministic pseudo-random numbers (LCG), so the tables below are reproducible. */
 function lcg(seed: number): () => number {
@@ -15,7 +13,17 @@ function lcg(seed: number): () => number {
 const day = (i: number): string => new Date(Date.UTC(2025, 2, 1 + i)).toISOString().slice(0, 10);
 
 function summary(cameraId: string, date: string, over: Partial<DailySummary> = {}): DailySummary {
-  return { cameraId, date, detections: 5000, mean_confidence: 0.62, p10_confidence: 0.35, p50_confidence: 0.64, p90_confidence: 0.85, people_per_hour: 40, ...over };
+  return {
+    cameraId,
+    date,
+    detections: 5000,
+    mean_confidence: 0.62,
+    p10_confidence: 0.35,
+    p50_confidence: 0.64,
+    p90_confidence: 0.85,
+    people_per_hour: 40,
+    ...over,
+  };
 }
 
 describe('confidence histogram', () => {
@@ -48,12 +56,21 @@ describe('drift against a rolling median/MAD baseline', () => {
   const r = lcg(3);
   // Seven ordinary days with natural wobble.
   const history = Array.from({ length: 7 }, (_, i) =>
-    summary('c1', day(i), { mean_confidence: 0.62 + (r() - 0.5) * 0.02, p50_confidence: 0.64 + (r() - 0.5) * 0.02, p10_confidence: 0.35 + (r() - 0.5) * 0.02, people_per_hour: 40 + (r() - 0.5) * 8 }),
+    summary('c1', day(i), {
+      mean_confidence: 0.62 + (r() - 0.5) * 0.02,
+      p50_confidence: 0.64 + (r() - 0.5) * 0.02,
+      p10_confidence: 0.35 + (r() - 0.5) * 0.02,
+      people_per_hour: 40 + (r() - 0.5) * 8,
+    }),
   );
 
   it.each<[string, Partial<DailySummary>, string[]]>([
     ['an ordinary day', { mean_confidence: 0.625, people_per_hour: 41 }, []],
-    ['confidence collapsed (dirty lens)', { mean_confidence: 0.41, p50_confidence: 0.42, p10_confidence: 0.2 }, ['mean_confidence', 'p10_confidence', 'p50_confidence']],
+    [
+      'confidence collapsed (dirty lens)',
+      { mean_confidence: 0.41, p50_confidence: 0.42, p10_confidence: 0.2 },
+      ['mean_confidence', 'p10_confidence', 'p50_confidence'],
+    ],
     ['people per hour halved (camera turned away)', { people_per_hour: 19 }, ['people_per_hour']],
     ['people per hour doubled', { people_per_hour: 85 }, ['people_per_hour']],
     ['a drop too small to call', { mean_confidence: 0.6 }, []],

@@ -34,7 +34,12 @@ describe('image signature', () => {
     ['grid 65', 65],
     ['grid 2.5', 2.5],
   ])('refuses %s', (_n, grid) => {
-    expect(() => imageSignature(makeFrame(8, 8, () => [0, 0, 0]), grid)).toThrow(/grid must be an integer in 1..64/);
+    expect(() =>
+      imageSignature(
+        makeFrame(8, 8, () => [0, 0, 0]),
+        grid,
+      ),
+    ).toThrow(/grid must be an integer in 1..64/);
   });
 
   it('refuses a buffer of the wrong size, naming both sizes', () => {

@@ -16,7 +16,12 @@ export interface RtspServer {
 const script = join(dirname(fileURLToPath(import.meta.url)), 'rtsp_server.py');
 
 export async function startRtspServer(mounts: Record<string, string>, opts: { loop?: boolean; port?: number } = {}): Promise<RtspServer> {
-  const args = [script, ...(opts.loop ? ['--loop'] : []), ...(opts.port ? ['--port', String(opts.port)] : []), ...Object.entries(mounts).map(([m, p]) => `${m}=${p}`)];
+  const args = [
+    script,
+    ...(opts.loop ? ['--loop'] : []),
+    ...(opts.port ? ['--port', String(opts.port)] : []),
+    ...Object.entries(mounts).map(([m, p]) => `${m}=${p}`),
+  ];
   const child: ChildProcess = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));

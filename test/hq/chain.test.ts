@@ -21,7 +21,7 @@ describe('checkRange', () => {
   });
   it('refuses a database name that is not an identifier (it goes into SQL)', () => {
     expect(checkDatabase('chain_1')).toBe('chain_1');
-    expect(() => checkDatabase("x; DROP TABLE y")).toThrow(/not a ClickHouse identifier/);
+    expect(() => checkDatabase('x; DROP TABLE y')).toThrow(/not a ClickHouse identifier/);
   });
 });
 
@@ -36,28 +36,74 @@ describe('KPIs of summed view rows', () => {
 
   it('a store row: 18.16 quotes 64-bit integers; ratios from the sums, amounts from minor units', () => {
     const row = {
-      store_id: 'a', days: '2', visitors: '40', consulted_customers: '10', consultations: '12', successful_consultations: '5', unsuccessful_consultations: '7',
-      buying_customers: '9', receipts: '11', revenue_minor: '123457', buyers_with_consult: '4', amount_with_minor: '40001', buyers_without_consult: '0', amount_without_minor: '0', staff_on_floor_seconds: '3600',
+      store_id: 'a',
+      days: '2',
+      visitors: '40',
+      consulted_customers: '10',
+      consultations: '12',
+      successful_consultations: '5',
+      unsuccessful_consultations: '7',
+      buying_customers: '9',
+      receipts: '11',
+      revenue_minor: '123457',
+      buyers_with_consult: '4',
+      amount_with_minor: '40001',
+      buyers_without_consult: '0',
+      amount_without_minor: '0',
+      staff_on_floor_seconds: '3600',
     };
     expect(storeKpis(row, { up_ms: 3, down_ms: 1 })).toEqual({
-      store_id: 'a', days: 2, visitors: 40, consulted_customers: 10, interaction_ratio: 0.25, consultations: 12, successful_consultations: 5, unsuccessful_consultations: 7,
-      conversion: 0.225, buying_customers: 9, receipts: 11, revenue: 1234.57, avg_purchase_with_consultation: 100, avg_purchase_without_consultation: null, staff_on_floor_seconds: 3600, camera_coverage: 0.75,
+      store_id: 'a',
+      days: 2,
+      visitors: 40,
+      consulted_customers: 10,
+      interaction_ratio: 0.25,
+      consultations: 12,
+      successful_consultations: 5,
+      unsuccessful_consultations: 7,
+      conversion: 0.225,
+      buying_customers: 9,
+      receipts: 11,
+      revenue: 1234.57,
+      avg_purchase_with_consultation: 100,
+      avg_purchase_without_consultation: null,
+      staff_on_floor_seconds: 3600,
+      camera_coverage: 0.75,
     });
     expect(storeKpis(row, undefined).camera_coverage).toBeNull();
     expect(() => storeKpis({ ...row, visitors: 'x' }, undefined)).toThrow(/column visitors is "x", not a number/);
   });
 
   it('a seller over several days: purchase means from the summed receipts and amounts, not a mean of daily means', () => {
-    const base = { store_id: 'a', seller_id: 's1', customers: 20, consulted_customers: 5, consultations: 6, successful_consultations: 2, unsuccessful_consultations: 4, time_on_floor_seconds: 100 };
+    const base = {
+      store_id: 'a',
+      seller_id: 's1',
+      customers: 20,
+      consulted_customers: 5,
+      consultations: 6,
+      successful_consultations: 2,
+      unsuccessful_consultations: 4,
+      time_on_floor_seconds: 100,
+    };
     // One day: 1001 minor over 2 receipts rounds half up as the view does (5.005 -> 5.01); no receipts -> null.
-    expect(sellerKpis({ ...base, days: 1, receipts_with_consult: 2, amount_with_minor: 1001, receipts_without_consult: 0, amount_without_minor: 0 })).toMatchObject({
-      interaction_ratio: 0.25, avg_purchase_with_consultation: 5.01, avg_purchase_without_consultation: null,
+    expect(
+      sellerKpis({ ...base, days: 1, receipts_with_consult: 2, amount_with_minor: 1001, receipts_without_consult: 0, amount_without_minor: 0 }),
+    ).toMatchObject({
+      interaction_ratio: 0.25,
+      avg_purchase_with_consultation: 5.01,
+      avg_purchase_without_consultation: null,
     });
     // Two days, 18.16-quoted: 1 receipt of 100.00 and 3 of 20.00 -> 160.00 / 4 = 40.00 (the mean of the two daily means would be 60.00).
-    expect(sellerKpis({ ...base, days: '2', receipts_with_consult: '4', amount_with_minor: '16000', receipts_without_consult: '3', amount_without_minor: '10001' })).toMatchObject({
-      days: 2, avg_purchase_with_consultation: 40, avg_purchase_without_consultation: 33.34,
+    expect(
+      sellerKpis({ ...base, days: '2', receipts_with_consult: '4', amount_with_minor: '16000', receipts_without_consult: '3', amount_without_minor: '10001' }),
+    ).toMatchObject({
+      days: 2,
+      avg_purchase_with_consultation: 40,
+      avg_purchase_without_consultation: 33.34,
     });
-    expect(() => sellerKpis({ ...base, days: 2, amount_with_minor: 5, receipts_without_consult: 0, amount_without_minor: 0 })).toThrow(/column receipts_with_consult is undefined, not a number .*floorsense sync --init/);
+    expect(() => sellerKpis({ ...base, days: 2, amount_with_minor: 5, receipts_without_consult: 0, amount_without_minor: 0 })).toThrow(
+      /column receipts_with_consult is undefined, not a number .*floorsense sync --init/,
+    );
   });
 
   it('coverage: camera time summed per store; camera-days below 99.5 % listed worst first', () => {
@@ -98,8 +144,14 @@ describe('hq dictionary', () => {
 
   it('defines every key the page uses and nothing else', () => {
     const defined = new Set(Object.keys(HQ_MESSAGES.en));
-    expect([...used].filter((k) => !defined.has(k)), 'used but not defined').toEqual([]);
-    expect([...defined].filter((k) => !used.has(k)), 'defined but unused').toEqual([]);
+    expect(
+      [...used].filter((k) => !defined.has(k)),
+      'used but not defined',
+    ).toEqual([]);
+    expect(
+      [...defined].filter((k) => !used.has(k)),
+      'defined but unused',
+    ).toEqual([]);
   });
 
   it('names the ClickHouse server in the page, escaped', () => {

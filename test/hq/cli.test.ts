@@ -23,7 +23,11 @@ describe('floorsense hq (process)', () => {
     const dead = await freePort(); // nothing listens there
     const dir = mkdtempSync(join(tmpdir(), 'fs-hq-cli-'));
     writeFileSync(join(dir, 'pw'), 'sekret-pw\n');
-    const child = spawn(process.execPath, [BIN, 'hq', '--clickhouse', `http://127.0.0.1:${dead}`, '--password-file', join(dir, 'pw'), '--port', '0', '--lang', 'en', '--timeout', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'hq', '--clickhouse', `http://127.0.0.1:${dead}`, '--password-file', join(dir, 'pw'), '--port', '0', '--lang', 'en', '--timeout', '2'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));

@@ -51,10 +51,25 @@ const usersXml = (): string => `<?xml version="1.0"?>
 `;
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const per = (a: number, b: number, digits: number, scale = 1): number | null => (b === 0 ? null : Math.floor((a / b / scale) * 10 ** digits + 0.5) / 10 ** digits);
+const per = (a: number, b: number, digits: number, scale = 1): number | null =>
+  b === 0 ? null : Math.floor((a / b / scale) * 10 ** digits + 0.5) / 10 ** digits;
 
 type Row = Record<string, unknown>;
-const STORE_KEYS = ['visitors', 'consulted_customers', 'interaction_ratio', 'consultations', 'successful_consultations', 'unsuccessful_consultations', 'conversion', 'buying_customers', 'receipts', 'revenue', 'avg_purchase_with_consultation', 'avg_purchase_without_consultation', 'camera_coverage'] as const;
+const STORE_KEYS = [
+  'visitors',
+  'consulted_customers',
+  'interaction_ratio',
+  'consultations',
+  'successful_consultations',
+  'unsuccessful_consultations',
+  'conversion',
+  'buying_customers',
+  'receipts',
+  'revenue',
+  'avg_purchase_with_consultation',
+  'avg_purchase_without_consultation',
+  'camera_coverage',
+] as const;
 
 /** What a range must show per store, computed here from the view rows alone. */
 function expectedStores(days: Row[], cams: Row[]): Record<string, Record<string, number | null>> {
@@ -165,7 +180,12 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     page.$$eval('#stores tbody tr', (trs) =>
       trs.map((tr) => ({
         id: (tr as HTMLElement).dataset.store!,
-        cells: Object.fromEntries([...tr.querySelectorAll<HTMLElement>('td[data-key]')].map((td) => [td.dataset.key!, td.dataset.value === undefined ? null : Number(td.dataset.value)])),
+        cells: Object.fromEntries(
+          [...tr.querySelectorAll<HTMLElement>('td[data-key]')].map((td) => [
+            td.dataset.key!,
+            td.dataset.value === undefined ? null : Number(td.dataset.value),
+          ]),
+        ),
         text: Object.fromEntries([...tr.querySelectorAll<HTMLElement>('td[data-key]')].map((td) => [td.dataset.key!, td.textContent])),
       })),
     );
@@ -174,7 +194,12 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
       trs.map((tr) => ({
         store: (tr as HTMLElement).dataset.store!,
         seller: (tr as HTMLElement).dataset.seller!,
-        cells: Object.fromEntries([...tr.querySelectorAll<HTMLElement>('td[data-key]')].map((td) => [td.dataset.key!, td.dataset.value === undefined ? null : Number(td.dataset.value)])),
+        cells: Object.fromEntries(
+          [...tr.querySelectorAll<HTMLElement>('td[data-key]')].map((td) => [
+            td.dataset.key!,
+            td.dataset.value === undefined ? null : Number(td.dataset.value),
+          ]),
+        ),
       })),
     );
 
@@ -199,7 +224,9 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     expect(await page.getAttribute('body', 'data-to')).toBe('2025-04-13');
     expect(await page.textContent('#server')).toContain(ch.url);
     expect(await page.textContent('#stores thead th[data-key="store_id"]')).toBe('Магазин');
-    const heads = await page.$$eval('#stores thead th, #sellers thead th', (ths) => ths.map((th) => [th.getAttribute('scope'), (th.textContent ?? '').trim().length > 0]));
+    const heads = await page.$$eval('#stores thead th, #sellers thead th', (ths) =>
+      ths.map((th) => [th.getAttribute('scope'), (th.textContent ?? '').trim().length > 0]),
+    );
     expect(heads.length).toBe(16 + 12);
     expect(heads.every(([scope, text]) => scope === 'col' && text)).toBe(true);
 
@@ -217,12 +244,24 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     // Ranked by the default KPI, interaction ratio, best first.
     expect(got.map((r) => r.cells.rank)).toEqual([1, 2]);
     expect(got[0]!.cells.interaction_ratio!).toBeGreaterThanOrEqual(got[1]!.cells.interaction_ratio!);
-    expect(got[0]!.text.interaction_ratio).toBe(new Intl.NumberFormat('ru', { style: 'percent', maximumFractionDigits: 1 }).format(got[0]!.cells.interaction_ratio!));
+    expect(got[0]!.text.interaction_ratio).toBe(
+      new Intl.NumberFormat('ru', { style: 'percent', maximumFractionDigits: 1 }).format(got[0]!.cells.interaction_ratio!),
+    );
     const gotSellers = await sellerTable(page);
     expect(gotSellers.length).toBe(sellers.length);
     for (const s of sellers) {
       const row = gotSellers.find((x) => x.store === s.store_id && x.seller === s.seller_id)!;
-      const keys = ['customers', 'consulted_customers', 'interaction_ratio', 'consultations', 'successful_consultations', 'unsuccessful_consultations', 'avg_purchase_with_consultation', 'avg_purchase_without_consultation', 'time_on_floor_seconds'];
+      const keys = [
+        'customers',
+        'consulted_customers',
+        'interaction_ratio',
+        'consultations',
+        'successful_consultations',
+        'unsuccessful_consultations',
+        'avg_purchase_with_consultation',
+        'avg_purchase_without_consultation',
+        'time_on_floor_seconds',
+      ];
       expect(row.cells, `${String(s.store_id)} ${String(s.seller_id)}`).toEqual({ days: 1, ...Object.fromEntries(keys.map((k) => [k, num(s[k])])) });
     }
     await page.screenshot({ path: join(SHOTS, 'hq-one-day-ru.png'), fullPage: true });
@@ -248,7 +287,12 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     for (const s of gotSellers) {
       const rs = sellers.filter((x) => x.store_id === s.store && x.seller_id === s.seller);
       const sum = (k: string): number => rs.reduce((a, x) => a + Number(x[k]), 0);
-      expect([s.cells.days, s.cells.customers, s.cells.consultations, s.cells.interaction_ratio], `${s.store} ${s.seller}`).toEqual([rs.length, sum('customers'), sum('consultations'), per(sum('consulted_customers'), sum('customers'), 4)]);
+      expect([s.cells.days, s.cells.customers, s.cells.consultations, s.cells.interaction_ratio], `${s.store} ${s.seller}`).toEqual([
+        rs.length,
+        sum('customers'),
+        sum('consultations'),
+        per(sum('consulted_customers'), sum('customers'), 4),
+      ]);
       expect([s.cells.avg_purchase_with_consultation, s.cells.avg_purchase_without_consultation], `${s.store} ${s.seller} means`).toEqual([
         per(sum('amount_with_consult_minor'), sum('receipts_with_consult'), 2, 100),
         per(sum('amount_without_consult_minor'), sum('receipts_without_consult'), 2, 100),
@@ -276,7 +320,14 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     // Coverage: every camera-day below 99.5 % is listed, with the view's uptime.
     const low = cams.filter((c) => Number(c.up_ms) + Number(c.down_ms) > 0 && per(Number(c.up_ms), Number(c.up_ms) + Number(c.down_ms), 4)! < 0.995);
     expect(low.length).toBeGreaterThan(0);
-    const items = await page.$$eval('#coverage li[data-store]', (li) => li.map((x) => [(x as HTMLElement).dataset.store, (x as HTMLElement).dataset.camera, (x as HTMLElement).dataset.day, Number((x as HTMLElement).dataset.value)]));
+    const items = await page.$$eval('#coverage li[data-store]', (li) =>
+      li.map((x) => [
+        (x as HTMLElement).dataset.store,
+        (x as HTMLElement).dataset.camera,
+        (x as HTMLElement).dataset.day,
+        Number((x as HTMLElement).dataset.value),
+      ]),
+    );
     expect(items.map((i) => i.slice(0, 3).join(' ')).sort()).toEqual(low.map((c) => `${String(c.store_id)} ${String(c.camera_id)} ${String(c.day)}`).sort());
     expect(await page.textContent('#coverage')).toMatch(/shop-quiet, камера cam1, .*работала \d+(,\d)?\s%/);
     await page.screenshot({ path: join(SHOTS, 'hq-range-ru.png'), fullPage: true });
@@ -373,7 +424,10 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
         req.end();
       });
     const [refused, why] = await status('evil.example', '/api/span');
-    expect([refused, JSON.parse(why).error]).toEqual([421, expect.stringMatching(/^Host "evil.example" is not served here: .* add the name to --allowed-host to reach it under another$/)]);
+    expect([refused, JSON.parse(why).error]).toEqual([
+      421,
+      expect.stringMatching(/^Host "evil.example" is not served here: .* add the name to --allowed-host to reach it under another$/),
+    ]);
     expect((await status(`localhost:${new URL(hq.url).port}`, '/api/span'))[0]).toBe(200);
     const [code, body] = await status('127.0.0.1', '/api/chain?from=2025-04-31&to=2025-05-01');
     expect([code, JSON.parse(body).error]).toEqual([400, 'from "2025-04-31" is not a calendar date YYYY-MM-DD']);
@@ -382,35 +436,43 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
   });
 
   // The same SQL on current ClickHouse (chdb, embedded): DataLens-era servers give the same page.
-  it.skipIf(!haveChdb())('current ClickHouse (chdb) filled by the same boxes answers hq exactly as 18.16 does', async () => {
-    const cur = startChdb();
-    try {
-      await syncInit({ url: 'chdb', database: DB, username: 'default', password: '', batch_rows: 100, timeout_s: 10 }, cur.transport());
-      for (const b of fx.boxes) {
-        const copy = join(mkdtempSync(join(tmpdir(), 'fs-hq-box-')), 'box.db');
-        copyFileSync(b.dbPath, copy);
-        const store = openStore(copy, { nowMs: NOW });
-        try {
-          expect((await drainOutbox(store.db, cur.transport(), { database: DB, batchRows: 100, clock: () => NOW })).remaining).toBe(0);
-        } finally {
-          store.close();
+  it.skipIf(!haveChdb())(
+    'current ClickHouse (chdb) filled by the same boxes answers hq exactly as 18.16 does',
+    async () => {
+      const cur = startChdb();
+      try {
+        await syncInit({ url: 'chdb', database: DB, username: 'default', password: '', batch_rows: 100, timeout_s: 10 }, cur.transport());
+        for (const b of fx.boxes) {
+          const copy = join(mkdtempSync(join(tmpdir(), 'fs-hq-box-')), 'box.db');
+          copyFileSync(b.dbPath, copy);
+          const store = openStore(copy, { nowMs: NOW });
+          try {
+            expect((await drainOutbox(store.db, cur.transport(), { database: DB, batchRows: 100, clock: () => NOW })).remaining).toBe(0);
+          } finally {
+            store.close();
+          }
         }
+        const old = chainReader(reader, DB);
+        const now = chainReader(cur.transport(), DB);
+        const strip = <T extends { server: string }>(v: T): Omit<T, 'server'> => {
+          const { server: _s, ...rest } = v;
+          return rest;
+        };
+        expect(strip(await now.span())).toEqual(strip(await old.span()));
+        for (const [from, to] of [
+          ['2025-04-08', '2025-04-08'],
+          ['2025-04-01', '2025-04-13'],
+          ['2025-04-12', '2025-04-13'],
+        ] as const) {
+          expect(strip(await now.view({ from, to })), `${from}..${to}`).toEqual(strip(await old.view({ from, to })));
+        }
+        expect(await now.trends('2025-04-13', 30)).toEqual(await old.trends('2025-04-13', 30));
+      } finally {
+        await cur.close();
       }
-      const old = chainReader(reader, DB);
-      const now = chainReader(cur.transport(), DB);
-      const strip = <T extends { server: string }>(v: T): Omit<T, 'server'> => {
-        const { server: _s, ...rest } = v;
-        return rest;
-      };
-      expect(strip(await now.span())).toEqual(strip(await old.span()));
-      for (const [from, to] of [['2025-04-08', '2025-04-08'], ['2025-04-01', '2025-04-13'], ['2025-04-12', '2025-04-13']] as const) {
-        expect(strip(await now.view({ from, to })), `${from}..${to}`).toEqual(strip(await old.view({ from, to })));
-      }
-      expect(await now.trends('2025-04-13', 30)).toEqual(await old.trends('2025-04-13', 30));
-    } finally {
-      await cur.close();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it('asked nothing outside hq and raised no script error', () => {
     expect(outside).toEqual([]);

@@ -24,11 +24,27 @@ async function collect(opts: Omit<OpenSourceOptions, 'sourceId'>): Promise<{ fra
 
 /** One frame decoded by a plain ffmpeg command, for byte comparison. */
 function referenceFrame(path: string, index: number, w: number, h: number): Buffer {
-  return execFileSync('ffmpeg', [
-    '-v', 'error', '-i', path, '-vf',
-    `select=eq(n\\,${index}),scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=bilinear,format=rgb24,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=0x727272`,
-    '-fps_mode', 'passthrough', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
-  ], { maxBuffer: 64 << 20 });
+  return execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      path,
+      '-vf',
+      `select=eq(n\\,${index}),scale=${w}:${h}:force_original_aspect_ratio=decrease:flags=bilinear,format=rgb24,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=0x727272`,
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
+    { maxBuffer: 64 << 20 },
+  );
 }
 
 describe.skipIf(!haveData(CHECKOUT, GIF, INDOOR))('decoding the shared clips', () => {
@@ -37,8 +53,31 @@ describe.skipIf(!haveData(CHECKOUT, GIF, INDOOR))('decoding the shared clips', (
   const gop5 = join(dir, 'checkout_gop5.mp4');
   beforeAll(() => {
     // 8 s re-encodes with a fixed keyframe interval (no scene-cut keyframes): 1 s and 0.2 s GOP.
-    for (const [out, g] of [[gop1, '25'], [gop5, '5']] as const) {
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-t', '8', '-i', dataPath(CHECKOUT), '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', g, '-keyint_min', g, '-sc_threshold', '0', out]);
+    for (const [out, g] of [
+      [gop1, '25'],
+      [gop5, '5'],
+    ] as const) {
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-t',
+        '8',
+        '-i',
+        dataPath(CHECKOUT),
+        '-an',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-g',
+        g,
+        '-keyint_min',
+        g,
+        '-sc_threshold',
+        '0',
+        out,
+      ]);
     }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +85,16 @@ describe.skipIf(!haveData(CHECKOUT, GIF, INDOOR))('decoding the shared clips', (
   it('probes the checkout clip', async () => {
     const info = await probeSource(dataPath(CHECKOUT));
     expect(info).toEqual({
-      url: dataPath(CHECKOUT), isLive: false, width: 768, height: 432, fps: 25, durationSec: 26.12, startTimeSec: 0, codec: 'h264', frameCount: 653, gopSec: 10,
+      url: dataPath(CHECKOUT),
+      isLive: false,
+      width: 768,
+      height: 432,
+      fps: 25,
+      durationSec: 26.12,
+      startTimeSec: 0,
+      codec: 'h264',
+      frameCount: 653,
+      gopSec: 10,
     });
     expect(Object.isFrozen(info)).toBe(true);
   });
@@ -63,7 +111,15 @@ describe.skipIf(!haveData(CHECKOUT, GIF, INDOOR))('decoding the shared clips', (
       expect([f.width, f.height, f.data.length]).toEqual([640, 640, 640 * 640 * 3]);
     }
     const s = src.stats();
-    expect(s).toMatchObject({ state: 'ended', framesDecoded: 653, framesRead: 27, framesYielded: 27, framesDropped: 0, bytesRead: 27 * 640 * 640 * 3, lastPtsSec: 26 });
+    expect(s).toMatchObject({
+      state: 'ended',
+      framesDecoded: 653,
+      framesRead: 27,
+      framesYielded: 27,
+      framesDropped: 0,
+      bytesRead: 27 * 640 * 640 * 3,
+      lastPtsSec: 26,
+    });
     // 768x432 -> 640x360, 140 rows of pad above and below.
     const f = frames[4]!;
     expect(f.letterbox).toMatchObject({ padX: 0, padY: 140 });
@@ -75,7 +131,12 @@ describe.skipIf(!haveData(CHECKOUT, GIF, INDOOR))('decoding the shared clips', (
   });
 
   it('fps 2 keeps true pts (not retimed) at 0.5 s spacing', async () => {
-    const { frames, src } = await collect({ url: dataPath(CHECKOUT), sampling: { fps: 2, keyframes: 'never' }, modelSize: { width: 320, height: 320 }, limitSec: 6 });
+    const { frames, src } = await collect({
+      url: dataPath(CHECKOUT),
+      sampling: { fps: 2, keyframes: 'never' },
+      modelSize: { width: 320, height: 320 },
+      limitSec: 6,
+    });
     expect(src.plan.keyframeMode).toBe(false);
     expect(frames.length).toBe(12); // one per 0.5 s bucket of 6 s
     // The first frame at or after each bucket start: 0.5 s falls between frames 12 and 13 at 25 fps.
@@ -124,7 +185,11 @@ describe.skipIf(!haveData(CHECKOUT, GIF, INDOOR))('decoding the shared clips', (
 
   it('keyframes forced on the 10 s GOP original', async () => {
     const { frames } = await collect({ url: dataPath(CHECKOUT), sampling: { stride: 25, keyframes: 'always' }, modelSize: { width: 64, height: 64 } });
-    expect(frames.map((f) => [f.index, f.ptsSec])).toEqual([[0, 0], [250, 10], [500, 20]]);
+    expect(frames.map((f) => [f.index, f.ptsSec])).toEqual([
+      [0, 0],
+      [250, 10],
+      [500, 20],
+    ]);
   });
 
   it('reads a GIF', async () => {

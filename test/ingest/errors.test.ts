@@ -59,7 +59,12 @@ describe.skipIf(!haveData(CHECKOUT))('ingest errors and stopping', () => {
     ['missing file', 'nope.mp4', 'FS_FILE_NOT_FOUND', /nope\.mp4: file not found/],
     ['text file named .mp4', 'notes.mp4', 'FS_VIDEO_UNSUPPORTED', /notes\.mp4: not a video ffmpeg can decode: Invalid data found/],
     ['audio only', 'tone.wav', 'FS_VIDEO_UNSUPPORTED', /tone\.wav: has no video stream/],
-    ['MP4 cut before its index', 'moov_lost.mp4', 'FS_VIDEO_TRUNCATED', /moov_lost\.mp4: video is truncated or corrupt: decoding stopped before the first frame \(0 frames yielded\)/],
+    [
+      'MP4 cut before its index',
+      'moov_lost.mp4',
+      'FS_VIDEO_TRUNCATED',
+      /moov_lost\.mp4: video is truncated or corrupt: decoding stopped before the first frame \(0 frames yielded\)/,
+    ],
   ])('%s', async (_n, name, code, msg) => {
     const e = coded(await probeSource(p(name)).catch((x: unknown) => x));
     expect(e.code).toBe(code);
@@ -147,7 +152,15 @@ describe.skipIf(!haveData(CHECKOUT))('ingest errors and stopping', () => {
       let clock = 1_700_000_000_000;
       const frames: Frame[] = [];
       let error: unknown;
-      const src = await openSource({ sourceId: 'cam', url, sampling: { stride: 25, keyframes: 'never' }, modelSize: { width: 64, height: 64 }, watchdogSec: 3, socketTimeoutSec: 10, now: () => (clock += 1000) });
+      const src = await openSource({
+        sourceId: 'cam',
+        url,
+        sampling: { stride: 25, keyframes: 'never' },
+        modelSize: { width: 64, height: 64 },
+        watchdogSec: 3,
+        socketTimeoutSec: 10,
+        now: () => (clock += 1000),
+      });
       expect(src.info.isLive).toBe(true);
       try {
         for await (const f of src) frames.push(f);

@@ -26,13 +26,28 @@ describe('reasonLine over captured ffmpeg stderr', () => {
   });
 
   it('statistics and banner lines alone are no reason', () => {
-    expect(reasonLine(['frame=   71 fps= 42 q=-0.0 Lsize=     479kB time=00:00:02.84 bitrate=1382.4kbits/s speed=1.66x', 'video:110kB audio:0kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown'])).toBe('no message from ffmpeg');
+    expect(
+      reasonLine([
+        'frame=   71 fps= 42 q=-0.0 Lsize=     479kB time=00:00:02.84 bitrate=1382.4kbits/s speed=1.66x',
+        'video:110kB audio:0kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown',
+      ]),
+    ).toBe('no message from ffmpeg');
     expect(reasonLine(['    encoder         : Lavf59.27.100', 'Error opening output file x'])).toBe('Error opening output file x');
-    expect(reasonLine(['rtsp://127.0.0.1:PORT/cam: Connection timed out', '    Last message repeated 2 times'])).toBe('rtsp://127.0.0.1:PORT/cam: Connection timed out');
+    expect(reasonLine(['rtsp://127.0.0.1:PORT/cam: Connection timed out', '    Last message repeated 2 times'])).toBe(
+      'rtsp://127.0.0.1:PORT/cam: Connection timed out',
+    );
   });
 
   it('a live stream that ends without an error says the server closed it', () => {
-    const e = endFailure({ name: 'cam1', isLive: true, exitCode: 0, framesDecoded: 71, framesYielded: 71, toleranceSec: 1, stderrTail: sample('rtsp-server-killed.txt') });
+    const e = endFailure({
+      name: 'cam1',
+      isLive: true,
+      exitCode: 0,
+      framesDecoded: 71,
+      framesYielded: 71,
+      toleranceSec: 1,
+      stderrTail: sample('rtsp-server-killed.txt'),
+    });
     expect(e?.message).toBe('cam1: stream ended after 71 frames: the server closed the stream (ffmpeg printed no error)');
   });
 });

@@ -23,12 +23,18 @@ function whitePng(w: number, h: number): string {
 
 /** Bounding box of pixels that are not the 114 pad grey. */
 function contentBox(f: Frame): { x0: number; y0: number; x1: number; y1: number } {
-  let x0 = f.width, y0 = f.height, x1 = -1, y1 = -1;
+  let x0 = f.width,
+    y0 = f.height,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < f.height; y++) {
     for (let x = 0; x < f.width; x++) {
       const i = (y * f.width + x) * 3;
       if (f.data[i] !== 114 || f.data[i + 1] !== 114 || f.data[i + 2] !== 114) {
-        x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
       }
     }
   }

@@ -38,20 +38,32 @@ describe('ffprobe output', () => {
 
   const json = (video: object, format: object = {}) => JSON.stringify({ streams: [{ codec_type: 'video', ...video }], format });
   it('reads the fields SourceInfo needs', () => {
-    const probe = parseProbeJson(json(
-      { codec_name: 'h264', width: 1920, height: 1080, avg_frame_rate: '0/0', r_frame_rate: '30/1', duration: '10.0', nb_frames: '300' },
-      { start_time: '1.400000', duration: '10.5', tags: { creation_time: '2024-10-22T01:58:15.000000Z' } },
-    ))!;
+    const probe = parseProbeJson(
+      json(
+        { codec_name: 'h264', width: 1920, height: 1080, avg_frame_rate: '0/0', r_frame_rate: '30/1', duration: '10.0', nb_frames: '300' },
+        { start_time: '1.400000', duration: '10.5', tags: { creation_time: '2024-10-22T01:58:15.000000Z' } },
+      ),
+    )!;
     expect(sourceInfoFromProbe('a.mp4', false, probe)).toEqual({
-      url: 'a.mp4', isLive: false, width: 1920, height: 1080, fps: 30, durationSec: 10, startTimeSec: 1.4, codec: 'h264', frameCount: 300,
+      url: 'a.mp4',
+      isLive: false,
+      width: 1920,
+      height: 1080,
+      fps: 30,
+      durationSec: 10,
+      startTimeSec: 1.4,
+      codec: 'h264',
+      frameCount: 300,
       creationTimeMs: Date.UTC(2024, 9, 22, 1, 58, 15),
     });
   });
   it('rotation swaps the size; epoch creation time and live duration are dropped', () => {
-    const probe = parseProbeJson(json(
-      { width: 1920, height: 1080, avg_frame_rate: '25/1', side_data_list: [{ side_data_type: 'Display Matrix', rotation: -90 }], duration: '5' },
-      { tags: { creation_time: '1970-01-01T00:00:00.000000Z' } },
-    ))!;
+    const probe = parseProbeJson(
+      json(
+        { width: 1920, height: 1080, avg_frame_rate: '25/1', side_data_list: [{ side_data_type: 'Display Matrix', rotation: -90 }], duration: '5' },
+        { tags: { creation_time: '1970-01-01T00:00:00.000000Z' } },
+      ),
+    )!;
     const info = sourceInfoFromProbe('rtsp://c', true, probe);
     expect(info).toMatchObject({ width: 1080, height: 1920, startTimeSec: 0 });
     expect(info).not.toHaveProperty('durationSec');
@@ -77,11 +89,28 @@ describe('ffprobe output', () => {
 
 describe('showinfo lines', () => {
   it('time base and frames, tagged by tap', () => {
-    expect(parseShowinfoLine('[showinfo@out @ 0x55ab8a8d4e00] config in time_base: 1/12800, frame_rate: 25/1')).toEqual({ kind: 'timebase', tap: 'output', num: 1, den: 12800 });
-    expect(parseShowinfoLine('[showinfo@dec @ 0x55ab8a8d34c0] n:   2 pts:  25600 pts_time:2       pos:   303128 fmt:yuv420p sar:1/1 s:768x432 i:P iskey:0 type:B ')).toEqual({
-      kind: 'frame', tap: 'decoded', n: 2, pts: 25600, ptsTime: 2,
+    expect(parseShowinfoLine('[showinfo@out @ 0x55ab8a8d4e00] config in time_base: 1/12800, frame_rate: 25/1')).toEqual({
+      kind: 'timebase',
+      tap: 'output',
+      num: 1,
+      den: 12800,
     });
-    expect(parseShowinfoLine('[showinfo@out @ 0x1] n:   0 pts:NOPTS pts_time:NOPTS pos: 1')).toEqual({ kind: 'frame', tap: 'output', n: 0, pts: undefined, ptsTime: undefined });
+    expect(
+      parseShowinfoLine('[showinfo@dec @ 0x55ab8a8d34c0] n:   2 pts:  25600 pts_time:2       pos:   303128 fmt:yuv420p sar:1/1 s:768x432 i:P iskey:0 type:B '),
+    ).toEqual({
+      kind: 'frame',
+      tap: 'decoded',
+      n: 2,
+      pts: 25600,
+      ptsTime: 2,
+    });
+    expect(parseShowinfoLine('[showinfo@out @ 0x1] n:   0 pts:NOPTS pts_time:NOPTS pos: 1')).toEqual({
+      kind: 'frame',
+      tap: 'output',
+      n: 0,
+      pts: undefined,
+      ptsTime: undefined,
+    });
     expect(parseShowinfoLine('[showinfo@out @ 0x1] color_range:tv color_space:bt709')).toBeUndefined();
     expect(parseShowinfoLine('[h264 @ 0x1] n: 3 pts: 1 pts_time:1')).toBeUndefined();
   });
@@ -101,7 +130,10 @@ describe('frame assembly', () => {
     const asm = new FrameAssembler(pool);
     const bytes = Uint8Array.from({ length: 10 }, (_, i) => i);
     const frames = [...asm.push(bytes.subarray(0, 3)), ...asm.push(bytes.subarray(3, 9))];
-    expect(frames.map((f) => [...f])).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(frames.map((f) => [...f])).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
     expect(asm.partialBytes).toBe(1);
     pool.give(frames[0]!);
     expect(pool.take()).toBe(frames[0]);
@@ -115,7 +147,9 @@ describe('failure classification', () => {
   it('cleans and picks reason lines', () => {
     expect(cleanLine('[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55b9] stream 0, offset 0x142aa6: partial file')).toBe('stream 0, offset 0x142aa6: partial file');
     expect(cleanLine('file:/tmp/a.mp4: Invalid data found when processing input')).toBe('Invalid data found when processing input');
-    expect(reasonLine(['Input #0, mov', '[h264 @ 0x1] Invalid NAL unit size (72571 > 46275).', 'Stream mapping:'])).toBe('Invalid NAL unit size (72571 > 46275).');
+    expect(reasonLine(['Input #0, mov', '[h264 @ 0x1] Invalid NAL unit size (72571 > 46275).', 'Stream mapping:'])).toBe(
+      'Invalid NAL unit size (72571 > 46275).',
+    );
     expect(reasonLine([])).toBe('no message from ffmpeg');
   });
   const ftyp = Uint8Array.from([0, 0, 0, 32, ...Buffer.from('ftypisom')]);
@@ -136,12 +170,31 @@ describe('failure classification', () => {
     expect(e.message).toMatch(msg);
   });
 
-  const base: EndFacts = { name: '/a.mp4', isLive: false, exitCode: 0, framesDecoded: 653, framesYielded: 27, lastDecodedPtsSec: 26.08, lastYieldedPtsSec: 26, expectedEndSec: 26.12, toleranceSec: 0.58, stderrTail: [] };
+  const base: EndFacts = {
+    name: '/a.mp4',
+    isLive: false,
+    exitCode: 0,
+    framesDecoded: 653,
+    framesYielded: 27,
+    lastDecodedPtsSec: 26.08,
+    lastYieldedPtsSec: 26,
+    expectedEndSec: 26.12,
+    toleranceSec: 0.58,
+    stderrTail: [],
+  };
   it.each([
     ['clean end', base, null],
-    ['exit 0 but short', { ...base, lastDecodedPtsSec: 9.96, lastYieldedPtsSec: 9, framesYielded: 10, stderrTail: ['[mov @ 0x1] stream 0, offset 0x1469fc: partial file'] }, /FS_VIDEO_TRUNCATED: \/a\.mp4: .*stopped after 9\.96 s of 26\.12 s \(10 frames yielded, last good frame at pts 9\.00 s\): stream 0, offset 0x1469fc: partial file/],
+    [
+      'exit 0 but short',
+      { ...base, lastDecodedPtsSec: 9.96, lastYieldedPtsSec: 9, framesYielded: 10, stderrTail: ['[mov @ 0x1] stream 0, offset 0x1469fc: partial file'] },
+      /FS_VIDEO_TRUNCATED: \/a\.mp4: .*stopped after 9\.96 s of 26\.12 s \(10 frames yielded, last good frame at pts 9\.00 s\): stream 0, offset 0x1469fc: partial file/,
+    ],
     ['crash after frames', { ...base, exitCode: 1, framesYielded: 3 }, /FS_VIDEO_TRUNCATED: .*ffmpeg exited with code 1/],
-    ['crash before any frame', { ...base, exitCode: 1, framesDecoded: 0, stderrTail: ['Decoder (codec hevc) not found for input stream #0:0'] }, /FS_VIDEO_UNSUPPORTED: \/a\.mp4: ffmpeg cannot decode it: Decoder \(codec hevc\) not found/],
+    [
+      'crash before any frame',
+      { ...base, exitCode: 1, framesDecoded: 0, stderrTail: ['Decoder (codec hevc) not found for input stream #0:0'] },
+      /FS_VIDEO_UNSUPPORTED: \/a\.mp4: ffmpeg cannot decode it: Decoder \(codec hevc\) not found/,
+    ],
     ['live stream ends', { ...base, isLive: true, expectedEndSec: undefined }, /FS_SOURCE_UNREACHABLE: \/a\.mp4: stream ended after 27 frames/],
   ] as Array<[string, EndFacts, RegExp | null]>)('end: %s', (_n, facts, want) => {
     const e = endFailure(facts);

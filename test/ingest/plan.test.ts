@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { MisuseError } from '../../agent/src/core/errors.js';
 import type { NetworkInput } from '../../agent/src/ingest/argv.js';
-import { checkModelSize, checkSampling, chooseKeyframeMode, liveGopWindowSec, planDecode, samplingIntervalSec, sourceIndex, type KeyframeMode, type SamplingRequest } from '../../agent/src/ingest/plan.js';
+import {
+  checkModelSize,
+  checkSampling,
+  chooseKeyframeMode,
+  liveGopWindowSec,
+  planDecode,
+  samplingIntervalSec,
+  sourceIndex,
+  type KeyframeMode,
+  type SamplingRequest,
+} from '../../agent/src/ingest/plan.js';
 import type { SourceInfo } from '../../agent/src/ingest/source-info.js';
 
 const input: NetworkInput = { input: 'file:/v/a.mp4', scheme: undefined, socketTimeoutUs: 1 };
-const info: SourceInfo = { url: '/v/a.mp4', isLive: false, width: 768, height: 432, fps: 25, durationSec: 26.12, startTimeSec: 0, codec: 'h264', frameCount: 653, gopSec: 10 };
+const info: SourceInfo = {
+  url: '/v/a.mp4',
+  isLive: false,
+  width: 768,
+  height: 432,
+  fps: 25,
+  durationSec: 26.12,
+  startTimeSec: 0,
+  codec: 'h264',
+  frameCount: 653,
+  gopSec: 10,
+};
 
 function misuse(fn: () => unknown): MisuseError {
   try {

@@ -45,8 +45,18 @@ const ok = haveData(CLIP, 'models/yolov8n_fp32.onnx');
 
 function options(url: string, over: Partial<AnalyzeOptions> = {}): AnalyzeOptions {
   return {
-    url, sourceId: 'till', sampling: { stride: 25, keyframes: 'never' }, detector: {}, tracker: trackerOptions({ appearance: false }),
-    appearance: false, reidModel: 'osnet_x0_25_msmt17', motionGate: null, preview: null, limitSec: 6, warn: () => {}, ...over,
+    url,
+    sourceId: 'till',
+    sampling: { stride: 25, keyframes: 'never' },
+    detector: {},
+    tracker: trackerOptions({ appearance: false }),
+    appearance: false,
+    reidModel: 'osnet_x0_25_msmt17',
+    motionGate: null,
+    preview: null,
+    limitSec: 6,
+    warn: () => {},
+    ...over,
   };
 }
 
@@ -80,7 +90,9 @@ describe.skipIf(!ok)('analyze with detect_url on the checkout clip', () => {
   });
 
   it('refuses a substream of another shape, naming the camera and both sizes', async () => {
-    await expect(analyzeSource(options(dataPath(CLIP), { detectUrl: square }))).rejects.toThrow(/camera till: detect_url stream is 400x400 but the main stream is 768x432/);
+    await expect(analyzeSource(options(dataPath(CLIP), { detectUrl: square }))).rejects.toThrow(
+      /camera till: detect_url stream is 400x400 but the main stream is 768x432/,
+    );
   });
 });
 

@@ -44,7 +44,11 @@ const canRun = ok && haveBox();
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const PASSWORD = 'S3cretPw-doctor';
 
-function sh(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { code: number | null; stdout: string; stderr: string } {
+function sh(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -63,7 +67,11 @@ function freePort(): Promise<number> {
 
 /** The argv of ExecStart= and the Environment= pairs of an installed unit. */
 function unitCommand(unitText: string): { argv: string[]; env: Record<string, string>; cwd: string } {
-  const line = (k: string): string | undefined => unitText.split('\n').find((l) => l.startsWith(`${k}=`))?.slice(k.length + 1);
+  const line = (k: string): string | undefined =>
+    unitText
+      .split('\n')
+      .find((l) => l.startsWith(`${k}=`))
+      ?.slice(k.length + 1);
   const exec = line('ExecStart');
   if (!exec) throw new Error('unit has no ExecStart');
   const env: Record<string, string> = {};
@@ -96,7 +104,9 @@ describe.skipIf(!canRun)('offline bundle: build, install without network, run as
     if (process.env.FLOORSENSE_TEST_BUNDLE) {
       bundle = process.env.FLOORSENSE_TEST_BUNDLE;
     } else {
-      const r = sh('bash', [join(REPO_ROOT, 'installer', 'bundle.sh'), '--out', join(dir, 'out')], { env: { ...process.env, FLOORSENSE_MODELS: dataPath('models') } });
+      const r = sh('bash', [join(REPO_ROOT, 'installer', 'bundle.sh'), '--out', join(dir, 'out')], {
+        env: { ...process.env, FLOORSENSE_MODELS: dataPath('models') },
+      });
       if (r.code !== 0) throw new Error(`bundle.sh failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
       bundle = join(dir, 'out', `floorsense-${VERSION}-x64.tar.gz`);
     }
@@ -154,13 +164,32 @@ describe.skipIf(!canRun)('offline bundle: build, install without network, run as
     expect(unit.argv[0]).toBe(cli());
     // What systemd gives the service: LOGS_DIRECTORY from LogsDirectory=, HOME from the user's entry
     // (/var/lib/floorsense, its StateDirectory; here the prefix's).
-    const r = sh('runuser', ['-u', 'floorsense', '--', 'env', '-i', 'PATH=/usr/bin:/bin', `HOME=${state}`, `LOGS_DIRECTORY=${logs}`, ...Object.entries(unit.env).map(([k, v]) => `${k}=${v}`), ...unit.argv, '--once'], { cwd: unit.cwd });
+    const r = sh(
+      'runuser',
+      [
+        '-u',
+        'floorsense',
+        '--',
+        'env',
+        '-i',
+        'PATH=/usr/bin:/bin',
+        `HOME=${state}`,
+        `LOGS_DIRECTORY=${logs}`,
+        ...Object.entries(unit.env).map(([k, v]) => `${k}=${v}`),
+        ...unit.argv,
+        '--once',
+      ],
+      { cwd: unit.cwd },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const uid = Number(execFileSync('id', ['-u', 'floorsense'], { encoding: 'utf8' }).trim());
     expect(statSync(join(state, 'floorsense.db')).uid).toBe(uid);
     // journald gets stdout; the log folder the tray opens gets the same lines.
-    const fileLines = readFileSync(join(logs, 'agent.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    const fileLines = readFileSync(join(logs, 'agent.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
     expect(fileLines.map((l) => l.msg)).toContain('config loaded');
     expect(r.stdout.trim().split('\n').length).toBe(fileLines.length);
   }, 180_000);
@@ -200,7 +229,8 @@ describe.skipIf(!canRun)('offline bundle: build, install without network, run as
     expect(failed[0]!.detail).toContain('rtsp://***@127.0.0.1');
     expect(failed[0]!.fix).not.toBe('');
     const checks = new Set(report.rows.map((x) => x.check));
-    for (const c of ['node', 'ffmpeg', 'ffprobe', 'model', 'provider', 'camera', 'disk', 'clickhouse', 'schedule', 'api', 'storage']) expect(checks).toContain(c);
+    for (const c of ['node', 'ffmpeg', 'ffprobe', 'model', 'provider', 'camera', 'disk', 'clickhouse', 'schedule', 'api', 'storage'])
+      expect(checks).toContain(c);
     const door = report.rows.find((x) => x.subject === 'door')!;
     expect(door.detail).toMatch(/^h264 384x216 @ 25 fps; keyframe every 1 s .*a frame decoded$/);
     expect(report.rows.find((x) => x.check === 'storage')!.detail).toContain('and by the service user floorsense');
@@ -221,7 +251,8 @@ describe.skipIf(!canRun)('offline bundle: build, install without network, run as
     execFileSync('tar', ['-I', 'gzip -1', '-cf', bundle2, '-C', work, `floorsense-${VERSION}-x64`]);
     rmSync(work, { recursive: true });
 
-    const install = (...args: string[]): ReturnType<typeof sh> => sh('unshare', ['-n', 'bash', join(REPO_ROOT, 'installer', 'install.sh'), ...args, '--prefix', prefix]);
+    const install = (...args: string[]): ReturnType<typeof sh> =>
+      sh('unshare', ['-n', 'bash', join(REPO_ROOT, 'installer', 'install.sh'), ...args, '--prefix', prefix]);
     expect(install('--bundle', bundle2).code).toBe(0);
     expect(readlinkSync(join(opt(), 'current'))).toBe(`releases/${next}`);
     expect(readlinkSync(join(opt(), 'previous'))).toBe(`releases/${VERSION}`);

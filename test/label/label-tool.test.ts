@@ -27,16 +27,24 @@ const CAM = 'checkout_counter_cashier';
 // customer on the left, 2 the cashier on the right, 3 a fragment of the customer (the tracker lost
 // and re-found her) on the last two frames, 4 a false box in the upper left on frame 14.
 const FRAMES = [1, 14, 26, 39];
-const TRACKS = [
-  '1,1,108,131,96,116,0.8,-1,-1,-1', '1,2,620,150,74,128,0.8,-1,-1,-1',
-  '14,1,116,127,103,124,0.9,-1,-1,-1', '14,2,622,150,76,129,0.8,-1,-1,-1', '14,4,20,20,40,60,0.3,-1,-1,-1',
-  '26,3,121,126,105,132,0.8,-1,-1,-1', '26,2,622,150,76,129,0.8,-1,-1,-1',
-  '39,3,125,126,105,132,0.8,-1,-1,-1', '39,2,623,150,76,129,0.8,-1,-1,-1',
-].join('\n') + '\n';
+const TRACKS = `${[
+  '1,1,108,131,96,116,0.8,-1,-1,-1',
+  '1,2,620,150,74,128,0.8,-1,-1,-1',
+  '14,1,116,127,103,124,0.9,-1,-1,-1',
+  '14,2,622,150,76,129,0.8,-1,-1,-1',
+  '14,4,20,20,40,60,0.3,-1,-1,-1',
+  '26,3,121,126,105,132,0.8,-1,-1,-1',
+  '26,2,622,150,76,129,0.8,-1,-1,-1',
+  '39,3,125,126,105,132,0.8,-1,-1,-1',
+  '39,2,623,150,76,129,0.8,-1,-1,-1',
+].join('\n')}\n`;
 
 function call(url: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const r = request(url, { method, headers }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    const r = request(url, { method, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
     r.on('error', reject);
     r.end(body);
   });
@@ -57,7 +65,7 @@ describe.skipIf(!haveChromium() || !haveData(CLIP))('floorsense label in headles
     server = await startLabelServer(openLabelSession({ dir }), { port: 0 });
     browser = await launchChromium({ viewport: { width: 1500, height: 800 } });
     page = browser.pages()[0] ?? (await browser.newPage());
-    await page.goto(server.url + '/');
+    await page.goto(`${server.url}/`);
     await page.waitForSelector('body[data-ready="1"]');
   });
 
@@ -92,11 +100,13 @@ describe.skipIf(!haveChromium() || !haveData(CLIP))('floorsense label in headles
   });
 
   it('refuses a foreign Host (DNS rebinding) and a cross-origin save, like the agent API', async () => {
-    expect(await call(server.url + '/api/state', { host: 'evil.example' })).toBe(421);
+    expect(await call(`${server.url}/api/state`, { host: 'evil.example' })).toBe(421);
     const save = JSON.stringify({ boxes: [], roles: {}, events: [] });
-    expect(await call(server.url + '/api/save', { origin: 'http://evil.example', 'content-type': 'application/json' }, 'POST', save)).toBe(403);
+    expect(await call(`${server.url}/api/save`, { origin: 'http://evil.example', 'content-type': 'application/json' }, 'POST', save)).toBe(403);
     expect(existsSync(join(dir, 'gt.txt'))).toBe(false);
-    const res = await page.evaluate(async () => (await fetch('/api/save', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"boxes":[]}' })).status);
+    const res = await page.evaluate(
+      async () => (await fetch('/api/save', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"boxes":[]}' })).status,
+    );
     expect(res).toBe(400); // same-origin but an incomplete body: refused, nothing written
     expect(existsSync(join(dir, 'gt.txt'))).toBe(false);
   });
@@ -170,14 +180,24 @@ describe.skipIf(!haveChromium() || !haveData(CLIP))('floorsense label in headles
 
   it('refuses a save that breaks the labels (a box off the sampled frames, an identity twice on a frame) and keeps the saved files', async () => {
     const before = readFileSync(join(dir, 'gt.txt'), 'utf8');
-    const post = (body: unknown) => page.evaluate(async (b) => {
-      const r = await fetch('/api/save', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
-      return { status: r.status, error: ((await r.json()) as { error?: string }).error ?? '' };
-    }, body);
+    const post = (body: unknown) =>
+      page.evaluate(async (b) => {
+        const r = await fetch('/api/save', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) });
+        return { status: r.status, error: ((await r.json()) as { error?: string }).error ?? '' };
+      }, body);
     const b = { frame: 14, id: 7, x: 1, y: 1, w: 10, h: 10 };
-    expect(await post({ boxes: [{ ...b, frame: 15 }], roles: {}, events: [] })).toEqual({ status: 400, error: 'labels not saved: a box of identity 7 is on frame 15, which was not sampled' });
-    expect(await post({ boxes: [b, b], roles: {}, events: [] })).toMatchObject({ status: 400, error: expect.stringContaining('identity 7 has two boxes on frame 14') });
-    expect(await post({ boxes: [b], roles: {}, events: [{ kind: 'consultation', seller: 7, customer: 9, start: 1, end: 14 }] })).toMatchObject({ status: 400, error: expect.stringContaining('names identity 9, which has no box') });
+    expect(await post({ boxes: [{ ...b, frame: 15 }], roles: {}, events: [] })).toEqual({
+      status: 400,
+      error: 'labels not saved: a box of identity 7 is on frame 15, which was not sampled',
+    });
+    expect(await post({ boxes: [b, b], roles: {}, events: [] })).toMatchObject({
+      status: 400,
+      error: expect.stringContaining('identity 7 has two boxes on frame 14'),
+    });
+    expect(await post({ boxes: [b], roles: {}, events: [{ kind: 'consultation', seller: 7, customer: 9, start: 1, end: 14 }] })).toMatchObject({
+      status: 400,
+      error: expect.stringContaining('names identity 9, which has no box'),
+    });
     expect(readFileSync(join(dir, 'gt.txt'), 'utf8')).toBe(before);
   });
 

@@ -42,29 +42,40 @@ async function run(argv: string[]): Promise<string> {
 
 describe.each(Object.entries(baseline.clips))('labelled real clip %s', (name, clip) => {
   const ok = haveData(clip.video, 'models/yolov8n_fp32.onnx');
-  it.skipIf(!ok)('the pipeline at 2 fps does not fall below the committed baseline (eval mot, eval events)', async () => {
-    const labels = join(REPO_ROOT, 'test', 'fixtures', 'labels', name);
-    const out = mkdtempSync(join(tmpdir(), `fs-labelled-${name}-`));
-    try {
-      const config = clip.config ? ['--config', join(REPO_ROOT, clip.config)] : [];
-      await run(['analyze', dataPath(clip.video), '--fps', '2', '--out', out, ...config]);
-      const mot = JSON.parse(await run(['eval', 'mot', '--gt', join(labels, 'gt.txt'), '--pred', join(out, `${name}.txt`), '--json'])) as Figures['mot'];
-      const events = JSON.parse(await run(['eval', 'events', '--gt', labels, '--pred', out, ...config, '--json'])) as { roles: { accuracy: number }; interactions: Figures['interactions'] };
-      const b = clip.figures;
-      // Printed so a CI log shows the figures next to the baseline.
-      console.log(`${name}: MOTA ${mot.MOTA.toFixed(3)} IDF1 ${mot.IDF1.toFixed(3)} HOTA ${mot.HOTA.toFixed(3)} IDSW ${mot.IDSW}; roles ${events.roles.accuracy.toFixed(3)}; ` +
-        Object.entries(events.interactions).map(([k, s]) => `${k} P ${s.precision.toFixed(2)} R ${s.recall.toFixed(2)}`).join(', '));
-      expect(mot.MOTA).toBeGreaterThanOrEqual(b.mot.MOTA - 1e-3);
-      expect(mot.IDF1).toBeGreaterThanOrEqual(b.mot.IDF1 - 1e-3);
-      expect(mot.HOTA).toBeGreaterThanOrEqual(b.mot.HOTA - 1e-3);
-      expect(mot.IDSW).toBeLessThanOrEqual(b.mot.IDSW);
-      expect(events.roles.accuracy).toBeGreaterThanOrEqual(b.roles_accuracy - 1e-9);
-      for (const k of ['consultation', 'checkout'] as const) {
-        expect(events.interactions[k].precision, `${k} precision`).toBeGreaterThanOrEqual(b.interactions[k].precision - 1e-9);
-        expect(events.interactions[k].recall, `${k} recall`).toBeGreaterThanOrEqual(b.interactions[k].recall - 1e-9);
+  it.skipIf(!ok)(
+    'the pipeline at 2 fps does not fall below the committed baseline (eval mot, eval events)',
+    async () => {
+      const labels = join(REPO_ROOT, 'test', 'fixtures', 'labels', name);
+      const out = mkdtempSync(join(tmpdir(), `fs-labelled-${name}-`));
+      try {
+        const config = clip.config ? ['--config', join(REPO_ROOT, clip.config)] : [];
+        await run(['analyze', dataPath(clip.video), '--fps', '2', '--out', out, ...config]);
+        const mot = JSON.parse(await run(['eval', 'mot', '--gt', join(labels, 'gt.txt'), '--pred', join(out, `${name}.txt`), '--json'])) as Figures['mot'];
+        const events = JSON.parse(await run(['eval', 'events', '--gt', labels, '--pred', out, ...config, '--json'])) as {
+          roles: { accuracy: number };
+          interactions: Figures['interactions'];
+        };
+        const b = clip.figures;
+        // Printed so a CI log shows the figures next to the baseline.
+        console.log(
+          `${name}: MOTA ${mot.MOTA.toFixed(3)} IDF1 ${mot.IDF1.toFixed(3)} HOTA ${mot.HOTA.toFixed(3)} IDSW ${mot.IDSW}; roles ${events.roles.accuracy.toFixed(3)}; ` +
+            Object.entries(events.interactions)
+              .map(([k, s]) => `${k} P ${s.precision.toFixed(2)} R ${s.recall.toFixed(2)}`)
+              .join(', '),
+        );
+        expect(mot.MOTA).toBeGreaterThanOrEqual(b.mot.MOTA - 1e-3);
+        expect(mot.IDF1).toBeGreaterThanOrEqual(b.mot.IDF1 - 1e-3);
+        expect(mot.HOTA).toBeGreaterThanOrEqual(b.mot.HOTA - 1e-3);
+        expect(mot.IDSW).toBeLessThanOrEqual(b.mot.IDSW);
+        expect(events.roles.accuracy).toBeGreaterThanOrEqual(b.roles_accuracy - 1e-9);
+        for (const k of ['consultation', 'checkout'] as const) {
+          expect(events.interactions[k].precision, `${k} precision`).toBeGreaterThanOrEqual(b.interactions[k].precision - 1e-9);
+          expect(events.interactions[k].recall, `${k} recall`).toBeGreaterThanOrEqual(b.interactions[k].recall - 1e-9);
+        }
+      } finally {
+        rmSync(out, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

@@ -40,6 +40,16 @@ describe('chain records of a day without video', () => {
       [at('23:00'), 1, 500],
     ]);
     expect(r.sellers).toEqual([]);
-    expect(r.store).toMatchObject({ visitors: 0, consultations: 0, receipts: 3, receiptsAmountMinor: 2500, sellersOnShift: 2, cameras: 2, cameraUpMs: 7_000, cameraDownMs: 1_000, staffSeconds: 0 });
+    expect(r.store).toMatchObject({
+      visitors: 0,
+      consultations: 0,
+      receipts: 3,
+      receiptsAmountMinor: 2500,
+      sellersOnShift: 2,
+      cameras: 2,
+      cameraUpMs: 7_000,
+      cameraDownMs: 1_000,
+      staffSeconds: 0,
+    });
   });
 });

@@ -3,7 +3,12 @@ import { floorHeatmap } from '../../agent/src/metrics/day-view.js';
 
 describe('floor heatmap', () => {
   it('counts positions per 0.5 m cell from the corner of the occupied area', () => {
-    const h = floorHeatmap([[1.1, 2.2], [1.2, 2.4], [2.6, 2.2], [1.0, 3.9]])!;
+    const h = floorHeatmap([
+      [1.1, 2.2],
+      [1.2, 2.4],
+      [2.6, 2.2],
+      [1.0, 3.9],
+    ])!;
     expect(h).toMatchObject({ cell_m: 0.5, x0: 1, y0: 2, cols: 4, rows: 4 });
     expect(h.counts[0]).toBe(2); // (1.1, 2.2) and (1.2, 2.4)
     expect(h.counts[3]).toBe(1); // x 2.5-3.0, first row
@@ -13,7 +18,10 @@ describe('floor heatmap', () => {
 
   it('is null without positions, and caps a runaway grid instead of allocating it', () => {
     expect(floorHeatmap([])).toBeNull();
-    const h = floorHeatmap([[0, 0], [5000, 5000]])!;
+    const h = floorHeatmap([
+      [0, 0],
+      [5000, 5000],
+    ])!;
     expect([h.cols, h.rows]).toEqual([160, 160]);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(1); // the far point is clipped, not wrapped
   });

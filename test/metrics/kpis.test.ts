@@ -45,12 +45,42 @@ describe('day KPIs', () => {
   it('seller KPIs: customers overlap the shift; averages over their own consulted buyers', () => {
     const s1 = report.sellers.find((s) => s.seller_id === 's1')!;
     const s2 = report.sellers.find((s) => s.seller_id === 's2')!;
-    expect(s1).toMatchObject({ customers: 3, consulted_customers: 1, interaction_ratio: 0.3333, consultations: 2, successful_consultations: 2, unsuccessful_consultations: 0, conversion: 1, avg_purchase_with_consultation: 100, avg_purchase_without_consultation: 20, mean_consultation_seconds: 45, time_on_floor_seconds: 3600 });
-    expect(s2).toMatchObject({ customers: 3, consulted_customers: 2, consultations: 2, successful_consultations: 1, unsuccessful_consultations: 1, conversion: 0.5, avg_purchase_with_consultation: 50, avg_purchase_without_consultation: 20 });
+    expect(s1).toMatchObject({
+      customers: 3,
+      consulted_customers: 1,
+      interaction_ratio: 0.3333,
+      consultations: 2,
+      successful_consultations: 2,
+      unsuccessful_consultations: 0,
+      conversion: 1,
+      avg_purchase_with_consultation: 100,
+      avg_purchase_without_consultation: 20,
+      mean_consultation_seconds: 45,
+      time_on_floor_seconds: 3600,
+    });
+    expect(s2).toMatchObject({
+      customers: 3,
+      consulted_customers: 2,
+      consultations: 2,
+      successful_consultations: 1,
+      unsuccessful_consultations: 1,
+      conversion: 0.5,
+      avg_purchase_with_consultation: 50,
+      avg_purchase_without_consultation: 20,
+    });
   });
 
   it('an empty day has null ratios, not NaN', () => {
-    const r = computeDayKpis({ storeId: 's', date: '2025-04-09', timeZone: 'UTC', visits: [], consultations: [], purchases: new Map(), shifts: [], sellerFloorSeconds: new Map() });
+    const r = computeDayKpis({
+      storeId: 's',
+      date: '2025-04-09',
+      timeZone: 'UTC',
+      visits: [],
+      consultations: [],
+      purchases: new Map(),
+      shifts: [],
+      sellerFloorSeconds: new Map(),
+    });
     expect(r.store.interaction_ratio).toBeNull();
     expect(r.store.avg_purchase_with_consultation).toBeNull();
     expect(JSON.stringify(r)).not.toMatch(/NaN/);
@@ -58,7 +88,14 @@ describe('day KPIs', () => {
 });
 
 describe('per-seller baselines, attribution, names and staff metrics', () => {
-  const rec = (id: string, h: number, total: number, visitId: string | null, sellerCode: string | null = null, currency = 'RUB') => ({ receiptId: id, t: at(h, 10), total, currency, sellerCode, visitId });
+  const rec = (id: string, h: number, total: number, visitId: string | null, sellerCode: string | null = null, currency = 'RUB') => ({
+    receiptId: id,
+    t: at(h, 10),
+    total,
+    currency,
+    sellerCode,
+    visitId,
+  });
   const report = computeDayKpis({
     storeId: 'st1',
     date: '2025-04-08',
@@ -66,14 +103,29 @@ describe('per-seller baselines, attribution, names and staff metrics', () => {
     visits: [visit('v1', 10), visit('v2', 10, 20), visit('v3', 12), visit('v4', 13), visit('v5', 14)],
     // v1 consulted by s1 then s2 (s2 ended last); v4 by s2.
     consultations: [cons('s1', 'v1', 10, 60), { ...cons('s2', 'v1', 10, 60), start: at(10, 5), end: at(10, 6) }, cons('s2', 'v4', 13, 30)],
-    purchases: new Map([['v1', 100], ['v2', 40], ['v3', 20], ['v4', 60]]),
+    purchases: new Map([
+      ['v1', 100],
+      ['v2', 40],
+      ['v3', 20],
+      ['v4', 60],
+    ]),
     shifts: [
       { date: '2025-04-08', sellerId: 's1', name: 'Анна Иванова', start: at(9), end: at(11, 30) },
       { date: '2025-04-08', sellerId: 's2', name: 'Борис Петров', start: at(12), end: at(19) },
     ],
-    sellerFloorSeconds: new Map([['s1', 9000], ['s2', 7200]]),
+    sellerFloorSeconds: new Map([
+      ['s1', 9000],
+      ['s2', 7200],
+    ]),
     // r2: unconsulted visit, POS names s1; r3: unconsulted, POS names nobody we know; r5: no visit, code s2; r6 no visit, no code.
-    receipts: [rec('r1', 10, 100, 'v1', 's1'), rec('r2', 10, 40, 'v2', 's1'), rec('r3', 12, 20, 'v3', 'zz'), rec('r4', 13, 60, 'v4'), rec('r5', 15, 5, null, 's2'), rec('r6', 16, 7, null, null, 'EUR')],
+    receipts: [
+      rec('r1', 10, 100, 'v1', 's1'),
+      rec('r2', 10, 40, 'v2', 's1'),
+      rec('r3', 12, 20, 'v3', 'zz'),
+      rec('r4', 13, 60, 'v4'),
+      rec('r5', 15, 5, null, 's2'),
+      rec('r6', 16, 7, null, null, 'EUR'),
+    ],
   });
   const s1 = report.sellers.find((s) => s.seller_id === 's1')!;
   const s2 = report.sellers.find((s) => s.seller_id === 's2')!;
@@ -105,7 +157,16 @@ describe('per-seller baselines, attribution, names and staff metrics', () => {
   });
 
   it('a seller without a schedule name has name null (the page shows the id)', () => {
-    const r = computeDayKpis({ storeId: 's', date: '2025-04-08', timeZone: 'Europe/Berlin', visits: [visit('v1', 10)], consultations: [cons('s9', 'v1', 10, 30)], purchases: new Map(), shifts: [], sellerFloorSeconds: new Map() });
+    const r = computeDayKpis({
+      storeId: 's',
+      date: '2025-04-08',
+      timeZone: 'Europe/Berlin',
+      visits: [visit('v1', 10)],
+      consultations: [cons('s9', 'v1', 10, 30)],
+      purchases: new Map(),
+      shifts: [],
+      sellerFloorSeconds: new Map(),
+    });
     expect(r.sellers.map((s) => [s.seller_id, s.name])).toEqual([['s9', null]]);
     expect(r.currency).toBeNull();
     expect(r.store.visitors_per_staff_hour).toBeNull();

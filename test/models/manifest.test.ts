@@ -59,9 +59,13 @@ describe('parseManifest errors name the key path', () => {
   it('reports an unreadable or non-JSON manifest file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fs-manifest-'));
     try {
-      expect(() => loadManifest(join(dir, 'none.json'))).toThrow(expect.objectContaining({ code: 'FS_FILE_NOT_FOUND', message: expect.stringMatching(/none\.json: ENOENT/) }));
+      expect(() => loadManifest(join(dir, 'none.json'))).toThrow(
+        expect.objectContaining({ code: 'FS_FILE_NOT_FOUND', message: expect.stringMatching(/none\.json: ENOENT/) }),
+      );
       writeFileSync(join(dir, 'bad.json'), '{ "version": 1, ');
-      expect(() => loadManifest(join(dir, 'bad.json'))).toThrow(expect.objectContaining({ code: 'FS_PARSE', message: expect.stringMatching(/bad\.json is not valid JSON/) }));
+      expect(() => loadManifest(join(dir, 'bad.json'))).toThrow(
+        expect.objectContaining({ code: 'FS_PARSE', message: expect.stringMatching(/bad\.json is not valid JSON/) }),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -118,7 +122,10 @@ describe.skipIf(!ready)('resolveModel on the real files', () => {
       kind: 'failure',
       message: expect.stringMatching(/model "yolox_nano" \(file yolox_nano\.onnx, from https:\/\/github\.com\/.*\) is missing: .*yolox_nano\.onnx/),
     });
-    await expect(resolveModel(join(tmp, 'nope.onnx'), tmp, { manifest })).rejects.toMatchObject({ code: 'FS_MODEL_NOT_FOUND', message: expect.stringContaining('nope.onnx') });
+    await expect(resolveModel(join(tmp, 'nope.onnx'), tmp, { manifest })).rejects.toMatchObject({
+      code: 'FS_MODEL_NOT_FOUND',
+      message: expect.stringContaining('nope.onnx'),
+    });
   });
 
   it('refuses an unknown name, listing the known ones and the closest', async () => {

@@ -66,7 +66,10 @@ describe.skipIf(!ok)('analyze on the checkout clip', () => {
     const files = writeAnalyzeOutputs(out, r);
     expect(parseMot(readFileSync(files.tracks, 'utf8'))).toHaveLength(r.rows.length);
     expect(JSON.parse(readFileSync(files.timeBase, 'utf8'))).toEqual({
-      start: '2026-11-20T09:00:00.000Z', fps: 25, width: 768, height: 432,
+      start: '2026-11-20T09:00:00.000Z',
+      fps: 25,
+      width: 768,
+      height: 432,
     });
     expect(JSON.parse(readFileSync(files.summary, 'utf8'))).toMatchObject({ frames_sampled: 27, tracks: s.tracks });
     expect(statSync(files.preview!).size).toBeGreaterThan(10_000);
@@ -102,9 +105,16 @@ describe.skipIf(!ok)('analyze on the checkout clip', () => {
     // A clock that ticks 1 ms per read: the detector reads it once before and once after each
     // run, so every inference lasts exactly 1 ms whatever the machine's load.
     let ms = 0;
-    const r = await analyzeSource(options(dataPath(CLIP), {
-      detector: { now: () => ++ms }, appearance: false, tracker: trackerOptions({ appearance: false }), motionGate: null, preview: null, limitSec: 5,
-    }));
+    const r = await analyzeSource(
+      options(dataPath(CLIP), {
+        detector: { now: () => ++ms },
+        appearance: false,
+        tracker: trackerOptions({ appearance: false }),
+        motionGate: null,
+        preview: null,
+        limitSec: 5,
+      }),
+    );
     expect(r.summary.frames_inferred).toBe(5);
     expect(r.summary.detector.mean_inference_ms).toBe(1);
   });
@@ -112,7 +122,9 @@ describe.skipIf(!ok)('analyze on the checkout clip', () => {
   it('runs from the command line and rejects bad flags with exit code 2', () => {
     const out = join(tmp, 'cli');
     const bin = join(REPO_ROOT, 'bin', 'floorsense.js');
-    const good = spawnSync('node', [bin, 'analyze', dataPath(CLIP), '--out', out, '--no-appearance', '--limit', '5', '--camera-id', 'till'], { encoding: 'utf8' });
+    const good = spawnSync('node', [bin, 'analyze', dataPath(CLIP), '--out', out, '--no-appearance', '--limit', '5', '--camera-id', 'till'], {
+      encoding: 'utf8',
+    });
     expect(good.stderr).toContain('done');
     expect(good.status).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ source_id: 'till', frames_sampled: 5 });

@@ -7,7 +7,16 @@ import { letterboxFor, type Frame } from '../../agent/src/core/frame.js';
 import { startAhead } from '../../agent/src/pipeline/lookahead.js';
 
 function frame(index: number): Frame {
-  return { sourceId: 'cam', index, ptsSec: index, timestampMs: index * 1000, width: 1, height: 1, data: new Uint8Array(3), letterbox: letterboxFor(1, 1, 1, 1) };
+  return {
+    sourceId: 'cam',
+    index,
+    ptsSec: index,
+    timestampMs: index * 1000,
+    width: 1,
+    height: 1,
+    data: new Uint8Array(3),
+    letterbox: letterboxFor(1, 1, 1, 1),
+  };
 }
 
 async function* source(n: number, failAfter?: number, log?: string[]): AsyncGenerator<Frame> {
@@ -46,7 +55,9 @@ describe('startAhead', () => {
     const onUnhandled = (e: unknown): void => void seen.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      for await (const { frame: f, pending } of startAhead(source(3), (fr) => (fr.index === 1 ? Promise.reject(new Error('detector died')) : Promise.resolve(fr.index)))) {
+      for await (const { frame: f, pending } of startAhead(source(3), (fr) =>
+        fr.index === 1 ? Promise.reject(new Error('detector died')) : Promise.resolve(fr.index),
+      )) {
         await expect(pending).resolves.toBe(0);
         if (f.index === 0) break; // frame 1's rejected detection was already started and is never awaited
       }

@@ -3,16 +3,20 @@ import { MotionGate, changedBlocks, lumaGrid } from '../../agent/src/pipeline/mo
 
 function frame(w: number, h: number, ptsSec: number, paint?: (x: number, y: number) => number) {
   const data = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const v = paint ? paint(x, y) : 100;
-    data.set([v, v, v], (y * w + x) * 3);
-  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const v = paint ? paint(x, y) : 100;
+      data.set([v, v, v], (y * w + x) * 3);
+    }
   return { width: w, height: h, data, ptsSec };
 }
 
 describe('motion gate', () => {
   it('averages luma into blocks', () => {
-    const g = lumaGrid(frame(64, 64, 0, (x) => (x < 32 ? 0 : 200)), 2);
+    const g = lumaGrid(
+      frame(64, 64, 0, (x) => (x < 32 ? 0 : 200)),
+      2,
+    );
     expect(Array.from(g).map(Math.round)).toEqual([0, 200, 0, 200]);
   });
 

@@ -48,7 +48,11 @@ describe('contact sheet preview', () => {
     const idat = inflateSync(png.subarray(png.indexOf('IDAT') + 4, png.lastIndexOf('IEND') - 4));
     const [r, g, b] = colorForId(7);
     let found = false;
-    for (let i = 0; i + 2 < idat.length; i++) if (idat[i] === r && idat[i + 1] === g && idat[i + 2] === b) { found = true; break; }
+    for (let i = 0; i + 2 < idat.length; i++)
+      if (idat[i] === r && idat[i + 1] === g && idat[i + 2] === b) {
+        found = true;
+        break;
+      }
     expect(found).toBe(true);
   });
 });

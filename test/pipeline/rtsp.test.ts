@@ -69,7 +69,14 @@ describe.skipIf(!ok)('RTSP ingest against a real server', () => {
     const frames: Frame[] = [];
     let caught: unknown;
     try {
-      const src = await openSource({ sourceId: 'cam2', url: own.url('cam2'), sampling: { fps: 2 }, modelSize: { width: 320, height: 320 }, watchdogSec: 4, socketTimeoutSec: 3 });
+      const src = await openSource({
+        sourceId: 'cam2',
+        url: own.url('cam2'),
+        sampling: { fps: 2 },
+        modelSize: { width: 320, height: 320 },
+        watchdogSec: 4,
+        socketTimeoutSec: 3,
+      });
       for await (const f of src) {
         frames.push(f);
         if (frames.length === 3) await own.kill();

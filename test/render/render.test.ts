@@ -5,8 +5,24 @@ import { join } from 'node:path';
 import { inflateSync, crc32 as zlibCrc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  BLACK, WHITE, asCanvas, blit, colorForId, createCanvas, crc32, drawLine, drawPolyline, drawRect, drawText, encodePng,
-  fillRect, getPixel, measureText, resizeNearest, type Canvas, type Rgb,
+  BLACK,
+  WHITE,
+  asCanvas,
+  blit,
+  colorForId,
+  createCanvas,
+  crc32,
+  drawLine,
+  drawPolyline,
+  drawRect,
+  drawText,
+  encodePng,
+  fillRect,
+  getPixel,
+  measureText,
+  resizeNearest,
+  type Canvas,
+  type Rgb,
 } from '../../agent/src/render/index.js';
 
 const RED: Rgb = [255, 0, 0];
@@ -52,7 +68,15 @@ describe('canvas and drawing', () => {
 
   it('polyline joins its points; fillRect fills exactly w x h', () => {
     const c = createCanvas(20, 20);
-    drawPolyline(c, [[0, 0], [5, 0], [5, 5]], RED);
+    drawPolyline(
+      c,
+      [
+        [0, 0],
+        [5, 0],
+        [5, 5],
+      ],
+      RED,
+    );
     expect(count(c, RED)).toBe(11);
     fillRect(c, 10, 10, 3, 4, WHITE);
     expect(count(c, WHITE)).toBe(12);

@@ -18,34 +18,143 @@ type Expected = [line: number, scope: 'row' | 'file', message: RegExp];
 
 describe('receipts CSV: bad inputs and what is said about them', () => {
   it.each<[string, string, Array<[string, number, string | null]>, number, Expected[]]>([
-    ['good rows, comma separated', [H, `R1,${T},12.50,RUB,till-1,s1`, `R2,${T},3,RUB,till-1,`].join('\n'), [['R1', 12.5, 's1'], ['R2', 3, null]], 0, []],
-    ['an unquoted decimal comma is refused, not shifted into currency', [H, `R1,${T},77,49,RUB,till-1,s1`, `R2,${T},5,RUB,till-1,`].join('\n'), [['R2', 5, null]], 0, [[2, 'row', /^expected 6 fields \(receipt_id,timestamp,total,currency,register,seller_code\), got 7 \(an unquoted decimal comma such as 77,49\? quote it/]]],
+    [
+      'good rows, comma separated',
+      [H, `R1,${T},12.50,RUB,till-1,s1`, `R2,${T},3,RUB,till-1,`].join('\n'),
+      [
+        ['R1', 12.5, 's1'],
+        ['R2', 3, null],
+      ],
+      0,
+      [],
+    ],
+    [
+      'an unquoted decimal comma is refused, not shifted into currency',
+      [H, `R1,${T},77,49,RUB,till-1,s1`, `R2,${T},5,RUB,till-1,`].join('\n'),
+      [['R2', 5, null]],
+      0,
+      [
+        [
+          2,
+          'row',
+          /^expected 6 fields \(receipt_id,timestamp,total,currency,register,seller_code\), got 7 \(an unquoted decimal comma such as 77,49\? quote it/,
+        ],
+      ],
+    ],
     ['a quoted decimal comma is read', [H, `R1,${T},"77,49",RUB,till-1,s1`].join('\n'), [['R1', 77.49, 's1']], 0, []],
-    ['semicolon separated, with decimal commas', [H.replaceAll(',', ';'), `R1;${T};77,49;RUB;till-1;s1`, `R2;${T};"1250,5";RUB;till-2;`].join('\r\n'), [['R1', 77.49, 's1'], ['R2', 1250.5, null]], 0, []],
-    ['a stray quote spoils its own line only', [H, `R1,${T},10,RUB,"till-1,s1`, `R2,${T},11,RUB,till-1,`, `R3,${T},12,RUB,till-1,`, `R4,${T},13,RUB,till-1,`].join('\n'), [['R2', 11, null], ['R3', 12, null], ['R4', 13, null]], 0, [[2, 'row', /^a quote opened on this line is not closed/]]],
-    ['a quote opened on one line and closed on the next: both lines refused, the rest read', [H, `R1,${T},10,RUB,"till-1,s1`, `R2,${T},11,RUB,till-1",`, `R3,${T},12,RUB,till-1,`].join('\n'), [['R3', 12, null]], 0, [[2, 'row', /^a quote opened on this line is not closed/], [3, 'row', /^a quote inside a field/]]],
-    ['a quote inside an unquoted field', [H, `R1,${T},10,RUB,till"1,`, `R2,${T},11,RUB,till-1,`].join('\n'), [['R2', 11, null]], 0, [[2, 'row', /^a quote inside a field/]]],
+    [
+      'semicolon separated, with decimal commas',
+      [H.replaceAll(',', ';'), `R1;${T};77,49;RUB;till-1;s1`, `R2;${T};"1250,5";RUB;till-2;`].join('\r\n'),
+      [
+        ['R1', 77.49, 's1'],
+        ['R2', 1250.5, null],
+      ],
+      0,
+      [],
+    ],
+    [
+      'a stray quote spoils its own line only',
+      [H, `R1,${T},10,RUB,"till-1,s1`, `R2,${T},11,RUB,till-1,`, `R3,${T},12,RUB,till-1,`, `R4,${T},13,RUB,till-1,`].join('\n'),
+      [
+        ['R2', 11, null],
+        ['R3', 12, null],
+        ['R4', 13, null],
+      ],
+      0,
+      [[2, 'row', /^a quote opened on this line is not closed/]],
+    ],
+    [
+      'a quote opened on one line and closed on the next: both lines refused, the rest read',
+      [H, `R1,${T},10,RUB,"till-1,s1`, `R2,${T},11,RUB,till-1",`, `R3,${T},12,RUB,till-1,`].join('\n'),
+      [['R3', 12, null]],
+      0,
+      [
+        [2, 'row', /^a quote opened on this line is not closed/],
+        [3, 'row', /^a quote inside a field/],
+      ],
+    ],
+    [
+      'a quote inside an unquoted field',
+      [H, `R1,${T},10,RUB,till"1,`, `R2,${T},11,RUB,till-1,`].join('\n'),
+      [['R2', 11, null]],
+      0,
+      [[2, 'row', /^a quote inside a field/]],
+    ],
     ['too few fields', [H, `R1,${T},10,RUB`, `R2,${T},11,RUB,till-1,`].join('\n'), [['R2', 11, null]], 0, [[2, 'row', /^expected 6 fields .*got 4$/]]],
-    ['a missing column is a problem of the whole file', ['receipt_id,timestamp,currency,register', `R1,${T},RUB,till-1`].join('\n'), [], 0, [[1, 'file', /^the header lacks total \(got "receipt_id,timestamp,currency,register"\); expected receipt_id,timestamp,total,currency,register,seller_code separated by , or ;$/]]],
-    ['a header in another separator than , or ;', [H.replaceAll(',', '\t'), `R1\t${T}\t10\tRUB\ttill-1\t`].join('\n'), [], 0, [[1, 'file', /^the header lacks receipt_id, timestamp, total, currency, register/]]],
+    [
+      'a missing column is a problem of the whole file',
+      ['receipt_id,timestamp,currency,register', `R1,${T},RUB,till-1`].join('\n'),
+      [],
+      0,
+      [
+        [
+          1,
+          'file',
+          /^the header lacks total \(got "receipt_id,timestamp,currency,register"\); expected receipt_id,timestamp,total,currency,register,seller_code separated by , or ;$/,
+        ],
+      ],
+    ],
+    [
+      'a header in another separator than , or ;',
+      [H.replaceAll(',', '\t'), `R1\t${T}\t10\tRUB\ttill-1\t`].join('\n'),
+      [],
+      0,
+      [[1, 'file', /^the header lacks receipt_id, timestamp, total, currency, register/]],
+    ],
     ['an HTML page instead of CSV', '<!DOCTYPE html>\n<html><body>Sign in</body></html>\n', [], 0, [[1, 'file', /^the header lacks receipt_id/]]],
     ['an empty file', '\n\n', [], 0, [[1, 'file', /^empty file: expected the header receipt_id,timestamp,total,currency,register,seller_code$/]]],
     ['a column named twice', [`${H},total`, `R1,${T},10,RUB,till-1,,10`].join('\n'), [], 0, [[1, 'file', /^the header names column total twice$/]]],
     ['a header after blank lines and a BOM keeps true line numbers', `\uFEFF\n\n${H}\nR1,${T},x,RUB,till-1,`, [], 0, [[4, 'row', /^total "x"/]]],
-    ['a repeated id with another amount is a conflict, the first kept', [H, `R1,${T},10,RUB,till-1,`, `R1,${T},12,RUB,till-1,`].join('\n'), [['R1', 10, null]], 0, [[3, 'row', /^conflict: receipt_id R1 is also on line 2 with another total \(10 vs 12\); line 2 is kept, this one is refused$/]]],
+    [
+      'a repeated id with another amount is a conflict, the first kept',
+      [H, `R1,${T},10,RUB,till-1,`, `R1,${T},12,RUB,till-1,`].join('\n'),
+      [['R1', 10, null]],
+      0,
+      [[3, 'row', /^conflict: receipt_id R1 is also on line 2 with another total \(10 vs 12\); line 2 is kept, this one is refused$/]],
+    ],
     ['a repeated id with the same content is a duplicate', [H, `R1,${T},10,RUB,till-1,`, `R1,${T},10,RUB,till-1,`].join('\n'), [['R1', 10, null]], 1, []],
-    ['a repeated id with another seller is a conflict', [H, `R1,${T},10,RUB,till-1,s1`, `R1,${T},10,RUB,till-1,s2`].join('\n'), [['R1', 10, 's1']], 0, [[3, 'row', /another seller_code \(s1 vs s2\)/]]],
-    ['a receipt dated 2099 is refused', [H, `R1,2099-01-01T10:00:00+03:00,10,RUB,till-1,`, `R2,${T},5,RUB,till-1,`].join('\n'), [['R2', 5, null]], 0, [[2, 'row', /^timestamp "2099-01-01T10:00:00\+03:00" is 26340 days in the future \(the box's clock says 2026-11-20T12:00:00\.000Z; at most 15 min ahead/]]],
+    [
+      'a repeated id with another seller is a conflict',
+      [H, `R1,${T},10,RUB,till-1,s1`, `R1,${T},10,RUB,till-1,s2`].join('\n'),
+      [['R1', 10, 's1']],
+      0,
+      [[3, 'row', /another seller_code \(s1 vs s2\)/]],
+    ],
+    [
+      'a receipt dated 2099 is refused',
+      [H, `R1,2099-01-01T10:00:00+03:00,10,RUB,till-1,`, `R2,${T},5,RUB,till-1,`].join('\n'),
+      [['R2', 5, null]],
+      0,
+      [
+        [
+          2,
+          'row',
+          /^timestamp "2099-01-01T10:00:00\+03:00" is 26340 days in the future \(the box's clock says 2026-11-20T12:00:00\.000Z; at most 15 min ahead/,
+        ],
+      ],
+    ],
     ['a POS clock a few minutes fast is taken', [H, `R1,2026-11-20T12:10:00Z,10,RUB,till-1,`].join('\n'), [['R1', 10, null]], 0, []],
     ['20 minutes ahead is refused', [H, `R1,2026-11-20T12:20:00Z,10,RUB,till-1,`].join('\n'), [], 0, [[2, 'row', /is 20 min in the future/]]],
-    ['amounts: thousands separators, three decimals, negatives, exponents', [H, `A,${T},"1 234,50",RUB,t,`, `B,${T},12.505,RUB,t,`, `C,${T},-5,RUB,t,`, `D,${T},1e3,RUB,t,`, `E,${T},,RUB,t,`].join('\n'), [], 0, [
-      [2, 'row', /^total "1 234,50" is not a non-negative amount/],
-      [3, 'row', /^total "12\.505"/],
-      [4, 'row', /^total "-5"/],
-      [5, 'row', /^total "1e3"/],
-      [6, 'row', /^total ""/],
-    ]],
-    ['seller_code may be left out of the header', ['receipt_id,timestamp,total,currency,register', `R1,${T},10,RUB,till-1`].join('\n'), [['R1', 10, null]], 0, []],
+    [
+      'amounts: thousands separators, three decimals, negatives, exponents',
+      [H, `A,${T},"1 234,50",RUB,t,`, `B,${T},12.505,RUB,t,`, `C,${T},-5,RUB,t,`, `D,${T},1e3,RUB,t,`, `E,${T},,RUB,t,`].join('\n'),
+      [],
+      0,
+      [
+        [2, 'row', /^total "1 234,50" is not a non-negative amount/],
+        [3, 'row', /^total "12\.505"/],
+        [4, 'row', /^total "-5"/],
+        [5, 'row', /^total "1e3"/],
+        [6, 'row', /^total ""/],
+      ],
+    ],
+    [
+      'seller_code may be left out of the header',
+      ['receipt_id,timestamp,total,currency,register', `R1,${T},10,RUB,till-1`].join('\n'),
+      [['R1', 10, null]],
+      0,
+      [],
+    ],
   ])('%s', (_n, text, rows, duplicates, problems) => {
     const r = parseReceiptsCsv(text, 'pos/day.csv', { nowMs: NOW });
     expect(r.rows.map((x) => [x.receiptId, x.total, x.sellerCode])).toEqual(rows);
@@ -62,7 +171,9 @@ describe('receipts CSV: bad inputs and what is said about them', () => {
   });
 
   it('the separator is told by the header, so a ; file with commas in its names still reads', () => {
-    const t = readCsvTable('date;seller_id;name;start;end\n2026-11-20;s1;Ivanova, Anna;10:00;18:00\n', 's.csv', { required: ['date', 'seller_id', 'name', 'start', 'end'] });
+    const t = readCsvTable('date;seller_id;name;start;end\n2026-11-20;s1;Ivanova, Anna;10:00;18:00\n', 's.csv', {
+      required: ['date', 'seller_id', 'name', 'start', 'end'],
+    });
     expect(t).toMatchObject({ ok: true, separator: ';', rows: [{ line: 2, fields: ['2026-11-20', 's1', 'Ivanova, Anna', '10:00', '18:00'] }] });
   });
 });

@@ -14,7 +14,12 @@ const A = [
   'R3,2026-11-20T23:30:00+03:00,99,RUB,till-2,',
   'R4,2026-11-21T00:10:00+03:00,10,RUB,till-2,', // next local day
 ].join('\n');
-const C = [HEADER, 'R1,2026-11-20T10:05:00+03:00,1250.50,RUB,till-1,s1', 'R9,2026-11-20T12:00:00+03:00,5,RUB,till-1,', 'R3,2026-11-20T23:30:00+03:00,89,RUB,till-2,'].join('\n');
+const C = [
+  HEADER,
+  'R1,2026-11-20T10:05:00+03:00,1250.50,RUB,till-1,s1',
+  'R9,2026-11-20T12:00:00+03:00,5,RUB,till-1,',
+  'R3,2026-11-20T23:30:00+03:00,89,RUB,till-2,',
+].join('\n');
 
 describe('receipts folder import into a real SQLite store', () => {
   let dir: string;
@@ -45,7 +50,14 @@ describe('receipts folder import into a real SQLite store', () => {
       { name: 'a-copy.csv', status: 'imported', inserted: 3, updated: 0, duplicates: 0, problems: 1 },
       { name: 'a.csv', status: 'same-content', as: 'a-copy.csv' },
     ]);
-    expect(r.problems).toEqual([{ origin: join(folder, 'a-copy.csv'), line: 3, scope: 'row', message: 'total "not-a-number" is not a non-negative amount with at most 2 decimals (e.g. 77.49 or "77,49")' }]);
+    expect(r.problems).toEqual([
+      {
+        origin: join(folder, 'a-copy.csv'),
+        line: 3,
+        scope: 'row',
+        message: 'total "not-a-number" is not a non-negative amount with at most 2 decimals (e.g. 77.49 or "77,49")',
+      },
+    ]);
     expect(r.days).toEqual(['2026-11-20', '2026-11-21']);
     expect(receipts()).toEqual([
       { id: 'R1', day: '2026-11-20', minor: 125050, reg: 'till-1', seller: 's1' },
@@ -89,7 +101,14 @@ describe('receipts folder import into a real SQLite store', () => {
     writeFileSync(d, 'receipt_id;timestamp;sum\nR20;2026-11-20T15:00:00+03:00;12,50\n');
     utimesSync(d, old, old);
     const r = await scan();
-    expect(r.files).toEqual([{ name: 'd.csv', status: 'refused', reason: 'the header lacks total, currency, register (got "receipt_id;timestamp;sum"); expected receipt_id,timestamp,total,currency,register,seller_code separated by , or ;' }]);
+    expect(r.files).toEqual([
+      {
+        name: 'd.csv',
+        status: 'refused',
+        reason:
+          'the header lacks total, currency, register (got "receipt_id;timestamp;sum"); expected receipt_id,timestamp,total,currency,register,seller_code separated by , or ;',
+      },
+    ]);
     expect(r.problems).toEqual([{ origin: d, line: 1, scope: 'file', message: r.files[0]!.status === 'refused' ? r.files[0]!.reason : '' }]);
     expect(receipts()).not.toContainEqual(expect.objectContaining({ id: 'R20' }));
     writeFileSync(d, 'receipt_id;timestamp;total;currency;register\nR20;2026-11-20T15:00:00+03:00;12,50;RUB;till-3\n');

@@ -34,12 +34,15 @@ describe('receipts CSV', () => {
   it('a wrong header is one clear problem', () => {
     const bad = parseReceiptsCsv('id,time,sum\n1,2,3\n', 'x.csv', { nowMs: 0 });
     expect(bad.rows).toEqual([]);
-    expect(bad.problems).toEqual([{ origin: 'x.csv', line: 1, scope: 'file', message: expect.stringMatching(/^the header lacks receipt_id, timestamp, total, currency, register/) }]);
+    expect(bad.problems).toEqual([
+      { origin: 'x.csv', line: 1, scope: 'file', message: expect.stringMatching(/^the header lacks receipt_id, timestamp, total, currency, register/) },
+    ]);
   });
 });
 
 describe('schedule CSV in store time', () => {
-  const text = 'date,seller_id,name,start,end\n2025-04-08,s1,Anna,10:00,18:00\n2025-04-08,s2,Boris,22:00,06:00\n2025-04-08,s3,Vera,9am,5pm\n2025-02-30,s4,Gleb,10:00,11:00\n';
+  const text =
+    'date,seller_id,name,start,end\n2025-04-08,s1,Anna,10:00,18:00\n2025-04-08,s2,Boris,22:00,06:00\n2025-04-08,s3,Vera,9am,5pm\n2025-02-30,s4,Gleb,10:00,11:00\n';
   const r = parseScheduleCsv(text, 'schedule.csv', 'Europe/Berlin');
   it('reads local times, crosses midnight, reports bad rows by line', () => {
     expect(r.rows.map((s) => [s.sellerId, new Date(s.start).toISOString(), new Date(s.end).toISOString()])).toEqual([
@@ -72,8 +75,15 @@ describe('local time through Intl', () => {
 describe('receipt to visit matching', () => {
   const visit = (id: number, legs: Leg[]) => makePerson(id, fragmentsOf(track('c1', id, legs)));
   // Visit 1 pays at the till 100..160 s; visit 2 waits, then stands at the till 158..220 s.
-  const v1 = visit(1, [{ from: 0, to: 99, a: [5, 5] }, { from: 100, to: 160, a: [10, 10], zone: 'till' }, { from: 161, to: 200, a: [2, 1] }]);
-  const v2 = visit(2, [{ from: 60, to: 157, a: [9, 8] }, { from: 158, to: 220, a: [10, 10], zone: 'till' }]);
+  const v1 = visit(1, [
+    { from: 0, to: 99, a: [5, 5] },
+    { from: 100, to: 160, a: [10, 10], zone: 'till' },
+    { from: 161, to: 200, a: [2, 1] },
+  ]);
+  const v2 = visit(2, [
+    { from: 60, to: 157, a: [9, 8] },
+    { from: 158, to: 220, a: [10, 10], zone: 'till' },
+  ]);
   const rc = (id: string, s: number) => ({ receiptId: id, t: T0 + s * 1000, total: 10, currency: 'EUR', register: 't', sellerCode: null });
 
   it('the visit at the till at receipt time; overlap resolved by who leaves the till next', () => {

@@ -44,7 +44,13 @@ describe('schedule from a published sheet over real HTTP, cached on disk', () =>
     await sheet.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const opts = (over: Partial<Parameters<typeof loadSchedule>[0]> = {}) => ({ source: sheet.url, cachePath: join(dir, 'cache', 'schedule.csv'), timeoutMs: 2000, timeZone: TZ, ...over });
+  const opts = (over: Partial<Parameters<typeof loadSchedule>[0]> = {}) => ({
+    source: sheet.url,
+    cachePath: join(dir, 'cache', 'schedule.csv'),
+    timeoutMs: 2000,
+    timeZone: TZ,
+    ...over,
+  });
 
   it('fetches, keeps good rows, reports the bad one with URL and line, caches atomically and fills the shifts table', async () => {
     const r = await syncSchedule(store.db, opts(), 't1');
@@ -75,7 +81,11 @@ describe('schedule from a published sheet over real HTTP, cached on disk', () =>
 
   it.each<[string, (s: SheetServer) => void, RegExp]>([
     ['HTTP 404 (sheet unpublished)', (s) => (s.state.status = 404), /answered HTTP 404 \(is the sheet still published/],
-    ['an HTML sign-in page instead of CSV', (s) => ((s.state.status = 200), (s.state.body = '<!DOCTYPE html><html><body>Sign in</body></html>')), /is not a schedule CSV \(line 1: the header lacks date, seller_id, name, start, end/],
+    [
+      'an HTML sign-in page instead of CSV',
+      (s) => ((s.state.status = 200), (s.state.body = '<!DOCTYPE html><html><body>Sign in</body></html>')),
+      /is not a schedule CSV \(line 1: the header lacks date, seller_id, name, start, end/,
+    ],
     ['no answer within the timeout', (s) => ((s.state.body = SHEET), (s.state.hang = true)), /is unreachable: no answer in 0\.3 s/],
   ])('%s: the cache is used and the warning names the URL; the cache is not overwritten', async (_, breakIt, why) => {
     const cached = readFileSync(join(dir, 'cache', 'schedule.csv'), 'utf8');

@@ -12,20 +12,54 @@ const run = (legs: Leg[], o = opts) => findInteractions([{ person: seller, selle
 
 describe('consultations: within D metres for T seconds, gaps up to G tolerated', () => {
   it.each<[string, Leg[], Array<[string, number, number]>]>([
-    ['30 s at 1 m', [{ from: 0, to: 49, a: [10, 5] }, { from: 50, to: 80, a: [6, 5] }, { from: 81, to: 120, a: [10, 5] }], [['consultation', 50, 80]]],
-    ['15 s is too short', [{ from: 0, to: 49, a: [10, 5] }, { from: 50, to: 65, a: [6, 5] }, { from: 66, to: 120, a: [10, 5] }], []],
+    [
+      '30 s at 1 m',
+      [
+        { from: 0, to: 49, a: [10, 5] },
+        { from: 50, to: 80, a: [6, 5] },
+        { from: 81, to: 120, a: [10, 5] },
+      ],
+      [['consultation', 50, 80]],
+    ],
+    [
+      '15 s is too short',
+      [
+        { from: 0, to: 49, a: [10, 5] },
+        { from: 50, to: 65, a: [6, 5] },
+        { from: 66, to: 120, a: [10, 5] },
+      ],
+      [],
+    ],
     ['2 m is too far', [{ from: 50, to: 120, a: [7, 5] }], []],
     [
       'an 8 s step away is tolerated',
-      [{ from: 50, to: 65, a: [6, 5] }, { from: 66, to: 73, a: [8, 5] }, { from: 74, to: 90, a: [6, 5] }],
+      [
+        { from: 50, to: 65, a: [6, 5] },
+        { from: 66, to: 73, a: [8, 5] },
+        { from: 74, to: 90, a: [6, 5] },
+      ],
       [['consultation', 50, 90]],
     ],
     [
       'a 15 s step away splits it',
-      [{ from: 50, to: 75, a: [6, 5] }, { from: 76, to: 90, a: [8, 5] }, { from: 91, to: 120, a: [6, 5] }],
-      [['consultation', 50, 75], ['consultation', 91, 120]],
+      [
+        { from: 50, to: 75, a: [6, 5] },
+        { from: 76, to: 90, a: [8, 5] },
+        { from: 91, to: 120, a: [6, 5] },
+      ],
+      [
+        ['consultation', 50, 75],
+        ['consultation', 91, 120],
+      ],
     ],
-    ['an unseen 20 s (occlusion) does not split it', [{ from: 50, to: 70, a: [6, 5] }, { from: 91, to: 110, a: [6, 5] }], [['consultation', 50, 110]]],
+    [
+      'an unseen 20 s (occlusion) does not split it',
+      [
+        { from: 50, to: 70, a: [6, 5] },
+        { from: 91, to: 110, a: [6, 5] },
+      ],
+      [['consultation', 50, 110]],
+    ],
     ['service at the till is a checkout', [{ from: 100, to: 160, a: [6, 5], zone: 'till' }], [['checkout', 100, 160]]],
   ])('%s', (_n, legs, want) => {
     expect(run(legs).map((i) => [i.kind, (i.start - T0) / 1000, (i.end - T0) / 1000])).toEqual(want);

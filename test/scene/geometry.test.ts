@@ -67,9 +67,39 @@ describe('homography fit (normalised DLT, least squares)', () => {
   it.each<[string, Point[], Point[], RegExp]>([
     ['three pairs', img.slice(0, 3), img.slice(0, 3), /at least 4 point pairs, got 3/],
     ['count mismatch', img.slice(0, 5), img.slice(0, 4), /image has 5 points but world has 4/],
-    ['not finite', [[0, 0], [1, 0], [1, Number.NaN], [0, 1]], square, /not finite/],
-    ['collinear', [[0, 0], [1, 1], [2, 2], [3, 3]], square, /degenerate/],
-    ['repeated', [[0, 0], [0, 0], [0, 0], [0, 0]], square, /degenerate|same point/],
+    [
+      'not finite',
+      [
+        [0, 0],
+        [1, 0],
+        [1, Number.NaN],
+        [0, 1],
+      ],
+      square,
+      /not finite/,
+    ],
+    [
+      'collinear',
+      [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+      square,
+      /degenerate/,
+    ],
+    [
+      'repeated',
+      [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ],
+      square,
+      /degenerate|same point/,
+    ],
   ])('rejects %s', (_n, a, b, err) => {
     expect(() => fitHomography(a, b)).toThrow(MisuseError);
     expect(() => fitHomography(a, b)).toThrow(err);
@@ -92,7 +122,11 @@ describe('camera zones and floor in config', () => {
   it.each<[string, string, RegExp]>([
     ['bad zone kind', '    zones: [{name: a, kind: office, polygon: [[0,0],[1,0],[1,1]]}]\n', /cameras\[0\]\.zones\[0\]\.kind/],
     ['two-point polygon', '    zones: [{name: a, kind: floor, polygon: [[0,0],[1,0]]}]\n', /cameras\[0\]\.zones\[0\]\.polygon/],
-    ['duplicate zone', '    zones: [{name: a, kind: floor, polygon: [[0,0],[1,0],[1,1]]}, {name: a, kind: till, polygon: [[0,0],[1,0],[1,1]]}]\n', /cameras\[0\]\.zones\[1\]\.name: duplicate zone name "a"/],
+    [
+      'duplicate zone',
+      '    zones: [{name: a, kind: floor, polygon: [[0,0],[1,0],[1,1]]}, {name: a, kind: till, polygon: [[0,0],[1,0],[1,1]]}]\n',
+      /cameras\[0\]\.zones\[1\]\.name: duplicate zone name "a"/,
+    ],
     ['collinear floor points', '    floor: {image: [[0,0],[1,1],[2,2],[3,3]], world: [[0,0],[1,0],[1,1],[0,1]]}\n', /cameras\[0\]\.floor: .*degenerate/],
     ['three floor points', '    floor: {image: [[0,0],[1,1],[2,0]], world: [[0,0],[1,0],[1,1]]}\n', /cameras\[0\]\.floor\.image/],
   ])('%s names the key path', (_n, extra, err) => {

@@ -19,7 +19,16 @@ describe('appearance sidecar <camera>.emb.json', () => {
     expect(readCameraTracks(dir, 'cam').embeddings).toBeUndefined();
     const a = Float32Array.from([0.6, 0.8, 0]);
     const b = Float32Array.from([0.123456, -0.5, 0.857143]);
-    expect(writeCameraEmbeddings(dir, 'cam', new Map([[8, b], [3, a]]))).toBe(embeddingsPath(dir, 'cam'));
+    expect(
+      writeCameraEmbeddings(
+        dir,
+        'cam',
+        new Map([
+          [8, b],
+          [3, a],
+        ]),
+      ),
+    ).toBe(embeddingsPath(dir, 'cam'));
     const back = readCameraTracks(dir, 'cam').embeddings!;
     expect([...back.keys()].sort()).toEqual([3, 8]);
     expect(Array.from(back.get(3)!)).toEqual(Array.from(a));
@@ -38,9 +47,16 @@ describe('appearance sidecar <camera>.emb.json', () => {
   });
 
   it('refuses mixed lengths on write', () => {
-    expect(() => writeCameraEmbeddings(join(tmp, 'mixed'), 'cam', new Map([[1, new Float32Array(2)], [2, new Float32Array(3)]]))).toThrow(
-      expect.objectContaining({ code: 'FS_BAD_ARGUMENT' }),
-    );
+    expect(() =>
+      writeCameraEmbeddings(
+        join(tmp, 'mixed'),
+        'cam',
+        new Map([
+          [1, new Float32Array(2)],
+          [2, new Float32Array(3)],
+        ]),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'FS_BAD_ARGUMENT' }));
   });
 
   const bad: Array<[string, string, string]> = [
@@ -78,10 +94,21 @@ describe('torso colours in the sidecar', () => {
   it('round-trip alongside embeddings, rounded to integers', () => {
     const dir = join(tmp, 'both');
     writeCameraTracks(dir, 'cam', tb, rows);
-    writeCameraEmbeddings(dir, 'cam', new Map([[3, Float32Array.from([1, 0])]]), new Map([[8, [10.4, 200.6, 255] as const], [3, [0, 0, 0] as const]]));
+    writeCameraEmbeddings(
+      dir,
+      'cam',
+      new Map([[3, Float32Array.from([1, 0])]]),
+      new Map([
+        [8, [10.4, 200.6, 255] as const],
+        [3, [0, 0, 0] as const],
+      ]),
+    );
     const back = readCameraTracks(dir, 'cam');
     expect(back.embeddings!.size).toBe(1);
-    expect([...back.colors!.entries()].sort((a, b) => a[0] - b[0])).toEqual([[3, [0, 0, 0]], [8, [10, 201, 255]]]);
+    expect([...back.colors!.entries()].sort((a, b) => a[0] - b[0])).toEqual([
+      [3, [0, 0, 0]],
+      [8, [10, 201, 255]],
+    ]);
   });
 
   it('are written alone when there are no embeddings, and then no embeddings are read', () => {

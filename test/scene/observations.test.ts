@@ -7,8 +7,26 @@ const tb = parseTimebase('{"start":"2025-04-08T08:00:00Z","fps":1,"width":1280,"
 const cam: CameraScene = {
   id: 'c1',
   zones: [
-    { name: 'till', kind: 'till', polygon: [[600, 500], [800, 500], [800, 600], [600, 600]] },
-    { name: 'floor', kind: 'floor', polygon: [[0, 0], [1280, 0], [1280, 720], [0, 720]] },
+    {
+      name: 'till',
+      kind: 'till',
+      polygon: [
+        [600, 500],
+        [800, 500],
+        [800, 600],
+        [600, 600],
+      ],
+    },
+    {
+      name: 'floor',
+      kind: 'floor',
+      polygon: [
+        [0, 0],
+        [1280, 0],
+        [1280, 720],
+        [0, 720],
+      ],
+    },
   ],
   floor: null,
   hfovDeg: 90,

@@ -9,7 +9,13 @@ const X = unit([1, 0.1, 0, 0.2]);
 const Y = unit([0.1, 1, 0.2, 0]);
 const person = (id: number, legs: Leg[], look: Float32Array | null) =>
   makePerson(id, fragmentsOf(track('c1', id, legs), look ? new Map([['c1', new Map([[id, look]])]]) : undefined));
-const shift = (sellerId: string, fromS: number, toS: number): Shift => ({ date: '2025-04-08', sellerId, name: sellerId, start: T0 + fromS * 1000, end: T0 + toS * 1000 });
+const shift = (sellerId: string, fromS: number, toS: number): Shift => ({
+  date: '2025-04-08',
+  sellerId,
+  name: sellerId,
+  start: T0 + fromS * 1000,
+  end: T0 + toS * 1000,
+});
 const shifts = [shift('s1', 0, 4 * 3600), shift('s2', 0, 4 * 3600)];
 
 // Two sellers on the same shift, no zone assignment: the morning says who is who by clash alone,

@@ -10,7 +10,13 @@ const RED: Rgb = [200, 30, 40];
 const uniform = { color: RED, tolerance: 60, weight: 1 };
 const person = (id: number, legs: Leg[], color: Rgb | null) =>
   makePerson(id, fragmentsOf(track('c1', id, legs), undefined, color ? new Map([['c1', new Map([[id, color]])]]) : undefined));
-const shift = (sellerId: string, fromS: number, toS: number): Shift => ({ date: '2025-04-08', sellerId, name: sellerId, start: T0 + fromS * 1000, end: T0 + toS * 1000 });
+const shift = (sellerId: string, fromS: number, toS: number): Shift => ({
+  date: '2025-04-08',
+  sellerId,
+  name: sellerId,
+  start: T0 + fromS * 1000,
+  end: T0 + toS * 1000,
+});
 
 describe('uniform colour hint', () => {
   // 30 minutes on the floor, never behind the counter: too little zone and dwell evidence on its own.
@@ -53,7 +59,11 @@ describe('uniform colour hint', () => {
 
   it('weights fragment colours by time seen', () => {
     const a = fragmentsOf(track('c1', 7, [{ from: 0, to: 300, a: [1, 1], zone: 'floor' }]), undefined, new Map([['c1', new Map([[7, [0, 0, 0] as const]])]]));
-    const b = fragmentsOf(track('c1', 8, [{ from: 400, to: 500, a: [1, 1], zone: 'floor' }]), undefined, new Map([['c1', new Map([[8, [200, 200, 200] as const]])]]));
+    const b = fragmentsOf(
+      track('c1', 8, [{ from: 400, to: 500, a: [1, 1], zone: 'floor' }]),
+      undefined,
+      new Map([['c1', new Map([[8, [200, 200, 200] as const]])]]),
+    );
     const c = personColor(makePerson(9, [...a, ...b]))!;
     // 300 s black, ~100 s light grey: about a quarter of the way to grey.
     expect(c[0]).toBeGreaterThan(40);

@@ -6,7 +6,13 @@ import { T0, track, type Leg, ROLE_OPTIONS } from './script.js';
 
 const o: RoleOptions = ROLE_OPTIONS;
 const person = (id: number, legs: Leg[], cam = 'c1') => makePerson(id, fragmentsOf(track(cam, id, legs)));
-const shift = (sellerId: string, fromS: number, toS: number): Shift => ({ date: '2025-04-08', sellerId, name: sellerId, start: T0 + fromS * 1000, end: T0 + toS * 1000 });
+const shift = (sellerId: string, fromS: number, toS: number): Shift => ({
+  date: '2025-04-08',
+  sellerId,
+  name: sellerId,
+  start: T0 + fromS * 1000,
+  end: T0 + toS * 1000,
+});
 
 describe('staff probability', () => {
   it.each<[string, number, number, boolean]>([

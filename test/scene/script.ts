@@ -24,7 +24,18 @@ export function track(camera: string, id: number, legs: Leg[]): Observation[] {
       const b = l.b ?? l.a;
       const x = l.a[0] + f * (b[0] - l.a[0]);
       const y = l.a[1] + f * (b[1] - l.a[1]);
-      out.push({ t: T0 + s * 1000, camera, track: id, foot: [x * 50, y * 50], heightPx: 100, focalPx: 640, centreX: 640, world: [x, y], zone: l.zoneName ?? l.zone ?? null, zoneKind: l.zone ?? null });
+      out.push({
+        t: T0 + s * 1000,
+        camera,
+        track: id,
+        foot: [x * 50, y * 50],
+        heightPx: 100,
+        focalPx: 640,
+        centreX: 640,
+        world: [x, y],
+        zone: l.zoneName ?? l.zone ?? null,
+        zoneKind: l.zone ?? null,
+      });
     }
   }
   return out;

@@ -14,8 +14,14 @@ const chains = (persons: ReturnType<typeof stitchFragments>) => persons.map((p) 
 // Two customers meet, stand face to face, and are lost in the same occlusion; they come out having
 // swapped sides, so each new fragment starts nearest to the *other* person's last position.
 const crossing = [
-  ...track('c1', 1, [{ from: 0, to: 20, a: [1, 5], b: [5, 5] }, { from: 21, to: 30, a: [5, 5] }]),
-  ...track('c1', 2, [{ from: 0, to: 20, a: [9, 5.4], b: [5.25, 5.4] }, { from: 21, to: 30, a: [5.25, 5.4] }]),
+  ...track('c1', 1, [
+    { from: 0, to: 20, a: [1, 5], b: [5, 5] },
+    { from: 21, to: 30, a: [5, 5] },
+  ]),
+  ...track('c1', 2, [
+    { from: 0, to: 20, a: [9, 5.4], b: [5.25, 5.4] },
+    { from: 21, to: 30, a: [5.25, 5.4] },
+  ]),
   ...track('c1', 3, [{ from: 34, to: 60, a: [5.2, 5.35], b: [9, 5.3] }]),
   ...track('c1', 4, [{ from: 34, to: 60, a: [5.05, 5.05], b: [1, 5] }]),
 ];
@@ -25,14 +31,20 @@ const looks = index({ 1: [1, 0.1, 0, 0.2], 2: [0.1, 1, 0.2, 0], 3: [0.95, 0.15, 
 describe('stitching with appearance embeddings', () => {
   it('time/space gating alone joins two crossing customers the wrong way round', () => {
     const persons = stitchFragments(fragmentsOf(crossing), gatingCost(opts), opts.maxGapS, idCounter());
-    expect(chains(persons)).toEqual([[1, 4], [2, 3]]);
+    expect(chains(persons)).toEqual([
+      [1, 4],
+      [2, 3],
+    ]);
   });
 
   it('joins them right when both fragments carry an embedding', () => {
     const frags = fragmentsOf(crossing, looks);
     expect(frags.every((f) => f.embedding !== null)).toBe(true);
     const persons = stitchFragments(frags, withAppearance(gatingCost(opts), app), opts.maxGapS, idCounter());
-    expect(chains(persons)).toEqual([[1, 3], [2, 4]]);
+    expect(chains(persons)).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
   });
 
   it('refuses a link between fragments that look like different people, however well they line up', () => {
@@ -42,7 +54,12 @@ describe('stitching with appearance embeddings', () => {
     const fused = stitchFragments(fragmentsOf(obs, index({ 1: [1, 0, 0], 2: [0.2, 1, 0] })), withAppearance(gatingCost(opts), app), opts.maxGapS, idCounter());
     expect(chains(fused)).toEqual([[1], [2]]);
     // ...and a gate of 2 lets appearance weigh in without ever forbidding.
-    const open = stitchFragments(fragmentsOf(obs, index({ 1: [1, 0, 0], 2: [0.2, 1, 0] })), withAppearance(gatingCost(opts), { weight: 2, maxCosineDistance: 2 }), opts.maxGapS, idCounter());
+    const open = stitchFragments(
+      fragmentsOf(obs, index({ 1: [1, 0, 0], 2: [0.2, 1, 0] })),
+      withAppearance(gatingCost(opts), { weight: 2, maxCosineDistance: 2 }),
+      opts.maxGapS,
+      idCounter(),
+    );
     expect(open).toHaveLength(1);
   });
 

@@ -29,8 +29,14 @@ describe('stitching fragments into persons', () => {
 
   it('a track that ends at the entrance is a departure: the next arrival is a new visit', () => {
     const obs = [
-      ...track('c1', 1, [{ from: 0, to: 30, a: [5, 5], b: [2, 1] }, { from: 31, to: 32, a: [2, 0.5], zone: 'entrance' }]),
-      ...track('c1', 2, [{ from: 34, to: 35, a: [2, 0.6], zone: 'entrance' }, { from: 36, to: 60, a: [2, 1.5], b: [6, 6] }]),
+      ...track('c1', 1, [
+        { from: 0, to: 30, a: [5, 5], b: [2, 1] },
+        { from: 31, to: 32, a: [2, 0.5], zone: 'entrance' },
+      ]),
+      ...track('c1', 2, [
+        { from: 34, to: 35, a: [2, 0.6], zone: 'entrance' },
+        { from: 36, to: 60, a: [2, 1.5], b: [6, 6] },
+      ]),
     ];
     expect(stitch(obs)).toHaveLength(2);
   });
@@ -54,9 +60,15 @@ describe('undoing id switches by door consistency', () => {
     // Seller from the staff side works 0..600; customer comes in by the door at 100, meets the seller
     // at 200 (ids swap there), and leaves by the door at 400.
     const sellerHead = track('c1', 1, [{ from: 0, to: 199, a: [10, 10], b: [5, 5], zone: 'staff' }]);
-    const custHead = track('c1', 2, [{ from: 100, to: 100, a: [2, 0.5], zone: 'entrance' }, { from: 101, to: 199, a: [2, 2], b: [5.3, 5] }]);
+    const custHead = track('c1', 2, [
+      { from: 100, to: 100, a: [2, 0.5], zone: 'entrance' },
+      { from: 101, to: 199, a: [2, 2], b: [5.3, 5] },
+    ]);
     // After the switch track 1 follows the customer out, track 2 follows the seller.
-    const custTail = track('c1', 1, [{ from: 200, to: 399, a: [5.3, 5], b: [2, 1] }, { from: 400, to: 400, a: [2, 0.5], zone: 'entrance' }]);
+    const custTail = track('c1', 1, [
+      { from: 200, to: 399, a: [5.3, 5], b: [2, 1] },
+      { from: 400, to: 400, a: [2, 0.5], zone: 'entrance' },
+    ]);
     const sellerTail = track('c1', 2, [{ from: 200, to: 600, a: [5, 5], b: [10, 10], zone: 'staff' }]);
     const before = stitch([...sellerHead, ...custHead, ...custTail, ...sellerTail, ...track('c9', 9, [{ from: 0, to: 700, a: [50, 50] }])]);
     const fixed = resolveSwitches(before, { encounterM: 0.6, personHeightM: 1.7, sampleDtMs: 1000, streamStart: T0 - 300_000, streamEnd: T0 + 900_000 });

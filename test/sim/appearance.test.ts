@@ -33,7 +33,10 @@ describe('simulated appearance embeddings', () => {
       for (const v of s.embeddings!.values()) expect(Math.hypot(...v)).toBeCloseTo(1, 5);
       const people = ids.filter((id) => s.lastLabels.get(id) !== 'false').slice(0, 80);
       for (let i = 0; i < people.length; i++)
-        for (let j = i + 1; j < people.length; j++) (s.lastLabels.get(people[i]!) === s.lastLabels.get(people[j]!) ? same : other).push(dot(s.embeddings!.get(people[i]!)!, s.embeddings!.get(people[j]!)!));
+        for (let j = i + 1; j < people.length; j++)
+          (s.lastLabels.get(people[i]!) === s.lastLabels.get(people[j]!) ? same : other).push(
+            dot(s.embeddings!.get(people[i]!)!, s.embeddings!.get(people[j]!)!),
+          );
     }
     expect(same.length).toBeGreaterThan(10);
     expect(mean(same)).toBeGreaterThan(0.7);
@@ -44,7 +47,16 @@ describe('simulated appearance embeddings', () => {
     // Links inside visits whose two tracks mostly follow different true people, summed over three short days.
     const wrongLinks = (d: SimulatedDay, gate: number): number => {
       const a = d.config.analytics;
-      const r = analyzeStoreDay({ storeId: d.config.store.id, timeZone: d.config.store.timezone, date: d.scenario.date, cameras: d.config.cameras.map(cameraSceneFromConfig), analytics: { ...a, stitching: { ...a.stitching, max_cosine_distance: gate } }, tracks: d.streams, receipts: d.receipts, shifts: d.shifts });
+      const r = analyzeStoreDay({
+        storeId: d.config.store.id,
+        timeZone: d.config.store.timezone,
+        date: d.scenario.date,
+        cameras: d.config.cameras.map(cameraSceneFromConfig),
+        analytics: { ...a, stitching: { ...a.stitching, max_cosine_distance: gate } },
+        tracks: d.streams,
+        receipts: d.receipts,
+        shifts: d.shifts,
+      });
       const label = (f: { camera: string; track: number }): string | undefined => d.streams.find((s) => s.camera === f.camera)!.labels.get(f.track);
       return r.visits.reduce((n, v) => n + v.fragments.filter((f, i) => i > 0 && label(f) !== label(v.fragments[i - 1]!)).length, 0);
     };
@@ -73,8 +85,8 @@ describe('floorsense simulate + report with the appearance sidecar', () => {
     const orig = process.stdout.write.bind(process.stdout);
     let out = '';
     let e = '';
-    console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
-    console.error = (...a: unknown[]) => void (e += a.join(' ') + '\n');
+    console.log = (...a: unknown[]) => void (out += `${a.join(' ')}\n`);
+    console.error = (...a: unknown[]) => void (e += `${a.join(' ')}\n`);
     process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
     try {
       return { code: await f(), out, err: e };
@@ -86,12 +98,28 @@ describe('floorsense simulate + report with the appearance sidecar', () => {
 
   it('writes <camera>.emb.json, reports from it, and names a corrupt one', async () => {
     const scenario = join(dir, 'scenario.yaml');
-    writeFileSync(scenario, 'date: "2025-04-08"\nhours: {open: "10:00", close: "11:00"}\nsellers:\n  - {id: s1, name: Anna, start: "10:00", end: "11:00", post: counter}\ncustomers: {arrivals_per_hour: 12}\nappearance: {enabled: true, dim: 32}\n');
+    writeFileSync(
+      scenario,
+      'date: "2025-04-08"\nhours: {open: "10:00", close: "11:00"}\nsellers:\n  - {id: s1, name: Anna, start: "10:00", end: "11:00", post: counter}\ncustomers: {arrivals_per_hour: 12}\nappearance: {enabled: true, dim: 32}\n',
+    );
     const out = join(dir, 'day');
     expect((await quiet(() => main(['simulate', '--config', scenario, '--seed', '3', '--out', out]))).code).toBe(0);
     const tracks = readCameraTracks(join(out, 'tracks'), 'cam1');
     expect(tracks.embeddings!.size).toBe(new Set(tracks.rows.map((r) => r.id)).size);
-    const args = ['report', '--config', join(out, 'store.yaml'), '--tracks', join(out, 'tracks'), '--receipts', join(out, 'receipts.csv'), '--schedule', join(out, 'schedule.csv'), '--date', '2025-04-08', '--json'];
+    const args = [
+      'report',
+      '--config',
+      join(out, 'store.yaml'),
+      '--tracks',
+      join(out, 'tracks'),
+      '--receipts',
+      join(out, 'receipts.csv'),
+      '--schedule',
+      join(out, 'schedule.csv'),
+      '--date',
+      '2025-04-08',
+      '--json',
+    ];
     const ok = await quiet(() => main(args));
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out).store.customers).toBeGreaterThan(0);

@@ -40,7 +40,16 @@ describe('simulated torso colours', () => {
 
   it('with the hint, no more staff/customer confusions than without', () => {
     const wrong = (d: SimulatedDay): number => {
-      const r = analyzeStoreDay({ storeId: d.config.store.id, timeZone: d.config.store.timezone, date: d.scenario.date, cameras: d.config.cameras.map(cameraSceneFromConfig), analytics: d.config.analytics, tracks: d.streams, receipts: d.receipts, shifts: d.shifts });
+      const r = analyzeStoreDay({
+        storeId: d.config.store.id,
+        timeZone: d.config.store.timezone,
+        date: d.scenario.date,
+        cameras: d.config.cameras.map(cameraSceneFromConfig),
+        analytics: d.config.analytics,
+        tracks: d.streams,
+        receipts: d.receipts,
+        shifts: d.shifts,
+      });
       let n = 0;
       for (const a of r.roles) {
         const labels = a.person.fragments.map((f) => d.streams.find((s) => s.camera === f.camera)!.labels.get(f.track) ?? 'false');

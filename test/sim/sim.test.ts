@@ -12,7 +12,16 @@ import { simulateDay, type SimulatedDay } from '../../agent/src/sim/simulate.js'
 import { variedScenario } from '../../agent/src/sim/varied.js';
 
 const analyze = (d: SimulatedDay) =>
-  analyzeStoreDay({ storeId: d.config.store.id, timeZone: d.config.store.timezone, date: d.scenario.date, cameras: d.config.cameras.map(cameraSceneFromConfig), analytics: d.config.analytics, tracks: d.streams, receipts: d.receipts, shifts: d.shifts });
+  analyzeStoreDay({
+    storeId: d.config.store.id,
+    timeZone: d.config.store.timezone,
+    date: d.scenario.date,
+    cameras: d.config.cameras.map(cameraSceneFromConfig),
+    analytics: d.config.analytics,
+    tracks: d.streams,
+    receipts: d.receipts,
+    shifts: d.shifts,
+  });
 
 describe('seeded PRNG', () => {
   it('is deterministic per seed and roughly uniform', () => {
@@ -29,7 +38,12 @@ describe('seeded PRNG', () => {
 });
 
 describe('scenario validation', () => {
-  const ok = { date: '2025-04-08', hours: { open: '10:00', close: '12:00' }, sellers: [{ id: 's1', name: 'A', start: '10:00', end: '12:00', post: 'counter' }], customers: { arrivals_per_hour: 10 } };
+  const ok = {
+    date: '2025-04-08',
+    hours: { open: '10:00', close: '12:00' },
+    sellers: [{ id: 's1', name: 'A', start: '10:00', end: '12:00', post: 'counter' }],
+    customers: { arrivals_per_hour: 10 },
+  };
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['unknown key', { ...ok, weather: 'rain' }, /weather: unknown key/],
     ['bad date', { ...ok, date: '2025-02-30' }, /date: expected YYYY-MM-DD/],
@@ -66,7 +80,11 @@ describe('simulated store days, analysed end to end', () => {
       expect(c.seconds.seller.staff / (c.seconds.seller.staff + c.seconds.seller.customer)).toBeGreaterThan(0.8);
       expect(c.seconds.customer.staff / (c.seconds.customer.customer + c.seconds.customer.staff)).toBeLessThan(0.05);
       expect(r.consultations.filter((c) => c.outcome === 'successful')).toHaveLength(r.report.store.successful_consultations);
-      expect(r.consultations[0]).toMatchObject({ store: d.config.store.id, camera: expect.stringMatching(/^cam\d$/), sellerId: expect.stringMatching(/^s\d$/) });
+      expect(r.consultations[0]).toMatchObject({
+        store: d.config.store.id,
+        camera: expect.stringMatching(/^cam\d$/),
+        sellerId: expect.stringMatching(/^s\d$/),
+      });
       expect(r.report.store.customers).toBeGreaterThan(0.9 * d.truth.store.customers);
       expect(r.report.store.customers).toBeLessThan(1.1 * d.truth.store.customers);
     }
@@ -76,7 +94,16 @@ describe('simulated store days, analysed end to end', () => {
 
   it('the design baseline (longest person is the seller) does worse on a multi-seller day', () => {
     const d = days[1]!; // seed 5: two sellers
-    const base = analyzeStoreDay({ storeId: d.config.store.id, timeZone: d.config.store.timezone, date: d.scenario.date, cameras: d.config.cameras.map(cameraSceneFromConfig), analytics: { ...d.config.analytics, roles: { ...d.config.analytics.roles, method: 'longest' } }, tracks: d.streams, receipts: d.receipts, shifts: d.shifts });
+    const base = analyzeStoreDay({
+      storeId: d.config.store.id,
+      timeZone: d.config.store.timezone,
+      date: d.scenario.date,
+      cameras: d.config.cameras.map(cameraSceneFromConfig),
+      analytics: { ...d.config.analytics, roles: { ...d.config.analytics.roles, method: 'longest' } },
+      tracks: d.streams,
+      receipts: d.receipts,
+      shifts: d.shifts,
+    });
     const better = analyze(d);
     const err = (r: typeof base) => Object.values(keyMetricErrors(r.report, d.truth)).reduce<number>((s, x) => s + (x ?? 0), 0);
     expect(err(base)).toBeGreaterThan(err(better));
@@ -89,7 +116,10 @@ describe('floorsense simulate + report (interchange files, CLI)', () => {
 
   it('writes the layout, then reports from it with the issue’s JSON keys', async () => {
     const scenario = join(dir, 'scenario.yaml');
-    writeFileSync(scenario, 'date: "2025-04-08"\nhours: {open: "10:00", close: "12:00"}\nsellers:\n  - {id: s1, name: Anna, start: "10:00", end: "12:00", post: counter}\ncustomers: {arrivals_per_hour: 12}\n');
+    writeFileSync(
+      scenario,
+      'date: "2025-04-08"\nhours: {open: "10:00", close: "12:00"}\nsellers:\n  - {id: s1, name: Anna, start: "10:00", end: "12:00", post: counter}\ncustomers: {arrivals_per_hour: 12}\n',
+    );
     const out = join(dir, 'day');
     const log: string[] = [];
     const orig = process.stdout.write.bind(process.stdout);
@@ -99,13 +129,39 @@ describe('floorsense simulate + report (interchange files, CLI)', () => {
     let json = '';
     process.stdout.write = ((s: string) => ((json += s), true)) as typeof process.stdout.write;
     try {
-      expect(await main(['report', '--config', join(out, 'store.yaml'), '--tracks', join(out, 'tracks'), '--receipts', join(out, 'receipts.csv'), '--schedule', join(out, 'schedule.csv'), '--date', '2025-04-08', '--json'])).toBe(0);
+      expect(
+        await main([
+          'report',
+          '--config',
+          join(out, 'store.yaml'),
+          '--tracks',
+          join(out, 'tracks'),
+          '--receipts',
+          join(out, 'receipts.csv'),
+          '--schedule',
+          join(out, 'schedule.csv'),
+          '--date',
+          '2025-04-08',
+          '--json',
+        ]),
+      ).toBe(0);
     } finally {
       process.stdout.write = orig;
       console.log = origLog;
     }
     const report = JSON.parse(json) as { date: string; store: Record<string, unknown>; sellers: Array<Record<string, unknown>> };
-    const keys = ['customers', 'consulted_customers', 'interaction_ratio', 'consultations', 'successful_consultations', 'unsuccessful_consultations', 'conversion', 'avg_purchase_with_consultation', 'avg_purchase_without_consultation', 'mean_consultation_seconds'];
+    const keys = [
+      'customers',
+      'consulted_customers',
+      'interaction_ratio',
+      'consultations',
+      'successful_consultations',
+      'unsuccessful_consultations',
+      'conversion',
+      'avg_purchase_with_consultation',
+      'avg_purchase_without_consultation',
+      'mean_consultation_seconds',
+    ];
     expect(report.date).toBe('2025-04-08');
     for (const k of keys) expect(report.store).toHaveProperty(k);
     expect(report.sellers[0]).toHaveProperty('seller_id', 's1');

@@ -25,25 +25,46 @@ describe('detail repository', () => {
       { tMs: NOW + 600, x: 3, y: 3, w: 10, h: 20, floorX: null, floorY: null },
     ]);
     const plan = s.db
-      .prepare<[number, number], { detail: string }>('EXPLAIN QUERY PLAN SELECT p.t_ms FROM tracks t JOIN positions p ON p.t_ms BETWEEN t.first_ms AND t.last_ms AND p.track_id = ? WHERE t.id = ?')
+      .prepare<[number, number], { detail: string }>(
+        'EXPLAIN QUERY PLAN SELECT p.t_ms FROM tracks t JOIN positions p ON p.t_ms BETWEEN t.first_ms AND t.last_ms AND p.track_id = ? WHERE t.id = ?',
+      )
       .all(a, a)
       .map((r) => r.detail)
       .join(' | ');
     expect(plan).toMatch(/positions_t_ms/);
-    expect(s.db.prepare<[], { role: string; seller_id: string }>('SELECT role, seller_id FROM tracks WHERE id = ' + a).get()).toEqual({ role: 'staff', seller_id: 'seller-01' });
+    expect(s.db.prepare<[], { role: string; seller_id: string }>(`SELECT role, seller_id FROM tracks WHERE id = ${a}`).get()).toEqual({
+      role: 'staff',
+      seller_id: 'seller-01',
+    });
   });
 
   it('re-imported receipts replace the earlier copy', () => {
     const s = openStore(':memory:', { nowMs: NOW });
-    expect(storeReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 100, registerId: null, sellerId: null }])).toMatchObject({ inserted: 1, updated: 0 });
-    expect(storeReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, registerId: null, sellerId: 'seller-02' }])).toMatchObject({ inserted: 0, updated: 1 });
-    expect(receiptsBetween(s.db, NOW, NOW + 1)).toEqual([{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, registerId: null, sellerId: 'seller-02', currency: null }]);
+    expect(storeReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 100, registerId: null, sellerId: null }])).toMatchObject({
+      inserted: 1,
+      updated: 0,
+    });
+    expect(storeReceipts(s.db, [{ id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, registerId: null, sellerId: 'seller-02' }])).toMatchObject({
+      inserted: 0,
+      updated: 1,
+    });
+    expect(receiptsBetween(s.db, NOW, NOW + 1)).toEqual([
+      { id: 'r1', tMs: NOW, day: '2026-11-20', amountMinor: 150, registerId: null, sellerId: 'seller-02', currency: null },
+    ]);
   });
 
   it('jobs are idempotent on restart and checkpoints never move backwards', () => {
     const s = openStore(':memory:', { nowMs: NOW });
     const j = ensureJob(s.db, { id: 'archive:cam1:2026-11-20', kind: 'archive', source: '/srv/cam1.mp4' }, NOW);
-    expect(j).toEqual({ id: 'archive:cam1:2026-11-20', kind: 'archive', source: '/srv/cam1.mp4', state: 'pending', createdMs: NOW, updatedMs: NOW, error: null });
+    expect(j).toEqual({
+      id: 'archive:cam1:2026-11-20',
+      kind: 'archive',
+      source: '/srv/cam1.mp4',
+      state: 'pending',
+      createdMs: NOW,
+      updatedMs: NOW,
+      error: null,
+    });
     expect(setJobState(s.db, j.id, 'running', NOW + 1)).toBe(true);
     expect(ensureJob(s.db, { id: j.id, kind: 'archive', source: '/srv/cam1.mp4' }, NOW + 2).state).toBe('running');
     saveCheckpoint(s.db, j.id, 'cam1', 60_000, NOW + 3);

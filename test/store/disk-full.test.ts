@@ -26,7 +26,14 @@ function mountTiny(dir: string): string | null {
   }
 }
 
-const receipt = (i: number): StoredReceipt => ({ id: `R${i}-${'x'.repeat(100)}`, tMs: 1_700_000_000_000 + i, day: '2023-11-14', amountMinor: 100 + i, registerId: 'till-1', sellerId: null });
+const receipt = (i: number): StoredReceipt => ({
+  id: `R${i}-${'x'.repeat(100)}`,
+  tMs: 1_700_000_000_000 + i,
+  day: '2023-11-14',
+  amountMinor: 100 + i,
+  registerId: 'till-1',
+  sellerId: null,
+});
 
 describe('full disk in the sales store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-full-'));
@@ -58,7 +65,9 @@ describe('full disk in the sales store', () => {
       expect(db.prepare('SELECT COUNT(*) AS n FROM receipts').get()).toEqual({ n: 3 });
 
       const file = { sha256: 'a'.repeat(64), name: 'day.csv', size: 123, mtimeMs: 5 };
-      expect(() => importReceiptFile(db, file, big, 0, 0)).toThrow(/^disk full: .*nothing of day\.csv was stored and it is not marked imported, so the next scan reads it again; receipts stored before are kept/);
+      expect(() => importReceiptFile(db, file, big, 0, 0)).toThrow(
+        /^disk full: .*nothing of day\.csv was stored and it is not marked imported, so the next scan reads it again; receipts stored before are kept/,
+      );
       expect(importedByStat(db, 'day.csv', 123, 5)).toBe(false);
       expect(db.prepare('SELECT COUNT(*) AS n FROM receipts').get()).toEqual({ n: 3 });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -69,7 +78,8 @@ describe('full disk in the sales store', () => {
 
   const tiny = join(dir, 'tiny');
   const noMount = mountTiny(tiny);
-  if (noMount !== null) console.warn(`\n*** SKIPPING the tmpfs full-disk test: cannot mount a tmpfs here (${noMount}); the max_page_count test above covers SQLITE_FULL ***\n`);
+  if (noMount !== null)
+    console.warn(`\n*** SKIPPING the tmpfs full-disk test: cannot mount a tmpfs here (${noMount}); the max_page_count test above covers SQLITE_FULL ***\n`);
   afterAll(() => {
     if (noMount === null) execFileSync('umount', [tiny]);
   });
@@ -82,14 +92,21 @@ describe('full disk in the sales store', () => {
     try {
       for (let b = 0; b < 1000 && err === undefined; b++) {
         try {
-          storeReceipts(store.db, Array.from({ length: 50 }, (_, i) => receipt(b * 50 + i)));
+          storeReceipts(
+            store.db,
+            Array.from({ length: 50 }, (_, i) => receipt(b * 50 + i)),
+          );
           stored += 50;
         } catch (e) {
           err = e;
         }
       }
       expect(stored).toBeGreaterThan(0);
-      expect(err).toMatchObject({ code: 'FS_DISK_FULL', details: { path, sqlite: 'SQLITE_FULL' }, message: expect.stringMatching(/^disk full: database .* cannot grow \(SQLITE_FULL\); no receipt of this batch was stored/) });
+      expect(err).toMatchObject({
+        code: 'FS_DISK_FULL',
+        details: { path, sqlite: 'SQLITE_FULL' },
+        message: expect.stringMatching(/^disk full: database .* cannot grow \(SQLITE_FULL\); no receipt of this batch was stored/),
+      });
       expect(store.db.prepare('SELECT COUNT(*) AS n FROM receipts').get()).toEqual({ n: stored });
     } finally {
       store.close();

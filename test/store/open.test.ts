@@ -30,8 +30,26 @@ describe('openStore', () => {
     expect(s.db.pragma('auto_vacuum', { simple: true })).toBe(2);
     const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
     expect(s.migrations).toEqual({ from: 0, to: latest, applied: MIGRATIONS.map((m) => `${m.version}: ${m.name}`) });
-    const tables = s.db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
-    for (const t of ['tracks', 'positions', 'visits', 'consultations', 'receipts', 'shifts', 'daily_kpis', 'hourly_traffic', 'camera_health', 'camera_uptime', 'jobs', 'checkpoints', 'outbox', 'schema_migrations']) {
+    const tables = s.db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all()
+      .map((r) => r.name);
+    for (const t of [
+      'tracks',
+      'positions',
+      'visits',
+      'consultations',
+      'receipts',
+      'shifts',
+      'daily_kpis',
+      'hourly_traffic',
+      'camera_health',
+      'camera_uptime',
+      'jobs',
+      'checkpoints',
+      'outbox',
+      'schema_migrations',
+    ]) {
       expect(tables).toContain(t);
     }
     s.close();

@@ -29,10 +29,37 @@ function fillDays(s: Store): void {
     upsertVisits(s.db, [{ id: `v${h}`, cameraId: 'cam1', trackId, startMs: t0, endMs: t0 + 60_000 }]);
     storeReceipts(s.db, [{ id: `r${h}`, tMs: t0 + 30_000, day: dayOf(t0), amountMinor: 1000, registerId: null, sellerId: null }]);
     insertCameraHealth(s.db, [{ cameraId: 'cam1', tMs: t0, state: 'up', fps: 25 }]);
-    saveConsultations(s.db, 's1', [{ id: `c${h}`, visitId: `v${h}`, sellerId: 'seller-a', cameraId: 'cam1', day: dayOf(t0), startMs: t0, endMs: t0 + 30_000 }], t0);
+    saveConsultations(
+      s.db,
+      's1',
+      [{ id: `c${h}`, visitId: `v${h}`, sellerId: 'seller-a', cameraId: 'cam1', day: dayOf(t0), startMs: t0, endMs: t0 + 30_000 }],
+      t0,
+    );
   }
   for (let d = 5; d >= 1; d--) {
-    saveDailyKpis(s.db, 's1', [{ sellerId: 'seller-a', day: dayOf(NOW - d * DAY_MS), consultations: d, consultedBuyers: 0, receiptsWithConsult: 0, amountWithConsultMinor: 0, receiptsWithoutConsult: 0, amountWithoutConsultMinor: 0, consultDurationMs: 0, customers: d, consultedCustomers: 0, successfulConsultations: 0, unsuccessfulConsultations: d, timeOnFloorSeconds: 0 }], NOW - d * DAY_MS);
+    saveDailyKpis(
+      s.db,
+      's1',
+      [
+        {
+          sellerId: 'seller-a',
+          day: dayOf(NOW - d * DAY_MS),
+          consultations: d,
+          consultedBuyers: 0,
+          receiptsWithConsult: 0,
+          amountWithConsultMinor: 0,
+          receiptsWithoutConsult: 0,
+          amountWithoutConsultMinor: 0,
+          consultDurationMs: 0,
+          customers: d,
+          consultedCustomers: 0,
+          successfulConsultations: 0,
+          unsuccessfulConsultations: d,
+          timeOnFloorSeconds: 0,
+        },
+      ],
+      NOW - d * DAY_MS,
+    );
   }
 }
 
@@ -53,7 +80,15 @@ describe('retention', () => {
     const cutoff = NOW - 3 * DAY_MS;
     expect(r.cutoffMs).toBe(cutoff);
     // 48 of 120 hourly tracks are older than the cutoff (h = 73..120), 600 positions each.
-    expect(r.deleted).toMatchObject({ positions: 48 * 600, tracks: 48, visits: 48, receipts: 48, camera_health: 48, consultations: 48, outbox: sentSeqs.length });
+    expect(r.deleted).toMatchObject({
+      positions: 48 * 600,
+      tracks: 48,
+      visits: 48,
+      receipts: 48,
+      camera_health: 48,
+      consultations: 48,
+      outbox: sentSeqs.length,
+    });
     expect(r.batches).toBeGreaterThanOrEqual(Math.ceil((48 * 600) / 5000));
     expect(count(s, `SELECT COUNT(*) AS n FROM positions WHERE t_ms < ${cutoff}`)).toBe(0);
     expect(count(s, 'SELECT COUNT(*) AS n FROM positions')).toBe(72 * 600);
@@ -76,7 +111,11 @@ describe('retention', () => {
     const s = openStore(':memory:', { nowMs: NOW });
     fill(s);
     const lines: Array<[string, string]> = [];
-    const logger: StoreLogger = { info: (_o, m) => lines.push(['info', m]), warn: (_o, m) => lines.push(['warn', m]), error: (_o, m) => lines.push(['error', m]) };
+    const logger: StoreLogger = {
+      info: (_o, m) => lines.push(['info', m]),
+      warn: (_o, m) => lines.push(['warn', m]),
+      error: (_o, m) => lines.push(['error', m]),
+    };
     const unsent = outboxBacklog(s.db).unsent;
     const r = runMaintenance(
       { retention_days: 3, kpi_retention_days: 400, retention_cron: '7 * * * *', delete_batch_rows: 10_000, min_free_disk_mb: 0, outbox_max_rows: 100 },
@@ -91,7 +130,8 @@ describe('retention', () => {
   it('keeps the daily KPI rows, day views and seller names kpi_retention_days while the detail goes after 3', () => {
     const s = openStore(':memory:', { nowMs: NOW });
     fill(s);
-    for (let d = 5; d >= 1; d--) s.db.prepare('INSERT INTO day_reports (day, report, computed_ms) VALUES (?, ?, ?)').run(dayOf(NOW - d * DAY_MS), '{}', NOW - d * DAY_MS);
+    for (let d = 5; d >= 1; d--)
+      s.db.prepare('INSERT INTO day_reports (day, report, computed_ms) VALUES (?, ?, ?)').run(dayOf(NOW - d * DAY_MS), '{}', NOW - d * DAY_MS);
     s.db.prepare('INSERT INTO seller_names (seller_id, name, updated_ms) VALUES (?, ?, ?)').run('seller-a', 'Анна', NOW - 5 * DAY_MS);
     const r = runRetention(s.db, { nowMs: NOW, retentionDays: 3, kpiRetentionDays: 400, batchRows: 5000, outboxMaxRows: 1_000_000 });
     expect(r.deleted).toMatchObject({ positions: 48 * 600, daily_kpis: 0, day_reports: 0, seller_names: 0 });

@@ -72,7 +72,11 @@ describe.skipIf(!ok)('the agent syncs on its own', () => {
     expect(status.warnings).toContainEqual({
       source: 'sync',
       subject: 'outbox',
-      message: expect.stringMatching(new RegExp(`^1 outbox row\\(s\\) quarantined, not sent \\(first: seq ${poisoned} store_hourly_traffic: fails the sync whitelist: store_hourly_traffic\\.register_id: not in the sync whitelist`)),
+      message: expect.stringMatching(
+        new RegExp(
+          `^1 outbox row\\(s\\) quarantined, not sent \\(first: seq ${poisoned} store_hourly_traffic: fails the sync whitelist: store_hourly_traffic\\.register_id: not in the sync whitelist`,
+        ),
+      ),
       since_ms: expect.any(Number),
     });
     const [hours] = await ch.rows('SELECT count() AS n FROM fs_agent.v_store_hour');

@@ -73,7 +73,11 @@ const STORES: readonly StoreSpec[] = [
   {
     id: 'shop-quiet',
     scenario: 'config/scenarios/quiet-one-seller.yaml',
-    overrides: { hours: { open: '10:00', close: '13:00' }, customers: { arrivals_per_hour: [8, 10, 10], consult_probability: 0.45 }, video: { fps: 25, stride: 50 } },
+    overrides: {
+      hours: { open: '10:00', close: '13:00' },
+      customers: { arrivals_per_hour: [8, 10, 10], consult_probability: 0.45 },
+      video: { fps: 25, stride: 50 },
+    },
     days: [
       { date: '2025-04-08', seed: 3 },
       { date: '2025-04-09', seed: 4 },
@@ -91,7 +95,12 @@ const STORES: readonly StoreSpec[] = [
         { id: 's2', name: 'Boris', start: '10:00', end: '12:00', post: 'floor' },
         { id: 's4', name: 'Gleb', start: '11:00', end: '13:00', post: 'floor' },
       ],
-      customers: { arrivals_per_hour: [14, 18, 16], consult_probability: 0.35, buy_probability: { consulted: 0.6, unconsulted: 0.25 }, amount: { consulted: { median: 70, sigma: 0.5 }, unconsulted: { median: 30, sigma: 0.6 } } },
+      customers: {
+        arrivals_per_hour: [14, 18, 16],
+        consult_probability: 0.35,
+        buy_probability: { consulted: 0.6, unconsulted: 0.25 },
+        amount: { consulted: { median: 70, sigma: 0.5 }, unconsulted: { median: 30, sigma: 0.6 } },
+      },
       video: { fps: 25, stride: 50 },
     },
     days: [
@@ -116,7 +125,7 @@ export async function cli(args: string[]): Promise<string> {
     out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return true;
   });
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += a.join(' ') + '\n'));
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += `${a.join(' ')}\n`));
   const err = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
     const code = await main(args);
@@ -148,7 +157,19 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
       await cli(['simulate', '--config', scenarioPath, '--seed', String(d.seed), '--out', dir]);
       const storeYaml = join(dir, 'store.yaml');
       const tracksDir = join(dir, 'tracks');
-      const args = ['report', '--config', storeYaml, '--tracks', tracksDir, '--receipts', join(dir, 'receipts.csv'), ...(spec.schedule ? ['--schedule', join(dir, 'schedule.csv')] : []), '--date', d.date, '--json'];
+      const args = [
+        'report',
+        '--config',
+        storeYaml,
+        '--tracks',
+        tracksDir,
+        '--receipts',
+        join(dir, 'receipts.csv'),
+        ...(spec.schedule ? ['--schedule', join(dir, 'schedule.csv')] : []),
+        '--date',
+        d.date,
+        '--json',
+      ];
       const parsed: unknown = JSON.parse(await cli(args));
       reports.push({ date: d.date, report: parsed as ReportJson, csv: join(dir, 'receipts.csv'), dir });
 
@@ -157,11 +178,25 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
       for (const cam of cfg.cameras.filter((c) => c.enabled)) {
         const t = readCameraTracks(tracksDir, cam.id);
         const w = resultsWriter(store.db, cam.id, `sim:${d.date}`, `sim:${d.date}:${cam.id}`, () => nowMs);
-        const samples = t.rows.map((r) => ({ trackerId: r.id, tMs: t.timebase.startMs + Math.round(((r.frame - 1) * 1000) / t.timebase.fps), x: r.x, y: r.y, w: r.w, h: r.h, score: r.conf }));
+        const samples = t.rows.map((r) => ({
+          trackerId: r.id,
+          tMs: t.timebase.startMs + Math.round(((r.frame - 1) * 1000) / t.timebase.fps),
+          x: r.x,
+          y: r.y,
+          w: r.w,
+          h: r.h,
+          score: r.conf,
+        }));
         w.write({ samples, positionMs: 0 });
       }
       copyFileSync(join(dir, 'receipts.csv'), join(receiptsFolder, `${d.date}.csv`));
-      if (spec.schedule) await syncSchedule(store.db, { source: join(dir, 'schedule.csv'), cachePath: join(dir, 'schedule-cache.csv'), timeoutMs: 1000, timeZone: cfg.store.timezone });
+      if (spec.schedule)
+        await syncSchedule(store.db, {
+          source: join(dir, 'schedule.csv'),
+          cachePath: join(dir, 'schedule-cache.csv'),
+          timeoutMs: 1000,
+          timeZone: cfg.store.timezone,
+        });
       const tz = cfg.store.timezone;
       const [dayStart] = localDayBounds(d.date, tz);
       for (const [camera, from, to] of spec.outages ?? []) {
@@ -178,16 +213,27 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
     // The folder scan compares file ages with the wall clock; the files were just written, and a
     // file system's timestamp can run a little ahead of Date.now(): a margin instead of a race.
     const imported = await importReceiptFolder(store.db, { folder: receiptsFolder, extensions: ['.csv'], minAgeS: 0, timeZone: tz, nowMs: Date.now() + 5000 });
-    if (imported.problems.length > 0 || imported.files.some((f) => f.status !== 'imported')) throw new Error(`${spec.id}: receipts import: ${JSON.stringify(imported)}`);
+    if (imported.problems.length > 0 || imported.files.some((f) => f.status !== 'imported'))
+      throw new Error(`${spec.id}: receipts import: ${JSON.stringify(imported)}`);
     for (const r of reports) {
       // The agent's nightly roll-up, in its order: coverage first, then the KPIs and chain records.
       rollUpCameraUptime(store.db, spec.id, tz, [r.date], nowMs);
       rollUpKpis(store.db, cfg, r.date, nowMs);
       const pos = parseReceiptsCsv(readFileSync(r.csv, 'utf8'), r.csv, { nowMs: Date.now() }).rows.filter((x) => localDate(x.t, tz) === r.date);
       const uptime = store.db
-        .prepare<[string], { cameraId: string; upMs: number; downMs: number }>('SELECT camera_id AS cameraId, up_ms AS upMs, down_ms AS downMs FROM camera_uptime WHERE day = ? ORDER BY camera_id')
+        .prepare<[string], { cameraId: string; upMs: number; downMs: number }>(
+          'SELECT camera_id AS cameraId, up_ms AS upMs, down_ms AS downMs FROM camera_uptime WHERE day = ? ORDER BY camera_id',
+        )
         .all(r.date);
-      days.push({ storeId: spec.id, date: r.date, report: r.report, receipts: pos.length, receiptsMinor: pos.reduce((a, x) => a + Math.round(x.total * 100), 0), uptime, dir: r.dir });
+      days.push({
+        storeId: spec.id,
+        date: r.date,
+        report: r.report,
+        receipts: pos.length,
+        receiptsMinor: pos.reduce((a, x) => a + Math.round(x.total * 100), 0),
+        uptime,
+        dir: r.dir,
+      });
     }
     store.close();
     boxes.push({ storeId: spec.id, dbPath });

@@ -47,7 +47,15 @@ const SELLER_DAY_COLUMNS = [
   'receipts_without_consult',
   'amount_without_consult_minor',
 ];
-const SHARED_KPIS = ['consulted_customers', 'interaction_ratio', 'consultations', 'successful_consultations', 'unsuccessful_consultations', 'avg_purchase_with_consultation', 'avg_purchase_without_consultation'] as const;
+const SHARED_KPIS = [
+  'consulted_customers',
+  'interaction_ratio',
+  'consultations',
+  'successful_consultations',
+  'unsuccessful_consultations',
+  'avg_purchase_with_consultation',
+  'avg_purchase_without_consultation',
+] as const;
 
 /** 18.16 quotes 64-bit integers in JSON, current releases do not; NULL stays null. */
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -100,21 +108,58 @@ async function expectViewsEqualReports(t: Target, fx: ChainFixture, database: st
     const sellers = await t.rows(`SELECT * FROM ${database}.v_seller_day WHERE ${where} ORDER BY seller_id`);
     for (const s of sellers) expect(Object.keys(s), what).toEqual(SELLER_DAY_COLUMNS);
     expect(
-      sellers.map((s) => ({ seller_id: s.seller_id, customers: num(s.customers), time_on_floor_seconds: num(s.time_on_floor_seconds), ...Object.fromEntries(SHARED_KPIS.map((k) => [k, num(s[k])])) })),
+      sellers.map((s) => ({
+        seller_id: s.seller_id,
+        customers: num(s.customers),
+        time_on_floor_seconds: num(s.time_on_floor_seconds),
+        ...Object.fromEntries(SHARED_KPIS.map((k) => [k, num(s[k])])),
+      })),
       what,
-    ).toEqual(d.report.sellers.map((k) => ({ seller_id: k.seller_id, customers: k.customers, time_on_floor_seconds: k.time_on_floor_seconds, ...pick(k, SHARED_KPIS) })));
+    ).toEqual(
+      d.report.sellers.map((k) => ({
+        seller_id: k.seller_id,
+        customers: k.customers,
+        time_on_floor_seconds: k.time_on_floor_seconds,
+        ...pick(k, SHARED_KPIS),
+      })),
+    );
 
     const [store, ...more] = await t.rows(`SELECT * FROM ${database}.v_store_day WHERE ${where}`);
     expect(more, what).toEqual([]);
     const r = d.report.store;
     const storeNames = [...SHARED_KPIS, 'conversion', 'mean_consultation_seconds', 'buying_customers', 'revenue'] as const;
     expect(
-      { visitors: num(store?.visitors), ...Object.fromEntries(storeNames.map((k) => [k, num(store?.[k])])), receipts: num(store?.receipts), receipts_amount: num(store?.receipts_amount), cameras: num(store?.cameras), camera_coverage: num(store?.camera_coverage) },
+      {
+        visitors: num(store?.visitors),
+        ...Object.fromEntries(storeNames.map((k) => [k, num(store?.[k])])),
+        receipts: num(store?.receipts),
+        receipts_amount: num(store?.receipts_amount),
+        cameras: num(store?.cameras),
+        camera_coverage: num(store?.camera_coverage),
+      },
       what,
-    ).toEqual({ visitors: r.customers, ...pick(r, storeNames), receipts: d.receipts, receipts_amount: d.receiptsMinor / 100, cameras: d.uptime.length, camera_coverage: coverage(d) });
+    ).toEqual({
+      visitors: r.customers,
+      ...pick(r, storeNames),
+      receipts: d.receipts,
+      receipts_amount: d.receiptsMinor / 100,
+      cameras: d.uptime.length,
+      camera_coverage: coverage(d),
+    });
 
-    const [hours] = await t.rows(`SELECT count() AS n, sum(visitors) AS visitors, sum(consultations) AS consultations, sum(receipts) AS receipts, sum(receipts_amount) AS amount FROM ${database}.v_store_hour WHERE ${where}`);
-    expect({ n: num(hours?.n), visitors: num(hours?.visitors), consultations: num(hours?.consultations), receipts: num(hours?.receipts), amount: Math.round((num(hours?.amount) ?? 0) * 100) }, what).toEqual({
+    const [hours] = await t.rows(
+      `SELECT count() AS n, sum(visitors) AS visitors, sum(consultations) AS consultations, sum(receipts) AS receipts, sum(receipts_amount) AS amount FROM ${database}.v_store_hour WHERE ${where}`,
+    );
+    expect(
+      {
+        n: num(hours?.n),
+        visitors: num(hours?.visitors),
+        consultations: num(hours?.consultations),
+        receipts: num(hours?.receipts),
+        amount: Math.round((num(hours?.amount) ?? 0) * 100),
+      },
+      what,
+    ).toEqual({
       n: 24,
       visitors: r.customers,
       consultations: r.consultations,
@@ -122,8 +167,13 @@ async function expectViewsEqualReports(t: Target, fx: ChainFixture, database: st
       amount: d.receiptsMinor,
     });
 
-    const [visits] = await t.rows(`SELECT uniqExact(visit_id) AS consulted, sum(consultations) AS consultations FROM ${database}.v_consultations WHERE ${where}`);
-    expect({ consulted: num(visits?.consulted), consultations: num(visits?.consultations) }, what).toEqual({ consulted: r.consulted_customers, consultations: r.consultations });
+    const [visits] = await t.rows(
+      `SELECT uniqExact(visit_id) AS consulted, sum(consultations) AS consultations FROM ${database}.v_consultations WHERE ${where}`,
+    );
+    expect({ consulted: num(visits?.consulted), consultations: num(visits?.consultations) }, what).toEqual({
+      consulted: r.consulted_customers,
+      consultations: r.consultations,
+    });
   }
   // Privacy: no consulted visit leaves with a start finer than the minute.
   const [fine] = await t.rows(`SELECT count() AS n FROM ${database}.consulted_visits WHERE toSecond(started_minute) != 0`);
@@ -145,7 +195,8 @@ async function expectNoStaleAfterScheduleSwap(t: Target, fx: ChainFixture, datab
   try {
     await drainOutbox(store.db, t.transport(), { database, batchRows: 100, clock });
     const where = `store_id = 'shop-busy' AND day = '${d.date}'`;
-    const sellersOf = async (view: string): Promise<string[]> => (await t.rows(`SELECT DISTINCT seller_id FROM ${database}.${view} WHERE ${where} ORDER BY seller_id`)).map((r) => String(r.seller_id));
+    const sellersOf = async (view: string): Promise<string[]> =>
+      (await t.rows(`SELECT DISTINCT seller_id FROM ${database}.${view} WHERE ${where} ORDER BY seller_id`)).map((r) => String(r.seller_id));
     expect(await sellersOf('v_seller_day')).toContain('s2');
     expect(await sellersOf('v_consultations')).toContain('s2');
 
@@ -160,7 +211,22 @@ async function expectNoStaleAfterScheduleSwap(t: Target, fx: ChainFixture, datab
     rollUpKpis(store.db, cfg, d.date, later);
     const r = await drainOutbox(store.db, t.transport(), { database, batchRows: 100, clock: () => later });
     expect(r.remaining).toBe(0);
-    const report = JSON.parse(await cli(['report', '--config', storeYaml, '--tracks', join(d.dir, 'tracks'), '--receipts', join(d.dir, 'receipts.csv'), '--schedule', swapped, '--date', d.date, '--json'])) as ReportJson;
+    const report = JSON.parse(
+      await cli([
+        'report',
+        '--config',
+        storeYaml,
+        '--tracks',
+        join(d.dir, 'tracks'),
+        '--receipts',
+        join(d.dir, 'receipts.csv'),
+        '--schedule',
+        swapped,
+        '--date',
+        d.date,
+        '--json',
+      ]),
+    ) as ReportJson;
     const ids = report.sellers.map((s) => s.seller_id);
     expect(ids).toContain('s5');
     expect(ids).not.toContain('s2');
@@ -179,14 +245,22 @@ async function expectNoStaleAfterScheduleSwap(t: Target, fx: ChainFixture, datab
         'SELECT seller_id, consultations, customers, consulted_customers FROM daily_kpis WHERE day = ? ORDER BY seller_id',
       )
       .all(d.date);
-    expect(local).toEqual(report.sellers.map((s) => ({ seller_id: s.seller_id, consultations: s.consultations, customers: s.customers, consulted_customers: s.consulted_customers })).sort((a, b) => a.seller_id.localeCompare(b.seller_id)));
+    expect(local).toEqual(
+      report.sellers
+        .map((s) => ({ seller_id: s.seller_id, consultations: s.consultations, customers: s.customers, consulted_customers: s.consulted_customers }))
+        .sort((a, b) => a.seller_id.localeCompare(b.seller_id)),
+    );
     // Local consultations = central consulted visits, per seller.
     const localVisits = store.db
       .prepare<[string], { seller_id: string; visits: number; consultations: number }>(
         'SELECT seller_id, COUNT(DISTINCT visit_id) AS visits, COUNT(*) AS consultations FROM consultations WHERE day = ? GROUP BY seller_id ORDER BY seller_id',
       )
       .all(d.date);
-    const centralVisits = (await t.rows(`SELECT seller_id, count() AS visits, sum(consultations) AS consultations FROM ${database}.v_consultations WHERE ${where} GROUP BY seller_id ORDER BY seller_id`)).map((x) => ({
+    const centralVisits = (
+      await t.rows(
+        `SELECT seller_id, count() AS visits, sum(consultations) AS consultations FROM ${database}.v_consultations WHERE ${where} GROUP BY seller_id ORDER BY seller_id`,
+      )
+    ).map((x) => ({
       seller_id: String(x.seller_id),
       visits: num(x.visits),
       consultations: num(x.consultations),
@@ -241,7 +315,7 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
     await expectViewsEqualReports(target, fx, 'chain_fresh');
   });
 
-  it("a database the previous release initialised: sync --init migrates it, old rows kept, views equal every box report", async () => {
+  it('a database the previous release initialised: sync --init migrates it, old rows kept, views equal every box report', async () => {
     for (const sql of previousReleaseSchema('chain_old')) await ch.query(sql);
     // A seller-day the previous release sent, for a day this release never recomputes.
     await ch.query(
@@ -255,7 +329,9 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
     const refused = await drainOutbox(early.db, target.transport(), { database: 'chain_old', batchRows: 100, clock }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'FS_REMOTE' });
     // Checked before the first INSERT: each missing table and column named, and what to run.
-    expect(String(refused)).toMatch(/central schema check failed before sending: .*chain_old\.seller_daily_kpis\.deleted is missing \(expected UInt8\).*table chain_old\.consulted_visits is missing.*run `floorsense sync --init`.*the outbox is kept/s);
+    expect(String(refused)).toMatch(
+      /central schema check failed before sending: .*chain_old\.seller_daily_kpis\.deleted is missing \(expected UInt8\).*table chain_old\.consulted_visits is missing.*run `floorsense sync --init`.*the outbox is kept/s,
+    );
     expect(early.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL').get()?.n).toBe(before);
     early.close();
     // ...and a record of this release into a table of the previous one: its new columns are unknown there.
@@ -263,7 +339,9 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
       .transport()
       .insertRows('chain_old.seller_daily_kpis', [{ record_id: 'x', version: 1, store_id: 's', day: '2025-04-08', seller_id: 'a', customers: 3 }])
       .catch((e: unknown) => e);
-    expect(String(newShape)).toMatch(/Unknown field.*customers.*\(the central schema is older than this agent: run `floorsense sync --init` to migrate it; the outbox is kept\)/s);
+    expect(String(newShape)).toMatch(
+      /Unknown field.*customers.*\(the central schema is older than this agent: run `floorsense sync --init` to migrate it; the outbox is kept\)/s,
+    );
     const init = await syncInit(settings('chain_old'), target.transport());
     expect(init.added).toEqual([
       'seller_daily_kpis.deleted',
@@ -284,7 +362,9 @@ describe.skipIf(!haveClickHouse())('chain views on ClickHouse 18.16', () => {
     await syncBoxes(target, fx, 'chain_old');
     await expectViewsEqualReports(target, fx, 'chain_old');
     // The old row is still there; what it never carried reads as unknown, not as zero.
-    const old = await ch.rows("SELECT consultations, customers, interaction_ratio, avg_purchase_with_consultation FROM chain_old.v_seller_day WHERE day = '2025-03-01'");
+    const old = await ch.rows(
+      "SELECT consultations, customers, interaction_ratio, avg_purchase_with_consultation FROM chain_old.v_seller_day WHERE day = '2025-03-01'",
+    );
     expect(old).toEqual([{ consultations: '7', customers: '0', interaction_ratio: null, avg_purchase_with_consultation: 300 }]);
   });
 

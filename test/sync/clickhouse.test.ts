@@ -61,7 +61,10 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
   /** Records the box holds (latest version of each id), per type. */
   function localRecords(store: Store): Record<RecordType, number> {
     const out = { consulted_visit: 0, seller_daily_kpi: 0, store_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
-    for (const r of store.db.prepare<[], { t: RecordType; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM record_versions GROUP BY record_type').all()) out[r.t] = r.n;
+    for (const r of store.db
+      .prepare<[], { t: RecordType; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM record_versions GROUP BY record_type')
+      .all())
+      out[r.t] = r.n;
     return out;
   }
   async function centralCounts(database: string): Promise<Record<RecordType, number>> {
@@ -69,7 +72,8 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     for (const t of RECORD_TYPES) out[t] = await countFinal(database, t);
     return out;
   }
-  const sum = (c: DayCounts[]): number => c.reduce((a, d) => a + d.consulted_visit + d.seller_daily_kpi + d.store_daily_kpi + d.store_hourly_traffic + d.camera_uptime, 0);
+  const sum = (c: DayCounts[]): number =>
+    c.reduce((a, d) => a + d.consulted_visit + d.seller_daily_kpi + d.store_daily_kpi + d.store_hourly_traffic + d.camera_uptime, 0);
 
   it('init creates the tables and views idempotently and prints a dashboard user for this server', async () => {
     const r1 = await syncInit({ url: ch.url, database: 'fs_init', username: 'default', password: '', batch_rows: 100, timeout_s: 10 }, transport());
@@ -77,8 +81,19 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     expect(r1.serverVersion).toMatch(/^\d+\.\d+/);
     expect(r2.statements).toBe(r1.statements);
     const tables = await ch.rows("SELECT name, engine FROM system.tables WHERE database = 'fs_init' ORDER BY name");
-    expect(tables.filter((t) => t.engine === 'ReplacingMergeTree').map((t) => t.name).sort()).toEqual(RECORD_TYPES.map((t) => RECORD_SPECS[t].table).sort());
-    expect(tables.filter((t) => t.engine === 'View').map((t) => t.name)).toEqual(['v_camera_day', 'v_consultations', 'v_seller_day', 'v_store_day', 'v_store_hour']);
+    expect(
+      tables
+        .filter((t) => t.engine === 'ReplacingMergeTree')
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(RECORD_TYPES.map((t) => RECORD_SPECS[t].table).sort());
+    expect(tables.filter((t) => t.engine === 'View').map((t) => t.name)).toEqual([
+      'v_camera_day',
+      'v_consultations',
+      'v_seller_day',
+      'v_store_day',
+      'v_store_hour',
+    ]);
     expect(r1.dashboardUser).toMatch(/readonly/);
   });
 
@@ -93,9 +108,33 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     expect((await drainOutbox(store.db, transport(), { database, batchRows: 200, clock })).sent).toBe(0);
     // Late receipts: seller-01's KPIs for day 0 are recomputed.
     const day = new Date(DAY0).toISOString().slice(0, 10);
-    saveDailyKpis(store.db, 'shop-1', [{ sellerId: 'seller-01', day, consultations: 10, consultedBuyers: 6, receiptsWithConsult: 6, amountWithConsultMinor: 300_000, receiptsWithoutConsult: 3, amountWithoutConsultMinor: 90_000, consultDurationMs: 3_600_000, customers: 40, consultedCustomers: 10, successfulConsultations: 6, unsuccessfulConsultations: 4, timeOnFloorSeconds: 46_800 }], DAY0 + 3 * DAY_MS);
+    saveDailyKpis(
+      store.db,
+      'shop-1',
+      [
+        {
+          sellerId: 'seller-01',
+          day,
+          consultations: 10,
+          consultedBuyers: 6,
+          receiptsWithConsult: 6,
+          amountWithConsultMinor: 300_000,
+          receiptsWithoutConsult: 3,
+          amountWithoutConsultMinor: 90_000,
+          consultDurationMs: 3_600_000,
+          customers: 40,
+          consultedCustomers: 10,
+          successfulConsultations: 6,
+          unsuccessfulConsultations: 4,
+          timeOnFloorSeconds: 46_800,
+        },
+      ],
+      DAY0 + 3 * DAY_MS,
+    );
     await drainOutbox(store.db, transport(), { database, batchRows: 200, clock });
-    const view = await ch.rows(`SELECT seller_id, successful_consultations, avg_purchase_with_consultation FROM ${database}.v_seller_day WHERE seller_id = 'seller-01' AND day = '${day}'`);
+    const view = await ch.rows(
+      `SELECT seller_id, successful_consultations, avg_purchase_with_consultation FROM ${database}.v_seller_day WHERE seller_id = 'seller-01' AND day = '${day}'`,
+    );
     expect(view).toEqual([{ seller_id: 'seller-01', successful_consultations: '6', avg_purchase_with_consultation: 500 }]);
     expect(await countFinal(database, 'seller_daily_kpi')).toBe(10);
     expect(await countRaw(database, 'seller_daily_kpi')).toBe(11);
@@ -251,7 +290,9 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     expect(store.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM positions').get()?.n).toBeGreaterThan(1000);
     await drainOutbox(store.db, transport(), { database, batchRows: 500, clock });
     expect(pendingRows(store.db, 1)).toEqual([]);
-    const cols = await ch.rows(`SELECT table, name, type FROM system.columns WHERE database = '${database}' AND table IN (SELECT name FROM system.tables WHERE database = '${database}' AND engine = 'ReplacingMergeTree') ORDER BY table, name`);
+    const cols = await ch.rows(
+      `SELECT table, name, type FROM system.columns WHERE database = '${database}' AND table IN (SELECT name FROM system.tables WHERE database = '${database}' AND engine = 'ReplacingMergeTree') ORDER BY table, name`,
+    );
     for (const t of RECORD_TYPES) {
       const got = cols.filter((c) => c.table === RECORD_SPECS[t].table).map((c) => String(c.name));
       expect(got.sort()).toEqual([...centralColumns(t)].sort());
@@ -288,10 +329,19 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
       const n = sum([day]);
       expect(await run('--status')).toEqual([0, expect.stringMatching(new RegExp(`^unsent ${n} \\(oldest 2026-11-16T`))]);
       expect(await run()).toEqual([2, expect.stringMatching(/exactly one of --init, --once, --status \(got none\)/)]);
-      expect(await run('--init')).toEqual([0, expect.stringMatching(/^ClickHouse \S+ at http:\/\/127\.0\.0\.1:\d+: 11 statements applied to database fs_cli[\s\S]*dashboard user/)]);
+      expect(await run('--init')).toEqual([
+        0,
+        expect.stringMatching(/^ClickHouse \S+ at http:\/\/127\.0\.0\.1:\d+: 11 statements applied to database fs_cli[\s\S]*dashboard user/),
+      ]);
       expect(await run('--once')).toEqual([0, expect.stringMatching(new RegExp(`^sent ${n} record\\(s\\) in ${Math.ceil(n / 10)} batch\\(es\\) .*; 0 left$`))]);
       expect((await run('--status'))[1]).toMatch(/^unsent 0 \(oldest -\); sent and not yet purged \d+/);
-      expect(await centralCounts('fs_cli')).toEqual({ consulted_visit: day.consulted_visit, seller_daily_kpi: 5, store_daily_kpi: 1, store_hourly_traffic: 24, camera_uptime: 2 });
+      expect(await centralCounts('fs_cli')).toEqual({
+        consulted_visit: day.consulted_visit,
+        seller_daily_kpi: 5,
+        store_daily_kpi: 1,
+        store_hourly_traffic: 24,
+        camera_uptime: 2,
+      });
     } finally {
       log.mockRestore();
       err.mockRestore();
@@ -303,8 +353,22 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     const store = newStore();
     fillStoreDay(store, 'shop-7', DAY0, { cameras: 2, consultationsPerHour: 1 });
     const logs: string[] = [];
-    const logger = { info: (_o: object, m: string) => void logs.push(m), warn: (_o: object, m: string) => void logs.push(m), error: (_o: object, m: string) => void logs.push(m) };
-    const settings = { url: ch.url, database, username: 'default', password: '', batch_rows: 25, timeout_s: 10, interval_s: 1, backoff_min_s: 0.1, backoff_max_s: 1 };
+    const logger = {
+      info: (_o: object, m: string) => void logs.push(m),
+      warn: (_o: object, m: string) => void logs.push(m),
+      error: (_o: object, m: string) => void logs.push(m),
+    };
+    const settings = {
+      url: ch.url,
+      database,
+      username: 'default',
+      password: '',
+      batch_rows: 25,
+      timeout_s: 10,
+      interval_s: 1,
+      backoff_min_s: 0.1,
+      backoff_max_s: 1,
+    };
     const loop = startSyncLoop(store.db, settings, logger);
     const waitEmpty = async (): Promise<void> => {
       const t0 = Date.now();
@@ -335,23 +399,44 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     let now = DAY0 + DAY_MS;
     const backAt = now + 10 * 60_000;
     const via = (): CentralTransport => (now < backAt ? dead : live);
-    const link: CentralTransport = { url: live.url, insertRows: (t, r) => via().insertRows(t, r), exec: (q) => via().exec(q), queryRows: (q) => via().queryRows(q), close: async () => {} };
+    const link: CentralTransport = {
+      url: live.url,
+      insertRows: (t, r) => via().insertRows(t, r),
+      exec: (q) => via().exec(q),
+      queryRows: (q) => via().queryRows(q),
+      close: async () => {},
+    };
     const lines: Array<{ level: string; obj: object; msg: string; sleptBefore: number }> = [];
     const sleeps: number[] = [];
     const log = (level: string) => (obj: object, msg: string) => void lines.push({ level, obj, msg, sleptBefore: sleeps.length });
     let loop: RunningSync | null = null;
-    const settings = { url: ch.url, database, username: 'default', password: '', batch_rows: 50, timeout_s: 10, interval_s: 60, backoff_min_s: 30, backoff_max_s: 240 };
-    loop = startSyncLoop(store.db, settings, { info: log('info'), warn: log('warn'), error: log('error') }, {
-      clock: () => now,
-      random: () => 1,
-      transport: link,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        now += ms;
-        if (sleeps.length === 8) void loop?.stop();
-        await new Promise((r) => setImmediate(r));
+    const settings = {
+      url: ch.url,
+      database,
+      username: 'default',
+      password: '',
+      batch_rows: 50,
+      timeout_s: 10,
+      interval_s: 60,
+      backoff_min_s: 30,
+      backoff_max_s: 240,
+    };
+    loop = startSyncLoop(
+      store.db,
+      settings,
+      { info: log('info'), warn: log('warn'), error: log('error') },
+      {
+        clock: () => now,
+        random: () => 1,
+        transport: link,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          now += ms;
+          if (sleeps.length === 8) void loop?.stop();
+          await new Promise((r) => setImmediate(r));
+        },
       },
-    });
+    );
     const t0 = Date.now();
     while (sleeps.length < 8 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
     await loop.stop();
@@ -365,7 +450,9 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
       expect(w.obj).toEqual({ attempt: i + 1, retryInMs: sleeps[i], code: 'FS_REMOTE' }); // no error object: no stack in the journal
     }
     expect(lines.filter((l) => l.level === 'error')).toEqual([]);
-    expect(lines.filter((l) => l.level === 'info').map((l) => l.msg)).toEqual([expect.stringMatching(/^sent \d+ aggregate record\(s\) to http:\/\/127\.0\.0\.1:\d+$/)]);
+    expect(lines.filter((l) => l.level === 'info').map((l) => l.msg)).toEqual([
+      expect.stringMatching(/^sent \d+ aggregate record\(s\) to http:\/\/127\.0\.0\.1:\d+$/),
+    ]);
     // Recovered at 690 s, drained again at 750 and 810 s; the 8th wait ends with the stop.
     expect(loop.state()).toMatchObject({ lastError: null, failures: 0, lastSuccessMs: DAY0 + DAY_MS + 810_000 });
     expect(outboxBacklog(store.db).unsent).toBe(0);
@@ -381,9 +468,14 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     const before = outboxBacklog(store.db);
     const err = await drainOutbox(store.db, transport(), { database, batchRows: 50, clock }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FailureError);
-    expect(err).toMatchObject({ code: 'FS_REMOTE', details: { mismatched: [{ database, table: 'store_daily_kpis', column: 'receipts_amount_minor', expected: 'Int64', found: 'UInt8' }] } });
+    expect(err).toMatchObject({
+      code: 'FS_REMOTE',
+      details: { mismatched: [{ database, table: 'store_daily_kpis', column: 'receipts_amount_minor', expected: 'Int64', found: 'UInt8' }] },
+    });
     expect(String((err as Error).message)).toMatch(
-      new RegExp(`central schema check failed before sending: ${database}\\.store_daily_kpis\\.receipts_amount_minor is UInt8, expected Int64 \\(.*nothing was sent, the outbox is kept\\)`),
+      new RegExp(
+        `central schema check failed before sending: ${database}\\.store_daily_kpis\\.receipts_amount_minor is UInt8, expected Int64 \\(.*nothing was sent, the outbox is kept\\)`,
+      ),
     );
     expect(outboxBacklog(store.db)).toEqual(before);
     for (const t of RECORD_TYPES) expect(await countRaw(database, t)).toBe(0);
@@ -409,11 +501,24 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
       };
       expect((await run('--init'))[0]).toBe(0);
       const n = sum([day]);
-      expect(await run('--once')).toEqual([0, expect.stringMatching(new RegExp(`^sent ${n - 1} record\\(s\\) .*; 0 left; 1 quarantined \\(see sync --status\\)$`))]);
+      expect(await run('--once')).toEqual([
+        0,
+        expect.stringMatching(new RegExp(`^sent ${n - 1} record\\(s\\) .*; 0 left; 1 quarantined \\(see sync --status\\)$`)),
+      ]);
       const [code, status] = await run('--status');
       expect(code).toBe(0);
-      expect(status).toMatch(new RegExp(`^unsent 0 \\(oldest -\\)[\\s\\S]*\\nquarantined 1 [^\\n]*\\n  seq ${poisoned} consulted_visit [0-9a-f]{32} at \\S+: fails the sync whitelist: consulted_visit\\.floor_x: not in the sync whitelist`));
-      expect(await centralCounts('fs_poison')).toEqual({ consulted_visit: day.consulted_visit - 1, seller_daily_kpi: day.seller_daily_kpi, store_daily_kpi: day.store_daily_kpi, store_hourly_traffic: day.store_hourly_traffic, camera_uptime: day.camera_uptime });
+      expect(status).toMatch(
+        new RegExp(
+          `^unsent 0 \\(oldest -\\)[\\s\\S]*\\nquarantined 1 [^\\n]*\\n  seq ${poisoned} consulted_visit [0-9a-f]{32} at \\S+: fails the sync whitelist: consulted_visit\\.floor_x: not in the sync whitelist`,
+        ),
+      );
+      expect(await centralCounts('fs_poison')).toEqual({
+        consulted_visit: day.consulted_visit - 1,
+        seller_daily_kpi: day.seller_daily_kpi,
+        store_daily_kpi: day.store_daily_kpi,
+        store_hourly_traffic: day.store_hourly_traffic,
+        camera_uptime: day.camera_uptime,
+      });
     } finally {
       log.mockRestore();
     }
@@ -429,7 +534,11 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     await drainOutbox(store.db, transport(), { database, batchRows: 500, clock });
     const where = `WHERE store_id = 'shop-11' AND day = '${day}'`;
     const counts = async (): Promise<number[]> =>
-      Promise.all(['v_consultations', 'v_seller_day', 'v_store_hour', 'v_camera_day', 'v_store_day'].map(async (v) => Number((await ch.query(`SELECT count() FROM ${database}.${v} ${where}`)).trim())));
+      Promise.all(
+        ['v_consultations', 'v_seller_day', 'v_store_hour', 'v_camera_day', 'v_store_day'].map(async (v) =>
+          Number((await ch.query(`SELECT count() FROM ${database}.${v} ${where}`)).trim()),
+        ),
+      );
     expect(await counts()).toEqual([filled.consulted_visit, 5, 24, 2, 1]);
     // A recompute that yields no consultation, no seller and no hour, and only cam1.
     const later = DAY0 + 2 * DAY_MS;
@@ -440,7 +549,29 @@ describe.skipIf(!haveClickHouse())('sync to a real ClickHouse', () => {
     expect(await counts()).toEqual([0, 0, 0, 1, 1]);
     expect(await countRaw(database, 'seller_daily_kpi')).toBe(10); // both versions still there, unmerged
     // seller-01 comes back: a newer live version.
-    saveDailyKpis(store.db, 'shop-11', [{ sellerId: 'seller-01', day, consultations: 1, consultedBuyers: 0, receiptsWithConsult: 0, amountWithConsultMinor: 0, receiptsWithoutConsult: 0, amountWithoutConsultMinor: 0, consultDurationMs: 1000, customers: 3, consultedCustomers: 1, successfulConsultations: 0, unsuccessfulConsultations: 1, timeOnFloorSeconds: 10 }], later + 1000);
+    saveDailyKpis(
+      store.db,
+      'shop-11',
+      [
+        {
+          sellerId: 'seller-01',
+          day,
+          consultations: 1,
+          consultedBuyers: 0,
+          receiptsWithConsult: 0,
+          amountWithConsultMinor: 0,
+          receiptsWithoutConsult: 0,
+          amountWithoutConsultMinor: 0,
+          consultDurationMs: 1000,
+          customers: 3,
+          consultedCustomers: 1,
+          successfulConsultations: 0,
+          unsuccessfulConsultations: 1,
+          timeOnFloorSeconds: 10,
+        },
+      ],
+      later + 1000,
+    );
     await drainOutbox(store.db, transport(), { database, batchRows: 500, clock: () => later + 1000 });
     expect(await ch.rows(`SELECT seller_id, consultations FROM ${database}.v_seller_day ${where}`)).toEqual([{ seller_id: 'seller-01', consultations: '1' }]);
     store.close();

@@ -24,7 +24,8 @@ import { fillStoreDay, LOCAL_ONLY_MARKERS, type DayCounts } from './fill.js';
 const DAY0 = Date.UTC(2026, 10, 16);
 const clock = (): number => Date.now();
 const settings = (database: string) => ({ url: 'chdb', database, username: 'default', password: '', batch_rows: 100, timeout_s: 10 });
-const sum = (c: DayCounts[]): number => c.reduce((a, d) => a + d.consulted_visit + d.seller_daily_kpi + d.store_daily_kpi + d.store_hourly_traffic + d.camera_uptime, 0);
+const sum = (c: DayCounts[]): number =>
+  c.reduce((a, d) => a + d.consulted_visit + d.seller_daily_kpi + d.store_daily_kpi + d.store_hourly_traffic + d.camera_uptime, 0);
 const table = (t: RecordType): string => RECORD_SPECS[t].table;
 
 describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () => {
@@ -53,7 +54,10 @@ describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () =>
   }
   function localRecords(store: Store): Record<RecordType, number> {
     const out = { consulted_visit: 0, seller_daily_kpi: 0, store_daily_kpi: 0, store_hourly_traffic: 0, camera_uptime: 0 };
-    for (const r of store.db.prepare<[], { t: RecordType; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM record_versions GROUP BY record_type').all()) out[r.t] = r.n;
+    for (const r of store.db
+      .prepare<[], { t: RecordType; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM record_versions GROUP BY record_type')
+      .all())
+      out[r.t] = r.n;
     return out;
   }
   /** Values as strings: 26.x prints UInt64 unquoted, 18.16 quoted; the value is what matters. */
@@ -69,7 +73,13 @@ describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () =>
     const rmt = tables.filter((t) => t.engine === 'ReplacingMergeTree');
     expect(rmt.map((t) => t.name).sort()).toEqual(RECORD_TYPES.map(table).sort());
     for (const t of rmt) expect(String(t.engine_full)).toMatch(/^ReplacingMergeTree\(version\) PARTITION BY toYYYYMM\(day\) ORDER BY record_id/);
-    expect(tables.filter((t) => t.engine === 'View').map((t) => t.name)).toEqual(['v_camera_day', 'v_consultations', 'v_seller_day', 'v_store_day', 'v_store_hour']);
+    expect(tables.filter((t) => t.engine === 'View').map((t) => t.name)).toEqual([
+      'v_camera_day',
+      'v_consultations',
+      'v_seller_day',
+      'v_store_day',
+      'v_store_hour',
+    ]);
     const cols = await ch.rows("SELECT table, name, type FROM system.columns WHERE database = 'fs_init' AND table NOT LIKE 'v\\_%' ORDER BY table, position");
     for (const t of RECORD_TYPES) expect(cols.filter((c) => c.table === table(t)).map((c) => c.name)).toEqual([...centralColumns(t)]);
     expect(cols.filter((c) => /Float|Nullable|LowCardinality|DateTime64/.test(String(c.type)))).toEqual([]);
@@ -121,9 +131,33 @@ describe.skipIf(!haveChdb())('sync to current ClickHouse (embedded chdb)', () =>
     // Late receipts: seller-01's KPIs for day 0 are recomputed, a new version of the same id.
     const day = new Date(DAY0).toISOString().slice(0, 10);
     const kpiRows = await count(`${database}.seller_daily_kpis`);
-    saveDailyKpis(store.db, 'shop-1', [{ sellerId: 'seller-01', day, consultations: 10, consultedBuyers: 6, receiptsWithConsult: 6, amountWithConsultMinor: 300_000, receiptsWithoutConsult: 3, amountWithoutConsultMinor: 90_000, consultDurationMs: 3_600_000, customers: 40, consultedCustomers: 10, successfulConsultations: 6, unsuccessfulConsultations: 4, timeOnFloorSeconds: 46_800 }], DAY0 + 3 * DAY_MS);
+    saveDailyKpis(
+      store.db,
+      'shop-1',
+      [
+        {
+          sellerId: 'seller-01',
+          day,
+          consultations: 10,
+          consultedBuyers: 6,
+          receiptsWithConsult: 6,
+          amountWithConsultMinor: 300_000,
+          receiptsWithoutConsult: 3,
+          amountWithoutConsultMinor: 90_000,
+          consultDurationMs: 3_600_000,
+          customers: 40,
+          consultedCustomers: 10,
+          successfulConsultations: 6,
+          unsuccessfulConsultations: 4,
+          timeOnFloorSeconds: 46_800,
+        },
+      ],
+      DAY0 + 3 * DAY_MS,
+    );
     expect((await drainOutbox(store.db, ch.transport(), { database, batchRows: 40, clock })).sent).toBe(1);
-    const view = await ch.rows(`SELECT seller_id, successful_consultations, avg_purchase_with_consultation FROM ${database}.v_seller_day WHERE seller_id = 'seller-01' AND day = '${day}'`);
+    const view = await ch.rows(
+      `SELECT seller_id, successful_consultations, avg_purchase_with_consultation FROM ${database}.v_seller_day WHERE seller_id = 'seller-01' AND day = '${day}'`,
+    );
     expect(view.map(asText)).toEqual([{ seller_id: 'seller-01', successful_consultations: '6', avg_purchase_with_consultation: '500' }]);
     expect(await count(`${database}.seller_daily_kpis FINAL`)).toBe(10);
     expect(await count(`${database}.seller_daily_kpis`)).toBe(kpiRows + 1);

@@ -50,14 +50,16 @@ export function dashboardQueries(root: string): DashboardQuery[] {
   }
   for (const v of arr(obj(g.templating, GRAFANA_FILE).list, `${GRAFANA_FILE}: templating`)) {
     const variable = obj(v, GRAFANA_FILE);
-    if (variable.type === 'query') out.push({ where: `${GRAFANA_FILE}: variable ${String(variable.name)}`, sql: str(variable.query, GRAFANA_FILE), columns: ['store_id'], grafana: true });
+    if (variable.type === 'query')
+      out.push({ where: `${GRAFANA_FILE}: variable ${String(variable.name)}`, sql: str(variable.query, GRAFANA_FILE), columns: ['store_id'], grafana: true });
   }
   const d = obj(parse(readFileSync(join(root, DATALENS_FILE), 'utf8')), DATALENS_FILE);
   const datasets = new Set<string>();
   const fieldsOf = (fs: unknown, where: string): string[] =>
     arr(fs, `${where}: fields`).map((f) => {
       const field = obj(f, where);
-      if (field.role !== 'dimension' && field.role !== 'measure') throw new Error(`${where}: field ${String(field.name)} has role ${String(field.role)}, not dimension or measure`);
+      if (field.role !== 'dimension' && field.role !== 'measure')
+        throw new Error(`${where}: field ${String(field.name)} has role ${String(field.role)}, not dimension or measure`);
       return str(field.name, where);
     });
   for (const x of arr(d.datasets, `${DATALENS_FILE}: datasets`)) {
@@ -88,7 +90,10 @@ const isoDay = (ms: number): string => {
  * ${store:singlequote} -> 'a','b' (the "All" of a multi-value variable is every value);
  * ${database} -> the constant.
  */
-export function grafanaSql(sql: string, o: { readonly from: number; readonly to: number; readonly stores: readonly string[]; readonly database: string }): string {
+export function grafanaSql(
+  sql: string,
+  o: { readonly from: number; readonly to: number; readonly stores: readonly string[]; readonly database: string },
+): string {
   const fromS = Math.floor(o.from / 1000);
   const toS = Math.floor(o.to / 1000);
   return sql

@@ -37,7 +37,12 @@ export interface DayCounts {
  * consultations each hour 08-21, hourly traffic for 24 hours, per-seller KPIs and camera uptime
  * written at the end of the day. With `positions`, a few hundred per-frame positions per hour too.
  */
-export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, opts: { cameras?: number; consultationsPerHour?: number; positions?: boolean; seed?: number } = {}): DayCounts {
+export function fillStoreDay(
+  store: Store,
+  storeId: string,
+  dayStartMs: number,
+  opts: { cameras?: number; consultationsPerHour?: number; positions?: boolean; seed?: number } = {},
+): DayCounts {
   const cameras = opts.cameras ?? 10;
   const perHour = opts.consultationsPerHour ?? 4;
   const rnd = seeded(opts.seed ?? dayStartMs / HOUR_MS);
@@ -47,7 +52,11 @@ export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, 
   const write = positionWriter(db);
   let consultations = 0;
   db.transaction(() => {
-    replaceShifts(db, sellers.map((s) => ({ date: day, sellerId: s, startMs: dayStartMs + 8 * HOUR_MS, endMs: dayStartMs + 21 * HOUR_MS })), () => [dayStartMs, dayStartMs + 24 * HOUR_MS]);
+    replaceShifts(
+      db,
+      sellers.map((s) => ({ date: day, sellerId: s, startMs: dayStartMs + 8 * HOUR_MS, endMs: dayStartMs + 21 * HOUR_MS })),
+      () => [dayStartMs, dayStartMs + 24 * HOUR_MS],
+    );
     for (let h = 0; h < 24; h++) {
       const hourMs = dayStartMs + h * HOUR_MS;
       const open = h >= 8 && h < 21;
@@ -59,7 +68,9 @@ export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, 
           const t0 = hourMs + Math.floor(rnd() * 3_000_000);
           const trackId = upsertTrack(db, { cameraId: cam, trackKey: `trk-${h}-${i}`, firstMs: t0, lastMs: t0 + 120_000, role: 'customer' });
           if (opts.positions) {
-            write(Array.from({ length: 60 }, (_, k) => ({ trackId, tMs: t0 + k * 2000, x: 100 + k, y: 200, w: 40, h: 90, floorX: 2.5 + k / 10, floorY: 4.25 })));
+            write(
+              Array.from({ length: 60 }, (_, k) => ({ trackId, tMs: t0 + k * 2000, x: 100 + k, y: 200, w: 40, h: 90, floorX: 2.5 + k / 10, floorY: 4.25 })),
+            );
           }
           const visitId = `v-${Math.floor(rnd() * 2 ** 48).toString(36)}`;
           upsertVisits(db, [{ id: visitId, cameraId: cam, trackId, zone: 'zone-fitting-room', startMs: t0, endMs: t0 + 120_000 }]);
@@ -92,7 +103,24 @@ export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, 
         }
       }
       insertCameraHealth(db, [{ cameraId: 'cam1', tMs: hourMs, state: h === 3 ? 'down' : 'up', fps: 5, detail: h === 3 ? 'detail: rtsp timeout' : null }]);
-      saveHourlyTraffic(db, storeId, [{ hourMs, day, visits, consultations: visits, receipts, dwellMs: visits * 120_000, staffSeconds: open ? 5 * 3600 : 0, sellersSeen: open ? 5 : 0, receiptsAmountMinor: receipts * 50_000 }], hourMs + HOUR_MS);
+      saveHourlyTraffic(
+        db,
+        storeId,
+        [
+          {
+            hourMs,
+            day,
+            visits,
+            consultations: visits,
+            receipts,
+            dwellMs: visits * 120_000,
+            staffSeconds: open ? 5 * 3600 : 0,
+            sellersSeen: open ? 5 : 0,
+            receiptsAmountMinor: receipts * 50_000,
+          },
+        ],
+        hourMs + HOUR_MS,
+      );
     }
     const endMs = dayStartMs + 24 * HOUR_MS;
     saveDailyKpis(
@@ -142,7 +170,12 @@ export function fillStoreDay(store: Store, storeId: string, dayStartMs: number, 
       },
       endMs,
     );
-    saveCameraUptime(db, storeId, Array.from({ length: cameras }, (_, c) => ({ cameraId: `cam${c + 1}`, day, upMs: 86_400_000 - c * 1000, downMs: c * 1000, outages: c % 3 })), endMs);
+    saveCameraUptime(
+      db,
+      storeId,
+      Array.from({ length: cameras }, (_, c) => ({ cameraId: `cam${c + 1}`, day, upMs: 86_400_000 - c * 1000, downMs: c * 1000, outages: c % 3 })),
+      endMs,
+    );
   })();
   return { consulted_visit: consultations, seller_daily_kpi: sellers.length, store_daily_kpi: 1, store_hourly_traffic: 24, camera_uptime: cameras };
 }

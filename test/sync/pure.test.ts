@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs } from '../../agent/src/sync/backoff.js';
 import { centralRow, chDateTime, type DrainReport } from '../../agent/src/sync/drain.js';
-import { centralColumnTypes, centralColumns, createTableSql, dashboardUserSql, initStatements, planSchema, VIEW_NAMES, type CentralCatalog } from '../../agent/src/sync/ddl.js';
+import {
+  centralColumnTypes,
+  centralColumns,
+  createTableSql,
+  dashboardUserSql,
+  initStatements,
+  planSchema,
+  VIEW_NAMES,
+  type CentralCatalog,
+} from '../../agent/src/sync/ddl.js';
 import { runSyncLoop } from '../../agent/src/sync/loop.js';
 import { printableUrl, remoteError } from '../../agent/src/sync/clickhouse.js';
 import { FailureError, MisuseError } from '../../agent/src/core/errors.js';
@@ -35,9 +44,29 @@ describe('central rows and DDL', () => {
       version: 7,
       deleted: 0,
       createdMs: 0,
-      payload: { store_id: 's1', day: '2026-11-20', hour: Date.UTC(2026, 10, 20, 9), visits: 3, consultations: 1, receipts: 2, dwell_ms: 60_000, smuggled: 'x' },
+      payload: {
+        store_id: 's1',
+        day: '2026-11-20',
+        hour: Date.UTC(2026, 10, 20, 9),
+        visits: 3,
+        consultations: 1,
+        receipts: 2,
+        dwell_ms: 60_000,
+        smuggled: 'x',
+      },
     });
-    expect(row).toEqual({ record_id: 'abc', version: 7, deleted: 0, store_id: 's1', day: '2026-11-20', hour: '2026-11-20 09:00:00', visits: 3, consultations: 1, receipts: 2, dwell_ms: 60_000 });
+    expect(row).toEqual({
+      record_id: 'abc',
+      version: 7,
+      deleted: 0,
+      store_id: 's1',
+      day: '2026-11-20',
+      hour: '2026-11-20 09:00:00',
+      visits: 3,
+      consultations: 1,
+      receipts: 2,
+      dwell_ms: 60_000,
+    });
   });
 
   it('generates ReplacingMergeTree(version) tables ordered by record_id for every record type', () => {
@@ -51,7 +80,9 @@ describe('central rows and DDL', () => {
   });
 
   it('prints a read-only dashboard user: SQL on servers with access control, users.xml before 20.4', () => {
-    expect(dashboardUserSql('fs', '24.8.1.1')).toMatch(/CREATE USER IF NOT EXISTS floorsense_dashboard .*readonly = 1;\nGRANT SELECT ON fs\.\* TO floorsense_dashboard;/);
+    expect(dashboardUserSql('fs', '24.8.1.1')).toMatch(
+      /CREATE USER IF NOT EXISTS floorsense_dashboard .*readonly = 1;\nGRANT SELECT ON fs\.\* TO floorsense_dashboard;/,
+    );
     expect(dashboardUserSql('fs', '18.16.1')).toMatch(/users\.xml[\s\S]*<profile>readonly<\/profile>[\s\S]*<database>fs<\/database>/);
   });
 
@@ -67,21 +98,42 @@ describe('central rows and DDL', () => {
 describe('central schema migration (planSchema)', () => {
   /** The catalog a server would show after this release's own init. */
   const current = (): { tables: Array<{ name: string; engine: string }>; columns: Array<{ table: string; name: string; type: string }> } => ({
-    tables: [...RECORD_TYPES.map((t) => ({ name: RECORD_SPECS[t].table, engine: 'ReplacingMergeTree' })), ...VIEW_NAMES.map((v) => ({ name: v, engine: 'View' }))],
+    tables: [
+      ...RECORD_TYPES.map((t) => ({ name: RECORD_SPECS[t].table, engine: 'ReplacingMergeTree' })),
+      ...VIEW_NAMES.map((v) => ({ name: v, engine: 'View' })),
+    ],
     columns: RECORD_TYPES.flatMap((t) => centralColumnTypes(t).map(([name, type]) => ({ table: RECORD_SPECS[t].table, name, type }))),
   });
-  const without = (c: CentralCatalog, table: string, column: string): CentralCatalog => ({ ...c, columns: c.columns.filter((x) => !(x.table === table && x.name === column)) });
+  const without = (c: CentralCatalog, table: string, column: string): CentralCatalog => ({
+    ...c,
+    columns: c.columns.filter((x) => !(x.table === table && x.name === column)),
+  });
   const cases: Array<[string, CentralCatalog, { creates: number; added: string[]; drops: number; retired: string[] } | RegExp]> = [
     ['empty server: everything created', { tables: [], columns: [] }, { creates: RECORD_TYPES.length, added: [], drops: 0, retired: [] }],
     ['up to date: only the views are replaced', current(), { creates: 0, added: [], drops: VIEW_NAMES.length, retired: [] }],
-    ['a column missing: added', without(current(), 'seller_daily_kpis', 'time_on_floor_seconds'), { creates: 0, added: ['seller_daily_kpis.time_on_floor_seconds'], drops: VIEW_NAMES.length, retired: [] }],
-    ['retired table present: reported, not dropped', { ...current(), tables: [...current().tables, { name: 'consultations', engine: 'ReplacingMergeTree' }] }, { creates: 0, added: [], drops: VIEW_NAMES.length, retired: ['consultations'] }],
+    [
+      'a column missing: added',
+      without(current(), 'seller_daily_kpis', 'time_on_floor_seconds'),
+      { creates: 0, added: ['seller_daily_kpis.time_on_floor_seconds'], drops: VIEW_NAMES.length, retired: [] },
+    ],
+    [
+      'retired table present: reported, not dropped',
+      { ...current(), tables: [...current().tables, { name: 'consultations', engine: 'ReplacingMergeTree' }] },
+      { creates: 0, added: [], drops: VIEW_NAMES.length, retired: ['consultations'] },
+    ],
     [
       'a column of another type: refused',
-      { ...current(), columns: current().columns.map((c) => (c.table === 'store_daily_kpis' && c.name === 'receipts_amount_minor' ? { ...c, type: 'UInt8' } : c)) },
+      {
+        ...current(),
+        columns: current().columns.map((c) => (c.table === 'store_daily_kpis' && c.name === 'receipts_amount_minor' ? { ...c, type: 'UInt8' } : c)),
+      },
       /fs\.store_daily_kpis\.receipts_amount_minor is UInt8, expected Int64/,
     ],
-    ['a table under a view name: refused', { ...current(), tables: current().tables.map((t) => (t.name === 'v_store_day' ? { ...t, engine: 'MergeTree' } : t)) }, /fs\.v_store_day is a MergeTree table, not a view/],
+    [
+      'a table under a view name: refused',
+      { ...current(), tables: current().tables.map((t) => (t.name === 'v_store_day' ? { ...t, engine: 'MergeTree' } : t)) },
+      /fs\.v_store_day is a MergeTree table, not a view/,
+    ],
   ];
   it.each(cases)('%s', (_n, catalog, want) => {
     if (want instanceof RegExp) {

@@ -19,7 +19,13 @@ function section(text: string, heading: string): string {
 function listed(sec: string, table: string): string[] {
   const at = sec.indexOf(`\n\`${table}\`:`);
   if (at < 0) throw new Error(`README.md "What leaves the box" does not describe ${table}`);
-  const rows = sec.slice(at).split('\n\n').slice(1, 2).join('').split('\n').filter((l) => l.startsWith('| `'));
+  const rows = sec
+    .slice(at)
+    .split('\n\n')
+    .slice(1, 2)
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
   return rows.flatMap((r) => [...(r.split('|')[1] ?? '').matchAll(/`(\w+)`/g)].map((m) => m[1]!));
 }
 

@@ -78,8 +78,17 @@ describe('assign (gated, rectangular)', () => {
 
   it('without a gate matches as many allowed pairs as possible', () => {
     // Greedy would take the 0 and strand row 1; optimal takes 1 + 1.
-    const a = assign(costFromRows([[0, 1], [Infinity, 1000]]), Infinity);
-    expect(a.matches).toEqual([[0, 0], [1, 1]]);
+    const a = assign(
+      costFromRows([
+        [0, 1],
+        [Infinity, 1000],
+      ]),
+      Infinity,
+    );
+    expect(a.matches).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
   });
 
   it.each([

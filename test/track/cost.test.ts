@@ -18,7 +18,18 @@ describe('cost matrix steps', () => {
   });
   it('overlay and select', () => {
     expect(rows(overlay(costFromRows([[1, 2]]), costFromRows([[3, 4]]), (_i, j) => j === 1))).toEqual([[1, 4]]);
-    expect(rows(select(costFromRows([[1, 2], [3, 4]]), [1], [1, 0]))).toEqual([[4, 3]]);
+    expect(
+      rows(
+        select(
+          costFromRows([
+            [1, 2],
+            [3, 4],
+          ]),
+          [1],
+          [1, 0],
+        ),
+      ),
+    ).toEqual([[4, 3]]);
   });
   it.each([
     ['fuse', () => fuse(costMatrix(0, 3), costMatrix(0, 3), 0.5)],
@@ -74,7 +85,9 @@ describe('distances', () => {
   it('cosine distance: 0 for the same direction, Infinity when a side has no embedding', () => {
     const e = Float32Array.from([0.6, 0.8]);
     const t: TrackView = { ...trackAt([0, 0, 10, 10]), embedding: e };
-    const m = rows(cosineDistance([t], [det([0, 0, 1, 1], Float32Array.from([0.6, 0.8])), det([0, 0, 1, 1], Float32Array.from([0.8, -0.6])), det([0, 0, 1, 1])]))[0]!;
+    const m = rows(
+      cosineDistance([t], [det([0, 0, 1, 1], Float32Array.from([0.6, 0.8])), det([0, 0, 1, 1], Float32Array.from([0.8, -0.6])), det([0, 0, 1, 1])]),
+    )[0]!;
     expect(m[0]).toBeCloseTo(0, 6);
     expect(m[1]).toBeCloseTo(1, 6);
     expect(m[2]).toBe(Infinity);

@@ -49,7 +49,10 @@ describe('Kalman filter (pure maths on mean, covariance)', () => {
   it('Mahalanobis gate: near the prediction passes, far fails, and the gate widens with time', () => {
     let g = initiate([100, 100, 40, 100]);
     for (let t = 1; t <= 3; t++) g = update(predict(g, 1), [100 + 50 * t, 100, 40, 100]);
-    const near = mahalanobisSq(project(predict(g, 1)), [[300, 100, 40, 100], [600, 100, 40, 100]]);
+    const near = mahalanobisSq(project(predict(g, 1)), [
+      [300, 100, 40, 100],
+      [600, 100, 40, 100],
+    ]);
     expect(near[0]!).toBeLessThan(CHI2_4DOF_95);
     expect(near[1]!).toBeGreaterThan(CHI2_4DOF_95);
     const later = mahalanobisSq(project(predict(g, 1)), [[360, 100, 40, 100]])[0]!;

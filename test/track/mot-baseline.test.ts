@@ -84,8 +84,16 @@ describe.skipIf(!haveData(DET, GT))('tracker quality on TUD-Campus public detect
   ] as const)('CLI %j fails with a clear error', async (argv, kind, message) => {
     const program = new Command('floorsense').exitOverride().configureOutput({ writeErr: () => {} });
     registerTrackCommand(program);
-    const run = program.parseAsync(argv.map((a) => (a === DET ? dataPath(DET) : a)), { from: 'user' });
+    const run = program.parseAsync(
+      argv.map((a) => (a === DET ? dataPath(DET) : a)),
+      { from: 'user' },
+    );
     await expect(run).rejects.toBeInstanceOf(kind);
-    await expect(program.parseAsync(argv.map((a) => (a === DET ? dataPath(DET) : a)), { from: 'user' })).rejects.toThrow(message);
+    await expect(
+      program.parseAsync(
+        argv.map((a) => (a === DET ? dataPath(DET) : a)),
+        { from: 'user' },
+      ),
+    ).rejects.toThrow(message);
   });
 });

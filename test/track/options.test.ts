@@ -9,7 +9,14 @@ describe('tracker options', () => {
     const cfg = parseConfigText('store: {id: s1}\ntracker: {appearance: false, max_age_s: 2.5, min_hits: 3}');
     const o = trackerOptionsFromConfig(cfg.tracker);
     const th = findEntry(loadManifest(), 'yolov8n_fp32')!.tracker_thresholds!;
-    expect(o).toMatchObject({ appearance: false, maxAgeSec: 2.5, minHits: 3, highThreshold: th.high_threshold, newTrackThreshold: th.new_track_threshold, lowThreshold: th.low_threshold });
+    expect(o).toMatchObject({
+      appearance: false,
+      maxAgeSec: 2.5,
+      minHits: 3,
+      highThreshold: th.high_threshold,
+      newTrackThreshold: th.new_track_threshold,
+      lowThreshold: th.low_threshold,
+    });
     expect(Object.isFrozen(o)).toBe(true);
     expect(Object.isFrozen(o.plausibility)).toBe(true);
     expect(trackerOptionsFromConfig(parseConfigText('store: {id: s1}').tracker)).toEqual(DEFAULT_TRACKER_OPTIONS);
@@ -44,7 +51,10 @@ describe('tracker options', () => {
     [{ highThreshold: 1.5 }, /highThreshold: must be in \[0, 1\], got 1.5/],
     [{ embeddingRefreshSec: -1 }, /embeddingRefreshSec/],
     [{ motionGateChi2: 0 }, /motionGateChi2/],
-    [{ plausibility: { maxSpeedBodyHeights: 0, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5 } }, /plausibility\.maxSpeedBodyHeights: must be > 0, got 0/],
+    [
+      { plausibility: { maxSpeedBodyHeights: 0, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5 } },
+      /plausibility\.maxSpeedBodyHeights: must be > 0, got 0/,
+    ],
     [{ observationRecoveryMaxCost: 2 }, /observationRecoveryMaxCost: must be in \[0, 1\], got 2/],
   ] as const)('programmatic option %j is rejected', (o, re) => {
     expect(() => trackerOptions(o)).toThrow(re);

@@ -41,6 +41,10 @@ describe('trackMotDetections', () => {
     ]);
     const res = await trackMotDetections(rows, { fps: 10, minScore: 0.5 });
     expect(res.detectionsUsed).toBe(3);
-    expect(res.rows.map((r) => [r.frame, r.id])).toEqual([[1, 1], [2, 1], [3, 1]]);
+    expect(res.rows.map((r) => [r.frame, r.id])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
   });
 });

@@ -30,13 +30,31 @@ function grab(sec: number, letterboxTo?: number): Frame {
   const sw = Math.round((W * lb.scale) / 2) * 2;
   const sh = Math.round((H * lb.scale) / 2) * 2;
   const vf = letterboxTo ? ['-vf', `scale=${sw}:${sh},pad=${lb.dstWidth}:${lb.dstHeight}:${lb.padX}:${lb.padY}:color=0x727272`] : [];
-  const data = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(sec), '-i', dataPath(CLIP), '-frames:v', '1', ...vf, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 24 });
-  return { sourceId: 'checkout', index: Math.round(sec * 25), ptsSec: sec, timestampMs: sec * 1000, width: lb.dstWidth, height: lb.dstHeight, data: new Uint8Array(data), letterbox: lb };
+  const data = execFileSync(
+    'ffmpeg',
+    ['-v', 'error', '-ss', String(sec), '-i', dataPath(CLIP), '-frames:v', '1', ...vf, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    { maxBuffer: 1 << 24 },
+  );
+  return {
+    sourceId: 'checkout',
+    index: Math.round(sec * 25),
+    ptsSec: sec,
+    timestampMs: sec * 1000,
+    width: lb.dstWidth,
+    height: lb.dstHeight,
+    data: new Uint8Array(data),
+    letterbox: lb,
+  };
 }
 
 describe('crops (pure)', () => {
   const tiny: Frame = {
-    sourceId: 't', index: 0, ptsSec: 0, timestampMs: 0, width: 4, height: 2,
+    sourceId: 't',
+    index: 0,
+    ptsSec: 0,
+    timestampMs: 0,
+    width: 4,
+    height: 2,
     // Left half pure red, right half pure blue.
     data: Uint8Array.from([255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255, 255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 0, 255]),
     letterbox: letterboxFor(4, 2, 4, 2),
@@ -72,8 +90,14 @@ describe.skipIf(!haveData(CLIP, MODEL))('OSNet embeddings on a real clip', () =>
 
   it('the same person, 10 s apart, is closer than anyone else', async () => {
     const names = Object.keys(PEOPLE) as (keyof typeof PEOPLE)[];
-    const a = await reid.embed(f5, names.map((n) => PEOPLE[n].at5));
-    const b = await reid.embed(f15, names.map((n) => PEOPLE[n].at15));
+    const a = await reid.embed(
+      f5,
+      names.map((n) => PEOPLE[n].at5),
+    );
+    const b = await reid.embed(
+      f15,
+      names.map((n) => PEOPLE[n].at15),
+    );
     expect(reid.dim).toBe(512);
     for (const e of [...a, ...b]) expect(dot(e, e)).toBeCloseTo(1, 4);
     names.forEach((_n, i) => {
@@ -93,8 +117,11 @@ describe.skipIf(!haveData(CLIP, MODEL))('OSNet embeddings on a real clip', () =>
     native.forEach((e, i) => expect(dot(e, boxed[i]!)).toBeGreaterThan(0.9));
   });
 
-  it('plugs into the tracker as an EmbedFn over the update\'s detections', async () => {
-    const dets = detectionsFromList([{ box: PEOPLE.cashier.at5, score: 0.9 }, { box: PEOPLE.basket.at5, score: 0.9 }]);
+  it("plugs into the tracker as an EmbedFn over the update's detections", async () => {
+    const dets = detectionsFromList([
+      { box: PEOPLE.cashier.at5, score: 0.9 },
+      { box: PEOPLE.basket.at5, score: 0.9 },
+    ]);
     const [cashier] = await reid.embedFnFor(f5, dets)([0]);
     const [direct] = await reid.embed(f5, [PEOPLE.cashier.at5]);
     expect(cashier!.length).toBe(512);

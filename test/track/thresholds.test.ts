@@ -3,7 +3,7 @@ import { MisuseError } from '../../agent/src/core/errors.js';
 import { thresholdsFromScores, weightedQuantile } from '../../agent/src/track/thresholds.js';
 import { findEntry, loadManifest } from '../../agent/src/models/index.js';
 
-describe('score thresholds from the detector\'s own scores', () => {
+describe("score thresholds from the detector's own scores", () => {
   it.each([
     [[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], 0.1, 1],
     [[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], 0.5, 5],

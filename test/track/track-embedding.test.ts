@@ -3,7 +3,13 @@ import { identity, person, runScript, type ScriptStep } from './script.js';
 
 const steps: ScriptStep[] = [
   { t: 0, dets: [] },
-  ...[0, 1, 2, 3].map((k) => ({ t: k + 1, dets: [{ box: person(100 + 60 * k, 200), emb: identity(0, k) }, { box: person(600 - 60 * k, 200), emb: identity(1, k) }] })),
+  ...[0, 1, 2, 3].map((k) => ({
+    t: k + 1,
+    dets: [
+      { box: person(100 + 60 * k, 200), emb: identity(0, k) },
+      { box: person(600 - 60 * k, 200), emb: identity(1, k) },
+    ],
+  })),
 ];
 const norm = (v: Float32Array): number => Math.hypot(...v);
 const cos = (a: Float32Array, b: readonly number[]): number => a.reduce((s, x, k) => s + x * b[k]!, 0) / (norm(a) * Math.hypot(...b));

@@ -35,7 +35,15 @@ describe('track life (1 fps, motion only)', () => {
   });
 
   it('coasts along its velocity while unmatched, dies after max_age_s, and a return is a new id', async () => {
-    const steps = [empty(0), ...walk(1, 4, 100), empty(5), empty(6), empty(7), { t: 8, dets: [{ box: person(520, 200) }] }, { t: 9, dets: [{ box: person(580, 200) }] }];
+    const steps = [
+      empty(0),
+      ...walk(1, 4, 100),
+      empty(5),
+      empty(6),
+      empty(7),
+      { t: 8, dets: [{ box: person(520, 200) }] },
+      { t: 9, dets: [{ box: person(580, 200) }] },
+    ];
     const { results } = await runScript(steps, opts);
     expect(summary(results)).toEqual(['', '', '1:m', '1:m', '1:m', '1:c', '1:c', '', '', '2:m']);
     // Coasting boxes keep moving at the learned ~60 px/s.
@@ -45,7 +53,13 @@ describe('track life (1 fps, motion only)', () => {
   });
 
   it('a tentative track that misses an update is dropped', async () => {
-    const steps = [empty(0), { t: 1, dets: [{ box: person(100, 200) }] }, empty(2), { t: 3, dets: [{ box: person(100, 200) }] }, { t: 4, dets: [{ box: person(100, 200) }] }];
+    const steps = [
+      empty(0),
+      { t: 1, dets: [{ box: person(100, 200) }] },
+      empty(2),
+      { t: 3, dets: [{ box: person(100, 200) }] },
+      { t: 4, dets: [{ box: person(100, 200) }] },
+    ];
     const { results, tracker } = await runScript(steps, opts);
     expect(summary(results)).toEqual(['', '', '', '', '2:m']);
     expect(tracker.stats().tracksStarted).toBe(2);
@@ -61,9 +75,24 @@ describe('re-identification by appearance', () => {
     const steps: ScriptStep[] = [
       empty(0),
       ...walk(1, 3, 100, A),
-      empty(4), empty(5), empty(6), empty(7), // gone for 5 s > max_age_s
-      { t: 8, dets: [{ box: person(600, 300), emb: identity(0, 1) }, { box: person(100, 200), emb: B }] },
-      { t: 9, dets: [{ box: person(600, 300), emb: identity(0, 2) }, { box: person(100, 200), emb: B }] },
+      empty(4),
+      empty(5),
+      empty(6),
+      empty(7), // gone for 5 s > max_age_s
+      {
+        t: 8,
+        dets: [
+          { box: person(600, 300), emb: identity(0, 1) },
+          { box: person(100, 200), emb: B },
+        ],
+      },
+      {
+        t: 9,
+        dets: [
+          { box: person(600, 300), emb: identity(0, 2) },
+          { box: person(100, 200), emb: B },
+        ],
+      },
     ];
     const { results, tracker } = await runScript(steps, opts);
     expect(summary(results)).toEqual(['', '', '1:m', '1:m', '1:c', '1:c', '', '', '1:m', '1:m 2:m']);
@@ -71,7 +100,13 @@ describe('re-identification by appearance', () => {
   });
 
   it('no re-identification after reid_window_s', async () => {
-    const steps: ScriptStep[] = [empty(0), ...walk(1, 3, 100, A), empty(10), { t: 15, dets: [{ box: person(600, 300), emb: A }] }, { t: 16, dets: [{ box: person(600, 300), emb: A }] }];
+    const steps: ScriptStep[] = [
+      empty(0),
+      ...walk(1, 3, 100, A),
+      empty(10),
+      { t: 15, dets: [{ box: person(600, 300), emb: A }] },
+      { t: 16, dets: [{ box: person(600, 300), emb: A }] },
+    ];
     const { results } = await runScript(steps, opts);
     expect(summary(results)).toEqual(['', '', '1:m', '1:m', '', '', '2:m']);
   });
@@ -122,10 +157,28 @@ describe('re-identification by appearance', () => {
 
   it('ambiguous candidates get embeddings', async () => {
     const steps: ScriptStep[] = [
-      ...[0, 1].map((t) => ({ t, dets: [{ box: person(100, 200), emb: identity(0) }, { box: person(400, 200), emb: identity(1) }] })),
-      { t: 2, dets: [{ box: person(100, 200), emb: identity(0) }, { box: person(400, 200), emb: identity(1) }] },
+      ...[0, 1].map((t) => ({
+        t,
+        dets: [
+          { box: person(100, 200), emb: identity(0) },
+          { box: person(400, 200), emb: identity(1) },
+        ],
+      })),
+      {
+        t: 2,
+        dets: [
+          { box: person(100, 200), emb: identity(0) },
+          { box: person(400, 200), emb: identity(1) },
+        ],
+      },
       // Both now close to both predictions.
-      { t: 3, dets: [{ box: person(240, 200), emb: identity(0) }, { box: person(260, 200), emb: identity(1) }] },
+      {
+        t: 3,
+        dets: [
+          { box: person(240, 200), emb: identity(0) },
+          { box: person(260, 200), emb: identity(1) },
+        ],
+      },
     ];
     const { results } = await runScript(steps, { ...opts, embeddingRefreshSec: 100 });
     expect(results[2]!.embedCalls).toEqual([]);
@@ -135,26 +188,38 @@ describe('re-identification by appearance', () => {
 
 describe('tracker misuse', () => {
   it.each([
-    ['time going backwards', async () => {
-      const t = createTracker();
-      await t.update(EMPTY_DETECTIONS, 5);
-      await t.update(EMPTY_DETECTIONS, 4);
-    }, /must be finite and not go backwards/],
+    [
+      'time going backwards',
+      async () => {
+        const t = createTracker();
+        await t.update(EMPTY_DETECTIONS, 5);
+        await t.update(EMPTY_DETECTIONS, 4);
+      },
+      /must be finite and not go backwards/,
+    ],
     ['NaN time', async () => createTracker().update(EMPTY_DETECTIONS, NaN), /must be finite/],
-    ['embed returning the wrong count', async () => {
-      const t = createTracker(trackerOptions({ appearance: true }));
-      const d = detectionsFromList([{ box: person(100, 100), score: 0.9 }]);
-      await t.update(EMPTY_DETECTIONS, 0);
-      await t.update(d, 1);
-      await t.update(d, 2, () => []);
-    }, /embed returned 0 vectors for 1 detections/],
-    ['overlapping updates', async () => {
-      const t = createTracker(trackerOptions({ appearance: true }));
-      const d = detectionsFromList([{ box: person(100, 100), score: 0.9 }]);
-      await t.update(d, 0);
-      const slow = t.update(d, 1, async (idx) => idx.map(() => Float32Array.from([1, 0])));
-      await Promise.all([slow, t.update(d, 2)]);
-    }, /called again before the previous update finished/],
+    [
+      'embed returning the wrong count',
+      async () => {
+        const t = createTracker(trackerOptions({ appearance: true }));
+        const d = detectionsFromList([{ box: person(100, 100), score: 0.9 }]);
+        await t.update(EMPTY_DETECTIONS, 0);
+        await t.update(d, 1);
+        await t.update(d, 2, () => []);
+      },
+      /embed returned 0 vectors for 1 detections/,
+    ],
+    [
+      'overlapping updates',
+      async () => {
+        const t = createTracker(trackerOptions({ appearance: true }));
+        const d = detectionsFromList([{ box: person(100, 100), score: 0.9 }]);
+        await t.update(d, 0);
+        const slow = t.update(d, 1, async (idx) => idx.map(() => Float32Array.from([1, 0])));
+        await Promise.all([slow, t.update(d, 2)]);
+      },
+      /called again before the previous update finished/,
+    ],
     ['bad option', async () => createTracker(trackerOptions({ lowThreshold: 0.9, highThreshold: 0.5 })), /lowThreshold/],
   ] as const)('rejects %s', async (_n, f, re) => {
     await expect(f()).rejects.toThrow(re);
@@ -180,7 +245,12 @@ describe('physical plausibility gate (no identity jumps)', () => {
 
   it('motion alone cannot carry a track across the picture either', async () => {
     // A coasting track with a fast learned velocity would reach the stranger; the gate stops it.
-    const steps: ScriptStep[] = [empty(0), ...walk(1, 3, 100, undefined, 150), { t: 4, dets: [{ box: person(1000, 200) }] }, { t: 5, dets: [{ box: person(1000, 200) }] }];
+    const steps: ScriptStep[] = [
+      empty(0),
+      ...walk(1, 3, 100, undefined, 150),
+      { t: 4, dets: [{ box: person(1000, 200) }] },
+      { t: 5, dets: [{ box: person(1000, 200) }] },
+    ];
     const gated = await runScript(steps, { appearance: false, minHits: 2, maxAgeSec: 2, motionGateChi2: 100, matchMaxCost: 1 });
     expect(summary(gated.results).slice(-1)).toEqual(['1:c 2:m']);
   });

@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { STATE_SEVERITY } from '../../agent/src/health/camera-state.js';
 import { LOCALES, MESSAGES, MANAGER_PAGE_JS, STATUS_PAGE_HTML, STATUS_PAGE_JS, I18N_JS } from '../../agent/src/ui/index.js';
 
-const SOURCES = [STATUS_PAGE_HTML, STATUS_PAGE_JS, MANAGER_PAGE_JS, I18N_JS.slice(0, I18N_JS.indexOf('var MESSAGES')) + I18N_JS.slice(I18N_JS.indexOf("var KEY"))];
+const SOURCES = [
+  STATUS_PAGE_HTML,
+  STATUS_PAGE_JS,
+  MANAGER_PAGE_JS,
+  I18N_JS.slice(0, I18N_JS.indexOf('var MESSAGES')) + I18N_JS.slice(I18N_JS.indexOf('var KEY')),
+];
 
 function usedKeys(): Set<string> {
   const used = new Set<string>();
@@ -36,8 +41,14 @@ describe('UI dictionary', () => {
   it('defines every key the page uses and has no key the page does not use', () => {
     const used = usedKeys();
     const defined = new Set(Object.keys(MESSAGES.en));
-    expect([...used].filter((k) => !defined.has(k)), 'used but not defined').toEqual([]);
-    expect([...defined].filter((k) => !used.has(k)), 'defined but unused').toEqual([]);
+    expect(
+      [...used].filter((k) => !defined.has(k)),
+      'used but not defined',
+    ).toEqual([]);
+    expect(
+      [...defined].filter((k) => !used.has(k)),
+      'defined but unused',
+    ).toEqual([]);
   });
 
   it('really is in Russian: Cyrillic in every Russian text that is a word', () => {

@@ -47,7 +47,7 @@ async function quiet<T>(f: () => Promise<T>): Promise<{ value: T; out: string }>
   const w = process.stdout.write.bind(process.stdout);
   const log = console.log;
   process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
-  console.log = (...a: unknown[]) => void (out += a.join(' ') + '\n');
+  console.log = (...a: unknown[]) => void (out += `${a.join(' ')}\n`);
   try {
     return { value: await f(), out };
   } finally {
@@ -72,11 +72,19 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     writeFileSync(join(dir, 'scenario.yaml'), SCENARIO);
     for (const [i, day] of DAYS.entries()) {
       const out = join(dir, day);
-      expect((await quiet(() => main(['simulate', '--config', join(dir, 'scenario.yaml'), '--seed', String(i + 1), '--date', day, '--out', out]))).value).toBe(0);
+      expect((await quiet(() => main(['simulate', '--config', join(dir, 'scenario.yaml'), '--seed', String(i + 1), '--date', day, '--out', out]))).value).toBe(
+        0,
+      );
       if (i === 0) {
         // The store config the simulator wrote, with the store's currency and a store file.
         cfgPath = join(dir, 'store.yaml');
-        writeFileSync(cfgPath, readFileSync(join(out, 'store.yaml'), 'utf8').replace(/^store:\n  id: ui-store\n  timezone: Europe\/Moscow\n/m, 'store:\n  id: ui-store\n  timezone: Europe/Moscow\n  currency: RUB\n') + `storage:\n  path: ${join(dir, 'fs.db')}\n`);
+        writeFileSync(
+          cfgPath,
+          `${readFileSync(join(out, 'store.yaml'), 'utf8').replace(
+            /^store:\n {2}id: ui-store\n {2}timezone: Europe\/Moscow\n/m,
+            'store:\n  id: ui-store\n  timezone: Europe/Moscow\n  currency: RUB\n',
+          )}storage:\n  path: ${join(dir, 'fs.db')}\n`,
+        );
       }
       // The second day's schedule never arrived: the staff the cameras saw is explained by no
       // shift, so the analytics cannot name them and they keep their ids (staff-<person>).
@@ -105,7 +113,18 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
       startedMs: Date.now(),
       clock: Date.now,
       cameras: new Map(),
-      queue: () => ({ queued: 0, blocked: 0, busy: false, processed: 0, failed: 0, dropped: 0, perSource: {}, meanInferenceMs: 0, meanWaitMs: 0, maxQueued: 0 }),
+      queue: () => ({
+        queued: 0,
+        blocked: 0,
+        busy: false,
+        processed: 0,
+        failed: 0,
+        dropped: 0,
+        perSource: {},
+        meanInferenceMs: 0,
+        meanWaitMs: 0,
+        maxQueued: 0,
+      }),
       jobs: () => [],
       box: () => null,
       sync: () => ({ lastSuccessMs: null, lastError: null }),
@@ -142,12 +161,20 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
   /** The page's numbers: cards and seller cells by KPI key, raw value and shown text. */
   async function pageNumbers(page: Page) {
     return page.evaluate(() => {
-      const cards = [...document.querySelectorAll<HTMLElement>('#cards .card')].map((c) => ({ key: c.dataset.kpi!, value: c.querySelector<HTMLElement>('.value')!.dataset.value ?? null, text: c.querySelector('.value')!.textContent }));
+      const cards = [...document.querySelectorAll<HTMLElement>('#cards .card')].map((c) => ({
+        key: c.dataset.kpi!,
+        value: c.querySelector<HTMLElement>('.value')!.dataset.value ?? null,
+        text: c.querySelector('.value')!.textContent,
+      }));
       const sellers = [...document.querySelectorAll<HTMLTableRowElement>('#m-sellers tbody tr')].map((tr) => ({
         id: tr.dataset.seller!,
         name: tr.querySelector('.seller-name')!.textContent,
         small: tr.querySelector('.seller-id')?.textContent ?? null,
-        cells: [...tr.querySelectorAll<HTMLElement>('td[data-key]')].map((td) => ({ key: td.dataset.key!, value: td.dataset.value ?? null, text: td.textContent })),
+        cells: [...tr.querySelectorAll<HTMLElement>('td[data-key]')].map((td) => ({
+          key: td.dataset.key!,
+          value: td.dataset.value ?? null,
+          text: td.textContent,
+        })),
       }));
       return { cards, sellers };
     });
@@ -156,7 +183,9 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
   function expectNumbersEqual(got: Awaited<ReturnType<typeof pageNumbers>>, r: DayReport, locale: 'ru' | 'en'): void {
     const store = r.store as unknown as Record<string, number | null>;
     for (const c of got.cards) expect([c.key, c.value === null ? null : Number(c.value)]).toEqual([c.key, store[c.key]]);
-    expect(got.cards.map((c) => c.key)).toEqual(expect.arrayContaining(['customers', 'consulted_customers', 'buying_customers', 'receipts', 'receipts_total', 'interaction_ratio']));
+    expect(got.cards.map((c) => c.key)).toEqual(
+      expect.arrayContaining(['customers', 'consulted_customers', 'buying_customers', 'receipts', 'receipts_total', 'interaction_ratio']),
+    );
     expect(got.sellers.map((s) => s.id)).toEqual(r.sellers.map((s) => s.seller_id));
     for (const s of got.sellers) {
       const want = r.sellers.find((x) => x.seller_id === s.id)! as unknown as Record<string, number | null>;
@@ -184,7 +213,11 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     expect(r.sellers.map((s) => s.name)).toEqual(['Анна Иванова', 'Борис Петров', 'Вера Смирнова']);
     const got = await pageNumbers(page);
     expectNumbersEqual(got, r, 'ru');
-    expect(got.sellers.map((s) => [s.name, s.small])).toEqual([['Анна Иванова', 'S1'], ['Борис Петров', 'S2'], ['Вера Смирнова', 'S3']]);
+    expect(got.sellers.map((s) => [s.name, s.small])).toEqual([
+      ['Анна Иванова', 'S1'],
+      ['Борис Петров', 'S2'],
+      ['Вера Смирнова', 'S3'],
+    ]);
     // Consultations happened and some of them sold.
     expect(r.store.consultations).toBeGreaterThan(5);
     expect(r.store.successful_consultations).toBeGreaterThan(0);
@@ -199,7 +232,9 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
     expect(await page.textContent('#coverage')).toMatch(/камеры не работали.*cam1 \d+(,\d)?\s%/);
     // The hourly chart and one sparkline per seller, with a point for each day the seller has a row.
     expect(await page.$$eval('#chart-hourly canvas', (c) => c.length)).toBe(1);
-    const rowDays = r.sellers.map((s) => String(DAYS.filter((d) => reports.get(d)!.sellers.some((x) => x.seller_id === s.seller_id && x.interaction_ratio !== null)).length));
+    const rowDays = r.sellers.map((s) =>
+      String(DAYS.filter((d) => reports.get(d)!.sellers.some((x) => x.seller_id === s.seller_id && x.interaction_ratio !== null)).length),
+    );
     expect(rowDays).toEqual(['2', '2', '2']); // day 2 had no schedule: its sellers are unnamed ids
     expect(await page.$$eval('#m-sellers td.spark > div', (d) => d.map((x) => (x as HTMLElement).dataset.points))).toEqual(rowDays);
     // Another KPI's trend, picked in the page.

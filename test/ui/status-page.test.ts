@@ -47,7 +47,11 @@ describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
     expect(await page.isVisible('#manager')).toBe(false);
 
     const rows = await page.$$eval('#cameras tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-    expect(rows.map((r) => [r[0], r[1]])).toEqual([['entrance', 'up'], ['hall', 'frozen'], ['till', 'down']]);
+    expect(rows.map((r) => [r[0], r[1]])).toEqual([
+      ['entrance', 'up'],
+      ['hall', 'frozen'],
+      ['till', 'down'],
+    ]);
     expect(rows[0]![3]).toBe('4.9');
     expect(rows[2]![6]).toBe('61%');
     expect(await page.$eval('#cameras tr[data-camera="hall"] .badge', (b) => b.className)).toBe('badge state-frozen');
@@ -60,20 +64,31 @@ describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
     expect(await page.textContent('#sync')).toContain('124 rows');
     // Failures in a row and the next try, in the store's local time (NOW + 20 s = 12:30:20 MSK).
     const syncPairs = await page.$$eval('#sync dt', (dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]));
-    expect(syncPairs).toEqual(expect.arrayContaining([['quarantined', '0 rows'], ['failures in a row', '3'], ['next try', '12:30:20']]));
+    expect(syncPairs).toEqual(
+      expect.arrayContaining([
+        ['quarantined', '0 rows'],
+        ['failures in a row', '3'],
+        ['next try', '12:30:20'],
+      ]),
+    );
     expect(await page.isVisible('#sync-quarantine')).toBe(false); // nothing quarantined here
     expect(await page.textContent('#box')).toContain('not reported'); // no temperature on this box
 
     expect(await page.textContent('#kpi-date')).toBe('2025-03-05');
     const sellers = await page.$$eval('#sellers tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-    expect(sellers.map((s) => [s[0], s[1], s[2], s[3]])).toEqual([['anna', '30', '11', '37%'], ['boris', '25', '6', '24%']]);
+    expect(sellers.map((s) => [s[0], s[1], s[2], s[3]])).toEqual([
+      ['anna', '30', '11', '37%'],
+      ['boris', '25', '6', '24%'],
+    ]);
     expect(sellers[1]![7]).toBe('—'); // no purchases without consultation
 
     // Only the agent itself was contacted, and the script ran under the strict CSP without errors.
     const origin = new URL(srv.url).origin;
     expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
-    expect(requests.map((u) => new URL(u).pathname)).toEqual(expect.arrayContaining(['/', '/ui/i18n.js', '/ui/status.js', '/ui/status.css', '/status', '/api/kpis']));
-    expect(problems, problems.join("; ")).toEqual([]);
+    expect(requests.map((u) => new URL(u).pathname)).toEqual(
+      expect.arrayContaining(['/', '/ui/i18n.js', '/ui/status.js', '/ui/status.css', '/status', '/api/kpis']),
+    );
+    expect(problems, problems.join('; ')).toEqual([]);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     await page.close();
   });
@@ -111,7 +126,18 @@ describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
         startedMs: NOW - 60_000,
         clock: () => NOW,
         cameras: new Map(),
-        queue: () => ({ queued: 0, blocked: 0, busy: false, processed: 0, failed: 0, dropped: 0, perSource: {}, meanInferenceMs: 0, meanWaitMs: 0, maxQueued: 0 }),
+        queue: () => ({
+          queued: 0,
+          blocked: 0,
+          busy: false,
+          processed: 0,
+          failed: 0,
+          dropped: 0,
+          perSource: {},
+          meanInferenceMs: 0,
+          meanWaitMs: 0,
+          maxQueued: 0,
+        }),
         jobs: () => [],
         box: () => null,
         sync: () => ({ lastSuccessMs: null, lastError: 'connect ECONNREFUSED 127.0.0.1:9', failures: 2, nextTryMs: nextTry }),

@@ -8,14 +8,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
 import { isFloorSenseError } from '../../agent/src/core/errors.js';
 import {
-  TOOLTIP_MAX, TRAY_COLORS, defaultLogsDir, statusPageUrl, statusRequest, targetFromApi, targetFromUrl, trayIconPng, trayMenu, trayOptionsFrom, trayStateFrom,
-  type StatusFetch, type TrayLevel,
+  TOOLTIP_MAX,
+  TRAY_COLORS,
+  defaultLogsDir,
+  statusPageUrl,
+  statusRequest,
+  targetFromApi,
+  targetFromUrl,
+  trayIconPng,
+  trayMenu,
+  trayOptionsFrom,
+  trayStateFrom,
+  type StatusFetch,
+  type TrayLevel,
 } from '../../agent/src/ui/tray-state.js';
 import { STATUS, fixtureProvider } from '../api/fixture.js';
 
 const cam = (id: string, state: string): { id: string; state: string } => ({ id, state });
 const body = (cameras: Array<{ id: string; state: string }>, warnings: string[] = []): unknown => ({
-  store_id: 'msk-01', cameras, warnings: warnings.map((m) => ({ source: 'camera', subject: 'x', message: m, since_ms: null })), sync: { backlog_rows: 0 },
+  store_id: 'msk-01',
+  cameras,
+  warnings: warnings.map((m) => ({ source: 'camera', subject: 'x', message: m, since_ms: null })),
+  sync: { backlog_rows: 0 },
 });
 const ok = (b: unknown, httpStatus = 200): StatusFetch => ({ ok: true, httpStatus, body: b });
 
@@ -25,7 +39,12 @@ describe('tray state from /status', () => {
     ['no cameras yet', ok(body([])), 'ok', /0\/0 cameras up/],
     ['one warning', ok(body([cam('hall', 'up')], ['disk almost full'])), 'warn', /1\/1 camera up, 1 warning · disk almost full$/],
     ['a camera reconnecting, no warning', ok(body([cam('hall', 'up'), cam('till', 'reconnecting')])), 'warn', /1\/2 cameras up \(till reconnecting\)/],
-    ['every camera down', ok(body([cam('hall', 'down'), cam('till', 'down')], ['camera "hall" is down'])), 'down', /0\/2 cameras up, all down · camera "hall" is down/],
+    [
+      'every camera down',
+      ok(body([cam('hall', 'down'), cam('till', 'down')], ['camera "hall" is down'])),
+      'down',
+      /0\/2 cameras up, all down · camera "hall" is down/,
+    ],
     ['no answer', { ok: false, error: 'connect ECONNREFUSED 127.0.0.1:8787' }, 'down', /not reachable: connect ECONNREFUSED/],
     ['token refused', ok({ error: 'unauthorized' }, 401), 'down', /401/],
     ['server error', ok({}, 500), 'down', /HTTP 500/],
@@ -71,14 +90,24 @@ describe('where the tray looks', () => {
     expect(statusPageUrl({ ...t, token: null })).toBe('http://127.0.0.1:8787/');
     const r = statusRequest(t);
     expect(r.url).toBe('http://127.0.0.1:8787/status');
-    expect(r.headers['authorization']).toBe('Bearer a+b/c=d&e-0123456789');
+    expect(r.headers.authorization).toBe('Bearer a+b/c=d&e-0123456789');
     expect(statusRequest({ ...t, token: null }).headers).toEqual({ accept: 'application/json' });
   });
 
   it.each<[string, string[], Record<string, string>, Partial<ReturnType<typeof trayOptionsFrom>>]>([
     ['defaults', [], {}, { configPath: null, url: null, token: null, logsDir: '/var/log/floorsense', pollMs: 5000 }],
-    ['flags', ['--config', '/etc/fs/store.yaml', '--logs=/srv/logs', '--poll-s', '2.5'], {}, { configPath: '/etc/fs/store.yaml', logsDir: '/srv/logs', pollMs: 2500 }],
-    ['environment', [], { FLOORSENSE_API_URL: 'http://127.0.0.1:9', FLOORSENSE_TOKEN: 'tok', FLOORSENSE_LOG_DIR: '/l' }, { url: 'http://127.0.0.1:9', token: 'tok', logsDir: '/l' }],
+    [
+      'flags',
+      ['--config', '/etc/fs/store.yaml', '--logs=/srv/logs', '--poll-s', '2.5'],
+      {},
+      { configPath: '/etc/fs/store.yaml', logsDir: '/srv/logs', pollMs: 2500 },
+    ],
+    [
+      'environment',
+      [],
+      { FLOORSENSE_API_URL: 'http://127.0.0.1:9', FLOORSENSE_TOKEN: 'tok', FLOORSENSE_LOG_DIR: '/l' },
+      { url: 'http://127.0.0.1:9', token: 'tok', logsDir: '/l' },
+    ],
     ['flags win over the environment', ['--token', 'flag-token'], { FLOORSENSE_TOKEN: 'env-token' }, { token: 'flag-token' }],
   ])('options: %s', (_n, argv, env, want) => {
     expect(trayOptionsFrom(argv, env, 'linux')).toMatchObject(want);
@@ -112,7 +141,9 @@ describe('tray menu', () => {
     const m = trayMenu(s, '/var/log/floorsense');
     expect(m.map((i) => (i.kind === 'separator' ? '---' : i.label))).toEqual([
       'FloorSense msk-01: 1/1 camera up, 5 warnings',
-      '⚠ w1', '⚠ w2', '⚠ w3',
+      '⚠ w1',
+      '⚠ w2',
+      '⚠ w3',
       '… and 2 more in the status window',
       '---',
       'Open status window',
@@ -125,7 +156,8 @@ describe('tray menu', () => {
 });
 
 describe('tray icon', () => {
-  const decode = (png: Buffer): Buffer => execFileSync('ffmpeg', ['-v', 'error', '-f', 'png_pipe', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { input: png });
+  const decode = (png: Buffer): Buffer =>
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'png_pipe', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { input: png });
   const px = (raw: Buffer, size: number, x: number, y: number): number[] => [...raw.subarray((y * size + x) * 3, (y * size + x) * 3 + 3)];
 
   it.each<[TrayLevel, number]>([
@@ -175,7 +207,7 @@ describe('the tray polling a real agent API', () => {
     }
   };
 
-  it('with the token: warn, with the fixture\'s warnings in tooltip and menu', async () => {
+  it("with the token: warn, with the fixture's warnings in tooltip and menu", async () => {
     const s = trayStateFrom(await poll(TOKEN));
     expect(s.level).toBe('warn');
     expect(s.summary).toMatch(/^FloorSense msk-01: \d+\/\d+ cameras up, 3 warnings$/);

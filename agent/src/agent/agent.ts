@@ -104,9 +104,13 @@ export function planCameras(cfg: Readonly<Config>, cwd: string): CameraPlan {
     }
     const folder = isAbsolute(cam.url) ? cam.url : resolve(cwd, cam.url);
     if (existsSync(folder) && !isFolder(folder)) {
-      throw new MisuseError('FS_CONFIG_INVALID', `cameras[${i}].url: ${cam.url} is a file; the agent takes an RTSP URL (live) or a folder of exports (archive); use \`floorsense analyze\` for one file`, {
-        key: `cameras[${i}].url`,
-      });
+      throw new MisuseError(
+        'FS_CONFIG_INVALID',
+        `cameras[${i}].url: ${cam.url} is a file; the agent takes an RTSP URL (live) or a folder of exports (archive); use \`floorsense analyze\` for one file`,
+        {
+          key: `cameras[${i}].url`,
+        },
+      );
     }
     archive.push({ id: cam.id, folder, base });
   });
@@ -119,7 +123,10 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   const cwd = deps.cwd ?? process.cwd();
   const plan = planCameras(cfg, cwd);
   const startedMs = clock();
-  const store = openStore(isAbsolute(cfg.storage.path) ? cfg.storage.path : resolve(cwd, cfg.storage.path), { nowMs: startedMs, integrityCheck: cfg.storage.integrity_check });
+  const store = openStore(isAbsolute(cfg.storage.path) ? cfg.storage.path : resolve(cwd, cfg.storage.path), {
+    nowMs: startedMs,
+    integrityCheck: cfg.storage.integrity_check,
+  });
   const db = store.db;
   log.info({ db: store.path, migrations: store.migrations, live: plan.live.map((c) => c.id), archive: plan.archive.map((c) => c.id) }, 'agent starting');
 
@@ -149,8 +156,12 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   const drift = new DriftMonitor({ db, timeZone: cfg.store.timezone, hours: cfg.health.opening_hours, thresholds: cfg.health.drift, logger: log, clock });
   for (const rt of runtimes.values()) rt.addFrameListener((f, d) => drift.observe(rt.id, f.timestampMs, d.score));
 
-  const dangling = closeDanglingUp(db, plan.live.map((c) => c.id));
-  if (dangling.length > 0) log.warn({ cameras: dangling }, 'the agent did not stop cleanly last time: the cameras\' down time was recorded from their last stored results');
+  const dangling = closeDanglingUp(
+    db,
+    plan.live.map((c) => c.id),
+  );
+  if (dangling.length > 0)
+    log.warn({ cameras: dangling }, "the agent did not stop cleanly last time: the cameras' down time was recorded from their last stored results");
   const a = cfg.agent;
   // Before retention's first run (below): it forgets done jobs older than retention_days.
   touchArchiveFolders(plan.archive, { db, clock, extensions: a.archive_extensions, logger: log });
@@ -180,7 +191,12 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
           failed.push({ date: d, error: e });
         }
       }
-      if (failed.length > 0) throw storeWriteError(store.path, failed[0]!.error, `days ${failed.map((f) => f.date).join(', ')} keep the aggregates saved before and are rolled up again at the next run`);
+      if (failed.length > 0)
+        throw storeWriteError(
+          store.path,
+          failed[0]!.error,
+          `days ${failed.map((f) => f.date).join(', ')} keep the aggregates saved before and are rolled up again at the next run`,
+        );
       if (stopAll.signal.aborted) return { kpis, stopped: [...dirtyDays].sort() };
       const judged = drift.judge(todo);
       return { kpis, drift: { judged: judged.judged, warnings: judged.warnings.length } };
@@ -255,7 +271,12 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   if (deps.once) {
     if (plan.live.length > 0) log.warn({ cameras: plan.live.map((c) => c.id) }, '--once: live cameras are not started');
   } else {
-    crons.push(cronJob(a.archive_cron, archiveJob), cronJob(cfg.storage.retention_cron, retentionJob), cronJob(a.kpi_cron, rollupJob), cronJob('* * * * *', boxJob));
+    crons.push(
+      cronJob(a.archive_cron, archiveJob),
+      cronJob(cfg.storage.retention_cron, retentionJob),
+      cronJob(a.kpi_cron, rollupJob),
+      cronJob('* * * * *', boxJob),
+    );
     crons.push(...sales.start());
     sync = startSyncLoop(db, cfg.sync, log.child({ job: 'sync' }), { clock, random, ...(deps.syncSleep ? { sleep: deps.syncSleep } : {}) });
     for (const cam of plan.live) {
@@ -298,7 +319,16 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     });
     try {
       api = await startApiServer(
-        { host: cfg.api.host, port: cfg.api.port, token: cfg.api.token, allowedHosts: cfg.api.allowed_hosts, bodyLimitBytes: cfg.api.body_limit_kb * 1024, timeZone: cfg.store.timezone, nowMs: clock, onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`) },
+        {
+          host: cfg.api.host,
+          port: cfg.api.port,
+          token: cfg.api.token,
+          allowedHosts: cfg.api.allowed_hosts,
+          bodyLimitBytes: cfg.api.body_limit_kb * 1024,
+          timeZone: cfg.store.timezone,
+          nowMs: clock,
+          onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`),
+        },
         provider,
       );
       log.info({ url: api.url }, 'local API listening');
@@ -367,7 +397,10 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
 
   if (deps.once) {
     // Shifts and receipts first: the roll-up after the archive pass needs them.
-    void sales.runNow().then(() => archiveJob.runNow()).then(() => stop());
+    void sales
+      .runNow()
+      .then(() => archiveJob.runNow())
+      .then(() => stop());
   } else {
     if (a.archive_on_start && plan.archive.length > 0) void archiveJob.runNow();
     void retentionJob.runNow();

@@ -11,7 +11,10 @@ import { trackerOptionsFromConfig } from '../track/index.js';
 import type { AnalyzeOptions, DecodeOptions } from '../pipeline/analyze.js';
 import type { TrackSample } from './results-store.js';
 
-export type CameraAnalyzeBase = Pick<AnalyzeOptions, 'sampling' | 'decode' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'preview' | 'socketTimeoutSec'>;
+export type CameraAnalyzeBase = Pick<
+  AnalyzeOptions,
+  'sampling' | 'decode' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'preview' | 'socketTimeoutSec'
+>;
 
 export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
   const d = cfg.detector;

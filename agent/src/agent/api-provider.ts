@@ -13,7 +13,18 @@ import type { DetectorQueueStats } from '../detect/index.js';
 import { boxWarnings, openingHoursCoverage, type BoxHealth, type CameraAssessment, type ShopHours } from '../health/index.js';
 import { boxStatusWarnings, cameraStatusOf, cameraWarnings, driftWarnings } from '../api/status-parts.js';
 import type { DriftWarning } from '../health/drift.js';
-import type { AgentStatus, DaysView, KpisView, ReceiptsOutcome, Snapshot, SnapshotBox, StatusProvider, StatusWarning, TrendPoint, TrendsView } from '../api/provider.js';
+import type {
+  AgentStatus,
+  DaysView,
+  KpisView,
+  ReceiptsOutcome,
+  Snapshot,
+  SnapshotBox,
+  StatusProvider,
+  StatusWarning,
+  TrendPoint,
+  TrendsView,
+} from '../api/provider.js';
 import type { DayView } from '../metrics/day-view.js';
 import type { DayReport, Kpis } from '../metrics/kpis.js';
 import { dayViewsBetween, loadDayView, savedDays, sellerNames } from '../store/day-reports.js';
@@ -56,7 +67,13 @@ export function snapshotBoxes(frame: Frame, d: Detections): SnapshotBox[] {
   const out: SnapshotBox[] = [];
   for (let i = 0; i < d.length; i++) {
     const at = (k: number): number => d.xyxy[i * 4 + k]!;
-    out.push({ x1: at(0) * lb.scale + lb.padX, y1: at(1) * lb.scale + lb.padY, x2: at(2) * lb.scale + lb.padX, y2: at(3) * lb.scale + lb.padY, label: `${Math.round(d.score[i]! * 100)}%` });
+    out.push({
+      x1: at(0) * lb.scale + lb.padX,
+      y1: at(1) * lb.scale + lb.padY,
+      x2: at(2) * lb.scale + lb.padX,
+      y2: at(3) * lb.scale + lb.padY,
+      label: `${Math.round(d.score[i]! * 100)}%`,
+    });
   }
   return out;
 }
@@ -106,7 +123,10 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
     return [...days].sort();
   };
   // Names from the latest schedule fill in reports saved before the name was known.
-  const named = (r: DayReport, names: ReadonlyMap<string, string>): DayReport => ({ ...r, sellers: r.sellers.map((s) => ({ ...s, name: s.name ?? names.get(s.seller_id) ?? null })) });
+  const named = (r: DayReport, names: ReadonlyMap<string, string>): DayReport => ({
+    ...r,
+    sellers: r.sellers.map((s) => ({ ...s, name: s.name ?? names.get(s.seller_id) ?? null })),
+  });
 
   return {
     status(): AgentStatus {
@@ -117,7 +137,8 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       const cameras = [...deps.cameras.values()].map((rt) => {
         const snap = rt.snapshot();
         // An archive folder has no link to lose: it is "up" while the agent runs.
-        const a: CameraAssessment = rt.mode === 'live' ? rt.assess(shop) : { cameraId: rt.id, state: 'up', sinceMs: deps.startedMs, lastFrameMs: snap.lastFrameMs, problems: [] };
+        const a: CameraAssessment =
+          rt.mode === 'live' ? rt.assess(shop) : { cameraId: rt.id, state: 'up', sinceMs: deps.startedMs, lastFrameMs: snap.lastFrameMs, problems: [] };
         assessments.push(a);
         return cameraStatusOf(a, {
           fps: snap.fps,
@@ -135,9 +156,15 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       const backlog = outboxBacklog(db);
       if (backlog.quarantined > 0) {
         const first = backlog.quarantine[0];
-        warnings.push({ source: 'sync', subject: 'outbox', message: `${backlog.quarantined} outbox row(s) quarantined, not sent${first ? ` (first: seq ${first.seq} ${first.type}: ${first.reason})` : ''}`, since_ms: first?.quarantinedMs ?? null });
+        warnings.push({
+          source: 'sync',
+          subject: 'outbox',
+          message: `${backlog.quarantined} outbox row(s) quarantined, not sent${first ? ` (first: seq ${first.seq} ${first.type}: ${first.reason})` : ''}`,
+          since_ms: first?.quarantinedMs ?? null,
+        });
       }
-      for (const j of deps.jobs()) if (j.lastError) warnings.push({ source: 'agent', subject: j.name, message: `job ${j.name} failed: ${j.lastError}`, since_ms: j.lastStartMs });
+      for (const j of deps.jobs())
+        if (j.lastError) warnings.push({ source: 'agent', subject: j.name, message: `job ${j.name} failed: ${j.lastError}`, since_ms: j.lastStartMs });
       const fps = cameras.reduce((s, c) => s + (c.fps ?? 0), 0);
       return {
         store_id: cfg.store.id,
@@ -146,7 +173,12 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
         started_ms: deps.startedMs,
         now_ms: now,
         cameras,
-        detector: { queue_depth: q.queued, queue_capacity: cfg.detector.max_queue, fps: cameras.some((c) => c.fps !== null) ? fps : null, dropped_frames: q.dropped },
+        detector: {
+          queue_depth: q.queued,
+          queue_capacity: cfg.detector.max_queue,
+          fps: cameras.some((c) => c.fps !== null) ? fps : null,
+          dropped_frames: q.dropped,
+        },
         sync: {
           enabled: cfg.sync.url !== undefined,
           backlog_rows: backlog.unsent,
@@ -164,20 +196,39 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
     async kpis(date: string): Promise<KpisView> {
       const [from, to] = localDayBounds(date, tz);
       const coverage: Record<string, number | null> = {};
-      const rows = db.prepare<[string], { camera: string; up: number; down: number }>('SELECT camera_id AS camera, up_ms AS up, down_ms AS down FROM camera_uptime WHERE day = ?').all(date);
+      const rows = db
+        .prepare<[string], { camera: string; up: number; down: number }>(
+          'SELECT camera_id AS camera, up_ms AS up, down_ms AS down FROM camera_uptime WHERE day = ?',
+        )
+        .all(date);
       for (const rt of deps.cameras.values()) if (rt.mode === 'live') coverage[rt.id] = null;
       for (const r of rows) coverage[r.camera] = r.up + r.down > 0 ? Math.round((r.up / (r.up + r.down)) * 1e4) / 1e4 : null;
       // Today's live cameras: the in-memory health is fresher than the last roll-up.
       const now = clock();
       if (now >= from && now < to) {
-        for (const rt of deps.cameras.values()) if (rt.mode === 'live') coverage[rt.id] = openingHoursCoverage(rt.health, date, cfg.health.opening_hours, tz, now);
+        for (const rt of deps.cameras.values())
+          if (rt.mode === 'live') coverage[rt.id] = openingHoursCoverage(rt.health, date, cfg.health.opening_hours, tz, now);
       }
       const { view, source } = await viewOf(date);
-      return { report: view ? named(view.report, sellerNames(db)) : null, camera_coverage: coverage, hourly: view?.hourly ?? [], timeline: view?.timeline ?? [], heatmap: view?.heatmap ?? null, source };
+      return {
+        report: view ? named(view.report, sellerNames(db)) : null,
+        camera_coverage: coverage,
+        hourly: view?.hourly ?? [],
+        timeline: view?.timeline ?? [],
+        heatmap: view?.heatmap ?? null,
+        source,
+      };
     },
 
     days(): DaysView {
-      return { store_id: cfg.store.id, time_zone: tz, locale: cfg.store.locale, currency: cfg.store.currency ?? null, days: heldDays(), consultation: { distance_m: cfg.analytics.consultation.distance_m, min_seconds: cfg.analytics.consultation.min_seconds } };
+      return {
+        store_id: cfg.store.id,
+        time_zone: tz,
+        locale: cfg.store.locale,
+        currency: cfg.store.currency ?? null,
+        days: heldDays(),
+        consultation: { distance_m: cfg.analytics.consultation.distance_m, min_seconds: cfg.analytics.consultation.min_seconds },
+      };
     },
 
     async trends(to: string, n: number): Promise<TrendsView> {
@@ -185,11 +236,19 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       const from = localDate(end - n * 86_400_000 + 3_600_000, tz);
       const byDay = new Map(dayViewsBetween(db, from, to).map((v) => [v.report.date, v.report]));
       // Today (or any day not rolled up yet) from the detail, so the trend ends where the page is.
-      for (const d of heldDays()) if (d >= from && d <= to && !byDay.has(d)) {
-        const live = await storedDay(d);
-        if (live) byDay.set(d, live.view.report);
-      }
-      const point = (date: string, k: Kpis, revenue: number): TrendPoint => ({ date, customers: k.customers, consultations: k.consultations, interaction_ratio: k.interaction_ratio, conversion: k.conversion, revenue });
+      for (const d of heldDays())
+        if (d >= from && d <= to && !byDay.has(d)) {
+          const live = await storedDay(d);
+          if (live) byDay.set(d, live.view.report);
+        }
+      const point = (date: string, k: Kpis, revenue: number): TrendPoint => ({
+        date,
+        customers: k.customers,
+        consultations: k.consultations,
+        interaction_ratio: k.interaction_ratio,
+        conversion: k.conversion,
+        revenue,
+      });
       const reports = [...byDay.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
       const sellers: Record<string, TrendPoint[]> = {};
       for (const r of reports) for (const s of r.sellers) (sellers[s.seller_id] ??= []).push(point(r.date, s, s.attributed_revenue ?? s.revenue));
@@ -211,7 +270,10 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
 
     addReceipts(receipts: readonly Receipt[]): ReceiptsOutcome {
       // Stored once by receipt id, like the folder import; a corrected receipt replaces the old copy.
-      const r = storeReceipts(db, receipts.map((x) => toStoredReceipt(x, tz)));
+      const r = storeReceipts(
+        db,
+        receipts.map((x) => toStoredReceipt(x, tz)),
+      );
       dayCache.clear();
       if (r.days.length > 0) deps.onReceiptDays?.(r.days);
       return { stored: r.inserted + r.updated, duplicates: r.duplicates };

@@ -44,7 +44,12 @@ export function scanArchiveFolder(cameraId: string, folder: string, o: ScanOptio
     try {
       names = readdirSync(dir);
     } catch (e) {
-      throw new FailureError('FS_FILE_NOT_FOUND', `archive folder ${dir} (camera ${cameraId}) cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { camera: cameraId, path: dir }, { cause: e });
+      throw new FailureError(
+        'FS_FILE_NOT_FOUND',
+        `archive folder ${dir} (camera ${cameraId}) cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        { camera: cameraId, path: dir },
+        { cause: e },
+      );
     }
     for (const name of names.sort()) {
       if (name.startsWith('.')) continue; // partial downloads (.foo.mp4.part) and OS clutter

@@ -87,7 +87,11 @@ export function touchArchiveFolders(cameras: readonly ArchiveCamera[], deps: Pic
   for (const cam of cameras) {
     try {
       const files = scanArchiveFolder(cam.id, cam.folder, { extensions: deps.extensions, modifiedBeforeMs: Number.POSITIVE_INFINITY });
-      n += touchFinishedJobs(deps.db, files.map((f) => f.jobId), deps.clock());
+      n += touchFinishedJobs(
+        deps.db,
+        files.map((f) => f.jobId),
+        deps.clock(),
+      );
     } catch (e) {
       deps.logger.warn({ camera: cam.id }, errorText(e));
     }
@@ -131,13 +135,18 @@ async function archiveCamera(cam: ArchiveCamera, deps: ArchiveDeps): Promise<Fil
     files = scanArchiveFolder(cam.id, cam.folder, {
       extensions: deps.extensions,
       modifiedBeforeMs: deps.clock() - deps.minAgeSec * 1000,
-      onEmpty: (rel) => log.warn({ file: rel }, `archive: ${rel} is empty (0 bytes): skipped (a failed or unfinished export); it is looked at again at the next pass`),
+      onEmpty: (rel) =>
+        log.warn({ file: rel }, `archive: ${rel} is empty (0 bytes): skipped (a failed or unfinished export); it is looked at again at the next pass`),
     });
   } catch (e) {
     log.error({ err: e }, errorText(e));
     return reports;
   }
-  const touched = touchFinishedJobs(deps.db, files.map((f) => f.jobId), deps.clock());
+  const touched = touchFinishedJobs(
+    deps.db,
+    files.map((f) => f.jobId),
+    deps.clock(),
+  );
   log.debug({ files: files.length, finished: touched, folder: cam.folder }, 'archive: scanned folder');
   for (const f of files) {
     if (deps.signal.aborted) break;
@@ -156,7 +165,11 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
     throw storeWriteError(db.name, e, `nothing of ${file.rel} was stored; everything stored before is kept`);
   }
   if (!claim) return { ...base, outcome: 'skipped', frames: 0, positions: 0, purgedPositions: 0, error: null };
-  if (claim.purged > 0) log.warn({ file: file.rel, purgedPositions: claim.purged }, 'archive: file was interrupted earlier; its partial rows were deleted and it is processed again from the start');
+  if (claim.purged > 0)
+    log.warn(
+      { file: file.rel, purgedPositions: claim.purged },
+      'archive: file was interrupted earlier; its partial rows were deleted and it is processed again from the start',
+    );
   log.info({ file: file.rel, job: file.jobId }, 'archive: file claimed');
 
   let frames = 0;
@@ -185,7 +198,11 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
   try {
     const { info } = await probeStreamInfo(file.path, { signal: deps.signal });
     const start = fileStartTime({ creationTimeMs: info.creationTimeMs, name: basename(file.path), mtimeMs: file.mtimeMs }, deps.timeZone);
-    if (start.origin === 'mtime') log.warn({ file: file.rel }, 'archive: no creation_time tag and no timestamp in the file name; using the file mtime as its start (likely the END of the recording)');
+    if (start.origin === 'mtime')
+      log.warn(
+        { file: file.rel },
+        'archive: no creation_time tag and no timestamp in the file name; using the file mtime as its start (likely the END of the recording)',
+      );
     const result = await analyzeSource({
       ...cam.base,
       url: file.path,

@@ -6,7 +6,20 @@
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import { lossCause } from '../ingest/failures.js';
-import { assessCamera, deliveredFps, imageSignature, newCameraHealth, onFrame, onSourceLost, onTick, type CameraAssessment, type CameraHealth, type CameraThresholds, type DeliveredFrame, type ShopHours } from '../health/index.js';
+import {
+  assessCamera,
+  deliveredFps,
+  imageSignature,
+  newCameraHealth,
+  onFrame,
+  onSourceLost,
+  onTick,
+  type CameraAssessment,
+  type CameraHealth,
+  type CameraThresholds,
+  type DeliveredFrame,
+  type ShopHours,
+} from '../health/index.js';
 
 export type LinkState = 'connecting' | 'up' | 'reconnecting' | 'stopped';
 

@@ -14,7 +14,15 @@ import type Database from 'better-sqlite3';
 import { CONFIDENCE_BINS, checkDrift, summarizeDay, type DriftThresholds, type DriftWarning } from '../health/drift.js';
 import { openingIntervalOn, type OpeningHours } from '../health/opening-hours.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
-import { addDriftDeltas, currentDriftWarnings, driftDaysOn, judgedSummariesBefore, pruneDriftDays, saveDriftJudgement, type DriftDelta } from '../store/drift.js';
+import {
+  addDriftDeltas,
+  currentDriftWarnings,
+  driftDaysOn,
+  judgedSummariesBefore,
+  pruneDriftDays,
+  saveDriftJudgement,
+  type DriftDelta,
+} from '../store/drift.js';
 import { errorText, type AgentLogger } from './logger.js';
 
 export interface DriftMonitorOptions {
@@ -136,7 +144,10 @@ export class DriftMonitor {
         saveDriftJudgement(db, summary, seen, found, now);
         judged++;
         for (const w of found) {
-          log.warn({ camera: w.cameraId, day: w.date, metric: w.metric, value: w.value, baseline: w.baselineMedian, z: w.z, baselineDays: w.baselineDays }, `drift: ${w.message}`);
+          log.warn(
+            { camera: w.cameraId, day: w.date, metric: w.metric, value: w.value, baseline: w.baselineMedian, z: w.z, baselineDays: w.baselineDays },
+            `drift: ${w.message}`,
+          );
           warnings.push(w);
         }
       }

@@ -33,7 +33,10 @@ export function timestampFromFileName(name: string, timeZone: string): number | 
   return zonedToUtc(date, `${pad(h)}:${pad(mi)}`, timeZone) + s * 1000;
 }
 
-export function fileStartTime(f: { readonly creationTimeMs: number | undefined; readonly name: string; readonly mtimeMs: number }, timeZone: string): FileStart {
+export function fileStartTime(
+  f: { readonly creationTimeMs: number | undefined; readonly name: string; readonly mtimeMs: number },
+  timeZone: string,
+): FileStart {
   if (f.creationTimeMs !== undefined && f.creationTimeMs > 0) return { startMs: f.creationTimeMs, origin: 'creation-time' };
   const fromName = timestampFromFileName(f.name, timeZone);
   if (fromName !== null) return { startMs: fromName, origin: 'file-name' };

@@ -46,14 +46,24 @@ export function importTracks(db: Database.Database, cfg: Readonly<Config>, input
   // list cameras whose only data is imported (the demo's simulated week).
   const cams = cfg.cameras.filter((c) => existsSync(join(input.tracksDir, `${c.id}.txt`)));
   if (cams.length === 0) {
-    throw new MisuseError('FS_BAD_ARGUMENT', `${input.tracksDir}: no <camera-id>.txt for any configured camera (${cfg.cameras.map((c) => c.id).join(', ')})`, { dir: input.tracksDir });
+    throw new MisuseError('FS_BAD_ARGUMENT', `${input.tracksDir}: no <camera-id>.txt for any configured camera (${cfg.cameras.map((c) => c.id).join(', ')})`, {
+      dir: input.tracksDir,
+    });
   }
   const days = new Set<string>();
   const cameras: Array<{ camera: string; positions: number; skipped: boolean }> = [];
   for (const cam of cams) {
     const file = readCameraTracks(input.tracksDir, cam.id);
     const tb = file.timebase;
-    const samples: TrackSample[] = file.rows.map((r) => ({ trackerId: r.id, tMs: Math.round(tb.startMs + ((r.frame - 1) * 1000) / tb.fps), x: r.x, y: r.y, w: r.w, h: r.h, score: r.conf }));
+    const samples: TrackSample[] = file.rows.map((r) => ({
+      trackerId: r.id,
+      tMs: Math.round(tb.startMs + ((r.frame - 1) * 1000) / tb.fps),
+      x: r.x,
+      y: r.y,
+      w: r.w,
+      h: r.h,
+      score: r.conf,
+    }));
     samples.sort((a, b) => a.tMs - b.tMs);
     for (const s of [samples[0], samples[samples.length - 1]]) if (s) days.add(localDate(s.tMs, tz));
     // One job per camera file, keyed by its absolute path: a re-import of a done file is skipped.
@@ -85,12 +95,24 @@ export function importTracks(db: Database.Database, cfg: Readonly<Config>, input
       days.add(d);
     }
   }
-  const receipts = storeReceipts(db, input.receipts.map((r) => toStoredReceipt(r, tz)));
-  replaceShifts(db, input.shifts.map((s) => ({ date: s.date, sellerId: s.sellerId, startMs: s.start, endMs: s.end })), (d) => localDayBounds(d, tz));
+  const receipts = storeReceipts(
+    db,
+    input.receipts.map((r) => toStoredReceipt(r, tz)),
+  );
+  replaceShifts(
+    db,
+    input.shifts.map((s) => ({ date: s.date, sellerId: s.sellerId, startMs: s.start, endMs: s.end })),
+    (d) => localDayBounds(d, tz),
+  );
   saveSellerNames(db, new Map(input.shifts.map((s) => [s.sellerId, s.name])), nowMs);
   const dayList = [...days].sort();
   // The agent's own roll-up of a day (coverage, KPIs, chain records in one transaction), here on
   // the CLI's thread: a one-shot command has no event loop to keep answering.
   const rolled = dayList.map((d) => rollUpDay(db, cfg, d, nowMs));
-  return { cameras, receipts: { inserted: receipts.inserted, updated: receipts.updated, duplicates: receipts.duplicates }, shifts: input.shifts.length, days: rolled };
+  return {
+    cameras,
+    receipts: { inserted: receipts.inserted, updated: receipts.updated, duplicates: receipts.duplicates },
+    shifts: input.shifts.length,
+    days: rolled,
+  };
 }

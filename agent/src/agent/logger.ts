@@ -40,7 +40,12 @@ export function createLogger(level: LogLevel, destination?: DestinationStream, o
   try {
     mkdirSync(opts.logDir, { recursive: true });
   } catch (e) {
-    throw new FailureError('FS_OUTPUT', `log folder ${opts.logDir} cannot be created: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { path: opts.logDir }, { cause: e });
+    throw new FailureError(
+      'FS_OUTPUT',
+      `log folder ${opts.logDir} cannot be created: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      { path: opts.logDir },
+      { cause: e },
+    );
   }
   // Opened synchronously here, so a folder the service user cannot write fails at start, by name.
   let toFile: DestinationStream;
@@ -49,7 +54,13 @@ export function createLogger(level: LogLevel, destination?: DestinationStream, o
   } catch (e) {
     throw new FailureError('FS_OUTPUT', `log file ${file} cannot be opened: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { path: file }, { cause: e });
   }
-  return pino(base, pino.multistream([{ level, stream: stdout }, { level, stream: toFile }]));
+  return pino(
+    base,
+    pino.multistream([
+      { level, stream: stdout },
+      { level, stream: toFile },
+    ]),
+  );
 }
 
 /** Where the log folder is, from the environment: systemd's LogsDirectory= sets LOGS_DIRECTORY. */

@@ -47,7 +47,15 @@ export function resultsWriter(db: Database.Database, cameraId: string, scope: st
       } else spans.set(s.trackerId, { first: s.tMs, last: s.tMs });
     }
     for (const [id, sp] of spans) trackIds.set(id, upsertTrack(db, { cameraId, trackKey: `${scope}#${id}`, firstMs: sp.first, lastMs: sp.last }));
-    const rows: PositionInput[] = batch.samples.map((s) => ({ trackId: trackIds.get(s.trackerId) ?? -1, tMs: s.tMs, x: s.x, y: s.y, w: s.w, h: s.h, score: s.score }));
+    const rows: PositionInput[] = batch.samples.map((s) => ({
+      trackId: trackIds.get(s.trackerId) ?? -1,
+      tMs: s.tMs,
+      x: s.x,
+      y: s.y,
+      w: s.w,
+      h: s.h,
+      score: s.score,
+    }));
     const n = insert(rows); // nested: better-sqlite3 turns the inner transaction into a savepoint
     saveCheckpoint(db, jobId, cameraId, batch.positionMs, clock());
     return n;
@@ -74,7 +82,11 @@ export function scopeRowCounts(db: Database.Database, cameraId: string, scope: s
  * is re-processed from scratch without duplicating rows. Returns null when the file is already
  * done (each file is processed exactly once).
  */
-export function claimArchiveJob(db: Database.Database, job: { readonly id: string; readonly cameraId: string; readonly source: string }, nowMs: number): { readonly job: Job; readonly purged: number } | null {
+export function claimArchiveJob(
+  db: Database.Database,
+  job: { readonly id: string; readonly cameraId: string; readonly source: string },
+  nowMs: number,
+): { readonly job: Job; readonly purged: number } | null {
   return db
     .transaction(() => {
       const existing = ensureJob(db, { id: job.id, kind: 'archive', source: job.source }, nowMs);

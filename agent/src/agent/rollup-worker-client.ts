@@ -53,7 +53,9 @@ export interface SerializedError {
   readonly stack?: string;
 }
 
-export type DayJobReply = { readonly id: number; readonly ok: true; readonly result: unknown } | { readonly id: number; readonly ok: false; readonly error: SerializedError };
+export type DayJobReply =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: SerializedError };
 
 /** A job dropped because the computer was closed (the agent is stopping). */
 export class DayJobsStopped extends Error {
@@ -179,7 +181,13 @@ export function dayComputer(db: Database.Database, cfg: Readonly<Config>, opts: 
     const lost = (why: string): void => {
       if (worker !== w) return;
       worker = null; // the next job starts a fresh one
-      if (inFlight && !closed) finish(inFlight.job, { ok: false, error: new FailureError('FS_DB', `roll-up worker ${why} during the ${what(inFlight.job)}; it is run again at the next roll-up`, { date: inFlight.job.date }) });
+      if (inFlight && !closed)
+        finish(inFlight.job, {
+          ok: false,
+          error: new FailureError('FS_DB', `roll-up worker ${why} during the ${what(inFlight.job)}; it is run again at the next roll-up`, {
+            date: inFlight.job.date,
+          }),
+        });
     };
     w.on('error', (e) => lost(`failed (${e instanceof Error ? e.message : String(e)})`));
     w.on('exit', (code) => lost(`exited with code ${code}`));

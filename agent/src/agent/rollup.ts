@@ -23,7 +23,9 @@ export function rollUpCameraUptime(db: Database.Database, storeId: string, timeZ
   for (const day of dates) {
     const [from, to] = localDayBounds(day, timeZone);
     const samples = db
-      .prepare<[number, number], HealthSample>('SELECT camera_id AS cameraId, t_ms AS tMs, state, detail FROM camera_health WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms')
+      .prepare<[number, number], HealthSample>(
+        'SELECT camera_id AS cameraId, t_ms AS tMs, state, detail FROM camera_health WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms',
+      )
       .all(from, to);
     const before = new Map<string, string>();
     const last = db.prepare<[number], { cameraId: string; state: string }>(
@@ -31,7 +33,8 @@ export function rollUpCameraUptime(db: Database.Database, storeId: string, timeZ
        JOIN (SELECT camera_id, MAX(t_ms) AS t FROM camera_health WHERE t_ms < ? GROUP BY camera_id) m ON m.camera_id = h.camera_id AND m.t = h.t_ms`,
     );
     for (const r of last.all(from)) before.set(r.cameraId, r.state);
-    for (const u of uptimeInWindow(samples, before, from, to, nowMs)) rows.push({ cameraId: u.cameraId, day, upMs: u.upMs, downMs: u.downMs, outages: u.outages });
+    for (const u of uptimeInWindow(samples, before, from, to, nowMs))
+      rows.push({ cameraId: u.cameraId, day, upMs: u.upMs, downMs: u.downMs, outages: u.outages });
   }
   if (rows.length > 0) saveCameraUptime(db, storeId, rows, nowMs);
   return { days: dates, cameras: new Set(rows.map((r) => r.cameraId)).size };
@@ -77,7 +80,9 @@ export function recentDays(nowMs: number, timeZone: string): string[] {
  * for that camera, so the gap counts as down time rather than coverage. Returns the cameras closed.
  */
 export function closeDanglingUp(db: Database.Database, cameraIds: readonly string[]): string[] {
-  const last = db.prepare<[string], { tMs: number; state: string }>('SELECT t_ms AS tMs, state FROM camera_health WHERE camera_id = ? ORDER BY t_ms DESC, rowid DESC LIMIT 1');
+  const last = db.prepare<[string], { tMs: number; state: string }>(
+    'SELECT t_ms AS tMs, state FROM camera_health WHERE camera_id = ? ORDER BY t_ms DESC, rowid DESC LIMIT 1',
+  );
   const lastSeen = db.prepare<[string], { t: number | null }>('SELECT MAX(last_ms) AS t FROM tracks WHERE camera_id = ?');
   const closed: string[] = [];
   for (const id of cameraIds) {

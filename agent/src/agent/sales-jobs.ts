@@ -53,7 +53,8 @@ export function salesJobs(cfg: Readonly<Config>, deps: SalesJobDeps): SalesJobs 
             timeZone: tz,
           });
           for (const w of r.warnings) log.warn({ source: r.source }, w);
-          if (r.problems.length > 0) log.warn({ source: r.source, bad_rows: problemLines(r.problems).slice(0, MAX_LOGGED_PROBLEMS) }, `schedule: ${problemSummary(r.problems)}`);
+          if (r.problems.length > 0)
+            log.warn({ source: r.source, bad_rows: problemLines(r.problems).slice(0, MAX_LOGGED_PROBLEMS) }, `schedule: ${problemSummary(r.problems)}`);
           return { from: r.from, shifts: r.shifts, days: r.days, bad_rows: r.problems.length };
         },
         log,
@@ -65,8 +66,15 @@ export function salesJobs(cfg: Readonly<Config>, deps: SalesJobDeps): SalesJobs 
     ? guardedJob(
         'receipts',
         async () => {
-          const r = await importReceiptFolder(db, { folder: abs(folder), extensions: s.receipts.extensions, minAgeS: s.receipts.min_age_s, timeZone: tz, nowMs: clock() });
-          if (r.problems.length > 0) log.warn({ folder: r.folder, bad_rows: problemLines(r.problems).slice(0, MAX_LOGGED_PROBLEMS) }, `receipts: ${problemSummary(r.problems)}`);
+          const r = await importReceiptFolder(db, {
+            folder: abs(folder),
+            extensions: s.receipts.extensions,
+            minAgeS: s.receipts.min_age_s,
+            timeZone: tz,
+            nowMs: clock(),
+          });
+          if (r.problems.length > 0)
+            log.warn({ folder: r.folder, bad_rows: problemLines(r.problems).slice(0, MAX_LOGGED_PROBLEMS) }, `receipts: ${problemSummary(r.problems)}`);
           if (r.days.length > 0) deps.onReceiptDays(r.days);
           // Quiet scans (nothing new) return undefined: the job logs them at debug only.
           return r.files.length > 0 ? { files: r.files, days: r.days, bad_rows: r.problems.length } : undefined;

@@ -64,7 +64,9 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
 export function shiftsBetween(db: Database.Database, from: number, to: number, tz: string): Shift[] {
   const names = sellerNames(db);
   return db
-    .prepare<[number, number], { sellerId: string; start: number; end: number }>('SELECT seller_id AS sellerId, start_ms AS start, end_ms AS "end" FROM shifts WHERE start_ms < ? AND end_ms > ?')
+    .prepare<[number, number], { sellerId: string; start: number; end: number }>(
+      'SELECT seller_id AS sellerId, start_ms AS start, end_ms AS "end" FROM shifts WHERE start_ms < ? AND end_ms > ?',
+    )
     .all(to, from)
     .map((s) => ({ date: localDate(s.start, tz), sellerId: s.sellerId, name: names.get(s.sellerId) ?? s.sellerId, start: s.start, end: s.end }));
 }
@@ -130,7 +132,8 @@ export function rollUpKpis(db: Database.Database, cfg: Readonly<Config>, date: s
   // The dashboard's copy of the day, kept after the detail is purged (local only).
   saveDayView(db, dayViewOf(day, tz), nowMs);
   const purchases = new Map<string, { receiptId: string; minor: number }>();
-  for (const m of day.matches) if (m.visitId !== null) purchases.set(String(m.visitId), { receiptId: m.receipt.receiptId, minor: Math.round(m.receipt.total * 100) });
+  for (const m of day.matches)
+    if (m.visitId !== null) purchases.set(String(m.visitId), { receiptId: m.receipt.receiptId, minor: Math.round(m.receipt.total * 100) });
   const consultations: ConsultationInput[] = day.interactions
     .filter((i) => i.kind === 'consultation')
     .map((i) => ({

@@ -26,7 +26,13 @@ export interface UptimeSpan {
  * before the window (its state at fromMs); time before a camera's first known state and after
  * `nowMs` counts as neither. Any state other than 'up' is down time.
  */
-export function uptimeInWindow(samples: readonly HealthSample[], before: ReadonlyMap<string, string>, fromMs: number, toMs: number, nowMs: number): UptimeSpan[] {
+export function uptimeInWindow(
+  samples: readonly HealthSample[],
+  before: ReadonlyMap<string, string>,
+  fromMs: number,
+  toMs: number,
+  nowMs: number,
+): UptimeSpan[] {
   const end = Math.min(toMs, nowMs);
   const byCam = new Map<string, HealthSample[]>();
   for (const s of samples) {

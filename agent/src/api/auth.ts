@@ -8,7 +8,10 @@ import { isIP } from 'node:net';
 
 /** 127.0.0.0/8, ::1, ::ffff:127.x and the name localhost. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost') return true;
   if (isIP(h) === 4) return h.startsWith('127.');
   if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(h);
@@ -90,7 +93,14 @@ export class HostPolicy {
     allowed: readonly string[],
     readonly setting = 'api.allowed_hosts',
   ) {
-    this.names = new Set(allowed.map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')));
+    this.names = new Set(
+      allowed.map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      ),
+    );
   }
 
   allows(hostname: string): boolean {

@@ -9,7 +9,26 @@ import { toolSpawnError } from '../ingest/tools.js';
 
 /** The argv, as data (habit 9). Quality 2 (best) .. 31; 4 keeps faces and boxes crisp. */
 export function jpegArgv(width: number, height: number, quality = 4): string[] {
-  return ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', '-', '-frames:v', '1', '-q:v', String(quality), '-f', 'mjpeg', '-'];
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${width}x${height}`,
+    '-i',
+    '-',
+    '-frames:v',
+    '1',
+    '-q:v',
+    String(quality),
+    '-f',
+    'mjpeg',
+    '-',
+  ];
 }
 
 export function encodeJpeg(width: number, height: number, rgb: Uint8Array, opts: { ffmpeg?: string; timeoutMs?: number } = {}): Promise<Buffer> {
@@ -38,7 +57,13 @@ export function encodeJpeg(width: number, height: number, rgb: Uint8Array, opts:
     child.on('close', (code) => {
       const jpeg = Buffer.concat(out);
       if (code === 0 && jpeg.length > 2 && jpeg[0] === 0xff && jpeg[1] === 0xd8) finish(null, jpeg);
-      else finish(new FailureError('FS_OUTPUT', `ffmpeg could not encode the ${width}x${height} snapshot (exit ${code}): ${Buffer.concat(err).toString('utf8').trim().slice(0, 300)}`));
+      else
+        finish(
+          new FailureError(
+            'FS_OUTPUT',
+            `ffmpeg could not encode the ${width}x${height} snapshot (exit ${code}): ${Buffer.concat(err).toString('utf8').trim().slice(0, 300)}`,
+          ),
+        );
     });
     child.stdin.end(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength));
   });

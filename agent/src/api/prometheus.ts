@@ -53,5 +53,5 @@ export function formatPrometheus(families: readonly MetricFamily[]): string {
       lines.push(`${f.name}${lbl} ${formatValue(s.value)}`);
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -25,7 +25,7 @@ export const MAX_RECEIPTS_PER_REQUEST = 1000;
 export const receiptsBody = z.union([receiptBody, z.array(receiptBody).min(1).max(MAX_RECEIPTS_PER_REQUEST)]);
 
 function pathText(path: readonly PropertyKey[]): string {
-  return 'body' + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `body${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
 }
 
 /**
@@ -50,7 +50,14 @@ export function parseReceiptsBody(raw: Buffer, nowMs: number): Receipt[] {
     const future = receiptTimeProblem(Date.parse(b.timestamp), nowMs);
     if (future !== null) throw new HttpError(400, `${pathText(Array.isArray(r.data) ? [i, 'timestamp'] : ['timestamp'])}: "${b.timestamp}" ${future}`);
   });
-  return list.map((b) => ({ receiptId: b.receipt_id, t: Date.parse(b.timestamp), total: b.total, currency: b.currency, register: b.register, sellerCode: b.seller_code }));
+  return list.map((b) => ({
+    receiptId: b.receipt_id,
+    t: Date.parse(b.timestamp),
+    total: b.total,
+    currency: b.currency,
+    register: b.register,
+    sellerCode: b.seller_code,
+  }));
 }
 
 interface Issue {

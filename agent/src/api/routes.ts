@@ -22,7 +22,8 @@ export interface RouteDeps {
 }
 
 /** The page only loads its own script and style; nothing from outside the box. */
-const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const asset = (contentType: string, body: string): Reply => ({ status: 200, contentType, body, headers: { 'content-security-policy': PAGE_CSP } });
 
@@ -57,7 +58,15 @@ export function buildRoutes(d: RouteDeps): Route[] {
       handler: async ({ query }) => {
         const date = dateParam(query, d.nowMs(), d.timeZone);
         const v = await p.kpis(date);
-        return json({ date, report: v.report, camera_coverage: v.camera_coverage, hourly: v.hourly ?? [], timeline: v.timeline ?? [], heatmap: v.heatmap ?? null, source: v.source ?? null });
+        return json({
+          date,
+          report: v.report,
+          camera_coverage: v.camera_coverage,
+          hourly: v.hourly ?? [],
+          timeline: v.timeline ?? [],
+          heatmap: v.heatmap ?? null,
+          source: v.source ?? null,
+        });
       },
     },
     { method: 'GET', pattern: '/api/days', handler: async () => json(await p.days()) },
@@ -79,7 +88,13 @@ export function buildRoutes(d: RouteDeps): Route[] {
         const list = await p.consultations(date);
         return json({
           date,
-          consultations: list.map((c) => ({ seller_id: c.sellerId, visit_id: c.visitId, start: new Date(c.start).toISOString(), end: new Date(c.end).toISOString(), duration_s: c.durationS })),
+          consultations: list.map((c) => ({
+            seller_id: c.sellerId,
+            visit_id: c.visitId,
+            start: new Date(c.start).toISOString(),
+            end: new Date(c.end).toISOString(),
+            duration_s: c.durationS,
+          })),
         });
       },
     },
@@ -88,7 +103,8 @@ export function buildRoutes(d: RouteDeps): Route[] {
       pattern: '/api/cameras/:id/snapshot',
       handler: async ({ params }) => {
         const id = cameraIdParam(params.id);
-        if (snapshotsInFlight >= maxSnapshots) throw new HttpError(503, `snapshot encoder busy (${maxSnapshots} in progress); retry shortly`, { 'retry-after': '1' });
+        if (snapshotsInFlight >= maxSnapshots)
+          throw new HttpError(503, `snapshot encoder busy (${maxSnapshots} in progress); retry shortly`, { 'retry-after': '1' });
         snapshotsInFlight++;
         try {
           const snap = await p.snapshot(id);
@@ -106,7 +122,10 @@ export function buildRoutes(d: RouteDeps): Route[] {
       method: 'POST',
       pattern: '/api/receipts',
       handler: async ({ req }) => {
-        const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const type = String(req.headers['content-type'] ?? '')
+          .split(';')[0]!
+          .trim()
+          .toLowerCase();
         if (type !== 'application/json') throw new HttpError(415, `content-type must be application/json, got "${type || 'none'}"`);
         const receipts = parseReceiptsBody(await readBody(req, d.bodyLimitBytes), d.nowMs());
         const outcome = await p.addReceipts(receipts);

@@ -51,7 +51,11 @@ const WILDCARD_BINDS = new Set(['0.0.0.0', '::', '[::]', '']);
 export async function startApiServer(opts: ApiServerOptions, provider: StatusProvider): Promise<ApiServer> {
   const token = opts.token === undefined || opts.token === '' ? undefined : opts.token;
   if (!isLoopbackHost(opts.host) && token === undefined) {
-    throw new MisuseError('FS_CONFIG_INVALID', `api.token: binding the API to "${opts.host}" (not loopback) requires a token; set api.token or bind 127.0.0.1`, { key: 'api.token', host: opts.host });
+    throw new MisuseError(
+      'FS_CONFIG_INVALID',
+      `api.token: binding the API to "${opts.host}" (not loopback) requires a token; set api.token or bind 127.0.0.1`,
+      { key: 'api.token', host: opts.host },
+    );
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65_535) {
     throw new MisuseError('FS_CONFIG_INVALID', `api.port: ${opts.port} is not a TCP port (0-65535)`, { key: 'api.port' });
@@ -64,7 +68,10 @@ export async function startApiServer(opts: ApiServerOptions, provider: StatusPro
     ...(opts.ffmpeg === undefined ? {} : { ffmpeg: opts.ffmpeg }),
     ...(opts.maxConcurrentSnapshots === undefined ? {} : { maxConcurrentSnapshots: opts.maxConcurrentSnapshots }),
   });
-  return serveRoutes({ host: opts.host, port: opts.port, token, allowedHosts: opts.allowedHosts ?? [], name: 'the API', ...(opts.onError ? { onError: opts.onError } : {}) }, routes);
+  return serveRoutes(
+    { host: opts.host, port: opts.port, token, allowedHosts: opts.allowedHosts ?? [], name: 'the API', ...(opts.onError ? { onError: opts.onError } : {}) },
+    routes,
+  );
 }
 
 /** What `serveRoutes` needs: where to listen, who may ask, and the name its errors use. */
@@ -111,7 +118,14 @@ export async function serveRoutes(opts: RouteServerOptions, routes: readonly Rou
 function listen(server: Server, host: string, port: number, name: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onErr = (e: NodeJS.ErrnoException): void => {
-      reject(new FailureError('FS_API_LISTEN', `${name} cannot listen on ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? 'the address is not on this box' : e.message}`, { host, port, errno: e.code }, { cause: e }));
+      reject(
+        new FailureError(
+          'FS_API_LISTEN',
+          `${name} cannot listen on ${host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.code === 'EADDRNOTAVAIL' ? 'the address is not on this box' : e.message}`,
+          { host, port, errno: e.code },
+          { cause: e },
+        ),
+      );
     };
     server.once('error', onErr);
     server.listen(port, host, () => {
@@ -121,7 +135,14 @@ function listen(server: Server, host: string, port: number, name: string): Promi
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly Route[], hosts: HostPolicy, token: string | undefined, onError: (err: unknown, where: string) => void): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: readonly Route[],
+  hosts: HostPolicy,
+  token: string | undefined,
+  onError: (err: unknown, where: string) => void,
+): Promise<void> {
   const where = `${req.method ?? '?'} ${req.url ?? '?'}`;
   try {
     // Before the token and the route: a rebinding page must learn nothing, not even which paths exist.
@@ -135,7 +156,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
     checkQuery(m.route, url.searchParams);
     const reply = await m.route.handler({ req, params: m.params, query: url.searchParams });
     // The page opened with ?token=: let its own requests (script, style, polling) carry the token.
-    const cookie: Record<string, string> = token !== undefined && url.pathname === '/' && url.searchParams.has('token') ? { 'set-cookie': tokenCookie(token) } : {};
+    const cookie: Record<string, string> =
+      token !== undefined && url.pathname === '/' && url.searchParams.has('token') ? { 'set-cookie': tokenCookie(token) } : {};
     send(res, { ...reply, headers: { ...reply.headers, ...cookie } });
   } catch (e) {
     if (res.headersSent) {

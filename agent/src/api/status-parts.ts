@@ -14,7 +14,16 @@ export interface CameraCounters {
 }
 
 export function cameraStatusOf(a: CameraAssessment, c: CameraCounters): CameraStatus {
-  return { id: a.cameraId, state: a.state, since_ms: a.sinceMs, last_frame_ms: a.lastFrameMs, fps: c.fps, frames: c.frames, dropped_frames: c.dropped_frames, coverage_today: c.coverage_today };
+  return {
+    id: a.cameraId,
+    state: a.state,
+    since_ms: a.sinceMs,
+    last_frame_ms: a.lastFrameMs,
+    fps: c.fps,
+    frames: c.frames,
+    dropped_frames: c.dropped_frames,
+    coverage_today: c.coverage_today,
+  };
 }
 
 /** One warning per camera problem (all of them, not only the worst), cameras in the given order. */

@@ -55,7 +55,12 @@ export function loadConfigFile(path: string): Readonly<Config> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new FailureError('FS_CONFIG_NOT_FOUND', `cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path }, { cause: e });
+    throw new FailureError(
+      'FS_CONFIG_NOT_FOUND',
+      `cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { path },
+      { cause: e },
+    );
   }
   return validateConfig(resolveConfigPaths(parseYamlText(text, path), dirname(resolve(path))), path);
 }

@@ -82,7 +82,10 @@ export abstract class FloorSenseError extends Error {
 }
 
 function checkKind(code: ErrorCode, kind: ErrorKind, cls: string): void {
-  if (ERROR_CODES[code].kind !== kind) throw new TypeError(`${cls}: ${code} is a ${ERROR_CODES[code].kind} code (core/errors.ts); use ${ERROR_CODES[code].kind === 'misuse' ? 'MisuseError' : 'FailureError'}`);
+  if (ERROR_CODES[code].kind !== kind)
+    throw new TypeError(
+      `${cls}: ${code} is a ${ERROR_CODES[code].kind} code (core/errors.ts); use ${ERROR_CODES[code].kind === 'misuse' ? 'MisuseError' : 'FailureError'}`,
+    );
 }
 
 /** Bad input from the caller: arguments, config, flags. */

@@ -15,7 +15,5 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"']*@/gi;
 const QUERY_SECRET = /([?&](?:password|passwd|pwd|pass|token|auth|key)=)[^&\s"'#]*/gi;
 
 export function redactSecrets(text: string): string {
-  return text
-    .replace(URL_USERINFO, '$1***@')
-    .replace(QUERY_SECRET, '$1***');
+  return text.replace(URL_USERINFO, '$1***@').replace(QUERY_SECRET, '$1***');
 }

@@ -83,7 +83,10 @@ export function decodeYoloV8(data: Float32Array, dims: readonly number[], opts: 
   const cls = new Int32Array(m);
   for (let j = 0; j < m; j++) {
     const k = keep[j]!;
-    const cx = data[k]!, cy = data[n + k]!, w = data[2 * n + k]!, h = data[3 * n + k]!;
+    const cx = data[k]!,
+      cy = data[n + k]!,
+      w = data[2 * n + k]!,
+      h = data[3 * n + k]!;
     xyxy[j * 4] = cx - w / 2;
     xyxy[j * 4 + 1] = cy - h / 2;
     xyxy[j * 4 + 2] = cx + w / 2;

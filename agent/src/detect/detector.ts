@@ -112,13 +112,17 @@ export class Detector {
       const out = await session.run(input, [1, 3, geometry.height, geometry.width]);
       const tensor = out[geometry.outputName];
       if (!tensor) throw new FailureError('FS_MODEL_UNSUPPORTED', `model ${model.path} produced no output "${geometry.outputName}"`);
-      const layout = outputLayout(tensor.dims, {
-        declared: model.entry?.output.format,
-        numClasses: model.entry?.classes?.length,
-        inputWidth: geometry.width,
-        inputHeight: geometry.height,
-        strides: model.entry?.output.strides,
-      }, `output "${geometry.outputName}" of ${model.path}`);
+      const layout = outputLayout(
+        tensor.dims,
+        {
+          declared: model.entry?.output.format,
+          numClasses: model.entry?.classes?.length,
+          inputWidth: geometry.width,
+          inputHeight: geometry.height,
+          strides: model.entry?.output.strides,
+        },
+        `output "${geometry.outputName}" of ${model.path}`,
+      );
       const classNames = Object.freeze([...(model.entry?.classes ?? defaultClassNames(layout))]);
       const mask = classMask(classNames, settings.classes);
       return new Detector({ settings, model, session, geometry, layout, classNames, mask, input, now });

@@ -47,8 +47,12 @@ export function preprocessInto(rgb: Uint8Array, width: number, height: number, o
   const bgr = norm.color === 'BGR';
   const s0 = bgr ? 2 : 0;
   const s2 = bgr ? 0 : 2;
-  const a0 = a[0]!, a1 = a[1]!, a2 = a[2]!;
-  const b0 = b[0]!, b1 = b[1]!, b2 = b[2]!;
+  const a0 = a[0]!,
+    a1 = a[1]!,
+    a2 = a[2]!;
+  const b0 = b[0]!,
+    b1 = b[1]!,
+    b2 = b[2]!;
   const hw2 = 2 * hw;
   for (let i = 0, j = 0; i < hw; i++, j += 3) {
     out[i] = rgb[j + s0]! * a0 + b0;

@@ -47,7 +47,8 @@ export function boxWarnings(b: BoxHealth, t: BoxThresholds): string[] {
   }
   const hot = [b.cpu_temperature_max_c ?? b.cpu_temperature_c, ...b.gpus.map((g) => g.temperature_c)];
   hot.forEach((c, i) => {
-    if (c !== null && c > t.temperature_max_c) out.push(`${i === 0 ? 'CPU' : `GPU ${i - 1} (${b.gpus[i - 1]!.model})`} at ${c.toFixed(0)} °C, above ${t.temperature_max_c} °C`);
+    if (c !== null && c > t.temperature_max_c)
+      out.push(`${i === 0 ? 'CPU' : `GPU ${i - 1} (${b.gpus[i - 1]!.model})`} at ${c.toFixed(0)} °C, above ${t.temperature_max_c} °C`);
   });
   return out;
 }

@@ -19,7 +19,16 @@ export interface BoxProbes {
   currentLoad(): Promise<{ readonly currentLoad?: number | null }>;
   mem(): Promise<{ readonly total?: number | null; readonly available?: number | null }>;
   cpuTemperature(): Promise<{ readonly main?: number | null; readonly max?: number | null }>;
-  graphics(): Promise<{ readonly controllers?: ReadonlyArray<{ readonly model?: string; readonly utilizationGpu?: number; readonly memoryUsed?: number; readonly memoryTotal?: number; readonly vram?: number | null; readonly temperatureGpu?: number }> }>;
+  graphics(): Promise<{
+    readonly controllers?: ReadonlyArray<{
+      readonly model?: string;
+      readonly utilizationGpu?: number;
+      readonly memoryUsed?: number;
+      readonly memoryTotal?: number;
+      readonly vram?: number | null;
+      readonly temperatureGpu?: number;
+    }>;
+  }>;
   disk(path: string): Promise<{ readonly free: number; readonly total: number }>;
 }
 

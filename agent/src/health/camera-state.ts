@@ -17,10 +17,33 @@ import type { LossCause } from '../ingest/failures.js';
 import { openingIntervalAt, type OpeningHours } from './opening-hours.js';
 
 export type LinkState = 'connecting' | 'up' | 'reconnecting' | 'down';
-export type CameraState = 'up' | 'connecting' | 'reconnecting' | 'unreachable' | 'stalled' | 'decode_error' | 'down' | 'frozen' | 'black' | 'blank' | 'no_person';
+export type CameraState =
+  | 'up'
+  | 'connecting'
+  | 'reconnecting'
+  | 'unreachable'
+  | 'stalled'
+  | 'decode_error'
+  | 'down'
+  | 'frozen'
+  | 'black'
+  | 'blank'
+  | 'no_person';
 
 /** Worst first: what `state` reports when several conditions hold. */
-export const STATE_SEVERITY: readonly CameraState[] = ['down', 'unreachable', 'stalled', 'decode_error', 'reconnecting', 'connecting', 'frozen', 'black', 'blank', 'no_person', 'up'];
+export const STATE_SEVERITY: readonly CameraState[] = [
+  'down',
+  'unreachable',
+  'stalled',
+  'decode_error',
+  'reconnecting',
+  'connecting',
+  'frozen',
+  'black',
+  'blank',
+  'no_person',
+  'up',
+];
 
 export interface CameraThresholds {
   /** Up but no frame for this long: the source has gone silent, count it as reconnecting. */
@@ -210,24 +233,45 @@ export function assessCamera(h: CameraHealth, nowMs: number, t: CameraThresholds
   if (h.link !== 'up') {
     const d = secs(nowMs - h.linkSinceMs);
     const why = h.lossCause === null ? '' : `: ${CAUSE_TEXT[h.lossCause]}`;
-    const what = h.link === 'connecting' ? `has sent no frame yet (${d} since start)${why}` : h.link === 'down' ? `is down (no frames) for ${d}${why}` : `lost its stream ${d} ago${why}, reconnecting`;
+    const what =
+      h.link === 'connecting'
+        ? `has sent no frame yet (${d} since start)${why}`
+        : h.link === 'down'
+          ? `is down (no frames) for ${d}${why}`
+          : `lost its stream ${d} ago${why}, reconnecting`;
     problems.push({ state: linkProblemState(h), sinceMs: h.linkSinceMs, message: `camera "${id}" ${what}` });
   } else if (h.lastFrameMs !== null) {
     const last = h.lastFrameMs;
     if (h.unchangedSinceMs !== null && last - h.unchangedSinceMs >= t.frozen_after_s * 1000) {
-      problems.push({ state: 'frozen', sinceMs: h.unchangedSinceMs, message: `camera "${id}" image frozen (no pixel change) for ${secs(last - h.unchangedSinceMs)}` });
+      problems.push({
+        state: 'frozen',
+        sinceMs: h.unchangedSinceMs,
+        message: `camera "${id}" image frozen (no pixel change) for ${secs(last - h.unchangedSinceMs)}`,
+      });
     }
     if (h.darkSinceMs !== null && last - h.darkSinceMs >= t.image_problem_after_s * 1000) {
-      problems.push({ state: 'black', sinceMs: h.darkSinceMs, message: `camera "${id}" image black (mean luma ${h.lastSignature?.meanLuma.toFixed(1)}) for ${secs(last - h.darkSinceMs)}` });
+      problems.push({
+        state: 'black',
+        sinceMs: h.darkSinceMs,
+        message: `camera "${id}" image black (mean luma ${h.lastSignature?.meanLuma.toFixed(1)}) for ${secs(last - h.darkSinceMs)}`,
+      });
     }
     if (h.flatSinceMs !== null && last - h.flatSinceMs >= t.image_problem_after_s * 1000) {
-      problems.push({ state: 'blank', sinceMs: h.flatSinceMs, message: `camera "${id}" image blank (luma spread ${h.lastSignature?.stdLuma.toFixed(1)}) for ${secs(last - h.flatSinceMs)}` });
+      problems.push({
+        state: 'blank',
+        sinceMs: h.flatSinceMs,
+        message: `camera "${id}" image blank (luma spread ${h.lastSignature?.stdLuma.toFixed(1)}) for ${secs(last - h.flatSinceMs)}`,
+      });
     }
     const open = shop ? openingIntervalAt(nowMs, shop.hours, shop.timeZone) : null;
     if (open) {
       const since = Math.max(h.lastPersonMs ?? -Infinity, open[0], h.monitoredSinceMs);
       if (nowMs - since >= t.no_person_after_s * 1000) {
-        problems.push({ state: 'no_person', sinceMs: since, message: `camera "${id}" saw no person for ${secs(nowMs - since)} while the shop is open: is it pointing at the scene?` });
+        problems.push({
+          state: 'no_person',
+          sinceMs: since,
+          message: `camera "${id}" saw no person for ${secs(nowMs - since)} while the shop is open: is it pointing at the scene?`,
+        });
       }
     }
   }

@@ -41,7 +41,8 @@ export function pictureBoundsProblems(cam: CameraConfig, index: number, width: n
   const out: LiveProblem[] = [];
   const check = (path: string, what: string, [x, y]: readonly [number, number]): void => {
     const bad = [...(x < 0 || x > width ? [`x=${x}`] : []), ...(y < 0 || y > height ? [`y=${y}`] : [])];
-    if (bad.length > 0) out.push({ path, message: `${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} outside the ${width}x${height} picture (${what} of camera "${cam.id}")` });
+    if (bad.length > 0)
+      out.push({ path, message: `${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} outside the ${width}x${height} picture (${what} of camera "${cam.id}")` });
   };
   cam.zones.forEach((zn, z) => zn.polygon.forEach((p, i) => check(`cameras[${index}].zones[${z}].polygon[${i}]`, `zone "${zn.name}"`, p)));
   cam.floor?.image.forEach((p, i) => check(`cameras[${index}].floor.image[${i}]`, 'floor homography', p));
@@ -65,8 +66,18 @@ export async function checkConfigLive(cfg: Readonly<Config>, opts: LiveOptions =
       const status: DoctorStatus = problems.length > 0 ? 'fail' : row.status;
       const pointsNote = picture ? `; ${countPoints(cam)} zone/floor point(s) inside the picture` : '';
       const outside = picture !== undefined && problems.length > 0 && row.status !== 'fail';
-      const fix = outside ? `zones and floor points are in source pixels: read them off a picture of this camera at ${picture.width}x${picture.height} (the Technician page's snapshot)` : row.fix;
-      return Object.freeze({ id: cam.id, index, status, detail: `${row.detail}${status === 'fail' ? '' : pointsNote}`, fix, ...(picture ? { picture } : {}), problems: Object.freeze(problems) });
+      const fix = outside
+        ? `zones and floor points are in source pixels: read them off a picture of this camera at ${picture.width}x${picture.height} (the Technician page's snapshot)`
+        : row.fix;
+      return Object.freeze({
+        id: cam.id,
+        index,
+        status,
+        detail: `${row.detail}${status === 'fail' ? '' : pointsNote}`,
+        fix,
+        ...(picture ? { picture } : {}),
+        problems: Object.freeze(problems),
+      });
     }),
   );
   return Object.freeze({ ok: cameras.every((c) => c.status !== 'fail'), cameras: Object.freeze(cameras) });
@@ -91,5 +102,5 @@ export function formatLiveReport(file: string, storeId: string, r: LiveReport): 
   }
   const n = r.cameras.reduce((k, c) => k + c.problems.length, 0);
   lines.push(r.ok ? `${file}: ok` : `${file}: ${n} problem(s)`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

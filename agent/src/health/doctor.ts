@@ -75,7 +75,13 @@ export function nodeVersionRow(version: string): DoctorRow {
   const ok = (maj === 20 && min >= 11) || maj >= 22;
   return ok
     ? row('node', '', 'pass', `Node ${version}`)
-    : row('node', '', 'fail', `Node ${version}; FloorSense needs >= 20.11 (20.x) or >= 22`, 'install the offline bundle (it carries its own Node) or a Node 20.11+ / 22+ from nodejs.org');
+    : row(
+        'node',
+        '',
+        'fail',
+        `Node ${version}; FloorSense needs >= 20.11 (20.x) or >= 22`,
+        'install the offline bundle (it carries its own Node) or a Node 20.11+ / 22+ from nodejs.org',
+      );
 }
 
 /**
@@ -84,9 +90,14 @@ export function nodeVersionRow(version: string): DoctorRow {
  */
 export function gopVerdict(gopSec: number | undefined, sampleIntervalSec: number): { status: DoctorStatus; text: string; fix: string } {
   if (gopSec === undefined) {
-    return { status: 'warn', text: 'keyframe interval unknown (fewer than 2 keyframes in the probe window)', fix: `set the camera's I-frame interval (GOP) to ${fmt(sampleIntervalSec)} s or less so keyframe-only decoding can be used` };
+    return {
+      status: 'warn',
+      text: 'keyframe interval unknown (fewer than 2 keyframes in the probe window)',
+      fix: `set the camera's I-frame interval (GOP) to ${fmt(sampleIntervalSec)} s or less so keyframe-only decoding can be used`,
+    };
   }
-  if (gopSec <= sampleIntervalSec + 1e-3) return { status: 'pass', text: `keyframe every ${fmt(gopSec)} s (fits the ${fmt(sampleIntervalSec)} s sampling: keyframe-only decoding)`, fix: '' };
+  if (gopSec <= sampleIntervalSec + 1e-3)
+    return { status: 'pass', text: `keyframe every ${fmt(gopSec)} s (fits the ${fmt(sampleIntervalSec)} s sampling: keyframe-only decoding)`, fix: '' };
   return {
     status: 'warn',
     text: `keyframe every ${fmt(gopSec)} s, longer than the ${fmt(sampleIntervalSec)} s sampling interval: every frame must be decoded`,
@@ -108,8 +119,16 @@ export function retentionNeedBytes(cameras: number, samplesPerSec: number, reten
 
 export function diskRow(path: string, freeBytes: number, floorBytes: number, needBytes: number): DoctorRow {
   const detail = `${mib(freeBytes)} MiB free at ${path}; the agent keeps ${mib(floorBytes)} MiB free (storage.min_free_disk_mb) and its retention window needs up to ~${mib(needBytes)} MiB`;
-  if (freeBytes < floorBytes) return row('disk', path, 'fail', detail, 'free disk space (the agent would purge detail early and keep warning), or lower storage.min_free_disk_mb');
-  if (freeBytes < floorBytes + needBytes) return row('disk', path, 'warn', detail, 'free disk space or lower storage.retention_days; the agent purges the oldest detail early when the floor is reached');
+  if (freeBytes < floorBytes)
+    return row('disk', path, 'fail', detail, 'free disk space (the agent would purge detail early and keep warning), or lower storage.min_free_disk_mb');
+  if (freeBytes < floorBytes + needBytes)
+    return row(
+      'disk',
+      path,
+      'warn',
+      detail,
+      'free disk space or lower storage.retention_days; the agent purges the oldest detail early when the floor is reached',
+    );
   return row('disk', path, 'pass', detail);
 }
 
@@ -123,14 +142,34 @@ const OUTBOX_STALE_MS = 2 * 86_400_000;
  */
 export function outboxRow(path: string, b: Backlog, nowMs: number): DoctorRow {
   if (b.quarantined > 0) {
-    const first = b.quarantine.slice(0, 3).map((q) => `#${q.seq} ${q.type}: ${q.reason}`).join('; ');
-    return row('outbox', path, 'warn', `${b.quarantined} aggregate row(s) quarantined, never sent: ${first}`, 'a recompute of their day replaces them (a late receipt or the nightly roll-up); `floorsense sync --status` lists them; if they stay, send that list with the agent version to support');
+    const first = b.quarantine
+      .slice(0, 3)
+      .map((q) => `#${q.seq} ${q.type}: ${q.reason}`)
+      .join('; ');
+    return row(
+      'outbox',
+      path,
+      'warn',
+      `${b.quarantined} aggregate row(s) quarantined, never sent: ${first}`,
+      'a recompute of their day replaces them (a late receipt or the nightly roll-up); `floorsense sync --status` lists them; if they stay, send that list with the agent version to support',
+    );
   }
   if (b.unsent > 0 && b.oldestUnsentMs !== null && nowMs - b.oldestUnsentMs > OUTBOX_STALE_MS) {
     const days = Math.floor((nowMs - b.oldestUnsentMs) / 86_400_000);
-    return row('outbox', path, 'warn', `${b.unsent} aggregate row(s) waiting to be sent, the oldest for ${days} days`, 'see the clickhouse rows: the agent keeps them and sends them when ClickHouse is reachable');
+    return row(
+      'outbox',
+      path,
+      'warn',
+      `${b.unsent} aggregate row(s) waiting to be sent, the oldest for ${days} days`,
+      'see the clickhouse rows: the agent keeps them and sends them when ClickHouse is reachable',
+    );
   }
-  return row('outbox', path, 'pass', b.unsent > 0 ? `${b.unsent} aggregate row(s) waiting to be sent, none quarantined` : `nothing waiting (${b.sent} row(s) sent), none quarantined`);
+  return row(
+    'outbox',
+    path,
+    'pass',
+    b.unsent > 0 ? `${b.unsent} aggregate row(s) waiting to be sent, none quarantined` : `nothing waiting (${b.sent} row(s) sent), none quarantined`,
+  );
 }
 
 export function clockRow(url: string, skewMs: number): DoctorRow {
@@ -151,7 +190,8 @@ export async function runDoctor(cfg: Readonly<Config>, opts: DoctorOptions = {})
   rows.push(...models.rows);
   if (models.detectorPath !== undefined) rows.push(await checkProvider(cfg, models.detectorPath));
   const cams = cfg.cameras.filter((c) => c.enabled);
-  if (cams.length === 0) rows.push(row('camera', '-', 'warn', 'no enabled camera in the config', 'add the store\'s cameras under cameras: (rtsp:// URL or an archive folder)'));
+  if (cams.length === 0)
+    rows.push(row('camera', '-', 'warn', 'no enabled camera in the config', "add the store's cameras under cameras: (rtsp:// URL or an archive folder)"));
   rows.push(...(await Promise.all(cams.map(async (c) => (await probeCamera(cfg, c, tools, opts.gopWindowSec ?? 6)).row))));
   rows.push(checkDisk(cfg));
   rows.push(...(await checkClickHouse(cfg, opts.now ?? Date.now)));
@@ -171,7 +211,13 @@ export function checkOutbox(path: string, nowMs: number): DoctorRow {
     db = new Database(path, { readonly: true, fileMustExist: true });
     return outboxRow(path, outboxBacklog(db), nowMs);
   } catch (e) {
-    return row('outbox', path, 'warn', `cannot read the outbox: ${errorText(e)}`, 'start the agent once (it upgrades the database to this release), then run doctor again');
+    return row(
+      'outbox',
+      path,
+      'warn',
+      `cannot read the outbox: ${errorText(e)}`,
+      'start the agent once (it upgrades the database to this release), then run doctor again',
+    );
   } finally {
     db?.close();
   }
@@ -179,11 +225,18 @@ export function checkOutbox(path: string, nowMs: number): DoctorRow {
 
 async function checkTools(tools: ToolPaths): Promise<DoctorRow[]> {
   const out: DoctorRow[] = [];
-  for (const [name, bin] of [['ffmpeg', tools.ffmpeg], ['ffprobe', tools.ffprobe]] as const) {
+  for (const [name, bin] of [
+    ['ffmpeg', tools.ffmpeg],
+    ['ffprobe', tools.ffprobe],
+  ] as const) {
     try {
       const r = await runTool(bin, ['-hide_banner', '-version'], { timeoutMs: 10_000 });
       const first = r.stdout.toString('utf8').split('\n')[0] ?? '';
-      out.push(r.code === 0 ? row(name, '', 'pass', first.trim()) : row(name, bin, 'fail', `${bin} -version exited ${r.code}: ${r.stderr.trim().slice(0, 200)}`, 'apt-get install ffmpeg'));
+      out.push(
+        r.code === 0
+          ? row(name, '', 'pass', first.trim())
+          : row(name, bin, 'fail', `${bin} -version exited ${r.code}: ${r.stderr.trim().slice(0, 200)}`, 'apt-get install ffmpeg'),
+      );
     } catch (e) {
       out.push(row(name, bin, 'fail', errorText(e), 'apt-get install ffmpeg (installer/system-packages.txt)'));
     }
@@ -205,10 +258,24 @@ async function checkModels(cfg: Readonly<Config>): Promise<{ rows: DoctorRow[]; 
       rows.push(
         m.verified
           ? row('model', name, 'pass', `${role} ${m.path}: sha256 matches the manifest`)
-          : row('model', name, 'warn', `${role} ${m.path}: not in the manifest, loaded without a checksum${warnings.length ? ` (${warnings.join('; ')})` : ''}`, 'use a model named in models/manifest.json'),
+          : row(
+              'model',
+              name,
+              'warn',
+              `${role} ${m.path}: not in the manifest, loaded without a checksum${warnings.length ? ` (${warnings.join('; ')})` : ''}`,
+              'use a model named in models/manifest.json',
+            ),
       );
     } catch (e) {
-      rows.push(row('model', name, 'fail', `${role}: ${errorText(e)}`, `reinstall the bundle (it carries the models), or set detector.models_dir / FLOORSENSE_MODELS to the folder holding them (now ${dir})`));
+      rows.push(
+        row(
+          'model',
+          name,
+          'fail',
+          `${role}: ${errorText(e)}`,
+          `reinstall the bundle (it carries the models), or set detector.models_dir / FLOORSENSE_MODELS to the folder holding them (now ${dir})`,
+        ),
+      );
     }
   }
   return { rows, detectorPath };
@@ -222,7 +289,15 @@ async function checkProvider(cfg: Readonly<Config>, modelPath: string): Promise<
     const s = await openSession(modelPath, { providers: wanted, threads: 1, warn: (w) => warnings.push(w) });
     await s.release();
     if (s.provider === wanted[0]) return row('provider', s.provider, 'pass', `detector runs on ${s.provider}`);
-    return row('provider', s.provider, 'warn', `detector.providers asks for ${wanted.join(', ')}; got ${s.provider}: ${warnings.join('; ')}`, wanted[0] === 'webgpu' ? 'install the GPU driver with Vulkan (nvidia-driver, libvulkan1) and add the floorsense user to the video and render groups' : `remove ${wanted[0]} from detector.providers or install its runtime`);
+    return row(
+      'provider',
+      s.provider,
+      'warn',
+      `detector.providers asks for ${wanted.join(', ')}; got ${s.provider}: ${warnings.join('; ')}`,
+      wanted[0] === 'webgpu'
+        ? 'install the GPU driver with Vulkan (nvidia-driver, libvulkan1) and add the floorsense user to the video and render groups'
+        : `remove ${wanted[0]} from detector.providers or install its runtime`,
+    );
   } catch (e) {
     return row('provider', wanted.join(','), 'fail', errorText(e), 'reinstall the bundle (onnxruntime-node) and check the model file');
   }
@@ -254,13 +329,25 @@ export async function probeCamera(cfg: Readonly<Config>, cam: CameraConfig, tool
     const picture = { width: info.width, height: info.height };
     const decoded = await decodeOneFrame(cam.url, cam.rtsp_timeout_s, tools);
     const base = `${info.codec} ${info.width}x${info.height} @ ${fmt(info.fps)} fps`;
-    if (!decoded.ok) return { row: row('camera', subject, 'fail', `${base}; no frame decoded: ${decoded.why}`, 'check the stream\'s codec (H.264/H.265) in the camera\'s web page'), picture };
+    if (!decoded.ok)
+      return {
+        row: row('camera', subject, 'fail', `${base}; no frame decoded: ${decoded.why}`, "check the stream's codec (H.264/H.265) in the camera's web page"),
+        picture,
+      };
     if (!(gopWindowSec > 0)) return { row: row('camera', subject, 'pass', `${base}; a frame decoded`), picture };
     const gop = await probeGop(src, probeOpts);
     const g = gopVerdict(gop, sampleIntervalSec(cfg, cam, info.fps));
     return { row: row('camera', subject, g.status, `${base}; ${g.text}; a frame decoded`, g.fix), picture };
   } catch (e) {
-    return { row: row('camera', subject, 'fail', errorText(e), 'check the camera has power and network, the URL, user and password (open it in VLC from this box), and that RTSP is enabled') };
+    return {
+      row: row(
+        'camera',
+        subject,
+        'fail',
+        errorText(e),
+        'check the camera has power and network, the URL, user and password (open it in VLC from this box), and that RTSP is enabled',
+      ),
+    };
   }
 }
 
@@ -268,20 +355,53 @@ async function checkArchiveFolder(cfg: Readonly<Config>, cam: CameraConfig, tool
   const dir = cam.url;
   let files: string[];
   try {
-    if (!statSync(dir).isDirectory()) return { row: row('camera', cam.id, 'fail', `${dir} is a file; the agent takes an RTSP URL or a folder of exports`, 'point cameras[].url at the folder the NVR exports into') };
+    if (!statSync(dir).isDirectory())
+      return {
+        row: row(
+          'camera',
+          cam.id,
+          'fail',
+          `${dir} is a file; the agent takes an RTSP URL or a folder of exports`,
+          'point cameras[].url at the folder the NVR exports into',
+        ),
+      };
     const exts = cfg.agent.archive_extensions.map((e) => e.toLowerCase());
-    files = readdirSync(dir).filter((f) => exts.includes(extname(f).toLowerCase())).sort();
+    files = readdirSync(dir)
+      .filter((f) => exts.includes(extname(f).toLowerCase()))
+      .sort();
   } catch (e) {
-    return { row: row('camera', cam.id, 'fail', `archive folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? errorText(e)}`, 'create the folder or fix cameras[].url; it must be readable by the floorsense user') };
+    return {
+      row: row(
+        'camera',
+        cam.id,
+        'fail',
+        `archive folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? errorText(e)}`,
+        'create the folder or fix cameras[].url; it must be readable by the floorsense user',
+      ),
+    };
   }
-  if (files.length === 0) return { row: row('camera', cam.id, 'warn', `archive folder ${dir}: no ${cfg.agent.archive_extensions.join('/')} files yet`, 'export footage from the NVR into this folder') };
+  if (files.length === 0)
+    return {
+      row: row(
+        'camera',
+        cam.id,
+        'warn',
+        `archive folder ${dir}: no ${cfg.agent.archive_extensions.join('/')} files yet`,
+        'export footage from the NVR into this folder',
+      ),
+    };
   const newest = join(dir, files[files.length - 1]!);
   try {
     const { info } = await probeStreamInfo(newest, { tools, gopWindowSec: 0 });
     const picture = { width: info.width, height: info.height };
     const decoded = await decodeOneFrame(newest, 10, tools);
     const base = `archive folder, ${files.length} file(s); newest ${files[files.length - 1]}: ${info.codec} ${info.width}x${info.height} @ ${fmt(info.fps)} fps`;
-    return { row: decoded.ok ? row('camera', cam.id, 'pass', `${base}; a frame decoded`) : row('camera', cam.id, 'fail', `${base}; no frame decoded: ${decoded.why}`, 're-export the file from the NVR'), picture };
+    return {
+      row: decoded.ok
+        ? row('camera', cam.id, 'pass', `${base}; a frame decoded`)
+        : row('camera', cam.id, 'fail', `${base}; no frame decoded: ${decoded.why}`, 're-export the file from the NVR'),
+      picture,
+    };
   } catch (e) {
     return { row: row('camera', cam.id, 'fail', errorText(e), 're-export the file from the NVR (MP4, H.264/H.265)') };
   }
@@ -331,12 +451,28 @@ export async function checkClickHouse(cfg: Readonly<Config>, now: () => number):
     out.push(
       missing.length === 0
         ? row('clickhouse schema', cfg.sync.database, 'pass', `database ${cfg.sync.database} has the ${RECORD_TYPES.length} aggregate tables`)
-        : row('clickhouse schema', cfg.sync.database, 'fail', `missing in ${cfg.sync.database}: ${missing.join(', ')}`, 'create them once: floorsense sync --init (as a ClickHouse user allowed to CREATE)'),
+        : row(
+            'clickhouse schema',
+            cfg.sync.database,
+            'fail',
+            `missing in ${cfg.sync.database}: ${missing.join(', ')}`,
+            'create them once: floorsense sync --init (as a ClickHouse user allowed to CREATE)',
+          ),
     );
   } catch (e) {
     const msg = errorText(e);
     const auth = /authentication|password|unknown user|\b(516|192)\b|REQUIRED_PASSWORD/i.test(msg);
-    out.push(row('clickhouse', t.url, 'fail', msg, auth ? 'check sync.username and sync.password with the chain\'s ClickHouse admin' : 'check sync.url and that this box can reach it (firewall, VPN); the agent keeps aggregates until it can'));
+    out.push(
+      row(
+        'clickhouse',
+        t.url,
+        'fail',
+        msg,
+        auth
+          ? "check sync.username and sync.password with the chain's ClickHouse admin"
+          : 'check sync.url and that this box can reach it (firewall, VPN); the agent keeps aggregates until it can',
+      ),
+    );
   } finally {
     await t.close();
   }
@@ -345,14 +481,40 @@ export async function checkClickHouse(cfg: Readonly<Config>, now: () => number):
 
 export async function checkSchedule(cfg: Readonly<Config>): Promise<DoctorRow> {
   const src = cfg.sales.schedule.source;
-  if (src === undefined) return row('schedule', '-', 'warn', 'no shift schedule (sales.schedule.source unset): sellers cannot be told from customers by shift', 'set sales.schedule.source to the schedule CSV or its published Google Sheets CSV URL');
+  if (src === undefined)
+    return row(
+      'schedule',
+      '-',
+      'warn',
+      'no shift schedule (sales.schedule.source unset): sellers cannot be told from customers by shift',
+      'set sales.schedule.source to the schedule CSV or its published Google Sheets CSV URL',
+    );
   try {
     const text = await readScheduleSource({ source: src, timeoutMs: cfg.sales.schedule.timeout_s * 1000 });
     const parsed = parseScheduleCsv(text, src, cfg.store.timezone);
-    if (parsed.rows.length === 0) return row('schedule', src, 'warn', `${src}: read, but no valid shift rows${parsed.problems.length ? ` (${parsed.problems.length} bad: ${parsed.problems[0]!.message})` : ''}`, 'columns are date,seller_id,name,start,end (store time)');
-    return row('schedule', src, parsed.problems.length ? 'warn' : 'pass', `${src}: ${parsed.rows.length} shift(s)${parsed.problems.length ? `, ${parsed.problems.length} bad row(s), first at line ${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}` : ''}`, 'fix the bad rows in the schedule');
+    if (parsed.rows.length === 0)
+      return row(
+        'schedule',
+        src,
+        'warn',
+        `${src}: read, but no valid shift rows${parsed.problems.length ? ` (${parsed.problems.length} bad: ${parsed.problems[0]!.message})` : ''}`,
+        'columns are date,seller_id,name,start,end (store time)',
+      );
+    return row(
+      'schedule',
+      src,
+      parsed.problems.length ? 'warn' : 'pass',
+      `${src}: ${parsed.rows.length} shift(s)${parsed.problems.length ? `, ${parsed.problems.length} bad row(s), first at line ${parsed.problems[0]!.line}: ${parsed.problems[0]!.message}` : ''}`,
+      'fix the bad rows in the schedule',
+    );
   } catch (e) {
-    return row('schedule', src, 'fail', errorText(e), 'check the path or URL (a Google Sheet must be "published to the web" as CSV); the agent falls back to its cached copy');
+    return row(
+      'schedule',
+      src,
+      'fail',
+      errorText(e),
+      'check the path or URL (a Google Sheet must be "published to the web" as CSV); the agent falls back to its cached copy',
+    );
   }
 }
 
@@ -372,13 +534,20 @@ export async function checkApiPort(cfg: Readonly<Config>): Promise<DoctorRow> {
     try {
       const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${port}/status`, { signal: AbortSignal.timeout(3000) });
       const body: unknown = await res.json();
-      if (body !== null && typeof body === 'object' && ('cameras' in body || 'store' in body || res.status === 401)) return row('api', where, 'pass', `${where} is served by a running FloorSense agent`);
+      if (body !== null && typeof body === 'object' && ('cameras' in body || 'store' in body || res.status === 401))
+        return row('api', where, 'pass', `${where} is served by a running FloorSense agent`);
     } catch {
       // Not a FloorSense answer: something else holds the port.
     }
     return row('api', where, 'fail', `${where} is in use by another program`, `find it with \`ss -ltnp 'sport = :${port}'\`, or set api.port to a free port`);
   }
-  return row('api', where, 'fail', `cannot listen on ${where}: ${err.code ?? err.message}`, 'set api.host to an address of this box (127.0.0.1 for the tray only)');
+  return row(
+    'api',
+    where,
+    'fail',
+    `cannot listen on ${where}: ${err.code ?? err.message}`,
+    'set api.host to an address of this box (127.0.0.1 for the tray only)',
+  );
 }
 
 /**
@@ -402,11 +571,23 @@ function checkWritable(check: string, dir: string, what: string): DoctorRow {
     }
     const seen = exists ? `${what} ${dir} is writable by ${who}` : `${what} ${dir} does not exist yet; ${who} can create it under ${at}`;
     if (svc !== undefined && !modeAllowsWrite(statSync(at), svc)) {
-      return row(check, dir, 'warn', `${seen}, but the service user ${SERVICE_USER} (uid ${svc.uid}) cannot write ${at}`, `chown -R ${SERVICE_USER}:${SERVICE_USER} ${exists ? dir : `${dir} (create it first)`} if floorsense.service uses this config`);
+      return row(
+        check,
+        dir,
+        'warn',
+        `${seen}, but the service user ${SERVICE_USER} (uid ${svc.uid}) cannot write ${at}`,
+        `chown -R ${SERVICE_USER}:${SERVICE_USER} ${exists ? dir : `${dir} (create it first)`} if floorsense.service uses this config`,
+      );
     }
     return row(check, dir, 'pass', svc !== undefined ? `${seen}, and by the service user ${SERVICE_USER}` : seen);
   } catch (e) {
-    return row(check, dir, 'fail', `${what} ${dir} is not writable by ${who}: ${(e as NodeJS.ErrnoException).code ?? errorText(e)}`, `chown -R ${SERVICE_USER}:${SERVICE_USER} ${dir} (the service runs as ${SERVICE_USER}), or run doctor as that user: sudo -u ${SERVICE_USER} floorsense doctor`);
+    return row(
+      check,
+      dir,
+      'fail',
+      `${what} ${dir} is not writable by ${who}: ${(e as NodeJS.ErrnoException).code ?? errorText(e)}`,
+      `chown -R ${SERVICE_USER}:${SERVICE_USER} ${dir} (the service runs as ${SERVICE_USER}), or run doctor as that user: sudo -u ${SERVICE_USER} floorsense doctor`,
+    );
   }
 }
 
@@ -416,7 +597,9 @@ export const SERVICE_USER = 'floorsense';
 /** uid and gid of the service user from /etc/passwd; undefined when it does not exist. */
 function serviceUser(passwd = '/etc/passwd'): { uid: number; gid: number } | undefined {
   try {
-    const line = readFileSync(passwd, 'utf8').split('\n').find((l) => l.startsWith(`${SERVICE_USER}:`));
+    const line = readFileSync(passwd, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${SERVICE_USER}:`));
     const f = line?.split(':');
     return f && f.length > 3 ? { uid: Number(f[2]), gid: Number(f[3]) } : undefined;
   } catch {

@@ -44,9 +44,13 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 export function imageSignature(frame: Pick<Frame, 'width' | 'height' | 'data' | 'letterbox'>, grid = 16): ImageSignature {
-  if (!Number.isInteger(grid) || grid < 1 || grid > 64) throw new MisuseError('FS_BAD_ARGUMENT', `image check grid must be an integer in 1..64, got ${grid}`, { grid });
+  if (!Number.isInteger(grid) || grid < 1 || grid > 64)
+    throw new MisuseError('FS_BAD_ARGUMENT', `image check grid must be an integer in 1..64, got ${grid}`, { grid });
   if (frame.data.length !== frame.width * frame.height * 3) {
-    throw new MisuseError('FS_BAD_ARGUMENT', `frame of ${frame.width}x${frame.height} needs ${frame.width * frame.height * 3} RGB bytes, got ${frame.data.length}`);
+    throw new MisuseError(
+      'FS_BAD_ARGUMENT',
+      `frame of ${frame.width}x${frame.height} needs ${frame.width * frame.height * 3} RGB bytes, got ${frame.data.length}`,
+    );
   }
   const r = pictureRect(frame);
   const colBlock = new Int32Array(r.width);

@@ -44,18 +44,23 @@ export const rangeDays = (r: DateRange): number => Math.round((dayMs(r.to) - day
 
 /** A checked range: both calendar days, from <= to, at most MAX_RANGE_DAYS. Misuse names the bad value. */
 export function checkRange(from: string, to: string): DateRange {
-  for (const [k, v] of [['from', from], ['to', to]] as const) {
+  for (const [k, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (!isIsoDate(v)) throw new MisuseError('FS_BAD_ARGUMENT', `${k} "${v.slice(0, 40)}" is not a calendar date YYYY-MM-DD`, { key: k });
   }
   const r = { from, to };
   if (from > to) throw new MisuseError('FS_BAD_ARGUMENT', `from ${from} is after to ${to}`, { key: 'from' });
-  if (rangeDays(r) > MAX_RANGE_DAYS) throw new MisuseError('FS_BAD_ARGUMENT', `${from}..${to} is ${rangeDays(r)} days; at most ${MAX_RANGE_DAYS}`, { key: 'from' });
+  if (rangeDays(r) > MAX_RANGE_DAYS)
+    throw new MisuseError('FS_BAD_ARGUMENT', `${from}..${to} is ${rangeDays(r)} days; at most ${MAX_RANGE_DAYS}`, { key: 'from' });
   return r;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export function checkDatabase(db: string): string {
-  if (!IDENT.test(db)) throw new MisuseError('FS_BAD_ARGUMENT', `database "${db.slice(0, 70)}" is not a ClickHouse identifier (letters, digits, _)`, { key: 'database' });
+  if (!IDENT.test(db))
+    throw new MisuseError('FS_BAD_ARGUMENT', `database "${db.slice(0, 70)}" is not a ClickHouse identifier (letters, digits, _)`, { key: 'database' });
   return db;
 }
 
@@ -76,14 +81,20 @@ export const chainSql = {
 FROM ${db}.v_store_day WHERE ${within(r)} GROUP BY store_id ORDER BY store_id`,
   cameras: (db: string, r: DateRange) => `SELECT store_id, camera_id, toString(day) AS date, up_ms, down_ms, outages
 FROM ${db}.v_camera_day WHERE ${within(r)} ORDER BY store_id, camera_id, day`,
-  sellers: (db: string, r: DateRange) => `SELECT store_id, seller_id, count() AS days, sum(customers) AS customers, sum(consulted_customers) AS consulted_customers,
+  sellers: (
+    db: string,
+    r: DateRange,
+  ) => `SELECT store_id, seller_id, count() AS days, sum(customers) AS customers, sum(consulted_customers) AS consulted_customers,
   sum(consultations) AS consultations, sum(successful_consultations) AS successful_consultations, sum(unsuccessful_consultations) AS unsuccessful_consultations,
   sum(time_on_floor_seconds) AS time_on_floor_seconds,
   sum(receipts_with_consult) AS receipts_with_consult, sum(amount_with_consult_minor) AS amount_with_minor,
   sum(receipts_without_consult) AS receipts_without_consult, sum(amount_without_consult_minor) AS amount_without_minor
 FROM ${db}.v_seller_day WHERE ${within(r)} GROUP BY store_id, seller_id ORDER BY store_id, seller_id`,
   /** One row per store and day (the trend chart), the same sums as `stores` at day grain. */
-  storeDays: (db: string, r: DateRange) => `SELECT store_id, toString(day) AS date, 1 AS days, visitors, consulted_customers, consultations, successful_consultations, unsuccessful_consultations,
+  storeDays: (
+    db: string,
+    r: DateRange,
+  ) => `SELECT store_id, toString(day) AS date, 1 AS days, visitors, consulted_customers, consultations, successful_consultations, unsuccessful_consultations,
   buying_customers, receipts, toInt64(round(revenue * 100)) AS revenue_minor, buyers_with_consult, toInt64(round(amount_with_consultation * 100)) AS amount_with_minor,
   buyers_without_consult, toInt64(round(amount_without_consultation * 100)) AS amount_without_minor, staff_on_floor_seconds
 FROM ${db}.v_store_day WHERE ${within(r)} ORDER BY store_id, day`,
@@ -95,7 +106,12 @@ type Row = Readonly<Record<string, unknown>>;
 function n(row: Row, key: string): number {
   const v = row[key];
   const x = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
-  if (!Number.isFinite(x)) throw new FailureError('FS_REMOTE', `column ${key} is ${JSON.stringify(v)}, not a number (the central views are older than this release? run \`floorsense sync --init\`)`, { key });
+  if (!Number.isFinite(x))
+    throw new FailureError(
+      'FS_REMOTE',
+      `column ${key} is ${JSON.stringify(v)}, not a number (the central views are older than this release? run \`floorsense sync --init\`)`,
+      { key },
+    );
   return x;
 }
 const s = (row: Row, key: string): string => (typeof row[key] === 'string' ? (row[key] as string) : String(row[key] ?? ''));
@@ -224,7 +240,8 @@ export function coverageOf(rows: readonly Row[]): CoverageReport {
     acc.down_ms += down;
     byStore.set(store, acc);
     const ratio = per(up, up + down, 4);
-    if (ratio !== null && ratio < COVERAGE_WARN_BELOW) gaps.push({ store_id: store, camera_id: s(r, 'camera_id'), day: s(r, 'date'), uptime_ratio: ratio, down_ms: down, outages: n(r, 'outages') });
+    if (ratio !== null && ratio < COVERAGE_WARN_BELOW)
+      gaps.push({ store_id: store, camera_id: s(r, 'camera_id'), day: s(r, 'date'), uptime_ratio: ratio, down_ms: down, outages: n(r, 'outages') });
   }
   gaps.sort((a, b) => a.uptime_ratio - b.uptime_ratio || a.store_id.localeCompare(b.store_id) || a.day.localeCompare(b.day));
   return { byStore, gaps };

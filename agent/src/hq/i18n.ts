@@ -57,7 +57,8 @@ const EN = {
   'hq.trend_of': '{kpi} by store, {from} – {to}',
   'hq.coverage': 'Camera coverage warnings',
   'hq.coverage.none': 'Every camera that reported worked all day in this range.',
-  'hq.coverage.item': '{store}, camera {camera}, {day}: worked {ratio} of the day (outages: {outages}, down {down}); that day’s figures cover only the time it worked.',
+  'hq.coverage.item':
+    '{store}, camera {camera}, {day}: worked {ratio} of the day (outages: {outages}, down {down}); that day’s figures cover only the time it worked.',
   'hq.silent': 'No records in this range from: {stores}.',
   'kpi.conversion': 'Conversion',
   'kpi.successful': 'Successful consultations',
@@ -97,7 +98,8 @@ const RU: Record<HqKey, string> = {
   'hq.trend_of': '{kpi} по магазинам, {from} – {to}',
   'hq.coverage': 'Предупреждения о камерах',
   'hq.coverage.none': 'Все камеры, приславшие данные, работали весь день в этом периоде.',
-  'hq.coverage.item': '{store}, камера {camera}, {day}: работала {ratio} дня (отключений: {outages}, простой {down}); цифры этого дня охватывают только время её работы.',
+  'hq.coverage.item':
+    '{store}, камера {camera}, {day}: работала {ratio} дня (отключений: {outages}, простой {down}); цифры этого дня охватывают только время её работы.',
   'hq.silent': 'Нет записей за этот период от: {stores}.',
   'kpi.conversion': 'Конверсия',
   'kpi.successful': 'Успешные консультации',

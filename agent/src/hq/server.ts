@@ -31,12 +31,14 @@ export interface HqServerOptions {
   readonly onError?: (err: unknown, where: string) => void;
 }
 
-const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const asset = (contentType: string, body: string): Reply => ({ status: 200, contentType, body, headers: { 'content-security-policy': PAGE_CSP } });
 
 function one(query: URLSearchParams, name: string): string {
   const all = query.getAll(name);
-  if (all.length !== 1) throw new MisuseError('FS_BAD_ARGUMENT', `parameter ${name} ${all.length === 0 ? 'is required (YYYY-MM-DD)' : 'given more than once'}`, { key: name });
+  if (all.length !== 1)
+    throw new MisuseError('FS_BAD_ARGUMENT', `parameter ${name} ${all.length === 0 ? 'is required (YYYY-MM-DD)' : 'given more than once'}`, { key: name });
   return all[0]!;
 }
 
@@ -76,9 +78,26 @@ export async function startHqServer(o: HqServerOptions, reader: ChainReader): Pr
   checkDatabase(o.database);
   const token = o.token === undefined || o.token === '' ? undefined : o.token;
   if (!isLoopbackHost(o.host) && token === undefined) {
-    throw new MisuseError('FS_BAD_ARGUMENT', `--host ${o.host}: serving hq off loopback requires --token-file (the chain's figures would be open to the network)`, { key: 'host', host: o.host });
+    throw new MisuseError(
+      'FS_BAD_ARGUMENT',
+      `--host ${o.host}: serving hq off loopback requires --token-file (the chain's figures would be open to the network)`,
+      { key: 'host', host: o.host },
+    );
   }
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) throw new MisuseError('FS_BAD_ARGUMENT', `--port ${o.port} is not a TCP port (0-65535)`, { key: 'port' });
-  if (!Number.isInteger(o.retrySeconds) || o.retrySeconds < 1 || o.retrySeconds > 3600) throw new MisuseError('FS_BAD_ARGUMENT', `--retry ${o.retrySeconds}: seconds from 1 to 3600`, { key: 'retry' });
-  return serveRoutes({ host: o.host, port: o.port, token, allowedHosts: o.allowedHosts ?? [], name: 'hq', hostsSetting: '--allowed-host', ...(o.onError ? { onError: o.onError } : {}) }, hqRoutes(o, reader));
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)
+    throw new MisuseError('FS_BAD_ARGUMENT', `--port ${o.port} is not a TCP port (0-65535)`, { key: 'port' });
+  if (!Number.isInteger(o.retrySeconds) || o.retrySeconds < 1 || o.retrySeconds > 3600)
+    throw new MisuseError('FS_BAD_ARGUMENT', `--retry ${o.retrySeconds}: seconds from 1 to 3600`, { key: 'retry' });
+  return serveRoutes(
+    {
+      host: o.host,
+      port: o.port,
+      token,
+      allowedHosts: o.allowedHosts ?? [],
+      name: 'hq',
+      hostsSetting: '--allowed-host',
+      ...(o.onError ? { onError: o.onError } : {}),
+    },
+    hqRoutes(o, reader),
+  );
 }

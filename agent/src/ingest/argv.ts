@@ -157,7 +157,20 @@ export function decodeArgv(cmd: DecodeCommand): string[] {
 
 /** ffprobe: container and first video stream as JSON. */
 export function probeArgv(src: NetworkInput): string[] {
-  return ['-hide_banner', '-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-select_streams', 'v:0', ...networkArgs(src), '-i', src.input];
+  return [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    '-select_streams',
+    'v:0',
+    ...networkArgs(src),
+    '-i',
+    src.input,
+  ];
 }
 
 /**
@@ -166,14 +179,40 @@ export function probeArgv(src: NetworkInput): string[] {
  */
 export function keyframeProbeArgv(src: NetworkInput, windowSec: number): string[] {
   return [
-    '-hide_banner', '-v', 'error', '-select_streams', 'v:0',
-    '-show_entries', 'packet=pts_time,dts_time,flags', '-of', 'csv=p=0',
-    '-read_intervals', `%+${windowSec}`,
-    ...networkArgs(src), '-i', src.input,
+    '-hide_banner',
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time,dts_time,flags',
+    '-of',
+    'csv=p=0',
+    '-read_intervals',
+    `%+${windowSec}`,
+    ...networkArgs(src),
+    '-i',
+    src.input,
   ];
 }
 
 /** One still image (JPEG/PNG/...) letterboxed like a video frame. */
 export function imageArgv(input: string, size: OutputSize): string[] {
-  return ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', input, '-frames:v', '1', '-vf', sizeFilters(size).join(','), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-i',
+    input,
+    '-frames:v',
+    '1',
+    '-vf',
+    sizeFilters(size).join(','),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ];
 }

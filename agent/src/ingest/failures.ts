@@ -21,7 +21,8 @@ const REASON = /error|invalid|not found|unsupported|no such|denied|refused|timed
  * statistics ("frame= ... speed=", "video:479kB ... muxing overhead: unknown") that it prints on
  * every exit, clean or not, and its "Last message repeated N times". Left in, "muxing overhead: unknown" read as the error.
  */
-const CHATTER = /^(frame=\s*\d+ |video:\d+kB |Last message repeated \d+ times|Stream mapping:|Stream #\d|Input #\d|Output #\d|Metadata:|Duration: |Press \[q\]|Side data:|[a-z_]+\s+: )/;
+const CHATTER =
+  /^(frame=\s*\d+ |video:\d+kB |Last message repeated \d+ times|Stream mapping:|Stream #\d|Input #\d|Output #\d|Metadata:|Duration: |Press \[q\]|Side data:|[a-z_]+\s+: )/;
 
 export function isChatterLine(cleaned: string): boolean {
   return CHATTER.test(cleaned);
@@ -48,7 +49,8 @@ export const NO_MESSAGE = 'no message from ffmpeg';
 export type LossCause = 'unreachable' | 'stalled' | 'decode_error' | 'ended';
 
 const STALLED = /timed out|watchdog|no frame in time/i;
-const UNREACHABLE = /refused|no route|unreachable|name or service not known|could not resolve|temporary failure in name|server returned|401|403|404|unauthorized|forbidden|cannot open stream|not found/i;
+const UNREACHABLE =
+  /refused|no route|unreachable|name or service not known|could not resolve|temporary failure in name|server returned|401|403|404|unauthorized|forbidden|cannot open stream|not found/i;
 const UNDECODABLE = /invalid data|error while decoding|corrupt|invalid nal|error splitting|concealing|missing picture|decode_slice/i;
 
 /** `delivered`: the session had sent frames; a timeout before any frame is a camera that does not answer. */
@@ -85,7 +87,12 @@ export function startsLikeMp4(head: Uint8Array): boolean {
 }
 
 export function unsupportedInfo(name: string, problem: string): FailureError {
-  const what = problem === 'no-video-stream' ? 'has no video stream' : problem === 'no-size' ? 'has a video stream without a frame size' : 'has a video stream without a frame rate';
+  const what =
+    problem === 'no-video-stream'
+      ? 'has no video stream'
+      : problem === 'no-size'
+        ? 'has a video stream without a frame size'
+        : 'has a video stream without a frame rate';
   return new FailureError('FS_VIDEO_UNSUPPORTED', `${name}: ${what}`, { source: name, reason: problem });
 }
 
@@ -133,7 +140,11 @@ export function endFailure(f: EndFacts): FailureError | undefined {
   if (f.isLive) {
     if (f.limited === true && f.exitCode === 0 && f.framesYielded > 0) return undefined;
     const why = f.exitCode === 0 ? 'stream ended' : `ffmpeg exited with code ${f.exitCode}`;
-    return new FailureError('FS_SOURCE_UNREACHABLE', `${f.name}: ${why} after ${f.framesYielded} frames: ${reason}`, { source: f.name, reason, framesYielded: f.framesYielded });
+    return new FailureError('FS_SOURCE_UNREACHABLE', `${f.name}: ${why} after ${f.framesYielded} frames: ${reason}`, {
+      source: f.name,
+      reason,
+      framesYielded: f.framesYielded,
+    });
   }
   if (f.exitCode !== 0 && f.framesDecoded === 0) {
     return new FailureError('FS_VIDEO_UNSUPPORTED', `${f.name}: ffmpeg cannot decode it: ${reason}`, { source: f.name, reason });

@@ -71,14 +71,23 @@ export interface HwChoice {
   readonly rejected: ReadonlyArray<{ readonly decoder: HwDecoder; readonly reason: string }>;
 }
 
-export const CPU_DECODE: HwChoice = Object.freeze({ decoder: null, args: Object.freeze([]) as readonly string[], rejected: Object.freeze([]) as HwChoice['rejected'] });
+export const CPU_DECODE: HwChoice = Object.freeze({
+  decoder: null,
+  args: Object.freeze([]) as readonly string[],
+  rejected: Object.freeze([]) as HwChoice['rejected'],
+});
 
 /**
  * The first candidate ffmpeg lists and that decodes the source's first frame; the CPU otherwise.
  * Costs one `ffmpeg -hwaccels`/`-decoders` call and a one-frame trial per candidate, and nothing at
  * all for 'none'.
  */
-export async function chooseHwDecoder(pref: HwDecodePreference, src: NetworkInput, codec: string, opts: { tools?: ToolPaths; signal?: AbortSignal } = {}): Promise<HwChoice> {
+export async function chooseHwDecoder(
+  pref: HwDecodePreference,
+  src: NetworkInput,
+  codec: string,
+  opts: { tools?: ToolPaths; signal?: AbortSignal } = {},
+): Promise<HwChoice> {
   const candidates = hwCandidates(pref);
   if (candidates.length === 0) return CPU_DECODE;
   const tools = opts.tools ?? DEFAULT_TOOLS;
@@ -100,7 +109,12 @@ export async function chooseHwDecoder(pref: HwDecodePreference, src: NetworkInpu
     }
     const trial = await run(hwTrialArgv(src, args));
     if (trial.code === 0) return { decoder: hw, args, rejected };
-    const why = trial.stderr.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? `exit ${trial.code}`;
+    const why =
+      trial.stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1) ?? `exit ${trial.code}`;
     rejected.push({ decoder: hw, reason: `trial decode failed: ${why}` });
   }
   return { ...CPU_DECODE, rejected };

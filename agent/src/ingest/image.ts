@@ -30,7 +30,9 @@ export async function loadImageLetterboxed(path: string, width: number, height: 
   const json = probe.code === 0 ? parseProbeJson(probe.stdout.toString('utf8')) : undefined;
   const stream = json?.streams?.find((s) => s.codec_type === 'video');
   if (!stream?.width || !stream.height) {
-    throw json === undefined ? probeFailure(src.name, false, probe.stderr.split('\n'), false) : new FailureError('FS_VIDEO_UNSUPPORTED', `${src.name}: not an image`, { source: src.name });
+    throw json === undefined
+      ? probeFailure(src.name, false, probe.stderr.split('\n'), false)
+      : new FailureError('FS_VIDEO_UNSUPPORTED', `${src.name}: not an image`, { source: src.name });
   }
   const res = await runTool(tools.ffmpeg, imageArgv(src.input, { kind: 'letterbox', width, height }));
   const bytes = width * height * 3;

@@ -6,7 +6,16 @@ export { probeSource, type ProbeOptions } from './probe.js';
 export type { SourceInfo } from './source-info.js';
 export { openSource, type FrameSource, type IngestStats, type OpenSourceOptions, type SourceState, type TimeOrigin } from './open-source.js';
 export { loadImageLetterboxed, type ImageOptions } from './image.js';
-export { chooseKeyframeMode, planDecode, DECODE_DEFAULTS, DEFAULT_STRIDE, type DecodePlan, type KeyframeMode, type ModelSize, type SamplingRequest } from './plan.js';
+export {
+  chooseKeyframeMode,
+  planDecode,
+  DECODE_DEFAULTS,
+  DEFAULT_STRIDE,
+  type DecodePlan,
+  type KeyframeMode,
+  type ModelSize,
+  type SamplingRequest,
+} from './plan.js';
 export { decodeArgv, imageArgv, keyframeProbeArgv, probeArgv, LETTERBOX_GREY } from './argv.js';
 export { measureDecode, type DecodeMeasurement } from './measure.js';
 export { DEFAULT_TOOLS, type ToolPaths } from './tools.js';

@@ -17,7 +17,17 @@ import { decodeArgv } from './argv.js';
 import { DecodeLog } from './decode-log.js';
 import { endFailure } from './failures.js';
 import { BufferPool, FrameAssembler } from './frame-buffer.js';
-import { checkSampling, DEFAULT_STRIDE, liveGopWindowSec, planDecode, samplingIntervalSec, sourceIndex, type DecodePlan, type ModelSize, type SamplingRequest } from './plan.js';
+import {
+  checkSampling,
+  DEFAULT_STRIDE,
+  liveGopWindowSec,
+  planDecode,
+  samplingIntervalSec,
+  sourceIndex,
+  type DecodePlan,
+  type ModelSize,
+  type SamplingRequest,
+} from './plan.js';
 import { PROBE_DEFAULTS, probeGop, probeStreamInfo, resolveInput, type ProbeOptions } from './probe.js';
 import type { SourceInfo } from './source-info.js';
 import { chooseHwDecoder, type HwDecodePreference } from './hwdecode.js';
@@ -107,7 +117,10 @@ export async function openSource(opts: OpenSourceOptions): Promise<FrameSource> 
   const input = resolveInput(opts.url, cwd, socketTimeoutSec);
   const sampling = checkSampling(opts.sampling ?? { stride: DEFAULT_STRIDE, keyframes: 'auto' });
   const info = opts.info ?? (await probe(opts, sampling, cwd, socketTimeoutSec));
-  const hw = await chooseHwDecoder(opts.hwDecode ?? 'none', input, info.codec, { ...(opts.tools ? { tools: opts.tools } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const hw = await chooseHwDecoder(opts.hwDecode ?? 'none', input, info.codec, {
+    ...(opts.tools ? { tools: opts.tools } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   if (opts.hwDecode !== undefined && opts.hwDecode !== 'none' && hw.decoder === null) {
     opts.warn?.(`${input.name}: no usable hardware decoder (${hw.rejected.map((r) => `${r.decoder}: ${r.reason}`).join('; ')}); decoding on the CPU`);
   }
@@ -119,7 +132,13 @@ export async function openSource(opts: OpenSourceOptions): Promise<FrameSource> 
     ...(opts.skipLoopFilter ? { skipLoopFilter: true } : {}),
     ...(hw.args.length > 0 ? { hwDecodeArgs: hw.args } : {}),
   });
-  const timeOrigin: TimeOrigin = info.isLive ? 'wall-clock' : opts.startTimeMs !== undefined ? 'start-time-option' : info.creationTimeMs !== undefined ? 'creation-time' : 'none';
+  const timeOrigin: TimeOrigin = info.isLive
+    ? 'wall-clock'
+    : opts.startTimeMs !== undefined
+      ? 'start-time-option'
+      : info.creationTimeMs !== undefined
+        ? 'creation-time'
+        : 'none';
   const originMs = opts.startTimeMs ?? info.creationTimeMs ?? 0;
   return new FfmpegFrameSource(opts, input.name, info, plan, decodeArgv(plan.command), timeOrigin, originMs, queueFrames);
 }
@@ -128,7 +147,9 @@ export async function openSource(opts: OpenSourceOptions): Promise<FrameSource> 
 async function probe(opts: OpenSourceOptions, sampling: SamplingRequest, cwd: string, socketTimeoutSec: number): Promise<SourceInfo> {
   const probeOpts: ProbeOptions = { cwd, socketTimeoutSec, ...(opts.tools ? { tools: opts.tools } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
   const { info, src } = await probeStreamInfo(opts.url, probeOpts);
-  const windowSec = info.isLive ? liveGopWindowSec(sampling.keyframes ?? 'auto', samplingIntervalSec(sampling, info.fps), PROBE_DEFAULTS.gopWindowSec) : PROBE_DEFAULTS.gopWindowSec;
+  const windowSec = info.isLive
+    ? liveGopWindowSec(sampling.keyframes ?? 'auto', samplingIntervalSec(sampling, info.fps), PROBE_DEFAULTS.gopWindowSec)
+    : PROBE_DEFAULTS.gopWindowSec;
   const gop = await probeGop(src, { ...probeOpts, gopWindowSec: windowSec });
   return Object.freeze({ ...info, ...(gop !== undefined ? { gopSec: gop } : {}) });
 }
@@ -325,7 +346,8 @@ class FfmpegFrameSource implements FrameSource {
       stderrTail: this.log.tail,
       ...(this.opts.limitSec !== undefined ? { limited: true } : {}),
     });
-    if (!error && this.log.warnings.length > 0) this.opts.warn?.(`${this.name}: decoded to the end with ${this.log.warnings.length} damage report(s), first: ${this.log.warnings[0]}`);
+    if (!error && this.log.warnings.length > 0)
+      this.opts.warn?.(`${this.name}: decoded to the end with ${this.log.warnings.length} damage report(s), first: ${this.log.warnings[0]}`);
     this.finish(error ? { error } : {}, error ? 'failed' : 'ended');
   }
 

@@ -70,8 +70,10 @@ function bad(message: string, details: Record<string, unknown>): MisuseError {
 
 /** Validate a sampling request the way config does, for callers that bypass config. */
 export function checkSampling(s: SamplingRequest): { stride?: number; fps?: number; keyframes: KeyframeMode } {
-  if (s.stride !== undefined && s.fps !== undefined) throw bad(`sampling: give stride or fps, not both (got stride ${s.stride}, fps ${s.fps})`, { stride: s.stride, fps: s.fps });
-  if (s.stride !== undefined && !(Number.isInteger(s.stride) && s.stride >= 1)) throw bad(`sampling.stride must be an integer >= 1, got ${s.stride}`, { stride: s.stride });
+  if (s.stride !== undefined && s.fps !== undefined)
+    throw bad(`sampling: give stride or fps, not both (got stride ${s.stride}, fps ${s.fps})`, { stride: s.stride, fps: s.fps });
+  if (s.stride !== undefined && !(Number.isInteger(s.stride) && s.stride >= 1))
+    throw bad(`sampling.stride must be an integer >= 1, got ${s.stride}`, { stride: s.stride });
   if (s.fps !== undefined && !(Number.isFinite(s.fps) && s.fps > 0)) throw bad(`sampling.fps must be a number > 0, got ${s.fps}`, { fps: s.fps });
   const keyframes = s.keyframes ?? 'auto';
   if (!KEYFRAME_MODES.includes(keyframes)) throw bad(`sampling.keyframes must be one of ${KEYFRAME_MODES.join(', ')}, got ${String(keyframes)}`, { keyframes });
@@ -117,8 +119,7 @@ export function planDecode(input: NetworkInput, info: SourceInfo, req: PlanReque
   const intervalSec = samplingIntervalSec(s, info.fps);
   const keyframeMode = chooseKeyframeMode(s.keyframes, info.gopSec, intervalSec, info.fps);
   // Frame numbers count source frames only when every frame is decoded; otherwise select on time.
-  const selection: Selection =
-    !keyframeMode && stride !== undefined ? { kind: 'stride', stride } : { kind: 'bucket', intervalSec };
+  const selection: Selection = !keyframeMode && stride !== undefined ? { kind: 'stride', stride } : { kind: 'bucket', intervalSec };
   const size: OutputSize = req.modelSize === null ? { kind: 'native', width: info.width, height: info.height } : { kind: 'letterbox', ...req.modelSize };
   const command: DecodeCommand = {
     ...input,

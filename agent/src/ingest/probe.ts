@@ -85,7 +85,10 @@ export async function probeStreamInfo(url: string, opts: ProbeOptions = {}): Pro
   if (src.path !== undefined) await checkLocalFile(src.path);
   // A stream that never answers must not hang the probe past its socket timeout.
   const timeoutMs = src.isLive ? (opts.socketTimeoutSec ?? PROBE_DEFAULTS.socketTimeoutSec) * 1000 + 5000 : undefined;
-  const res = await runTool(tools.ffprobe, probeArgv(src), { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const res = await runTool(tools.ffprobe, probeArgv(src), {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   // Stopped on purpose: say so, not "not a video".
   opts.signal?.throwIfAborted();
   const lines = res.stderr.split('\n');

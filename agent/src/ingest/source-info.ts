@@ -30,31 +30,35 @@ export interface SourceInfo {
   readonly creationTimeMs?: number;
 }
 
-const streamSchema = z.object({
-  codec_type: z.string().optional(),
-  codec_name: z.string().optional(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  avg_frame_rate: z.string().optional(),
-  r_frame_rate: z.string().optional(),
-  duration: z.string().optional(),
-  nb_frames: z.string().optional(),
-  side_data_list: z.array(z.object({ rotation: z.number().optional() }).loose()).optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-}).loose();
+const streamSchema = z
+  .object({
+    codec_type: z.string().optional(),
+    codec_name: z.string().optional(),
+    width: z.number().optional(),
+    height: z.number().optional(),
+    avg_frame_rate: z.string().optional(),
+    r_frame_rate: z.string().optional(),
+    duration: z.string().optional(),
+    nb_frames: z.string().optional(),
+    side_data_list: z.array(z.object({ rotation: z.number().optional() }).loose()).optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+  })
+  .loose();
 
-const probeSchema = z.object({
-  streams: z.array(streamSchema).optional(),
-  format: z
-    .object({
-      format_name: z.string().optional(),
-      start_time: z.string().optional(),
-      duration: z.string().optional(),
-      tags: z.record(z.string(), z.string()).optional(),
-    })
-    .loose()
-    .optional(),
-}).loose();
+const probeSchema = z
+  .object({
+    streams: z.array(streamSchema).optional(),
+    format: z
+      .object({
+        format_name: z.string().optional(),
+        start_time: z.string().optional(),
+        duration: z.string().optional(),
+        tags: z.record(z.string(), z.string()).optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
 
 export type ProbeJson = z.infer<typeof probeSchema>;
 
@@ -87,7 +91,7 @@ function parseSeconds(v: string | undefined): number | undefined {
 }
 
 function parseCreationTime(tags: Record<string, string> | undefined): number | undefined {
-  const v = tags?.['creation_time'];
+  const v = tags?.creation_time;
   if (v === undefined) return undefined;
   const ms = Date.parse(v);
   // Muxers that know no date write the epoch (1970 or 1904): that is "unknown", not a date.

@@ -34,7 +34,12 @@ export function toolSpawnError(binary: string, err: unknown): FailureError {
   if (code === 'ENOENT') {
     return new FailureError('FS_FFMPEG_MISSING', `${binary} not found on PATH: install ffmpeg (Debian: apt-get install ffmpeg)`, { binary }, { cause: err });
   }
-  return new FailureError('FS_FFMPEG_MISSING', `${binary} could not be started: ${err instanceof Error ? err.message : String(err)}`, { binary }, { cause: err });
+  return new FailureError(
+    'FS_FFMPEG_MISSING',
+    `${binary} could not be started: ${err instanceof Error ? err.message : String(err)}`,
+    { binary },
+    { cause: err },
+  );
 }
 
 export interface RunOptions {

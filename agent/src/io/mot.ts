@@ -24,7 +24,10 @@ export function parseMot(text: string, origin = 'MOT text'): MotRow[] {
     if (line === '' || line.startsWith('#')) continue;
     const parts = line.split(/[,\s]+/);
     if (parts.length < 6) {
-      throw new FailureError('FS_PARSE', `${origin}:${i + 1}: expected at least 6 comma-separated values (frame,id,x,y,w,h), got ${parts.length}: "${line}"`, { origin, line: i + 1 });
+      throw new FailureError('FS_PARSE', `${origin}:${i + 1}: expected at least 6 comma-separated values (frame,id,x,y,w,h), got ${parts.length}: "${line}"`, {
+        origin,
+        line: i + 1,
+      });
     }
     const nums = parts.slice(0, 7).map(Number);
     const bad = nums.findIndex((v) => !Number.isFinite(v));
@@ -53,7 +56,9 @@ export function readMotFile(path: string): MotRow[] {
 /** Format rows as MOT text, sorted by frame then id, boxes to 2 decimals. */
 export function formatMot(rows: readonly MotRow[]): string {
   const sorted = [...rows].sort((a, b) => a.frame - b.frame || a.id - b.id);
-  return sorted.map((r) => `${r.frame},${r.id},${fix(r.x)},${fix(r.y)},${fix(r.w)},${fix(r.h)},${fix(r.conf, 4)},-1,-1,-1`).join('\n') + (sorted.length ? '\n' : '');
+  return (
+    sorted.map((r) => `${r.frame},${r.id},${fix(r.x)},${fix(r.y)},${fix(r.w)},${fix(r.h)},${fix(r.conf, 4)},-1,-1,-1`).join('\n') + (sorted.length ? '\n' : '')
+  );
 }
 
 export function writeMotFile(path: string, rows: readonly MotRow[]): void {

@@ -60,15 +60,32 @@ export function anyOf(indices: readonly number[]): string {
 export function extractFrames(video: string, dir: string, frames: readonly number[], ffmpeg = 'ffmpeg'): void {
   const missing = frames.filter((f) => !existsSync(framePath(dir, f)));
   if (missing.length === 0) return;
-  if (!existsSync(video)) throw new FailureError('FS_FILE_NOT_FOUND', `${video}: the clip to take the frames from does not exist (give --video)`, { path: video });
+  if (!existsSync(video))
+    throw new FailureError('FS_FILE_NOT_FOUND', `${video}: the clip to take the frames from does not exist (give --video)`, { path: video });
   const tmp = join(dir, 'frames', '.extract');
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const select = anyOf(missing.map((f) => f - 1));
-  const r = spawnSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', video, '-vf', `select='${select}'`, '-fps_mode', 'passthrough', '-q:v', '3', join(tmp, '%06d.jpg')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new FailureError('FS_VIDEO_UNSUPPORTED', `ffmpeg could not extract frames from ${video}: ${(r.stderr || r.error?.message || '').trim().slice(0, 400)}`, { path: video });
-  const got = readdirSync(tmp).filter((f) => f.endsWith('.jpg')).sort();
-  if (got.length !== missing.length) throw new FailureError('FS_VIDEO_UNSUPPORTED', `ffmpeg gave ${got.length} of the ${missing.length} frames asked of ${video} (is it the clip analyze read?)`, { path: video });
+  const r = spawnSync(
+    ffmpeg,
+    ['-hide_banner', '-loglevel', 'error', '-i', video, '-vf', `select='${select}'`, '-fps_mode', 'passthrough', '-q:v', '3', join(tmp, '%06d.jpg')],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0)
+    throw new FailureError(
+      'FS_VIDEO_UNSUPPORTED',
+      `ffmpeg could not extract frames from ${video}: ${(r.stderr || r.error?.message || '').trim().slice(0, 400)}`,
+      { path: video },
+    );
+  const got = readdirSync(tmp)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort();
+  if (got.length !== missing.length)
+    throw new FailureError(
+      'FS_VIDEO_UNSUPPORTED',
+      `ffmpeg gave ${got.length} of the ${missing.length} frames asked of ${video} (is it the clip analyze read?)`,
+      { path: video },
+    );
   // Output is in frame order, so the k-th picture is the k-th frame asked for.
   got.forEach((name, k) => renameSync(join(tmp, name), framePath(dir, missing[k]!)));
   rmSync(tmp, { recursive: true, force: true });

@@ -46,7 +46,8 @@ const EN = {
   'save.failed': 'Not saved: {error}',
   'from.labels': 'Resumed from the saved labels.',
   'from.tracker': 'Boxes pre-filled by the tracker: correct them.',
-  'help.keys': 'Keys: ←/→ frames · drag a box to move, its corner to resize, empty space to draw a new one · Del deletes the box, Shift+Del the identity · C copies the selected identity’s box from the previous frame · M merges, S splits · 1 staff, 2 customer, 0 no role · [ ] start/end of a consultation · Ctrl+S saves',
+  'help.keys':
+    'Keys: ←/→ frames · drag a box to move, its corner to resize, empty space to draw a new one · Del deletes the box, Shift+Del the identity · C copies the selected identity’s box from the previous frame · M merges, S splits · 1 staff, 2 customer, 0 no role · [ ] start/end of a consultation · Ctrl+S saves',
 } as const;
 
 export type LabelKey = keyof typeof EN;
@@ -89,7 +90,8 @@ const RU: Record<LabelKey, string> = {
   'save.failed': 'Не сохранено: {error}',
   'from.labels': 'Продолжение сохранённой разметки.',
   'from.tracker': 'Рамки трекера: исправьте их.',
-  'help.keys': 'Клавиши: ←/→ кадры · тащите рамку, чтобы сдвинуть, угол — изменить размер, пустое место — нарисовать новую · Del удаляет рамку, Shift+Del — идентичность · C копирует рамку выбранной идентичности с прошлого кадра · M объединяет, S разделяет · 1 сотрудник, 2 покупатель, 0 без роли · [ ] начало и конец консультации · Ctrl+S сохраняет',
+  'help.keys':
+    'Клавиши: ←/→ кадры · тащите рамку, чтобы сдвинуть, угол — изменить размер, пустое место — нарисовать новую · Del удаляет рамку, Shift+Del — идентичность · C копирует рамку выбранной идентичности с прошлого кадра · M объединяет, S разделяет · 1 сотрудник, 2 покупатель, 0 без роли · [ ] начало и конец консультации · Ctrl+S сохраняет',
 };
 
 export const LABEL_MESSAGES: Readonly<Record<Locale, Readonly<Record<LabelKey, string>>>> = Object.freeze({ en: EN, ru: RU });

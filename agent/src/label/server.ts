@@ -67,12 +67,18 @@ export async function startLabelServer(session: LabelSession, o: { host?: string
   };
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new FailureError('FS_API_LISTEN', `the label tool cannot listen on ${host}:${o.port ?? 0}: ${e.code ?? e.message}`, { host })));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new FailureError('FS_API_LISTEN', `the label tool cannot listen on ${host}:${o.port ?? 0}: ${e.code ?? e.message}`, { host })),
+    );
     server.listen(o.port ?? 0, host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   return {
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
-    close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -47,16 +47,29 @@ export interface LabelSession {
 
 function findCamera(dir: string): string {
   const names = readdirSync(dir).filter((f) => f.endsWith('.txt') && f !== GT_FILE && existsSync(join(dir, f.replace(/\.txt$/, '.json'))));
-  if (names.length !== 1) throw new MisuseError('FS_BAD_ARGUMENT', `${dir}: ${names.length === 0 ? 'no analyze output (<camera>.txt + <camera>.json)' : `several cameras (${names.join(', ')}): give --camera`}`, { dir });
+  if (names.length !== 1)
+    throw new MisuseError(
+      'FS_BAD_ARGUMENT',
+      `${dir}: ${names.length === 0 ? 'no analyze output (<camera>.txt + <camera>.json)' : `several cameras (${names.join(', ')}): give --camera`}`,
+      { dir },
+    );
   return basename(names[0]!, '.txt');
 }
 
-const box = z.strictObject({ frame: z.int().min(1), id: z.int().min(0).max(1_000_000_000), x: z.number().finite(), y: z.number().finite(), w: z.number().positive().finite(), h: z.number().positive().finite() });
+const box = z.strictObject({
+  frame: z.int().min(1),
+  id: z.int().min(0).max(1_000_000_000),
+  x: z.number().finite(),
+  y: z.number().finite(),
+  w: z.number().positive().finite(),
+  h: z.number().positive().finite(),
+});
 const saveSchema = z.strictObject({ boxes: z.array(box).max(5_000_000), roles: eventsFileSchema.shape.roles, events: eventsFileSchema.shape.events });
 
 export function openLabelSession(o: LabelSessionOptions): LabelSession {
   const dir = o.dir;
-  if (!existsSync(dir)) throw new FailureError('FS_FILE_NOT_FOUND', `${dir}: no such folder (run floorsense analyze <clip> --fps 2 --out ${dir} first)`, { dir });
+  if (!existsSync(dir))
+    throw new FailureError('FS_FILE_NOT_FOUND', `${dir}: no such folder (run floorsense analyze <clip> --fps 2 --out ${dir} first)`, { dir });
   const camera = o.camera ?? findCamera(dir);
   const tracks = readCameraTracks(dir, camera);
   const tb = tracks.timebase;
@@ -74,33 +87,75 @@ export function openLabelSession(o: LabelSessionOptions): LabelSession {
     state(): LabelState {
       if (isLabelledFolder(dir)) {
         const ev = readEventsFile(evPath);
-        return { camera, width: tb.width, height: tb.height, fps: tb.fps, frames, boxes: readMotFile(gtPath).map(toBox), roles: ev.roles, events: ev.events, from: 'labels' };
+        return {
+          camera,
+          width: tb.width,
+          height: tb.height,
+          fps: tb.fps,
+          frames,
+          boxes: readMotFile(gtPath).map(toBox),
+          roles: ev.roles,
+          events: ev.events,
+          from: 'labels',
+        };
       }
-      return { camera, width: tb.width, height: tb.height, fps: tb.fps, frames, boxes: tracks.rows.filter((r) => r.id >= 0).map(toBox), roles: {}, events: [], from: 'tracker' };
+      return {
+        camera,
+        width: tb.width,
+        height: tb.height,
+        fps: tb.fps,
+        frames,
+        boxes: tracks.rows.filter((r) => r.id >= 0).map(toBox),
+        roles: {},
+        events: [],
+        from: 'tracker',
+      };
     },
     save(body: unknown) {
       const r = saveSchema.safeParse(body);
-      if (!r.success) throw new MisuseError('FS_HTTP_BAD_REQUEST', `labels not saved: ${r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ')}`);
+      if (!r.success)
+        throw new MisuseError(
+          'FS_HTTP_BAD_REQUEST',
+          `labels not saved: ${r.error.issues
+            .slice(0, 5)
+            .map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`)
+            .join('; ')}`,
+        );
       const { boxes, roles, events } = r.data;
       const seen = new Set<string>();
       for (const b of boxes) {
-        if (!frameSet.has(b.frame)) throw new MisuseError('FS_HTTP_BAD_REQUEST', `labels not saved: a box of identity ${b.id} is on frame ${b.frame}, which was not sampled`);
+        if (!frameSet.has(b.frame))
+          throw new MisuseError('FS_HTTP_BAD_REQUEST', `labels not saved: a box of identity ${b.id} is on frame ${b.frame}, which was not sampled`);
         const k = `${b.frame}:${b.id}`;
-        if (seen.has(k)) throw new MisuseError('FS_HTTP_BAD_REQUEST', `labels not saved: identity ${b.id} has two boxes on frame ${b.frame} (merge only identities that never share a frame)`);
+        if (seen.has(k))
+          throw new MisuseError(
+            'FS_HTTP_BAD_REQUEST',
+            `labels not saved: identity ${b.id} has two boxes on frame ${b.frame} (merge only identities that never share a frame)`,
+          );
         seen.add(k);
       }
       const ids = new Set(boxes.map((b) => b.id));
-      for (const e of events) for (const who of [e.seller, e.customer]) {
-        if (!ids.has(who)) throw new MisuseError('FS_HTTP_BAD_REQUEST', `labels not saved: ${e.kind} at frames ${e.start}-${e.end} names identity ${who}, which has no box`);
-      }
+      for (const e of events)
+        for (const who of [e.seller, e.customer]) {
+          if (!ids.has(who))
+            throw new MisuseError('FS_HTTP_BAD_REQUEST', `labels not saved: ${e.kind} at frames ${e.start}-${e.end} names identity ${who}, which has no box`);
+        }
       const keptRoles = Object.fromEntries(Object.entries(roles).filter(([id]) => ids.has(Number(id))));
-      const file: EventsFile = { version: 1, camera, ...(video ? { source: basename(video) } : {}), fps: tb.fps, sampled_frames: frames, roles: keptRoles, events };
+      const file: EventsFile = {
+        version: 1,
+        camera,
+        ...(video ? { source: basename(video) } : {}),
+        fps: tb.fps,
+        sampled_frames: frames,
+        roles: keptRoles,
+        events,
+      };
       const rows: MotRow[] = [...boxes].sort((a, b) => a.frame - b.frame || a.id - b.id).map((b) => ({ ...b, conf: 1 }));
       // Both written to temporaries first: a failure on the second leaves neither half-replaced.
-      writeFileSync(gtPath + '.tmp', formatMot(rows));
-      writeFileSync(evPath + '.tmp', formatEventsFile(file));
-      renameSync(gtPath + '.tmp', gtPath);
-      renameSync(evPath + '.tmp', evPath);
+      writeFileSync(`${gtPath}.tmp`, formatMot(rows));
+      writeFileSync(`${evPath}.tmp`, formatEventsFile(file));
+      renameSync(`${gtPath}.tmp`, gtPath);
+      renameSync(`${evPath}.tmp`, evPath);
       return { gt: gtPath, events: evPath, boxes: rows.length, identities: ids.size };
     },
   };

@@ -82,7 +82,8 @@ export function chainRecordsOf(input: ChainDayInput): ChainDay {
   const consulted = new Set(cons.map((c) => String(c.visitId)));
   // Minor units per receipt, summed per visit: exact, unlike a float sum of totals.
   const purchases = new Map<string, number>();
-  for (const m of d?.matches ?? []) if (m.visitId !== null) purchases.set(String(m.visitId), (purchases.get(String(m.visitId)) ?? 0) + Math.round(m.receipt.total * 100));
+  for (const m of d?.matches ?? [])
+    if (m.visitId !== null) purchases.set(String(m.visitId), (purchases.get(String(m.visitId)) ?? 0) + Math.round(m.receipt.total * 100));
   const durationMs = (xs: typeof cons): number => Math.round(xs.reduce((s, c) => s + c.durationS, 0) * 1000);
 
   for (const v of visits) {

@@ -103,6 +103,8 @@ export function dayViewOf(day: StoreDayResult, timeZone: string): DayView {
     report: day.report,
     heatmap: floorHeatmap(floor),
     hourly: hours.map((h, hour) => ({ hour, visitors: h.visitors, consultations: h.consultations, receipts: h.receipts, sellers_on_floor: h.sellers.size })),
-    timeline: day.consultations.map((c) => ({ seller_id: c.sellerId, start_ms: c.start, end_ms: c.end, outcome: c.outcome })).sort((a, b) => a.start_ms - b.start_ms),
+    timeline: day.consultations
+      .map((c) => ({ seller_id: c.sellerId, start_ms: c.start, end_ms: c.end, outcome: c.outcome }))
+      .sort((a, b) => a.start_ms - b.start_ms),
   };
 }

@@ -157,7 +157,13 @@ function mostFrequent(xs: readonly string[]): string | null {
   return best;
 }
 
-function kpisFor(visits: readonly VisitRecord[], cons: readonly ConsultationRecord[], purchases: ReadonlyMap<string, number>, consultedByAnyone: ReadonlySet<string>, sellerView: boolean): Kpis {
+function kpisFor(
+  visits: readonly VisitRecord[],
+  cons: readonly ConsultationRecord[],
+  purchases: ReadonlyMap<string, number>,
+  consultedByAnyone: ReadonlySet<string>,
+  sellerView: boolean,
+): Kpis {
   const consulted = new Set(cons.map((c) => c.visitId));
   const visitIds = new Set(visits.map((v) => v.visitId));
   const consultedHere = [...consulted].filter((id) => visitIds.has(id) || sellerView);
@@ -204,7 +210,8 @@ export function computeDayKpis(d: DayInputs): DayReport {
     const f = first.get(c.visitId);
     if (!f || c.start < f.start) first.set(c.visitId, c);
   }
-  const contactS = (list: readonly ConsultationRecord[]): number | null => r1(median(list.map((c) => Math.max(0, (c.start - visitStart.get(c.visitId)!) / 1000))));
+  const contactS = (list: readonly ConsultationRecord[]): number | null =>
+    r1(median(list.map((c) => Math.max(0, (c.start - visitStart.get(c.visitId)!) / 1000))));
   const sellers: SellerKpis[] = [...sellerIds].sort().map((sid) => {
     const shifts = d.shifts.filter((s) => s.sellerId === sid);
     const mine = visits.filter((v) => shifts.some((s) => v.start < s.end && s.start <= v.end));

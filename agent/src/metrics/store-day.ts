@@ -82,7 +82,13 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     sampleDtMs = Math.max(sampleDtMs, 1000 / tr.timebase.fps);
   }
   const st = a.stitching;
-  const stitchOpts = { maxGapS: st.max_gap_seconds, maxSpeedMps: st.max_speed_mps, baseRadiusM: st.base_radius_m, exitGapS: st.exit_gap_seconds, personHeightM: a.person_height_m };
+  const stitchOpts = {
+    maxGapS: st.max_gap_seconds,
+    maxSpeedMps: st.max_speed_mps,
+    baseRadiusM: st.base_radius_m,
+    exitGapS: st.exit_gap_seconds,
+    personHeightM: a.person_height_m,
+  };
   const appearance = new Map(input.tracks.flatMap((t) => (t.embeddings ? [[t.camera, t.embeddings] as const] : [])));
   const cost = withAppearance(gatingCost(stitchOpts), { weight: st.appearance_weight, maxCosineDistance: st.max_cosine_distance });
   const colors = new Map(input.tracks.flatMap((t) => (t.colors ? [[t.camera, t.colors] as const] : [])));
@@ -104,10 +110,17 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     ...(a.roles.uniform ? { uniform: { color: hexColor(a.roles.uniform.color), tolerance: a.roles.uniform.tolerance, weight: a.roles.uniform.weight } } : {}),
   });
   const customers = roles.filter((r) => r.role === 'customer');
-  const visits = customers.filter((r) => r.features.seenS >= st.min_visit_seconds && r.person.fragments.some((f) => f.obs.length >= st.min_track_samples)).map((r) => r.person);
+  const visits = customers
+    .filter((r) => r.features.seenS >= st.min_visit_seconds && r.person.fragments.some((f) => f.obs.length >= st.min_track_samples))
+    .map((r) => r.person);
   const staff = roles.filter((r) => r.role === 'staff').map((r) => ({ person: r.person, sellerId: r.sellerId! }));
   const c = a.consultation;
-  const interactions = findInteractions(staff, visits, { distanceM: c.distance_m, minSeconds: c.min_seconds, maxGapSeconds: c.max_gap_seconds, tillCounts: c.till_counts, personHeightM: a.person_height_m }, sampleDtMs);
+  const interactions = findInteractions(
+    staff,
+    visits,
+    { distanceM: c.distance_m, minSeconds: c.min_seconds, maxGapSeconds: c.max_gap_seconds, tillCounts: c.till_counts, personHeightM: a.person_height_m },
+    sampleDtMs,
+  );
   const matches = matchReceipts(input.receipts, visits, { clockOffsetS: a.receipts.clock_offset_seconds, toleranceS: a.receipts.tolerance_seconds });
   const purchases = new Map<string, number>();
   for (const m of matches) if (m.visitId !== null) purchases.set(String(m.visitId), (purchases.get(String(m.visitId)) ?? 0) + m.receipt.total);
@@ -120,16 +133,36 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     date: input.date,
     timeZone: input.timeZone,
     visits: visits.map((v) => ({ visitId: String(v.id), start: v.start, end: v.end })),
-    consultations: interactions.filter((i) => i.kind === 'consultation').map((i) => ({ sellerId: i.sellerId, visitId: String(i.visitId), start: i.start, end: i.end, durationS: i.durationS })),
+    consultations: interactions
+      .filter((i) => i.kind === 'consultation')
+      .map((i) => ({ sellerId: i.sellerId, visitId: String(i.visitId), start: i.start, end: i.end, durationS: i.durationS })),
     purchases,
     shifts: input.shifts,
     sellerFloorSeconds: floorS,
     checkouts,
-    receipts: matches.map((m) => ({ receiptId: m.receipt.receiptId, t: m.receipt.t, total: m.receipt.total, currency: m.receipt.currency, sellerCode: m.receipt.sellerCode, visitId: m.visitId === null ? null : String(m.visitId) })),
+    receipts: matches.map((m) => ({
+      receiptId: m.receipt.receiptId,
+      t: m.receipt.t,
+      total: m.receipt.total,
+      currency: m.receipt.currency,
+      sellerCode: m.receipt.sellerCode,
+      visitId: m.visitId === null ? null : String(m.visitId),
+    })),
   });
   const consultations = interactions
     .filter((i) => i.kind === 'consultation')
-    .map((i): ConsultationRow => ({ store: input.storeId, camera: i.camera, sellerId: i.sellerId, visitId: i.visitId, start: i.start, end: i.end, durationS: i.durationS, outcome: purchases.has(String(i.visitId)) ? 'successful' : 'unsuccessful' }));
+    .map(
+      (i): ConsultationRow => ({
+        store: input.storeId,
+        camera: i.camera,
+        sellerId: i.sellerId,
+        visitId: i.visitId,
+        start: i.start,
+        end: i.end,
+        durationS: i.durationS,
+        outcome: purchases.has(String(i.visitId)) ? 'successful' : 'unsuccessful',
+      }),
+    );
   return { report, consultations, roles, visits, interactions, matches, discarded: customers.length - visits.length };
 }
 

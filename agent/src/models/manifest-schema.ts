@@ -24,7 +24,10 @@ export const OUTPUT_FORMATS = ['yolov8', 'yolov8_nms', 'yolox', 'embedding'] as 
 export const modelOutputSchema = z.strictObject({
   name: z.string().min(1).describe('Output tensor name.'),
   format: z.enum(OUTPUT_FORMATS).describe('How the output is decoded.'),
-  dims: z.array(z.union([z.int().positive(), z.string().min(1)])).min(1).describe('Declared shape; strings are symbolic dims.'),
+  dims: z
+    .array(z.union([z.int().positive(), z.string().min(1)]))
+    .min(1)
+    .describe('Declared shape; strings are symbolic dims.'),
   strides: z.array(z.int().positive()).min(1).optional().describe('Grid strides for anchor-free grid outputs (yolox).'),
   description: z.string().optional(),
 });
@@ -50,7 +53,9 @@ export const manifestEntrySchema = z.strictObject({
   licence: z.string().min(1),
   source_url: z.url(),
   derived_from: z.string().optional().describe('Name of the manifest entry this file was made from.'),
-  tracker_thresholds: trackerThresholdsSchema.optional().describe('Per-model tracker score thresholds (detectors): the tracker defaults when the config sets none.'),
+  tracker_thresholds: trackerThresholdsSchema
+    .optional()
+    .describe('Per-model tracker score thresholds (detectors): the tracker defaults when the config sets none.'),
 });
 
 export const manifestSchema = z
@@ -67,9 +72,14 @@ export const manifestSchema = z
       if (e.task === 'detect' && !e.classes) ctx.addIssue({ code: 'custom', path: ['models', i, 'classes'], message: 'a detector needs its class names' });
       const th = e.tracker_thresholds;
       if (th && !(th.low_threshold <= th.high_threshold && th.high_threshold <= th.new_track_threshold)) {
-        ctx.addIssue({ code: 'custom', path: ['models', i, 'tracker_thresholds'], message: `need low <= high <= new_track, got ${th.low_threshold}, ${th.high_threshold}, ${th.new_track_threshold}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'tracker_thresholds'],
+          message: `need low <= high <= new_track, got ${th.low_threshold}, ${th.high_threshold}, ${th.new_track_threshold}`,
+        });
       }
-      if (e.output.format === 'yolox' && !e.output.strides) ctx.addIssue({ code: 'custom', path: ['models', i, 'output', 'strides'], message: 'a yolox output needs its strides' });
+      if (e.output.format === 'yolox' && !e.output.strides)
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'output', 'strides'], message: 'a yolox output needs its strides' });
     });
   });
 

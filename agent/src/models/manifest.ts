@@ -12,9 +12,7 @@ export function parseManifest(raw: unknown, origin = 'model manifest'): Readonly
   const res = manifestSchema.safeParse(raw);
   if (!res.success) {
     const lines = res.error.issues.map((i) =>
-      i.code === 'unrecognized_keys'
-        ? i.keys.map((k) => `${formatKeyPath([...i.path, k])}: unknown key`).join('; ')
-        : `${formatKeyPath(i.path)}: ${i.message}`,
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => `${formatKeyPath([...i.path, k])}: unknown key`).join('; ') : `${formatKeyPath(i.path)}: ${i.message}`,
     );
     throw new FailureError('FS_PARSE', `${origin} is invalid:\n  ${lines.join('\n  ')}`, { origin, issues: lines });
   }

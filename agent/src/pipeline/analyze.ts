@@ -10,7 +10,15 @@ import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import { isFloorSenseError } from '../core/errors.js';
 import type { MotRow } from '../io/mot.js';
-import { checkSubstreamAspect, DECODE_DEFAULTS, onMainStream, openSource, type HwDecodePreference, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
+import {
+  checkSubstreamAspect,
+  DECODE_DEFAULTS,
+  onMainStream,
+  openSource,
+  type HwDecodePreference,
+  type SamplingRequest,
+  type SourceInfo,
+} from '../ingest/index.js';
 import { probeStreamInfo } from '../ingest/probe.js';
 import { Detector, type DetectorOptions, type FrameDetector } from '../detect/index.js';
 import { resolveModel, defaultModelsDir } from '../models/index.js';
@@ -141,10 +149,15 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
   try {
     if (o.appearance) reid = o.shared?.reid ?? (ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning));
     // With a substream, the main stream is only probed for its size: it is never decoded here.
-    const main = o.detectUrl === undefined ? null : (await probeStreamInfo(o.url, {
-      ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-    })).info;
+    const main =
+      o.detectUrl === undefined
+        ? null
+        : (
+            await probeStreamInfo(o.url, {
+              ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
+              ...(o.signal ? { signal: o.signal } : {}),
+            })
+          ).info;
     const source = await openSource({
       sourceId: o.sourceId,
       url: o.detectUrl ?? o.url,
@@ -191,12 +204,16 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     try {
       // The gate decides in source order as frames arrive; a static frame reuses the detections
       // of the last inferred one (still a promise while that detection runs ahead).
-      const ahead = startAhead(frames, (frame) => {
-        const gateSays = gate ? gate.decide(frame) : null;
-        if (gateSays && !gateSays.infer && lastDetections) return lastDetections;
-        inferred++;
-        return (lastDetections = detect.detect(frame));
-      }, o.tuning?.detectAhead ?? 1);
+      const ahead = startAhead(
+        frames,
+        (frame) => {
+          const gateSays = gate ? gate.decide(frame) : null;
+          if (gateSays && !gateSays.infer && lastDetections) return lastDetections;
+          inferred++;
+          return (lastDetections = detect.detect(frame));
+        },
+        o.tuning?.detectAhead ?? 1,
+      );
       for await (const { frame, pending } of ahead) {
         firstTimestampMs ??= frame.timestampMs - frame.ptsSec * 1000;
         sampled++;
@@ -271,7 +288,12 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
 }
 
 /** The ReID embedder the pipeline uses, opened with the detector's CPU settings (threads, spinning, providers). */
-export async function openAppearance(reidModel: string, detector: DetectorOptions, warn: (message: string) => void, tuning?: AnalyzeTuning): Promise<ReidEmbedder> {
+export async function openAppearance(
+  reidModel: string,
+  detector: DetectorOptions,
+  warn: (message: string) => void,
+  tuning?: AnalyzeTuning,
+): Promise<ReidEmbedder> {
   const model = await resolveModel(reidModel, detector.modelsDir ?? defaultModelsDir(), { warn });
   return openReid(model.path, {
     threads: detector.threads ?? 0,

@@ -35,12 +35,17 @@ export function writeAnalyzeOutputs(outDir: string, r: AnalyzeResult): WrittenOu
       summary: join(outDir, 'summary.json'),
       preview: r.previewPng ? join(outDir, 'preview.png') : null,
     };
-    atomicWrite(files.summary, JSON.stringify(r.summary, null, 2) + '\n');
+    atomicWrite(files.summary, `${JSON.stringify(r.summary, null, 2)}\n`);
     if (files.preview && r.previewPng) atomicWrite(files.preview, r.previewPng);
     return files;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FailureError(code === 'ENOSPC' ? 'FS_DISK_FULL' : 'FS_OUTPUT', `cannot write analyze outputs to ${outDir}: ${code ?? (e as Error).message}`, { outDir }, { cause: e });
+    throw new FailureError(
+      code === 'ENOSPC' ? 'FS_DISK_FULL' : 'FS_OUTPUT',
+      `cannot write analyze outputs to ${outDir}: ${code ?? (e as Error).message}`,
+      { outDir },
+      { cause: e },
+    );
   }
 }
 

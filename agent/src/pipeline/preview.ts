@@ -10,7 +10,18 @@
  */
 import type { Frame } from '../core/frame.js';
 import {
-  BLACK, WHITE, blit, colorForId, createCanvas, drawPolyline, drawRect, drawText, encodePng, resizeNearest, asCanvas, type Canvas,
+  BLACK,
+  WHITE,
+  blit,
+  colorForId,
+  createCanvas,
+  drawPolyline,
+  drawRect,
+  drawText,
+  encodePng,
+  resizeNearest,
+  asCanvas,
+  type Canvas,
 } from '../render/index.js';
 
 export interface TrackPoint {

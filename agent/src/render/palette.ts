@@ -22,6 +22,13 @@ export function hsvToRgb(h: number, s: number, v: number): Rgb {
   const p = v * (1 - s);
   const q = v * (1 - f * s);
   const t = v * (1 - (1 - f) * s);
-  const [r, g, b] = [[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]][i]!;
+  const [r, g, b] = [
+    [v, t, p],
+    [q, v, p],
+    [p, v, t],
+    [p, q, v],
+    [t, p, v],
+    [v, p, q],
+  ][i]!;
   return [Math.round(r! * 255), Math.round(g! * 255), Math.round(b! * 255)];
 }

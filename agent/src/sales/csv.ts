@@ -30,7 +30,13 @@ export interface CsvRow {
 export type CsvSeparator = ',' | ';';
 
 export type CsvTable =
-  | { readonly ok: true; readonly separator: CsvSeparator; readonly columns: readonly string[]; readonly rows: readonly CsvRow[]; readonly problems: readonly RowProblem[] }
+  | {
+      readonly ok: true;
+      readonly separator: CsvSeparator;
+      readonly columns: readonly string[];
+      readonly rows: readonly CsvRow[];
+      readonly problems: readonly RowProblem[];
+    }
   | { readonly ok: false; readonly problem: RowProblem };
 
 export interface CsvContract {
@@ -71,7 +77,10 @@ export function readCsvTable(text: string, origin: string, contract: CsvContract
   }
   const { separator, columns, missing } = header;
   if (missing.length > 0) {
-    return fileProblem(headerLine, `the header lacks ${missing.join(', ')} (got "${clip(lines[headerAt]!)}"); expected ${expected.join(',')} separated by , or ;`);
+    return fileProblem(
+      headerLine,
+      `the header lacks ${missing.join(', ')} (got "${clip(lines[headerAt]!)}"); expected ${expected.join(',')} separated by , or ;`,
+    );
   }
   const twice = columns.find((c, i) => c !== '' && columns.indexOf(c) !== i);
   if (twice !== undefined) return fileProblem(headerLine, `the header names column ${twice} twice`);
@@ -79,7 +88,10 @@ export function readCsvTable(text: string, origin: string, contract: CsvContract
   const problems: RowProblem[] = [];
   const body: Array<{ line: number; text: string }> = [];
   for (let i = headerAt + 1; i < lines.length; i++) if (lines[i]!.trim() !== '') body.push({ line: i + 1, text: lines[i]! });
-  const parsed = parseBody(body.map((b) => b.text), separator);
+  const parsed = parseBody(
+    body.map((b) => b.text),
+    separator,
+  );
   for (let k = 0; k < body.length; k++) {
     const line = body[k]!.line;
     const fields = parsed[k]!;
@@ -88,7 +100,8 @@ export function readCsvTable(text: string, origin: string, contract: CsvContract
       continue;
     }
     if (fields.length !== columns.length) {
-      const hint = separator === ',' && fields.length > columns.length ? ' (an unquoted decimal comma such as 77,49? quote it, "77,49", or separate the file with ;)' : '';
+      const hint =
+        separator === ',' && fields.length > columns.length ? ' (an unquoted decimal comma such as 77,49? quote it, "77,49", or separate the file with ;)' : '';
       problems.push({ origin, line, scope: 'row', message: `expected ${columns.length} fields (${columns.join(separator)}), got ${fields.length}${hint}` });
       continue;
     }
@@ -143,7 +156,8 @@ function parseLine(text: string, separator: CsvSeparator): string[] | string {
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
     if (code === 'CSV_QUOTE_NOT_CLOSED') return 'a quote opened on this line is not closed (fields cannot span lines; a stray " ?)';
-    if (code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_CLOSING_QUOTE') return `a quote inside a field (quote the whole field and double inner quotes: "a ""b"" c"): ${e instanceof Error ? e.message : String(e)}`;
+    if (code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_CLOSING_QUOTE')
+      return `a quote inside a field (quote the whole field and double inner quotes: "a ""b"" c"): ${e instanceof Error ? e.message : String(e)}`;
     return `not a CSV record: ${e instanceof Error ? e.message : String(e)}`;
   }
 }

@@ -25,7 +25,14 @@ export interface ReceiptFolderOptions {
 }
 
 export type FileOutcome =
-  | { readonly name: string; readonly status: 'imported'; readonly inserted: number; readonly updated: number; readonly duplicates: number; readonly problems: number }
+  | {
+      readonly name: string;
+      readonly status: 'imported';
+      readonly inserted: number;
+      readonly updated: number;
+      readonly duplicates: number;
+      readonly problems: number;
+    }
   /** Nothing of the file was read (wrong header, missing column, empty): the reason says why. */
   | { readonly name: string; readonly status: 'refused'; readonly reason: string }
   | { readonly name: string; readonly status: 'same-content'; readonly as: string }
@@ -45,7 +52,12 @@ export async function importReceiptFolder(db: Database.Database, o: ReceiptFolde
   try {
     names = (await readdir(o.folder)).sort();
   } catch (e) {
-    throw new FailureError('FS_FILE_NOT_FOUND', `receipts folder ${o.folder} cannot be listed: ${e instanceof Error ? e.message : String(e)}`, { folder: o.folder }, { cause: e });
+    throw new FailureError(
+      'FS_FILE_NOT_FOUND',
+      `receipts folder ${o.folder} cannot be listed: ${e instanceof Error ? e.message : String(e)}`,
+      { folder: o.folder },
+      { cause: e },
+    );
   }
   const exts = new Set(o.extensions.map((x) => x.toLowerCase()));
   const files: FileOutcome[] = [];
@@ -77,7 +89,13 @@ export async function importReceiptFolder(db: Database.Database, o: ReceiptFolde
     }
     const parsed = parseReceiptsCsv(bytes.toString('utf8'), path, { nowMs: o.nowMs });
     // Marked imported even when refused as a whole: a fixed file comes with another size or mtime.
-    const r = importReceiptFile(db, file, parsed.rows.map((x) => toStoredReceipt(x, o.timeZone)), parsed.problems.length, o.nowMs);
+    const r = importReceiptFile(
+      db,
+      file,
+      parsed.rows.map((x) => toStoredReceipt(x, o.timeZone)),
+      parsed.problems.length,
+      o.nowMs,
+    );
     problems.push(...parsed.problems);
     const whole = parsed.problems.find((p) => p.scope === 'file');
     if (whole !== undefined) {
@@ -85,7 +103,14 @@ export async function importReceiptFolder(db: Database.Database, o: ReceiptFolde
       continue;
     }
     for (const d of r.days) days.add(d);
-    files.push({ name, status: 'imported', inserted: r.inserted, updated: r.updated, duplicates: r.duplicates + parsed.duplicates, problems: parsed.problems.length });
+    files.push({
+      name,
+      status: 'imported',
+      inserted: r.inserted,
+      updated: r.updated,
+      duplicates: r.duplicates + parsed.duplicates,
+      problems: parsed.problems.length,
+    });
   }
   return { folder: o.folder, files, problems, days: [...days].sort() };
 }

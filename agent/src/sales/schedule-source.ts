@@ -50,7 +50,12 @@ export async function readScheduleSource(o: Pick<ScheduleSourceOptions, 'source'
     res = await doFetch(o.source, { signal: AbortSignal.timeout(o.timeoutMs), redirect: 'follow' });
   } catch (e) {
     const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-    throw new FailureError('FS_REMOTE', `schedule URL ${o.source} is unreachable: ${timedOut ? `no answer in ${o.timeoutMs / 1000} s` : reason(e)}`, { source: o.source }, { cause: e });
+    throw new FailureError(
+      'FS_REMOTE',
+      `schedule URL ${o.source} is unreachable: ${timedOut ? `no answer in ${o.timeoutMs / 1000} s` : reason(e)}`,
+      { source: o.source },
+      { cause: e },
+    );
   }
   let body: string;
   try {
@@ -58,7 +63,12 @@ export async function readScheduleSource(o: Pick<ScheduleSourceOptions, 'source'
   } catch (e) {
     throw new FailureError('FS_REMOTE', `schedule URL ${o.source}: the answer broke off: ${reason(e)}`, { source: o.source }, { cause: e });
   }
-  if (!res.ok) throw new FailureError('FS_REMOTE', `schedule URL ${o.source} answered HTTP ${res.status}${res.status === 404 ? ' (is the sheet still published to the web as CSV?)' : ''}`, { source: o.source, status: res.status });
+  if (!res.ok)
+    throw new FailureError(
+      'FS_REMOTE',
+      `schedule URL ${o.source} answered HTTP ${res.status}${res.status === 404 ? ' (is the sheet still published to the web as CSV?)' : ''}`,
+      { source: o.source, status: res.status },
+    );
   return body;
 }
 
@@ -104,7 +114,10 @@ export async function loadSchedule(o: ScheduleSourceOptions, tag = String(proces
     cached = await readFile(o.cachePath, 'utf8');
   } catch {
     const code = isUrl(o.source) ? 'FS_REMOTE' : 'FS_FILE_NOT_FOUND';
-    throw new FailureError(code, `${failure}; and there is no cached copy at ${o.cachePath} yet, so no shift schedule is known`, { source: o.source, cache: o.cachePath });
+    throw new FailureError(code, `${failure}; and there is no cached copy at ${o.cachePath} yet, so no shift schedule is known`, {
+      source: o.source,
+      cache: o.cachePath,
+    });
   }
   const parsed = parseScheduleCsv(cached, o.cachePath, o.timeZone);
   return { shifts: parsed.rows, problems: parsed.problems, from: 'cache', warnings: [`${failure}; using the cached copy ${o.cachePath}`] };

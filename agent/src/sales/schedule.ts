@@ -59,7 +59,10 @@ export function parseScheduleCsv(text: string, origin: string, timeZone: string)
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       if (earlier.end === end) duplicates++;
-      else bad(`conflict: ${sellerId}'s shift on ${date} from ${start} is also on line ${earlier.line} ending ${earlier.end}, here ${end}; line ${earlier.line} is kept, this one is refused`);
+      else
+        bad(
+          `conflict: ${sellerId}'s shift on ${date} from ${start} is also on line ${earlier.line} ending ${earlier.end}, here ${end}; line ${earlier.line} is kept, this one is refused`,
+        );
       continue;
     }
     seen.set(key, { line: r.line, end });

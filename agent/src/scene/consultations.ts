@@ -66,7 +66,12 @@ interface CloseSample {
  * it; a gap where one of them was simply not seen (occlusion, missed detections) is bridged up to
  * maxBlind. Each run's duration is last - first.
  */
-export function closeRuns<T extends { readonly t: number }>(samples: readonly T[], maxGapMs: number, apartTimes: readonly number[] = [], maxBlindMs = maxGapMs): T[][] {
+export function closeRuns<T extends { readonly t: number }>(
+  samples: readonly T[],
+  maxGapMs: number,
+  apartTimes: readonly number[] = [],
+  maxBlindMs = maxGapMs,
+): T[][] {
   const runs: T[][] = [];
   let cur: T[] = [];
   let k = 0;
@@ -113,7 +118,16 @@ export function findInteractions(staff: readonly StaffTrack[], visits: readonly 
           const end = run[run.length - 1]!.t;
           const durationS = (end - start) / 1000;
           if (durationS < o.minSeconds) continue;
-          out.push({ kind, sellerId: s.sellerId, staffPersonId: s.person.id, visitId: v.id, camera: mostCommon(run.map((r) => r.camera)), start, end, durationS });
+          out.push({
+            kind,
+            sellerId: s.sellerId,
+            staffPersonId: s.person.id,
+            visitId: v.id,
+            camera: mostCommon(run.map((r) => r.camera)),
+            start,
+            end,
+            durationS,
+          });
         }
       });
     }

@@ -56,7 +56,17 @@ function inv3(m: readonly number[]): number[] | null {
   const C = d * h - e * g;
   const det = a * A + b * B + c * C;
   if (!Number.isFinite(det) || Math.abs(det) < 1e-12) return null;
-  return [A / det, -(b * i - c * h) / det, (b * f - c * e) / det, B / det, (a * i - c * g) / det, -(a * f - c * d) / det, C / det, -(a * h - b * g) / det, (a * e - b * d) / det];
+  return [
+    A / det,
+    -(b * i - c * h) / det,
+    (b * f - c * e) / det,
+    B / det,
+    (a * i - c * g) / det,
+    -(a * f - c * d) / det,
+    C / det,
+    -(a * h - b * g) / det,
+    (a * e - b * d) / det,
+  ];
 }
 
 /** Cyclic Jacobi eigen-decomposition of a symmetric n x n matrix (n = 9 here). */
@@ -107,7 +117,8 @@ export function symmetricEigen(m: number[][]): { values: number[]; vectors: numb
  * (three of four collinear, repeated points) or when the points straddle the horizon.
  */
 export function fitHomography(image: readonly Point[], world: readonly Point[]): HomographyFit {
-  if (image.length !== world.length) throw new MisuseError('FS_BAD_ARGUMENT', `image has ${image.length} points but world has ${world.length}; give one world point per image point`);
+  if (image.length !== world.length)
+    throw new MisuseError('FS_BAD_ARGUMENT', `image has ${image.length} points but world has ${world.length}; give one world point per image point`);
   if (image.length < 4) throw new MisuseError('FS_BAD_ARGUMENT', `need at least 4 point pairs, got ${image.length}`);
   for (const [i, p] of [...image, ...world].entries()) {
     if (!p.every(Number.isFinite)) throw new MisuseError('FS_BAD_ARGUMENT', `point ${i % image.length} is not finite: [${p.join(', ')}]`);
@@ -129,7 +140,8 @@ export function fitHomography(image: readonly Point[], world: readonly Point[]):
   const h = vectors[order[0]![1]]!;
   // A second near-zero eigenvalue means the pairs do not pin down one homography.
   const scale = Math.max(...values.map(Math.abs), 1e-300);
-  if (Math.abs(order[1]![0]) / scale < 1e-10) throw new MisuseError('FS_BAD_ARGUMENT', 'points are degenerate (repeated or collinear); pick four or more spread-out floor points, no three on a line');
+  if (Math.abs(order[1]![0]) / scale < 1e-10)
+    throw new MisuseError('FS_BAD_ARGUMENT', 'points are degenerate (repeated or collinear); pick four or more spread-out floor points, no three on a line');
   const twInv = inv3(nw.T);
   if (!twInv) throw new MisuseError('FS_BAD_ARGUMENT', 'world points are all the same point');
   const Hn = mul3(mul3(twInv, h), ni.T);
@@ -137,7 +149,8 @@ export function fitHomography(image: readonly Point[], world: readonly Point[]):
   const H = Hn.map((v) => v / s) as unknown as Homography;
   if (inv3(H) === null) throw new MisuseError('FS_BAD_ARGUMENT', 'points are degenerate: the fitted mapping is singular');
   const signs = image.map((p) => Math.sign(projectiveW(H, p)));
-  if (signs.some((sg) => sg !== signs[0])) throw new MisuseError('FS_BAD_ARGUMENT', 'image points lie on both sides of the horizon; are image and world points paired in the same order?');
+  if (signs.some((sg) => sg !== signs[0]))
+    throw new MisuseError('FS_BAD_ARGUMENT', 'image points lie on both sides of the horizon; are image and world points paired in the same order?');
   let se = 0;
   for (let k = 0; k < image.length; k++) {
     const [X, Y] = applyHomography(H, image[k]!);

@@ -82,7 +82,7 @@ export function writeCameraTracks(dir: string, camera: string, timebase: CameraT
   // A sidecar left from an earlier run would pin old appearances on these track ids.
   rmSync(embeddingsPath(dir, camera), { force: true });
   const meta = { start: new Date(timebase.startMs).toISOString(), fps: timebase.fps, width: timebase.width, height: timebase.height };
-  writeFileSync(join(dir, `${camera}.json`), JSON.stringify(meta, null, 2) + '\n');
+  writeFileSync(join(dir, `${camera}.json`), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
 export function embeddingsPath(dir: string, camera: string): string {
@@ -146,7 +146,12 @@ export function parseEmbeddings(text: string, origin: string): Map<number, Float
  * Writes the `.emb.json` sidecar (values rounded to 4 decimals) with the optional torso `colors`;
  * nothing when there are neither embeddings nor colours.
  */
-export function writeCameraEmbeddings(dir: string, camera: string, embeddings: ReadonlyMap<number, Float32Array>, colors?: ReadonlyMap<number, TrackColor>): string | null {
+export function writeCameraEmbeddings(
+  dir: string,
+  camera: string,
+  embeddings: ReadonlyMap<number, Float32Array>,
+  colors?: ReadonlyMap<number, TrackColor>,
+): string | null {
   const haveColors = colors !== undefined && colors.size > 0;
   if (embeddings.size === 0 && !haveColors) return null;
   const out: { dim?: number; tracks?: Record<string, number[]>; colors?: Record<string, number[]> } = {};
@@ -165,6 +170,6 @@ export function writeCameraEmbeddings(dir: string, camera: string, embeddings: R
   }
   mkdirSync(dir, { recursive: true });
   const path = embeddingsPath(dir, camera);
-  writeFileSync(path, JSON.stringify(out) + '\n');
+  writeFileSync(path, `${JSON.stringify(out)}\n`);
   return path;
 }

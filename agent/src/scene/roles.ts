@@ -133,13 +133,29 @@ export function assignRoles(persons: readonly Person[], shifts: readonly Shift[]
   const p0 = new Map(persons.map((p) => [p.id, staffProbability(personFeatures(p.obs), o, uniformLogit(p, o.uniform))]));
   const staffIds = new Set(persons.filter((p) => p0.get(p.id)! >= o.minConfidence).map((p) => p.id));
   const merged = absorbIntoStaff(persons, staffIds, o);
-  const probs = new Map(merged.map((p) => [p.id, staffIds.has(p.id) ? Math.max(p0.get(p.id)!, staffProbability(personFeatures(p.obs), o, uniformLogit(p, o.uniform))) : p0.get(p.id)!]));
+  const probs = new Map(
+    merged.map((p) => [
+      p.id,
+      staffIds.has(p.id) ? Math.max(p0.get(p.id)!, staffProbability(personFeatures(p.obs), o, uniformLogit(p, o.uniform))) : p0.get(p.id)!,
+    ]),
+  );
   limitToShifts(merged, staffIds, probs, shifts);
-  const sellers = mapStaffToSellers(merged.filter((p) => staffIds.has(p.id)), shifts, o.sellerZones, o.appearanceWeight ?? 0);
+  const sellers = mapStaffToSellers(
+    merged.filter((p) => staffIds.has(p.id)),
+    shifts,
+    o.sellerZones,
+    o.appearanceWeight ?? 0,
+  );
   return merged.map((p) => {
     const staff = staffIds.has(p.id);
     const pr = probs.get(p.id)!;
-    return { person: p, role: staff ? 'staff' : 'customer', confidence: staff ? pr : 1 - pr, sellerId: staff ? sellers.get(p.id)! : null, features: personFeatures(p.obs) };
+    return {
+      person: p,
+      role: staff ? 'staff' : 'customer',
+      confidence: staff ? pr : 1 - pr,
+      sellerId: staff ? sellers.get(p.id)! : null,
+      features: personFeatures(p.obs),
+    };
   });
 }
 
@@ -150,7 +166,13 @@ function longestIsSeller(persons: readonly Person[], shifts: readonly Shift[]): 
     if (best < 0 || f.seenS > feats[best]!.seenS) best = i;
   });
   const sellerOf = (p: Person): string => shifts.find((s) => s.start <= p.end && p.start < s.end)?.sellerId ?? `staff-${p.id}`;
-  return persons.map((p, i) => ({ person: p, role: i === best ? 'staff' : 'customer', confidence: 1, sellerId: i === best ? sellerOf(p) : null, features: feats[i]! }));
+  return persons.map((p, i) => ({
+    person: p,
+    role: i === best ? 'staff' : 'customer',
+    confidence: 1,
+    sellerId: i === best ? sellerOf(p) : null,
+    features: feats[i]!,
+  }));
 }
 
 /**
@@ -257,7 +279,12 @@ function limitToShifts(persons: readonly Person[], staffIds: Set<number>, probs:
  * scores `appearanceWeight` x (cosine similarity - 0.5) with each seller that already has a look
  * (positive when alike, negative when not; sellers not yet seen score 0).
  */
-export function mapStaffToSellers(staff: readonly Person[], shifts: readonly Shift[], sellerZones: ReadonlyMap<string, readonly string[]>, appearanceWeight = 0): Map<number, string> {
+export function mapStaffToSellers(
+  staff: readonly Person[],
+  shifts: readonly Shift[],
+  sellerZones: ReadonlyMap<string, readonly string[]>,
+  appearanceWeight = 0,
+): Map<number, string> {
   const out = new Map<number, string>();
   const taken = new Map<string, Array<[number, number]>>();
   const looks = new Map<string, Float32Array>();
@@ -272,7 +299,8 @@ export function mapStaffToSellers(staff: readonly Person[], shifts: readonly Shi
       if (inShift === 0) continue;
       const zones = sellerZones.get(sid);
       const inZones = zones ? p.obs.filter((ob) => ob.zone !== null && zones.includes(ob.zone)).length / p.obs.length : 0;
-      const clash = (taken.get(sid) ?? []).reduce((acc, [a, b]) => acc + Math.max(0, Math.min(b, p.end) - Math.max(a, p.start)), 0) / Math.max(p.end - p.start, 1);
+      const clash =
+        (taken.get(sid) ?? []).reduce((acc, [a, b]) => acc + Math.max(0, Math.min(b, p.end) - Math.max(a, p.start)), 0) / Math.max(p.end - p.start, 1);
       const look = appearanceWeight > 0 ? lookOf(p) : null;
       const known = look ? looks.get(sid) : undefined;
       const alike = look && known ? appearanceWeight * (0.5 - cosineDistance(look, known)) : 0;
@@ -299,7 +327,10 @@ export function mapStaffToSellers(staff: readonly Person[], shifts: readonly Shi
 function lookOf(p: Person): Float32Array | null {
   const fs = p.fragments.filter((f) => f.embedding !== null);
   if (fs.length === 0) return null;
-  return meanLook(fs.map((f) => f.embedding!), fs.map((f) => f.obs.length));
+  return meanLook(
+    fs.map((f) => f.embedding!),
+    fs.map((f) => f.obs.length),
+  );
 }
 
 function meanLook(vs: readonly Float32Array[], weights?: readonly number[]): Float32Array | null {

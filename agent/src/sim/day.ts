@@ -95,7 +95,10 @@ export function planDay(sc: Scenario, layout: Layout, rng: Rng): DayPlan {
     if (!counter) {
       const cam = layout.cameras[floorIndex % strips]!;
       const b = layout.browse;
-      post = [cam.x0 + (cam.x1 - cam.x0) * (0.35 + 0.3 * (Math.floor(floorIndex / strips) % 2)), b.y0 + (b.y1 - b.y0) * (0.5 + 0.25 * (floorIndex % 2 === 0 ? -1 : 1))];
+      post = [
+        cam.x0 + (cam.x1 - cam.x0) * (0.35 + 0.3 * (Math.floor(floorIndex / strips) % 2)),
+        b.y0 + (b.y1 - b.y0) * (0.5 + 0.25 * (floorIndex % 2 === 0 ? -1 : 1)),
+      ];
       floorIndex++;
     }
     const start = rel(s.start);
@@ -112,7 +115,8 @@ export function planDay(sc: Scenario, layout: Layout, rng: Rng): DayPlan {
   const routeLength = (s: SellerState, to: Point): number => (s.counter ? dist(s.post, layout.counterGate) + dist(layout.counterGate, to) : dist(s.post, to));
   const free = (s: SellerState, a: number, b: number): boolean =>
     a >= s.shift.start + 60 && b <= s.shift.end - 90 && s.tasks.every((k) => b + 5 <= k.depart || a >= taskBack(s, k) + 5);
-  const taskBack = (s: SellerState, k: Task): number => k.end + (k.kind === 'checkout' ? dist(layout.tillStation, s.post) : routeLength(s, k.meet)) / SELLER_SPEED + 1;
+  const taskBack = (s: SellerState, k: Task): number =>
+    k.end + (k.kind === 'checkout' ? dist(layout.tillStation, s.post) : routeLength(s, k.meet)) / SELLER_SPEED + 1;
 
   /** A seller for an interaction at `spot` starting at tReq (tries short delays); returns the start. */
   const reserve = (kind: 'consultation' | 'brief', tReq: number, dur: number, spot: Point): { seller: SellerState; start: number; meet: Point } | null => {
@@ -141,7 +145,9 @@ export function planDay(sc: Scenario, layout: Layout, rng: Rng): DayPlan {
       const ang = toward + ((k - 4) * Math.PI) / 12 + rng.uniform(-0.1, 0.1);
       const m: Point = [spot[0] + 0.9 * Math.cos(ang), spot[1] + 0.9 * Math.sin(ang)];
       let clear = 99;
-      for (const q of others) for (const t of [a, (a + b) / 2, b]) if (q.points[0]!.t <= t && t <= q.points[q.points.length - 1]!.t) clear = Math.min(clear, dist(positionAt(q.points, t), m));
+      for (const q of others)
+        for (const t of [a, (a + b) / 2, b])
+          if (q.points[0]!.t <= t && t <= q.points[q.points.length - 1]!.t) clear = Math.min(clear, dist(positionAt(q.points, t), m));
       const score = Math.min(clear, 2.5) - 0.1 * Math.abs(Math.cos(ang - toward) - 1);
       if (score > bestScore) [best, bestScore] = [m, score];
     }
@@ -176,7 +182,8 @@ export function planDay(sc: Scenario, layout: Layout, rng: Rng): DayPlan {
       for (const s of sellers) for (const k of s.tasks) if (k.kind !== 'checkout' && k.depart < to && k.end > from) clear = Math.min(clear, dist(k.meet, p));
       for (const q of others) {
         const hint = { i: 0 };
-        for (let t = Math.max(from, q.points[0]!.t); t <= Math.min(to, q.points[q.points.length - 1]!.t); t += 10) clear = Math.min(clear, dist(positionAt(q.points, t, hint), p));
+        for (let t = Math.max(from, q.points[0]!.t); t <= Math.min(to, q.points[q.points.length - 1]!.t); t += 10)
+          clear = Math.min(clear, dist(positionAt(q.points, t, hint), p));
       }
       if (clear > SPACING_M) return p;
       if (clear > bestClear) [best, bestClear] = [p, clear];

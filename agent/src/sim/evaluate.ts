@@ -6,7 +6,13 @@ import type { DayReport, Kpis } from '../metrics/kpis.js';
 import type { StoreDayResult } from '../metrics/store-day.js';
 import type { CameraStream } from './observe.js';
 
-export const KEY_METRICS = ['interaction_ratio', 'avg_purchase_with_consultation', 'avg_purchase_without_consultation', 'successful_consultations', 'unsuccessful_consultations'] as const;
+export const KEY_METRICS = [
+  'interaction_ratio',
+  'avg_purchase_with_consultation',
+  'avg_purchase_without_consultation',
+  'successful_consultations',
+  'unsuccessful_consultations',
+] as const;
 export type KeyMetric = (typeof KEY_METRICS)[number];
 
 /** |estimate - truth| / |truth|; null when the truth is zero or missing (undefined ratio). */

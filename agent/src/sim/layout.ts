@@ -116,7 +116,7 @@ function makeCamera(id: string, x0: number, x1: number, depth: number, w: number
     x1,
     width: w,
     height: h,
-    hfovDeg: Math.round(((2 * Math.atan(w / 2 / focal)) * 180) / Math.PI),
+    hfovDeg: Math.round((2 * Math.atan(w / 2 / focal) * 180) / Math.PI),
     project: (x, y, z) => {
       const q = toCam([x, y, z]);
       if (q[2] <= 0.1) return null;

@@ -170,7 +170,16 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
   }));
 }
 
-function falsePositives(cam: SimCamera, ci: number, perHour: number, start: number, end: number, dt: number, rng: Rng, depth: number): Array<{ key: number; frames: number[]; box: [number, number, number, number] }> {
+function falsePositives(
+  cam: SimCamera,
+  ci: number,
+  perHour: number,
+  start: number,
+  end: number,
+  dt: number,
+  rng: Rng,
+  depth: number,
+): Array<{ key: number; frames: number[]; box: [number, number, number, number] }> {
   const k = rng.poisson((perHour * (end - start)) / 3600);
   return Array.from({ length: k }, (_, i) => {
     const t = rng.uniform(start, end);
@@ -203,4 +212,3 @@ function majority(m: Map<number, Map<string, number>>): Map<number, string> {
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
-

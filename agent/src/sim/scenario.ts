@@ -15,7 +15,9 @@ const range = (min: number, max: number, what: string) =>
     .strictObject({ min: z.number().min(min).max(max), max: z.number().min(min).max(max) })
     .refine((r) => r.min <= r.max, { message: 'min must not exceed max' })
     .describe(what);
-const amount = z.strictObject({ median: z.number().positive().max(1e6), sigma: z.number().min(0).max(3) }).describe('Log-normal purchase amount: median and log-space sigma.');
+const amount = z
+  .strictObject({ median: z.number().positive().max(1e6), sigma: z.number().min(0).max(3) })
+  .describe('Log-normal purchase amount: median and log-space sigma.');
 
 const seller = z
   .strictObject({
@@ -33,11 +35,19 @@ const noise = z
     jitter: z.number().min(0).max(0.3).default(0.03).describe('Box position noise, as a fraction of box height (standard deviation).'),
     occlusions_per_hour: z.number().min(0).max(120).default(4).describe('Occlusion episodes per person-hour.'),
     occlusion_seconds: range(0, 600, 'Length of an occlusion (seconds).').default({ min: 3, max: 15 }),
-    max_age_seconds: z.number().min(0).max(60).default(4).describe('The tracker keeps an id across detection gaps up to this long; longer gaps fragment the track.'),
+    max_age_seconds: z
+      .number()
+      .min(0)
+      .max(60)
+      .default(4)
+      .describe('The tracker keeps an id across detection gaps up to this long; longer gaps fragment the track.'),
     id_switch_probability: z.number().min(0).max(1).default(0.1).describe('Chance that two people passing within 0.6 m swap track ids.'),
     fragments_per_hour: z.number().min(0).max(60).default(1).describe('Spontaneous id changes per person-hour.'),
     false_positives_per_hour: z.number().min(0).max(3600).default(20).describe('Short false tracks per camera-hour.'),
-    outages: z.strictObject({ count: z.int().min(0).max(20).default(0), minutes: z.number().min(0).max(120).default(3) }).default({ count: 0, minutes: 3 }).describe('Camera outages: how many per day (spread over cameras) and how long.'),
+    outages: z
+      .strictObject({ count: z.int().min(0).max(20).default(0), minutes: z.number().min(0).max(120).default(3) })
+      .default({ count: 0, minutes: 3 })
+      .describe('Camera outages: how many per day (spread over cameras) and how long.'),
   })
   .describe('What goes wrong between the shop floor and the track files.');
 
@@ -45,14 +55,28 @@ const appearance = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Emit a per-track appearance embedding (<camera>.emb.json), as a re-id network would.'),
     dim: z.int().min(2).max(2048).default(512).describe('Embedding length.'),
-    noise: z.number().min(0).max(10).default(0.5).describe('Per-track noise: norm of the Gaussian noise added to the person vector (norm 1) before renormalising.'),
+    noise: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.5)
+      .describe('Per-track noise: norm of the Gaussian noise added to the person vector (norm 1) before renormalising.'),
   })
   .describe('Appearance embeddings: each person a random unit vector, each track that vector plus noise; a track after an id switch carries the other person.');
 
 const colors = z
   .strictObject({
-    enabled: z.boolean().default(false).describe('Emit a per-track torso colour (the colors of <camera>.emb.json), as analyze measures it, and configure the uniform hint in the written store.yaml.'),
-    uniform: z.string().regex(/^#[0-9a-fA-F]{6}$/, { message: 'expected #rrggbb' }).default('#c81e28').describe('Sellers\' uniform colour.'),
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Emit a per-track torso colour (the colors of <camera>.emb.json), as analyze measures it, and configure the uniform hint in the written store.yaml.',
+      ),
+    uniform: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, { message: 'expected #rrggbb' })
+      .default('#c81e28')
+      .describe("Sellers' uniform colour."),
     noise: z.number().min(0).max(128).default(15).describe('Per-track colour noise: standard deviation per RGB channel.'),
   })
   .describe('Torso colours: sellers wear the uniform, customers random colours, each track plus noise.');
@@ -63,13 +87,20 @@ export const scenarioSchema = z
       .strictObject({
         id: z.string().min(1).max(64).default('sim-store'),
         timezone: z.string().default('Europe/Berlin'),
-        currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code (EUR, RUB...)').default('EUR').describe('Currency written on the simulated receipts.'),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'an ISO 4217 code (EUR, RUB...)')
+          .default('EUR')
+          .describe('Currency written on the simulated receipts.'),
       })
       .default({ id: 'sim-store', timezone: 'Europe/Berlin', currency: 'EUR' })
       .describe('Store id, IANA time zone and receipt currency.'),
     date: z.string().refine(isIsoDate, { message: 'expected YYYY-MM-DD' }).describe('Local date of the simulated day.'),
     hours: z.strictObject({ open: hhmm, close: hhmm }).describe('Opening hours, store time (same day).'),
-    floor: z.strictObject({ width_m: z.number().min(8).max(60).default(16), depth_m: z.number().min(10).max(40).default(13) }).default({ width_m: 16, depth_m: 13 }).describe('Sales floor size; entrance at the front, counter at the back right.'),
+    floor: z
+      .strictObject({ width_m: z.number().min(8).max(60).default(16), depth_m: z.number().min(10).max(40).default(13) })
+      .default({ width_m: 16, depth_m: 13 })
+      .describe('Sales floor size; entrance at the front, counter at the back right.'),
     cameras: z
       .strictObject({
         count: z.int().min(1).max(3).default(1).describe('Cameras, each covering one strip of the floor side by side.'),
@@ -82,18 +113,30 @@ export const scenarioSchema = z
     sellers: z.array(seller).min(1).max(8),
     customers: z
       .strictObject({
-        arrivals_per_hour: z.union([z.number().min(0).max(600), z.array(z.number().min(0).max(600)).min(1)]).describe('Mean arrivals per hour: one number, or one per opening hour.'),
-        browse_minutes: z.strictObject({ median: z.number().positive().max(120), sigma: z.number().min(0).max(2) }).default({ median: 6, sigma: 0.5 }).describe('Time spent browsing (log-normal).'),
+        arrivals_per_hour: z
+          .union([z.number().min(0).max(600), z.array(z.number().min(0).max(600)).min(1)])
+          .describe('Mean arrivals per hour: one number, or one per opening hour.'),
+        browse_minutes: z
+          .strictObject({ median: z.number().positive().max(120), sigma: z.number().min(0).max(2) })
+          .default({ median: 6, sigma: 0.5 })
+          .describe('Time spent browsing (log-normal).'),
         consult_probability: z.number().min(0).max(1).default(0.4),
         second_consult_probability: z.number().min(0).max(1).default(0.1),
         brief_question_probability: z.number().min(0).max(1).default(0.15).describe('A short exchange (5-12 s), not a consultation.'),
-        buy_probability: z.strictObject({ consulted: z.number().min(0).max(1), unconsulted: z.number().min(0).max(1) }).default({ consulted: 0.55, unconsulted: 0.3 }),
-        amount: z.strictObject({ consulted: amount, unconsulted: amount }).default({ consulted: { median: 60, sigma: 0.5 }, unconsulted: { median: 35, sigma: 0.6 } }),
+        buy_probability: z
+          .strictObject({ consulted: z.number().min(0).max(1), unconsulted: z.number().min(0).max(1) })
+          .default({ consulted: 0.55, unconsulted: 0.3 }),
+        amount: z
+          .strictObject({ consulted: amount, unconsulted: amount })
+          .default({ consulted: { median: 60, sigma: 0.5 }, unconsulted: { median: 35, sigma: 0.6 } }),
         consult_seconds: range(1, 3600, 'Consultation length (seconds).').default({ min: 30, max: 240 }),
         checkout_seconds: range(1, 600, 'Service at the till (seconds).').default({ min: 25, max: 80 }),
       })
       .describe('Customer behaviour.'),
-    video: z.strictObject({ fps: z.number().positive().max(60).default(25), stride: z.int().min(1).max(250).default(25) }).default({ fps: 25, stride: 25 }).describe('Camera frame rate and sampling stride (every Nth frame is in the track files).'),
+    video: z
+      .strictObject({ fps: z.number().positive().max(60).default(25), stride: z.int().min(1).max(250).default(25) })
+      .default({ fps: 25, stride: 25 })
+      .describe('Camera frame rate and sampling stride (every Nth frame is in the track files).'),
     noise: noise.default(noise.parse({})),
     pos_clock_offset_seconds: z.number().min(-3600).max(3600).default(0).describe('POS clock minus video clock, seconds.'),
     appearance: appearance.default(appearance.parse({})),
@@ -103,7 +146,8 @@ export const scenarioSchema = z
     if (s.hours.close <= s.hours.open) ctx.addIssue({ code: 'custom', path: ['hours', 'close'], message: 'close must be after open on the same day' });
   })
   .superRefine(function pixelFallbackOneCamera(s, ctx) {
-    if (!s.cameras.homography && s.cameras.count > 1) ctx.addIssue({ code: 'custom', path: ['cameras', 'homography'], message: 'without a homography people cannot be followed across cameras; use count: 1' });
+    if (!s.cameras.homography && s.cameras.count > 1)
+      ctx.addIssue({ code: 'custom', path: ['cameras', 'homography'], message: 'without a homography people cannot be followed across cameras; use count: 1' });
   })
   .superRefine(function uniqueSellerIds(s, ctx) {
     const seen = new Set<string>();
@@ -121,7 +165,9 @@ export type AppearanceConfig = Scenario['appearance'];
 export function validateScenario(raw: unknown, origin = 'scenario'): Scenario {
   const res = scenarioSchema.safeParse(raw ?? {});
   if (!res.success) {
-    const lines = res.error.issues.map((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => `${formatKeyPath([...i.path, k])}: unknown key`).join('; ') : `${formatKeyPath(i.path)}: ${i.message}`));
+    const lines = res.error.issues.map((i) =>
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => `${formatKeyPath([...i.path, k])}: unknown key`).join('; ') : `${formatKeyPath(i.path)}: ${i.message}`,
+    );
     throw new MisuseError('FS_CONFIG_INVALID', `${origin} is invalid:\n  ${lines.join('\n  ')}`, { issues: lines });
   }
   return res.data;
@@ -132,7 +178,12 @@ export function loadScenarioFile(path: string): Scenario {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new FailureError('FS_CONFIG_NOT_FOUND', `cannot read scenario ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path }, { cause: e });
+    throw new FailureError(
+      'FS_CONFIG_NOT_FOUND',
+      `cannot read scenario ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { path },
+      { cause: e },
+    );
   }
   let raw: unknown;
   try {

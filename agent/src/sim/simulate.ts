@@ -42,19 +42,35 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
   const looks = scenario.appearance.enabled ? simulateAppearance(observed, scenario.appearance, rng.fork(3)) : null;
   const withLooks = looks ? observed.map((s) => ({ ...s, embeddings: looks.get(s.camera)! })) : observed;
   // Colours too: their own stream, so turning them on changes nothing else.
-  const worn = scenario.colors.enabled ? simulateColors(observed, { uniform: hexToRgb(scenario.colors.uniform), noise: scenario.colors.noise }, rng.fork(4)) : null;
+  const worn = scenario.colors.enabled
+    ? simulateColors(observed, { uniform: hexToRgb(scenario.colors.uniform), noise: scenario.colors.noise }, rng.fork(4))
+    : null;
   const streams = worn ? withLooks.map((s) => ({ ...s, colors: worn.get(s.camera)! })) : withLooks;
   const tz = scenario.store.timezone;
   const ms = (s: number): number => plan.t0 + Math.round(s * 1000);
   const offsetMs = scenario.pos_clock_offset_seconds * 1000;
 
-  const receipts: Receipt[] = plan.receipts.map((r) => ({ receiptId: r.receiptId, t: ms(r.t) + offsetMs, total: r.total, currency: scenario.store.currency, register: 'till-1', sellerCode: r.sellerId }));
+  const receipts: Receipt[] = plan.receipts.map((r) => ({
+    receiptId: r.receiptId,
+    t: ms(r.t) + offsetMs,
+    total: r.total,
+    currency: scenario.store.currency,
+    register: 'till-1',
+    sellerCode: r.sellerId,
+  }));
   const shifts: Shift[] = plan.shifts.map((s) => ({ date: scenario.date, sellerId: s.sellerId, name: s.name, start: ms(s.start), end: ms(s.end) }));
   const receiptsCsv =
     'receipt_id,timestamp,total,currency,register,seller_code\n' +
-    receipts.map((r) => [r.receiptId, isoWithOffset(Math.floor(r.t / 1000) * 1000, tz), r.total.toFixed(2), r.currency, r.register, r.sellerCode ?? ''].map(csvField).join(',')).join('\n') +
+    receipts
+      .map((r) =>
+        [r.receiptId, isoWithOffset(Math.floor(r.t / 1000) * 1000, tz), r.total.toFixed(2), r.currency, r.register, r.sellerCode ?? ''].map(csvField).join(','),
+      )
+      .join('\n') +
     '\n';
-  const scheduleCsv = 'date,seller_id,name,start,end\n' + plan.shifts.map((s) => [scenario.date, s.sellerId, s.name, s.startLocal, s.endLocal].map(csvField).join(',')).join('\n') + '\n';
+  const scheduleCsv =
+    'date,seller_id,name,start,end\n' +
+    plan.shifts.map((s) => [scenario.date, s.sellerId, s.name, s.startLocal, s.endLocal].map(csvField).join(',')).join('\n') +
+    '\n';
 
   const storeConfigRaw: Record<string, unknown> = {
     store: { id: scenario.store.id, timezone: tz },
@@ -70,7 +86,10 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
       ...(scenario.colors.enabled ? { roles: { uniform: { color: scenario.colors.uniform } } } : {}),
       sellers: scenario.sellers.map((s, i) => ({
         seller_id: s.id,
-        zones: s.post === 'counter' ? ['counter-staff', 'till'] : [`floor-${(scenario.sellers.slice(0, i).filter((x) => x.post === 'floor').length % layout.cameras.length) + 1}`],
+        zones:
+          s.post === 'counter'
+            ? ['counter-staff', 'till']
+            : [`floor-${(scenario.sellers.slice(0, i).filter((x) => x.post === 'floor').length % layout.cameras.length) + 1}`],
       })),
     },
   };
@@ -85,12 +104,21 @@ export function simulateDay(scenario: Scenario, seed: number): SimulatedDay {
     date: scenario.date,
     timeZone: tz,
     visits: plan.visits.map((v) => ({ visitId: v.visitId, start: ms(v.start), end: ms(v.end) })),
-    consultations: plan.interactions.filter((i) => i.kind === 'consultation').map((i) => ({ sellerId: i.sellerId, visitId: i.visitId, start: ms(i.start), end: ms(i.end), durationS: i.end - i.start })),
+    consultations: plan.interactions
+      .filter((i) => i.kind === 'consultation')
+      .map((i) => ({ sellerId: i.sellerId, visitId: i.visitId, start: ms(i.start), end: ms(i.end), durationS: i.end - i.start })),
     purchases,
     shifts,
     sellerFloorSeconds: new Map(plan.shifts.map((s) => [s.sellerId, s.end - s.start])),
     checkouts,
-    receipts: receipts.map((r, i) => ({ receiptId: r.receiptId, t: r.t, total: r.total, currency: r.currency, sellerCode: r.sellerCode, visitId: plan.receipts[i]!.visitId })),
+    receipts: receipts.map((r, i) => ({
+      receiptId: r.receiptId,
+      t: r.t,
+      total: r.total,
+      currency: r.currency,
+      sellerCode: r.sellerCode,
+      visitId: plan.receipts[i]!.visitId,
+    })),
   });
   return { scenario, seed, layout, plan, streams, storeConfigRaw, config, receipts, shifts, receiptsCsv, scheduleCsv, truth };
 }
@@ -103,7 +131,14 @@ export function truthDocument(d: SimulatedDay): Record<string, unknown> {
     date: d.scenario.date,
     kpis: d.truth,
     visits: d.plan.visits.map((v) => ({ visit_id: v.visitId, start: iso(v.start), end: iso(v.end) })),
-    interactions: d.plan.interactions.map((i) => ({ kind: i.kind, seller_id: i.sellerId, visit_id: i.visitId, start: iso(i.start), end: iso(i.end), duration_s: Math.round((i.end - i.start) * 10) / 10 })),
+    interactions: d.plan.interactions.map((i) => ({
+      kind: i.kind,
+      seller_id: i.sellerId,
+      visit_id: i.visitId,
+      start: iso(i.start),
+      end: iso(i.end),
+      duration_s: Math.round((i.end - i.start) * 10) / 10,
+    })),
     receipts: d.plan.receipts.map((r) => ({ receipt_id: r.receiptId, visit_id: r.visitId, total: r.total, seller_id: r.sellerId })),
     tracks: Object.fromEntries(d.streams.map((s) => [s.camera, Object.fromEntries(s.labels)])),
     outages: Object.fromEntries(d.streams.map((s) => [s.camera, s.outages.map(([a, b]) => [iso(a), iso(b)])])),

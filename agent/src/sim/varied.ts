@@ -31,7 +31,13 @@ export function variedScenario(seed: number, o: VariedOptions = {}): Scenario {
   const sellers = Array.from({ length: sellerCount }, (_, i) => {
     const split = sellerCount >= 3 && i >= 1 && r.chance(0.5);
     const late = i % 2 === 0;
-    return { id: `s${i + 1}`, name: `Seller ${i + 1}`, start: split && late ? mid : open, end: split && !late ? mid : close, post: i === 0 ? 'counter' : 'floor' };
+    return {
+      id: `s${i + 1}`,
+      name: `Seller ${i + 1}`,
+      start: split && late ? mid : open,
+      end: split && !late ? mid : close,
+      post: i === 0 ? 'counter' : 'floor',
+    };
   });
   const n = o.noiseScale ?? 1;
   const day = 1 + (seed % 28);

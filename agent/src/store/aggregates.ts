@@ -59,7 +59,19 @@ export function saveConsultations(db: Database.Database, storeId: string, items:
   }
   return db.transaction((): SaveReport => {
     for (const c of items) {
-      stmt.run(c.id, c.visitId, c.sellerId, c.cameraId, c.day, c.startMs, c.endMs, c.floorX ?? null, c.floorY ?? null, c.receiptId ?? null, c.amountMinor ?? null);
+      stmt.run(
+        c.id,
+        c.visitId,
+        c.sellerId,
+        c.cameraId,
+        c.day,
+        c.startMs,
+        c.endMs,
+        c.floorX ?? null,
+        c.floorY ?? null,
+        c.receiptId ?? null,
+        c.amountMinor ?? null,
+      );
     }
     const out: Enqueued[] = [];
     for (const v of visits.values()) {
@@ -266,7 +278,9 @@ export function saveStoreDay(db: Database.Database, storeId: string, k: StoreDai
 /** The camera_uptime rows of a store-local day (written by the uptime roll-up). */
 export function cameraUptimeOfDay(db: Database.Database, day: string): CameraUptime[] {
   return db
-    .prepare<[string], CameraUptime>('SELECT camera_id AS cameraId, day, up_ms AS upMs, down_ms AS downMs, outages FROM camera_uptime WHERE day = ? ORDER BY camera_id')
+    .prepare<[string], CameraUptime>(
+      'SELECT camera_id AS cameraId, day, up_ms AS upMs, down_ms AS downMs, outages FROM camera_uptime WHERE day = ? ORDER BY camera_id',
+    )
     .all(day);
 }
 
@@ -293,7 +307,12 @@ export function saveCameraUptime(db: Database.Database, storeId: string, rows: r
     for (const u of rows) {
       stmt.run(u.cameraId, u.day, u.upMs, u.downMs, u.outages, nowMs);
       out.push(
-        enqueueRecord(db, 'camera_uptime', { store_id: storeId, day: u.day, camera_id: u.cameraId, up_ms: u.upMs, down_ms: u.downMs, outages: u.outages }, nowMs),
+        enqueueRecord(
+          db,
+          'camera_uptime',
+          { store_id: storeId, day: u.day, camera_id: u.cameraId, up_ms: u.upMs, down_ms: u.downMs, outages: u.outages },
+          nowMs,
+        ),
       );
     }
     for (const d of days) retractStale(db, 'camera_uptime', d, new Set(out.map((r) => r.recordId)), nowMs);
@@ -346,7 +365,9 @@ export function saveDayRecords(db: Database.Database, storeId: string, day: stri
       if (gone.length > 0) retracted[type] = gone.length;
       return r;
     };
-    const consultations = replace('consulted_visit', 'consultations', recs.consultations, (c) => (c.length > 0 ? saveConsultations(db, storeId, c, nowMs) : null));
+    const consultations = replace('consulted_visit', 'consultations', recs.consultations, (c) =>
+      c.length > 0 ? saveConsultations(db, storeId, c, nowMs) : null,
+    );
     const kpis = replace('seller_daily_kpi', 'daily_kpis', recs.sellers, (k) => (k.length > 0 ? saveDailyKpis(db, storeId, k, nowMs) : null));
     const storeDay = replace('store_daily_kpi', 'store_days', recs.store, (k) => saveStoreDay(db, storeId, k, nowMs));
     const hours = replace('store_hourly_traffic', 'hourly_traffic', recs.hours, (h) => saveHourlyTraffic(db, storeId, h, nowMs));

@@ -8,11 +8,9 @@ import type Database from 'better-sqlite3';
 import type { DayView } from '../metrics/day-view.js';
 
 export function saveDayView(db: Database.Database, view: DayView, nowMs: number): void {
-  db.prepare('INSERT INTO day_reports (day, report, computed_ms) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET report = excluded.report, computed_ms = excluded.computed_ms').run(
-    view.report.date,
-    JSON.stringify(view),
-    nowMs,
-  );
+  db.prepare(
+    'INSERT INTO day_reports (day, report, computed_ms) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET report = excluded.report, computed_ms = excluded.computed_ms',
+  ).run(view.report.date, JSON.stringify(view), nowMs);
 }
 
 export function loadDayView(db: Database.Database, day: string): DayView | null {
@@ -29,12 +27,17 @@ export function dayViewsBetween(db: Database.Database, from: string, to: string)
 }
 
 export function savedDays(db: Database.Database): string[] {
-  return db.prepare<[], { day: string }>('SELECT day FROM day_reports ORDER BY day').all().map((r) => r.day);
+  return db
+    .prepare<[], { day: string }>('SELECT day FROM day_reports ORDER BY day')
+    .all()
+    .map((r) => r.day);
 }
 
 /** Remember display names (the latest schedule wins); blank names are ignored. */
 export function saveSellerNames(db: Database.Database, names: ReadonlyMap<string, string>, nowMs: number): number {
-  const stmt = db.prepare('INSERT INTO seller_names (seller_id, name, updated_ms) VALUES (?, ?, ?) ON CONFLICT (seller_id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updated_ms');
+  const stmt = db.prepare(
+    'INSERT INTO seller_names (seller_id, name, updated_ms) VALUES (?, ?, ?) ON CONFLICT (seller_id) DO UPDATE SET name = excluded.name, updated_ms = excluded.updated_ms',
+  );
   return db.transaction((): number => {
     let n = 0;
     for (const [id, name] of names) {
@@ -47,5 +50,10 @@ export function saveSellerNames(db: Database.Database, names: ReadonlyMap<string
 }
 
 export function sellerNames(db: Database.Database): Map<string, string> {
-  return new Map(db.prepare<[], { id: string; name: string }>('SELECT seller_id AS id, name FROM seller_names').all().map((r) => [r.id, r.name]));
+  return new Map(
+    db
+      .prepare<[], { id: string; name: string }>('SELECT seller_id AS id, name FROM seller_names')
+      .all()
+      .map((r) => [r.id, r.name]),
+  );
 }

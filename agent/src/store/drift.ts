@@ -53,7 +53,13 @@ function parseCounts(text: string, where: string): number[] {
 }
 
 function toRow(r: RawDay): DriftDayRow {
-  return { cameraId: r.cameraId, day: r.day, hist: { counts: parseCounts(r.hist, `${r.cameraId}/${r.day}`), n: r.n, sum: r.sum }, observedMs: r.observedMs, judgedMs: r.judgedMs };
+  return {
+    cameraId: r.cameraId,
+    day: r.day,
+    hist: { counts: parseCounts(r.hist, `${r.cameraId}/${r.day}`), n: r.n, sum: r.sum },
+    observedMs: r.observedMs,
+    judgedMs: r.judgedMs,
+  };
 }
 
 /** Add deltas to their camera-days in one transaction; returns the rows touched. */
@@ -64,15 +70,17 @@ export function addDriftDeltas(db: Database.Database, deltas: readonly DriftDelt
      ON CONFLICT (camera_id, day) DO UPDATE SET hist = excluded.hist, n = n + excluded.n, score_sum = score_sum + excluded.score_sum,
        observed_ms = observed_ms + excluded.observed_ms, updated_ms = excluded.updated_ms`,
   );
-  return db.transaction((): number => {
-    for (const d of deltas) {
-      const old = get.get(d.cameraId, d.day);
-      const counts = old ? parseCounts(old.hist, `${d.cameraId}/${d.day}`) : new Array<number>(CONFIDENCE_BINS).fill(0);
-      d.counts.forEach((c, i) => (counts[i] = (counts[i] ?? 0) + c));
-      upsert.run(d.cameraId, d.day, JSON.stringify(counts), d.n, d.sum, Math.round(d.observedMs), nowMs);
-    }
-    return deltas.length;
-  }).immediate();
+  return db
+    .transaction((): number => {
+      for (const d of deltas) {
+        const old = get.get(d.cameraId, d.day);
+        const counts = old ? parseCounts(old.hist, `${d.cameraId}/${d.day}`) : new Array<number>(CONFIDENCE_BINS).fill(0);
+        d.counts.forEach((c, i) => (counts[i] = (counts[i] ?? 0) + c));
+        upsert.run(d.cameraId, d.day, JSON.stringify(counts), d.n, d.sum, Math.round(d.observedMs), nowMs);
+      }
+      return deltas.length;
+    })
+    .immediate();
 }
 
 export function driftDay(db: Database.Database, cameraId: string, day: string): DriftDayRow | undefined {
@@ -103,7 +111,9 @@ export function saveDriftJudgement(db: Database.Database, s: DailySummary, peopl
        WHERE camera_id = ? AND day = ?`,
     ).run(nowMs, people, s.detections, s.mean_confidence, s.p10_confidence, s.p50_confidence, s.p90_confidence, s.people_per_hour, s.cameraId, s.date);
     db.prepare('DELETE FROM drift_warnings WHERE camera_id = ? AND day = ?').run(s.cameraId, s.date);
-    const ins = db.prepare('INSERT INTO drift_warnings (camera_id, day, metric, value, baseline_median, z, baseline_days, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const ins = db.prepare(
+      'INSERT INTO drift_warnings (camera_id, day, metric, value, baseline_median, z, baseline_days, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     for (const w of warnings) ins.run(w.cameraId, w.date, w.metric, w.value, w.baselineMedian, w.z, w.baselineDays, w.message);
   }).immediate();
 }
@@ -116,7 +126,10 @@ const isMetric = (m: string): m is DriftMetric => (DRIFT_METRICS as readonly str
  */
 export function currentDriftWarnings(db: Database.Database, sinceDay: string): DriftWarning[] {
   const rows = db
-    .prepare<[string], { cameraId: string; date: string; metric: string; value: number; baselineMedian: number; z: number; baselineDays: number; message: string }>(
+    .prepare<
+      [string],
+      { cameraId: string; date: string; metric: string; value: number; baselineMedian: number; z: number; baselineDays: number; message: string }
+    >(
       `SELECT w.camera_id AS cameraId, w.day AS date, w.metric, w.value, w.baseline_median AS baselineMedian, w.z, w.baseline_days AS baselineDays, w.message
        FROM drift_warnings w
        JOIN (SELECT camera_id, MAX(day) AS day FROM drift_days WHERE judged_ms IS NOT NULL AND day >= ? GROUP BY camera_id) l

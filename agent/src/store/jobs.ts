@@ -31,9 +31,7 @@ export function ensureJob(db: Database.Database, job: Pick<Job, 'id' | 'kind' | 
 }
 
 export function getJob(db: Database.Database, id: string): Job | undefined {
-  return db
-    .prepare<[string], Job>('SELECT id, kind, source, state, created_ms AS createdMs, updated_ms AS updatedMs, error FROM jobs WHERE id = ?')
-    .get(id);
+  return db.prepare<[string], Job>('SELECT id, kind, source, state, created_ms AS createdMs, updated_ms AS updatedMs, error FROM jobs WHERE id = ?').get(id);
 }
 
 export function setJobState(db: Database.Database, id: string, state: JobState, nowMs: number, error: string | null = null): boolean {

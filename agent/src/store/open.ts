@@ -37,7 +37,8 @@ export interface Store {
   close(): void;
 }
 
-export const RECOVERY_HINT_LOCKED = 'another process holds the database lock: stop the other FloorSense or sqlite3 session (find it with `fuser <db>`), then start again';
+export const RECOVERY_HINT_LOCKED =
+  'another process holds the database lock: stop the other FloorSense or sqlite3 session (find it with `fuser <db>`), then start again';
 export const RECOVERY_HINT_CORRUPT =
   'the database is damaged; stop the agent, copy <db>, <db>-wal and <db>-shm aside, salvage with `sqlite3 <db> ".recover" | sqlite3 <db>.recovered`, check it with PRAGMA integrity_check, then move it into place and restart (see agent/src/store/open.ts)';
 
@@ -50,10 +51,20 @@ export function dbStartError(path: string, e: unknown): FailureError {
   const msg = e instanceof Error ? e.message : String(e);
   const hint = (h: string): string => h.replaceAll('<db>', path);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new FailureError('FS_DB', `database ${path} is locked (${code}): ${hint(RECOVERY_HINT_LOCKED)}`, { path, cause: 'locked', sqlite: code }, { cause: e });
+    return new FailureError(
+      'FS_DB',
+      `database ${path} is locked (${code}): ${hint(RECOVERY_HINT_LOCKED)}`,
+      { path, cause: 'locked', sqlite: code },
+      { cause: e },
+    );
   }
   if (SQLITE_CORRUPT_CODES.has(code) || code.startsWith('SQLITE_CORRUPT')) {
-    return new FailureError('FS_DB', `database ${path} is corrupt (${code}: ${msg}); it was left untouched: ${hint(RECOVERY_HINT_CORRUPT)}`, { path, cause: 'corrupt', sqlite: code }, { cause: e });
+    return new FailureError(
+      'FS_DB',
+      `database ${path} is corrupt (${code}: ${msg}); it was left untouched: ${hint(RECOVERY_HINT_CORRUPT)}`,
+      { path, cause: 'corrupt', sqlite: code },
+      { cause: e },
+    );
   }
   return new FailureError('FS_DB', `cannot open database ${path} (${code || 'error'}: ${msg})`, { path, cause: 'other', sqlite: code }, { cause: e });
 }
@@ -79,10 +90,21 @@ export function storeWriteError(path: string, e: unknown, kept: string): unknown
   const code = sqliteCode(e);
   if (code === '') return e;
   if (code.startsWith('SQLITE_FULL')) {
-    return new FailureError('FS_DISK_FULL', `disk full: database ${path} cannot grow (${code}); ${kept}; free space on the disk holding ${dirname(path)} (storage.min_free_disk_mb sets the floor retention keeps)`, { path, sqlite: code }, { cause: e });
+    return new FailureError(
+      'FS_DISK_FULL',
+      `disk full: database ${path} cannot grow (${code}); ${kept}; free space on the disk holding ${dirname(path)} (storage.min_free_disk_mb sets the floor retention keeps)`,
+      { path, sqlite: code },
+      { cause: e },
+    );
   }
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return dbStartError(path, e);
-  return new FailureError('FS_DB', `database ${path} failed a write (${code}: ${e instanceof Error ? e.message : String(e)}); ${kept}`, { path, sqlite: code }, { cause: e });
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+    return dbStartError(path, e);
+  return new FailureError(
+    'FS_DB',
+    `database ${path} failed a write (${code}: ${e instanceof Error ? e.message : String(e)}); ${kept}`,
+    { path, sqlite: code },
+    { cause: e },
+  );
 }
 
 /**
@@ -104,11 +126,15 @@ export function openStore(path: string, opts: OpenStoreOptions): Store {
       const rows = db.pragma('quick_check(5)', { simple: false });
       const problems = Array.isArray(rows) ? rows.map(quickCheckText).filter((t) => t !== 'ok') : [];
       if (problems.length > 0) {
-        throw new FailureError('FS_DB', `database ${path} failed its integrity check (${problems.join('; ')}); it was left untouched: ${RECOVERY_HINT_CORRUPT.replaceAll('<db>', path)}`, {
-          path,
-          cause: 'corrupt',
-          problems,
-        });
+        throw new FailureError(
+          'FS_DB',
+          `database ${path} failed its integrity check (${problems.join('; ')}); it was left untouched: ${RECOVERY_HINT_CORRUPT.replaceAll('<db>', path)}`,
+          {
+            path,
+            cause: 'corrupt',
+            problems,
+          },
+        );
       }
     }
     // auto_vacuum only takes effect before the first table exists (and setting it on an existing

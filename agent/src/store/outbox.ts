@@ -65,13 +65,22 @@ function appendVersion(db: Database.Database, type: RecordType, recordId: string
   const day = typeof payload.day === 'string' ? payload.day : null;
   const run = db.transaction((): Enqueued => {
     const prev = db
-      .prepare<[string, string], { version: number; payload_sha: string; deleted: number }>('SELECT version, payload_sha, deleted FROM record_versions WHERE record_type = ? AND record_id = ?')
+      .prepare<[string, string], { version: number; payload_sha: string; deleted: number }>(
+        'SELECT version, payload_sha, deleted FROM record_versions WHERE record_type = ? AND record_id = ?',
+      )
       .get(type, recordId);
     // A record that comes back after a retraction with its old payload is a new version all the same.
     if (prev && prev.payload_sha === sha && prev.deleted === deleted) return { recordId, version: null, superseded: 0 };
     const version = Math.max((prev?.version ?? 0) + 1, nowMs);
     const superseded = db.prepare('DELETE FROM outbox WHERE record_type = ? AND record_id = ? AND sent_ms IS NULL').run(type, recordId).changes;
-    db.prepare('INSERT INTO outbox (record_type, record_id, version, payload, deleted, created_ms) VALUES (?, ?, ?, ?, ?, ?)').run(type, recordId, version, json, deleted, nowMs);
+    db.prepare('INSERT INTO outbox (record_type, record_id, version, payload, deleted, created_ms) VALUES (?, ?, ?, ?, ?, ?)').run(
+      type,
+      recordId,
+      version,
+      json,
+      deleted,
+      nowMs,
+    );
     db.prepare(
       `INSERT INTO record_versions (record_type, record_id, version, payload_sha, payload, day, deleted) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (record_type, record_id) DO UPDATE SET version = excluded.version, payload_sha = excluded.payload_sha,
@@ -124,7 +133,15 @@ export function pendingRows(db: Database.Database, limit: number, nowMs: number 
         if (!isRecordType(r.record_type)) throw new Error(`unknown record type (written by a newer FloorSense?)`);
         const parsed: unknown = JSON.parse(r.payload);
         const payload = toRecordPayload(r.record_type, typeof parsed === 'object' && parsed !== null ? Object.fromEntries(Object.entries(parsed)) : {});
-        out.push({ seq: r.seq, type: r.record_type, recordId: r.record_id, version: r.version, payload, deleted: r.deleted === 1 ? 1 : 0, createdMs: r.created_ms });
+        out.push({
+          seq: r.seq,
+          type: r.record_type,
+          recordId: r.record_id,
+          version: r.version,
+          payload,
+          deleted: r.deleted === 1 ? 1 : 0,
+          createdMs: r.created_ms,
+        });
       } catch (e) {
         quarantine.run(nowMs, `fails the sync whitelist: ${e instanceof Error ? e.message : String(e)}`, r.seq);
         quarantined += 1;
@@ -185,7 +202,9 @@ export function outboxBacklog(db: Database.Database): Backlog {
     .get();
   const byType: Record<string, number> = {};
   for (const r of db
-    .prepare<[], { t: string; n: number }>('SELECT record_type AS t, COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL AND quarantined_ms IS NULL GROUP BY record_type ORDER BY record_type')
+    .prepare<[], { t: string; n: number }>(
+      'SELECT record_type AS t, COUNT(*) AS n FROM outbox WHERE sent_ms IS NULL AND quarantined_ms IS NULL GROUP BY record_type ORDER BY record_type',
+    )
     .all()) {
     byType[r.t] = r.n;
   }

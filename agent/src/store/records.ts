@@ -117,19 +117,18 @@ export const RECORD_SPECS = Object.freeze({
   camera_uptime: Object.freeze({
     table: 'camera_uptime',
     key: ['store_id', 'camera_id', 'day'],
-    columns: [
-      col('store_id', 'id'),
-      col('day', 'day'),
-      col('camera_id', 'id'),
-      col('up_ms', 'duration'),
-      col('down_ms', 'duration'),
-      col('outages', 'count'),
-    ],
+    columns: [col('store_id', 'id'), col('day', 'day'), col('camera_id', 'id'), col('up_ms', 'duration'), col('down_ms', 'duration'), col('outages', 'count')],
   }),
 } satisfies Record<string, RecordSpec>);
 
 export type RecordType = keyof typeof RECORD_SPECS;
-export const RECORD_TYPES: readonly RecordType[] = Object.freeze(['consulted_visit', 'seller_daily_kpi', 'store_daily_kpi', 'store_hourly_traffic', 'camera_uptime']);
+export const RECORD_TYPES: readonly RecordType[] = Object.freeze([
+  'consulted_visit',
+  'seller_daily_kpi',
+  'store_daily_kpi',
+  'store_hourly_traffic',
+  'camera_uptime',
+]);
 
 /**
  * Central tables earlier releases created that no record type writes any more. `sync --init`
@@ -185,7 +184,8 @@ function checkValue(type: RecordType, c: ColumnSpec, v: unknown): string | numbe
       if (!Number.isSafeInteger(v) || typeof v !== 'number' || v < 0 || v > 4_102_444_800_000) throw bad('UTC milliseconds between 1970 and 2100');
       return v;
     case 'minute':
-      if (!Number.isSafeInteger(v) || typeof v !== 'number' || v < 0 || v > 4_102_444_800_000 || v % 60_000 !== 0) throw bad('UTC milliseconds of a whole minute between 1970 and 2100');
+      if (!Number.isSafeInteger(v) || typeof v !== 'number' || v < 0 || v > 4_102_444_800_000 || v % 60_000 !== 0)
+        throw bad('UTC milliseconds of a whole minute between 1970 and 2100');
       return v;
     case 'flag':
       if (v !== 0 && v !== 1) throw bad('0 or 1');

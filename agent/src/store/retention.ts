@@ -51,7 +51,14 @@ export interface RetentionReport {
 }
 
 /** Delete rows with `col < bound`, `batchRows` per transaction; returns rows and batches. */
-function deleteInBatches(db: Database.Database, table: string, col: string, bound: number | string, batchRows: number, extraWhere = ''): { rows: number; batches: number } {
+function deleteInBatches(
+  db: Database.Database,
+  table: string,
+  col: string,
+  bound: number | string,
+  batchRows: number,
+  extraWhere = '',
+): { rows: number; batches: number } {
   const stmt = db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${col} < ? ${extraWhere} LIMIT ?)`);
   let rows = 0;
   let batches = 0;

@@ -58,7 +58,9 @@ export function storeReceipts(db: Database.Database, receipts: readonly StoredRe
 }
 
 function putReceipts(db: Database.Database, receipts: readonly StoredReceipt[]): ReceiptStoreReport {
-  const get = db.prepare<[string], ReceiptRow>('SELECT t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId, currency FROM receipts WHERE id = ?');
+  const get = db.prepare<[string], ReceiptRow>(
+    'SELECT t_ms AS tMs, day, amount_minor AS amountMinor, register_id AS registerId, seller_id AS sellerId, currency FROM receipts WHERE id = ?',
+  );
   const put = db.prepare(
     `INSERT INTO receipts (id, t_ms, day, amount_minor, register_id, seller_id, currency) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET t_ms = excluded.t_ms, day = excluded.day, amount_minor = excluded.amount_minor,
@@ -71,7 +73,15 @@ function putReceipts(db: Database.Database, receipts: readonly StoredReceipt[]):
     const days = new Set<string>();
     for (const r of receipts) {
       const old = get.get(r.id);
-      if (old && old.tMs === r.tMs && old.amountMinor === r.amountMinor && old.registerId === r.registerId && old.sellerId === r.sellerId && old.day === r.day && old.currency === (r.currency ?? null)) {
+      if (
+        old &&
+        old.tMs === r.tMs &&
+        old.amountMinor === r.amountMinor &&
+        old.registerId === r.registerId &&
+        old.sellerId === r.sellerId &&
+        old.day === r.day &&
+        old.currency === (r.currency ?? null)
+      ) {
         duplicates++;
         continue;
       }
@@ -115,7 +125,12 @@ export function replaceShifts(
   source = 'schedule',
 ): ShiftReplaceReport {
   shifts.forEach((s, i) => {
-    if (!ID_RE.test(s.sellerId)) throw new MisuseError('FS_BAD_ARGUMENT', `shifts[${i}].sellerId: ${JSON.stringify(s.sellerId)} is not a seller id (1-128 letters A-Z a-z, digits, _ . : -); nothing was replaced`, { sellerId: s.sellerId, index: i });
+    if (!ID_RE.test(s.sellerId))
+      throw new MisuseError(
+        'FS_BAD_ARGUMENT',
+        `shifts[${i}].sellerId: ${JSON.stringify(s.sellerId)} is not a seller id (1-128 letters A-Z a-z, digits, _ . : -); nothing was replaced`,
+        { sellerId: s.sellerId, index: i },
+      );
   });
   const days = [...new Set(shifts.map((s) => s.date))].sort();
   const del = db.prepare('DELETE FROM shifts WHERE source = ? AND start_ms >= ? AND start_ms < ?');
@@ -141,19 +156,31 @@ export interface ImportedFile {
 
 /** True when a file with this name, size and mtime was imported (no need to read it again). */
 export function importedByStat(db: Database.Database, name: string, size: number, mtimeMs: number): boolean {
-  return db.prepare<[string, number, number], { n: number }>('SELECT COUNT(*) AS n FROM sales_imports WHERE name = ? AND size = ? AND mtime_ms = ?').get(name, size, Math.round(mtimeMs))!.n > 0;
+  return (
+    db
+      .prepare<[string, number, number], { n: number }>('SELECT COUNT(*) AS n FROM sales_imports WHERE name = ? AND size = ? AND mtime_ms = ?')
+      .get(name, size, Math.round(mtimeMs))!.n > 0
+  );
 }
 
 /** The name under which this content was first imported, or null when it is new. */
 export function importedAs(db: Database.Database, sha256: string): string | null {
-  return db.prepare<[string], { name: string }>('SELECT name FROM sales_imports WHERE sha256 = ? ORDER BY imported_ms, rowid LIMIT 1').get(sha256)?.name ?? null;
+  return (
+    db.prepare<[string], { name: string }>('SELECT name FROM sales_imports WHERE sha256 = ? ORDER BY imported_ms, rowid LIMIT 1').get(sha256)?.name ?? null
+  );
 }
 
 /**
  * Store a file's receipts and mark the file imported in ONE transaction, so a crash between the
  * two never loses receipts nor imports a file twice.
  */
-export function importReceiptFile(db: Database.Database, file: ImportedFile, receipts: readonly StoredReceipt[], problems: number, nowMs: number): ReceiptStoreReport {
+export function importReceiptFile(
+  db: Database.Database,
+  file: ImportedFile,
+  receipts: readonly StoredReceipt[],
+  problems: number,
+  nowMs: number,
+): ReceiptStoreReport {
   const mark = db.prepare(
     `INSERT INTO sales_imports (sha256, name, size, mtime_ms, imported_ms, receipts, problems) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (name, size, mtime_ms) DO NOTHING`,
@@ -163,12 +190,16 @@ export function importReceiptFile(db: Database.Database, file: ImportedFile, rec
     mark.run(file.sha256, file.name, file.size, Math.round(file.mtimeMs), nowMs, r.inserted + r.updated, problems);
     return r;
   });
-  return written(db, `nothing of ${file.name} was stored and it is not marked imported, so the next scan reads it again; receipts stored before are kept`, () => importFile());
+  return written(db, `nothing of ${file.name} was stored and it is not marked imported, so the next scan reads it again; receipts stored before are kept`, () =>
+    importFile(),
+  );
 }
 
 /** Store-local days that already have KPIs saved (a receipt arriving for one of them is late). */
 export function daysWithKpis(db: Database.Database, days: readonly string[]): string[] {
   // A saved day view counts too: a day whose sellers had no rows still shows on the dashboard.
-  const q = db.prepare<[string, string], { n: number }>('SELECT (SELECT COUNT(*) FROM daily_kpis WHERE day = ?) + (SELECT COUNT(*) FROM day_reports WHERE day = ?) AS n');
+  const q = db.prepare<[string, string], { n: number }>(
+    'SELECT (SELECT COUNT(*) FROM daily_kpis WHERE day = ?) + (SELECT COUNT(*) FROM day_reports WHERE day = ?) AS n',
+  );
   return days.filter((d) => q.get(d, d)!.n > 0);
 }

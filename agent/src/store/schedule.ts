@@ -48,7 +48,13 @@ export function runMaintenance(cfg: MaintenanceConfig, deps: MaintenanceDeps): M
   const nowMs = deps.clock();
   const retention = runRetention(
     deps.db,
-    { nowMs, retentionDays: cfg.retention_days, kpiRetentionDays: cfg.kpi_retention_days, batchRows: cfg.delete_batch_rows, outboxMaxRows: cfg.outbox_max_rows },
+    {
+      nowMs,
+      retentionDays: cfg.retention_days,
+      kpiRetentionDays: cfg.kpi_retention_days,
+      batchRows: cfg.delete_batch_rows,
+      outboxMaxRows: cfg.outbox_max_rows,
+    },
     deps.clock,
   );
   deps.logger.info({ retention }, 'retention: deleted detail older than the retention period');
@@ -77,13 +83,17 @@ export interface ScheduledMaintenance {
 }
 
 export function scheduleRetention(cfg: MaintenanceConfig, deps: MaintenanceDeps): ScheduledMaintenance {
-  const task = schedule(cfg.retention_cron, () => {
-    try {
-      runMaintenance(cfg, deps);
-    } catch (e) {
-      // A failed run must not kill the agent; the next hour tries again.
-      deps.logger.error({ err: e }, 'retention job failed');
-    }
-  }, { name: 'floorsense-retention', noOverlap: true });
+  const task = schedule(
+    cfg.retention_cron,
+    () => {
+      try {
+        runMaintenance(cfg, deps);
+      } catch (e) {
+        // A failed run must not kill the agent; the next hour tries again.
+        deps.logger.error({ err: e }, 'retention job failed');
+      }
+    },
+    { name: 'floorsense-retention', noOverlap: true },
+  );
   return { stop: () => void task.stop() };
 }

@@ -48,13 +48,25 @@ export async function syncInit(sync: SyncSettings, transport: CentralTransport =
     const serverVersion = typeof row?.v === 'string' ? row.v : 'unknown';
     const plan = planSchema(sync.database, await readCatalog(transport, sync.database));
     for (const sql of plan.statements) await transport.exec(sql);
-    return { url: transport.url, serverVersion, statements: plan.statements.length, added: plan.added, retired: plan.retired, dashboardUser: dashboardUserSql(sync.database, serverVersion) };
+    return {
+      url: transport.url,
+      serverVersion,
+      statements: plan.statements.length,
+      added: plan.added,
+      retired: plan.retired,
+      dashboardUser: dashboardUserSql(sync.database, serverVersion),
+    };
   } finally {
     await transport.close();
   }
 }
 
-export async function syncOnce(storage: StorageSettings, sync: SyncSettings, clock: () => number, transport: CentralTransport = transportFor(sync)): Promise<DrainReport> {
+export async function syncOnce(
+  storage: StorageSettings,
+  sync: SyncSettings,
+  clock: () => number,
+  transport: CentralTransport = transportFor(sync),
+): Promise<DrainReport> {
   const store = openStore(storage.path, { nowMs: clock(), integrityCheck: storage.integrity_check });
   try {
     return await drainOutbox(store.db, transport, { database: sync.database, batchRows: sync.batch_rows, clock });
@@ -134,12 +146,19 @@ export function startSyncLoop(
     onDrained: (r) => {
       state = { lastSuccessMs: clock(), lastError: null, failures: 0, nextTryMs: clock() + sync.interval_s * 1000 };
       if (r.sent > 0) logger.info({ sync: r }, `sent ${r.sent} aggregate record(s) to ${transport.url}`);
-      if (r.quarantined > 0) logger.warn({ quarantined: r.quarantined }, `${r.quarantined} outbox row(s) fail the sync whitelist and are quarantined, not sent (floorsense sync --status lists them)`);
+      if (r.quarantined > 0)
+        logger.warn(
+          { quarantined: r.quarantined },
+          `${r.quarantined} outbox row(s) fail the sync whitelist and are quarantined, not sent (floorsense sync --status lists them)`,
+        );
     },
     onFailure: (e, ms, attempt) => {
       const text = e instanceof Error ? e.message : String(e);
       state = { ...state, lastError: text, failures: attempt + 1, nextTryMs: clock() + ms };
-      logger.warn({ attempt: attempt + 1, retryInMs: ms, code: isFloorSenseError(e) ? e.code : undefined }, `${text}; retrying in ${Math.round(ms / 1000)} s (outbox kept)`);
+      logger.warn(
+        { attempt: attempt + 1, retryInMs: ms, code: isFloorSenseError(e) ? e.code : undefined },
+        `${text}; retrying in ${Math.round(ms / 1000)} s (outbox kept)`,
+      );
     },
   })
     .catch((e: unknown) => {

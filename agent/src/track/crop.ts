@@ -78,5 +78,5 @@ export function cropBatch(frame: Frame, boxes: readonly Xyxy[], size: CropSize =
 }
 
 function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return v < lo ? lo : Math.min(v, hi);
 }

@@ -16,7 +16,6 @@ export function cxcywhToXyxy(c: ArrayLike<number>): Xyxy {
   return [c[0]! - w / 2, c[1]! - h / 2, c[0]! + w / 2, c[1]! + h / 2];
 }
 
-
 /** Box i of a detections value's xyxy array. */
 export function boxAt(xyxy: Float32Array, i: number): Xyxy {
   return [xyxy[i * 4]!, xyxy[i * 4 + 1]!, xyxy[i * 4 + 2]!, xyxy[i * 4 + 3]!];

@@ -11,7 +11,17 @@ export { createIdCounter, type IdSource } from './ids.js';
 export { openReid, type ReidEmbedder, type ReidOptions, type ReidStats } from './reid.js';
 export { cropBatch, sourceBoxToFrame, REID_CROP, IMAGENET_MEAN, IMAGENET_STD, type CropSize } from './crop.js';
 export { trackMotDetections, calibratedOptions, frameKept, type MotTrackingOptions, type MotTrackingResult } from './mot-run.js';
-export { iouDistance, mahalanobisDistance, motionDistance, cosineDistance, dot, l2normalise, type Distance, type TrackView, type DetectionView } from './distances.js';
+export {
+  iouDistance,
+  mahalanobisDistance,
+  motionDistance,
+  cosineDistance,
+  dot,
+  l2normalise,
+  type Distance,
+  type TrackView,
+  type DetectionView,
+} from './distances.js';
 export { costMatrix, costFrom, costFromRows, costAt, checkCost, fuse, gate, gateBy, overlay, select, type CostMatrix } from './cost.js';
 export { assign, solveSquare, type Assignment } from './assignment.js';
 export {

@@ -94,9 +94,9 @@ export function predict(g: Gaussian, dtSec: number, p: KalmanParams = DEFAULT_KA
     const qa = p.accelerationNoise * p.accelerationNoise * s2;
     const qp = p.positionNoise * p.positionNoise * s2;
     const v = a + 4;
-    cov[a * STATE_DIM + a]! += qa * dt3 / 3 + qp * dtSec;
-    cov[a * STATE_DIM + v]! += qa * dt2 / 2;
-    cov[v * STATE_DIM + a]! += qa * dt2 / 2;
+    cov[a * STATE_DIM + a]! += (qa * dt3) / 3 + qp * dtSec;
+    cov[a * STATE_DIM + v]! += (qa * dt2) / 2;
+    cov[v * STATE_DIM + a]! += (qa * dt2) / 2;
     cov[v * STATE_DIM + v]! += qa * dtSec;
   }
   return { mean, covariance: cov };
@@ -152,7 +152,6 @@ export function mahalanobisSq(projected: Gaussian, zs: readonly Cxcywh[]): Float
   });
   return out;
 }
-
 
 function transitionMatrix(dt: number): Float64Array {
   const f = new Float64Array(STATE_DIM * STATE_DIM);

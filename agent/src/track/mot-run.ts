@@ -52,7 +52,13 @@ export async function trackMotDetections(detRows: readonly MotRow[], opts: MotTr
   if (!(opts.fps > 0) || !Number.isFinite(opts.fps)) throw new MisuseError('FS_BAD_ARGUMENT', `track: fps must be a positive number, got ${opts.fps}`);
   if (!Number.isInteger(stride) || stride < 1) throw new MisuseError('FS_BAD_ARGUMENT', `track: stride must be an integer >= 1, got ${stride}`);
   const base = opts.tracker ?? DEFAULT_TRACKER_OPTIONS;
-  const chosen = opts.calibrate ? calibratedOptions(detRows.filter((r) => r.conf >= minScore), base, opts.calibrate) : base;
+  const chosen = opts.calibrate
+    ? calibratedOptions(
+        detRows.filter((r) => r.conf >= minScore),
+        base,
+        opts.calibrate,
+      )
+    : base;
   const tracker = createTracker({ ...chosen, appearance: false }, { nextId: createIdCounter(1) });
   const byFrame = new Map<number, MotRow[]>();
   let lastFrame = 0;

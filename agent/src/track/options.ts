@@ -100,7 +100,10 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
 export function modelThresholds(model: string): ScoreThresholds {
   const manifest = loadManifest();
   const th = (findEntry(manifest, model) ?? findEntry(manifest, DETECTOR_DEFAULTS.model))?.tracker_thresholds;
-  if (!th) throw new MisuseError('FS_BAD_ARGUMENT', `model manifest: no tracker_thresholds for "${model}" nor for the default detector "${DETECTOR_DEFAULTS.model}"`, { model });
+  if (!th)
+    throw new MisuseError('FS_BAD_ARGUMENT', `model manifest: no tracker_thresholds for "${model}" nor for the default detector "${DETECTOR_DEFAULTS.model}"`, {
+      model,
+    });
   return { high: th.high_threshold, low: th.low_threshold, newTrack: th.new_track_threshold };
 }
 
@@ -116,7 +119,16 @@ function validateTrackerOptions(o: TrackerOptions): TrackerOptions {
   const fail = (key: string, why: string): never => {
     throw new MisuseError('FS_BAD_ARGUMENT', `tracker option ${key}: ${why}`, { key });
   };
-  const unit = ['highThreshold', 'lowThreshold', 'newTrackThreshold', 'appearanceWeight', 'embeddingEma', 'matchMaxCost', 'lowMatchMaxCost', 'observationRecoveryMaxCost'] as const;
+  const unit = [
+    'highThreshold',
+    'lowThreshold',
+    'newTrackThreshold',
+    'appearanceWeight',
+    'embeddingEma',
+    'matchMaxCost',
+    'lowMatchMaxCost',
+    'observationRecoveryMaxCost',
+  ] as const;
   for (const k of unit) if (!(o[k] >= 0 && o[k] <= 1)) fail(k, `must be in [0, 1], got ${o[k]}`);
   if (o.lowThreshold > o.highThreshold) fail('lowThreshold', `(${o.lowThreshold}) must not exceed highThreshold (${o.highThreshold})`);
   if (!Number.isInteger(o.minHits) || o.minHits < 1) fail('minHits', `must be an integer >= 1, got ${o.minHits}`);

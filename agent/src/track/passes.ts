@@ -36,7 +36,14 @@ export function motionCost(p: PassInputs, rows: readonly number[], cols: readonl
  * appearance where both sides carry an embedding (pairs beyond the appearance gate are then
  * forbidden); motion alone elsewhere.
  */
-export function fusedCost(p: PassInputs, rows: readonly number[], cols: readonly number[], maxCost: number, o: FusionOptions, appearance: Distance): CostMatrix {
+export function fusedCost(
+  p: PassInputs,
+  rows: readonly number[],
+  cols: readonly number[],
+  maxCost: number,
+  o: FusionOptions,
+  appearance: Distance,
+): CostMatrix {
   const gated = motionCost(p, rows, cols, maxCost);
   if (!o.appearance) return gated;
   const tv = pick(p.tracks, rows);
@@ -57,6 +64,12 @@ export function recoveryCost(p: PassInputs, lastBoxes: readonly TrackView[], row
 }
 
 /** Re-identification: appearance alone, within the appearance gate and the plausibility gate. */
-export function reidCost(tracks: readonly TrackView[], dets: readonly DetectionView[], plausible: CostMatrix, maxCosine: number, appearance: Distance): CostMatrix {
+export function reidCost(
+  tracks: readonly TrackView[],
+  dets: readonly DetectionView[],
+  plausible: CostMatrix,
+  maxCosine: number,
+  appearance: Distance,
+): CostMatrix {
   return gateBy(gate(appearance(tracks, dets), maxCosine), plausible, 1);
 }

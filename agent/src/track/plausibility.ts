@@ -57,7 +57,13 @@ export function plausibilityRatio(last: LastObservation, det: Xyxy, nowSec: numb
 }
 
 /** Rows = tracks by last observation, cols = detections; entries are `plausibilityRatio`. */
-export function plausibility(tracks: readonly LastObservation[], dets: readonly Pick<DetectionView, 'box'>[], nowSec: number, o: PlausibilityOptions, toFloor?: ToFloor): CostMatrix {
+export function plausibility(
+  tracks: readonly LastObservation[],
+  dets: readonly Pick<DetectionView, 'box'>[],
+  nowSec: number,
+  o: PlausibilityOptions,
+  toFloor?: ToFloor,
+): CostMatrix {
   const m = costMatrix(tracks.length, dets.length);
   for (let i = 0; i < tracks.length; i++) {
     for (let j = 0; j < dets.length; j++) m.data[i * dets.length + j] = plausibilityRatio(tracks[i]!, dets[j]!.box, nowSec, o, toFloor);

@@ -76,8 +76,10 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
     const input = cropBatch(frame, boxes, REID_CROP);
     const res = await session.run(input, [boxes.length, 3, REID_CROP.height, REID_CROP.width]);
     const out = res[outputName];
-    if (!out || out.dims.length !== 2 || out.dims[0] !== boxes.length) {
-      throw new FailureError('FS_MODEL_UNSUPPORTED', `ReID model ${modelPath}: expected output [${boxes.length}, D], got [${out?.dims.join(', ') ?? 'none'}]`, { modelPath });
+    if (out?.dims.length !== 2 || out.dims[0] !== boxes.length) {
+      throw new FailureError('FS_MODEL_UNSUPPORTED', `ReID model ${modelPath}: expected output [${boxes.length}, D], got [${out?.dims.join(', ') ?? 'none'}]`, {
+        modelPath,
+      });
     }
     const d = out.dims[1]!;
     dim = d;
@@ -99,7 +101,11 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
 
   return {
     embed,
-    embedFnFor: (frame, detections) => (indices) => embed(frame, indices.map((i) => boxAt(detections.xyxy, i))),
+    embedFnFor: (frame, detections) => (indices) =>
+      embed(
+        frame,
+        indices.map((i) => boxAt(detections.xyxy, i)),
+      ),
     get dim() {
       return dim;
     },

@@ -105,10 +105,22 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
   }
 
   const plausibleFor = (tracks: readonly TrackState[], dets: readonly DetectionView[], t: number): CostMatrix =>
-    plausibility(tracks.map((tr) => ({ box: tr.lastBox, timeSec: tr.lastSeenSec })), dets, t, options.plausibility, deps.toFloor);
+    plausibility(
+      tracks.map((tr) => ({ box: tr.lastBox, timeSec: tr.lastSeenSec })),
+      dets,
+      t,
+      options.plausibility,
+      deps.toFloor,
+    );
 
   /** Embeddings only where they can change a decision (see planEmbeddings). */
-  async function withEmbeddings(cands: DetCandidate[], p: Omit<PassInputs, 'dets'>, highIdx: number[], t: number, embed?: EmbedFn): Promise<{ dets: DetCandidate[]; computed: number; skipped: number }> {
+  async function withEmbeddings(
+    cands: DetCandidate[],
+    p: Omit<PassInputs, 'dets'>,
+    highIdx: number[],
+    t: number,
+    embed?: EmbedFn,
+  ): Promise<{ dets: DetCandidate[]; computed: number; skipped: number }> {
     if (!options.appearance || !embed || highIdx.length === 0) return { dets: cands, computed: 0, skipped: 0 };
     const gated = motionCost({ ...p, dets: cands }, range(active.length), highIdx, options.matchMaxCost);
     // Re-id can only matter if some track with an appearance cannot be reached by motion.
@@ -124,7 +136,11 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
       throw new MisuseError('FS_BAD_ARGUMENT', `tracker.update: embed returned ${vectors.length} vectors for ${need.length} detections`);
     }
     const byCand = new Map(need.map((k, n) => [k, l2normalise(Float32Array.from(vectors[n]!))]));
-    return { dets: cands.map((c, k) => (byCand.has(k) ? { ...c, embedding: byCand.get(k)! } : c)), computed: need.length, skipped: highIdx.length - need.length };
+    return {
+      dets: cands.map((c, k) => (byCand.has(k) ? { ...c, embedding: byCand.get(k)! } : c)),
+      computed: need.length,
+      skipped: highIdx.length - need.length,
+    };
   }
 
   /**
@@ -132,12 +148,24 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
    * plausibility gate. Marks the detections used; returns the gallery tracks brought back
    * (coasting ones are still active).
    */
-  function reidentify(lostActive: readonly TrackState[], dets: readonly DetCandidate[], freeIdx: readonly number[], detUsed: Uint8Array, t: number): TrackState[] {
+  function reidentify(
+    lostActive: readonly TrackState[],
+    dets: readonly DetCandidate[],
+    freeIdx: readonly number[],
+    detUsed: Uint8Array,
+    t: number,
+  ): TrackState[] {
     const rows = [...lostActive, ...gallery].filter((tr) => tr.embedding !== null);
     const cols = freeIdx.filter((k) => dets[k]!.embedding !== null);
     if (!options.appearance || rows.length === 0 || cols.length === 0) return [];
     const colDets = cols.map((k) => dets[k]!);
-    const cost = reidCost(rows.map((tr) => viewOf(tr, kp)), colDets, plausibleFor(rows, colDets, t), options.maxCosineDistance, appearanceDistance);
+    const cost = reidCost(
+      rows.map((tr) => viewOf(tr, kp)),
+      colDets,
+      plausibleFor(rows, colDets, t),
+      options.maxCosineDistance,
+      appearanceDistance,
+    );
     const revived: TrackState[] = [];
     for (const [i, j] of assign(cost, options.maxCosineDistance).matches) {
       const tr = rows[i]!;
@@ -220,7 +248,13 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
 
       const lost = range(active.length).filter((i) => active[i]!.status === 'confirmed' && trackMatched[i]! < 0);
       const freeHigh = (): number[] => highIdx.filter((k) => !detUsed[k]);
-      const revived = reidentify(lost.map((i) => active[i]!), dets, freeHigh(), detUsed, t);
+      const revived = reidentify(
+        lost.map((i) => active[i]!),
+        dets,
+        freeHigh(),
+        detUsed,
+        t,
+      );
 
       // Tentative tracks must match at every update until confirmed.
       active = [...active.filter((tr, i) => tr.status === 'confirmed' || trackMatched[i]! >= 0), ...revived];
@@ -311,7 +345,15 @@ function outputs(active: readonly TrackState[], t: number, appearance: boolean):
  * from that observation to the new one (one virtual observation per missed sample), then the real
  * one. The velocity then reflects where the person actually went, not the drift.
  */
-export function reupdate(observed: Gaussian, observedSec: number, observedBox: readonly [number, number, number, number], missedSec: readonly number[], z: Cxcywh, t: number, kp: KalmanParams): Gaussian {
+export function reupdate(
+  observed: Gaussian,
+  observedSec: number,
+  observedBox: readonly [number, number, number, number],
+  missedSec: readonly number[],
+  z: Cxcywh,
+  t: number,
+  kp: KalmanParams,
+): Gaussian {
   const z0 = xyxyToCxcywh(observedBox);
   const span = t - observedSec;
   let g = observed;
@@ -350,7 +392,12 @@ export function planEmbeddings(gatedMotion: CostMatrix, trackNeedsRefresh: reado
   const competes = (i: number, j: number): boolean => Number.isFinite(at(i, j)) && at(i, j) <= rowMin[i]! + margin && at(i, j) <= colMin[j]! + margin;
   const rowCount = new Int32Array(rows);
   const colCount = new Int32Array(cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (competes(i, j)) { rowCount[i]!++; colCount[j]!++; }
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++)
+      if (competes(i, j)) {
+        rowCount[i]!++;
+        colCount[j]!++;
+      }
   const need: number[] = [];
   for (let j = 0; j < cols; j++) {
     if (!Number.isFinite(colMin[j]!)) {

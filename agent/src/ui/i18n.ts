@@ -74,7 +74,8 @@ const EN = {
   'outcome.successful': 'ended in a purchase',
   'outcome.unsuccessful': 'no purchase',
   'heatmap.title': 'Where customers spent time',
-  'heatmap.note': 'Customers’ presence on the floor plan in {cell} m cells, {w} × {h} m, drawn as the floor was calibrated (the first calibration axis to the right); darker is busier. Computed on this box and never sent off it.',
+  'heatmap.note':
+    'Customers’ presence on the floor plan in {cell} m cells, {w} × {h} m, drawn as the floor was calibrated (the first calibration axis to the right); darker is busier. Computed on this box and never sent off it.',
   'heatmap.none': 'No floor plan: the cameras have no floor calibration, so presence cannot be drawn on one plan.',
   'unit.h': 'h',
   'unit.min': 'min',
@@ -213,7 +214,8 @@ const RU: Record<MessageKey, string> = {
   'outcome.successful': 'завершилась покупкой',
   'outcome.unsuccessful': 'без покупки',
   'heatmap.title': 'Где покупатели проводили время',
-  'heatmap.note': 'Присутствие покупателей на плане зала, клетки {cell} м, {w} × {h} м, в осях калибровки пола (первая ось — вправо); темнее — больше людей. Считается на этом устройстве и никуда не отправляется.',
+  'heatmap.note':
+    'Присутствие покупателей на плане зала, клетки {cell} м, {w} × {h} м, в осях калибровки пола (первая ось — вправо); темнее — больше людей. Считается на этом устройстве и никуда не отправляется.',
   'heatmap.none': 'Нет плана зала: у камер нет калибровки пола, поэтому присутствие нельзя показать на одном плане.',
   'unit.h': 'ч',
   'unit.min': 'мин',
@@ -245,7 +247,8 @@ const RU: Record<MessageKey, string> = {
   'tech.quarantined': 'на карантине',
   'tech.failures': 'ошибок подряд',
   'tech.next_try': 'следующая попытка',
-  'tech.quarantine_warning': 'Строк на карантине: {n}. Они не проходят белый список синхронизации и не отправляются, пока их запись не пересчитана. Какие именно — покажет',
+  'tech.quarantine_warning':
+    'Строк на карантине: {n}. Они не проходят белый список синхронизации и не отправляются, пока их запись не пересчитана. Какие именно — покажет',
   'tech.cpu': 'ЦП',
   'tech.memory_free': 'свободно памяти',
   'tech.of': '{a} из {b}',

@@ -87,7 +87,14 @@ export function targetFromApi(api: { readonly host: string; readonly port: numbe
     throw new MisuseError('FS_BAD_ARGUMENT', `api.port ${api.port}: the tray needs the agent's fixed port (1-65535), not 0`, { key: 'api.port' });
   }
   // A wildcard bind is reached on loopback; a named address as it is.
-  const host = api.host === '0.0.0.0' || api.host === '' ? '127.0.0.1' : api.host === '::' ? '[::1]' : api.host.includes(':') && !api.host.startsWith('[') ? `[${api.host}]` : api.host;
+  const host =
+    api.host === '0.0.0.0' || api.host === ''
+      ? '127.0.0.1'
+      : api.host === '::'
+        ? '[::1]'
+        : api.host.includes(':') && !api.host.startsWith('[')
+          ? `[${api.host}]`
+          : api.host;
   return { baseUrl: `http://${host}:${api.port}`, token: api.token ?? null };
 }
 
@@ -99,7 +106,8 @@ export function targetFromUrl(url: string, token: string | null): TrayTarget {
   } catch {
     throw new MisuseError('FS_BAD_ARGUMENT', `--url ${url}: not a URL (e.g. http://127.0.0.1:8787)`, { key: '--url' });
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new MisuseError('FS_BAD_ARGUMENT', `--url ${url}: expected http:// or https://`, { key: '--url' });
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new MisuseError('FS_BAD_ARGUMENT', `--url ${url}: expected http:// or https://`, { key: '--url' });
   return { baseUrl: `${u.protocol}//${u.host}`, token };
 }
 
@@ -126,8 +134,8 @@ export interface TrayOptions {
 
 /** Where the logs folder is when none is given (the installer sends the agent's log lines there). */
 export function defaultLogsDir(platform: string, env: Readonly<Record<string, string | undefined>>): string {
-  if (platform === 'win32') return `${env['PROGRAMDATA'] ?? 'C:\\ProgramData'}\\FloorSense\\logs`;
-  if (platform === 'darwin') return `${env['HOME'] ?? ''}/Library/Logs/FloorSense`;
+  if (platform === 'win32') return `${env.PROGRAMDATA ?? 'C:\\ProgramData'}\\FloorSense\\logs`;
+  if (platform === 'darwin') return `${env.HOME ?? ''}/Library/Logs/FloorSense`;
   return '/var/log/floorsense';
 }
 
@@ -154,7 +162,8 @@ export function trayOptionsFrom(argv: readonly string[], env: Readonly<Record<st
   const pick = (flag: Flag, envKey: string): string | null => got.get(flag) ?? (env[envKey] || null);
   const pollRaw = got.get('--poll-s') ?? '5';
   const pollS = Number(pollRaw);
-  if (!Number.isFinite(pollS) || pollS < 1 || pollS > 3600) throw new MisuseError('FS_BAD_ARGUMENT', `--poll-s ${pollRaw}: expected seconds between 1 and 3600`, { argument: '--poll-s' });
+  if (!Number.isFinite(pollS) || pollS < 1 || pollS > 3600)
+    throw new MisuseError('FS_BAD_ARGUMENT', `--poll-s ${pollRaw}: expected seconds between 1 and 3600`, { argument: '--poll-s' });
   return {
     configPath: pick('--config', 'FLOORSENSE_CONFIG'),
     url: pick('--url', 'FLOORSENSE_API_URL'),
@@ -198,7 +207,8 @@ const GLYPH: Readonly<Record<TrayLevel, string>> = { ok: '', warn: '!', down: 'X
  * "X") so the state does not rest on colour alone. PNG bytes; `size` 16 for 1x, 32 for 2x screens.
  */
 export function trayIconPng(level: TrayLevel, size = 16): Buffer {
-  if (!Number.isInteger(size) || size < 8 || size > 256) throw new MisuseError('FS_BAD_ARGUMENT', `tray icon size ${size}: expected an integer 8-256`, { size });
+  if (!Number.isInteger(size) || size < 8 || size > 256)
+    throw new MisuseError('FS_BAD_ARGUMENT', `tray icon size ${size}: expected an integer 8-256`, { size });
   const color = TRAY_COLORS[level];
   const edge: Rgb = [Math.round(color[0] * 0.55), Math.round(color[1] * 0.55), Math.round(color[2] * 0.55)];
   const c = createCanvas(size, size, edge);

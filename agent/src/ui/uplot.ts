@@ -16,7 +16,12 @@ function distFile(name: string): string {
   try {
     text = readFileSync(require.resolve(`uplot/dist/${name}`), 'utf8');
   } catch (e) {
-    throw new FailureError('FS_FILE_NOT_FOUND', `uplot/dist/${name}: the chart library is not installed (npm ci installs it): ${(e as Error).message}`, { file: name }, { cause: e });
+    throw new FailureError(
+      'FS_FILE_NOT_FOUND',
+      `uplot/dist/${name}: the chart library is not installed (npm ci installs it): ${(e as Error).message}`,
+      { file: name },
+      { cause: e },
+    );
   }
   cache.set(name, text);
   return text;

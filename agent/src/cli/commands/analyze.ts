@@ -32,7 +32,7 @@ export function registerAnalyzeCommand(program: Command): void {
   program
     .command('analyze <source>')
     .description('Detect and track people in a video file or RTSP stream; write tracks, summary.json and preview.png')
-    .option('--stride <n>', 'process every Nth frame (default 25, or the config\'s sampling)')
+    .option('--stride <n>', "process every Nth frame (default 25, or the config's sampling)")
     .option('--fps <f>', 'sample this many frames per second instead of a stride')
     .option('--keyframes <mode>', 'auto | always | never: decode keyframes only (auto: when the GOP fits the sampling interval)')
     .option('--out <dir>', 'output folder (default out/analyze/<camera-id>)')
@@ -43,7 +43,10 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--no-motion-gate', 'run the detector on every sampled frame, even static ones')
     .option('--no-preview', 'do not draw preview.png')
     .option('--limit <seconds>', 'process at most this many seconds of the source')
-    .option('--start <iso>', 'UTC time of the first frame (default, as the agent\'s archive mode: the file\'s creation_time tag, else a timestamp in its name in store.timezone, else its mtime)')
+    .option(
+      '--start <iso>',
+      "UTC time of the first frame (default, as the agent's archive mode: the file's creation_time tag, else a timestamp in its name in store.timezone, else its mtime)",
+    )
     .option('--json', 'print summary.json to stdout when done')
     .action(async (source: string, flags: AnalyzeFlags) => {
       const cfg: Readonly<Config> = flags.config ? loadConfigFile(flags.config) : validateConfig({ store: { id: 'adhoc' } });
@@ -78,7 +81,7 @@ export function registerAnalyzeCommand(program: Command): void {
       const files = writeAnalyzeOutputs(outDir, result);
       const s = result.summary;
       progress.done(`${s.frames_sampled} frames, ${s.tracks} tracks, ${s.video_seconds} s of video in ${s.wall_seconds} s (${s.realtime_factor}x real time)`);
-      if (flags.json) process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+      if (flags.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
       else console.log(`wrote ${files.tracks}, ${files.timeBase}, ${files.summary}${files.preview ? `, ${files.preview}` : ''}`);
       if (result.error) throw result.error;
     });
@@ -94,7 +97,9 @@ async function archiveStartTime(source: string, timeZone: string): Promise<numbe
   const { info } = await probeStreamInfo(source);
   const start = fileStartTime({ creationTimeMs: info.creationTimeMs, name: basename(path), mtimeMs: statSync(path).mtimeMs }, timeZone);
   if (start.origin === 'mtime') {
-    console.error(`floorsense: warning: ${path}: no creation_time tag and no timestamp in the file name; using its mtime ${new Date(start.startMs).toISOString()} as the start (likely the END of the recording; give --start)`);
+    console.error(
+      `floorsense: warning: ${path}: no creation_time tag and no timestamp in the file name; using its mtime ${new Date(start.startMs).toISOString()} as the start (likely the END of the recording; give --start)`,
+    );
   }
   return start.startMs;
 }
@@ -112,7 +117,12 @@ function samplingFrom(flags: AnalyzeFlags, cfg: Readonly<Config>): { stride?: nu
 
 export function sanitizeId(source: string): string {
   const name = /^[a-z]+:\/\//i.test(source) ? source.replace(/^[a-z]+:\/\/([^@]*@)?/i, '') : basename(source, extname(source));
-  return name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 64) || 'source';
+  return (
+    name
+      .replace(/[^A-Za-z0-9_.-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 64) || 'source'
+  );
 }
 
 function positiveInt(flag: string, v: string): number {
@@ -129,6 +139,7 @@ function positive(flag: string, v: string): number {
 
 function isoTime(flag: string, v: string): number {
   const t = Date.parse(v);
-  if (!Number.isFinite(t)) throw new MisuseError('FS_BAD_ARGUMENT', `${flag} ${JSON.stringify(v)}: expected an ISO-8601 time such as 2026-11-26T09:00:00+03:00`);
+  if (!Number.isFinite(t))
+    throw new MisuseError('FS_BAD_ARGUMENT', `${flag} ${JSON.stringify(v)}: expected an ISO-8601 time such as 2026-11-26T09:00:00+03:00`);
   return t;
 }

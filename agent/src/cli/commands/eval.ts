@@ -100,7 +100,10 @@ async function runEvalDet(opts: DetCliOptions): Promise<void> {
   const nmsIou = parseUnit('--nms-iou', opts.nmsIou);
   const operatingThreshold = parseUnit('--op-conf', opts.opConf);
   const maxDets = parsePositiveInt('--max-dets', opts.maxDets);
-  const classNames = opts.classes.flatMap((c) => c.split(',')).map((c) => c.trim()).filter((c) => c !== '');
+  const classNames = opts.classes
+    .flatMap((c) => c.split(','))
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   const items = listLabelledImages(opts.images, opts.labels);
   const labels = readDatasetLabels(items);
   // Loaded here, not at the top: `eval mot` and the rest of the CLI must not pay for (or break
@@ -124,7 +127,7 @@ async function runEvalDet(opts: DetCliOptions): Promise<void> {
     const classes = classNames.length ? classNames.map((n) => detector.classNames.indexOf(n)) : undefined;
     const m = evaluateDetections(gt, pred, { classNames: detector.classNames, operatingThreshold, maxDets, ...(classes ? { classes } : {}) });
     if (opts.json) {
-      process.stdout.write(JSON.stringify({ model: detector.model.name, conf, nmsIou, ...m }) + '\n');
+      process.stdout.write(`${JSON.stringify({ model: detector.model.name, conf, nmsIou, ...m })}\n`);
     } else {
       process.stdout.write(`model ${detector.model.name} (${detector.provider}), ${m.numImages} images, conf ${conf}, NMS IoU ${nmsIou}\n`);
       process.stdout.write(formatDetTable(m));
@@ -146,21 +149,26 @@ interface EventsCliOptions {
 /** The text form of `eval events`: confusion matrix, interaction precision/recall, per-seller counts. */
 export function formatEventsReport(e: EventsEvaluation): string {
   const m = e.roles.matrix;
-  const pct = (v: number): string => (v * 100).toFixed(1) + '%';
+  const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
   const out = [
     'roles (identities; rows labelled, columns predicted):',
     '            staff  customer  missed',
-    ...(['staff', 'customer'] as const).map((r) => `  ${r.padEnd(9)} ${String(m[r].staff).padStart(5)} ${String(m[r].customer).padStart(9)} ${String(m[r].missed).padStart(7)}`),
+    ...(['staff', 'customer'] as const).map(
+      (r) => `  ${r.padEnd(9)} ${String(m[r].staff).padStart(5)} ${String(m[r].customer).padStart(9)} ${String(m[r].missed).padStart(7)}`,
+    ),
     `  accuracy ${pct(e.roles.accuracy)}`,
     '',
     'interactions (matched by interval overlap):',
-    ...Object.entries(e.interactions).map(([k, s]) => `  ${k.padEnd(13)} labelled ${s.gt}, predicted ${s.pred}, matched ${s.matched} (same seller and customer ${s.matchedSamePeople}); precision ${pct(s.precision)}, recall ${pct(s.recall)}`),
+    ...Object.entries(e.interactions).map(
+      ([k, s]) =>
+        `  ${k.padEnd(13)} labelled ${s.gt}, predicted ${s.pred}, matched ${s.matched} (same seller and customer ${s.matchedSamePeople}); precision ${pct(s.precision)}, recall ${pct(s.recall)}`,
+    ),
     '',
     'consultations per seller (labelled / predicted):',
-    ...Object.entries(e.perSeller).map(([k, s]) => `  ${k === 'unmatched' ? 'no labelled seller' : 'seller ' + k}: ${s.gt} / ${s.pred}`),
+    ...Object.entries(e.perSeller).map(([k, s]) => `  ${k === 'unmatched' ? 'no labelled seller' : `seller ${k}`}: ${s.gt} / ${s.pred}`),
   ];
   if (Object.keys(e.perSeller).length === 0) out.push('  none');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export function runEvalEvents(opts: EventsCliOptions): EventsEvaluation {
@@ -176,7 +184,9 @@ export function registerEvalCommand(program: Command): void {
   const cmd = program.command('eval').description('Score tracking and detection against ground truth');
   cmd
     .command('events')
-    .description('Roles (staff/customer confusion by identity) and consultations (precision and recall by interval overlap, per-seller counts) against a labelled folder')
+    .description(
+      'Roles (staff/customer confusion by identity) and consultations (precision and recall by interval overlap, per-seller counts) against a labelled folder',
+    )
     .requiredOption('--gt <dir>', 'labelled folder: gt.txt (MOT) + events.json (roles, consultations), as `floorsense label` saves it')
     .requiredOption('--pred <dir>', 'another labelled folder, or `analyze` output (<camera>.txt + <camera>.json) scored through the scene chain')
     .option('--config <file>', 'store config whose analytics and camera zones score analyze output (default: analytics defaults, no zones)')
@@ -185,11 +195,13 @@ export function registerEvalCommand(program: Command): void {
     .option('--json', 'print one JSON object: roles {matrix, accuracy, identities}, interactions {consultation, checkout}, perSeller')
     .action((opts: EventsCliOptions) => {
       const e = runEvalEvents(opts);
-      process.stdout.write(opts.json ? JSON.stringify(e) + '\n' : formatEventsReport(e));
+      process.stdout.write(opts.json ? `${JSON.stringify(e)}\n` : formatEventsReport(e));
     });
   cmd
     .command('det')
-    .description('Run the detector over a YOLO-format labelled image set and report COCO-style AP50 and AP50-95 (pycocotools matching, 101-point interpolation), overall and per class')
+    .description(
+      'Run the detector over a YOLO-format labelled image set and report COCO-style AP50 and AP50-95 (pycocotools matching, 101-point interpolation), overall and per class',
+    )
     .requiredOption('--images <dir>', 'folder of images (jpg, png, ...)')
     .requiredOption('--labels <dir>', 'folder of YOLO label files: <image stem>.txt with "class cx cy w h" normalised; a missing file means no objects')
     .option('--classes <names>', 'evaluate only these classes (comma-separated or repeated), e.g. person', collect, [])
@@ -210,18 +222,21 @@ export function registerEvalCommand(program: Command): void {
     .option('--stride <n>', 'keep only frames where (frame - 1) % n == 0, in GT and predictions', '1')
     .option('--iou <t>', 'IoU a match needs for CLEAR/identity metrics', '0.5')
     .option('--plot <out.png>', 'write a trajectory plot (frame vs box centre x; GT above, tracker below; misses, false positives, ID switches marked)')
-    .addHelpText('after', [
-      '',
-      'Sequences:',
-      '  one:      --gt gt.txt --pred tracks.txt',
-      "  several:  repeat --gt/--pred (paired in order; each named after the GT file's folder),",
-      '            or --seq name:gt.txt:pred.txt (repeatable; paths must not contain ":").',
-      '  Several sequences print a row each and a COMBINED row: counts summed as py-motmetrics\' OVERALL,',
-      '  HOTA combined as TrackEval does (TP/FN/FP summed per alpha, AssA and LocA weighted by TP).',
-      'MOTP is the mean (1 - IoU) of matches, as py-motmetrics reports it; the table also shows MOTP(IoU),',
-      "the MOTChallenge devkit's mean IoU. All ratios are fractions (0.527, not 52.7).",
-      '',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Sequences:',
+        '  one:      --gt gt.txt --pred tracks.txt',
+        "  several:  repeat --gt/--pred (paired in order; each named after the GT file's folder),",
+        '            or --seq name:gt.txt:pred.txt (repeatable; paths must not contain ":").',
+        "  Several sequences print a row each and a COMBINED row: counts summed as py-motmetrics' OVERALL,",
+        '  HOTA combined as TrackEval does (TP/FN/FP summed per alpha, AssA and LocA weighted by TP).',
+        'MOTP is the mean (1 - IoU) of matches, as py-motmetrics reports it; the table also shows MOTP(IoU),',
+        "the MOTChallenge devkit's mean IoU. All ratios are fractions (0.527, not 52.7).",
+        '',
+      ].join('\n'),
+    )
     .action((opts: MotCliOptions) => {
       const stride = parsePositiveInt('--stride', opts.stride ?? '1');
       const iouThreshold = parseFraction('--iou', opts.iou ?? '0.5');
@@ -229,10 +244,11 @@ export function registerEvalCommand(program: Command): void {
       const inputs: MotSequenceInput[] = specs.map((s) => ({ name: s.name, gt: readMotFile(s.gt), pred: readMotFile(s.pred) }));
       const res = evaluateMotSequences(inputs, { stride, iouThreshold });
       if (opts.json) {
-        const out = res.sequences.length === 1
-          ? pickSummary(res.sequences[0]!.metrics)
-          : { sequences: Object.fromEntries(res.sequences.map((s) => [s.name, pickSummary(s.metrics)])), combined: pickSummary(res.combined) };
-        process.stdout.write(JSON.stringify(out) + '\n');
+        const out =
+          res.sequences.length === 1
+            ? pickSummary(res.sequences[0]!.metrics)
+            : { sequences: Object.fromEntries(res.sequences.map((s) => [s.name, pickSummary(s.metrics)])), combined: pickSummary(res.combined) };
+        process.stdout.write(`${JSON.stringify(out)}\n`);
       } else {
         const rows = res.sequences.map((s) => ({ name: s.name, metrics: s.metrics }));
         if (rows.length > 1) rows.push({ name: 'COMBINED', metrics: res.combined });
@@ -240,7 +256,12 @@ export function registerEvalCommand(program: Command): void {
       }
       // After the numbers are out, so a bad --plot path loses nothing.
       if (opts.plot) {
-        const png = encodePng(plotTrajectories(inputs.map((s, i) => ({ ...s, metrics: res.sequences[i]!.metrics })), { stride, iouThreshold }));
+        const png = encodePng(
+          plotTrajectories(
+            inputs.map((s, i) => ({ ...s, metrics: res.sequences[i]!.metrics })),
+            { stride, iouThreshold },
+          ),
+        );
         writeOutput(opts.plot, png);
         if (!opts.json) process.stdout.write(`plot: ${opts.plot}\n`);
       }

@@ -49,15 +49,24 @@ export function registerHqCommand(program: Command): void {
     .option('--retry <seconds>', 'how often the page retries while ClickHouse is unreachable', '5')
     .option('--timeout <seconds>', 'ClickHouse request timeout', '30')
     .action(async (f: HqFlags) => {
-      if (!(LOCALES as readonly string[]).includes(f.lang)) throw new MisuseError('FS_BAD_ARGUMENT', `--lang ${f.lang}: expected one of ${LOCALES.join(', ')}`, { key: 'lang' });
+      if (!(LOCALES as readonly string[]).includes(f.lang))
+        throw new MisuseError('FS_BAD_ARGUMENT', `--lang ${f.lang}: expected one of ${LOCALES.join(', ')}`, { key: 'lang' });
       let url: URL;
       try {
         url = new URL(f.clickhouse);
       } catch {
-        throw new MisuseError('FS_BAD_ARGUMENT', `--clickhouse "${f.clickhouse}" is not a URL (e.g. http://clickhouse.chain.local:8123)`, { key: 'clickhouse' });
+        throw new MisuseError('FS_BAD_ARGUMENT', `--clickhouse "${f.clickhouse}" is not a URL (e.g. http://clickhouse.chain.local:8123)`, {
+          key: 'clickhouse',
+        });
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new MisuseError('FS_BAD_ARGUMENT', `--clickhouse ${printableUrl(f.clickhouse)}: http or https only`, { key: 'clickhouse' });
-      const transport = createClickHouseTransport({ url: f.clickhouse, username: f.user, password: f.passwordFile ? secretFile(f.passwordFile, '--password-file') : '', timeoutMs: int('--timeout', f.timeout) * 1000 });
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new MisuseError('FS_BAD_ARGUMENT', `--clickhouse ${printableUrl(f.clickhouse)}: http or https only`, { key: 'clickhouse' });
+      const transport = createClickHouseTransport({
+        url: f.clickhouse,
+        username: f.user,
+        password: f.passwordFile ? secretFile(f.passwordFile, '--password-file') : '',
+        timeoutMs: int('--timeout', f.timeout) * 1000,
+      });
       const srv = await startHqServer(
         {
           host: f.host,

@@ -40,7 +40,9 @@ export function registerImportCommand(program: Command): void {
     .option('--json', 'print the import report as JSON')
     .action((opts: ImportOptions) => {
       const cfg = loadConfigFile(opts.config);
-      const receipts = opts.receipts ? parseReceiptsCsv(readText(opts.receipts), opts.receipts, { nowMs: Date.now() }) : { rows: [], problems: [], duplicates: 0 };
+      const receipts = opts.receipts
+        ? parseReceiptsCsv(readText(opts.receipts), opts.receipts, { nowMs: Date.now() })
+        : { rows: [], problems: [], duplicates: 0 };
       const schedule = opts.schedule ? parseScheduleCsv(readText(opts.schedule), opts.schedule, cfg.store.timezone) : { rows: [], problems: [], duplicates: 0 };
       warnProblems(receipts, 'receipt');
       warnProblems(schedule, 'schedule');
@@ -50,7 +52,13 @@ export function registerImportCommand(program: Command): void {
       try {
         const r = importTracks(store.db, cfg, { tracksDir: opts.tracks, receipts: receipts.rows, shifts: schedule.rows }, now);
         if (opts.json) {
-          process.stdout.write(JSON.stringify({ store: path, ...r, days: r.days.map((d) => ({ date: d.date, visits: d.visits, consultations: d.consultations, sellers: d.sellers })) }, null, 2) + '\n');
+          process.stdout.write(
+            `${JSON.stringify(
+              { store: path, ...r, days: r.days.map((d) => ({ date: d.date, visits: d.visits, consultations: d.consultations, sellers: d.sellers })) },
+              null,
+              2,
+            )}\n`,
+          );
           return;
         }
         for (const c of r.cameras) console.log(`${c.camera}: ${c.skipped ? 'already imported (skipped)' : `${c.positions} positions`}`);

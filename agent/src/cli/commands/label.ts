@@ -18,7 +18,9 @@ interface LabelCliOptions {
 export function registerLabelCommand(program: Command): void {
   program
     .command('label <dir>')
-    .description('Correct boxes, identities, roles and consultations of an analyze output folder in a local page; saves DIR/gt.txt (MOT ground truth) and DIR/events.json')
+    .description(
+      'Correct boxes, identities, roles and consultations of an analyze output folder in a local page; saves DIR/gt.txt (MOT ground truth) and DIR/events.json',
+    )
     .option('--camera <id>', "camera id (the folder's <camera>.txt); default: the folder's only one")
     .option('--video <file>', "the clip analyze read (default: summary.json's source); its sampled frames are extracted into DIR/frames/")
     .option('--port <n>', 'port on 127.0.0.1 (0: any free one)', '8790')
@@ -27,11 +29,14 @@ export function registerLabelCommand(program: Command): void {
     .action(async (dir: string, opts: LabelCliOptions) => {
       const port = Number(opts.port);
       if (!/^\d+$/.test(opts.port) || port > 65_535) throw new MisuseError('FS_BAD_ARGUMENT', `--port must be 0-65535, got "${opts.port}"`, { flag: '--port' });
-      if (opts.locale !== 'ru' && opts.locale !== 'en') throw new MisuseError('FS_BAD_ARGUMENT', `--locale must be ru or en, got "${opts.locale}"`, { flag: '--locale' });
+      if (opts.locale !== 'ru' && opts.locale !== 'en')
+        throw new MisuseError('FS_BAD_ARGUMENT', `--locale must be ru or en, got "${opts.locale}"`, { flag: '--locale' });
       const session = openLabelSession({ dir, ...(opts.camera ? { camera: opts.camera } : {}), ...(opts.video ? { video: opts.video } : {}) });
       const server = await startLabelServer(session, { host: opts.host, port, locale: opts.locale });
       const s = session.state();
-      process.stdout.write(`labelling ${s.camera}: ${s.frames.length} frames, ${s.boxes.length} boxes (${s.from === 'labels' ? 'saved labels' : 'tracker output'}); open ${server.url}/ (Ctrl-C stops)\n`);
+      process.stdout.write(
+        `labelling ${s.camera}: ${s.frames.length} frames, ${s.boxes.length} boxes (${s.from === 'labels' ? 'saved labels' : 'tracker output'}); open ${server.url}/ (Ctrl-C stops)\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = (): void => void server.close().then(resolve);
         process.once('SIGINT', stop);

@@ -53,7 +53,9 @@ export function registerReportCommand(program: Command): void {
       const cams = onlyImported.length > 0 ? [...cfg.cameras.filter((c) => c.enabled && hasFile(c.id)), ...onlyImported] : cfg.cameras.filter((c) => c.enabled);
       if (cams.length === 0) throw new MisuseError('FS_CONFIG_INVALID', `${opts.config}: cameras: no enabled camera to report on`);
       const tracks = cams.map((c) => readCameraTracks(opts.tracks, c.id));
-      const receipts = opts.receipts ? parseReceiptsCsv(readText(opts.receipts), opts.receipts, { nowMs: Date.now() }) : { rows: [], problems: [], duplicates: 0 };
+      const receipts = opts.receipts
+        ? parseReceiptsCsv(readText(opts.receipts), opts.receipts, { nowMs: Date.now() })
+        : { rows: [], problems: [], duplicates: 0 };
       const schedule = opts.schedule ? parseScheduleCsv(readText(opts.schedule), opts.schedule, cfg.store.timezone) : { rows: [], problems: [], duplicates: 0 };
       warnProblems(receipts, 'receipt');
       warnProblems(schedule, 'schedule');
@@ -69,8 +71,17 @@ export function registerReportCommand(program: Command): void {
       });
       const unmatched = result.matches.filter((m) => m.visitId === null).length;
       if (unmatched > 0) console.error(`floorsense: warning: ${unmatched} receipt(s) matched no visit at a till zone`);
-      const consultations = result.consultations.map((c) => ({ store: c.store, camera: c.camera, seller_id: c.sellerId, visit_id: c.visitId, start: new Date(c.start).toISOString(), end: new Date(c.end).toISOString(), duration_s: c.durationS, outcome: c.outcome }));
-      if (opts.json) process.stdout.write(JSON.stringify({ ...result.report, consultations }, null, 2) + '\n');
+      const consultations = result.consultations.map((c) => ({
+        store: c.store,
+        camera: c.camera,
+        seller_id: c.sellerId,
+        visit_id: c.visitId,
+        start: new Date(c.start).toISOString(),
+        end: new Date(c.end).toISOString(),
+        duration_s: c.durationS,
+        outcome: c.outcome,
+      }));
+      if (opts.json) process.stdout.write(`${JSON.stringify({ ...result.report, consultations }, null, 2)}\n`);
       else process.stdout.write(formatReportTable(result.report));
     });
 }

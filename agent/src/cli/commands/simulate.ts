@@ -18,7 +18,8 @@ export function registerSimulateCommand(program: Command): void {
     .option('--date <YYYY-MM-DD>', "the store-local day to simulate instead of the scenario's date (e.g. a week of days for the demo)")
     .action((opts: { config: string; seed: string; out: string; date?: string }) => {
       const seed = Number(opts.seed);
-      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new MisuseError('FS_BAD_ARGUMENT', `--seed "${opts.seed}" must be an integer from 0 to 4294967295`);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+        throw new MisuseError('FS_BAD_ARGUMENT', `--seed "${opts.seed}" must be an integer from 0 to 4294967295`);
       if (opts.date !== undefined && !isIsoDate(opts.date)) throw new MisuseError('FS_BAD_ARGUMENT', `--date "${opts.date}" is not a date; use YYYY-MM-DD`);
       const loaded = loadScenarioFile(opts.config);
       const scenario = opts.date === undefined ? loaded : { ...loaded, date: opts.date };
@@ -28,12 +29,19 @@ export function registerSimulateCommand(program: Command): void {
         writeCameraTracks(join(opts.out, 'tracks'), s.camera, s.timebase, s.rows);
         if (s.embeddings || s.colors) writeCameraEmbeddings(join(opts.out, 'tracks'), s.camera, s.embeddings ?? new Map(), s.colors);
       }
-      writeFileSync(join(opts.out, 'store.yaml'), `# Written by floorsense simulate (seed ${seed}); zones and floor points as an installer would draw them.\n${stringify(day.storeConfigRaw)}`);
+      writeFileSync(
+        join(opts.out, 'store.yaml'),
+        `# Written by floorsense simulate (seed ${seed}); zones and floor points as an installer would draw them.\n${stringify(day.storeConfigRaw)}`,
+      );
       writeFileSync(join(opts.out, 'receipts.csv'), day.receiptsCsv);
       writeFileSync(join(opts.out, 'schedule.csv'), day.scheduleCsv);
-      writeFileSync(join(opts.out, 'truth.json'), JSON.stringify(truthDocument(day), null, 1) + '\n');
+      writeFileSync(join(opts.out, 'truth.json'), `${JSON.stringify(truthDocument(day), null, 1)}\n`);
       const rows = day.streams.reduce((n, s) => n + s.rows.length, 0);
-      console.log(`${opts.out}: ${scenario.date}, ${day.plan.visits.length} visits, ${day.plan.receipts.length} receipts, ${day.streams.length} camera(s), ${rows} track rows`);
-      console.log(`report: floorsense report --config ${join(opts.out, 'store.yaml')} --tracks ${join(opts.out, 'tracks')} --receipts ${join(opts.out, 'receipts.csv')} --schedule ${join(opts.out, 'schedule.csv')} --date ${scenario.date}`);
+      console.log(
+        `${opts.out}: ${scenario.date}, ${day.plan.visits.length} visits, ${day.plan.receipts.length} receipts, ${day.streams.length} camera(s), ${rows} track rows`,
+      );
+      console.log(
+        `report: floorsense report --config ${join(opts.out, 'store.yaml')} --tracks ${join(opts.out, 'tracks')} --receipts ${join(opts.out, 'receipts.csv')} --schedule ${join(opts.out, 'schedule.csv')} --date ${scenario.date}`,
+      );
     });
 }

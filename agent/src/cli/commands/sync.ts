@@ -21,7 +21,10 @@ export function registerSyncCommand(program: Command): void {
     .action(async (flags: SyncFlags) => {
       const chosen = (['init', 'once', 'status'] as const).filter((k) => flags[k] === true);
       if (chosen.length !== 1) {
-        throw new MisuseError('FS_BAD_ARGUMENT', `floorsense sync: give exactly one of --init, --once, --status (got ${chosen.length === 0 ? 'none' : chosen.map((c) => `--${c}`).join(' ')})`);
+        throw new MisuseError(
+          'FS_BAD_ARGUMENT',
+          `floorsense sync: give exactly one of --init, --once, --status (got ${chosen.length === 0 ? 'none' : chosen.map((c) => `--${c}`).join(' ')})`,
+        );
       }
       const cfg = loadConfigFile(flags.config ?? defaultConfigPath());
       const clock = (): number => Date.now();
@@ -29,13 +32,20 @@ export function registerSyncCommand(program: Command): void {
         const r = await syncInit(cfg.sync);
         console.log(`ClickHouse ${r.serverVersion} at ${r.url}: ${r.statements} statements applied to database ${cfg.sync.database}`);
         if (r.added.length > 0) console.log(`columns added to tables of an earlier release (their older rows read 0): ${r.added.join(', ')}`);
-        for (const t of r.retired) console.log(`retired table ${cfg.sync.database}.${t} is no longer written or read; it holds finer data than this release sends: drop it when the chain no longer needs it (DROP TABLE ${cfg.sync.database}.${t})`);
+        for (const t of r.retired)
+          console.log(
+            `retired table ${cfg.sync.database}.${t} is no longer written or read; it holds finer data than this release sends: drop it when the chain no longer needs it (DROP TABLE ${cfg.sync.database}.${t})`,
+          );
         console.log('\nRead-only dashboard user (run as an admin on the central server):\n');
         console.log(r.dashboardUser);
       } else if (flags.once) {
         const r = await syncOnce(cfg.storage, cfg.sync, clock);
-        const types = Object.entries(r.byType).map(([t, n]) => `${t} ${n}`).join(', ');
-        console.log(`sent ${r.sent} record(s) in ${r.batches} batch(es)${types ? ` (${types})` : ''}; ${r.remaining} left${r.quarantined > 0 ? `; ${r.quarantined} quarantined (see sync --status)` : ''}`);
+        const types = Object.entries(r.byType)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ');
+        console.log(
+          `sent ${r.sent} record(s) in ${r.batches} batch(es)${types ? ` (${types})` : ''}; ${r.remaining} left${r.quarantined > 0 ? `; ${r.quarantined} quarantined (see sync --status)` : ''}`,
+        );
       } else {
         const b = syncStatus(cfg.storage, clock);
         const oldest = b.oldestUnsentMs === null ? '-' : new Date(b.oldestUnsentMs).toISOString();

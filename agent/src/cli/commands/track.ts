@@ -27,7 +27,13 @@ export interface TrackCommandOptions {
 export async function runTrackCommand(o: TrackCommandOptions): Promise<string> {
   const rows = readMotFile(o.det);
   const tracker = o.config ? trackerOptionsFromConfig(loadConfigFile(o.config).tracker) : DEFAULT_TRACKER_OPTIONS;
-  const res = await trackMotDetections(rows, { fps: o.fps, stride: o.stride, minScore: o.minScore, tracker, ...(o.calibrate !== false ? { calibrate: DEFAULT_QUANTILE_RULE } : {}) });
+  const res = await trackMotDetections(rows, {
+    fps: o.fps,
+    stride: o.stride,
+    minScore: o.minScore,
+    tracker,
+    ...(o.calibrate !== false ? { calibrate: DEFAULT_QUANTILE_RULE } : {}),
+  });
   writeMotFile(o.out, res.rows);
   const ids = new Set(res.rows.map((r) => r.id)).size;
   return `${o.out}: ${res.rows.length} boxes, ${ids} tracks from ${res.detectionsUsed} detections in ${res.framesUsed} frames (stride ${o.stride}, motion only)`;

@@ -32,7 +32,9 @@ export const agentSection = z
       .min(1)
       .max(64)
       .default(4)
-      .describe('Archive cameras processed side by side (each its own ffmpeg decoder and tracker, one shared detector): while one camera decodes and tracks, the detector works on another. Each adds a decoder process (~50-150 MB for 1080p).'),
+      .describe(
+        'Archive cameras processed side by side (each its own ffmpeg decoder and tracker, one shared detector): while one camera decodes and tracks, the detector works on another. Each adds a decoder process (~50-150 MB for 1080p).',
+      ),
     kpi_cron: cron('45 23 * * *', 'When the daily KPI roll-up runs (after the store closes)'),
     watchdog_s: z.number().min(1).max(3600).default(30).describe('A live camera that delivers no frame for this many seconds is restarted.'),
     reconnect_min_s: z.number().min(0.1).max(3600).default(2).describe('First reconnect delay of a failed live camera (exponential, jittered).'),

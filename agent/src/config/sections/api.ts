@@ -18,19 +18,19 @@ export const apiSection = z
     enabled: z.boolean().default(true).describe('Serve the local API and status page.'),
     host: z.string().min(1).default('127.0.0.1').describe('Address to bind: 127.0.0.1 (default, this box only), or e.g. 0.0.0.0 with a token.'),
     port: z.int().min(0).max(65_535).default(8787).describe('TCP port (0 = any free port).'),
-    token: z.string().min(16, 'at least 16 characters').max(256).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional().describe('Bearer token required on every request; mandatory off loopback.'),
+    token: z
+      .string()
+      .min(16, 'at least 16 characters')
+      .max(256)
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+      .optional()
+      .describe('Bearer token required on every request; mandatory off loopback.'),
     allowed_hosts: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(253)
-          .refine(isHostName, 'a host name or IP address without port or scheme, e.g. shop-12.local or 192.168.1.20'),
-      )
+      .array(z.string().min(1).max(253).refine(isHostName, 'a host name or IP address without port or scheme, e.g. shop-12.local or 192.168.1.20'))
       .max(32)
       .default([])
       .describe(
-        'Host names or addresses clients use to reach the API besides loopback (127.0.0.0/8, [::1], localhost), e.g. the box\'s LAN name when bound to 0.0.0.0. Requests under any other Host get 421 (DNS-rebinding guard); POSTs with an Origin of another host get 403.',
+        "Host names or addresses clients use to reach the API besides loopback (127.0.0.0/8, [::1], localhost), e.g. the box's LAN name when bound to 0.0.0.0. Requests under any other Host get 421 (DNS-rebinding guard); POSTs with an Origin of another host get 403.",
       ),
     body_limit_kb: z.int().min(1).max(10_240).default(256).describe('Largest request body accepted (KiB), e.g. a batch of receipts.'),
   })

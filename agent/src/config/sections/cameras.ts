@@ -6,24 +6,48 @@ import { floorSection, zoneSection } from './zones.js';
 
 export const cameraSection = z
   .strictObject({
-    id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Camera id, used in file names and records.'),
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+      .describe('Camera id, used in file names and records.'),
     url: z.string().min(1).describe('rtsp://… URL of a live camera, or a path to a video file / folder of archive exports.'),
     detect_url: z
       .string()
       .min(1)
       .optional()
-      .describe('Optional substream of the same camera (rtsp://…, e.g. 640x360) decoded for detection instead of `url`; boxes are mapped onto the main stream\'s pixels, where zones and the floor homography are drawn. Same aspect ratio as the main stream.'),
+      .describe(
+        "Optional substream of the same camera (rtsp://…, e.g. 640x360) decoded for detection instead of `url`; boxes are mapped onto the main stream's pixels, where zones and the floor homography are drawn. Same aspect ratio as the main stream.",
+      ),
     enabled: z.boolean().default(true).describe('Disabled cameras are kept in config but not read.'),
     sampling: samplingSection.optional().describe('Per-camera override of the top-level sampling.'),
     rtsp_timeout_s: z.number().positive().max(600).default(10).describe('Socket timeout for RTSP reads, seconds.'),
     zones: z.array(zoneSection).default([]).describe('Zones of this camera image (staff, floor, till, entrance).'),
     floor: floorSection.optional().describe('Optional image-to-floor homography (metres).'),
-    hfov_deg: z.number().min(10).max(170).optional().describe('Horizontal field of view of the lens (degrees, from the camera spec); scales depth in the pixel fallback when there is no floor homography. Default 90.'),
+    hfov_deg: z
+      .number()
+      .min(10)
+      .max(170)
+      .optional()
+      .describe(
+        'Horizontal field of view of the lens (degrees, from the camera spec); scales depth in the pixel fallback when there is no floor homography. Default 90.',
+      ),
   })
   .superRefine(function detectUrlBesideALiveStream(cam, ctx) {
     if (cam.detect_url === undefined) return;
-    if (!isLiveUrl(cam.detect_url)) ctx.addIssue({ code: 'custom', path: ['detect_url'], message: `camera "${cam.id}": detect_url must be a camera stream URL (rtsp://…), got "${displayName(cam.detect_url)}"` });
-    else if (!isLiveUrl(cam.url)) ctx.addIssue({ code: 'custom', path: ['detect_url'], message: `camera "${cam.id}": detect_url is for live cameras; url "${displayName(cam.url)}" is an archive folder or file (exports carry one stream)` });
+    if (!isLiveUrl(cam.detect_url))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['detect_url'],
+        message: `camera "${cam.id}": detect_url must be a camera stream URL (rtsp://…), got "${displayName(cam.detect_url)}"`,
+      });
+    else if (!isLiveUrl(cam.url))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['detect_url'],
+        message: `camera "${cam.id}": detect_url is for live cameras; url "${displayName(cam.url)}" is an archive folder or file (exports carry one stream)`,
+      });
   })
   .superRefine(function uniqueZoneNames(cam, ctx) {
     const seen = new Set<string>();

@@ -36,8 +36,15 @@ const receiptsSection = z
       .string()
       .min(1)
       .optional()
-      .describe('Folder the POS exports receipt CSVs into (receipt_id,timestamp,total,currency,register,seller_code). Each file is imported once; unset: no folder is watched.'),
-    poll_s: z.int().min(1).max(86_400).default(30).describe('Seconds between scans of the receipts folder (polling works on network shares where file events do not).'),
+      .describe(
+        'Folder the POS exports receipt CSVs into (receipt_id,timestamp,total,currency,register,seller_code). Each file is imported once; unset: no folder is watched.',
+      ),
+    poll_s: z
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(30)
+      .describe('Seconds between scans of the receipts folder (polling works on network shares where file events do not).'),
     min_age_s: z
       .int()
       .min(0)

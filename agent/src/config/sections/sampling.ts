@@ -20,11 +20,15 @@ export const samplingSection = z
     skip_loop_filter: z
       .boolean()
       .default(DECODE_DEFAULTS.skipLoopFilter)
-      .describe('In keyframe-only decoding, skip the H.264/HEVC deblocking filter (cheaper decode; intra frames do not propagate the difference). Ignored when all frames are decoded.'),
+      .describe(
+        'In keyframe-only decoding, skip the H.264/HEVC deblocking filter (cheaper decode; intra frames do not propagate the difference). Ignored when all frames are decoded.',
+      ),
     hw_decode: z
       .enum(['none', 'auto', ...HW_DECODERS])
       .default(DECODE_DEFAULTS.hwDecode)
-      .describe('Hardware video decoding: none (CPU), auto (first usable of cuda, vaapi, v4l2m2m), or one of them. Checked per source with a one-frame trial decode; the CPU is the fallback, with a warning.'),
+      .describe(
+        'Hardware video decoding: none (CPU), auto (first usable of cuda, vaapi, v4l2m2m), or one of them. Checked per source with a one-frame trial decode; the CPU is the fallback, with a warning.',
+      ),
   })
   .refine((s) => !(s.stride !== undefined && s.fps !== undefined), { message: 'give stride or fps, not both' })
   .describe('Frame sampling; defaults to stride 25.');

@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 export const storeSection = z
   .strictObject({
-    id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').describe('Store identifier, unique in the chain; sent with every aggregate.'),
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+      .describe('Store identifier, unique in the chain; sent with every aggregate.'),
     timezone: z
       .string()
       .refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. Europe/Moscow)' })

@@ -6,8 +6,15 @@ import { z } from 'zod';
  */
 export const syncSection = z
   .strictObject({
-    url: z.url({ protocol: /^https?$/ }).optional().describe('ClickHouse HTTP endpoint, e.g. http://clickhouse.chain.local:8123; absent = sync off.'),
-    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only').default('floorsense').describe('Central database holding the aggregate tables.'),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe('ClickHouse HTTP endpoint, e.g. http://clickhouse.chain.local:8123; absent = sync off.'),
+    database: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
+      .default('floorsense')
+      .describe('Central database holding the aggregate tables.'),
     username: z.string().min(1).default('default').describe('ClickHouse user allowed to INSERT into the database.'),
     password: z.string().default('').describe('Password of that user.'),
     batch_rows: z.int().min(1).max(100_000).default(2000).describe('Outbox rows sent per INSERT batch.'),

@@ -10,52 +10,117 @@ export const trackerSection = z
       .min(0)
       .max(1)
       .optional()
-      .describe('Detections at or above this score enter the first association pass (ByteTrack\'s track_thresh). Default: the detector model\'s calibrated value (models/manifest.json tracker_thresholds), which is a quantile of that model\'s own person scores.'),
-    low_threshold: z.number().min(0).max(1).optional().describe('Detections between low and high enter the second (ByteTrack) pass only. Default: the detector model\'s calibrated value.'),
-    new_track_threshold: z.number().min(0).max(1).optional().describe('Unmatched detections at or above this score start a new track. Default: the detector model\'s calibrated value.'),
+      .describe(
+        "Detections at or above this score enter the first association pass (ByteTrack's track_thresh). Default: the detector model's calibrated value (models/manifest.json tracker_thresholds), which is a quantile of that model's own person scores.",
+      ),
+    low_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe("Detections between low and high enter the second (ByteTrack) pass only. Default: the detector model's calibrated value."),
+    new_track_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe("Unmatched detections at or above this score start a new track. Default: the detector model's calibrated value."),
     min_hits: z.int().min(1).max(100).default(2).describe('Matches before a tentative track is confirmed (reported).'),
-    max_age_s: z.number().positive().max(3600).default(1).describe('A track unmatched for this long (video seconds, and for max_age_updates samples) stops being matched by motion; a confirmed one then waits for re-identification until reid_window_s.'),
+    max_age_s: z
+      .number()
+      .positive()
+      .max(3600)
+      .default(1)
+      .describe(
+        'A track unmatched for this long (video seconds, and for max_age_updates samples) stops being matched by motion; a confirmed one then waits for re-identification until reid_window_s.',
+      ),
     max_age_updates: z
       .int()
       .min(0)
       .max(1000)
       .default(0)
-      .describe('A track also survives until it has missed this many sampled frames, whatever max_age_s says (OC-SORT counts its max_age in frames): at 1-2 fps a few missed samples exceed any age in seconds.'),
+      .describe(
+        'A track also survives until it has missed this many sampled frames, whatever max_age_s says (OC-SORT counts its max_age in frames): at 1-2 fps a few missed samples exceed any age in seconds.',
+      ),
     reid_window_s: z.number().min(0).max(3600).default(30).describe('Lost tracks may be re-identified by appearance within this window (video seconds).'),
     appearance_weight: z.number().min(0).max(1).default(0.5).describe('Weight of appearance cost against motion cost.'),
     max_cosine_distance: z.number().min(0).max(2).default(0.4).describe('Appearance gate: pairs further apart are never matched by appearance.'),
-    embedding_ema: z.number().min(0).max(1).default(0.9).describe('EMA momentum of each track\'s appearance embedding.'),
-    match_max_cost: z.number().min(0).max(1).default(0.8).describe('Max motion (or fused motion+appearance) cost of a match in the high-score and tentative passes; motion cost is min(1 - IoU, Mahalanobis / gate).'),
+    embedding_ema: z.number().min(0).max(1).default(0.9).describe("EMA momentum of each track's appearance embedding."),
+    match_max_cost: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.8)
+      .describe(
+        'Max motion (or fused motion+appearance) cost of a match in the high-score and tentative passes; motion cost is min(1 - IoU, Mahalanobis / gate).',
+      ),
     low_match_max_cost: z.number().min(0).max(1).default(0.5).describe('Max motion cost of a match in the low-score (second) pass.'),
     max_speed_body_heights_per_s: z
       .number()
       .positive()
       .max(20)
       .default(1.5)
-      .describe('Plausibility gate without a floor homography: fastest plausible foot-point speed in body heights (the track\'s last box height) per second. 1.5 = a hurried 2.5 m/s walk of a 1.7 m person. Applies to every association and re-identification.'),
-    plausibility_slack_body_heights: z.number().min(0).max(10).default(0.5).describe('Displacement always allowed by the plausibility gate, body heights (detector jitter, pose change).'),
-    max_speed_m_per_s: z.number().positive().max(20).default(2.5).describe('Plausibility gate with a floor homography: fastest plausible walking speed, metres per second.'),
-    plausibility_slack_m: z.number().min(0).max(10).default(0.5).describe('Floor displacement always allowed by the plausibility gate, metres (homography error, jitter).'),
+      .describe(
+        "Plausibility gate without a floor homography: fastest plausible foot-point speed in body heights (the track's last box height) per second. 1.5 = a hurried 2.5 m/s walk of a 1.7 m person. Applies to every association and re-identification.",
+      ),
+    plausibility_slack_body_heights: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.5)
+      .describe('Displacement always allowed by the plausibility gate, body heights (detector jitter, pose change).'),
+    max_speed_m_per_s: z
+      .number()
+      .positive()
+      .max(20)
+      .default(2.5)
+      .describe('Plausibility gate with a floor homography: fastest plausible walking speed, metres per second.'),
+    plausibility_slack_m: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.5)
+      .describe('Floor displacement always allowed by the plausibility gate, metres (homography error, jitter).'),
     observation_recovery: z
       .boolean()
       .default(true)
-      .describe('OC-SORT observation-centric recovery: tracks left unmatched are tried once more against their last observed box (IoU), which holds people who stopped while the prediction drifted.'),
-    observation_recovery_max_cost: z.number().min(0).max(1).default(0.8).describe('Max 1 - IoU between a track\'s last observed box and a detection in the recovery pass (OC-SORT: IoU >= 0.2).'),
+      .describe(
+        'OC-SORT observation-centric recovery: tracks left unmatched are tried once more against their last observed box (IoU), which holds people who stopped while the prediction drifted.',
+      ),
+    observation_recovery_max_cost: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.8)
+      .describe("Max 1 - IoU between a track's last observed box and a detection in the recovery pass (OC-SORT: IoU >= 0.2)."),
     observation_reupdate: z
       .boolean()
       .default(true)
-      .describe('OC-SORT observation-centric re-update: a track matched after missed samples has its filter re-run along a straight path from its last observation, so coasting drift does not persist.'),
+      .describe(
+        'OC-SORT observation-centric re-update: a track matched after missed samples has its filter re-run along a straight path from its last observation, so coasting drift does not persist.',
+      ),
     motion_rule: z
       .enum(MOTION_RULES)
       .default('overlap_first')
-      .describe('How IoU and Mahalanobis make the motion cost: min = the smaller per pair; overlap_first = IoU wherever the track overlaps any detection, Mahalanobis only for tracks that overlap none.'),
+      .describe(
+        'How IoU and Mahalanobis make the motion cost: min = the smaller per pair; overlap_first = IoU wherever the track overlaps any detection, Mahalanobis only for tracks that overlap none.',
+      ),
     motion_gate_chi2: z
       .number()
       .positive()
       .max(100)
       .default(9.4877)
-      .describe('Mahalanobis gate on (cx, cy, w, h), a chi-square value for 4 degrees of freedom (9.49 = the 95% quantile, 4 = about 60%). A tighter gate helps in crowds at 2.5-25 fps but cuts off people who turn back between 1 fps samples.'),
-    embedding_refresh_s: z.number().min(0).max(3600).default(5).describe('A track\'s embedding is refreshed from an unambiguous match at most this often (video seconds); embeddings are otherwise computed only where they can change a decision.'),
+      .describe(
+        'Mahalanobis gate on (cx, cy, w, h), a chi-square value for 4 degrees of freedom (9.49 = the 95% quantile, 4 = about 60%). A tighter gate helps in crowds at 2.5-25 fps but cuts off people who turn back between 1 fps samples.',
+      ),
+    embedding_refresh_s: z
+      .number()
+      .min(0)
+      .max(3600)
+      .default(5)
+      .describe(
+        "A track's embedding is refreshed from an unambiguous match at most this often (video seconds); embeddings are otherwise computed only where they can change a decision.",
+      ),
   })
   .superRefine(lowNotAboveHigh)
   .describe('Multi-object tracker (StrongSORT class).');

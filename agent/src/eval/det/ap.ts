@@ -74,7 +74,6 @@ export const IOU_THRESHOLDS: readonly number[] = Object.freeze(Array.from({ leng
 /** numpy linspace(0, 1, 101), as pycocotools' recThrs. */
 export const RECALL_POINTS: readonly number[] = Object.freeze(Array.from({ length: 101 }, (_, i) => (i === 100 ? 1 : i * 0.01)));
 
-
 /** One class's detections in score order with their match flag per IoU threshold. */
 interface Scored {
   score: number;
@@ -115,7 +114,12 @@ export function evaluateDetections(gt: readonly GtBox[], pred: readonly PredBox[
     if (numGt === 0) continue; // COCO leaves classes without ground truth out of the mean
     // Images are concatenated in order, then one stable sort by score (pycocotools: mergesort).
     const ordered = stableSortByScore(scored);
-    const ap = IOU_THRESHOLDS.map((_, t) => averagePrecision(ordered.map((s) => s.matched[t]!), numGt));
+    const ap = IOU_THRESHOLDS.map((_, t) =>
+      averagePrecision(
+        ordered.map((s) => s.matched[t]!),
+        numGt,
+      ),
+    );
     const atOp = ordered.filter((s) => s.score >= op);
     const tp = atOp.filter((s) => s.matched[0]).length;
     const fp = atOp.length - tp;
@@ -197,7 +201,10 @@ export function averagePrecision(isTp: readonly boolean[], numGt: number): numbe
 }
 
 function stableSortByScore<T extends { readonly score: number }>(xs: readonly T[]): T[] {
-  return xs.map((x, i) => [x, i] as const).sort((a, b) => b[0].score - a[0].score || a[1] - b[1]).map(([x]) => x);
+  return xs
+    .map((x, i) => [x, i] as const)
+    .sort((a, b) => b[0].score - a[0].score || a[1] - b[1])
+    .map(([x]) => x);
 }
 
 function mean(xs: readonly number[]): number {

@@ -26,7 +26,12 @@ export function listLabelledImages(imagesDir: string, labelsDir: string): Labell
   try {
     files = readdirSync(imagesDir);
   } catch (e) {
-    throw new FailureError('FS_FILE_NOT_FOUND', `cannot list images in ${imagesDir}: ${e instanceof Error ? e.message : String(e)}`, { path: imagesDir }, { cause: e });
+    throw new FailureError(
+      'FS_FILE_NOT_FOUND',
+      `cannot list images in ${imagesDir}: ${e instanceof Error ? e.message : String(e)}`,
+      { path: imagesDir },
+      { cause: e },
+    );
   }
   const items = files
     .filter((f) => IMAGE_EXTS.has(extname(f).toLowerCase()))

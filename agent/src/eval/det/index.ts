@@ -3,8 +3,17 @@
  * interpolation) and YOLO-format label files.
  */
 export {
-  evaluateDetections, averagePrecision, boxIouXyxy, IOU_THRESHOLDS, RECALL_POINTS,
-  type GtBox, type PredBox, type Xyxy, type DetEvalOptions, type DetMetrics, type ClassResult,
+  evaluateDetections,
+  averagePrecision,
+  boxIouXyxy,
+  IOU_THRESHOLDS,
+  RECALL_POINTS,
+  type GtBox,
+  type PredBox,
+  type Xyxy,
+  type DetEvalOptions,
+  type DetMetrics,
+  type ClassResult,
 } from './ap.js';
 export { parseYoloLabels, readYoloLabelFile, labelToXyxy, type YoloLabel } from './labels.js';
 export { listLabelledImages, readDatasetLabels, collectDetections, type LabelledImage, type DetectDeps } from './dataset.js';

@@ -27,7 +27,13 @@ export interface RoleConfusion {
   readonly matrix: Record<LabelRole, Record<LabelRole | 'missed', number>>;
   /** Share of labelled identities (matched or not) whose predicted role is right. */
   readonly accuracy: number;
-  readonly identities: { readonly gt: number; readonly role: LabelRole; readonly pred: number | null; readonly predRole: LabelRole | null; readonly frames: number }[];
+  readonly identities: {
+    readonly gt: number;
+    readonly role: LabelRole;
+    readonly pred: number | null;
+    readonly predRole: LabelRole | null;
+    readonly frames: number;
+  }[];
 }
 
 export interface IntervalScore {
@@ -56,7 +62,10 @@ export interface EventsEvalOptions {
 
 /** gt id -> (pred id -> frames matched), from the CLEAR per-frame matching on the labelled frames. */
 function matchCounts(gt: readonly MotRow[], pred: readonly MotRow[], sampled: ReadonlySet<number>, iou: number): Map<number, Map<number, number>> {
-  const frames = framesFromRows(gt, pred.filter((r) => sampled.has(r.frame)));
+  const frames = framesFromRows(
+    gt,
+    pred.filter((r) => sampled.has(r.frame)),
+  );
   const out = new Map<number, Map<number, number>>();
   for (const f of clearEvents(frames, iou)) {
     for (const m of f.matches) {
@@ -82,7 +91,12 @@ export function temporalIou(a: { start: number; end: number }, b: { start: numbe
   return (inter + 1) / (union + 1);
 }
 
-function scoreIntervals(gt: readonly InteractionLabel[], pred: readonly InteractionLabel[], predToGt: ReadonlyMap<number, number>, minOverlap: number): IntervalScore {
+function scoreIntervals(
+  gt: readonly InteractionLabel[],
+  pred: readonly InteractionLabel[],
+  predToGt: ReadonlyMap<number, number>,
+  minOverlap: number,
+): IntervalScore {
   const pairs: IntervalScore['pairs'][number][] = [];
   if (gt.length > 0 && pred.length > 0) {
     // Rows <= cols for the solver; the 2 offset makes a forbidden pair cost more than leaving both unmatched.
@@ -90,10 +104,11 @@ function scoreIntervals(gt: readonly InteractionLabel[], pred: readonly Interact
     const [rowsL, colsL] = transpose ? [pred, gt] : [gt, pred];
     const cost = new Float64Array(rowsL.length * colsL.length);
     const ious = rowsL.map((r) => colsL.map((c) => temporalIou(r, c)));
-    for (let i = 0; i < rowsL.length; i++) for (let j = 0; j < colsL.length; j++) {
-      const v = ious[i]![j]!;
-      cost[i * colsL.length + j] = v > 0 && v >= minOverlap ? 1 - v : 2;
-    }
+    for (let i = 0; i < rowsL.length; i++)
+      for (let j = 0; j < colsL.length; j++) {
+        const v = ious[i]![j]!;
+        cost[i * colsL.length + j] = v > 0 && v >= minOverlap ? 1 - v : 2;
+      }
     const colOf = solveLsap(cost, rowsL.length, colsL.length);
     for (let i = 0; i < rowsL.length; i++) {
       const j = colOf[i]!;
@@ -122,12 +137,13 @@ export function evaluateEvents(gt: LabelledSet, pred: LabelledSet, o: EventsEval
   // Each predicted identity stands for the labelled identity it covered in most frames.
   const predToGt = new Map<number, number>();
   const bestForPred = new Map<number, number>();
-  for (const [g, row] of counts) for (const [p, n] of row) {
-    if (n > (bestForPred.get(p) ?? 0) || (n === bestForPred.get(p) && g < predToGt.get(p)!)) {
-      bestForPred.set(p, n);
-      predToGt.set(p, g);
+  for (const [g, row] of counts)
+    for (const [p, n] of row) {
+      if (n > (bestForPred.get(p) ?? 0) || (n === bestForPred.get(p) && g < predToGt.get(p)!)) {
+        bestForPred.set(p, n);
+        predToGt.set(p, g);
+      }
     }
-  }
   const matrix = { staff: { staff: 0, customer: 0, missed: 0 }, customer: { staff: 0, customer: 0, missed: 0 } };
   const identities: RoleConfusion['identities'][number][] = [];
   const gtIds = [...new Set(gt.rows.map((r) => r.id))].sort((a, b) => a - b);
@@ -144,7 +160,15 @@ export function evaluateEvents(gt: LabelledSet, pred: LabelledSet, o: EventsEval
     identities.push({ gt: g, role, pred: best?.id ?? null, predRole, frames: best?.n ?? 0 });
   }
   const interactions = Object.fromEntries(
-    EVENT_KINDS.map((k) => [k, scoreIntervals(gt.events.events.filter((e) => e.kind === k), pred.events.events.filter((e) => e.kind === k), predToGt, o.minOverlap ?? 0)]),
+    EVENT_KINDS.map((k) => [
+      k,
+      scoreIntervals(
+        gt.events.events.filter((e) => e.kind === k),
+        pred.events.events.filter((e) => e.kind === k),
+        predToGt,
+        o.minOverlap ?? 0,
+      ),
+    ]),
   ) as Record<EventKind, IntervalScore>;
   const perSeller: Record<string, { gt: number; pred: number }> = {};
   const bump = (key: string, which: 'gt' | 'pred'): void => {

@@ -77,7 +77,7 @@ export function formatEventsFile(f: EventsFile): string {
     `"fps": ${f.fps}`,
     `"sampled_frames": ${JSON.stringify(f.sampled_frames)}`,
     `"roles": ${JSON.stringify(roles)}`,
-    `"events": [${events.map((e) => '\n  ' + JSON.stringify({ kind: e.kind, seller: e.seller, customer: e.customer, start: e.start, end: e.end })).join(',')}${events.length ? '\n ' : ''}]`,
+    `"events": [${events.map((e) => `\n  ${JSON.stringify({ kind: e.kind, seller: e.seller, customer: e.customer, start: e.start, end: e.end })}`).join(',')}${events.length ? '\n ' : ''}]`,
   ];
   return `{\n ${lines.join(',\n ')}\n}\n`;
 }

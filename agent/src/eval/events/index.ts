@@ -27,7 +27,10 @@ export function isLabelledFolder(dir: string): boolean {
 }
 
 export function readLabelledFolder(dir: string): LabelledSet {
-  if (!isLabelledFolder(dir)) throw new MisuseError('FS_BAD_ARGUMENT', `${dir}: not a labelled folder (needs ${GT_FILE} and ${EVENTS_FILE}; \`floorsense label ${dir}\` writes them)`, { dir });
+  if (!isLabelledFolder(dir))
+    throw new MisuseError('FS_BAD_ARGUMENT', `${dir}: not a labelled folder (needs ${GT_FILE} and ${EVENTS_FILE}; \`floorsense label ${dir}\` writes them)`, {
+      dir,
+    });
   return { rows: readMotFile(join(dir, GT_FILE)), events: readEventsFile(join(dir, EVENTS_FILE)) };
 }
 
@@ -40,12 +43,17 @@ export function readPrediction(pred: string, gt: LabelledSet, config?: Readonly<
   if (isLabelledFolder(pred)) return readLabelledFolder(pred);
   const camera = gt.events.camera;
   if (!existsSync(join(pred, `${camera}.txt`))) {
-    throw new MisuseError('FS_BAD_ARGUMENT', `${pred}: neither a labelled folder (${GT_FILE} + ${EVENTS_FILE}) nor analyze output for camera "${camera}" (${camera}.txt + ${camera}.json)`, { dir: pred, camera });
+    throw new MisuseError(
+      'FS_BAD_ARGUMENT',
+      `${pred}: neither a labelled folder (${GT_FILE} + ${EVENTS_FILE}) nor analyze output for camera "${camera}" (${camera}.txt + ${camera}.json)`,
+      { dir: pred, camera },
+    );
   }
   const tracks = readCameraTracks(pred, camera);
   const cams = config?.cameras ?? [];
   const cam = cams.find((c) => c.id === camera) ?? (cams.length === 1 ? cams[0] : undefined);
-  if (config && !cam) throw new MisuseError('FS_CONFIG_INVALID', `cameras: no camera "${camera}" in the config (and more than one camera to choose from)`, { camera });
+  if (config && !cam)
+    throw new MisuseError('FS_CONFIG_INVALID', `cameras: no camera "${camera}" in the config (and more than one camera to choose from)`, { camera });
   const scene = cam ? cameraSceneFromConfig(cam) : { id: camera, zones: [], floor: null };
   const analytics = config?.analytics ?? analyticsSection.parse({});
   return predictedEvents(tracks, scene, analytics, gt.events.sampled_frames);

@@ -16,7 +16,16 @@ import type { LabelledSet } from './evaluate.js';
 export function predictedEvents(tracks: CameraTracks, scene: CameraScene, analytics: AnalyticsConfig, sampledFrames: readonly number[]): LabelledSet {
   const tb = tracks.timebase;
   const day = new Date(tb.startMs).toISOString().slice(0, 10);
-  const result = analyzeStoreDay({ storeId: 'eval', timeZone: 'UTC', date: day, cameras: [{ ...scene, id: tracks.camera }], analytics, tracks: [tracks], receipts: [], shifts: [] });
+  const result = analyzeStoreDay({
+    storeId: 'eval',
+    timeZone: 'UTC',
+    date: day,
+    cameras: [{ ...scene, id: tracks.camera }],
+    analytics,
+    tracks: [tracks],
+    receipts: [],
+    shifts: [],
+  });
   // Observation time -> MOT frame, exactly inverting frameTimeMs.
   const frameAt = (t: number): number => Math.round(((t - tb.startMs) * tb.fps) / 1000) + 1;
   const personOf = new Map<string, number>(); // `${track}@${frame}` -> person id
@@ -30,7 +39,13 @@ export function predictedEvents(tracks: CameraTracks, scene: CameraScene, analyt
     const p = personOf.get(`${row.id}@${row.frame}`);
     if (p !== undefined) rows.push({ ...row, id: p });
   }
-  const events: InteractionLabel[] = result.interactions.map((i) => ({ kind: i.kind, seller: i.staffPersonId, customer: i.visitId, start: frameAt(i.start), end: Math.max(frameAt(i.start), frameAt(i.end)) }));
+  const events: InteractionLabel[] = result.interactions.map((i) => ({
+    kind: i.kind,
+    seller: i.staffPersonId,
+    customer: i.visitId,
+    start: frameAt(i.start),
+    end: Math.max(frameAt(i.start), frameAt(i.end)),
+  }));
   const file: EventsFile = { version: 1, camera: tracks.camera, fps: tb.fps, sampled_frames: [...sampledFrames], roles, events };
   return { rows, events: file };
 }

@@ -45,10 +45,24 @@ export interface ClearCounts {
 
 export function emptyClearCounts(): ClearCounts {
   return {
-    numFrames: 0, numObjects: 0, numPredictions: 0, numGtIds: 0, numPredIds: 0,
-    numMatches: 0, numSwitches: 0, numFalsePositives: 0, numMisses: 0, numFragmentations: 0,
-    distanceSum: 0, iouSum: 0, mostlyTracked: 0, partiallyTracked: 0, mostlyLost: 0,
-    idtp: 0, idfp: 0, idfn: 0,
+    numFrames: 0,
+    numObjects: 0,
+    numPredictions: 0,
+    numGtIds: 0,
+    numPredIds: 0,
+    numMatches: 0,
+    numSwitches: 0,
+    numFalsePositives: 0,
+    numMisses: 0,
+    numFragmentations: 0,
+    distanceSum: 0,
+    iouSum: 0,
+    mostlyTracked: 0,
+    partiallyTracked: 0,
+    mostlyLost: 0,
+    idtp: 0,
+    idfp: 0,
+    idfn: 0,
   };
 }
 

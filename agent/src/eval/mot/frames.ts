@@ -97,9 +97,11 @@ export function validateFrames(frames: readonly EvalFrame[]): void {
     last = f.frame;
     if (new Set(f.gtIds).size !== f.gtIds.length) throw new MisuseError('FS_BAD_ARGUMENT', `frame ${f.frame}: duplicate ground-truth id`);
     if (new Set(f.predIds).size !== f.predIds.length) throw new MisuseError('FS_BAD_ARGUMENT', `frame ${f.frame}: duplicate predicted id`);
-    if (f.similarity.length !== f.gtIds.length) throw new MisuseError('FS_BAD_ARGUMENT', `frame ${f.frame}: similarity has ${f.similarity.length} rows for ${f.gtIds.length} ground-truth ids`);
+    if (f.similarity.length !== f.gtIds.length)
+      throw new MisuseError('FS_BAD_ARGUMENT', `frame ${f.frame}: similarity has ${f.similarity.length} rows for ${f.gtIds.length} ground-truth ids`);
     for (const row of f.similarity) {
-      if (row.length !== f.predIds.length) throw new MisuseError('FS_BAD_ARGUMENT', `frame ${f.frame}: similarity row has ${row.length} values for ${f.predIds.length} predicted ids`);
+      if (row.length !== f.predIds.length)
+        throw new MisuseError('FS_BAD_ARGUMENT', `frame ${f.frame}: similarity row has ${row.length} values for ${f.predIds.length} predicted ids`);
       for (const v of row) {
         if (!(v >= 0 && v <= 1)) throw new MisuseError('FS_BAD_ARGUMENT', `frame ${f.frame}: similarity ${v} outside [0, 1]`);
       }

@@ -174,7 +174,13 @@ export function combineHota(parts: readonly HotaCounts[]): HotaCounts {
     assA: weighted((h) => h.assA),
     assRe: weighted((h) => h.assRe),
     assPr: weighted((h) => h.assPr),
-    locA: HOTA_ALPHAS.map((_, a) => Math.max(1e-10, parts.reduce((s, h) => s + h.locA[a]! * h.tp[a]!, 0)) / Math.max(1e-10, tp[a]!)),
+    locA: HOTA_ALPHAS.map(
+      (_, a) =>
+        Math.max(
+          1e-10,
+          parts.reduce((s, h) => s + h.locA[a]! * h.tp[a]!, 0),
+        ) / Math.max(1e-10, tp[a]!),
+    ),
   };
 }
 

@@ -12,8 +12,24 @@ import { combineHota, hotaCounts, summariseHota, type HotaCounts, type HotaSumma
 
 /** The keys `floorsense eval mot --json` prints, in print order. */
 export const MOT_SUMMARY_KEYS = [
-  'MOTA', 'MOTP', 'IDF1', 'IDP', 'IDR', 'Recall', 'Precision', 'FP', 'FN', 'IDSW', 'Frag', 'MT', 'PT', 'ML',
-  'HOTA', 'DetA', 'AssA', 'LocA',
+  'MOTA',
+  'MOTP',
+  'IDF1',
+  'IDP',
+  'IDR',
+  'Recall',
+  'Precision',
+  'FP',
+  'FN',
+  'IDSW',
+  'Frag',
+  'MT',
+  'PT',
+  'ML',
+  'HOTA',
+  'DetA',
+  'AssA',
+  'LocA',
 ] as const;
 export type MotSummaryKey = (typeof MOT_SUMMARY_KEYS)[number];
 export type MotSummary = Record<MotSummaryKey, number>;

@@ -7,9 +7,7 @@
  *   - both panels: a magenta vertical line at each ID switch.
  */
 import type { MotRow } from '../../io/mot.js';
-import {
-  blit, createCanvas, colorForId, drawLine, drawRect, drawText, fillRect, measureText, WHITE, type Canvas, type Rgb,
-} from '../../render/index.js';
+import { blit, createCanvas, colorForId, drawLine, drawRect, drawText, fillRect, measureText, WHITE, type Canvas, type Rgb } from '../../render/index.js';
 import { clearEvents } from './clear.js';
 import { checkStride, framesFromRows, strideRows } from './frames.js';
 import type { MotMetrics } from './metrics.js';

@@ -99,9 +99,16 @@ export function measureDetectionProfile(gt: readonly MotRow[], det: readonly Mot
       const j = detOf.get(i);
       const was = prev.get(truth.id);
       const missed = j === undefined;
-      if (was === undefined) { count.first++; if (missed) count.missFirst++; }
-      else if (was) { count.afterHit++; if (missed) count.missAfterHit++; }
-      else { count.afterMiss++; if (missed) count.missAfterMiss++; }
+      if (was === undefined) {
+        count.first++;
+        if (missed) count.missFirst++;
+      } else if (was) {
+        count.afterHit++;
+        if (missed) count.missAfterHit++;
+      } else {
+        count.afterMiss++;
+        if (missed) count.missAfterMiss++;
+      }
       prev.set(truth.id, !missed);
       if (!missed) {
         const h = { ...errorOf(truth, d[j]!), score: d[j]!.conf };
@@ -122,7 +129,10 @@ export function measureDetectionProfile(gt: readonly MotRow[], det: readonly Mot
       let bestD = Infinity;
       for (const truth of g) {
         const dd = Math.hypot(det1.x + det1.w / 2 - truth.x - truth.w / 2, det1.y + det1.h / 2 - truth.y - truth.h / 2) / truth.h;
-        if (dd < bestD) { bestD = dd; best = truth; }
+        if (dd < bestD) {
+          bestD = dd;
+          best = truth;
+        }
       }
       fps.push({ ...errorOf(best, det1), score: det1.conf });
     });
@@ -196,8 +206,14 @@ function correlation(pairs: ReadonlyArray<readonly [number, number]>): number {
   if (pairs.length < 3) return 0;
   const ma = avg(pairs.map((p) => p[0]));
   const mb = avg(pairs.map((p) => p[1]));
-  let sab = 0, saa = 0, sbb = 0;
-  for (const [a, b] of pairs) { sab += (a - ma) * (b - mb); saa += (a - ma) ** 2; sbb += (b - mb) ** 2; }
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (const [a, b] of pairs) {
+    sab += (a - ma) * (b - mb);
+    saa += (a - ma) ** 2;
+    sbb += (b - mb) ** 2;
+  }
   const r = saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
   return Math.min(Math.max(r, 0), 0.99);
 }

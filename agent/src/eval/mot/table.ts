@@ -16,5 +16,5 @@ export function formatMotTable(rows: readonly { name: string; metrics: MotMetric
   const body = rows.map((r) => [r.name, ...COLUMNS.map(([k, get]) => (COUNT_KEYS.has(k) ? String(get(r.metrics)) : get(r.metrics).toFixed(3)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), ...body.map(line)].join('\n') + '\n';
+  return `${[line(header), ...body.map(line)].join('\n')}\n`;
 }
