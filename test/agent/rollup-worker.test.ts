@@ -40,7 +40,7 @@ function withLate(s: SeededDay, dir: string): string {
 /** The agent's roll-up as it was before the worker: coverage, then KPIs, on the caller's thread. */
 function mainThreadRollup(path: string, s: SeededDay): void {
   const store = openStore(path, { nowMs: 1 });
-  rollUpCameraUptime(store.db, s.cfg.store.id, s.cfg.store.timezone, [s.date], 2);
+  rollUpCameraUptime(store.db, s.cfg.store.id, s.cfg.store.timezone, [s.date], 2, s.cfg.health.opening_hours);
   rollUpKpis(store.db, s.cfg, s.date, 2);
   store.close();
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_STOPPED, uptimeInWindow } from '../../agent/src/agent/uptime.js';
-import { closeDanglingUp } from '../../agent/src/agent/rollup.js';
+import { closeDanglingUp, rollUpCameraUptime } from '../../agent/src/agent/rollup.js';
+import { zonedToUtc } from '../../agent/src/sales/local-time.js';
 import { resultsWriter } from '../../agent/src/agent/results-store.js';
 import { insertCameraHealth } from '../../agent/src/store/detail.js';
 import { openStore } from '../../agent/src/store/open.js';
@@ -63,6 +64,30 @@ describe('camera uptime from health samples', () => {
       { t_ms: 9000, state: 'down' },
     ]);
     expect(closeDanglingUp(db, ['a'])).toEqual([]); // idempotent
+    close();
+  });
+
+  it('the roll-up counts coverage over opening hours only, and leaves a closed day without a row', () => {
+    const { db, close } = openStore(':memory:', { nowMs: 0 });
+    const tz = 'Europe/Moscow';
+    // 2026-11-30 is a Monday. The camera comes up at 08:00, drops 12:00-12:30, and the agent stops
+    // for the night at 23:00: only the half hour inside 10:00-21:00 is a gap in what KPIs saw.
+    const at = (day: string, hhmm: string): number => zonedToUtc(day, hhmm, tz);
+    insertCameraHealth(db, [
+      { cameraId: 'a', tMs: at('2026-11-30', '08:00'), state: 'up' },
+      { cameraId: 'a', tMs: at('2026-11-30', '12:00'), state: 'down', detail: 'rtsp://x: connection refused' },
+      { cameraId: 'a', tMs: at('2026-11-30', '12:30'), state: 'up' },
+      { cameraId: 'a', tMs: at('2026-11-30', '23:00'), state: 'down', detail: AGENT_STOPPED },
+      { cameraId: 'a', tMs: at('2026-12-06', '11:00'), state: 'up' },
+    ]);
+    const hours = { open: '10:00', close: '21:00', days: [1, 2, 3, 4, 5, 6] };
+    const now = at('2026-12-07', '09:00');
+    rollUpCameraUptime(db, 'shop', tz, ['2026-11-30', '2026-12-06'], now, hours);
+    const rows = db.prepare('SELECT camera_id, day, up_ms, down_ms, outages FROM camera_uptime ORDER BY day').all();
+    expect(rows).toEqual([{ camera_id: 'a', day: '2026-11-30', up_ms: 10.5 * H, down_ms: 0.5 * H, outages: 1 }]);
+    // The whole local day, as before opening hours counted: the night stop reads as an hour down.
+    rollUpCameraUptime(db, 'shop', tz, ['2026-11-30'], now, null);
+    expect(db.prepare("SELECT up_ms, down_ms FROM camera_uptime WHERE day = '2026-11-30'").get()).toEqual({ up_ms: 14.5 * H, down_ms: 1.5 * H });
     close();
   });
 });

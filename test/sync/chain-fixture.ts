@@ -217,7 +217,7 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
       throw new Error(`${spec.id}: receipts import: ${JSON.stringify(imported)}`);
     for (const r of reports) {
       // The agent's nightly roll-up, in its order: coverage first, then the KPIs and chain records.
-      rollUpCameraUptime(store.db, spec.id, tz, [r.date], nowMs);
+      rollUpCameraUptime(store.db, spec.id, tz, [r.date], nowMs, cfg.health.opening_hours);
       rollUpKpis(store.db, cfg, r.date, nowMs);
       const pos = parseReceiptsCsv(readFileSync(r.csv, 'utf8'), r.csv, { nowMs: Date.now() }).rows.filter((x) => localDate(x.t, tz) === r.date);
       const uptime = store.db

@@ -105,7 +105,7 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
       { cameraId: 'cam1', tMs: zonedToUtc(d, '11:00', TZ), state: 'down' },
       { cameraId: 'cam1', tMs: zonedToUtc(d, '11:40', TZ), state: 'up' },
     ]);
-    rollUpCameraUptime(store.db, cfg.store.id, TZ, [d], Date.now());
+    rollUpCameraUptime(store.db, cfg.store.id, TZ, [d], Date.now(), cfg.health.opening_hours);
     const provider = agentProvider({
       cfg,
       db: store.db,

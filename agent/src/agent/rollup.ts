@@ -10,6 +10,7 @@ import { analyzeStoredDay, rollUpKpis } from './store-day.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
 import { saveCameraUptime, type CameraUptime } from '../store/aggregates.js';
 import { insertCameraHealth } from '../store/detail.js';
+import { openingIntervalOn, type OpeningHours } from '../health/opening-hours.js';
 import { AGENT_STOPPED, uptimeInWindow, type HealthSample } from './uptime.js';
 
 export interface UptimeRollupReport {
@@ -17,11 +18,26 @@ export interface UptimeRollupReport {
   readonly cameras: number;
 }
 
-/** Recompute camera_uptime for the store-local days `dates` (e.g. yesterday and today). */
-export function rollUpCameraUptime(db: Database.Database, storeId: string, timeZone: string, dates: readonly string[], nowMs: number): UptimeRollupReport {
+/**
+ * Recompute camera_uptime for the store-local days `dates` (e.g. yesterday and today), over each
+ * day's opening hours: a camera switched off at night is not a gap in what the KPIs saw, and the
+ * live coverage the API shows for today (health/coverage.ts) is measured over the same window, so
+ * a day's figure does not jump when the day ends. `hours` null counts the whole local day. A day
+ * the shop is closed gets no row (coverage unknown rather than 0 %).
+ */
+export function rollUpCameraUptime(
+  db: Database.Database,
+  storeId: string,
+  timeZone: string,
+  dates: readonly string[],
+  nowMs: number,
+  hours: OpeningHours | null,
+): UptimeRollupReport {
   const rows: CameraUptime[] = [];
   for (const day of dates) {
-    const [from, to] = localDayBounds(day, timeZone);
+    const window = hours === null ? localDayBounds(day, timeZone) : openingIntervalOn(day, hours, timeZone);
+    if (window === null) continue;
+    const [from, to] = window;
     const samples = db
       .prepare<[number, number], HealthSample>(
         'SELECT camera_id AS cameraId, t_ms AS tMs, state, detail FROM camera_health WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms',
@@ -62,7 +78,7 @@ export function rollUpDay(db: Database.Database, cfg: Readonly<Config>, date: st
   const analyzed = analyzeStoredDay(db, cfg, date);
   return db
     .transaction((): DayRollupReport => {
-      const uptime = rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, [date], nowMs);
+      const uptime = rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, [date], nowMs, cfg.health.opening_hours);
       const k = rollUpKpis(db, cfg, date, nowMs, analyzed);
       return { date, cameras: uptime.cameras, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 };
     })
