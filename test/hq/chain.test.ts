@@ -123,7 +123,7 @@ describe('KPIs of summed view rows', () => {
 
 describe('hq dictionary', () => {
   // The shared helpers' own keys (units of FS.dur) count as used: the script is served with the table.
-  const sources = [hqPageHtml({ locale: 'ru', server: 'http://x', retrySeconds: 5 }), HQ_PAGE_JS, i18nScript({ ru: {}, en: {} })];
+  const sources = [hqPageHtml({ locale: 'ru', server: 'http://x', retrySeconds: 5, currency: 'RUB' }), HQ_PAGE_JS, i18nScript({ ru: {}, en: {} })];
   const used = new Set<string>();
   for (const src of sources) {
     for (const m of src.matchAll(/data-i18n(?:-label)?="([^"]+)"/g)) used.add(m[1]!);
@@ -155,6 +155,8 @@ describe('hq dictionary', () => {
   });
 
   it('names the ClickHouse server in the page, escaped', () => {
-    expect(hqPageHtml({ locale: 'en', server: 'http://a"b<c>', retrySeconds: 7 })).toContain('data-server="http://a&#34;b&#60;c&#62;" data-retry="7"');
+    expect(hqPageHtml({ locale: 'en', server: 'http://a"b<c>', retrySeconds: 7, currency: null })).toContain(
+      'data-server="http://a&#34;b&#60;c&#62;" data-retry="7"',
+    );
   });
 });

@@ -62,6 +62,7 @@ describe('floorsense hq (process)', () => {
     [['--clickhouse', 'http://127.0.0.1:9', '--port', 'x'], /--port "x" is not a whole number/],
     [['--clickhouse', 'http://127.0.0.1:9', '--host', '0.0.0.0'], /--host 0\.0\.0\.0: serving hq off loopback requires --token-file/],
     [['--clickhouse', 'http://127.0.0.1:9', '--database', 'a-b'], /database "a-b" is not a ClickHouse identifier/],
+    [['--clickhouse', 'http://127.0.0.1:9', '--currency', 'rub'], /--currency rub is not an ISO 4217 currency code \(e\.g\. RUB\)/],
   ])('refuses %j', (args, message) => {
     const r = spawnSync(process.execPath, [BIN, 'hq', ...args], { encoding: 'utf8', timeout: 20_000 });
     expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(message)]);

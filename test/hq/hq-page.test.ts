@@ -142,7 +142,10 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
       await new Promise((res) => setTimeout(res, 300));
     }
     reader = createClickHouseTransport({ url: ch.url, username: READER, password: PASSWORD, timeoutMs: 5_000 });
-    hq = await startHqServer({ host: '127.0.0.1', port: 0, locale: 'ru', server: reader.url, database: DB, retrySeconds: 1 }, chainReader(reader, DB));
+    hq = await startHqServer(
+      { host: '127.0.0.1', port: 0, locale: 'ru', server: reader.url, database: DB, retrySeconds: 1, currency: 'RUB' },
+      chainReader(reader, DB),
+    );
     browser = await launchChromium({ viewport: { width: 1500, height: 1000 } });
     const origin = new URL(hq.url).origin;
     await refuseOutside(browser, origin, outside);
@@ -334,6 +337,67 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     await page.close();
   });
 
+  it('the hour-of-day profile sums v_store_hour for the chain and for a store picked from the keyboard', async () => {
+    const page = await open();
+    await showRange(page, '2025-04-01', '2025-04-13');
+    const expected = async (store: string | null): Promise<Record<string, Record<string, number | null>>> => {
+      const rows = await ch.rows(
+        `SELECT * FROM ${DB}.v_store_hour WHERE day >= '2025-04-01' AND day <= '2025-04-13'${store ? ` AND store_id = '${store}'` : ''} ORDER BY local_hour`,
+      );
+      const out: Record<string, Record<string, number | null>> = {};
+      for (const h of [...new Set(rows.map((r) => Number(r.local_hour)))].sort((a, b) => a - b)) {
+        const rs = rows.filter((r) => Number(r.local_hour) === h);
+        const sum = (k: string): number => rs.reduce((a, r) => a + Number(r[k]), 0);
+        const storeDays = new Set(rs.map((r) => `${String(r.store_id)}|${String(r.day)}`)).size;
+        out[h] = {
+          visitors: sum('visitors'),
+          consultations: sum('consultations'),
+          consultations_per_visitor: per(sum('consultations'), sum('visitors'), 4),
+          receipts: sum('receipts'),
+          staff_on_floor: per(Math.round(sum('staff_on_floor') * 100), storeDays, 2, 100),
+          store_days: storeDays,
+        };
+      }
+      return out;
+    };
+    const hourTable = () =>
+      page.$$eval('#hours tbody tr', (trs) =>
+        Object.fromEntries(
+          trs.map((tr) => [
+            (tr as HTMLElement).dataset.hour!,
+            Object.fromEntries(
+              [...tr.querySelectorAll<HTMLElement>('td[data-key]')].map((td) => [
+                td.dataset.key!,
+                td.dataset.value === undefined ? null : Number(td.dataset.value),
+              ]),
+            ),
+          ]),
+        ),
+      );
+    const chain = await expected(null);
+    expect(Object.keys(chain).length).toBeGreaterThan(5);
+    expect(await hourTable()).toEqual(chain);
+    expect(Object.values(chain).some((h) => (h.staff_on_floor ?? 0) > 0)).toBe(true);
+    expect(await page.$$eval('#hours-chart canvas', (c) => c.length)).toBe(1);
+    expect(await page.textContent('#hours thead th[data-key="staff_on_floor"]')).toBe('Продавцов в зале (в среднем)');
+
+    await page.focus('#hours-store');
+    await page.keyboard.press('ArrowDown'); // the first store after "all stores"
+    await page.waitForSelector('#hours-chart[data-store]:not([data-store=""])');
+    await page.waitForSelector('body[data-hq="ready"]');
+    const store = await page.getAttribute('#hours-chart', 'data-store');
+    expect(store).toBe((await storeTable(page)).map((r) => r.id).sort()[0]);
+    expect(await hourTable()).toEqual(await expected(store));
+    await page.screenshot({ path: join(SHOTS, 'hq-hours-ru.png'), fullPage: true });
+    // A store id that is not one is refused by the API, naming it.
+    const bad = await page.evaluate(async () => {
+      const r = await fetch("/api/hours?from=2025-04-01&to=2025-04-13&store=x'%20OR%201=1");
+      return [r.status, (await r.json()).error];
+    });
+    expect(bad).toEqual([400, `store "x' OR 1=1" is not a store id (letters, digits, _ . -)`]);
+    await page.close();
+  });
+
   it('switches to English with the same numbers; every control is reachable by keyboard; sellers sort from the keyboard', async () => {
     const page = await open();
     const before = await storeTable(page);
@@ -344,7 +408,8 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
     const after = await storeTable(page);
     expect(after.map((r) => r.cells)).toEqual(before.map((r) => r.cells));
     const r0 = after[0]!;
-    expect(r0.text.revenue).toBe(new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(r0.cells.revenue!));
+    // hq was started with --currency RUB: money reads as roubles in either language.
+    expect(r0.text.revenue).toBe(new Intl.NumberFormat('en', { style: 'currency', currency: 'RUB' }).format(r0.cells.revenue!));
     await page.screenshot({ path: join(SHOTS, 'hq-en.png'), fullPage: true });
 
     await page.focus('body');
@@ -353,7 +418,7 @@ describe.skipIf(!haveChromium() || !haveClickHouse())('floorsense hq in headless
       await page.keyboard.press('Tab');
       reached.push(await page.evaluate(() => document.activeElement?.id ?? ''));
     }
-    expect(reached).toEqual(expect.arrayContaining(['lang', 'from', 'to', 'apply', 'kpi', 'sort-store_id', 'sort-seller_id']));
+    expect(reached).toEqual(expect.arrayContaining(['lang', 'from', 'to', 'apply', 'kpi', 'hours-store', 'sort-store_id']));
 
     // Sort sellers by customers: Enter on the header button, then again for the other direction.
     await page.focus('#sort-customers');

@@ -34,6 +34,9 @@ describe('chain records of a day without video', () => {
     expect(r.hours.length).toBe(23);
     expect(r.hours[0]?.hourMs).toBe(at('00:00'));
     expect(r.hours[2]?.hourMs).toBe(at('03:00')); // 02:00 does not exist that day
+    // The wall-clock hour the chain's views group by: 0, 1, then 3 on the spring-forward day.
+    expect(r.hours.slice(0, 4).map((h) => h.localHour)).toEqual([0, 1, 3, 4]);
+    expect(r.hours.at(-1)?.localHour).toBe(23);
     const busy = r.hours.filter((h) => h.receipts > 0).map((h) => [h.hourMs, h.receipts, h.receiptsAmountMinor]);
     expect(busy).toEqual([
       [at('10:00'), 2, 2000],

@@ -156,6 +156,7 @@ describe('outbox', () => {
         {
           hourMs: Date.UTC(2026, 10, 20, 9),
           day: '2026-11-20',
+          localHour: 12,
           visits: 31,
           consultations: 6,
           receipts: 9,

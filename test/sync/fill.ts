@@ -110,6 +110,7 @@ export function fillStoreDay(
           {
             hourMs,
             day,
+            localHour: h,
             visits,
             consultations: visits,
             receipts,

@@ -364,7 +364,9 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       await step('ReID', () => reid?.release());
       await step('sync', () => sync?.stop());
       await step('drift statistics', () => drift.flush());
-      await step('final uptime roll-up', () => rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, recentDays(clock(), cfg.store.timezone), clock(), cfg.health.opening_hours));
+      await step('final uptime roll-up', () =>
+        rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, recentDays(clock(), cfg.store.timezone), clock(), cfg.health.opening_hours),
+      );
       // Fold the WAL back into the main file so the database is one consistent file at rest.
       await step('WAL checkpoint', () => db.pragma('wal_checkpoint(TRUNCATE)'));
       await step('closing the database', () => store.close());

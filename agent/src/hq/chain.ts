@@ -57,6 +57,13 @@ export function checkRange(from: string, to: string): DateRange {
   return r;
 }
 
+/** A store id as the boxes' config allows it (store.id), so it can be written into SQL as a literal. */
+const STORE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+export function checkStoreId(id: string): string {
+  if (!STORE_ID.test(id)) throw new MisuseError('FS_BAD_ARGUMENT', `store "${id.slice(0, 70)}" is not a store id (letters, digits, _ . -)`, { key: 'store' });
+  return id;
+}
+
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export function checkDatabase(db: string): string {
   if (!IDENT.test(db))
@@ -90,6 +97,14 @@ FROM ${db}.v_camera_day WHERE ${within(r)} ORDER BY store_id, camera_id, day`,
   sum(receipts_with_consult) AS receipts_with_consult, sum(amount_with_consult_minor) AS amount_with_minor,
   sum(receipts_without_consult) AS receipts_without_consult, sum(amount_without_consult_minor) AS amount_without_minor
 FROM ${db}.v_seller_day WHERE ${within(r)} GROUP BY store_id, seller_id ORDER BY store_id, seller_id`,
+  /**
+   * The hour-of-day profile over a range (v_store_hour; hours are store-local): summed visitors,
+   * consultations and receipts, and the staff-hours on the floor with the store-days they came
+   * from, so the page shows the mean number of sellers out in each hour. `store` is checked.
+   */
+  hours: (db: string, r: DateRange, store: string | null) => `SELECT local_hour AS hour, uniqExact(store_id, day) AS store_days, sum(visitors) AS visitors,
+  sum(consultations) AS consultations, sum(receipts) AS receipts, toInt64(round(sum(staff_on_floor) * 100)) AS staff_centihours
+FROM ${db}.v_store_hour WHERE ${within(r)}${store === null ? '' : ` AND store_id = '${checkStoreId(store)}'`} GROUP BY local_hour ORDER BY local_hour`,
   /** One row per store and day (the trend chart), the same sums as `stores` at day grain. */
   storeDays: (
     db: string,
@@ -207,6 +222,35 @@ export function sellerKpis(row: Row): SellerKpis {
     avg_purchase_with_consultation: per(n(row, 'amount_with_minor'), n(row, 'receipts_with_consult'), 2, 100),
     avg_purchase_without_consultation: per(n(row, 'amount_without_minor'), n(row, 'receipts_without_consult'), 2, 100),
     time_on_floor_seconds: n(row, 'time_on_floor_seconds'),
+  };
+}
+
+export interface HourKpis {
+  /** Store-local hour of day, 0-23. */
+  readonly hour: number;
+  /** Store-days with a record for this hour in the range. */
+  readonly store_days: number;
+  readonly visitors: number;
+  readonly consultations: number;
+  readonly receipts: number;
+  /** consultations / visitors, as the views round ratios; null without visitors. */
+  readonly consultations_per_visitor: number | null;
+  /** Mean sellers on the floor in this hour: summed staff-hours / store-days, 2 digits. */
+  readonly staff_on_floor: number | null;
+}
+
+export function hourKpis(row: Row): HourKpis {
+  const visitors = n(row, 'visitors');
+  const consultations = n(row, 'consultations');
+  const storeDays = n(row, 'store_days');
+  return {
+    hour: n(row, 'hour'),
+    store_days: storeDays,
+    visitors,
+    consultations,
+    receipts: n(row, 'receipts'),
+    consultations_per_visitor: per(consultations, visitors, 4),
+    staff_on_floor: per(n(row, 'staff_centihours'), storeDays, 2, 100),
   };
 }
 

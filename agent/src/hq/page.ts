@@ -12,6 +12,8 @@ export interface PageOptions {
   /** The ClickHouse URL without credentials, named by the page when it cannot be reached. */
   readonly server: string;
   readonly retrySeconds: number;
+  /** ISO 4217 code for money; null formats amounts as plain numbers. */
+  readonly currency: string | null;
 }
 
 export function hqPageHtml(o: PageOptions): string {
@@ -28,7 +30,7 @@ export function hqPageHtml(o: PageOptions): string {
 <script src="/ui/uplot.js" defer></script>
 <script src="/hq/hq.js" defer></script>
 </head>
-<body data-server="${esc(o.server)}" data-retry="${o.retrySeconds}">
+<body data-server="${esc(o.server)}" data-retry="${o.retrySeconds}" data-currency="${esc(o.currency ?? '')}">
 <header>
   <h1 data-i18n="hq.title"></h1>
   <p id="server" class="muted"></p>
@@ -65,6 +67,14 @@ export function hqPageHtml(o: PageOptions): string {
       <div id="trend" class="chart"></div>
     </section>
     <section>
+      <h2 data-i18n="hq.hours"></h2>
+      <p class="toolbar"><label for="hours-store" data-i18n="hq.hours.store"></label><select id="hours-store"></select>
+        <span id="hours-title" class="muted"></span></p>
+      <div id="hours-chart" class="chart"></div>
+      <details><summary data-i18n="hq.hours.table"></summary>
+        <div class="scroll"><table id="hours"><thead><tr></tr></thead><tbody></tbody></table></div></details>
+    </section>
+    <section>
       <h2 data-i18n="hq.sellers"></h2>
       <div class="scroll"><table id="sellers"><thead><tr></tr></thead><tbody></tbody></table></div>
     </section>
@@ -84,8 +94,8 @@ button:focus-visible, select:focus-visible, input:focus-visible, th button:focus
 .notice { background: #fff; padding: 16px; font-size: 15px; border-left: 4px solid #6b7585; }
 .warning { background: #fff7e0; padding: 8px 12px; border-left: 4px solid #d99a00; }
 .scroll { overflow-x: auto; }
-#stores, #sellers { font-size: 13px; }
-#stores th, #stores td, #sellers th, #sellers td { padding: 4px 6px; }
+#stores, #sellers, #hours { font-size: 13px; }
+#stores th, #stores td, #sellers th, #sellers td, #hours th, #hours td { padding: 4px 6px; }
 #stores th, #sellers th { white-space: normal; vertical-align: bottom; font-size: 11px; }
 th button { font: inherit; background: none; border: 0; padding: 0; cursor: pointer; text-align: inherit; color: inherit; }
 th[aria-sort] button::after { content: ' ▾'; }

@@ -1,7 +1,9 @@
 /**
  * The chain dashboard's script: the range picker (two dates, defaulting to the last 7 days with
  * data), the KPI picker ranking the stores, the sellers of every store (sortable by any column),
- * each store's 30-day trend of the picked KPI (uPlot) and the coverage warnings. Data is written
+ * each store's 30-day trend of the picked KPI (uPlot), the hour-of-day profile of the chain or one
+ * store (traffic, consultations, receipts and sellers on the floor by store-local hour) and the
+ * coverage warnings. Money is formatted in data-currency when hq was given one. Data is written
  * with textContent only. Every number cell carries its raw value in data-value, so tests compare it
  * with the views. When hq answers that ClickHouse cannot be reached, the page says so, naming the
  * server, and tries again every data-retry seconds. Plain ES2017: no backticks or dollar-brace.
@@ -13,6 +15,7 @@ export const HQ_PAGE_JS = String.raw`'use strict';
   var body = document.body;
   var server = body.dataset.server;
   var retryS = Number(body.dataset.retry) || 5;
+  var currency = body.dataset.currency || null;
   // [key, label, format]; the ranking's picker and columns, in the views' names.
   var KPIS = [
     ['visitors', 'card.visitors', 'num'], ['consulted_customers', 'card.consulted', 'num'], ['interaction_ratio', 'card.interaction', 'pct'],
@@ -26,7 +29,11 @@ export const HQ_PAGE_JS = String.raw`'use strict';
     ['successful_consultations', 'col.successful', 'num'], ['unsuccessful_consultations', 'col.unsuccessful', 'num'],
     ['avg_purchase_with_consultation', 'col.avg_with', 'money'], ['avg_purchase_without_consultation', 'col.avg_without', 'money'], ['time_on_floor_seconds', 'col.on_floor', 'dur']
   ];
-  var span = null, view = null, trends = null, chart = null, timer = null, ranked = [];
+  var HOUR_COLS = [
+    ['visitors', 'card.visitors', 'num'], ['consultations', 'kpi.consultations', 'num'], ['consultations_per_visitor', 'hq.hours.per_visitor', 'pct'],
+    ['receipts', 'card.receipts', 'num'], ['staff_on_floor', 'hq.hours.staff', 'dec'], ['store_days', 'hq.hours.store_days', 'num']
+  ];
+  var span = null, view = null, trends = null, hours = null, chart = null, hoursChart = null, timer = null, ranked = [];
   var TREND_STORES = 8;
   var sellerSort = { key: 'interaction_ratio', dir: -1 };
 
@@ -39,7 +46,8 @@ export const HQ_PAGE_JS = String.raw`'use strict';
   }
   function fmt(kind, v) {
     if (kind === 'pct') return FS.pct(v);
-    if (kind === 'money') return FS.money(v, null);
+    if (kind === 'money') return FS.money(v, currency);
+    if (kind === 'dec') return FS.num(v, 2);
     if (kind === 'dur') return FS.dur(v);
     if (kind === 'text') return v;
     return FS.num(v);
@@ -97,6 +105,7 @@ export const HQ_PAGE_JS = String.raw`'use strict';
     sel.value = was;
   }
   $('kpi').addEventListener('change', function () { if (view) render(); });
+  $('hours-store').addEventListener('change', function () { loadHours(); });
   $('range').addEventListener('submit', function (ev) { ev.preventDefault(); load(); });
 
   function start() {
@@ -118,11 +127,24 @@ export const HQ_PAGE_JS = String.raw`'use strict';
   function load() {
     var from = $('from').value, to = $('to').value;
     body.dataset.hq = 'loading';
-    return Promise.all([get('/api/chain?from=' + from + '&to=' + to), get('/api/trends?to=' + to + '&days=30')]).then(function (res) {
+    var store = $('hours-store').value;
+    return Promise.all([get('/api/chain?from=' + from + '&to=' + to), get('/api/trends?to=' + to + '&days=30'), get(hoursPath(from, to, store))]).then(function (res) {
       online();
       view = res[0];
       trends = res[1];
+      hours = res[2];
       render();
+    }).catch(offline);
+  }
+  function hoursPath(from, to, store) { return '/api/hours?from=' + from + '&to=' + to + (store ? '&store=' + encodeURIComponent(store) : ''); }
+  function loadHours() {
+    if (!view) return;
+    body.dataset.hq = 'loading';
+    return get(hoursPath(view.from, view.to, $('hours-store').value)).then(function (h) {
+      online();
+      hours = h;
+      renderHours();
+      body.dataset.hq = 'ready';
     }).catch(offline);
   }
 
@@ -139,6 +161,7 @@ export const HQ_PAGE_JS = String.raw`'use strict';
     renderCoverage();
     renderStores(kpi);
     renderTrend(kpi);
+    renderHours();
     renderSellers();
     body.dataset.hq = 'ready';
   }
@@ -246,6 +269,66 @@ export const HQ_PAGE_JS = String.raw`'use strict';
         return { label: s, stroke: palette[byName.indexOf(s) % palette.length], width: 2, spanGaps: false, points: { show: true, size: 6 }, value: function (u, v) { return fmt(k[2], v); } };
       }))
     }, data, box);
+  }
+
+  // ---- the hour-of-day profile: when customers come, and whether sellers are out then ----
+  function hourName(h) { return (h < 10 ? '0' : '') + h + ':00–' + (h + 1 < 10 ? '0' : '') + (h + 1) + ':00'; }
+  function renderHours() {
+    var sel = $('hours-store');
+    var picked = hours.store || '';
+    sel.replaceChildren();
+    var all = el('option', t('hq.hours.all'));
+    all.value = '';
+    sel.appendChild(all);
+    view.stores.map(function (x) { return x.store_id; }).sort().forEach(function (id) { var o = el('option', id); o.value = id; sel.appendChild(o); });
+    if (picked && view.stores.every(function (x) { return x.store_id !== picked; })) { var o = el('option', picked); o.value = picked; sel.appendChild(o); }
+    sel.value = picked;
+    var box = $('hours-chart');
+    box.dataset.store = picked;
+    $('hours-title').textContent = t('hq.hours.of', { from: FS.date(hours.from), to: FS.date(hours.to) });
+    var table = $('hours');
+    var head = table.tHead.rows[0];
+    head.replaceChildren();
+    var hth = el('th', t('hq.hours.hour'));
+    hth.scope = 'col';
+    head.appendChild(hth);
+    HOUR_COLS.forEach(function (c) { var th = el('th', t(c[1])); th.scope = 'col'; th.dataset.key = c[0]; head.appendChild(th); });
+    var tb = table.tBodies[0];
+    tb.replaceChildren();
+    hours.hours.forEach(function (h) {
+      var tr = el('tr');
+      tr.dataset.hour = String(h.hour);
+      var th = el('th', hourName(h.hour));
+      th.scope = 'row';
+      tr.appendChild(th);
+      HOUR_COLS.forEach(function (c) { cell(tr, c[0], c[2], h[c[0]], false); });
+      tb.appendChild(tr);
+    });
+    if (hoursChart) { hoursChart.destroy(); hoursChart = null; }
+    box.replaceChildren();
+    box.dataset.hours = String(hours.hours.length);
+    if (!window.uPlot || hours.hours.length === 0) return;
+    var xs = [], vis = [], con = [], rec = [], staff = [];
+    for (var h = 0; h < 24; h++) {
+      var r = hours.hours.filter(function (x) { return x.hour === h; })[0];
+      xs.push(h);
+      vis.push(r ? r.visitors : null);
+      con.push(r ? r.consultations : null);
+      rec.push(r ? r.receipts : null);
+      staff.push(r ? r.staff_on_floor : null);
+    }
+    hoursChart = new window.uPlot({
+      width: Math.max(360, box.clientWidth || 900), height: 240,
+      scales: { x: { time: false }, staff: { range: function (u, lo, hi) { return [0, Math.max(1, hi)]; } } },
+      axes: [{ values: function (u, v) { return v.map(function (x) { return x + ':00'; }); } },
+        { values: function (u, v) { return v.map(function (x) { return FS.num(x); }); }, size: 60 },
+        { scale: 'staff', side: 1, grid: { show: false }, values: function (u, v) { return v.map(function (x) { return FS.num(x, 1); }); }, size: 50 }],
+      series: [{ label: t('hq.hours.hour'), value: function (u, v) { return v === null || v === undefined ? '—' : hourName(v); } },
+        { label: t('card.visitors'), stroke: '#2b6cb0', width: 2, value: function (u, v) { return FS.num(v); } },
+        { label: t('kpi.consultations'), stroke: '#2f855a', width: 2, value: function (u, v) { return FS.num(v); } },
+        { label: t('card.receipts'), stroke: '#b7791f', width: 2, value: function (u, v) { return FS.num(v); } },
+        { label: t('hq.hours.staff'), scale: 'staff', stroke: '#805ad5', width: 2, dash: [6, 4], value: function (u, v) { return FS.num(v, 2); } }]
+    }, [xs, vis, con, rec, staff], box);
   }
 
   function renderSellers() {

@@ -11,7 +11,7 @@ import { intParam } from '../api/params.js';
 import type { Route } from '../api/router.js';
 import { serveRoutes, type ApiServer } from '../api/server.js';
 import { I18N_JS_FOR, STATUS_CSS, uplotCss, uplotJs } from './assets.js';
-import { checkDatabase, checkRange } from './chain.js';
+import { checkDatabase, checkRange, checkStoreId } from './chain.js';
 import { HQ_PAGE_CSS, hqPageHtml } from './page.js';
 import { HQ_PAGE_JS } from './script.js';
 import type { ChainReader } from './service.js';
@@ -28,6 +28,8 @@ export interface HqServerOptions {
   readonly database: string;
   /** How often the page tries again while ClickHouse is unreachable. */
   readonly retrySeconds: number;
+  /** ISO 4217 code the chain's amounts are in (the records carry none); null: plain numbers. */
+  readonly currency?: string | null;
   readonly onError?: (err: unknown, where: string) => void;
 }
 
@@ -43,7 +45,7 @@ function one(query: URLSearchParams, name: string): string {
 }
 
 export function hqRoutes(o: HqServerOptions, reader: ChainReader): Route[] {
-  const page = hqPageHtml({ locale: o.locale, server: o.server, retrySeconds: o.retrySeconds });
+  const page = hqPageHtml({ locale: o.locale, server: o.server, retrySeconds: o.retrySeconds, currency: o.currency ?? null });
   const js = 'text/javascript; charset=utf-8';
   const css = 'text/css; charset=utf-8';
   return [
@@ -64,6 +66,17 @@ export function hqRoutes(o: HqServerOptions, reader: ChainReader): Route[] {
     },
     {
       method: 'GET',
+      pattern: '/api/hours',
+      query: ['from', 'to', 'store'],
+      handler: async ({ query }) => {
+        const stores = query.getAll('store');
+        if (stores.length > 1) throw new MisuseError('FS_BAD_ARGUMENT', 'parameter store given more than once', { key: 'store' });
+        const store = stores[0] === undefined || stores[0] === '' ? null : checkStoreId(stores[0]);
+        return json(await reader.hours(checkRange(one(query, 'from'), one(query, 'to')), store));
+      },
+    },
+    {
+      method: 'GET',
       pattern: '/api/trends',
       query: ['to', 'days'],
       handler: async ({ query }) => {
@@ -72,6 +85,11 @@ export function hqRoutes(o: HqServerOptions, reader: ChainReader): Route[] {
       },
     },
   ];
+}
+
+/** An ISO 4217 code this Node's Intl knows, so the page can format with it. */
+export function isCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && Intl.supportedValuesOf('currency').includes(code);
 }
 
 export async function startHqServer(o: HqServerOptions, reader: ChainReader): Promise<ApiServer> {
@@ -86,6 +104,8 @@ export async function startHqServer(o: HqServerOptions, reader: ChainReader): Pr
   }
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)
     throw new MisuseError('FS_BAD_ARGUMENT', `--port ${o.port} is not a TCP port (0-65535)`, { key: 'port' });
+  if (o.currency !== undefined && o.currency !== null && !isCurrency(o.currency))
+    throw new MisuseError('FS_BAD_ARGUMENT', `--currency ${o.currency.slice(0, 20)} is not an ISO 4217 currency code (e.g. RUB)`, { key: 'currency' });
   if (!Number.isInteger(o.retrySeconds) || o.retrySeconds < 1 || o.retrySeconds > 3600)
     throw new MisuseError('FS_BAD_ARGUMENT', `--retry ${o.retrySeconds}: seconds from 1 to 3600`, { key: 'retry' });
   return serveRoutes(

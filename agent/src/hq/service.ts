@@ -4,7 +4,20 @@
  * answers it 502 and the page says so and retries.
  */
 import type { CentralTransport } from '../sync/clickhouse.js';
-import { chainSql, coverageOf, rangeDays, sellerKpis, shiftDay, storeKpis, type CameraGap, type DateRange, type SellerKpis, type StoreKpis } from './chain.js';
+import {
+  chainSql,
+  coverageOf,
+  hourKpis,
+  rangeDays,
+  sellerKpis,
+  shiftDay,
+  storeKpis,
+  type CameraGap,
+  type DateRange,
+  type HourKpis,
+  type SellerKpis,
+  type StoreKpis,
+} from './chain.js';
 
 export interface ChainSpan {
   readonly server: string;
@@ -35,10 +48,20 @@ export interface ChainTrends {
   readonly points: ReadonlyArray<StoreKpis & { readonly day: string }>;
 }
 
+export interface ChainHours {
+  readonly from: string;
+  readonly to: string;
+  /** null: every store. */
+  readonly store: string | null;
+  /** Hours with a record, in order; hours without one are absent. */
+  readonly hours: readonly HourKpis[];
+}
+
 export interface ChainReader {
   span(): Promise<ChainSpan>;
   view(range: DateRange): Promise<ChainView>;
   trends(to: string, days: number): Promise<ChainTrends>;
+  hours(range: DateRange, store: string | null): Promise<ChainHours>;
 }
 
 export function chainReader(t: CentralTransport, database: string): ChainReader {
@@ -72,6 +95,10 @@ export function chainReader(t: CentralTransport, database: string): ChainReader 
         coverage: cov.gaps,
         silent_stores: everyone.map((r) => String(r.store_id)).filter((id) => !present.has(id)),
       };
+    },
+    async hours(range, store) {
+      const rows = await t.queryRows(chainSql.hours(db, range, store));
+      return { ...range, store, hours: rows.map(hourKpis) };
     },
     async trends(to, days) {
       const range = { from: shiftDay(to, -(days - 1)), to };

@@ -11,7 +11,7 @@
  * sum / count = the report's mean; test/sync/chain-views.test.ts holds the two equal.
  */
 import type { CameraUptime, HourlyTraffic, SellerDailyKpi, StoreDailyKpi } from '../store/aggregates.js';
-import { localDate, localDayBounds } from '../sales/local-time.js';
+import { localDate, localDayBounds, zoneOffsetMs } from '../sales/local-time.js';
 import type { Shift } from '../sales/schedule.js';
 import { observedStepS } from '../scene/roles.js';
 import type { StoreDayResult } from './store-day.js';
@@ -167,6 +167,9 @@ export function chainRecordsOf(input: ChainDayInput): ChainDay {
     hours: hours.map((h) => ({
       hourMs: h.hourMs,
       day: h.day,
+      // The store's wall-clock hour: the chain's views hold no time zone, and "traffic by hour of
+      // day" across stores in several zones needs the local hour, not the UTC one.
+      localHour: new Date(h.hourMs + zoneOffsetMs(tz, h.hourMs)).getUTCHours(),
       visits: h.visits,
       consultations: h.consultations,
       receipts: h.receipts,

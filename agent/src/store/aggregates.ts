@@ -175,6 +175,8 @@ export interface HourlyTraffic {
   /** UTC start of the hour, ms. */
   readonly hourMs: number;
   readonly day: string;
+  /** The store's wall-clock hour, 0-23 (sent, not stored: the box knows its zone). */
+  readonly localHour: number;
   readonly visits: number;
   readonly consultations: number;
   readonly receipts: number;
@@ -204,6 +206,7 @@ export function saveHourlyTraffic(db: Database.Database, storeId: string, rows: 
             store_id: storeId,
             day: h.day,
             hour: h.hourMs,
+            local_hour: h.localHour,
             visits: h.visits,
             consultations: h.consultations,
             receipts: h.receipts,

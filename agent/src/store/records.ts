@@ -105,6 +105,7 @@ export const RECORD_SPECS = Object.freeze({
       col('store_id', 'id'),
       col('day', 'day'),
       col('hour', 'time'),
+      col('local_hour', 'count'),
       col('visits', 'count'),
       col('consultations', 'count'),
       col('receipts', 'count'),

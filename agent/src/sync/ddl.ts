@@ -102,7 +102,7 @@ SELECT store_id, day, visitors, consulted_customers,
   cameras, ${per('camera_up_ms', '(camera_up_ms + camera_down_ms)', 4)} AS camera_coverage
 FROM ${live(`${d}.store_daily_kpis`)}`,
     `CREATE VIEW IF NOT EXISTS ${d}.v_store_hour AS
-SELECT store_id, day, hour, visits AS visitors, consultations, receipts, receipts_amount_minor / 100 AS receipts_amount,
+SELECT store_id, day, hour, local_hour, visits AS visitors, consultations, receipts, receipts_amount_minor / 100 AS receipts_amount,
   ${half('staff_seconds / 3600', 2)} AS staff_on_floor, sellers_seen,
   ${per('dwell_ms', 'visits', 1, 1000)} AS mean_visit_seconds
 FROM ${live(`${d}.store_hourly_traffic`)}`,

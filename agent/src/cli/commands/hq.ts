@@ -17,6 +17,7 @@ interface HqFlags {
   lang: string;
   retry: string;
   timeout: string;
+  currency?: string;
 }
 
 /** A secret from a file, first line, trimmed: on the command line it would show in `ps`. */
@@ -48,6 +49,7 @@ export function registerHqCommand(program: Command): void {
     .option('--lang <ru|en>', 'language of the first paint (the viewer can switch)', 'ru')
     .option('--retry <seconds>', 'how often the page retries while ClickHouse is unreachable', '5')
     .option('--timeout <seconds>', 'ClickHouse request timeout', '30')
+    .option('--currency <code>', "ISO 4217 code of the chain's amounts, e.g. RUB (the records carry no currency; without it amounts are plain numbers)")
     .action(async (f: HqFlags) => {
       if (!(LOCALES as readonly string[]).includes(f.lang))
         throw new MisuseError('FS_BAD_ARGUMENT', `--lang ${f.lang}: expected one of ${LOCALES.join(', ')}`, { key: 'lang' });
@@ -77,6 +79,7 @@ export function registerHqCommand(program: Command): void {
           server: transport.url,
           database: f.database,
           retrySeconds: int('--retry', f.retry),
+          currency: f.currency ?? null,
           onError: (e, where) => console.error(JSON.stringify({ level: 'warn', where, error: e instanceof Error ? e.message : String(e) })),
         },
         chainReader(transport, f.database),
