@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floorHeatmap } from '../../agent/src/metrics/day-view.js';
+import { cameraHeatmaps, floorHeatmap } from '../../agent/src/metrics/day-view.js';
 
 describe('floor heatmap', () => {
   it('counts positions per 0.5 m cell from the corner of the occupied area', () => {
@@ -24,5 +24,30 @@ describe('floor heatmap', () => {
     ])!;
     expect([h.cols, h.rows]).toEqual([160, 160]);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(1); // the far point is clipped, not wrapped
+  });
+});
+
+describe('camera picture heatmaps (cameras without a floor homography)', () => {
+  it('counts foot points per camera on a grid anchored at the image corner, about 48 cells across', () => {
+    const pts = [
+      { camera: 'b', foot: [100, 50] as const },
+      { camera: 'a', foot: [1919, 1070] as const },
+      { camera: 'a', foot: [0, 0] as const },
+      { camera: 'a', foot: [39, 39] as const },
+      { camera: 'a', foot: [40, 0] as const },
+      { camera: 'a', foot: [-3, 10] as const }, // off the picture: dropped
+    ];
+    const [a, b] = cameraHeatmaps(pts);
+    expect(a).toMatchObject({ camera: 'a', cell_px: 40, cols: 48, rows: 27 });
+    expect(a!.counts[0]).toBe(2); // (0,0) and (39,39)
+    expect(a!.counts[1]).toBe(1); // (40,0)
+    expect(a!.counts[26 * 48 + 47]).toBe(1);
+    expect(a!.counts.reduce((x, y) => x + y, 0)).toBe(4);
+    // A camera that saw people only near its corner still gets cells of at least 4 px.
+    expect(b).toMatchObject({ camera: 'b', cell_px: 4, cols: 26, rows: 13 });
+  });
+
+  it('none without points', () => {
+    expect(cameraHeatmaps([])).toEqual([]);
   });
 });

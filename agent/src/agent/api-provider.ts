@@ -216,6 +216,8 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
         hourly: view?.hourly ?? [],
         timeline: view?.timeline ?? [],
         heatmap: view?.heatmap ?? null,
+        // A picture to draw on exists only for a live camera with a frame (the snapshot route).
+        camera_heatmaps: (view?.camera_heatmaps ?? []).map((h) => ({ ...h, picture: deps.cameras.get(h.camera)?.mode === 'live' })),
         source,
       };
     },

@@ -7,7 +7,7 @@ import type { Frame } from '../core/frame.js';
 import type { CameraState } from '../health/camera-state.js';
 import type { BoxHealth } from '../health/box-health.js';
 import type { ConsultationRecord, DayReport } from '../metrics/kpis.js';
-import type { FloorHeatmap, HourTraffic, TimelineItem } from '../metrics/day-view.js';
+import type { CameraHeatmap, FloorHeatmap, HourTraffic, TimelineItem } from '../metrics/day-view.js';
 import type { Receipt } from '../sales/receipts.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -75,6 +75,8 @@ export interface KpisView {
   readonly timeline?: readonly TimelineItem[];
   /** Customers' presence on the floor plan (null without a homography); never leaves the box. */
   readonly heatmap?: FloorHeatmap | null;
+  /** Presence over each uncalibrated camera's picture (image pixels); never leaves the box. */
+  readonly camera_heatmaps?: ReadonlyArray<CameraHeatmap & { readonly picture?: boolean }>;
   /** Where the report comes from: computed now from the detail, or the roll-up's saved copy. */
   readonly source?: 'detail' | 'saved' | null;
 }

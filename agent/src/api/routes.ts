@@ -65,6 +65,7 @@ export function buildRoutes(d: RouteDeps): Route[] {
           hourly: v.hourly ?? [],
           timeline: v.timeline ?? [],
           heatmap: v.heatmap ?? null,
+          camera_heatmaps: v.camera_heatmaps ?? [],
           source: v.source ?? null,
         });
       },

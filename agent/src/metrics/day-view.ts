@@ -43,11 +43,29 @@ export interface FloorHeatmap {
   readonly counts: readonly number[];
 }
 
+/**
+ * Where customers were on one camera without a floor homography: foot points counted on a grid of
+ * the camera's image (source pixels, the grid anchored at the image's top-left corner), for the
+ * page to draw over that camera's picture. Pixels of different cameras do not add up, so each
+ * uncalibrated camera gets its own; a calibrated camera's positions go to the floor plan instead.
+ */
+export interface CameraHeatmap {
+  readonly camera: string;
+  /** Cell side in image pixels. */
+  readonly cell_px: number;
+  readonly cols: number;
+  readonly rows: number;
+  /** Row-major samples per cell, rows x cols. */
+  readonly counts: readonly number[];
+}
+
 export interface DayView {
   readonly report: DayReport;
   readonly hourly: readonly HourTraffic[];
   readonly timeline: readonly TimelineItem[];
   readonly heatmap?: FloorHeatmap | null;
+  /** One per camera without a floor homography that saw customers; absent in views saved before. */
+  readonly camera_heatmaps?: readonly CameraHeatmap[];
 }
 
 const CELL_M = 0.5;
@@ -77,6 +95,44 @@ export function floorHeatmap(points: Iterable<readonly [number, number]>, cellM 
   return { cell_m: cellM, x0: Math.round(x0 * 100) / 100, y0: Math.round(y0 * 100) / 100, cols, rows, counts };
 }
 
+/** About this many cells across the occupied width of a picture: fine enough to show aisles, coarse enough to be a few KB. */
+const CELLS_ACROSS = 48;
+
+export function cameraHeatmaps(points: Iterable<{ readonly camera: string; readonly foot: readonly [number, number] }>): CameraHeatmap[] {
+  const byCam = new Map<string, Array<readonly [number, number]>>();
+  for (const p of points) {
+    if (!(p.foot[0] >= 0 && p.foot[1] >= 0)) continue; // off the picture (or NaN): nothing to draw it on
+    let list = byCam.get(p.camera);
+    if (!list) {
+      list = [];
+      byCam.set(p.camera, list);
+    }
+    list.push(p.foot);
+  }
+  const out: CameraHeatmap[] = [];
+  for (const [camera, pts] of [...byCam].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    let maxX = 0;
+    let maxY = 0;
+    for (const [x, y] of pts) {
+      maxX = Math.max(maxX, x);
+      maxY = Math.max(maxY, y);
+    }
+    // The image size is not stored with the tracks: the grid spans what was occupied, from the
+    // origin, so it lines up with the picture whatever its size.
+    const cell = Math.max(4, Math.ceil(Math.max(maxX, maxY) / CELLS_ACROSS));
+    const cols = Math.min(MAX_CELLS_PER_SIDE, Math.floor(maxX / cell) + 1);
+    const rows = Math.min(MAX_CELLS_PER_SIDE, Math.floor(maxY / cell) + 1);
+    const counts = new Array<number>(cols * rows).fill(0);
+    for (const [x, y] of pts) {
+      const c = Math.floor(x / cell);
+      const r = Math.floor(y / cell);
+      if (c < cols && r < rows) counts[r * cols + c]!++;
+    }
+    out.push({ camera, cell_px: cell, cols, rows, counts });
+  }
+  return out;
+}
+
 export function dayViewOf(day: StoreDayResult, timeZone: string): DayView {
   const date = day.report.date;
   // The day's hour starts in UTC ms, computed once: the zone lookups are far too slow per sample
@@ -98,10 +154,17 @@ export function dayViewOf(day: StoreDayResult, timeZone: string): DayView {
     for (const o of r.person.obs) if (onDay(o.t)) hours[localHour(o.t)]!.sellers.add(r.sellerId);
   }
   const floor: Array<readonly [number, number]> = [];
-  for (const v of day.visits) for (const o of v.obs) if (o.world && onDay(o.t)) floor.push(o.world);
+  const pictures: Array<{ camera: string; foot: readonly [number, number] }> = [];
+  for (const v of day.visits)
+    for (const o of v.obs) {
+      if (!onDay(o.t)) continue;
+      if (o.world) floor.push(o.world);
+      else pictures.push({ camera: o.camera, foot: o.foot });
+    }
   return {
     report: day.report,
     heatmap: floorHeatmap(floor),
+    camera_heatmaps: cameraHeatmaps(pictures),
     hourly: hours.map((h, hour) => ({ hour, visitors: h.visitors, consultations: h.consultations, receipts: h.receipts, sellers_on_floor: h.sellers.size })),
     timeline: day.consultations
       .map((c) => ({ seller_id: c.sellerId, start_ms: c.start, end_ms: c.end, outcome: c.outcome }))

@@ -77,6 +77,9 @@ const EN = {
   'heatmap.note':
     'Customers’ presence on the floor plan in {cell} m cells, {w} × {h} m, drawn as the floor was calibrated (the first calibration axis to the right); darker is busier. Computed on this box and never sent off it.',
   'heatmap.none': 'No floor plan: the cameras have no floor calibration, so presence cannot be drawn on one plan.',
+  'heatmap.pictures':
+    'No floor plan (no camera has a floor calibration): customers’ presence is drawn over each camera’s picture instead; darker is busier. Computed on this box and never sent off it.',
+  'heatmap.camera': 'Camera {camera}: where customers stood',
   'unit.h': 'h',
   'unit.min': 'min',
   'unit.s': 's',
@@ -217,6 +220,9 @@ const RU: Record<MessageKey, string> = {
   'heatmap.note':
     'Присутствие покупателей на плане зала, клетки {cell} м, {w} × {h} м, в осях калибровки пола (первая ось — вправо); темнее — больше людей. Считается на этом устройстве и никуда не отправляется.',
   'heatmap.none': 'Нет плана зала: у камер нет калибровки пола, поэтому присутствие нельзя показать на одном плане.',
+  'heatmap.pictures':
+    'Плана зала нет (у камер нет калибровки пола): присутствие покупателей показано поверх изображения каждой камеры; темнее — больше людей. Считается на этом устройстве и никуда не отправляется.',
+  'heatmap.camera': 'Камера {camera}: где стояли покупатели',
   'unit.h': 'ч',
   'unit.min': 'мин',
   'unit.s': 'с',

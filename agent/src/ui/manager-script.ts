@@ -99,7 +99,8 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
       renderSellers(r, cur);
       renderHourly(k.hourly || []);
       renderTimeline(k.timeline || [], r);
-      renderHeatmap(k.heatmap || null);
+      renderHeatmap(k.heatmap || null, k.camera_heatmaps || []);
+      renderCameraHeatmaps(k.camera_heatmaps || []);
       var c = info && info.consultation;
       $('rule-definitions').textContent = t('rule.definitions', { distance: c ? FS.num(c.distance_m, 1) : '—', seconds: c ? FS.num(c.min_seconds) : '—' });
     }
@@ -294,10 +295,10 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
   }
 
   // Counts on a canvas, square-root scaled so a quiet corner still shows against the busy till.
-  function renderHeatmap(h) {
+  function renderHeatmap(h, pictures) {
     var cv = $('heatmap');
     var note = $('heatmap-note');
-    if (!h) { cv.hidden = true; note.textContent = t('heatmap.none'); return; }
+    if (!h) { cv.hidden = true; note.textContent = pictures.length > 0 ? t('heatmap.pictures') : t('heatmap.none'); return; }
     var px = Math.max(4, Math.min(24, Math.floor(640 / Math.max(h.cols, h.rows))));
     cv.width = h.cols * px;
     cv.height = h.rows * px;
@@ -314,6 +315,44 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
     }
     cv.dataset.cells = String(h.counts.filter(function (n) { return n > 0; }).length);
     note.textContent = t('heatmap.note', { cell: FS.num(h.cell_m, 2), w: FS.num(h.cols * h.cell_m, 1), h: FS.num(h.rows * h.cell_m, 1) });
+  }
+
+  // Each uncalibrated camera's presence over its own picture (the live snapshot when the camera has
+  // one, a plain ground otherwise), in the same square-root scale as the floor plan.
+  function renderCameraHeatmaps(list) {
+    var box = $('camera-heatmaps');
+    box.replaceChildren();
+    list.forEach(function (h) {
+      var fig = el('figure');
+      var cv = document.createElement('canvas');
+      cv.dataset.camera = h.camera;
+      cv.dataset.cells = String(h.counts.filter(function (n) { return n > 0; }).length);
+      cv.dataset.background = 'loading';
+      cv.setAttribute('role', 'img');
+      cv.setAttribute('aria-label', t('heatmap.camera', { camera: h.camera }));
+      fig.appendChild(cv);
+      fig.appendChild(el('figcaption', t('heatmap.camera', { camera: h.camera })));
+      box.appendChild(fig);
+      var max = Math.max.apply(null, h.counts.concat([1]));
+      function paint(img) {
+        cv.width = img ? img.naturalWidth : h.cols * h.cell_px;
+        cv.height = img ? img.naturalHeight : h.rows * h.cell_px;
+        var g = cv.getContext('2d');
+        if (img) g.drawImage(img, 0, 0); else { g.fillStyle = '#e3e7ee'; g.fillRect(0, 0, cv.width, cv.height); }
+        for (var r = 0; r < h.rows; r++) for (var c = 0; c < h.cols; c++) {
+          var n = h.counts[r * h.cols + c];
+          if (n === 0) continue;
+          g.fillStyle = 'rgba(197, 48, 48, ' + (0.15 + 0.75 * Math.sqrt(n / max)).toFixed(3) + ')';
+          g.fillRect(c * h.cell_px, r * h.cell_px, h.cell_px, h.cell_px);
+        }
+        cv.dataset.background = img ? 'picture' : 'none';
+      }
+      if (!h.picture) { paint(null); return; }
+      var img = new Image();
+      img.onload = function () { paint(img); };
+      img.onerror = function () { paint(null); };
+      img.src = '/api/cameras/' + encodeURIComponent(h.camera) + '/snapshot';
+    });
   }
 
   showTab();

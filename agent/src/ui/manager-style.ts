@@ -38,4 +38,7 @@ header { flex-wrap: wrap; }
 .swatch { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
 .legend { font-size: 12px; color: #4a5465; }
 td.spark { padding: 0 4px; }
+#camera-heatmaps figure { margin: 0; background: #fff; padding: 6px; }
+#camera-heatmaps canvas { display: block; width: 480px; max-width: 100%; height: auto; }
+#camera-heatmaps figcaption { font-size: 12px; color: #4a5465; margin-top: 4px; }
 `;

@@ -88,6 +88,7 @@ const PAGE = `<!doctype html>
       <h2 data-i18n="heatmap.title"></h2>
       <canvas id="heatmap" width="10" height="10" hidden></canvas>
       <p id="heatmap-note" class="muted"></p>
+      <div id="camera-heatmaps" class="row"></div>
     </section>
     <section>
       <h2 data-i18n="timeline.title"></h2>
