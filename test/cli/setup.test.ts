@@ -218,6 +218,16 @@ describe.skipIf(!ok)('floorsense setup', () => {
     expect(existsSync(join(dir, 'bad', 'store.yaml'))).toBe(false);
   });
 
+  it('a schedule file with the wrong header names schedule.source (the agent would ignore it whole)', async () => {
+    const csv = join(dir, 'shifts.csv');
+    writeFileSync(csv, 'day,who\n2026-12-01,S1\n');
+    const a = answers('sheet-header', { store, cameras: [{ id: 'till', url: archive }], schedule: { source: 'shifts.csv' } });
+    const r = await cli(['setup', '--config', join(dir, 'header', 'store.yaml'), '--answers', a]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`sheet-header.yaml: schedule.source: ${csv}: not a schedule CSV, the whole file is ignored (line 1: the header lacks`);
+    expect(existsSync(join(dir, 'header', 'store.yaml'))).toBe(false);
+  }, 60_000);
+
   describe.skipIf(!haveClickHouse())('sync and schedule are tested', () => {
     let ch: ClickHouseServer;
     let http: Server;

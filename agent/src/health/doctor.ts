@@ -519,6 +519,16 @@ export async function checkSchedule(cfg: Readonly<Config>): Promise<DoctorRow> {
   try {
     const text = await readScheduleSource({ source: src, timeoutMs: cfg.sales.schedule.timeout_s * 1000 });
     const parsed = parseScheduleCsv(text, src, cfg.store.timezone);
+    // A wrong header means the agent ignores the whole file: no schedule at all, as if unreachable.
+    const whole = parsed.problems.find((p) => p.scope === 'file');
+    if (parsed.rows.length === 0 && whole !== undefined)
+      return row(
+        'schedule',
+        src,
+        'fail',
+        `${src}: not a schedule CSV, the whole file is ignored (line ${whole.line}: ${whole.message})`,
+        'columns are date,seller_id,name,start,end (store time); a Google Sheet must be "published to the web" as CSV',
+      );
     if (parsed.rows.length === 0)
       return row(
         'schedule',

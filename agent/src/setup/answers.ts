@@ -52,6 +52,9 @@ export const answersSchema = z
       .optional(),
     schedule: z.strictObject({ source: z.string().optional().describe('Schedule CSV path or URL; empty: none.') }).optional(),
     storage: z.strictObject({ path: z.string().optional().describe('SQLite database file.') }).optional(),
+    api: z
+      .strictObject({ port: z.int().min(0).max(65_535).optional().describe('Port of the local API and dashboard (config api.port; default 8787).') })
+      .optional(),
     allow_unreachable: z.boolean().optional().describe('Write a camera that does not answer (with a warning) instead of failing.'),
   })
   .describe('Answers for a scripted `floorsense setup`.');

@@ -370,6 +370,7 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
   else if (doc.hasIn(['sales', 'schedule', 'source'])) doc.deleteIn(['sales', 'schedule', 'source']);
   const storagePath = o.answers?.storage?.path ?? (old ? undefined : defaultStoragePath(configDir));
   if (storagePath !== undefined) doc.setIn(['storage', 'path'], absolutize(storagePath, o.baseDir));
+  if (o.answers?.api?.port !== undefined) doc.setIn(['api', 'port'], o.answers.api.port);
   const backupPath = writeConfig(configPath, doc.toString({ lineWidth: 0 }), old !== undefined);
   if (backupPath) io.say(msg.backup(backupPath));
   io.say(msg.written(configPath));
