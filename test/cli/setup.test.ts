@@ -172,7 +172,23 @@ describe.skipIf(!ok)('floorsense setup', () => {
       '',
     ].join('\n');
     writeFileSync(cfg, before);
-    const a = answers('existing', { store: { id: 'store-017' }, cameras: [{ id: 'till', url: archive, detect_url: 'none' }] });
+    const door = {
+      name: 'door',
+      kind: 'entrance',
+      polygon: [
+        [0, 150],
+        [384, 150],
+        [384, 216],
+        [0, 216],
+      ],
+    };
+    const a = answers('existing', {
+      store: { id: 'store-017' },
+      cameras: [
+        { id: 'till', url: archive, detect_url: 'none' },
+        { id: 'door', url: archive, zones: [door] },
+      ],
+    });
     const r = await cli(['setup', '--config', cfg, '--answers', a]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Camera gone of the previous config is left out');
@@ -199,7 +215,10 @@ describe.skipIf(!ok)('floorsense setup', () => {
           },
         ],
       },
+      { id: 'door', url: archive, zones: [door] },
     ]);
+    // Zones from the answers are written one a line, as a person writes them.
+    expect(text.split('\n').filter((l) => l.includes('name: door') && l.includes('polygon: [ [ 0, 150 ]'))).toHaveLength(1);
     expect(written.sampling).toEqual({ stride: 10 });
     expect(written.storage).toEqual({ path: 'data/st17.db' });
     const live = await cli(['config', 'check', cfg, '--live']);

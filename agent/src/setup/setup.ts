@@ -426,7 +426,12 @@ function camerasNode(doc: Document, done: readonly CameraDone[], answers: Answer
     else node.delete('detect_url');
     const a = answers?.cameras[d.index];
     if (a?.enabled !== undefined) node.set('enabled', a.enabled);
-    if (a?.zones !== undefined) node.set('zones', doc.createNode(a.zones, { flow: false }));
+    if (a?.zones !== undefined) {
+      // One zone a line, as people write them: - {name: till, kind: till, polygon: [[x, y], ...]}.
+      const zones = doc.createNode(a.zones) as YAMLSeq;
+      for (const z of zones.items) if (isMap(z)) z.flow = true;
+      node.set('zones', zones);
+    }
     seq.items.push(node);
   }
   return seq;
