@@ -60,6 +60,20 @@ function readWritten(path: string): Written {
   return parse(readFileSync(path, 'utf8')) as Written;
 }
 
+/** `floorsense setup --config cfg` on a pseudo-terminal, typing each step's reply once its prompt shows. */
+function onTerminal(stepsFile: string, cfg: string, lang: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const child = spawn('/usr/bin/python3', [PTY, stepsFile, '--', process.execPath, CLI, 'setup', '--config', cfg], {
+      env: { ...process.env, LANG: lang, TZ: 'Europe/Moscow' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    child.on('close', () => resolve(out));
+  });
+}
+
 function imageSize(path: string): string {
   return execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0:s=x', path], {
     encoding: 'utf8',
@@ -324,16 +338,7 @@ describe.skipIf(!ok)('floorsense setup', () => {
     ];
     const stepsFile = join(dir, 'steps.json');
     writeFileSync(stepsFile, JSON.stringify(steps));
-    const transcript = await new Promise<string>((resolve) => {
-      const child = spawn('/usr/bin/python3', [PTY, stepsFile, '--', process.execPath, CLI, 'setup', '--config', cfg], {
-        env: { ...process.env, LANG: 'ru_RU.UTF-8', TZ: 'Europe/Moscow' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-      child.on('close', () => resolve(out));
-    });
+    const transcript = await onTerminal(stepsFile, cfg, 'ru_RU.UTF-8');
     expect(transcript).toMatch(/EXIT 0\s*$/);
     expect(transcript).toContain('Connection refused');
     expect(transcript).toContain('Введите ещё раз.');
@@ -343,4 +348,44 @@ describe.skipIf(!ok)('floorsense setup', () => {
     expect(written.store).toEqual({ id: 'store-018', timezone: 'Europe/Moscow', locale: 'ru', currency: 'RUB' });
     expect(written.cameras).toEqual([{ id: 'entrance', url: mainUrl, detect_url: mainUrl.replace('/101', '/102') }]);
   }, 120_000);
+
+  it('interactive over an existing config: every old value is the default, a kept camera renamed keeps its zones', async () => {
+    const cfgDir = join(dir, 'tty-existing');
+    mkdirSync(cfgDir);
+    const cfg = join(cfgDir, 'store.yaml');
+    const zone = {
+      name: 'counter',
+      kind: 'staff',
+      polygon: [
+        [0, 0],
+        [384, 0],
+        [384, 60],
+      ],
+    };
+    writeFileSync(
+      cfg,
+      stringify({ store: { id: 'store-019', timezone: 'Asia/Yekaterinburg', locale: 'en' }, cameras: [{ id: 'till', url: archive, zones: [zone] }] }),
+    );
+    const steps: Array<[string, string]> = [
+      ['Store id .*\\[store-019\\]', ''],
+      ['Time zone .*\\[Asia/Yekaterinburg\\]', ''],
+      ['language .*\\[en\\]', ''],
+      ['Currency', ''],
+      ['Keep camera till', ''],
+      ['Camera 1: id \\[till\\]', 'till-1'],
+      [`RTSP URL .*\\[${archive}\\]`, ''],
+      ['Add another', ''],
+      ['ClickHouse URL', ''],
+      ['schedule', ''],
+    ];
+    const stepsFile = join(dir, 'steps-existing.json');
+    writeFileSync(stepsFile, JSON.stringify(steps));
+    const transcript = await onTerminal(stepsFile, cfg, 'C.UTF-8');
+    expect(transcript).toMatch(/EXIT 0\s*$/);
+    expect(transcript).not.toContain('left out');
+    const written = readWritten(cfg);
+    expect(written.store).toEqual({ id: 'store-019', timezone: 'Asia/Yekaterinburg', locale: 'en' });
+    expect(written.cameras).toEqual([{ id: 'till-1', url: archive, zones: [zone] }]);
+    expect(existsSync(`${cfg}.bak`)).toBe(true);
+  }, 60_000);
 });

@@ -162,6 +162,8 @@ interface CameraDone {
   readonly detectUrl?: string;
   readonly result: SetupCamera;
   readonly index: number;
+  /** The camera's id in the previous config, when it was kept (and maybe renamed): its node is reused. */
+  readonly fromId?: string;
 }
 
 export async function runSetup(o: SetupOptions): Promise<SetupResult> {
@@ -217,6 +219,8 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
       taken.has(v) ? `duplicate camera id (another camera of this setup is "${v}")` : invalid(cameraSection.shape.id, v),
     );
     taken.add(id);
+    const oldId = str(p.old?.id);
+    const from = oldId !== undefined ? { fromId: oldId } : {};
     let def = p.url;
     for (;;) {
       const typed = await io.value(`${key}.url`, msg.cameraUrl(id), def);
@@ -250,7 +254,7 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
         const why = `camera "${id}": ${r.detail}`;
         if (!io.interactive && o.allowUnreachable) {
           warn(msg.unreachableWritten(id));
-          done.push({ id, url, index: p.index, result: { id, status: 'fail', detail: r.detail } });
+          done.push({ id, url, index: p.index, ...from, result: { id, status: 'fail', detail: r.detail } });
           return;
         }
         if (io.interactive) {
@@ -258,7 +262,7 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
           if (r.fix) io.say(msg.fix(r.fix));
           if (await io.yesNo(`${key}.keep`, msg.writeAnyway, false)) {
             warnings.push(why);
-            done.push({ id, url, index: p.index, result: { id, status: 'fail', detail: r.detail } });
+            done.push({ id, url, index: p.index, ...from, result: { id, status: 'fail', detail: r.detail } });
             return;
           }
           io.say(msg.reenter);
@@ -274,6 +278,7 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
         id,
         url,
         index: p.index,
+        ...from,
         ...(detectUrl !== undefined ? { detectUrl } : {}),
         result: {
           id,
@@ -298,7 +303,8 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
     }
     while (n === 0 || (await io.yesNo('cameras.add', msg.addCamera, false))) await doCamera({ index: n++ });
   }
-  for (const oc of oldCams) if (str(oc.id) && !taken.has(str(oc.id)!)) io.say(msg.dropped(str(oc.id)!));
+  const kept = new Set(done.map((d) => d.fromId ?? d.id));
+  for (const oc of oldCams) if (str(oc.id) && !kept.has(str(oc.id)!)) io.say(msg.dropped(str(oc.id)!));
 
   // ---- sync
   const oldSync = obj(old?.js.sync);
@@ -419,8 +425,9 @@ function camerasNode(doc: Document, done: readonly CameraDone[], answers: Answer
   const prevItems = prev instanceof YAMLSeq ? prev.items : [];
   const seq = new YAMLSeq();
   for (const d of done) {
-    const found = prevItems.find((n): n is YAMLMap => isMap(n) && n.get('id') === d.id);
+    const found = prevItems.find((n): n is YAMLMap => isMap(n) && n.get('id') === (d.fromId ?? d.id));
     const node = found ?? (doc.createNode({ id: d.id }) as YAMLMap);
+    node.set('id', d.id);
     node.set('url', d.url);
     if (d.detectUrl !== undefined) node.set('detect_url', d.detectUrl);
     else node.delete('detect_url');
