@@ -18,6 +18,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { packageVersion } from './commands/run.js';
 import { registerHqCommand } from './commands/hq.js';
 import { registerLabelCommand } from './commands/label.js';
+import { registerSetupCommand } from './commands/setup.js';
 
 /** Each command module adds itself to the program. Keep one line per command. */
 const COMMANDS: Array<(program: Command) => void> = [
@@ -33,6 +34,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerDoctorCommand,
   registerHqCommand,
   registerLabelCommand,
+  registerSetupCommand,
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -17,6 +17,7 @@ import { runTool } from '../ingest/tools.js';
 import { networkArgs } from '../ingest/argv.js';
 import { probeGop, probeStreamInfo, resolveInput } from '../ingest/probe.js';
 import { isLiveUrl } from '../ingest/source-url.js';
+import type { SourceInfo } from '../ingest/source-info.js';
 import { defaultModelsDir } from '../models/paths.js';
 import { resolveModel } from '../models/resolve.js';
 import { openSession } from '../runtime/onnx.js';
@@ -313,6 +314,15 @@ function sampleIntervalSec(cfg: Readonly<Config>, cam: CameraConfig, fps: number
 export interface CameraProbe {
   readonly row: DoctorRow;
   readonly picture?: { readonly width: number; readonly height: number };
+  /** What ffprobe saw (the newest file of an archive folder), with the GOP when it was measured. */
+  readonly info?: SourceInfo;
+  /** Where the decoded frame was saved as JPEG (`snapshotPath` given and a frame decoded). */
+  readonly snapshot?: string;
+}
+
+export interface CameraProbeOptions {
+  /** Save the one decoded frame there as a JPEG at source resolution (`floorsense setup`). */
+  readonly snapshotPath?: string;
 }
 
 /**
@@ -320,24 +330,37 @@ export interface CameraProbe {
  * measured over `gopWindowSec` (0 skips it) and one frame decoded; an archive folder's newest file
  * likewise.
  */
-export async function probeCamera(cfg: Readonly<Config>, cam: CameraConfig, tools: ToolPaths = DEFAULT_TOOLS, gopWindowSec = 6): Promise<CameraProbe> {
+export async function probeCamera(
+  cfg: Readonly<Config>,
+  cam: CameraConfig,
+  tools: ToolPaths = DEFAULT_TOOLS,
+  gopWindowSec = 6,
+  opts: CameraProbeOptions = {},
+): Promise<CameraProbe> {
   const subject = cam.id;
-  if (!isLiveUrl(cam.url)) return checkArchiveFolder(cfg, cam, tools);
+  if (!isLiveUrl(cam.url)) return checkArchiveFolder(cfg, cam, tools, opts);
   try {
     const probeOpts = { tools, socketTimeoutSec: cam.rtsp_timeout_s, gopWindowSec };
     const { info, src } = await probeStreamInfo(cam.url, probeOpts);
     const picture = { width: info.width, height: info.height };
-    const decoded = await decodeOneFrame(cam.url, cam.rtsp_timeout_s, tools);
+    const decoded = await decodeOneFrame(cam.url, cam.rtsp_timeout_s, tools, opts.snapshotPath);
     const base = `${info.codec} ${info.width}x${info.height} @ ${fmt(info.fps)} fps`;
     if (!decoded.ok)
       return {
         row: row('camera', subject, 'fail', `${base}; no frame decoded: ${decoded.why}`, "check the stream's codec (H.264/H.265) in the camera's web page"),
         picture,
+        info,
       };
-    if (!(gopWindowSec > 0)) return { row: row('camera', subject, 'pass', `${base}; a frame decoded`), picture };
+    const shot = opts.snapshotPath !== undefined ? { snapshot: opts.snapshotPath } : {};
+    if (!(gopWindowSec > 0)) return { row: row('camera', subject, 'pass', `${base}; a frame decoded`), picture, info, ...shot };
     const gop = await probeGop(src, probeOpts);
     const g = gopVerdict(gop, sampleIntervalSec(cfg, cam, info.fps));
-    return { row: row('camera', subject, g.status, `${base}; ${g.text}; a frame decoded`, g.fix), picture };
+    return {
+      row: row('camera', subject, g.status, `${base}; ${g.text}; a frame decoded`, g.fix),
+      picture,
+      info: gop !== undefined ? { ...info, gopSec: gop } : info,
+      ...shot,
+    };
   } catch (e) {
     return {
       row: row(
@@ -351,7 +374,7 @@ export async function probeCamera(cfg: Readonly<Config>, cam: CameraConfig, tool
   }
 }
 
-async function checkArchiveFolder(cfg: Readonly<Config>, cam: CameraConfig, tools: ToolPaths): Promise<CameraProbe> {
+async function checkArchiveFolder(cfg: Readonly<Config>, cam: CameraConfig, tools: ToolPaths, opts: CameraProbeOptions): Promise<CameraProbe> {
   const dir = cam.url;
   let files: string[];
   try {
@@ -394,22 +417,26 @@ async function checkArchiveFolder(cfg: Readonly<Config>, cam: CameraConfig, tool
   try {
     const { info } = await probeStreamInfo(newest, { tools, gopWindowSec: 0 });
     const picture = { width: info.width, height: info.height };
-    const decoded = await decodeOneFrame(newest, 10, tools);
+    const decoded = await decodeOneFrame(newest, 10, tools, opts.snapshotPath);
     const base = `archive folder, ${files.length} file(s); newest ${files[files.length - 1]}: ${info.codec} ${info.width}x${info.height} @ ${fmt(info.fps)} fps`;
     return {
       row: decoded.ok
         ? row('camera', cam.id, 'pass', `${base}; a frame decoded`)
         : row('camera', cam.id, 'fail', `${base}; no frame decoded: ${decoded.why}`, 're-export the file from the NVR'),
       picture,
+      info,
+      ...(decoded.ok && opts.snapshotPath !== undefined ? { snapshot: opts.snapshotPath } : {}),
     };
   } catch (e) {
     return { row: row('camera', cam.id, 'fail', errorText(e), 're-export the file from the NVR (MP4, H.264/H.265)') };
   }
 }
 
-async function decodeOneFrame(url: string, timeoutSec: number, tools: ToolPaths): Promise<{ ok: boolean; why: string }> {
+/** Decode one frame; with `jpegPath`, that frame is written there (source resolution) instead of discarded. */
+async function decodeOneFrame(url: string, timeoutSec: number, tools: ToolPaths, jpegPath?: string): Promise<{ ok: boolean; why: string }> {
   const src = resolveInput(url, process.cwd(), timeoutSec);
-  const argv = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...networkArgs(src), '-i', src.input, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-'];
+  const sink = jpegPath === undefined ? ['-f', 'null', '-'] : ['-q:v', '3', '-update', '1', '-y', jpegPath];
+  const argv = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...networkArgs(src), '-i', src.input, '-map', '0:v:0', '-frames:v', '1', ...sink];
   const r = await runTool(tools.ffmpeg, argv, { timeoutMs: timeoutSec * 1000 + 10_000 });
   return r.code === 0 ? { ok: true, why: '' } : { ok: false, why: r.stderr.trim().split('\n').slice(-2).join(' ') || `ffmpeg exited ${r.code ?? r.signal}` };
 }
@@ -492,6 +519,16 @@ export async function checkSchedule(cfg: Readonly<Config>): Promise<DoctorRow> {
   try {
     const text = await readScheduleSource({ source: src, timeoutMs: cfg.sales.schedule.timeout_s * 1000 });
     const parsed = parseScheduleCsv(text, src, cfg.store.timezone);
+    // A wrong header means the agent ignores the whole file: no schedule at all, as if unreachable.
+    const whole = parsed.problems.find((p) => p.scope === 'file');
+    if (parsed.rows.length === 0 && whole !== undefined)
+      return row(
+        'schedule',
+        src,
+        'fail',
+        `${src}: not a schedule CSV, the whole file is ignored (line ${whole.line}: ${whole.message})`,
+        'columns are date,seller_id,name,start,end (store time); a Google Sheet must be "published to the web" as CSV',
+      );
     if (parsed.rows.length === 0)
       return row(
         'schedule',

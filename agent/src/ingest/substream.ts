@@ -44,3 +44,39 @@ export function letterboxOnMain(lb: Letterbox, main: PixelSize): Letterbox {
 export function onMainStream(frame: Frame, main: PixelSize): Frame {
   return { ...frame, letterbox: letterboxOnMain(frame.letterbox, main) };
 }
+
+/**
+ * The usual substream URLs of a main-stream URL, most likely first, from the URL schemes of the
+ * common cameras and NVRs (vendor documentation): Hikvision `/Streaming/Channels/101` → `102`
+ * and `/h264/ch1/main/av_stream` → `sub`; Dahua / Amcrest `subtype=0` → `1`; Reolink
+ * `h264Preview_01_main` → `_sub`; Uniview `/media/video1` → `video2`; Axis `?resolution=` dropped
+ * for the camera's low profile is not guessable, so not tried; and the generic `stream1` →
+ * `stream2`, `main` → `sub` (TP-Link, many white-label boxes). Credentials and the rest of the URL
+ * are kept as they are. Pure: `floorsense setup` probes each in turn and keeps the first that answers.
+ */
+export function substreamCandidates(mainUrl: string): string[] {
+  const out: string[] = [];
+  const add = (u: string): void => {
+    if (u !== mainUrl && !out.includes(u)) out.push(u);
+  };
+  // Hikvision: channel N, stream 01 = main, 02 = sub (also /ISAPI/Streaming/channels/101).
+  add(mainUrl.replace(/(\/Streaming\/Channels\/\d*?)01(?=$|[/?#])/i, '$102'));
+  add(mainUrl.replace(/(\/ch\d+\/)main(\/)/i, '$1sub$2'));
+  // Dahua, Amcrest, Lorex: cam/realmonitor?channel=1&subtype=0.
+  add(mainUrl.replace(/([?&]subtype=)0(?=$|&)/i, '$11'));
+  // Reolink: h264Preview_01_main / h265Preview_01_main.
+  add(mainUrl.replace(/(Preview_\d+_)main\b/i, '$1sub'));
+  // Uniview: /media/video1 → /media/video2.
+  add(mainUrl.replace(/(\/media\/video)1(?=$|[/?#])/i, '$12'));
+  // Generic: stream1 → stream2, ch0_0 → ch0_1, main → sub, mainstream → substream.
+  add(mainUrl.replace(/(stream)1(?=$|[/?#.])/i, '$12'));
+  add(mainUrl.replace(/(ch\d+_)0(?=$|[/?#.])/i, '$11'));
+  add(mainUrl.replace(/\bmainstream\b/i, 'substream'));
+  add(mainUrl.replace(/(\/|_)main(?=$|[/?#._])/i, '$1sub'));
+  return out;
+}
+
+/** A main stream this large is worth detecting on a substream (decode cost grows with pixels). */
+export function wantsSubstream(main: PixelSize): boolean {
+  return main.height >= 1080 || main.width >= 1920;
+}

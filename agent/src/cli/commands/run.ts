@@ -6,6 +6,7 @@ import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
 import { findRepoRoot } from '../../models/paths.js';
 import { startAgent } from '../../agent/agent.js';
 import { createLogger, logDirFromEnv, type LogLevel } from '../../agent/logger.js';
+import { sdNotifier } from '../../agent/sd-notify.js';
 
 interface RunFlags {
   config?: string;
@@ -35,6 +36,8 @@ export function registerRunCommand(program: Command): void {
       let stopRequested = false;
       let stopAgent: (() => Promise<void>) | null = null;
       let signals = 0;
+      // Under floorsense.service (Type=notify): READY=1 once up, watchdog pings, STOPPING=1.
+      const systemd = sdNotifier(process.env, { warn: (m) => logger.warn({}, m) });
       const onSignal = (sig: NodeJS.Signals): void => {
         signals++;
         if (signals > 1) {
@@ -44,6 +47,7 @@ export function registerRunCommand(program: Command): void {
         }
         logger.info({ signal: sig }, 'signal received: stopping');
         stopRequested = true;
+        void systemd?.stopping();
         if (stopAgent) void stopAgent();
       };
       process.on('SIGTERM', onSignal);
@@ -53,6 +57,10 @@ export function registerRunCommand(program: Command): void {
         const agent = await startAgent(cfg, { logger, clock: () => Date.now(), once: flags.once === true, version: packageVersion() });
         stopAgent = () => agent.stop();
         if (stopRequested) void agent.stop();
+        else if (systemd) {
+          await systemd.ready(`running: ${cfg.cameras.filter((c) => c.enabled).length} camera(s), store ${cfg.store.id}`);
+          logger.info({ watchdog_ms: systemd.watchdogMs ?? null }, 'systemd notified: ready');
+        }
         await agent.done;
         // A batch run is judged by its exit status (cron, CI, an installer step): failed files or a
         // failed job (a full disk, say) must not read as success.
@@ -62,6 +70,7 @@ export function registerRunCommand(program: Command): void {
           process.exitCode = 1;
         }
       } finally {
+        systemd?.close();
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
       }
