@@ -340,6 +340,77 @@ describe.skipIf(!haveClickHouse())('sync faults against a real ClickHouse 18.16'
     store.close();
   });
 
+  it('the agent SIGKILLed in the middle of a day recompute: the day is whole, the outbox agrees, then synced', async () => {
+    const database = await newDatabase();
+    const first = newStore();
+    fillStoreDay(first, 'f11', DAY0, { cameras: 1, consultationsPerHour: 1 });
+    await drain(first, database);
+    const path = first.path;
+    first.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/faults/fixtures/recompute-child.ts'), path, DAY0_ISO, 'f11'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let errText = '';
+    child.stderr.on('data', (b: Buffer) => (errText += b.toString()));
+    const saves = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`child saved too little: ${out.slice(-200)} ${errText}`)), 60_000);
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        const n = Number(/SAVED (\d+)\n(?![\s\S]*SAVED)/.exec(out)?.[1] ?? 0);
+        if (n >= 20) {
+          clearTimeout(timer);
+          // A random moment inside the next saves, not a chosen one.
+          setTimeout(
+            () => {
+              child.kill('SIGKILL');
+              resolve(n);
+            },
+            Math.floor(Math.random() * 40),
+          );
+        }
+      });
+      child.on('exit', (code, sig) => sig !== 'SIGKILL' && reject(new Error(`child exited ${code}: ${errText}`)));
+    });
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+    const store = openStore(path, { nowMs: Date.now() });
+    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The day's local rows are one whole save: its sellers are exactly the live seller records.
+    const kpiSellers = store.db
+      .prepare<[string], { s: string }>('SELECT seller_id AS s FROM daily_kpis WHERE day = ? ORDER BY s')
+      .all(DAY0_ISO)
+      .map((r) => r.s);
+    const liveSellers = store.db
+      .prepare<[string], { s: string }>(
+        "SELECT json_extract(payload, '$.seller_id') AS s FROM record_versions WHERE record_type = 'seller_daily_kpi' AND day = ? AND deleted = 0 ORDER BY s",
+      )
+      .all(DAY0_ISO)
+      .map((r) => r.s);
+    expect(kpiSellers).toEqual(liveSellers);
+    expect([
+      ['seller-01', 'seller-02', 'seller-03'],
+      ['seller-01', 'seller-07'],
+    ]).toContainEqual(kpiSellers);
+    // Every record's newest version is in the outbox (written in the same transaction).
+    const missing = store.db
+      .prepare<[], { n: number }>(
+        'SELECT COUNT(*) AS n FROM record_versions rv WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_type = rv.record_type AND o.record_id = rv.record_id AND o.version = rv.version)',
+      )
+      .get()!.n;
+    expect(missing).toBe(0);
+    expect((await drain(store, database)).remaining).toBe(0);
+    const t = await account(store, database);
+    record(
+      'agent dies mid-recompute',
+      `SIGKILL of a real process re-saving a synced day in a loop, at a random moment after ${saves} saves; reopen; drain`,
+      t,
+      `integrity ok; day rows = live records (${kpiSellers.length} sellers)`,
+    );
+    expect(t).toMatchObject({ lost: 0, doubled: 0, stale: 0 });
+    store.close();
+  });
+
   it('a central column narrowed to UInt8: refused before sending; repaired, then sent', async () => {
     const database = await newDatabase();
     await ch.query(`ALTER TABLE ${database}.store_daily_kpis MODIFY COLUMN receipts_amount_minor UInt8`);
