@@ -112,6 +112,7 @@ describe.skipIf(!ok)('a stalled RTSP stream ends within rtsp_timeout_s', () => {
     } finally {
       for (const pid of Object.values(pids)) process.kill(pid, 'SIGCONT');
     }
+    for (const l of lines.filter((x) => /camera lost/.test(x.msg))) console.log(`${l.camera}: ${l.msg}`);
     // The figures for the report: seconds from SIGSTOP to the camera leaving 'up' (frames decoded
     // before the freeze are still delivered after it, more of them on a loaded box), and from the
     // last frame delivered.
