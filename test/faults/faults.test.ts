@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { haveClickHouse, startClickHouse, freePort, type ClickHouseServer } from '../helpers/clickhouse.js';
@@ -30,6 +30,8 @@ import { centralRow, drainOutbox } from '../../agent/src/sync/drain.js';
 import { importReceiptFolder } from '../../agent/src/sales/receipt-folder.js';
 import { parseScheduleCsv } from '../../agent/src/sales/schedule.js';
 import { agentProvider } from '../../agent/src/agent/api-provider.js';
+import { startAgent } from '../../agent/src/agent/agent.js';
+import { createLogger } from '../../agent/src/agent/logger.js';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { detectionsFromList } from '../../agent/src/core/detections.js';
@@ -667,6 +669,47 @@ describe('bad inputs, clearly refused, the good rows kept once', () => {
       expect.objectContaining({ origin: 'schedule.csv', line: 3, scope: 'row', message: expect.stringMatching(/seller_id "Анна" is not an id/) }),
     ]);
     expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
+  });
+});
+
+describe('bad configuration, refused by key path before anything is written', () => {
+  const cases: Array<{ name: string; cfg: (dir: string) => Record<string, unknown>; message: RegExp }> = [
+    {
+      name: 'an unknown key',
+      cfg: () => ({ store: { id: 's' }, cameras: [{ id: 'c', url: 'rtsp://cam/1', colour: 'red' }] }),
+      message: /cameras\[0\]\.colour/,
+    },
+    {
+      name: 'a value out of bounds',
+      cfg: () => ({ store: { id: 's' }, cameras: [{ id: 'c', url: 'rtsp://cam/1', rtsp_timeout_s: 0 }] }),
+      message: /cameras\[0\]\.rtsp_timeout_s/,
+    },
+    {
+      name: 'a camera url naming one file',
+      cfg: (dir) => {
+        writeFileSync(join(dir, 'one.mp4'), 'x');
+        return { store: { id: 's' }, cameras: [{ id: 'c', url: join(dir, 'one.mp4') }] };
+      },
+      message: /cameras\[0\]\.url: .* is a file/,
+    },
+  ];
+  it.each(cases)('$name', async (c) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-faults-config-'));
+    try {
+      const db = join(dir, 'fs.db');
+      const err = await (async () =>
+        startAgent(validateConfig({ ...c.cfg(dir), storage: { path: db }, api: { enabled: false } }), {
+          logger: createLogger('fatal', { write: () => {} }),
+          clock: Date.now,
+        }))().catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'FS_CONFIG_INVALID' });
+      expect(String((err as Error).message)).toMatch(c.message);
+      // Refused before the store is opened: nothing written that could be lost or doubled.
+      expect(existsSync(db)).toBe(false);
+      record(`bad config: ${c.name}`, 'validateConfig / startAgent', { lost: 0, doubled: 0, stale: 0 }, (err as Error).message.split('\n').at(-1)!.trim());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
