@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { startAgent } from '../../agent/src/agent/agent.js';
-import { scopeRowCounts } from '../../agent/src/agent/results-store.js';
+import { scopeRowCounts } from '../../agent/src/store/detail.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
 import { cutClip, runAgentChild, writeConfig } from './helpers.js';

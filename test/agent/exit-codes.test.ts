@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../agent/src/agent/agent.js';
-import { scopeRowCounts } from '../../agent/src/agent/results-store.js';
+import { scopeRowCounts } from '../../agent/src/store/detail.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { openStore } from '../../agent/src/store/open.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../agent/src/store/open.js';
-import { archiveJobs, claimArchiveJob, finishArchiveJob, resultsWriter, scopeRowCounts, touchFinishedJobs } from '../../agent/src/agent/results-store.js';
+import { claimArchiveJob, finishArchiveJob, resultsWriter } from '../../agent/src/agent/results-store.js';
+import { scopeRowCounts } from '../../agent/src/store/detail.js';
+import { archiveJobs, touchFinishedJobs } from '../../agent/src/store/jobs.js';
 import { runRetention } from '../../agent/src/store/retention.js';
 import { getCheckpoint } from '../../agent/src/store/jobs.js';
 

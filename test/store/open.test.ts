@@ -37,7 +37,6 @@ describe('openStore', () => {
     for (const t of [
       'tracks',
       'positions',
-      'visits',
       'consultations',
       'receipts',
       'shifts',
@@ -56,6 +55,28 @@ describe('openStore', () => {
     const again = openStore(path, { nowMs: NOW + 1 });
     expect(again.migrations).toEqual({ from: latest, to: latest, applied: [] });
     again.close();
+  });
+
+  it('drops the never-read visits table from a database written before migration 7, keeping everything else', () => {
+    const path = join(tmp(), 'fs.db');
+    const raw = new Database(path);
+    applyMigrations(
+      raw,
+      NOW,
+      MIGRATIONS.filter((m) => m.version < 7),
+    );
+    raw.prepare("INSERT INTO visits (id, camera_id, start_ms, end_ms) VALUES ('v1', 'cam1', 1, 2)").run();
+    raw.prepare("INSERT INTO receipts (id, t_ms, day, amount_minor) VALUES ('r1', 1, '2026-11-20', 500)").run();
+    raw.close();
+    const s = openStore(path, { nowMs: NOW });
+    expect(s.migrations.applied).toContain('7: drop the unused visits table');
+    const names = s.db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'visits%'")
+      .all()
+      .map((r) => r.name);
+    expect(names).toEqual([]); // the table and its index
+    expect(s.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM receipts').get()?.n).toBe(1);
+    s.close();
   });
 
   it('applies a failing migration not at all (one transaction)', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../agent/src/store/open.js';
-import { positionWriter, upsertTrack, upsertVisits, insertCameraHealth } from '../../agent/src/store/detail.js';
+import { positionWriter, upsertTrack, insertCameraHealth } from '../../agent/src/store/detail.js';
 import { storeReceipts } from '../../agent/src/store/sales.js';
 import { saveDailyKpis, saveConsultations } from '../../agent/src/store/aggregates.js';
 import { markSent, outboxBacklog, pendingRows } from '../../agent/src/store/outbox.js';
@@ -26,7 +26,6 @@ function fillDays(s: Store): void {
     const t0 = NOW - h * HOUR;
     const trackId = upsertTrack(s.db, { cameraId: 'cam1', trackKey: `t${h}`, firstMs: t0, lastMs: t0 + 60_000 });
     write(Array.from({ length: 600 }, (_, i) => ({ trackId, tMs: t0 + i * 100, x: i, y: i, w: 40, h: 90, floorX: 1, floorY: 2 })));
-    upsertVisits(s.db, [{ id: `v${h}`, cameraId: 'cam1', trackId, startMs: t0, endMs: t0 + 60_000 }]);
     storeReceipts(s.db, [{ id: `r${h}`, tMs: t0 + 30_000, day: dayOf(t0), amountMinor: 1000, registerId: null, sellerId: null }]);
     insertCameraHealth(s.db, [{ cameraId: 'cam1', tMs: t0, state: 'up', fps: 25 }]);
     saveConsultations(
@@ -83,7 +82,6 @@ describe('retention', () => {
     expect(r.deleted).toMatchObject({
       positions: 48 * 600,
       tracks: 48,
-      visits: 48,
       receipts: 48,
       camera_health: 48,
       consultations: 48,

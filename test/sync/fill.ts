@@ -3,7 +3,7 @@
  * the same repository functions the pipeline calls. Deterministic (seeded), so counts are exact.
  */
 import type { Store } from '../../agent/src/store/open.js';
-import { positionWriter, upsertTrack, upsertVisits, insertCameraHealth } from '../../agent/src/store/detail.js';
+import { positionWriter, upsertTrack, insertCameraHealth } from '../../agent/src/store/detail.js';
 import { replaceShifts, storeReceipts } from '../../agent/src/store/sales.js';
 import { saveCameraUptime, saveConsultations, saveDailyKpis, saveHourlyTraffic, saveStoreDay } from '../../agent/src/store/aggregates.js';
 
@@ -73,7 +73,6 @@ export function fillStoreDay(
             );
           }
           const visitId = `v-${Math.floor(rnd() * 2 ** 48).toString(36)}`;
-          upsertVisits(db, [{ id: visitId, cameraId: cam, trackId, zone: 'zone-fitting-room', startMs: t0, endMs: t0 + 120_000 }]);
           const bought = rnd() < 0.5;
           const amount = 10_000 + Math.floor(rnd() * 90_000);
           if (bought) storeReceipts(db, [{ id: `rcpt-${h}-${i}`, tMs: t0 + 200_000, day, amountMinor: amount, registerId: 'register-7', sellerId: null }]);

@@ -28,9 +28,9 @@ import { cronJob, guardedJob, type CronJob, type GuardedJob, type JobReport } fr
 import { superviseLiveCamera, type LiveCamera } from './live.js';
 import { errorText, type AgentLogger } from './logger.js';
 import { closeDanglingUp, recentDays, rollUpCameraUptime, type DayRollupReport } from './rollup.js';
-import { dayComputer, DayJobsStopped } from './rollup-worker-client.js';
+import { dayComputer, DayJobsStopped, type DayComputer } from './rollup-worker-client.js';
 import { DriftMonitor } from './drift-monitor.js';
-import { agentProvider } from './api-provider.js';
+import { agentProvider, type ProviderDeps } from './api-provider.js';
 import { receiptDaysHandler, salesJobs } from './sales-jobs.js';
 import { startApiServer, type ApiServer } from '../api/index.js';
 import { readBoxHealth, type BoxHealth } from '../health/index.js';
@@ -117,9 +117,114 @@ export function planCameras(cfg: Readonly<Config>, cwd: string): CameraPlan {
   return { live, archive };
 }
 
+/**
+ * What every job below is wired from: the store, the shared detector and ReID session, one
+ * runtime per camera, the drift monitor and the signal that stops everything.
+ */
+interface AgentCore {
+  readonly cfg: Readonly<Config>;
+  readonly log: AgentLogger;
+  readonly clock: () => number;
+  readonly random: () => number;
+  readonly cwd: string;
+  readonly plan: CameraPlan;
+  readonly startedMs: number;
+  readonly store: Store;
+  readonly db: Store['db'];
+  readonly detector: Detector;
+  /** One ReID session for every camera, like the detector (see AnalyzeOptions.shared). */
+  readonly reid: ReidEmbedder | null;
+  readonly queue: DetectorQueue;
+  readonly runtimes: Map<string, CameraRuntime>;
+  readonly drift: DriftMonitor;
+  /** Aborted by stop(): cameras, the archive pass and the roll-up end their work in hand. */
+  readonly stopAll: AbortController;
+}
+
 export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promise<RunningAgent> {
+  const core = await openCore(cfg, deps);
+  const { log, db, store, clock } = core;
+  recoverFromLastRun(core);
+  const rollup = rollupJob(core, deps.rollupThread ?? 'worker');
+  const archive = archiveJob(core, rollup);
+  const retention = guardedJob('retention', async () => runMaintenance({ ...cfg.storage }, { db, dbPath: store.path, logger: log, clock }), log, clock);
+  const box = boxHealthJob(core);
+  // Sales inputs (schedule, receipts folder, API receipts): days with new or corrected receipts are
+  // rolled up again, at once when their KPIs were already saved (a late receipt), else at the next run.
+  const onReceiptDays = receiptDaysHandler(db, rollup.dirtyDays, rollup.soon);
+  const sales = salesJobs(cfg, { db, dbPath: store.path, cwd: core.cwd, logger: log, clock, onReceiptDays });
+  const jobs: GuardedJob[] = [archive.job, retention, rollup.job, box.job, ...sales.jobs];
+
+  const crons: CronJob[] = [];
+  const supervisors: Promise<void>[] = [];
+  let sync: RunningSync | null = null;
+  let api: ApiServer | null = null;
+  if (deps.once) {
+    if (core.plan.live.length > 0) log.warn({ cameras: core.plan.live.map((c) => c.id) }, '--once: live cameras are not started');
+  } else {
+    crons.push(
+      cronJob(cfg.agent.archive_cron, archive.job),
+      cronJob(cfg.storage.retention_cron, retention),
+      cronJob(cfg.agent.kpi_cron, rollup.job),
+      cronJob('* * * * *', box.job),
+      ...sales.start(),
+    );
+    // The one sync scheduler (sync/service.ts startSyncLoop): tries at start, then interval_s, its own backoff after failures.
+    sync = startSyncLoop(db, cfg.sync, log.child({ job: 'sync' }), { clock, random: core.random, ...(deps.syncSleep ? { sleep: deps.syncSleep } : {}) });
+    supervisors.push(...startLiveCameras(core));
+    if (cfg.api.enabled) {
+      api = await startApi(core, {
+        version: deps.version ?? 'dev',
+        jobs: () => jobs.map((j) => j.report()),
+        box: box.latest,
+        sync: () => sync?.state() ?? { lastSuccessMs: null, lastError: null, failures: 0, nextTryMs: null },
+        onReceiptDays,
+        days: rollup.days,
+      });
+    }
+  }
+
+  const stop = stopper(core, { crons, days: rollup.days, api, supervisors, jobs, sync });
+  const agent: RunningAgent = {
+    store,
+    api,
+    cameras: core.runtimes,
+    state: () => ({
+      storeId: cfg.store.id,
+      startedMs: core.startedMs,
+      cameras: [...core.runtimes.values()].map((r) => r.snapshot()),
+      queue: core.queue.stats(),
+      jobs: jobs.map((j) => j.report()),
+      backlog: outboxBacklog(db),
+    }),
+    runArchive: () => archive.job.runNow(),
+    done: stop.done,
+    problems: () => [
+      ...(archive.lastReport()?.failures ?? []),
+      ...jobs.map((j) => j.report()).flatMap((r) => (r.lastError === null ? [] : [`job ${r.name}: ${r.lastError}`])),
+    ],
+    stop: stop.stop,
+  };
+
+  if (deps.once) {
+    // Shifts and receipts first: the roll-up after the archive pass needs them.
+    void sales
+      .runNow()
+      .then(() => archive.job.runNow())
+      .then(() => stop.stop());
+  } else {
+    if (cfg.agent.archive_on_start && core.plan.archive.length > 0) void archive.job.runNow();
+    void retention.runNow();
+    void box.job.runNow();
+    void sales.runNow();
+  }
+  log.info({}, deps.once ? 'agent running once over the archive folders' : 'agent running');
+  return agent;
+}
+
+/** Open the store, the detector and the ReID session (closing what was opened when a later one fails), and the per-camera runtimes. */
+async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCore> {
   const { logger: log, clock } = deps;
-  const random = deps.random ?? Math.random;
   const cwd = deps.cwd ?? process.cwd();
   const plan = planCameras(cfg, cwd);
   const startedMs = clock();
@@ -127,11 +232,8 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     nowMs: startedMs,
     integrityCheck: cfg.storage.integrity_check,
   });
-  const db = store.db;
   log.info({ db: store.path, migrations: store.migrations, live: plan.live.map((c) => c.id), archive: plan.archive.map((c) => c.id) }, 'agent starting');
-
   let detector: Detector;
-  // One ReID session for every camera, like the detector (see AnalyzeOptions.shared).
   let reid: ReidEmbedder | null = null;
   try {
     detector = await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) });
@@ -148,31 +250,69 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     store.close();
     throw e;
   }
-  const queue = new DetectorQueue(detector, { max_queue: cfg.detector.max_queue });
-  const stopAll = new AbortController();
   const runtimes = new Map<string, CameraRuntime>();
   for (const c of plan.live) runtimes.set(c.id, new CameraRuntime(c.id, 'live', clock, cfg.health.camera));
   for (const c of plan.archive) runtimes.set(c.id, new CameraRuntime(c.id, 'archive', clock, cfg.health.camera));
-  const drift = new DriftMonitor({ db, timeZone: cfg.store.timezone, hours: cfg.health.opening_hours, thresholds: cfg.health.drift, logger: log, clock });
+  const drift = new DriftMonitor({
+    db: store.db,
+    timeZone: cfg.store.timezone,
+    hours: cfg.health.opening_hours,
+    thresholds: cfg.health.drift,
+    logger: log,
+    clock,
+  });
   for (const rt of runtimes.values()) rt.addFrameListener((f, d) => drift.observe(rt.id, f.timestampMs, d.score));
+  return {
+    cfg,
+    log,
+    clock,
+    random: deps.random ?? Math.random,
+    cwd,
+    plan,
+    startedMs,
+    store,
+    db: store.db,
+    detector,
+    reid,
+    queue: new DetectorQueue(detector, { max_queue: cfg.detector.max_queue }),
+    runtimes,
+    drift,
+    stopAll: new AbortController(),
+  };
+}
 
+/** Close the down time a crash left open, and keep the archive's done jobs of files still in their folders. */
+function recoverFromLastRun(core: AgentCore): void {
+  const { db, log, plan, clock } = core;
   const dangling = closeDanglingUp(
     db,
     plan.live.map((c) => c.id),
   );
   if (dangling.length > 0)
     log.warn({ cameras: dangling }, "the agent did not stop cleanly last time: the cameras' down time was recorded from their last stored results");
-  const a = cfg.agent;
-  // Before retention's first run (below): it forgets done jobs older than retention_days.
-  touchArchiveFolders(plan.archive, { db, clock, extensions: a.archive_extensions, logger: log });
-  const maintenance = { ...cfg.storage };
-  const retentionJob = guardedJob('retention', async () => runMaintenance(maintenance, { db, dbPath: store.path, logger: log, clock }), log, clock);
+  // Before retention's first run: it forgets done jobs older than retention_days.
+  touchArchiveFolders(plan.archive, { db, clock, extensions: core.cfg.agent.archive_extensions, logger: log });
+}
+
+interface Rollup {
+  readonly job: GuardedJob;
+  /** The roll-up and the API's day analytics, on a worker thread or the main one. */
+  readonly days: DayComputer;
+  /** Days the archive or late receipts touched since the last roll-up. */
+  readonly dirtyDays: Set<string>;
+  /** Roll up now, or once more when the run in progress ends. */
+  soon(): void;
+}
+
+/** The daily KPI roll-up: the last two days plus every day touched since, each day its own transaction. */
+function rollupJob(core: AgentCore, thread: 'worker' | 'main'): Rollup {
+  const { cfg, db, store, log, clock, drift, stopAll } = core;
   // Days the archive touched since the last roll-up (exports can be of any date), plus the last two.
   const dirtyDays = new Set<string>();
   // The roll-up and the API's day analytics run on a worker thread (rollup-worker-client.ts): a busy
   // day is seconds of CPU the event loop (API, cameras, SIGTERM) must not wait for.
-  const days = dayComputer(db, cfg, { dbPath: store.path === ':memory:' ? null : store.path, thread: deps.rollupThread ?? 'worker' });
-  const rollupJob = guardedJob(
+  const days = dayComputer(db, cfg, { dbPath: store.path === ':memory:' ? null : store.path, thread });
+  const job = guardedJob(
     'rollup',
     async () => {
       const tz = cfg.store.timezone;
@@ -207,24 +347,31 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
   // A receipt for a rolled-up day arriving while a roll-up runs: one more run when it ends (the
   // day is in dirtyDays by then), however many receipts come meanwhile.
   let rerunQueued = false;
-  const rollUpSoon = (): void => {
-    if (!rollupJob.report().running) return void rollupJob.runNow();
+  const soon = (): void => {
+    if (!job.report().running) return void job.runNow();
     if (rerunQueued) return;
     rerunQueued = true;
-    void rollupJob.idle().then(() => {
+    void job.idle().then(() => {
       rerunQueued = false;
-      if (!stopAll.signal.aborted) void rollupJob.runNow();
+      if (!stopAll.signal.aborted) void job.runNow();
     });
   };
-  let lastArchive: ArchivePassReport | null = null;
-  const archiveJob: GuardedJob = guardedJob(
+  return { job, days, dirtyDays, soon };
+}
+
+/** The archive pass over every archive folder, followed by a roll-up of the days it touched. */
+function archiveJob(core: AgentCore, rollup: Rollup): { readonly job: GuardedJob; lastReport(): ArchivePassReport | null } {
+  const { cfg, db, log, clock, runtimes, queue, stopAll } = core;
+  const a = cfg.agent;
+  let last: ArchivePassReport | null = null;
+  const job = guardedJob(
     'archive',
     async (): Promise<ArchivePassReport> => {
-      const report = await runArchivePass(plan.archive, {
+      const report = await runArchivePass(core.plan.archive, {
         db,
-        detector,
+        detector: core.detector,
         queue: { detect: (f) => queue.submit(f) },
-        reid,
+        reid: core.reid,
         logger: log,
         clock,
         signal: stopAll.signal,
@@ -235,22 +382,26 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
         parallel: a.archive_parallel,
         onFrame: (id, frame, dets) => {
           runtimes.get(id)?.frame(frame, dets);
-          dirtyDays.add(localDate(frame.timestampMs, cfg.store.timezone));
+          rollup.dirtyDays.add(localDate(frame.timestampMs, cfg.store.timezone));
         },
       });
       // Roll up the days just processed now: exports older than retention_days would otherwise be
       // purged by the hourly retention before the nightly roll-up saw them.
-      lastArchive = report;
-      if (dirtyDays.size > 0 && !stopAll.signal.aborted) await rollupJob.runNow();
+      last = report;
+      if (rollup.dirtyDays.size > 0 && !stopAll.signal.aborted) await rollup.job.runNow();
       return report;
     },
     log,
     clock,
   );
-  // The one sync scheduler (sync/service.ts startSyncLoop): tries at start, then interval_s, its own backoff after failures.
-  let sync: RunningSync | null = null;
+  return { job, lastReport: () => last };
+}
+
+/** Box readings (disk, memory, temperatures) every minute, for /status. */
+function boxHealthJob(core: AgentCore): { readonly job: GuardedJob; latest(): BoxHealth | null } {
+  const { cfg, store, log, clock } = core;
   let box: BoxHealth | null = null;
-  const boxJob = guardedJob(
+  const job = guardedJob(
     'box-health',
     async () => {
       box = await readBoxHealth({ dataDir: dirname(store.path), timeoutMs: cfg.health.box.probe_timeout_ms, nowMs: clock() });
@@ -259,85 +410,79 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     log,
     clock,
   );
-  // Sales inputs (schedule, receipts folder, API receipts): days with new or corrected receipts are
-  // rolled up again, at once when their KPIs were already saved (a late receipt), else at the next run.
-  const onReceiptDays = receiptDaysHandler(db, dirtyDays, rollUpSoon);
-  const sales = salesJobs(cfg, { db, dbPath: store.path, cwd, logger: log, clock, onReceiptDays });
-  const jobs: GuardedJob[] = [archiveJob, retentionJob, rollupJob, boxJob];
-  jobs.push(...sales.jobs);
+  return { job, latest: () => box };
+}
 
-  const crons: CronJob[] = [];
-  const supervisors: Promise<void>[] = [];
-  if (deps.once) {
-    if (plan.live.length > 0) log.warn({ cameras: plan.live.map((c) => c.id) }, '--once: live cameras are not started');
-  } else {
-    crons.push(
-      cronJob(a.archive_cron, archiveJob),
-      cronJob(cfg.storage.retention_cron, retentionJob),
-      cronJob(a.kpi_cron, rollupJob),
-      cronJob('* * * * *', boxJob),
-    );
-    crons.push(...sales.start());
-    sync = startSyncLoop(db, cfg.sync, log.child({ job: 'sync' }), { clock, random, ...(deps.syncSleep ? { sleep: deps.syncSleep } : {}) });
-    for (const cam of plan.live) {
-      const runtime = runtimes.get(cam.id)!;
-      supervisors.push(
-        superviseLiveCamera(cam, {
-          db,
-          detector,
-          queue,
-          reid,
-          logger: log.child({ camera: cam.id }),
-          clock,
-          random,
-          signal: stopAll.signal,
-          watchdogSec: a.watchdog_s,
-          backoff: { minMs: a.reconnect_min_s * 1000, maxMs: a.reconnect_max_s * 1000 },
-          flushFrames: a.flush_frames,
-          runtime,
-        }).catch((e: unknown) => log.error({ err: e, camera: cam.id }, `camera supervisor crashed: ${errorText(e)}`)),
-      );
-    }
-  }
-
-  let api: ApiServer | null = null;
-  if (!deps.once && cfg.api.enabled) {
-    const provider = agentProvider({
-      cfg,
+/** One supervisor per live camera; each resolves when the agent stops (a crash is logged, never thrown). */
+function startLiveCameras(core: AgentCore): Promise<void>[] {
+  const { cfg, db, log, clock, runtimes, stopAll } = core;
+  const a = cfg.agent;
+  return core.plan.live.map((cam) =>
+    superviseLiveCamera(cam, {
       db,
-      version: deps.version ?? 'dev',
-      startedMs,
+      detector: core.detector,
+      queue: core.queue,
+      reid: core.reid,
+      logger: log.child({ camera: cam.id }),
       clock,
-      cameras: runtimes,
-      queue: () => queue.stats(),
-      jobs: () => jobs.map((j) => j.report()),
-      box: () => box,
-      sync: () => sync?.state() ?? { lastSuccessMs: null, lastError: null, failures: 0, nextTryMs: null },
-      onReceiptDays,
-      drift: () => drift.warnings(),
-      days,
-    });
-    try {
-      api = await startApiServer(
-        {
-          host: cfg.api.host,
-          port: cfg.api.port,
-          token: cfg.api.token,
-          allowedHosts: cfg.api.allowed_hosts,
-          bodyLimitBytes: cfg.api.body_limit_kb * 1024,
-          timeZone: cfg.store.timezone,
-          nowMs: clock,
-          onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`),
-        },
-        provider,
-      );
-      log.info({ url: api.url }, 'local API listening');
-    } catch (e) {
-      // The API is a window on the agent, not its job: a taken port must not stop the cameras.
-      log.error({ err: e }, `local API not started: ${errorText(e)}`);
-    }
-  }
+      random: core.random,
+      signal: stopAll.signal,
+      watchdogSec: a.watchdog_s,
+      backoff: { minMs: a.reconnect_min_s * 1000, maxMs: a.reconnect_max_s * 1000 },
+      flushFrames: a.flush_frames,
+      runtime: runtimes.get(cam.id)!,
+    }).catch((e: unknown) => log.error({ err: e, camera: cam.id }, `camera supervisor crashed: ${errorText(e)}`)),
+  );
+}
 
+/** The local API over the agent's state; a port that cannot be taken is logged and the agent runs on (null). */
+async function startApi(core: AgentCore, parts: Pick<ProviderDeps, 'version' | 'jobs' | 'box' | 'sync' | 'onReceiptDays' | 'days'>): Promise<ApiServer | null> {
+  const { cfg, log, clock } = core;
+  const provider = agentProvider({
+    ...parts,
+    cfg,
+    db: core.db,
+    startedMs: core.startedMs,
+    clock,
+    cameras: core.runtimes,
+    queue: () => core.queue.stats(),
+    drift: () => core.drift.warnings(),
+  });
+  try {
+    const api = await startApiServer(
+      {
+        host: cfg.api.host,
+        port: cfg.api.port,
+        token: cfg.api.token,
+        allowedHosts: cfg.api.allowed_hosts,
+        bodyLimitBytes: cfg.api.body_limit_kb * 1024,
+        timeZone: cfg.store.timezone,
+        nowMs: clock,
+        onError: (e, where) => log.error({ err: e, where }, `api: ${errorText(e)}`),
+      },
+      provider,
+    );
+    log.info({ url: api.url }, 'local API listening');
+    return api;
+  } catch (e) {
+    // The API is a window on the agent, not its job: a taken port must not stop the cameras.
+    log.error({ err: e }, `local API not started: ${errorText(e)}`);
+    return null;
+  }
+}
+
+interface Running {
+  readonly crons: readonly CronJob[];
+  readonly days: DayComputer;
+  readonly api: ApiServer | null;
+  readonly supervisors: readonly Promise<void>[];
+  readonly jobs: readonly GuardedJob[];
+  readonly sync: RunningSync | null;
+}
+
+/** stop(): stop taking frames, finish the current ones, flush, close SQLite; idempotent. `done` resolves after it. */
+function stopper(core: AgentCore, run: Running): { stop(): Promise<void>; readonly done: Promise<void> } {
+  const { cfg, db, log, clock } = core;
   let stopping: Promise<void> | null = null;
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => (resolveDone = r));
@@ -353,62 +498,27 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
           log.error({ err: e }, `stopping: ${what} failed: ${errorText(e)}`);
         }
       };
-      for (const c of crons) c.stop();
-      stopAll.abort();
+      for (const c of run.crons) c.stop();
+      core.stopAll.abort();
       // Before waiting for the jobs: the roll-up in hand is dropped, not waited for (rollup-worker-client.ts).
-      await step('roll-up worker', () => days.close());
-      await step('local API', () => api?.close());
-      await Promise.allSettled([...supervisors, ...jobs.map((j) => j.idle())]);
-      await step('detector queue', () => queue.close());
-      await step('detector', () => detector.close());
-      await step('ReID', () => reid?.release());
-      await step('sync', () => sync?.stop());
-      await step('drift statistics', () => drift.flush());
+      await step('roll-up worker', () => run.days.close());
+      await step('local API', () => run.api?.close());
+      await Promise.allSettled([...run.supervisors, ...run.jobs.map((j) => j.idle())]);
+      await step('detector queue', () => core.queue.close());
+      await step('detector', () => core.detector.close());
+      await step('ReID', () => core.reid?.release());
+      await step('sync', () => run.sync?.stop());
+      await step('drift statistics', () => core.drift.flush());
       await step('final uptime roll-up', () =>
         rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, recentDays(clock(), cfg.store.timezone), clock(), cfg.health.opening_hours),
       );
       // Fold the WAL back into the main file so the database is one consistent file at rest.
       await step('WAL checkpoint', () => db.pragma('wal_checkpoint(TRUNCATE)'));
-      await step('closing the database', () => store.close());
-      log.info({ uptimeMs: clock() - startedMs }, 'agent stopped');
+      await step('closing the database', () => core.store.close());
+      log.info({ uptimeMs: clock() - core.startedMs }, 'agent stopped');
       resolveDone();
     })();
     return stopping;
   };
-
-  const agent: RunningAgent = {
-    store,
-    api,
-    cameras: runtimes,
-    state: () => ({
-      storeId: cfg.store.id,
-      startedMs,
-      cameras: [...runtimes.values()].map((r) => r.snapshot()),
-      queue: queue.stats(),
-      jobs: jobs.map((j) => j.report()),
-      backlog: outboxBacklog(db),
-    }),
-    runArchive: () => archiveJob.runNow(),
-    done,
-    problems: () => [
-      ...(lastArchive?.failures ?? []),
-      ...jobs.map((j) => j.report()).flatMap((r) => (r.lastError === null ? [] : [`job ${r.name}: ${r.lastError}`])),
-    ],
-    stop,
-  };
-
-  if (deps.once) {
-    // Shifts and receipts first: the roll-up after the archive pass needs them.
-    void sales
-      .runNow()
-      .then(() => archiveJob.runNow())
-      .then(() => stop());
-  } else {
-    if (a.archive_on_start && plan.archive.length > 0) void archiveJob.runNow();
-    void retentionJob.runNow();
-    void boxJob.runNow();
-    void sales.runNow();
-  }
-  log.info({}, deps.once ? 'agent running once over the archive folders' : 'agent running');
-  return agent;
+  return { stop, done };
 }

@@ -1,6 +1,7 @@
 /**
- * How the agent writes tracking results and archive-job bookkeeping into the store. Every writer
- * is one synchronous transaction (no await inside: better-sqlite3 refuses it, and a SIGKILL then
+ * How the agent writes tracking results and archive-job bookkeeping into the store, through the
+ * store modules that own those tables (store/detail.ts, store/jobs.ts). Every writer is one
+ * synchronous transaction (no await inside: better-sqlite3 refuses it, and a SIGKILL then
  * leaves either the whole batch or none of it).
  *
  * Keys: a track is stored under `<scope>#<tracker id>`; the scope is the archive job id for a file
@@ -8,8 +9,8 @@
  * session (each reconnect starts a new tracker whose ids restart at 1).
  */
 import type Database from 'better-sqlite3';
-import { ensureJob, getJob, saveCheckpoint, setJobState, type Job } from '../store/jobs.js';
-import { positionWriter, upsertTrack, type PositionInput } from '../store/detail.js';
+import { deleteCheckpoints, ensureJob, getJob, saveCheckpoint, setJobState, type Job } from '../store/jobs.js';
+import { positionWriter, purgeScope, upsertTrack, type PositionInput } from '../store/detail.js';
 
 export interface TrackSample {
   readonly trackerId: number;
@@ -63,19 +64,6 @@ export function resultsWriter(db: Database.Database, cameraId: string, scope: st
   return { write: (batch) => tx.immediate(batch) };
 }
 
-/** Rows a scope has stored (tracks and positions), e.g. to check a re-run left no duplicates. */
-export function scopeRowCounts(db: Database.Database, cameraId: string, scope: string): { tracks: number; positions: number } {
-  const prefix = `${scope}#`;
-  const row = db
-    .prepare<[string, string, string], { tracks: number; positions: number }>(
-      `SELECT COUNT(DISTINCT t.id) AS tracks, COUNT(p.rowid) AS positions
-       FROM tracks t LEFT JOIN positions p ON p.track_id = t.id
-       WHERE t.camera_id = ? AND substr(t.track_key, 1, length(?)) = ?`,
-    )
-    .get(cameraId, prefix, prefix);
-  return row ?? { tracks: 0, positions: 0 };
-}
-
 /**
  * Claim an archive file: create its job if new and mark it running, deleting whatever a crashed
  * earlier run stored for it (tracks, positions, checkpoint) in the same transaction, so the file
@@ -92,7 +80,7 @@ export function claimArchiveJob(
       const existing = ensureJob(db, { id: job.id, kind: 'archive', source: job.source }, nowMs);
       if (existing.state === 'done' || existing.state === 'failed') return null;
       const purged = purgeScope(db, job.cameraId, job.id);
-      db.prepare('DELETE FROM checkpoints WHERE job_id = ?').run(job.id);
+      deleteCheckpoints(db, job.id);
       setJobState(db, job.id, 'running', nowMs);
       const claimed = getJob(db, job.id);
       if (!claimed) throw new Error(`claimArchiveJob: job ${job.id} vanished`); // cannot happen inside one transaction
@@ -101,35 +89,6 @@ export function claimArchiveJob(
     .immediate();
 }
 
-/** Delete a scope's positions and tracks; returns the positions deleted. */
-export function purgeScope(db: Database.Database, cameraId: string, scope: string): number {
-  const prefix = `${scope}#`;
-  const ids = `SELECT id FROM tracks WHERE camera_id = ? AND substr(track_key, 1, length(?)) = ?`;
-  const positions = db.prepare(`DELETE FROM positions WHERE track_id IN (${ids})`).run(cameraId, prefix, prefix).changes;
-  db.prepare(`DELETE FROM tracks WHERE id IN (${ids})`).run(cameraId, prefix, prefix);
-  return positions;
-}
-
 export function finishArchiveJob(db: Database.Database, jobId: string, nowMs: number, error: string | null): void {
   setJobState(db, jobId, error === null ? 'done' : 'failed', nowMs, error);
-}
-
-/** Archive jobs of a camera by state, for status and tests. */
-export function archiveJobs(db: Database.Database, cameraPrefix: string): Job[] {
-  return db
-    .prepare<[string, string], Job>(
-      `SELECT id, kind, source, state, created_ms AS createdMs, updated_ms AS updatedMs, error FROM jobs
-       WHERE kind = 'archive' AND substr(id, 1, length(?)) = ? ORDER BY id`,
-    )
-    .all(cameraPrefix, cameraPrefix);
-}
-
-/**
- * Mark finished archive jobs whose files are still in their folder as seen now. Retention forgets
- * done jobs after retention_days (store/retention.ts); without this a file left in the folder would
- * be processed again every few days. Returns the jobs touched.
- */
-export function touchFinishedJobs(db: Database.Database, jobIds: readonly string[], nowMs: number): number {
-  const stmt = db.prepare("UPDATE jobs SET updated_ms = ? WHERE id = ? AND state IN ('done', 'failed')");
-  return db.transaction((): number => jobIds.reduce((n, id) => n + stmt.run(nowMs, id).changes, 0))();
 }

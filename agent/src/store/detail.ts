@@ -1,6 +1,6 @@
 /**
- * Detail that stays on the box (retention_days): tracks with per-frame positions, visits,
- * receipts, shifts and camera health samples. Plain data in, plain data out; every writer is one
+ * Detail that stays on the box (retention_days): tracks with per-frame positions, receipts and
+ * camera health samples. Plain data in, plain data out; every writer is one
  * synchronous transaction. Times are UTC ms from the video.
  */
 import type Database from 'better-sqlite3';
@@ -100,25 +100,26 @@ export function positionsBetween(db: Database.Database, fromMs: number, toMs: nu
     .all(fromMs, toMs);
 }
 
-export interface VisitInput {
-  /** Random visit id (never derived from a face, image or track). */
-  readonly id: string;
-  readonly cameraId: string;
-  readonly trackId?: number | null;
-  readonly zone?: string | null;
-  readonly startMs: number;
-  readonly endMs: number;
+/** Rows a scope has stored (tracks and positions), e.g. to check a re-run left no duplicates. */
+export function scopeRowCounts(db: Database.Database, cameraId: string, scope: string): { tracks: number; positions: number } {
+  const prefix = `${scope}#`;
+  const row = db
+    .prepare<[string, string, string], { tracks: number; positions: number }>(
+      `SELECT COUNT(DISTINCT t.id) AS tracks, COUNT(p.rowid) AS positions
+       FROM tracks t LEFT JOIN positions p ON p.track_id = t.id
+       WHERE t.camera_id = ? AND substr(t.track_key, 1, length(?)) = ?`,
+    )
+    .get(cameraId, prefix, prefix);
+  return row ?? { tracks: 0, positions: 0 };
 }
 
-export function upsertVisits(db: Database.Database, visits: readonly VisitInput[]): number {
-  const stmt = db.prepare(
-    `INSERT INTO visits (id, camera_id, track_id, zone, start_ms, end_ms) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET zone = excluded.zone, start_ms = MIN(start_ms, excluded.start_ms), end_ms = MAX(end_ms, excluded.end_ms)`,
-  );
-  return db.transaction((): number => {
-    for (const v of visits) stmt.run(v.id, v.cameraId, v.trackId ?? null, v.zone ?? null, v.startMs, v.endMs);
-    return visits.length;
-  })();
+/** Delete a scope's positions and tracks; returns the positions deleted. */
+export function purgeScope(db: Database.Database, cameraId: string, scope: string): number {
+  const prefix = `${scope}#`;
+  const ids = `SELECT id FROM tracks WHERE camera_id = ? AND substr(track_key, 1, length(?)) = ?`;
+  const positions = db.prepare(`DELETE FROM positions WHERE track_id IN (${ids})`).run(cameraId, prefix, prefix).changes;
+  db.prepare(`DELETE FROM tracks WHERE id IN (${ids})`).run(cameraId, prefix, prefix);
+  return positions;
 }
 
 export interface ReceiptInput {

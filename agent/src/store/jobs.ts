@@ -49,3 +49,28 @@ export function saveCheckpoint(db: Database.Database, jobId: string, cameraId: s
 export function getCheckpoint(db: Database.Database, jobId: string, cameraId: string): number | undefined {
   return db.prepare<[string, string], { p: number }>('SELECT position_ms AS p FROM checkpoints WHERE job_id = ? AND camera_id = ?').get(jobId, cameraId)?.p;
 }
+
+/** Forget a job's checkpoints (an archive file claimed again starts from its beginning). */
+export function deleteCheckpoints(db: Database.Database, jobId: string): void {
+  db.prepare('DELETE FROM checkpoints WHERE job_id = ?').run(jobId);
+}
+
+/** Archive jobs of a camera by state, for status and tests. */
+export function archiveJobs(db: Database.Database, cameraPrefix: string): Job[] {
+  return db
+    .prepare<[string, string], Job>(
+      `SELECT id, kind, source, state, created_ms AS createdMs, updated_ms AS updatedMs, error FROM jobs
+       WHERE kind = 'archive' AND substr(id, 1, length(?)) = ? ORDER BY id`,
+    )
+    .all(cameraPrefix, cameraPrefix);
+}
+
+/**
+ * Mark finished archive jobs whose files are still in their folder as seen now. Retention forgets
+ * done jobs after retention_days (store/retention.ts); without this a file left in the folder would
+ * be processed again every few days. Returns the jobs touched.
+ */
+export function touchFinishedJobs(db: Database.Database, jobIds: readonly string[], nowMs: number): number {
+  const stmt = db.prepare("UPDATE jobs SET updated_ms = ? WHERE id = ? AND state IN ('done', 'failed')");
+  return db.transaction((): number => jobIds.reduce((n, id) => n + stmt.run(nowMs, id).changes, 0))();
+}

@@ -317,6 +317,17 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX record_versions_day ON record_versions (record_type, day) WHERE deleted = 0;
     `,
   },
+  {
+    version: 7,
+    name: 'drop the unused visits table',
+    sql: `
+      -- Issue 14 item 10: nothing ever read this table and only tests wrote it. The day's visits are
+      -- derived from the stored positions by the roll-up and the API (agent/store-day.ts), and what
+      -- leaves the box is the consulted_visit record; a second, never-filled copy only misled. Its
+      -- index goes with it.
+      DROP TABLE IF EXISTS visits;
+    `,
+  },
 ]);
 
 export interface MigrationReport {

@@ -16,7 +16,6 @@ const HOUR_MS = 3_600_000;
 export const DETAIL_TABLES: ReadonlyArray<{ readonly table: string; readonly timeCol: string }> = Object.freeze([
   { table: 'positions', timeCol: 't_ms' },
   { table: 'tracks', timeCol: 'last_ms' },
-  { table: 'visits', timeCol: 'start_ms' },
   { table: 'consultations', timeCol: 'start_ms' },
   { table: 'receipts', timeCol: 't_ms' },
   { table: 'shifts', timeCol: 'start_ms' },

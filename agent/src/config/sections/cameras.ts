@@ -22,7 +22,14 @@ export const cameraSection = z
       ),
     enabled: z.boolean().default(true).describe('Disabled cameras are kept in config but not read.'),
     sampling: samplingSection.optional().describe('Per-camera override of the top-level sampling.'),
-    rtsp_timeout_s: z.number().positive().max(600).default(10).describe('Socket timeout for RTSP reads, seconds.'),
+    rtsp_timeout_s: z
+      .number()
+      .positive()
+      .max(600)
+      .default(10)
+      .describe(
+        'Socket timeout for RTSP reads, seconds. A camera that was delivering is restarted as stalled after this long without a frame plus its usual gap between frames (at most agent.watchdog_s).',
+      ),
     zones: z.array(zoneSection).default([]).describe('Zones of this camera image (staff, floor, till, entrance).'),
     floor: floorSection.optional().describe('Optional image-to-floor homography (metres).'),
     hfov_deg: z
