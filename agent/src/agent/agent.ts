@@ -31,6 +31,7 @@ import { closeDanglingUp, recentDays, rollUpCameraUptime, type DayRollupReport }
 import { dayComputer, DayJobsStopped } from './rollup-worker-client.js';
 import { DriftMonitor } from './drift-monitor.js';
 import { agentProvider } from './api-provider.js';
+import { Calibrations } from './calibration.js';
 import { receiptDaysHandler, salesJobs } from './sales-jobs.js';
 import { startApiServer, type ApiServer } from '../api/index.js';
 import { readBoxHealth, type BoxHealth } from '../health/index.js';
@@ -55,6 +56,8 @@ export interface AgentDeps {
    * itself, kept only as the benchmark's baseline (agent/bench/rollup-latency.ts). Same jobs either way.
    */
   readonly rollupThread?: 'worker' | 'main';
+  /** The config file `cfg` was loaded from: the calibration editor writes zones back to it (absent: read-only). */
+  readonly configPath?: string;
 }
 
 export interface AgentState {
@@ -233,8 +236,8 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
         extensions: a.archive_extensions,
         minAgeSec: a.archive_min_age_s,
         parallel: a.archive_parallel,
-        onFrame: (id, frame, dets) => {
-          runtimes.get(id)?.frame(frame, dets);
+        onFrame: (id, frame, dets, tracks) => {
+          runtimes.get(id)?.frame(frame, dets, tracks);
           dirtyDays.add(localDate(frame.timestampMs, cfg.store.timezone));
         },
       });
@@ -316,6 +319,8 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
       onReceiptDays,
       drift: () => drift.warnings(),
       days,
+      // A saved calibration reaches the roll-up's cameras too (the next analysis uses the new zones).
+      calibrations: new Calibrations(cfg, deps.configPath ?? null, (cameras) => days.setCameras(cameras)),
     });
     try {
       api = await startApiServer(
