@@ -26,6 +26,7 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
   var drag = null;       // { zone, index } or { floor: index }
   var dirty = false;
   var timer = null;
+  var imgBusy = false;   // a snapshot is loading: do not ask for another (the encoder serves 2 at once)
 
   function $(id) { return document.getElementById(id); }
   function el(tag, text, cls) {
@@ -254,7 +255,7 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
         renderZones();
         renderFloor();
       }
-      $('cal-img').src = api('/snapshot') + '?overlay=none&t=' + Date.now();
+      if (!imgBusy) { imgBusy = true; $('cal-img').src = api('/snapshot') + '?overlay=none&t=' + Date.now(); }
       renderTracks();
       draw();
       $('calibration').dataset.loaded = 'true';
@@ -365,7 +366,8 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
     $('cal-floor-mode').addEventListener('click', function () { mode = mode === 'floor' ? 'idle' : 'floor'; drawing = []; hint(); draw(); });
     $('cal-save').addEventListener('click', save);
     $('cal-reset').addEventListener('click', function () { dirty = false; loadView(true); $('cal-result').textContent = ''; });
-    $('cal-img').addEventListener('load', draw);
+    $('cal-img').addEventListener('load', function () { imgBusy = false; draw(); });
+    $('cal-img').addEventListener('error', function () { imgBusy = false; });
     window.addEventListener('resize', draw);
     // The cameras table's rows open their camera's calibration.
     $('cameras').addEventListener('click', function (ev) {
