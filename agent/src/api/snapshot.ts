@@ -8,17 +8,10 @@
  * Drawn on a copy: the provider's frame may still be in use.
  */
 import { pictureRect } from '../health/image-checks.js';
-import { BLACK, WHITE, asCanvas, colorForId, drawPolyline, drawRect, drawText, fillRect, resizeNearest, type Canvas, type Rgb } from '../render/index.js';
-import type { ZoneKind } from '../config/sections/zones.js';
+import { BLACK, WHITE, asCanvas, colorForId, drawRect, drawText, drawZones, fillRect, resizeNearest, type Canvas } from '../render/index.js';
 import type { Snapshot } from './provider.js';
 
-/** One colour per zone kind, the same in the page's editor (ui/status-script.ts ZONE_COLORS). */
-export const ZONE_COLORS: Readonly<Record<ZoneKind, Rgb>> = {
-  staff: [230, 60, 200],
-  floor: [60, 200, 90],
-  till: [250, 190, 30],
-  entrance: [40, 170, 250],
-};
+export { ZONE_COLORS } from '../render/index.js';
 
 export function renderSnapshot(s: Snapshot): Canvas {
   const f = s.frame;
@@ -28,12 +21,7 @@ export function renderSnapshot(s: Snapshot): Canvas {
   const h = f.letterbox.srcHeight;
   // resizeNearest always returns a new canvas, so drawing never touches the frame's own bytes.
   const c = picture.width === w && picture.height === h ? { width: w, height: h, data: picture.data.slice() } : resizeNearest(picture, w, h);
-  for (const z of s.zones ?? []) {
-    const color = ZONE_COLORS[z.kind];
-    drawPolyline(c, [...z.polygon, z.polygon[0]!], color, { thickness: 2 });
-    const [x, y] = z.polygon[0]!;
-    drawText(c, x + 3, y + 3, `${z.name} (${z.kind})`, BLACK, { background: color });
-  }
+  drawZones(c, s.zones ?? []);
   s.boxes.forEach((b, i) => {
     const color = colorForId(b.track_id ?? i + 1);
     const x = Math.min(b.x1, b.x2);
