@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { calibrationIssues, writeCameraCalibration } from '../../agent/src/config/edit.js';
+import { calibrationIssues, editCalibrationText, writeCameraCalibration } from '../../agent/src/config/edit.js';
+import { REPO_ROOT } from '../helpers/shared-data.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
 
 const STORE = `# The demo store: written by hand, comments must survive the editor.
@@ -83,8 +84,9 @@ describe('writeCameraCalibration', () => {
     const text = readFileSync(file, 'utf8');
     for (const comment of ['# The demo store: written by hand', '# the chain', '# the counter camera', '# relative: against this file'])
       expect(text).toContain(comment);
-    // Points stay one per [x, y] on a line: readable by the next technician.
-    expect(text).toMatch(/polygon:\n\s+- \[ 10, 300 \]\n\s+- \[ 300, 300 \]\n/);
+    // One zone per line, as the example configs write them: readable by the next technician.
+    expect(text).toContain('      - {name: behind counter, kind: staff, polygon: [[10, 300], [300, 300], [300, 432], [10, 432]]}\n');
+    expect(text).toContain('      image: [[100, 400], [700, 400], [650, 200], [150, 200]]\n');
     expect(text).toContain('url: ./clips');
     const cfg = loadConfigFile(file);
     expect(cfg.cameras[0]!.zones).toEqual(zones);
@@ -223,6 +225,18 @@ describe('writeCameraCalibration', () => {
     ).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe(STORE);
     expect(existsSync(`${file}.bak`)).toBe(false);
+  });
+
+  it('saving config/demo.yaml’s cameras with their own zones and floor gives the file back byte for byte', () => {
+    const demo = join(REPO_ROOT, 'config', 'demo.yaml');
+    const text = readFileSync(demo, 'utf8');
+    const cfg = loadConfigFile(demo);
+    for (const cam of cfg.cameras) expect(editCalibrationText(text, demo, cam.id, { zones: cam.zones, floor: cam.floor ?? null }).text, cam.id).toBe(text);
+  });
+
+  it('adds no empty zones key to a camera that had none', () => {
+    writeCameraCalibration(file, 'door', { zones: [], floor: null }, PICTURE);
+    expect(readFileSync(file, 'utf8')).toBe(STORE);
   });
 
   it('names an unknown camera', () => {

@@ -13,7 +13,7 @@
  */
 import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isSeq, parse as parseYaml, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { FailureError, MisuseError } from '../core/errors.js';
 import { pictureBoundsProblems } from '../health/config-live.js';
 import { resolveConfigPaths, validateConfig } from './load.js';
@@ -57,16 +57,14 @@ function cameraIndex(doc: Document, path: string, cameraId: string): number {
   return i;
 }
 
-/** Each point `[x, y]` on a line of its own: a polygon stays readable in the file. */
-function flowPoints(doc: Document, value: unknown): YamlNode {
+/**
+ * One zone per line (`- {name: counter, kind: staff, polygon: [[10, 300], ...]}`) and the floor's
+ * `image:` / `world:` lists on one line each, as the example configs write them.
+ */
+function flowNode(doc: Document, value: unknown, what: 'zones' | 'floor'): YamlNode {
   const node = doc.createNode(value) as YamlNode;
-  const visit = (n: unknown): void => {
-    if (isSeq(n)) {
-      if (n.items.every((x) => isScalar(x))) n.flow = true;
-      for (const it of n.items) visit(it);
-    } else if (isMap(n)) for (const it of n.items) visit(it.value);
-  };
-  visit(node);
+  if (what === 'zones' && isSeq(node)) for (const z of node.items) if (isMap(z)) z.flow = true;
+  if (what === 'floor' && isMap(node)) for (const it of node.items) if (isSeq(it.value)) it.value.flow = true;
   return node;
 }
 
@@ -85,10 +83,15 @@ export function editCalibrationText(
   if (doc.errors.length > 0)
     throw new MisuseError('FS_CONFIG_INVALID', `${path} is not valid YAML: ${doc.errors[0]!.message}`, { issues: [doc.errors[0]!.message] });
   const index = cameraIndex(doc, path, cameraId);
-  doc.setIn(['cameras', index, 'zones'], flowPoints(doc, cal.zones ?? []));
+  const zones = cal.zones ?? [];
+  // No zones where the file had no zones key: leave it absent rather than add `zones: []`.
+  if (!(Array.isArray(zones) && zones.length === 0 && !doc.hasIn(['cameras', index, 'zones'])))
+    doc.setIn(['cameras', index, 'zones'], flowNode(doc, zones, 'zones'));
   if (cal.floor === null || cal.floor === undefined) doc.deleteIn(['cameras', index, 'floor']);
-  else doc.setIn(['cameras', index, 'floor'], flowPoints(doc, cal.floor));
-  const out = doc.toString({ lineWidth: 0 });
+  else doc.setIn(['cameras', index, 'floor'], flowNode(doc, cal.floor, 'floor'));
+  // No padding inside flow collections: `[[1, 2], [3, 4]]` and `{a: b}` as people write them, so
+  // the flow collections elsewhere in the file come out as they went in.
+  const out = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   // The same path `floorsense run` takes from text to a config (load.ts loadConfigFile).
   const cfg = validateConfig(resolveConfigPaths(parseYaml(out), dirname(resolve(path))), path);
   const cam = cfg.cameras[index]!;
