@@ -13,6 +13,7 @@ import { agentProvider } from '../../agent/src/agent/api-provider.js';
 import { Calibrations } from '../../agent/src/agent/calibration.js';
 import { CameraRuntime } from '../../agent/src/agent/camera-runtime.js';
 import { startApiServer, type ApiServer, type CalibrationView } from '../../agent/src/api/index.js';
+import { calibrationIssues } from '../../agent/src/config/edit.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
 import { detectionsFromList } from '../../agent/src/core/detections.js';
 import { DetectorQueue } from '../../agent/src/detect/index.js';
@@ -220,5 +221,16 @@ describe('calibration endpoints', () => {
     expect((await grid({ image: 'x', world: [] })).status).toBe(400);
     expect((await grid({ image: [], world: [] }, 'idle')).status).toBe(503);
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('an agent started without a config file refuses to save, saying why', () => {
+    const cal = new Calibrations(loadConfigFile(file), null);
+    let err: unknown;
+    try {
+      cal.save('entrance', { zones: [], floor: null });
+    } catch (e) {
+      err = e;
+    }
+    expect(calibrationIssues(err)).toEqual([expect.stringMatching(/started without a config file .*--config FILE/)]);
   });
 });

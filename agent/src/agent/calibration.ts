@@ -8,7 +8,7 @@
 import type { CalibrationSetup } from '../api/provider.js';
 import type { CameraConfig, Config } from '../config/schema.js';
 import { writeCameraCalibration } from '../config/edit.js';
-import { FailureError, MisuseError } from '../core/errors.js';
+import { MisuseError } from '../core/errors.js';
 
 export function setupOf(cam: CameraConfig): CalibrationSetup {
   return {
@@ -43,8 +43,10 @@ export class Calibrations {
    * size, for the bounds check. Refusals are MisuseError(FS_CONFIG_INVALID) with key-path issues.
    */
   save(cameraId: string, body: unknown, picture?: { width: number; height: number }): { path: string; backup: string } {
-    if (this.configPath === null)
-      throw new FailureError('FS_OUTPUT', 'the agent was started without a config file to write back to; edit the YAML and restart instead');
+    if (this.configPath === null) {
+      const why = 'the agent was started without a config file to write back to (floorsense run --config FILE); edit the YAML and restart instead';
+      throw new MisuseError('FS_CONFIG_INVALID', why, { issues: [why] });
+    }
     if (body === null || typeof body !== 'object' || Array.isArray(body))
       throw new MisuseError('FS_CONFIG_INVALID', 'calibration: expected a JSON object { zones, floor }', {
         issues: ['(body): expected an object { zones, floor }'],
