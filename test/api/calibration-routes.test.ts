@@ -127,6 +127,27 @@ describe('calibration endpoints', () => {
       [9, null, null],
     ]);
     expect((await view()).zones.map((z) => z.name)).toEqual(['door']);
+    // Only the floor sent: the zones stay.
+    const floor = {
+      image: [
+        [100, 420],
+        [700, 420],
+        [600, 300],
+        [200, 300],
+      ],
+      world: [
+        [0, 0],
+        [6, 0],
+        [5, 4],
+        [1, 4],
+      ],
+    };
+    expect((await put({ floor })).status).toBe(200);
+    const both = await view();
+    expect([both.zones.map((z) => z.name), both.floor]).toEqual([['door'], floor]);
+    expect(both.floor_grid!.lines.length).toBeGreaterThan(0);
+    expect((await put({ floor: null })).status).toBe(200);
+    expect((await view()).floor).toBeNull();
   });
 
   it('refuses bad requests before touching the file', async () => {

@@ -57,7 +57,14 @@ export class Calibrations {
         issues: extra.map((k) => `${k}: unknown key (only zones, floor)`),
       });
     const b = body as { zones?: unknown; floor?: unknown };
-    const written = writeCameraCalibration(this.configPath, cameraId, { zones: b.zones ?? [], floor: b.floor ?? null }, picture);
+    // A key left out keeps what the camera has (a script may send only the floor); null removes the floor.
+    const current = this.get(cameraId);
+    const written = writeCameraCalibration(
+      this.configPath,
+      cameraId,
+      { zones: 'zones' in b ? b.zones : (current?.zones ?? []), floor: 'floor' in b ? b.floor : (current?.floor ?? null) },
+      picture,
+    );
     // Only this camera's zones and floor change in the running agent; its other settings (URL,
     // sampling) and every other section need a restart, as before.
     this.#cameras = this.#cameras.map((c) => (c.id === cameraId ? { ...c, zones: written.camera.zones, floor: written.camera.floor } : c));
