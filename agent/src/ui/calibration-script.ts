@@ -366,6 +366,13 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
     $('cal-floor-mode').addEventListener('click', function () { mode = mode === 'floor' ? 'idle' : 'floor'; drawing = []; hint(); draw(); });
     $('cal-save').addEventListener('click', save);
     $('cal-reset').addEventListener('click', function () { dirty = false; loadView(true); $('cal-result').textContent = ''; });
+    // While drawing: Enter finishes, Backspace takes the last corner back, Escape drops the zone.
+    window.addEventListener('keydown', function (ev) {
+      if (mode !== 'draw' || (ev.target && /^(INPUT|SELECT|TEXTAREA)$/.test(ev.target.tagName))) return;
+      if (ev.key === 'Enter') { ev.preventDefault(); finish(); }
+      else if (ev.key === 'Backspace') { ev.preventDefault(); drawing.pop(); hint(); draw(); }
+      else if (ev.key === 'Escape') { mode = 'idle'; drawing = []; hint(); draw(); }
+    });
     $('cal-img').addEventListener('load', function () { imgBusy = false; draw(); });
     $('cal-img').addEventListener('error', function () { imgBusy = false; });
     window.addEventListener('resize', draw);

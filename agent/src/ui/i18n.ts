@@ -119,7 +119,8 @@ const EN = {
   'cal.no_zone': 'no zone',
   'cal.tracks_none': 'Nobody in the latest frame.',
   'cal.hint.idle': 'Drag a corner to move it. Coordinates are in the camera’s own pixels.',
-  'cal.hint.draw': 'Click the corners of the zone on the picture ({n} so far), then “Finish the zone”.',
+  'cal.hint.draw':
+    'Click the corners of the zone on the picture ({n} so far), then “Finish the zone” (or Enter; Backspace takes the last corner back, Escape drops the zone).',
   'cal.hint.floor': 'Click points on the floor, then type their metres in the table below.',
   'cal.unsaved': 'Changes not saved yet.',
   'cal.no_frame': 'The camera has not delivered a frame yet.',
@@ -302,7 +303,7 @@ const RU: Record<MessageKey, string> = {
   'cal.no_zone': 'вне зон',
   'cal.tracks_none': 'В последнем кадре никого нет.',
   'cal.hint.idle': 'Перетащите угол, чтобы сдвинуть его. Координаты — в собственных пикселях камеры.',
-  'cal.hint.draw': 'Щёлкайте углы зоны на картинке (уже {n}), затем «Завершить зону».',
+  'cal.hint.draw': 'Щёлкайте углы зоны на картинке (уже {n}), затем «Завершить зону» (или Enter; Backspace убирает последний угол, Escape отменяет зону).',
   'cal.hint.floor': 'Щёлкните точки на полу, затем введите их метры в таблице ниже.',
   'cal.unsaved': 'Изменения ещё не сохранены.',
   'cal.no_frame': 'Камера ещё не прислала ни одного кадра.',
