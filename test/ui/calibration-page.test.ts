@@ -357,6 +357,15 @@ describe.skipIf(!ok)('calibration editor in headless Chromium against a real age
     expect(view.floor?.world).toEqual(world);
     expect(view.floor_grid!.lines.filter((l) => l.axis === 'x').map((l) => l.metres)).toEqual(expect.arrayContaining([0, 1, 2, 3, 4, 5, 6]));
     await page.locator('#calibration').screenshot({ path: join(SHOTS, 'calibration-floor-grid.png') });
+    // The store's own language: every label of the editor comes from the dictionary.
+    await page.selectOption('#lang', 'ru');
+    expect(await page.textContent('#cal-save')).toBe('Сохранить');
+    // Messages worded before the switch are reworded too.
+    expect(await page.textContent('#cal-size')).toMatch(/^Картинка 768 × 432 пикс\./);
+    expect(await page.textContent('#cal-result')).toMatch(/^Сохранено в /);
+    expect(await page.textContent('#cal-grid-note')).toMatch(/^Пунктир — сетка 1 м/);
+    if (view.tracks.some((t) => t.zone === null)) expect(await page.textContent('#cal-tracks')).toContain('вне зон');
+    await page.locator('#calibration').screenshot({ path: join(SHOTS, 'calibration-floor-grid-ru.png') });
     expect(problems).toEqual([]);
   }, 30_000);
 });

@@ -29,6 +29,9 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
   var imgBusy = false;   // a snapshot is loading: do not ask for another (the encoder serves 2 at once)
 
   function $(id) { return document.getElementById(id); }
+  /** A message kept as the function that words it, so a language switch rewords it. */
+  var said = {};
+  function say(id, words) { said[id] = words; $(id).textContent = words(); }
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = String(text);
@@ -214,7 +217,7 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
     $('cal-add-zone').setAttribute('aria-pressed', String(mode === 'draw'));
     $('cal-floor-mode').setAttribute('aria-pressed', String(mode === 'floor'));
   }
-  function changed() { dirty = true; $('cal-result').textContent = t('cal.unsaved'); draw(); }
+  function changed() { dirty = true; say('cal-result', function () { return t('cal.unsaved'); }); draw(); }
 
   function floorBody() {
     var ok = floorPts.filter(function (f) { return f.world[0] !== null && f.world[1] !== null && isFinite(f.world[0]) && isFinite(f.world[1]); });
@@ -223,15 +226,14 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
   }
   function refreshGrid() {
     var body = floorBody();
-    var note = $('cal-grid-note');
     if (!body || body.world.some(function (w) { return w === null; }) || body.image.length < 4) {
       grid = null;
-      note.textContent = t('cal.grid.need');
+      say('cal-grid-note', function () { return t('cal.grid.need'); });
       draw();
       return;
     }
     request('POST', api('/floor-grid'), body).then(function (r) {
-      if (r.ok) { grid = r.body; note.textContent = t('cal.grid.fit', { rms: r.body.rms_m }); } else { grid = null; note.textContent = r.body.error || String(r.status); }
+      if (r.ok) { grid = r.body; say('cal-grid-note', function () { return t('cal.grid.fit', { rms: r.body.rms_m }); }); } else { grid = null; say('cal-grid-note', function () { return r.body.error || String(r.status); }); }
       draw();
     });
   }
@@ -242,16 +244,18 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
     var id = cam;
     return request('GET', api('/calibration')).then(function (r) {
       if (id !== cam) return;
-      if (!r.ok) { $('cal-result').textContent = r.body.error || String(r.status); return; }
+      if (!r.ok) { say('cal-result', function () { return r.body.error || String(r.status); }); return; }
       view = r.body;
       var c = canvas();
       if (view.width !== null && (c.width !== view.width || c.height !== view.height)) { c.width = view.width; c.height = view.height; }
-      $('cal-size').textContent = view.width === null ? t('cal.no_frame') : t('cal.size', { w: view.width, h: view.height, file: view.config_path || '—' });
+      var v = view;
+      say('cal-size', function () { return v.width === null ? t('cal.no_frame') : t('cal.size', { w: v.width, h: v.height, file: v.config_path || '—' }); });
       if (resetEdits || !dirty) {
         zones = view.zones.map(function (z) { return { name: z.name, kind: z.kind, polygon: z.polygon.map(function (p) { return [p[0], p[1]]; }) }; });
         floorPts = view.floor ? view.floor.image.map(function (p, i) { return { image: [p[0], p[1]], world: [view.floor.world[i][0], view.floor.world[i][1]] }; }) : [];
         grid = view.floor_grid;
-        $('cal-grid-note').textContent = grid ? t('cal.grid.fit', { rms: grid.rms_m }) : t('cal.grid.need');
+        var g = grid;
+        say('cal-grid-note', function () { return g ? t('cal.grid.fit', { rms: g.rms_m }) : t('cal.grid.need'); });
         renderZones();
         renderFloor();
       }
@@ -274,7 +278,7 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
     $('cal-camera').value = id;
     $('cal-body').hidden = false;
     $('cal-errors').hidden = true;
-    $('cal-result').textContent = '';
+    say('cal-result', function () { return ''; });
     $('calibration').dataset.loaded = 'false';
     hint();
     loadView(true).then(poll);
@@ -284,15 +288,15 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
     var errs = $('cal-errors');
     errs.replaceChildren();
     errs.hidden = true;
-    $('cal-result').textContent = t('cal.saving');
+    say('cal-result', function () { return t('cal.saving'); });
     return request('PUT', api('/calibration'), body).then(function (r) {
       if (r.ok) {
         dirty = false;
-        $('cal-result').textContent = t('cal.saved', { file: r.body.path, backup: r.body.backup });
+        say('cal-result', function () { return t('cal.saved', { file: r.body.path, backup: r.body.backup }); });
         $('calibration').dataset.saved = String(Date.now());
         return loadView(true);
       }
-      $('cal-result').textContent = t('cal.refused');
+      say('cal-result', function () { return t('cal.refused'); });
       (r.body.issues || [r.body.error || String(r.status)]).forEach(function (m) { errs.appendChild(el('li', m)); });
       errs.hidden = false;
     });
@@ -365,7 +369,7 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
     $('cal-finish').addEventListener('click', finish);
     $('cal-floor-mode').addEventListener('click', function () { mode = mode === 'floor' ? 'idle' : 'floor'; drawing = []; hint(); draw(); });
     $('cal-save').addEventListener('click', save);
-    $('cal-reset').addEventListener('click', function () { dirty = false; loadView(true); $('cal-result').textContent = ''; });
+    $('cal-reset').addEventListener('click', function () { dirty = false; loadView(true); say('cal-result', function () { return ''; }); });
     // While drawing: Enter finishes, Backspace takes the last corner back, Escape drops the zone.
     window.addEventListener('keydown', function (ev) {
       if (mode !== 'draw' || (ev.target && /^(INPUT|SELECT|TEXTAREA)$/.test(ev.target.tagName))) return;
@@ -381,7 +385,7 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
       var tr = ev.target.closest && ev.target.closest('tr[data-camera]');
       if (tr) open(tr.dataset.camera);
     });
-    window.FS.onLocale(function () { hint(); renderZones(); renderFloor(); renderTracks(); });
+    window.FS.onLocale(function () { hint(); renderZones(); renderFloor(); renderTracks(); Object.keys(said).forEach(function (id) { $(id).textContent = said[id](); }); });
     hint();
     loadCameras();
   }
