@@ -5,7 +5,6 @@ import { resultsWriter } from '../../agent/src/agent/results-store.js';
 import { agentProvider, snapshotBoxes } from '../../agent/src/agent/api-provider.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { detectionsFromList } from '../../agent/src/core/detections.js';
-import { letterboxFor } from '../../agent/src/core/frame.js';
 import { DetectorQueue } from '../../agent/src/detect/index.js';
 
 describe('store day from the local store', () => {
@@ -55,11 +54,11 @@ describe('store day from the local store', () => {
 });
 
 describe('the API provider on the agent state', () => {
-  it('maps detections (camera pixels) into the letterboxed frame', () => {
-    const lb = letterboxFor(1280, 720, 640, 640); // scale 0.5, padY 140
-    const frame = { sourceId: 'c', index: 0, ptsSec: 0, timestampMs: 0, width: 640, height: 640, data: new Uint8Array(640 * 640 * 3), letterbox: lb };
-    const boxes = snapshotBoxes(frame, detectionsFromList([{ box: [100, 200, 300, 600], score: 0.87 }]));
-    expect(boxes).toEqual([{ x1: 50, y1: 240, x2: 150, y2: 440, label: '87%' }]);
+  it('draws tracks (source pixels, id and zone) on a snapshot, or the detections with their confidence when no track matched', () => {
+    const dets = detectionsFromList([{ box: [100, 200, 300, 600], score: 0.87 }]);
+    expect(snapshotBoxes(dets)).toEqual([{ x1: 100, y1: 200, x2: 300, y2: 600, label: '87%' }]);
+    const tracks = [{ track_id: 4, box: [100, 200, 300, 600] as const, score: 0.87, foot: [200, 600] as const, zone: 'counter', zone_kind: 'staff' as const }];
+    expect(snapshotBoxes(dets, tracks)).toEqual([{ x1: 100, y1: 200, x2: 300, y2: 600, track_id: 4, label: '#4 counter' }]);
   });
 
   it('stores posted receipts once and counts re-posts as duplicates', async () => {

@@ -183,6 +183,18 @@ export function fixtureProvider(frame: Frame = syntheticFrame()): FixtureProvide
             { x1: 100, y1: 200, x2: 220, y2: 400, track_id: 7 },
             { x1: 400, y1: 180, x2: 480, y2: 420, label: 'staff' },
           ],
+          zones: [
+            {
+              name: 'door',
+              kind: 'entrance',
+              polygon: [
+                [500, 20],
+                [700, 20],
+                [700, 120],
+                [500, 120],
+              ],
+            },
+          ],
         };
       if (id === 'till') return null;
       return undefined;

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, isLoopbackHost, type ApiServer } from '../../agent/src/api/index.js';
+import { startApiServer, isLoopbackHost, ZONE_COLORS, type ApiServer } from '../../agent/src/api/index.js';
 import { FailureError } from '../../agent/src/core/errors.js';
 import { colorForId } from '../../agent/src/render/index.js';
 import { CONSULTATIONS, NOW, REPORT, STATUS, fixtureProvider, type FixtureProvider } from './fixture.js';
@@ -332,7 +332,7 @@ describe('endpoints on loopback (no token)', () => {
     expect(help.has('floorsense_box_cpu_temperature_celsius')).toBe(true);
   });
 
-  it('GET /api/cameras/:id/snapshot is a JPEG of the picture (pad cut away) with the boxes drawn', async () => {
+  it('GET /api/cameras/:id/snapshot is a JPEG of the picture (pad cut away) at source size, with the boxes drawn in source pixels', async () => {
     const r = await get(`${srv.url}/api/cameras/entrance/snapshot`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('image/jpeg');
@@ -343,15 +343,22 @@ describe('endpoints on loopback (no token)', () => {
     })
       .toString()
       .trim();
-    expect(probe).toBe('mjpeg,640,360');
-    // Decode back: box 7's outline (frame y 200 -> picture y 200 - 140 = 60) is in its colour.
+    // The camera's own 768x432, not the model's 640x360: a point read off it is a zone coordinate.
+    expect(probe).toBe('mjpeg,768,432');
     const rgb = execFileSync('ffmpeg', ['-v', 'error', '-f', 'mjpeg', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { input: r.bytes });
-    expect(rgb.length).toBe(640 * 360 * 3);
-    const at = (x: number, y: number): number[] => [...rgb.subarray((y * 640 + x) * 3, (y * 640 + x) * 3 + 3)];
+    expect(rgb.length).toBe(768 * 432 * 3);
+    const at = (x: number, y: number): number[] => [...rgb.subarray((y * 768 + x) * 3, (y * 768 + x) * 3 + 3)];
     const near = (a: number[], b: readonly number[]): boolean => a.every((v, i) => Math.abs(v - b[i]!) < 48);
-    expect(near(at(160, 300 - 140 + 0), colorForId(7))).toBe(false); // inside the box: picture
-    expect(near(at(160, 400 - 140 - 1), colorForId(7))).toBe(true); // bottom edge
-    expect(near(at(101, 250), colorForId(7))).toBe(true); // left edge
+    expect(near(at(160, 300), colorForId(7))).toBe(false); // inside the box: picture
+    expect(near(at(140, 399), colorForId(7))).toBe(true); // bottom edge (source y 400)
+    expect(near(at(101, 250), colorForId(7))).toBe(true); // left edge (source x 100)
+    // The zone "door" is outlined in its kind's colour along its top edge (source y 20).
+    expect(near(at(600, 21), ZONE_COLORS.entrance)).toBe(true);
+    // overlay=none: the bare picture for the editor, which draws its own.
+    const bare = await get(`${srv.url}/api/cameras/entrance/snapshot?overlay=none&t=1`);
+    const plain = execFileSync('ffmpeg', ['-v', 'error', '-f', 'mjpeg', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { input: bare.bytes });
+    const pat = (x: number, y: number): number[] => [...plain.subarray((y * 768 + x) * 3, (y * 768 + x) * 3 + 3)];
+    expect(near(pat(101, 250), colorForId(7))).toBe(false);
   });
 });
 
@@ -367,9 +374,9 @@ describe.skipIf(!haveData('video/checkout_counter_cashier.mp4'))('snapshot of a 
       const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', '-'], { input: r.bytes })
         .toString()
         .trim();
-      expect(probe).toBe('640,360');
+      expect(probe).toBe('768,432');
       expect(r.bytes.length).toBeGreaterThan(5_000); // a real picture, not a flat fill
-      console.log(`snapshot 640x360 from a real frame: ${r.bytes.length} bytes in ${ms.toFixed(0)} ms`);
+      console.log(`snapshot 768x432 from a real frame: ${r.bytes.length} bytes in ${ms.toFixed(0)} ms`);
     } finally {
       await srv.close();
     }

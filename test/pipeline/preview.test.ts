@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inflateSync } from 'node:zlib';
 import { ContactSheet, pickEvenly } from '../../agent/src/pipeline/preview.js';
 import { letterboxFor, type Frame } from '../../agent/src/core/frame.js';
-import { colorForId } from '../../agent/src/render/index.js';
+import { ZONE_COLORS, colorForId } from '../../agent/src/render/index.js';
 
 function grey(index: number): Frame {
   const lb = letterboxFor(320, 180, 320, 320);
@@ -54,5 +54,30 @@ describe('contact sheet preview', () => {
         break;
       }
     expect(found).toBe(true);
+  });
+
+  it('outlines the camera zones (source pixels, scaled to the tile) in their kind colour', () => {
+    const rgbOf = (zones: ConstructorParameters<typeof ContactSheet>[0]): Buffer => {
+      const sheet = new ContactSheet({ tiles: 1, tileWidth: 160, columns: 1, ...zones });
+      sheet.offer(grey(0));
+      const out = sheet.render([], 'Z');
+      return inflateSync(out.subarray(out.indexOf('IDAT') + 4, out.lastIndexOf('IEND') - 4));
+    };
+    const has = (idat: Buffer, [r, g, b]: readonly [number, number, number]): boolean => {
+      for (let i = 0; i + 2 < idat.length; i++) if (idat[i] === r && idat[i + 1] === g && idat[i + 2] === b) return true;
+      return false;
+    };
+    const zone = {
+      name: 'counter',
+      kind: 'staff' as const,
+      polygon: [
+        [20, 20],
+        [300, 20],
+        [300, 160],
+        [20, 160],
+      ] as Array<[number, number]>,
+    };
+    expect(has(rgbOf({ zones: [zone] }), ZONE_COLORS.staff)).toBe(true);
+    expect(has(rgbOf({}), ZONE_COLORS.staff)).toBe(false);
   });
 });

@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { STATE_SEVERITY } from '../../agent/src/health/camera-state.js';
-import { LOCALES, MESSAGES, MANAGER_PAGE_JS, STATUS_PAGE_HTML, STATUS_PAGE_JS, I18N_JS } from '../../agent/src/ui/index.js';
+import { CALIBRATION_PAGE_JS, LOCALES, MESSAGES, MANAGER_PAGE_JS, STATUS_PAGE_HTML, STATUS_PAGE_JS, I18N_JS } from '../../agent/src/ui/index.js';
 
 const SOURCES = [
   STATUS_PAGE_HTML,
   STATUS_PAGE_JS,
   MANAGER_PAGE_JS,
+  CALIBRATION_PAGE_JS,
   I18N_JS.slice(0, I18N_JS.indexOf('var MESSAGES')) + I18N_JS.slice(I18N_JS.indexOf('var KEY')),
 ];
 

@@ -31,6 +31,7 @@ import { closeDanglingUp, recentDays, rollUpCameraUptime, type DayRollupReport }
 import { dayComputer, DayJobsStopped, type DayComputer } from './rollup-worker-client.js';
 import { DriftMonitor } from './drift-monitor.js';
 import { agentProvider, type ProviderDeps } from './api-provider.js';
+import { Calibrations } from './calibration.js';
 import { receiptDaysHandler, salesJobs } from './sales-jobs.js';
 import { startApiServer, type ApiServer } from '../api/index.js';
 import { readBoxHealth, type BoxHealth } from '../health/index.js';
@@ -55,6 +56,8 @@ export interface AgentDeps {
    * itself, kept only as the benchmark's baseline (agent/bench/rollup-latency.ts). Same jobs either way.
    */
   readonly rollupThread?: 'worker' | 'main';
+  /** The config file `cfg` was loaded from: the calibration editor writes zones back to it (absent: read-only). */
+  readonly configPath?: string;
 }
 
 export interface AgentState {
@@ -173,14 +176,18 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     sync = startSyncLoop(db, cfg.sync, log.child({ job: 'sync' }), { clock, random: core.random, ...(deps.syncSleep ? { sleep: deps.syncSleep } : {}) });
     supervisors.push(...startLiveCameras(core));
     if (cfg.api.enabled) {
-      api = await startApi(core, {
-        version: deps.version ?? 'dev',
-        jobs: () => jobs.map((j) => j.report()),
-        box: box.latest,
-        sync: () => sync?.state() ?? { lastSuccessMs: null, lastError: null, failures: 0, nextTryMs: null },
-        onReceiptDays,
-        days: rollup.days,
-      });
+      api = await startApi(
+        core,
+        {
+          version: deps.version ?? 'dev',
+          jobs: () => jobs.map((j) => j.report()),
+          box: box.latest,
+          sync: () => sync?.state() ?? { lastSuccessMs: null, lastError: null, failures: 0, nextTryMs: null },
+          onReceiptDays,
+          days: rollup.days,
+        },
+        deps.configPath ?? null,
+      );
     }
   }
 
@@ -380,8 +387,8 @@ function archiveJob(core: AgentCore, rollup: Rollup): { readonly job: GuardedJob
         extensions: a.archive_extensions,
         minAgeSec: a.archive_min_age_s,
         parallel: a.archive_parallel,
-        onFrame: (id, frame, dets) => {
-          runtimes.get(id)?.frame(frame, dets);
+        onFrame: (id, frame, dets, tracks) => {
+          runtimes.get(id)?.frame(frame, dets, tracks);
           rollup.dirtyDays.add(localDate(frame.timestampMs, cfg.store.timezone));
         },
       });
@@ -436,7 +443,11 @@ function startLiveCameras(core: AgentCore): Promise<void>[] {
 }
 
 /** The local API over the agent's state; a port that cannot be taken is logged and the agent runs on (null). */
-async function startApi(core: AgentCore, parts: Pick<ProviderDeps, 'version' | 'jobs' | 'box' | 'sync' | 'onReceiptDays' | 'days'>): Promise<ApiServer | null> {
+async function startApi(
+  core: AgentCore,
+  parts: Pick<ProviderDeps, 'version' | 'jobs' | 'box' | 'sync' | 'onReceiptDays' | 'days'>,
+  configPath: string | null,
+): Promise<ApiServer | null> {
   const { cfg, log, clock } = core;
   const provider = agentProvider({
     ...parts,
@@ -447,6 +458,8 @@ async function startApi(core: AgentCore, parts: Pick<ProviderDeps, 'version' | '
     cameras: core.runtimes,
     queue: () => core.queue.stats(),
     drift: () => core.drift.warnings(),
+    // A saved calibration reaches the roll-up's cameras too (the next analysis uses the new zones).
+    calibrations: new Calibrations(cfg, configPath, (cameras) => parts.days?.setCameras(cameras)),
   });
   try {
     const api = await startApiServer(

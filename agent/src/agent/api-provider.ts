@@ -8,13 +8,15 @@
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import type { Detections } from '../core/detections.js';
-import type { Frame } from '../core/frame.js';
 import type { DetectorQueueStats } from '../detect/index.js';
 import { boxWarnings, openingHoursCoverage, type BoxHealth, type CameraAssessment, type ShopHours } from '../health/index.js';
 import { boxStatusWarnings, cameraStatusOf, cameraWarnings, driftWarnings } from '../api/status-parts.js';
 import type { DriftWarning } from '../health/drift.js';
 import type {
   AgentStatus,
+  CalibrationSaved,
+  CalibrationSetup,
+  CalibrationView,
   DaysView,
   KpisView,
   ReceiptsOutcome,
@@ -35,7 +37,10 @@ import { storeReceipts } from '../store/sales.js';
 import { toStoredReceipt } from '../sales/stored-receipt.js';
 import { outboxBacklog } from '../store/outbox.js';
 import type { SyncState } from '../sync/service.js';
-import type { CameraRuntime } from './camera-runtime.js';
+import type { CameraRuntime, LatestFrame } from './camera-runtime.js';
+import { Calibrations } from './calibration.js';
+import { ZONE_COLORS, colorForId, type Rgb } from '../render/index.js';
+import { floorGrid, placeTracks, type FloorGrid, type PlacedTrack } from '../scene/calibration.js';
 import type { JobReport } from './jobs.js';
 import { dayComputer, type ApiDay, type DayComputer } from './rollup-worker-client.js';
 
@@ -57,25 +62,42 @@ export interface ProviderDeps {
   readonly onReceiptDays?: (days: readonly string[]) => void;
   /** Where day analytics are computed (the agent's roll-up worker); absent: on this thread. */
   readonly days?: DayComputer;
+  /** The cameras' zones and floor as the agent holds them now, and their writer; absent: from cfg, read-only. */
+  readonly calibrations?: Calibrations;
 }
 
 const DAY_CACHE_MS = 60_000;
 
-/** Detections (camera pixels) as boxes in the frame's own pixels (the letterboxed model input). */
-export function snapshotBoxes(frame: Frame, d: Detections): SnapshotBox[] {
-  const lb = frame.letterbox;
+/**
+ * The boxes a snapshot draws, in source pixels: the tracks matched in the frame (id and colour by
+ * track, the zone its foot point is in), else the raw detections with their confidence (a frame
+ * the tracker has not seen, e.g. the first of a session).
+ */
+export function snapshotBoxes(d: Detections, tracks: readonly PlacedTrack[] = []): SnapshotBox[] {
+  if (tracks.length > 0)
+    return tracks.map((t) => ({
+      x1: t.box[0],
+      y1: t.box[1],
+      x2: t.box[2],
+      y2: t.box[3],
+      track_id: t.track_id,
+      label: `#${t.track_id}${t.zone === null ? '' : ` ${t.zone}`}`,
+    }));
   const out: SnapshotBox[] = [];
   for (let i = 0; i < d.length; i++) {
     const at = (k: number): number => d.xyxy[i * 4 + k]!;
-    out.push({
-      x1: at(0) * lb.scale + lb.padX,
-      y1: at(1) * lb.scale + lb.padY,
-      x2: at(2) * lb.scale + lb.padX,
-      y2: at(3) * lb.scale + lb.padY,
-      label: `${Math.round(d.score[i]! * 100)}%`,
-    });
+    out.push({ x1: at(0), y1: at(1), x2: at(2), y2: at(3), label: `${Math.round(d.score[i]! * 100)}%` });
   }
   return out;
+}
+
+const hexColor = (c: Rgb): string => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+
+function placedTracksOf(latest: LatestFrame, zones: CalibrationSetup['zones']): PlacedTrack[] {
+  return placeTracks(
+    latest.tracks.map((t) => ({ id: t.id, box: [t.box[0], t.box[1], t.box[2], t.box[3]] as const, score: t.score })),
+    zones,
+  );
 }
 
 export function agentProvider(deps: ProviderDeps): StatusProvider {
@@ -83,6 +105,33 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
   const tz = cfg.store.timezone;
   const shop: ShopHours = { hours: cfg.health.opening_hours, timeZone: tz };
   const compute = deps.days ?? dayComputer(db, cfg, { dbPath: null });
+  const calibrations = deps.calibrations ?? new Calibrations(cfg, null);
+  const pictureOf = (latest: LatestFrame | null): { width: number; height: number } | undefined =>
+    latest ? { width: latest.frame.letterbox.srcWidth, height: latest.frame.letterbox.srcHeight } : undefined;
+  const calibrationView = (cameraId: string): CalibrationView | undefined => {
+    const setup = calibrations.get(cameraId);
+    const rt = deps.cameras.get(cameraId);
+    if (!setup && !rt) return undefined;
+    const zones = setup?.zones ?? [];
+    const floor = setup?.floor ?? null;
+    const latest = rt?.latest() ?? null;
+    const picture = pictureOf(latest);
+    let grid: FloorGrid | null = null;
+    // A saved homography always fits (the schema checks it); the grid needs the picture's size.
+    if (floor && picture) grid = floorGrid(floor.image, floor.world, picture.width, picture.height);
+    return {
+      camera_id: cameraId,
+      width: picture?.width ?? null,
+      height: picture?.height ?? null,
+      frame_ms: latest?.frame.timestampMs ?? null,
+      tracks: (latest ? placedTracksOf(latest, zones) : []).map((t) => ({ ...t, color: hexColor(colorForId(t.track_id)) })),
+      zone_colors: Object.fromEntries(Object.entries(ZONE_COLORS).map(([k, c]) => [k, hexColor(c)])),
+      zones,
+      floor,
+      floor_grid: grid,
+      config_path: calibrations.configPath,
+    };
+  };
   // The promise is cached, so requests for a date while it is computed share the one computation.
   const dayCache = new Map<string, { readonly atMs: number; readonly day: Promise<ApiDay | null> }>();
   const storedDay = (date: string): Promise<ApiDay | null> => {
@@ -267,7 +316,19 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       const rt = deps.cameras.get(cameraId);
       if (!rt) return undefined;
       const latest = rt.latest();
-      return latest ? { frame: latest.frame, boxes: snapshotBoxes(latest.frame, latest.detections) } : null;
+      if (!latest) return null;
+      const zones = calibrations.get(cameraId)?.zones ?? [];
+      return { frame: latest.frame, boxes: snapshotBoxes(latest.detections, placedTracksOf(latest, zones)), zones };
+    },
+
+    calibration: calibrationView,
+
+    saveCalibration(cameraId: string, body: unknown): CalibrationSaved | undefined {
+      if (!calibrations.get(cameraId)) return undefined;
+      const saved = calibrations.save(cameraId, body, pictureOf(deps.cameras.get(cameraId)?.latest() ?? null));
+      // Zones decide who is staff and where customers were: the days computed before are stale.
+      dayCache.clear();
+      return { ...saved, view: calibrationView(cameraId)! };
     },
 
     addReceipts(receipts: readonly Receipt[]): ReceiptsOutcome {

@@ -25,7 +25,7 @@ import type { Frame } from '../core/frame.js';
 import type { Detector, FrameDetector } from '../detect/index.js';
 import { probeStreamInfo } from '../ingest/probe.js';
 import { analyzeSource } from '../pipeline/analyze.js';
-import type { ReidEmbedder } from '../track/index.js';
+import type { ReidEmbedder, TrackOutput } from '../track/index.js';
 import { claimArchiveJob, finishArchiveJob, resultsWriter, type TrackSample } from './results-store.js';
 import { touchFinishedJobs } from '../store/jobs.js';
 import { samplesOf, type CameraAnalyzeBase } from './analyze-options.js';
@@ -56,7 +56,7 @@ export interface ArchiveDeps {
   /** Cameras processed side by side (default 1); each camera's files stay in order. */
   readonly parallel?: number;
   /** Called with each sampled frame's camera (live state: fps, last frame). */
-  readonly onFrame?: (cameraId: string, frame: Frame, detections: Detections) => void;
+  readonly onFrame?: (cameraId: string, frame: Frame, detections: Detections, tracks: readonly TrackOutput[]) => void;
 }
 
 export type FileOutcome = 'done' | 'failed' | 'skipped' | 'interrupted';
@@ -218,7 +218,7 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
         reachedMs = frame.timestampMs;
         for (const s of samplesOf(frame, tracks)) pending.push(s);
         pendingFrames++;
-        deps.onFrame?.(cam.id, frame, dets);
+        deps.onFrame?.(cam.id, frame, dets, tracks);
         if (pendingFrames >= deps.flushFrames) flush();
       },
     });

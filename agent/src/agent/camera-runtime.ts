@@ -5,6 +5,7 @@
  */
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
+import type { TrackOutput } from '../track/index.js';
 import { lossCause } from '../ingest/failures.js';
 import {
   assessCamera,
@@ -37,6 +38,12 @@ export interface CameraSnapshot {
   readonly fps: number | null;
 }
 
+export interface LatestFrame {
+  readonly frame: Frame;
+  readonly detections: Detections;
+  readonly tracks: readonly TrackOutput[];
+}
+
 export class CameraRuntime {
   #link: LinkState = 'connecting';
   #sinceMs: number;
@@ -46,7 +53,7 @@ export class CameraRuntime {
   #reconnects = 0;
   #lastError: string | null = null;
   readonly #arrivals: DeliveredFrame[] = [];
-  #latest: { readonly frame: Frame; readonly detections: Detections } | null = null;
+  #latest: LatestFrame | null = null;
   /** Who else sees every frame (the drift monitor); called after the runtime's own bookkeeping. */
   readonly #frameListeners: Array<(frame: Frame, detections: Detections) => void> = [];
   /** The health state machine (live cameras only: archive frames carry past video time). */
@@ -94,11 +101,12 @@ export class CameraRuntime {
     this.#sessions++;
   }
 
-  frame(frame: Frame, detections: Detections): void {
+  /** `tracks`: the tracks matched in this frame (source pixels), for the snapshot and calibration view. */
+  frame(frame: Frame, detections: Detections, tracks: readonly TrackOutput[] = []): void {
     const now = this.clock();
     this.#frames++;
     this.#lastFrameMs = now;
-    this.#latest = { frame, detections };
+    this.#latest = { frame, detections, tracks };
     if (this.mode === 'live') {
       this.#health = onFrame(this.#health, { timestampMs: frame.timestampMs, signature: imageSignature(frame), persons: detections.length }, this.thresholds);
     }
@@ -113,7 +121,7 @@ export class CameraRuntime {
     this.#frameListeners.push(listener);
   }
 
-  latest(): { readonly frame: Frame; readonly detections: Detections } | null {
+  latest(): LatestFrame | null {
     return this.#latest;
   }
 

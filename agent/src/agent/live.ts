@@ -160,7 +160,7 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
           }
           frames++;
           lastFrameMs = deps.clock();
-          runtime.frame(frame, dets);
+          runtime.frame(frame, dets, tracks);
           reachedMs = frame.timestampMs;
           for (const s of samplesOf(frame, tracks)) pending.push(s);
           pendingFrames++;

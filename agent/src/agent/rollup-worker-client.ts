@@ -53,6 +53,12 @@ export interface SerializedError {
   readonly stack?: string;
 }
 
+/** New zones and floor homographies (the calibration editor saved): later jobs use these cameras. No reply. */
+export interface CamerasMessage {
+  readonly kind: 'cameras';
+  readonly cameras: Config['cameras'];
+}
+
 export type DayJobReply =
   | { readonly id: number; readonly ok: true; readonly result: unknown }
   | { readonly id: number; readonly ok: false; readonly error: SerializedError };
@@ -71,6 +77,8 @@ export interface DayComputer {
   rollUpDay(date: string, nowMs: number): Promise<DayRollupReport>;
   /** What the API shows of `date`, computed from the store (`apiDayOf`); null when no camera recorded anything that day. */
   dayForApi(date: string): Promise<ApiDay | null>;
+  /** Replace the cameras (zones, floor) the next jobs compute with; a job already running keeps its own. */
+  setCameras(cameras: Config['cameras']): void;
   /** Drop waiting jobs, stop the one running (see the module comment); later calls reject. */
   close(): Promise<void>;
 }
@@ -148,7 +156,8 @@ function startWorker(data: RollupWorkerData): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: data });
 }
 
-export function dayComputer(db: Database.Database, cfg: Readonly<Config>, opts: DayComputerOptions): DayComputer {
+export function dayComputer(db: Database.Database, initial: Readonly<Config>, opts: DayComputerOptions): DayComputer {
+  let cfg = initial;
   const thread = opts.dbPath === null ? 'main' : (opts.thread ?? 'worker');
   const queue: Job[] = [];
   let running: Job | null = null;
@@ -239,6 +248,11 @@ export function dayComputer(db: Database.Database, cfg: Readonly<Config>, opts: 
     thread,
     rollUpDay: (date, nowMs) => submit('rollup', date, nowMs) as Promise<DayRollupReport>,
     dayForApi: (date) => submit('view', date, 0) as Promise<ApiDay | null>,
+    setCameras(cameras) {
+      cfg = { ...cfg, cameras };
+      // Messages reach the worker in order, so every job posted after this one sees the new cameras.
+      worker?.postMessage({ kind: 'cameras', cameras } satisfies CamerasMessage);
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -7,18 +7,23 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { rollUpDay } from './rollup.js';
-import { apiDayOf, serializeError, type DayJobMessage, type DayJobReply, type RollupWorkerData } from './rollup-worker-client.js';
+import { apiDayOf, serializeError, type CamerasMessage, type DayJobMessage, type DayJobReply, type RollupWorkerData } from './rollup-worker-client.js';
 
 const port = parentPort;
 if (!port) throw new Error('rollup-worker.ts is a worker thread entry; start it with rollup-worker-client.ts');
-const { dbPath, cfg, busyTimeoutMs } = workerData as RollupWorkerData;
+const { dbPath, busyTimeoutMs } = workerData as RollupWorkerData;
+let cfg = (workerData as RollupWorkerData).cfg;
 // fileMustExist: the main thread opened (and migrated) the store before starting the worker.
 const db = new Database(dbPath, { timeout: busyTimeoutMs, fileMustExist: true });
 // Per-connection settings as store/open.ts sets them on the main connection (WAL is the file's own).
 db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');
 
-port.on('message', (m: DayJobMessage) => {
+port.on('message', (m: DayJobMessage | CamerasMessage) => {
+  if (m.kind === 'cameras') {
+    cfg = { ...cfg, cameras: m.cameras };
+    return;
+  }
   let reply: DayJobReply;
   try {
     const result = m.kind === 'rollup' ? rollUpDay(db, cfg, m.date, m.nowMs) : apiDayOf(db, cfg, m.date);

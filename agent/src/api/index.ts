@@ -15,6 +15,9 @@ export type {
   TrendPoint,
   Snapshot,
   SnapshotBox,
+  CalibrationSetup,
+  CalibrationView,
+  CalibrationSaved,
   ReceiptsOutcome,
   MaybePromise,
 } from './provider.js';
@@ -29,7 +32,7 @@ export {
   type MetricType,
 } from './prometheus.js';
 export { statusMetrics } from './status-metrics.js';
-export { renderSnapshot } from './snapshot.js';
+export { renderSnapshot, ZONE_COLORS } from './snapshot.js';
 export { encodeJpeg, jpegArgv } from './jpeg.js';
 export { parseReceiptsBody, receiptsBody, MAX_RECEIPTS_PER_REQUEST } from './receipt-body.js';
 export { cameraStatusOf, cameraWarnings, driftWarnings, boxStatusWarnings, type CameraCounters } from './status-parts.js';

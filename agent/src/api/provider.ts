@@ -9,6 +9,9 @@ import type { BoxHealth } from '../health/box-health.js';
 import type { ConsultationRecord, DayReport } from '../metrics/kpis.js';
 import type { CameraHeatmap, FloorHeatmap, HourTraffic, TimelineItem } from '../metrics/day-view.js';
 import type { Receipt } from '../sales/receipts.js';
+import type { FloorGrid, PlacedTrack } from '../scene/calibration.js';
+import type { Point } from '../scene/geometry.js';
+import type { SceneZone } from '../scene/observations.js';
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -113,7 +116,7 @@ export interface TrendsView {
   readonly names: Readonly<Record<string, string>>;
 }
 
-/** A box to draw on a snapshot, in the frame's own pixels (model input space when letterboxed). */
+/** A box to draw on a snapshot, in source pixels (the camera's own picture, where zones are drawn). */
 export interface SnapshotBox {
   readonly x1: number;
   readonly y1: number;
@@ -124,8 +127,41 @@ export interface SnapshotBox {
 }
 
 export interface Snapshot {
+  /** The latest frame as ingest made it (letterboxed model input); drawn back at source size. */
   readonly frame: Frame;
   readonly boxes: readonly SnapshotBox[];
+  /** The camera's zones (source pixels), outlined with their names. */
+  readonly zones?: readonly SceneZone[];
+}
+
+/** A camera's zones and floor homography as the calibration editor holds and saves them. */
+export interface CalibrationSetup {
+  readonly zones: readonly SceneZone[];
+  readonly floor: { readonly image: readonly Point[]; readonly world: readonly Point[] } | null;
+}
+
+/** GET /api/cameras/:id/calibration: everything in source pixels. */
+export interface CalibrationView extends CalibrationSetup {
+  readonly camera_id: string;
+  /** Source picture size; null before the camera's first frame. */
+  readonly width: number | null;
+  readonly height: number | null;
+  /** Video time of the frame the tracks are from. */
+  readonly frame_ms: number | null;
+  /** Each with its colour (`#rrggbb`, render/palette.ts colorForId: the snapshot's colour for that id). */
+  readonly tracks: ReadonlyArray<PlacedTrack & { readonly color: string }>;
+  /** Zone kind -> `#rrggbb`, as the snapshot draws them (api/snapshot.ts ZONE_COLORS). */
+  readonly zone_colors: Readonly<Record<string, string>>;
+  /** The 1 m grid of the floor homography drawn back into the image; null without one. */
+  readonly floor_grid: FloorGrid | null;
+  /** The config file a save writes; null when the agent runs on a config it cannot write back. */
+  readonly config_path: string | null;
+}
+
+export interface CalibrationSaved {
+  readonly path: string;
+  readonly backup: string;
+  readonly view: CalibrationView;
 }
 
 export interface ReceiptsOutcome {
@@ -143,4 +179,11 @@ export interface StatusProvider {
   /** undefined: no such camera; null: known camera without a frame yet. */
   snapshot(cameraId: string): MaybePromise<Snapshot | null | undefined>;
   addReceipts(receipts: readonly Receipt[]): MaybePromise<ReceiptsOutcome>;
+  /** undefined: no such camera. Absent: this provider has no calibration (404). */
+  calibration?(cameraId: string): MaybePromise<CalibrationView | undefined>;
+  /**
+   * Validate, write the config file (keeping `<file>.bak`) and reload the camera's zones. Throws
+   * MisuseError(FS_CONFIG_INVALID) with `details.issues` (key paths) and writes nothing when refused.
+   */
+  saveCalibration?(cameraId: string, setup: unknown): MaybePromise<CalibrationSaved | undefined>;
 }

@@ -14,7 +14,7 @@ export interface RequestContext {
 export type Handler = (ctx: RequestContext) => Promise<Reply>;
 
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly pattern: string;
   /** Query parameters the route accepts (besides `token`); any other is a 400, catching misspellings. */
   readonly query?: readonly string[];

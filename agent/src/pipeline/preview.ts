@@ -18,10 +18,12 @@ import {
   drawPolyline,
   drawRect,
   drawText,
+  drawZones,
   encodePng,
   resizeNearest,
   asCanvas,
   type Canvas,
+  type DrawnZone,
 } from '../render/index.js';
 
 export interface TrackPoint {
@@ -49,9 +51,11 @@ export interface PreviewOptions {
   readonly tileWidth: number;
   readonly trailSec: number;
   readonly columns: number;
+  /** The camera's zones (source pixels), outlined on every tile under the tracks. */
+  readonly zones: readonly DrawnZone[];
 }
 
-export const PREVIEW_DEFAULTS: PreviewOptions = Object.freeze({ tiles: 12, tileWidth: 384, trailSec: 20, columns: 3 });
+export const PREVIEW_DEFAULTS: PreviewOptions = Object.freeze({ tiles: 12, tileWidth: 384, trailSec: 20, columns: 3, zones: [] });
 
 export class ContactSheet {
   readonly #opts: PreviewOptions;
@@ -96,6 +100,7 @@ export class ContactSheet {
     drawText(sheet, 6, 6, title, WHITE, { scale: 2 });
     chosen.forEach((tile, i) => {
       const c = cloneCanvas(tile.canvas);
+      drawZones(c, o.zones, tile.scale);
       annotate(c, tile, byId, o.trailSec);
       const x = 4 + (i % cols) * (o.tileWidth + 4);
       const y = header + Math.floor(i / cols) * (tileH + 4);

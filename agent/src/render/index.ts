@@ -16,3 +16,4 @@ export { drawText, measureText, glyphFor, CELL_WIDTH, CELL_HEIGHT, type TextOpti
 export { colorForId, hsvToRgb } from './palette.js';
 export { blit, resizeNearest } from './image.js';
 export { encodePng, crc32 } from './png.js';
+export { drawZones, ZONE_COLORS, type DrawnZone } from './zones.js';

@@ -21,6 +21,7 @@ const PAGE = `<!doctype html>
 <script src="/ui/uplot.js" defer></script>
 <script src="/ui/status.js" defer></script>
 <script src="/ui/manager.js" defer></script>
+<script src="/ui/calibration.js" defer></script>
 </head>
 <body>
 <header>
@@ -108,6 +109,42 @@ const PAGE = `<!doctype html>
       <thead><tr><th scope="col" data-i18n="tech.col.camera"></th><th scope="col" data-i18n="tech.col.state"></th><th scope="col" data-i18n="tech.col.since"></th><th scope="col" data-i18n="tech.col.fps"></th><th scope="col" data-i18n="tech.col.frames"></th><th scope="col" data-i18n="tech.col.dropped"></th><th scope="col" data-i18n="tech.col.coverage"></th><th scope="col" data-i18n="tech.col.last_frame"></th></tr></thead>
       <tbody></tbody>
     </table>
+  </section>
+  <section id="calibration">
+    <h2 data-i18n="cal.title"></h2>
+    <p class="toolbar"><label for="cal-camera" data-i18n="cal.camera"></label> <select id="cal-camera"><option value="" data-i18n="cal.pick"></option></select>
+      <span class="muted" data-i18n="cal.open_hint"></span></p>
+    <div id="cal-body" hidden>
+      <p id="cal-size" class="muted"></p>
+      <div class="cal-stage"><img id="cal-img" alt=""><canvas id="cal-canvas" width="16" height="9"></canvas></div>
+      <p class="toolbar">
+        <button type="button" id="cal-add-zone" aria-pressed="false" data-i18n="cal.add_zone"></button>
+        <label for="cal-kind" data-i18n="cal.kind"></label>
+        <select id="cal-kind"><option value="staff" data-i18n="cal.kind.staff"></option><option value="floor" data-i18n="cal.kind.floor"></option><option value="till" data-i18n="cal.kind.till"></option><option value="entrance" data-i18n="cal.kind.entrance"></option></select>
+        <button type="button" id="cal-finish" data-i18n="cal.finish" disabled></button>
+        <button type="button" id="cal-floor-mode" aria-pressed="false" data-i18n="cal.floor_points"></button>
+        <button type="button" id="cal-save" data-i18n="cal.save"></button>
+        <button type="button" id="cal-reset" data-i18n="cal.reset"></button>
+      </p>
+      <p id="cal-hint" class="muted" role="status"></p>
+      <p id="cal-result" role="status"></p>
+      <ul id="cal-errors" class="warnings" role="alert" hidden></ul>
+      <div class="row">
+        <section class="grow">
+          <h3 data-i18n="cal.zones"></h3>
+          <table id="cal-zones"><thead><tr><th scope="col" data-i18n="cal.col.name"></th><th scope="col" data-i18n="cal.col.kind"></th><th scope="col" data-i18n="cal.col.points"></th><th scope="col"></th></tr></thead><tbody></tbody></table>
+          <p id="cal-zones-none" class="muted" data-i18n="cal.zones_none"></p>
+          <h3 data-i18n="cal.floor_title"></h3>
+          <table id="cal-floor"><thead><tr><th scope="col" data-i18n="cal.col.point"></th><th scope="col" data-i18n="cal.col.image"></th><th scope="col" data-i18n="cal.col.x_m"></th><th scope="col" data-i18n="cal.col.y_m"></th><th scope="col"></th></tr></thead><tbody></tbody></table>
+          <p id="cal-grid-note" class="muted"></p>
+        </section>
+        <section class="grow">
+          <h3 data-i18n="cal.tracks"></h3>
+          <table id="cal-tracks"><thead><tr><th scope="col" data-i18n="cal.col.track"></th><th scope="col" data-i18n="cal.col.foot"></th><th scope="col" data-i18n="cal.col.zone"></th></tr></thead><tbody></tbody></table>
+          <p id="cal-tracks-none" class="muted" data-i18n="cal.tracks_none"></p>
+        </section>
+      </div>
+    </div>
   </section>
   <section class="cards">
     <div class="card"><h3 data-i18n="tech.detector"></h3><dl id="detector"></dl></div>

@@ -31,4 +31,14 @@ dd { margin: 0; font-variant-numeric: tabular-nums; }
 .quarantine { margin: 6px 0 0; padding: 4px 8px; background: #fff7e0; border-left: 4px solid #d99a00; }
 .quarantine code { font-size: 12px; }
 .banner { background: #8f1616; color: #fff; padding: 6px 16px; }
+#cameras tbody tr { cursor: pointer; }
+.cal-stage { position: relative; display: inline-block; max-width: 100%; line-height: 0; background: #000; }
+.cal-stage img { display: block; max-width: 100%; height: auto; }
+.cal-stage canvas { position: absolute; left: 0; top: 0; width: 100%; height: 100%; cursor: crosshair; }
+button[aria-pressed="true"] { background: #1d2430; color: #fff; }
+#cal-zones input { width: 12em; }
+#cal-floor input { width: 6em; }
+#calibration .row { display: flex; gap: 16px; flex-wrap: wrap; }
+#calibration .grow { flex: 1; min-width: 320px; }
+.swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: middle; }
 `;

@@ -73,7 +73,8 @@ export function registerAnalyzeCommand(program: Command): void {
         appearance: flags.appearance && cfg.tracker.appearance,
         reidModel: cfg.tracker.reid_model,
         motionGate: flags.motionGate ? {} : null,
-        preview: flags.preview ? {} : null,
+        // The camera's zones when --config has a camera of this id: the preview shows what analytics will judge by.
+        preview: flags.preview ? { zones: cfg.cameras.find((c) => c.id === sourceId)?.zones ?? [] } : null,
         ...(flags.limit !== undefined ? { limitSec: positive('--limit', flags.limit) } : {}),
         ...(startTimeMs !== undefined ? { startTimeMs } : {}),
         onProgress: (p) => progress.update(p.fraction, `${p.framesSampled} frames, ${p.videoSec.toFixed(0)} s video, ${p.tracks} tracks`),

@@ -54,7 +54,7 @@ export function registerRunCommand(program: Command): void {
       process.on('SIGINT', onSignal);
       logger.info({ config: path }, 'config loaded');
       try {
-        const agent = await startAgent(cfg, { logger, clock: () => Date.now(), once: flags.once === true, version: packageVersion() });
+        const agent = await startAgent(cfg, { logger, clock: () => Date.now(), once: flags.once === true, version: packageVersion(), configPath: path });
         stopAgent = () => agent.stop();
         if (stopRequested) void agent.stop();
         else if (systemd) {
