@@ -52,7 +52,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function configXml(dir: string, ports: { http: number; tcp: number; interserver: number }): string {
+export interface ClickHousePorts {
+  readonly http: number;
+  readonly tcp: number;
+  readonly interserver: number;
+}
+
+export interface ClickHouseStartOptions {
+  /** Ports chosen beforehand (a cluster's remote_servers must name every server's TCP port). */
+  readonly ports?: ClickHousePorts;
+  /** XML elements added inside <yandex> (zookeeper, macros, remote_servers, distributed_ddl). */
+  readonly extraConfig?: string;
+}
+
+function configXml(dir: string, ports: ClickHousePorts, extra: string): string {
   // Small caches: the defaults (5-8 GiB) are sized for a dedicated server.
   return `<?xml version="1.0"?>
 <yandex>
@@ -74,7 +87,7 @@ function configXml(dir: string, ports: { http: number; tcp: number; interserver:
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
   <max_concurrent_queries>50</max_concurrent_queries>
   <mlock_executable>false</mlock_executable>
-</yandex>
+${extra}</yandex>
 `;
 }
 
@@ -101,14 +114,14 @@ export interface ClickHouseServer {
   stop(): Promise<void>;
 }
 
-export async function startClickHouse(): Promise<ClickHouseServer> {
+export async function startClickHouse(opts: ClickHouseStartOptions = {}): Promise<ClickHouseServer> {
   const cmd = clickHouseServerCommand();
   if (!cmd) throw new Error('clickhouse-server not found');
   const dir = mkdtempSync(join(tmpdir(), 'fs-clickhouse-'));
   mkdirSync(join(dir, 'log'));
   mkdirSync(join(dir, 'data'));
-  const ports = { http: await freePort(), tcp: await freePort(), interserver: await freePort() };
-  writeFileSync(join(dir, 'config.xml'), configXml(dir, ports));
+  const ports = opts.ports ?? { http: await freePort(), tcp: await freePort(), interserver: await freePort() };
+  writeFileSync(join(dir, 'config.xml'), configXml(dir, ports, opts.extraConfig ?? ''));
   writeFileSync(join(dir, 'users.xml'), USERS_XML);
   const url = `http://127.0.0.1:${ports.http}`;
   let child: ChildProcess | null = null;

@@ -22,6 +22,8 @@ export interface ClickHouseOptions {
   readonly username: string;
   readonly password: string;
   readonly timeoutMs: number;
+  /** Server settings sent with every request (the cluster layout's, from transportFor). */
+  readonly settings?: Readonly<Record<string, number>>;
 }
 
 /** The URL without credentials, for messages. */
@@ -59,6 +61,7 @@ export function createClickHouseTransport(opts: ClickHouseOptions): CentralTrans
     // 18.16 closes idle sockets after 3 s; a reused dead socket would fail a batch for nothing.
     keep_alive: { enabled: true, idle_socket_ttl: 1500 },
     application: 'floorsense',
+    ...(opts.settings ? { clickhouse_settings: { ...opts.settings } } : {}),
     // Failures surface as FS_REMOTE to the caller, which logs them once; the client's own error log would double every line.
     log: { level: ClickHouseLogLevel.OFF },
   });
