@@ -86,6 +86,9 @@ describe('central rows and DDL', () => {
       /CREATE USER IF NOT EXISTS floorsense_dashboard .*readonly = 1;\nGRANT SELECT ON fs\.\* TO floorsense_dashboard;/,
     );
     expect(dashboardUserSql('fs', '18.16.1')).toMatch(/users\.xml[\s\S]*<profile>readonly<\/profile>[\s\S]*<database>fs<\/database>/);
+    // On a cluster the user must exist on every server the Distributed tables read.
+    expect(dashboardUserSql('fs', '24.8.1.1', 'u', 'c1')).toMatch(/CREATE USER IF NOT EXISTS u ON CLUSTER c1 .*;\nGRANT ON CLUSTER c1 SELECT ON fs\.\* TO u;/);
+    expect(dashboardUserSql('fs', '18.16.1', 'u', 'c1')).toMatch(/users\.xml \(users section\) of every server of cluster c1/);
   });
 
   it('remote errors name the URL without credentials', () => {

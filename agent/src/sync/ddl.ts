@@ -395,18 +395,18 @@ export async function readCatalog(transport: CentralTransport, database: string)
  * SQL (or users.xml, for servers before SQL access control) for a read-only dashboard user that
  * DataLens or Grafana connect with. Printed, not executed: creating users is the chain admin's call.
  */
-export function dashboardUserSql(database: string, serverVersion: string, user = 'floorsense_dashboard'): string {
+export function dashboardUserSql(database: string, serverVersion: string, user = 'floorsense_dashboard', cluster?: string): string {
   const [major = 0, minor = 0] = serverVersion.split('.').map((x) => Number.parseInt(x, 10));
   const hasRbac = major > 20 || (major === 20 && minor >= 4);
   if (hasRbac) {
     return [
       `-- read-only dashboard user (ClickHouse ${serverVersion}); replace the password`,
-      `CREATE USER IF NOT EXISTS ${user} IDENTIFIED WITH sha256_password BY 'change-me' SETTINGS readonly = 1;`,
-      `GRANT SELECT ON ${database}.* TO ${user};`,
+      `CREATE USER IF NOT EXISTS ${user}${on(cluster)} IDENTIFIED WITH sha256_password BY 'change-me' SETTINGS readonly = 1;`,
+      `GRANT${on(cluster)} SELECT ON ${database}.* TO ${user};`,
     ].join('\n');
   }
   return [
-    `<!-- ClickHouse ${serverVersion} has no SQL access control: add this to users.xml (users section),`,
+    `<!-- ClickHouse ${serverVersion} has no SQL access control: add this to users.xml (users section)${cluster ? ` of every server of cluster ${cluster} a dashboard may connect to` : ''},`,
     `     with a profile <readonly><readonly>1</readonly></readonly>; put the sha256 of a password in password_sha256_hex -->`,
     `<${user}>`,
     `  <password_sha256_hex>REPLACE_WITH_SHA256_HEX</password_sha256_hex>`,

@@ -92,7 +92,7 @@ export async function syncInit(sync: SyncSettings, transport: CentralTransport =
       statements: plan.statements.length,
       added: plan.added,
       retired: plan.retired,
-      dashboardUser: dashboardUserSql(sync.database, serverVersion),
+      dashboardUser: dashboardUserSql(sync.database, serverVersion, undefined, sync.cluster),
     };
   } finally {
     await transport.close();
