@@ -87,9 +87,10 @@ async function median(transport: CentralTransport, sql: string): Promise<{ ms: n
   return { ms: times[2] ?? Number.NaN, rows };
 }
 
-let server: ClickHouseServer | null = null;
-let local: ClickHouseCluster | null = null;
-const target = url ?? (cluster ? (local = await startClickHouseCluster(cluster, 2, 2)).nodes[0]!.server.url : (server = await startClickHouse()).url);
+// Without --url: a throwaway local server, or with --cluster a loopback 2 x 2 cluster (its first server is the boxes' sync.url).
+const local: ClickHouseCluster | null = !url && cluster ? await startClickHouseCluster(cluster, 2, 2) : null;
+const server: ClickHouseServer | null = !url && !cluster ? await startClickHouse() : null;
+const target = url ?? local?.nodes[0]?.server.url ?? server?.url ?? '';
 const dir = mkdtempSync(join(tmpdir(), 'fs-bench-chain-'));
 const transport = createClickHouseTransport({
   url: target,
