@@ -18,7 +18,10 @@ import { haveClickHouse, type ClickHouseServer } from '../helpers/clickhouse.js'
 import { haveZooKeeper, startClickHouseCluster, type ClickHouseCluster } from '../helpers/clickhouse-cluster.js';
 import { openStore } from '../../agent/src/store/open.js';
 import { outboxBacklog } from '../../agent/src/store/outbox.js';
-import type { CentralTransport } from '../../agent/src/sync/clickhouse.js';
+import { createClickHouseTransport, type CentralTransport } from '../../agent/src/sync/clickhouse.js';
+import { chainReader } from '../../agent/src/hq/service.js';
+import { REPO_ROOT } from '../helpers/shared-data.js';
+import { dashboardQueries, grafanaSql } from './dashboard-files.js';
 import { drainOutbox } from '../../agent/src/sync/drain.js';
 import { initStatements } from '../../agent/src/sync/ddl.js';
 import { startSyncLoop, syncInit, transportFor, type SyncSettings } from '../../agent/src/sync/service.js';
@@ -28,7 +31,8 @@ import { NOW, clock, expectNoStaleAfterScheduleSwap, expectViewsEqualReports, nu
 import { fillStoreDay } from './fill.js';
 
 const CLUSTER = 'fs_chain';
-const DB = 'chain';
+// The database the stores' config and the files under dashboards/ name by default.
+const DB = 'floorsense';
 const TABLES = RECORD_TYPES.map((t) => RECORD_SPECS[t].table);
 
 describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards x 2 replicas of ClickHouse 18.16 with ZooKeeper', () => {
@@ -51,7 +55,25 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
     transports.push(t);
     return t;
   };
-  const on = (server: ClickHouseServer, database: string): Target => ({ transport: () => agentTransport(database), rows: (sql) => server.rows(sql) });
+  /**
+   * A view check right after a drain: an acknowledged INSERT is on one replica of each shard, and a
+   * Distributed read may pick the other before it has fetched the part (replication is
+   * asynchronous, usually well under a second). Each INSERT here waits until every replica has it,
+   * so the check reads what was sent, not a replica's lag.
+   */
+  const on = (server: ClickHouseServer, database: string): Target => ({
+    transport: () => {
+      const t = agentTransport(database);
+      return {
+        ...t,
+        insertRows: async (table, rows) => {
+          await t.insertRows(table, rows);
+          for (const n of cluster.nodes) await n.server.query(`SYSTEM SYNC REPLICA ${table}_local`);
+        },
+      };
+    },
+    rows: (sql) => server.rows(sql),
+  });
   const every = () => cluster.nodes.map((n) => ({ name: `s${n.shard}r${n.replica}`, server: n.server }));
 
   /** Wait until a restarted replica has fetched everything its shard holds (it is readonly until ZooKeeper lets it back). */
@@ -94,7 +116,7 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
     const cfg = parse(readFileSync(join(d.dir, 'store.yaml'), 'utf8')) as Record<string, unknown>;
     writeFileSync(cfgPath, stringify({ ...cfg, sync: { url: entry().url, database: DB, timeout_s: 20 } }));
     const out = await cli(['sync', '--init', '--cluster', CLUSTER, '--config', cfgPath]);
-    expect(out).toMatch(/ClickHouse 18\.16\.\d+ at http:\/\/127\.0\.0\.1:\d+: \d+ statements applied to database chain ON CLUSTER fs_chain/);
+    expect(out).toMatch(/ClickHouse 18\.16\.\d+ at http:\/\/127\.0\.0\.1:\d+: \d+ statements applied to database floorsense ON CLUSTER fs_chain/);
 
     for (const { name, server } of every()) {
       const tables = await server.rows(`SELECT name, engine, engine_full FROM system.tables WHERE database = '${DB}' ORDER BY name`);
@@ -125,7 +147,8 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
   });
 
   it('a cluster schema missing a column (an earlier release): --init adds it to the local tables and remakes the Distributed table', async () => {
-    const db = 'chain_old';
+    // The database the retraction test below then fills (one ON CLUSTER init less: each costs seconds).
+    const db = 'chain_swap';
     await syncInit(settings(db), agentTransport(db));
     // As an earlier release would have left it: camera_uptime without `outages`.
     await entry().query(`ALTER TABLE ${db}.camera_uptime_local ON CLUSTER ${CLUSTER} DROP COLUMN outages`);
@@ -158,6 +181,8 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
         store.close();
       }
     }
+    // Replication is asynchronous: wait until every replica has what its shard took.
+    for (const { server } of every()) await caughtUp(server, DB);
     const list = stores.map((s) => `'${s}'`).join(',');
     const expected = await entry().rows(`SELECT arrayJoin([${list}]) AS store_id, cityHash64(store_id) % 2 + 1 AS shard ORDER BY store_id`);
     expect(new Set(expected.map((e) => num(e.shard)))).toEqual(new Set([1, 2]));
@@ -247,7 +272,7 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
     // The agent's server went down under it: one warning, a backoff, then the retry went through.
     expect(failures.length).toBeGreaterThanOrEqual(1);
     expect(
-      failures.every((f) => /ClickHouse at http:\/\/127\.0\.0\.1:\d+: INSERT into chain\.\w+ failed.*retrying in \d+ s \(outbox kept\)/s.test(f)),
+      failures.every((f) => /ClickHouse at http:\/\/127\.0\.0\.1:\d+: INSERT into floorsense\.\w+ failed.*retrying in \d+ s \(outbox kept\)/s.test(f)),
       failures.join('\n'),
     ).toBe(true);
     expect(delays.filter((ms) => ms !== 60_000).length).toBe(failures.length);
@@ -277,8 +302,40 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
     expect(central).toBe(unique);
   });
 
+  it('dashboards/ and hq read the cluster unchanged: every dashboard query returns its columns on every server, hq shows the same chain from each', async () => {
+    const queries = dashboardQueries(REPO_ROOT);
+    expect(queries.length).toBeGreaterThanOrEqual(12);
+    const stores = fx.boxes.map((b) => b.storeId);
+    const range = { from: Date.UTC(2025, 3, 1), to: Date.UTC(2025, 4, 1) - 1000, stores, database: DB };
+    const views: string[] = [];
+    for (const { name, server } of every()) {
+      for (const q of queries) {
+        const body = JSON.parse(await server.query(`${q.grafana ? grafanaSql(q.sql, range) : q.sql}\nFORMAT JSON`)) as {
+          meta: Array<{ name: string }>;
+          rows: number;
+        };
+        expect(
+          body.meta.map((m) => m.name),
+          `${name} ${q.where}`,
+        ).toEqual(q.columns);
+        expect(body.rows, `${name} ${q.where}`).toBeGreaterThan(0);
+      }
+      // hq's own reader over a plain transport, as `floorsense hq --clickhouse` makes it.
+      const t = createClickHouseTransport({ url: server.url, username: 'default', password: '', timeoutMs: 10_000 });
+      transports.push(t);
+      const view = await chainReader(t, DB).view({ from: '2025-04-01', to: '2025-04-30' });
+      expect(view.stores.map((k) => k.store_id)).toEqual([...stores].sort());
+      for (const k of view.stores) {
+        const visitors = fx.days.filter((d) => d.storeId === k.store_id).reduce((a, d) => a + d.report.store.customers, 0);
+        expect(k.visitors, `${name} ${k.store_id}`).toBe(visitors);
+      }
+      views.push(JSON.stringify({ ...view, server: '' }));
+    }
+    expect(new Set(views).size).toBe(1);
+  });
+
   it('a seller retracted after a re-fetched schedule stays retracted on the cluster (tombstones excluded on every server)', async () => {
-    await syncInit(settings('chain_swap'), agentTransport('chain_swap'));
+    // chain_swap: made by the migration test above, empty.
     await expectNoStaleAfterScheduleSwap(on(entry(), 'chain_swap'), fx, 'chain_swap');
     // The swapped day (the fixture's first shop-busy day): s2 gone from every server's view, the tombstone kept.
     const day = fx.days.find((d) => d.storeId === 'shop-busy')?.date;
@@ -312,7 +369,9 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
 
     const { cluster: _c, ...single } = settings(DB);
     const reverse = await syncInit(single, agentTransport(DB)).catch((e: unknown) => e);
-    expect(String(reverse)).toMatch(/chain holds the cluster layout \(chain\.\w+ is a Distributed table.*run `floorsense sync --init --cluster NAME`/);
+    expect(String(reverse)).toMatch(
+      /floorsense holds the cluster layout \(floorsense\.\w+ is a Distributed table.*run `floorsense sync --init --cluster NAME`/,
+    );
 
     const unknown = await syncInit({ ...settings(DB), cluster: 'nope' }, agentTransport(DB)).catch((e: unknown) => e);
     expect(String(unknown)).toMatch(/cannot hold the cluster layout: cluster nope is not in its remote_servers \(it knows: fs_chain\); nothing was changed/);
