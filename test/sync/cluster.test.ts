@@ -376,4 +376,31 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
     const unknown = await syncInit({ ...settings(DB), cluster: 'nope' }, agentTransport(DB)).catch((e: unknown) => e);
     expect(String(unknown)).toMatch(/cannot hold the cluster layout: cluster nope is not in its remote_servers \(it knows: fs_chain\); nothing was changed/);
   });
+  // Last: it leaves a shard without replicas.
+  it('no replica of a shard up: the agent’s INSERT fails and the outbox keeps the batch, where the server’s default asynchronous insert would have acknowledged it', async () => {
+    const box = fx.boxes[0]!;
+    const [row] = await entry().rows(`SELECT cityHash64('${box.storeId}') % 2 + 1 AS s`);
+    const shard = num(row?.s) ?? 0;
+    await cluster.node(shard, 1).server.kill();
+    await cluster.node(shard, 2).server.kill();
+    const copy = join(mkdtempSync(join(tmpdir(), 'fs-cluster-down-')), 'box.db');
+    copyFileSync(box.dbPath, copy);
+    const store = openStore(copy, { nowMs: NOW });
+    try {
+      const before = outboxBacklog(store.db).unsent;
+      const err = await drainOutbox(store.db, agentTransport(DB), { database: DB, batchRows: 40, clock }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'FS_REMOTE' });
+      expect(String(err)).toMatch(/ClickHouse at http:\/\/127\.0\.0\.1:\d+: INSERT into floorsense\.\w+ failed/);
+      expect(outboxBacklog(store.db).unsent).toBe(before);
+    } finally {
+      store.close();
+    }
+    // The same rows without insert_distributed_sync: "sent", though no replica of the shard holds them
+    // (they wait in a queue on the receiving server's disk): a box would have marked them sent.
+    const plain = createClickHouseTransport({ url: entry().url, username: 'default', password: '', timeoutMs: 10_000 });
+    transports.push(plain);
+    await expect(
+      plain.insertRows(`${DB}.store_daily_kpis`, [{ record_id: 'queued-only', version: 1, deleted: 0, store_id: box.storeId, day: '2025-04-08' }]),
+    ).resolves.toBeUndefined();
+  });
 });

@@ -20,8 +20,10 @@
  *   server; a store's whole history is on one shard;
  * - the views, with the same text over the Distributed tables: every view keeps its name and
  *   columns, and dashboards and hq read them unchanged.
- * The agent inserts into the Distributed table (clickhouse.ts sends insert_distributed_sync = 1
- * then: see there why).
+ * The agent inserts into the Distributed table, not into the shard's local table by the same hash:
+ * the server knows the shards and the hash; a box choosing the shard itself would need the cluster
+ * map and every shard's address. It sends insert_distributed_sync = 1 then (service.ts
+ * clusterSettings: see there why).
  */
 import { FailureError } from '../core/errors.js';
 import type { CentralTransport } from './clickhouse.js';
