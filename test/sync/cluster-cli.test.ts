@@ -14,7 +14,9 @@ async function run(args: string[]): Promise<{ code: number; err: string }> {
   let err = '';
   const [log, error] = [console.log, console.error];
   console.log = () => {};
-  console.error = (...a: unknown[]) => void (err += `${a.join(' ')}\n`);
+  console.error = (...a: unknown[]) => {
+    err += `${a.join(' ')}\n`;
+  };
   try {
     return { code: await main(args), err };
   } finally {
