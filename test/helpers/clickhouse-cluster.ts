@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import { freePort, startClickHouse, type ClickHousePorts, type ClickHouseServer } from './clickhouse.js';
 
 const ZK_JAR = '/usr/share/java/zookeeper.jar';
+/** Start-up limit for ZooKeeper and each server: several processes start on two shared cores. */
+const START_TIMEOUT_MS = 90_000;
 
 export function haveZooKeeper(): boolean {
   const java = spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
@@ -35,7 +37,7 @@ function ruok(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
     let text = '';
-    s.setTimeout(1000, () => s.destroy());
+    s.setTimeout(3000, () => s.destroy());
     s.on('connect', () => s.write('ruok'));
     s.on('data', (b) => {
       text += b.toString();
@@ -74,6 +76,8 @@ export async function startZooKeeper(): Promise<ZooKeeper> {
     'java',
     '-Xmx256m',
     '-XX:+UseSerialGC',
+    // The quick JIT tier only: ZooKeeper here serves a test for a minute, start-up time is what counts.
+    '-XX:TieredStopAtLevel=1',
     '-cp',
     `${ZK_JAR}:/etc/zookeeper/conf`,
     `-Dzookeeper.log.dir=${dir}`,
@@ -88,10 +92,11 @@ export async function startZooKeeper(): Promise<ZooKeeper> {
   child.stderr?.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
   });
-  const deadline = Date.now() + 30_000;
+  // Generous: a JVM starting on two cores shared with other test files can take tens of seconds.
+  const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await ruok(port))) {
     if (child.exitCode !== null) throw new Error(`ZooKeeper exited (${child.exitCode}) during start: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`ZooKeeper did not answer ruok on 127.0.0.1:${port} within 30 s: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`ZooKeeper did not answer ruok on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 150));
   }
   return {
@@ -153,7 +158,7 @@ export async function startClickHouseCluster(name: string, shards: number, repli
   try {
     // One after another: on two shared cores, four servers starting at once time each other out.
     for (const n of layout) {
-      const server = await startClickHouse({ ports: n.ports, extraConfig: clusterXml(name, zookeeper.port, layout, n) });
+      const server = await startClickHouse({ ports: n.ports, extraConfig: clusterXml(name, zookeeper.port, layout, n), startTimeoutMs: START_TIMEOUT_MS });
       nodes.push({ shard: n.shard, replica: n.replica, server });
     }
   } catch (e) {

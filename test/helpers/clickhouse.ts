@@ -63,6 +63,8 @@ export interface ClickHouseStartOptions {
   readonly ports?: ClickHousePorts;
   /** XML elements added inside <yandex> (zookeeper, macros, remote_servers, distributed_ddl). */
   readonly extraConfig?: string;
+  /** How long a start may take before it fails (default 30 s; a cluster starts several at once on shared cores). */
+  readonly startTimeoutMs?: number;
 }
 
 function configXml(dir: string, ports: ClickHousePorts, extra: string): string {
@@ -124,6 +126,7 @@ export async function startClickHouse(opts: ClickHouseStartOptions = {}): Promis
   writeFileSync(join(dir, 'config.xml'), configXml(dir, ports, opts.extraConfig ?? ''));
   writeFileSync(join(dir, 'users.xml'), USERS_XML);
   const url = `http://127.0.0.1:${ports.http}`;
+  const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
   let child: ChildProcess | null = null;
 
   const query = async (sql: string): Promise<string> => {
@@ -176,7 +179,7 @@ export async function startClickHouse(opts: ClickHouseStartOptions = {}): Promis
         stderr = (stderr + b.toString()).slice(-4000);
       });
       child = c;
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + startTimeoutMs;
       for (;;) {
         if (c.exitCode !== null || c.signalCode !== null) {
           child = null;
@@ -189,7 +192,7 @@ export async function startClickHouse(opts: ClickHouseStartOptions = {}): Promis
         } catch {
           // not listening yet
         }
-        if (Date.now() > deadline) throw new Error(`clickhouse-server did not answer /ping at ${url} within 30 s: ${stderr}`);
+        if (Date.now() > deadline) throw new Error(`clickhouse-server did not answer /ping at ${url} within ${startTimeoutMs / 1000} s: ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

@@ -104,7 +104,8 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
       }),
     ]);
     console.log(`chain fixture and cluster ready in ${Date.now() - t0} ms`);
-  }, 120_000);
+    // Five JVM and server start-ups on two shared cores: seconds when quiet, a minute or more under load.
+  }, 300_000);
   afterAll(async () => {
     await Promise.allSettled(transports.map((t) => t.close()));
     await cluster?.stop();
