@@ -404,4 +404,15 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
       plain.insertRows(`${DB}.store_daily_kpis`, [{ record_id: 'queued-only', version: 1, deleted: 0, store_id: box.storeId, day: '2025-04-08' }]),
     ).resolves.toBeUndefined();
   });
+  it('sync --init --cluster while servers of the cluster are down: ClickHouse’s own message naming the unfinished hosts, within the sync timeout', async () => {
+    // Shard 2 is still down (the test above). The statements wait in ZooKeeper's DDL queue for those
+    // servers; a second run once they are back is a no-op where it already ran (IF NOT EXISTS).
+    const t0 = Date.now();
+    const err = await syncInit({ ...settings('chain_later'), timeout_s: 6 }, transportFor({ ...settings('chain_later'), timeout_s: 6 })).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'FS_REMOTE' });
+    expect(String(err)).toMatch(/distributed_ddl_task_timeout.*2 unfinished hosts/s);
+    expect(Date.now() - t0).toBeLessThan(6_000);
+  });
 });
