@@ -97,6 +97,12 @@ describe('central rows and DDL', () => {
     expect(e).toBeInstanceOf(FailureError);
     expect(e.code).toBe('FS_REMOTE');
     expect(e.message).toBe('ClickHouse at http://ch.example:8123: INSERT into fs.x failed: connect ECONNREFUSED');
+    const ddl = remoteError(
+      'http://ch:8123',
+      'query "CREATE DATABASE"',
+      new Error('Watching task is executing longer than distributed_ddl_task_timeout (=4) seconds. There are 2 unfinished hosts'),
+    );
+    expect(ddl.message).toMatch(/2 unfinished hosts \(servers of the cluster are down or slow: .*again then\)$/);
   });
 });
 

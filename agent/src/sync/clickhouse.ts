@@ -47,7 +47,10 @@ export function remoteError(url: string, what: string, e: unknown): FailureError
     : // An agent upgraded before its central database: the new columns are not there yet.
       /Unknown field found while parsing JSONEachRow/.test(msg)
       ? ' (the central schema is older than this agent: run `floorsense sync --init` to migrate it; the outbox is kept)'
-      : '';
+      : // An ON CLUSTER statement some servers have not run yet: it waits in ZooKeeper's queue for them.
+        /unfinished hosts/.test(msg)
+        ? ' (servers of the cluster are down or slow: the statement runs there from the distributed DDL queue when they are back; run `floorsense sync --init --cluster` again then)'
+        : '';
   return new FailureError('FS_REMOTE', `ClickHouse at ${url}: ${what} failed: ${reason || 'no response'}${hint}`, { url, what, code }, { cause: e });
 }
 
