@@ -1,15 +1,15 @@
 import { z } from 'zod';
 
-/**
- * Deferred sync of aggregates to a central ClickHouse over HTTP. Without `url` the agent only
- * fills its outbox; `floorsense sync --status` still shows the backlog.
- */
 /** A cluster name as ON CLUSTER takes it unquoted (the element name in remote_servers). */
 export const clusterName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only (the cluster name in remote_servers)')
   .max(128);
 
+/**
+ * Deferred sync of aggregates to a central ClickHouse over HTTP. Without `url` the agent only
+ * fills its outbox; `floorsense sync --status` still shows the backlog.
+ */
 export const syncSection = z
   .strictObject({
     url: z
