@@ -76,19 +76,35 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
   });
   const every = () => cluster.nodes.map((n) => ({ name: `s${n.shard}r${n.replica}`, server: n.server }));
 
-  /** Wait until a restarted replica has fetched everything its shard holds (it is readonly until ZooKeeper lets it back). */
+  /**
+   * Wait until a replica has fetched everything its shard took: in session with ZooKeeper (a
+   * restarted one is readonly until its old session expires), every replica of the shard active,
+   * the shared log copied into its queue (log_pointer past the log's last entry) and the queue
+   * empty. SYSTEM SYNC REPLICA alone is not enough right after a restart: it can return before
+   * the replica has pulled the log.
+   */
   async function caughtUp(server: ClickHouseServer, database: string): Promise<void> {
     const deadline = Date.now() + 40_000;
     for (const t of TABLES) {
+      let last = '';
       for (;;) {
         try {
           await server.query(`SYSTEM SYNC REPLICA ${database}.${t}_local`);
-          const [r] = await server.rows(`SELECT is_readonly, queue_size FROM system.replicas WHERE database = '${database}' AND table = '${t}_local'`);
-          if (num(r?.is_readonly) === 0 && num(r?.queue_size) === 0) break;
+          const [r] = await server.rows(
+            `SELECT is_readonly, is_session_expired, queue_size, log_pointer, log_max_index, active_replicas, total_replicas FROM system.replicas WHERE database = '${database}' AND table = '${t}_local'`,
+          );
+          last = JSON.stringify(r);
+          const done =
+            num(r?.is_readonly) === 0 &&
+            num(r?.is_session_expired) === 0 &&
+            num(r?.active_replicas) === num(r?.total_replicas) &&
+            (num(r?.log_pointer) ?? 0) > (num(r?.log_max_index) ?? 0) &&
+            num(r?.queue_size) === 0;
+          if (done) break;
         } catch (e) {
-          if (Date.now() > deadline) throw e;
+          last = String(e);
         }
-        if (Date.now() > deadline) throw new Error(`${server.url}: ${database}.${t}_local did not catch up in 40 s`);
+        if (Date.now() > deadline) throw new Error(`${server.url}: ${database}.${t}_local did not catch up in 40 s: ${last}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     }
@@ -294,7 +310,13 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
     for (const s of [1, 2]) {
       for (const t of TABLES) {
         const q = `SELECT record_id, version, deleted FROM ${DB}.${t}_local FINAL WHERE store_id IN (${ids}) ORDER BY record_id FORMAT TSV`;
-        expect(await cluster.node(s, 2).server.query(q), `shard ${s} ${t}`).toBe(await cluster.node(s, 1).server.query(q));
+        const [a, b] = [await cluster.node(s, 1).server.query(q), await cluster.node(s, 2).server.query(q)];
+        if (a !== b) {
+          // Say what each replica believes, so a failure here can be told from a lagging replica.
+          const state = async (r: number): Promise<string> =>
+            `s${s}r${r}: ${await cluster.node(s, r).server.query(`SELECT * FROM system.replicas WHERE database = '${DB}' AND table = '${t}_local' FORMAT JSONEachRow`)} parts ${await cluster.node(s, r).server.query(`SELECT name, active, rows FROM system.parts WHERE database = '${DB}' AND table = '${t}_local' FORMAT TSV`)}`;
+          expect(b, `shard ${s} ${t}: ${await state(1)} ${await state(2)}`).toBe(a);
+        }
       }
     }
     // Nothing lost, nothing doubled: every outbox record exactly once through the Distributed tables.
