@@ -1,6 +1,6 @@
 /**
  * The chain's side of the sync (a script, not a test):
- *   npx tsx agent/bench/chain.ts [--stores 1000] [--days 30] [--concurrency 16] [--url http://host:8123]
+ *   npx tsx agent/bench/chain.ts [--stores 1000] [--days 30] [--concurrency 16] [--url http://host:8123] [--cluster [NAME]]
  * 1. Throughput: `--stores` boxes, each with a full store day of records in its own SQLite outbox
  *    (test/sync/fill.ts: 52 consulted visits, 5 sellers, the store day, 24 hours, 4 cameras), drained
  *    into one ClickHouse by the agent's own drainOutbox, `--concurrency` boxes at a time.
@@ -8,7 +8,9 @@
  *    and drained the same way), and a month of v_seller_day is read for one store and for the whole
  *    chain (median of 5 runs each, after one warm-up).
  * Against --url, or a throwaway local clickhouse-server (18.16 on the development box) started as
- * the tests start theirs.
+ * the tests start theirs. With --cluster, the cluster layout (`sync --init --cluster`): against
+ * --url's cluster NAME, or a throwaway loopback cluster of ZooKeeper and four servers (2 shards x
+ * 2 replicas, test/helpers/clickhouse-cluster.ts), inserting as a box with sync.cluster does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +20,11 @@ import { outboxBacklog } from '../src/store/outbox.js';
 import { saveDailyKpis, saveStoreDay } from '../src/store/aggregates.js';
 import { createClickHouseTransport, type CentralTransport } from '../src/sync/clickhouse.js';
 import { initStatements } from '../src/sync/ddl.js';
+import { clusterSettings } from '../src/sync/service.js';
 import { drainOutbox } from '../src/sync/drain.js';
 import { fillStoreDay } from '../../test/sync/fill.js';
 import { startClickHouse, type ClickHouseServer } from '../../test/helpers/clickhouse.js';
+import { startClickHouseCluster, type ClickHouseCluster } from '../../test/helpers/clickhouse-cluster.js';
 
 const DAY_MS = 86_400_000;
 const T0 = Date.UTC(2026, 9, 1);
@@ -36,6 +40,9 @@ const url = urlArg >= 0 ? process.argv[urlArg + 1] : undefined;
 const stores = arg('stores', 1000);
 const days = arg('days', 30);
 const concurrency = arg('concurrency', 16);
+const clusterArg = process.argv.indexOf('--cluster');
+const next = process.argv[clusterArg + 1];
+const cluster = clusterArg < 0 ? undefined : next && !next.startsWith('--') ? next : 'fs_bench';
 
 const seconds = (t: bigint): number => Number(process.hrtime.bigint() - t) / 1e9;
 const storeId = (i: number): string => `shop-${String(i).padStart(4, '0')}`;
@@ -80,14 +87,22 @@ async function median(transport: CentralTransport, sql: string): Promise<{ ms: n
   return { ms: times[2] ?? Number.NaN, rows };
 }
 
-let server: ClickHouseServer | null = null;
-const target = url ?? (server = await startClickHouse()).url;
+// Without --url: a throwaway local server, or with --cluster a loopback 2 x 2 cluster (its first server is the boxes' sync.url).
+const local: ClickHouseCluster | null = !url && cluster ? await startClickHouseCluster(cluster, 2, 2) : null;
+const server: ClickHouseServer | null = !url && !cluster ? await startClickHouse() : null;
+const target = url ?? local?.nodes[0]?.server.url ?? server?.url ?? '';
 const dir = mkdtempSync(join(tmpdir(), 'fs-bench-chain-'));
-const transport = createClickHouseTransport({ url: target, username: 'default', password: '', timeoutMs: 120_000 });
+const transport = createClickHouseTransport({
+  url: target,
+  username: 'default',
+  password: '',
+  timeoutMs: 120_000,
+  ...(cluster ? { settings: clusterSettings(120) } : {}),
+});
 const database = `fs_bench_chain_${Date.now()}`;
 try {
   const [v] = await transport.queryRows('SELECT version() AS v');
-  for (const sql of initStatements(database)) await transport.exec(sql);
+  for (const sql of initStatements(database, cluster)) await transport.exec(sql);
 
   let t = process.hrtime.bigint();
   let queued = 0;
@@ -98,7 +113,7 @@ try {
     store.close();
   }
   console.log(
-    `ClickHouse ${String(v?.v)} at ${target}; ${stores} boxes, one store day each: ${queued} records queued in ${seconds(t).toFixed(1)} s (SQLite, with their detail)`,
+    `ClickHouse ${String(v?.v)} at ${target}${cluster ? ` (cluster layout ON CLUSTER ${cluster}${local ? ': 2 shards x 2 replicas on loopback' : ''})` : ''}; ${stores} boxes, one store day each: ${queued} records queued in ${seconds(t).toFixed(1)} s (SQLite, with their detail)`,
   );
   const day1 = await drainAll(dir, transport, database);
   console.log(
@@ -182,8 +197,9 @@ try {
   const full = await median(transport, `SELECT * FROM ${database}.v_seller_day WHERE day BETWEEN '${from}' AND '${to}'`);
   console.log(`  a month of v_seller_day, the whole chain (every row): ${full.rows} rows, median ${full.ms.toFixed(0)} ms`);
 } finally {
-  await transport.exec(`DROP DATABASE IF EXISTS ${database}`).catch(() => {});
+  await transport.exec(`DROP DATABASE IF EXISTS ${database}${cluster ? ` ON CLUSTER ${cluster}` : ''}`).catch(() => {});
   await transport.close();
   rmSync(dir, { recursive: true, force: true });
   await server?.stop();
+  await local?.stop();
 }

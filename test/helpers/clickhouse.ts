@@ -52,7 +52,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function configXml(dir: string, ports: { http: number; tcp: number; interserver: number }): string {
+export interface ClickHousePorts {
+  readonly http: number;
+  readonly tcp: number;
+  readonly interserver: number;
+}
+
+export interface ClickHouseStartOptions {
+  /** Ports chosen beforehand (a cluster's remote_servers must name every server's TCP port). */
+  readonly ports?: ClickHousePorts;
+  /** XML elements added inside <yandex> (zookeeper, macros, remote_servers, distributed_ddl). */
+  readonly extraConfig?: string;
+  /** How long a start may take before it fails (default 30 s; a cluster starts several at once on shared cores). */
+  readonly startTimeoutMs?: number;
+}
+
+function configXml(dir: string, ports: ClickHousePorts, extra: string): string {
   // Small caches: the defaults (5-8 GiB) are sized for a dedicated server.
   return `<?xml version="1.0"?>
 <yandex>
@@ -74,7 +89,7 @@ function configXml(dir: string, ports: { http: number; tcp: number; interserver:
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
   <max_concurrent_queries>50</max_concurrent_queries>
   <mlock_executable>false</mlock_executable>
-</yandex>
+${extra}</yandex>
 `;
 }
 
@@ -101,16 +116,17 @@ export interface ClickHouseServer {
   stop(): Promise<void>;
 }
 
-export async function startClickHouse(): Promise<ClickHouseServer> {
+export async function startClickHouse(opts: ClickHouseStartOptions = {}): Promise<ClickHouseServer> {
   const cmd = clickHouseServerCommand();
   if (!cmd) throw new Error('clickhouse-server not found');
   const dir = mkdtempSync(join(tmpdir(), 'fs-clickhouse-'));
   mkdirSync(join(dir, 'log'));
   mkdirSync(join(dir, 'data'));
-  const ports = { http: await freePort(), tcp: await freePort(), interserver: await freePort() };
-  writeFileSync(join(dir, 'config.xml'), configXml(dir, ports));
+  const ports = opts.ports ?? { http: await freePort(), tcp: await freePort(), interserver: await freePort() };
+  writeFileSync(join(dir, 'config.xml'), configXml(dir, ports, opts.extraConfig ?? ''));
   writeFileSync(join(dir, 'users.xml'), USERS_XML);
   const url = `http://127.0.0.1:${ports.http}`;
+  const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
   let child: ChildProcess | null = null;
 
   const query = async (sql: string): Promise<string> => {
@@ -163,7 +179,7 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
         stderr = (stderr + b.toString()).slice(-4000);
       });
       child = c;
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + startTimeoutMs;
       for (;;) {
         if (c.exitCode !== null || c.signalCode !== null) {
           child = null;
@@ -176,7 +192,7 @@ export async function startClickHouse(): Promise<ClickHouseServer> {
         } catch {
           // not listening yet
         }
-        if (Date.now() > deadline) throw new Error(`clickhouse-server did not answer /ping at ${url} within 30 s: ${stderr}`);
+        if (Date.now() > deadline) throw new Error(`clickhouse-server did not answer /ping at ${url} within ${startTimeoutMs / 1000} s: ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

@@ -22,6 +22,8 @@ export interface ClickHouseOptions {
   readonly username: string;
   readonly password: string;
   readonly timeoutMs: number;
+  /** Server settings sent with every request (the cluster layout's, from transportFor). */
+  readonly settings?: Readonly<Record<string, number>>;
 }
 
 /** The URL without credentials, for messages. */
@@ -45,7 +47,10 @@ export function remoteError(url: string, what: string, e: unknown): FailureError
     : // An agent upgraded before its central database: the new columns are not there yet.
       /Unknown field found while parsing JSONEachRow/.test(msg)
       ? ' (the central schema is older than this agent: run `floorsense sync --init` to migrate it; the outbox is kept)'
-      : '';
+      : // An ON CLUSTER statement some servers have not run yet: it waits in ZooKeeper's queue for them.
+        /unfinished hosts/.test(msg)
+        ? ' (servers of the cluster are down or slow: the statement runs there from the distributed DDL queue when they are back; run `floorsense sync --init --cluster` again then)'
+        : '';
   return new FailureError('FS_REMOTE', `ClickHouse at ${url}: ${what} failed: ${reason || 'no response'}${hint}`, { url, what, code }, { cause: e });
 }
 
@@ -59,6 +64,7 @@ export function createClickHouseTransport(opts: ClickHouseOptions): CentralTrans
     // 18.16 closes idle sockets after 3 s; a reused dead socket would fail a batch for nothing.
     keep_alive: { enabled: true, idle_socket_ttl: 1500 },
     application: 'floorsense',
+    ...(opts.settings ? { clickhouse_settings: { ...opts.settings } } : {}),
     // Failures surface as FS_REMOTE to the caller, which logs them once; the client's own error log would double every line.
     log: { level: ClickHouseLogLevel.OFF },
   });

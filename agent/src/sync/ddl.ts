@@ -7,6 +7,23 @@
  * month, so every version of a record lands in one partition and merges keep the newest; a replayed
  * batch adds nothing once merged. Readers must use FINAL or argMax until then: the views do.
  * `planSchema` migrates a database an earlier release initialised (columns added, views replaced).
+ *
+ * The cluster layout (`sync --init --cluster NAME`, `sync.cluster`), for a chain that outgrows one
+ * server, made ON CLUSTER NAME so every server of the cluster gets the same schema:
+ * - `<table>_local`: ReplicatedReplacingMergeTree(version), the very columns, partitions, order and
+ *   version/tombstone rules of the single-server table, replicated through ZooKeeper under
+ *   /clickhouse/tables/{shard}/<database>/<table>_local with the server's {shard} and {replica}
+ *   macros;
+ * - `<table>`: a Distributed table over them with the single-server table's name and columns,
+ *   sharded by cityHash64(store_id). Every version of a record has the record's store, so all its
+ *   versions and its tombstone land on one shard, where FINAL and argMax collapse them as on one
+ *   server; a store's whole history is on one shard;
+ * - the views, with the same text over the Distributed tables: every view keeps its name and
+ *   columns, and dashboards and hq read them unchanged.
+ * The agent inserts into the Distributed table, not into the shard's local table by the same hash:
+ * the server knows the shards and the hash; a box choosing the shard itself would need the cluster
+ * map and every shard's address. It sends insert_distributed_sync = 1 then (service.ts
+ * clusterSettings: see there why).
  */
 import { FailureError } from '../core/errors.js';
 import type { CentralTransport } from './clickhouse.js';
@@ -34,6 +51,17 @@ export function tableName(database: string, type: RecordType): string {
   return `${database}.${RECORD_SPECS[type].table}`;
 }
 
+/** The shard-local replicated table behind a record type's Distributed table (cluster layout). */
+export function localTable(type: RecordType): string {
+  return `${RECORD_SPECS[type].table}_local`;
+}
+
+/** Every record type's rows go to the shard this picks (the Distributed tables' sharding key). */
+export const SHARDING_KEY = 'cityHash64(store_id)';
+
+/** ` ON CLUSTER name` for the cluster layout, nothing for one server. */
+const on = (cluster: string | undefined): string => (cluster ? ` ON CLUSTER ${cluster}` : '');
+
 /** Every whitelisted column name per central table, identity included. */
 export function centralColumns(type: RecordType): readonly string[] {
   return [...IDENTITY_COLUMNS, ...RECORD_SPECS[type].columns.map((c) => c.name)];
@@ -44,9 +72,22 @@ export function centralColumnTypes(type: RecordType): ReadonlyArray<readonly [st
   return [['record_id', 'String'], ['version', 'UInt64'], ['deleted', 'UInt8'], ...RECORD_SPECS[type].columns.map((c) => [c.name, CH_TYPE[c.kind]] as const)];
 }
 
-export function createTableSql(database: string, type: RecordType): string {
+/**
+ * The table a record type is stored in: on one server `<table>` itself; in the cluster layout
+ * `<table>_local` on every server, the same definition replicated per shard.
+ */
+export function createTableSql(database: string, type: RecordType, cluster?: string): string {
   const cols = centralColumnTypes(type).map(([n, t]) => `${n} ${t}`);
-  return `CREATE TABLE IF NOT EXISTS ${tableName(database, type)} (\n  ${cols.join(',\n  ')}\n) ENGINE = ReplacingMergeTree(version)\nPARTITION BY toYYYYMM(day)\nORDER BY record_id`;
+  const name = cluster ? `${database}.${localTable(type)}` : tableName(database, type);
+  const engine = cluster
+    ? `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${database}/${localTable(type)}', '{replica}', version)`
+    : 'ReplacingMergeTree(version)';
+  return `CREATE TABLE IF NOT EXISTS ${name}${on(cluster)} (\n  ${cols.join(',\n  ')}\n) ENGINE = ${engine}\nPARTITION BY toYYYYMM(day)\nORDER BY record_id`;
+}
+
+/** The cluster layout's Distributed table under the record type's own name, columns as its local table. */
+export function createDistributedSql(database: string, type: RecordType, cluster: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${tableName(database, type)}${on(cluster)} AS ${database}.${localTable(type)} ENGINE = Distributed(${cluster}, ${database}, ${localTable(type)}, ${SHARDING_KEY})`;
 }
 
 /*
@@ -73,10 +114,11 @@ export const VIEW_NAMES: readonly string[] = Object.freeze(['v_seller_day', 'v_s
  * The chain's views, one per grain: seller-day, store-day, store-hour, camera-day and consulted
  * visit. Names and columns are the contract with BI tools and the files under dashboards/.
  */
-export function createViewsSql(database: string): string[] {
+export function createViewsSql(database: string, cluster?: string): string[] {
   const d = database;
+  const c = on(cluster);
   return [
-    `CREATE VIEW IF NOT EXISTS ${d}.v_seller_day AS
+    `CREATE VIEW IF NOT EXISTS ${d}.v_seller_day${c} AS
 SELECT store_id, day, seller_id, customers, consulted_customers,
   ${per('consulted_customers', 'customers', 4)} AS interaction_ratio,
   consultations, successful_consultations, unsuccessful_consultations,
@@ -85,7 +127,7 @@ SELECT store_id, day, seller_id, customers, consulted_customers,
   time_on_floor_seconds,
   consulted_buyers, consult_duration_ms, receipts_with_consult, amount_with_consult_minor, receipts_without_consult, amount_without_consult_minor
 FROM ${live(`${d}.seller_daily_kpis`)}`,
-    `CREATE VIEW IF NOT EXISTS ${d}.v_store_day AS
+    `CREATE VIEW IF NOT EXISTS ${d}.v_store_day${c} AS
 SELECT store_id, day, visitors, consulted_customers,
   ${per('consulted_customers', 'visitors', 4)} AS interaction_ratio,
   consultations, successful_consultations, unsuccessful_consultations,
@@ -101,17 +143,17 @@ SELECT store_id, day, visitors, consulted_customers,
   sellers_on_shift, staff_seconds AS staff_on_floor_seconds,
   cameras, ${per('camera_up_ms', '(camera_up_ms + camera_down_ms)', 4)} AS camera_coverage
 FROM ${live(`${d}.store_daily_kpis`)}`,
-    `CREATE VIEW IF NOT EXISTS ${d}.v_store_hour AS
+    `CREATE VIEW IF NOT EXISTS ${d}.v_store_hour${c} AS
 SELECT store_id, day, hour, local_hour, visits AS visitors, consultations, receipts, receipts_amount_minor / 100 AS receipts_amount,
   ${half('staff_seconds / 3600', 2)} AS staff_on_floor, sellers_seen,
   ${per('dwell_ms', 'visits', 1, 1000)} AS mean_visit_seconds
 FROM ${live(`${d}.store_hourly_traffic`)}`,
-    `CREATE VIEW IF NOT EXISTS ${d}.v_camera_day AS
+    `CREATE VIEW IF NOT EXISTS ${d}.v_camera_day${c} AS
 SELECT store_id, camera_id, day, up_ms, down_ms, outages,
   if(up_ms + down_ms = 0, 0, up_ms / (up_ms + down_ms)) AS uptime_ratio
 FROM ${live(`${d}.camera_uptime`)}`,
     // argMax form: one row per consulted visit even before merges, without FINAL's cost on big scans.
-    `CREATE VIEW IF NOT EXISTS ${d}.v_consultations AS
+    `CREATE VIEW IF NOT EXISTS ${d}.v_consultations${c} AS
 SELECT record_id, argMax(store_id, version) AS store_id, argMax(day, version) AS day,
   argMax(seller_id, version) AS seller_id, argMax(visit_id, version) AS visit_id,
   argMax(started_minute, version) AS started_minute, argMax(consultations, version) AS consultations,
@@ -123,8 +165,13 @@ HAVING argMax(deleted, version) = 0`,
 }
 
 /** The statements that build a fresh central database, in order (IF NOT EXISTS throughout). */
-export function initStatements(database: string): string[] {
-  return [`CREATE DATABASE IF NOT EXISTS ${database}`, ...RECORD_TYPES.map((t) => createTableSql(database, t)), ...createViewsSql(database)];
+export function initStatements(database: string, cluster?: string): string[] {
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${database}${on(cluster)}`,
+    ...RECORD_TYPES.map((t) => createTableSql(database, t, cluster)),
+    ...(cluster ? RECORD_TYPES.map((t) => createDistributedSql(database, t, cluster)) : []),
+    ...createViewsSql(database, cluster),
+  ];
 }
 
 /** What the central server already holds: rows of system.tables and system.columns for the database. */
@@ -153,25 +200,84 @@ export interface SchemaPlan {
  *   (CREATE OR REPLACE VIEW is newer than 18.16); a table of another engine under a view's name
  *   is refused rather than dropped;
  * - retired tables (RETIRED_TABLES) are reported, never dropped.
+ * With `cluster`, the same for the cluster layout, ON CLUSTER: columns are added to the local
+ * replicated tables, and a Distributed table that lacks them is dropped and created again (18.16
+ * refuses ALTER ... ON CLUSTER of a Distributed table on a replicated cluster; it holds no rows,
+ * the agents insert synchronously). One layout is never converted into the other: a single-server
+ * table where the cluster layout wants a Distributed one (or the reverse) is refused, naming each,
+ * before anything is changed (see layoutProblems).
  * Pure: the catalog comes from the server, the statements go back to it.
  */
-export function planSchema(database: string, catalog: CentralCatalog): SchemaPlan {
+export function planSchema(database: string, catalog: CentralCatalog, cluster?: string): SchemaPlan {
   const engines = new Map(catalog.tables.map((t) => [t.name, t.engine]));
+  const layout = layoutProblems(database, engines, cluster);
+  if (layout) throw new FailureError('FS_REMOTE', layout.message, { database, cluster, notConverted: layout.tables });
   const diff = schemaDiff(database, catalog);
-  const statements: string[] = [`CREATE DATABASE IF NOT EXISTS ${database}`];
-  for (const type of diff.missingTables) statements.push(createTableSql(database, type));
-  for (const m of diff.missingColumns) statements.push(`ALTER TABLE ${database}.${m.table} ADD COLUMN ${m.column} ${m.expected}`);
+  const local = cluster ? schemaDiff(database, catalog, localTable) : null;
+  const statements: string[] = [`CREATE DATABASE IF NOT EXISTS ${database}${on(cluster)}`];
+  if (cluster && local) {
+    for (const type of local.missingTables) statements.push(createTableSql(database, type, cluster));
+    for (const m of local.missingColumns) statements.push(`ALTER TABLE ${database}.${m.table}${on(cluster)} ADD COLUMN ${m.column} ${m.expected}`);
+    const stale = new Set(diff.missingColumns.map((m) => m.table));
+    for (const type of RECORD_TYPES) {
+      const name = RECORD_SPECS[type].table;
+      if (stale.has(name)) statements.push(`DROP TABLE IF EXISTS ${database}.${name}${on(cluster)}`);
+      if (stale.has(name) || diff.missingTables.includes(type)) statements.push(createDistributedSql(database, type, cluster));
+    }
+  } else {
+    for (const type of diff.missingTables) statements.push(createTableSql(database, type));
+    for (const m of diff.missingColumns) statements.push(`ALTER TABLE ${database}.${m.table} ADD COLUMN ${m.column} ${m.expected}`);
+  }
+  const mismatched = [...(local?.mismatched ?? []), ...diff.mismatched];
   const foreign = VIEW_NAMES.filter((v) => engines.has(v) && engines.get(v) !== 'View').map((v) => `${database}.${v} is a ${engines.get(v)} table, not a view`);
-  if (diff.mismatched.length > 0 || foreign.length > 0) {
+  if (mismatched.length > 0 || foreign.length > 0) {
     throw new FailureError(
       'FS_REMOTE',
-      `central schema in ${database} differs from this release and was not changed: ${[...diff.mismatched.map(mismatchText), ...foreign].join('; ')} (fix or rename these on the server, then run \`floorsense sync --init\` again)`,
-      { database, mismatched: diff.mismatched.map(mismatchText), foreign },
+      `central schema in ${database} differs from this release and was not changed: ${[...mismatched.map(mismatchText), ...foreign].join('; ')} (fix or rename these on the server, then run \`floorsense sync --init\` again)`,
+      { database, mismatched: mismatched.map(mismatchText), foreign },
     );
   }
-  for (const v of VIEW_NAMES) if (engines.has(v)) statements.push(`DROP TABLE IF EXISTS ${database}.${v}`);
-  statements.push(...createViewsSql(database));
+  // On a cluster every server's views go, whatever this one holds (IF EXISTS): all end up alike.
+  for (const v of VIEW_NAMES) if (cluster || engines.has(v)) statements.push(`DROP TABLE IF EXISTS ${database}.${v}${on(cluster)}`);
+  statements.push(...createViewsSql(database, cluster));
+  // Only the Distributed tables' columns count as added (the local tables get the same ones).
   return { statements, added: diff.missingColumns.map((m) => `${m.table}.${m.column}`), retired: RETIRED_TABLES.filter((t) => engines.has(t)) };
+}
+
+/**
+ * What `sync --init` will not convert: tables of the other layout under this layout's names. A
+ * single-server ReplacingMergeTree holds the chain's history on one server; turning it into
+ * sharded replicas means moving every row to the shard of its store, which is the chain admin's
+ * operation (INSERT ... SELECT through the new Distributed tables), not a side effect of init.
+ */
+function layoutProblems(database: string, engines: ReadonlyMap<string, string>, cluster: string | undefined): { message: string; tables: string[] } | null {
+  const found: string[] = [];
+  for (const type of RECORD_TYPES) {
+    const name = RECORD_SPECS[type].table;
+    const engine = engines.get(name);
+    const localEngine = engines.get(localTable(type));
+    if (cluster) {
+      if (engine !== undefined && engine !== 'Distributed') found.push(`${database}.${name} is a ${engine} table`);
+      if (localEngine !== undefined && !localEngine.startsWith('Replicated'))
+        found.push(`${database}.${localTable(type)} is a ${localEngine} table, not replicated`);
+    } else if (engine === 'Distributed') found.push(`${database}.${name} is a Distributed table`);
+  }
+  if (found.length === 0) return null;
+  if (!cluster) {
+    return {
+      tables: found,
+      message: `${database} holds the cluster layout (${found.join('; ')}): run \`floorsense sync --init --cluster NAME\` (or set sync.cluster) with the cluster it was made on; nothing was changed`,
+    };
+  }
+  const target = `${database}_cluster`;
+  return {
+    tables: found,
+    message:
+      `sync --init --cluster ${cluster} does not convert a single-server database, and nothing was changed: ${found.join('; ')}. ` +
+      `To move the chain onto the cluster: create the cluster layout in another database (sync.database: ${target}, then \`floorsense sync --init --cluster ${cluster}\`), ` +
+      `copy each table with INSERT INTO ${target}.<table> SELECT * FROM ${database}.<table> (from another server: FROM remote('host:9000', ${database}, <table>); the Distributed table sends each row to its store's shard, versions and tombstones included), ` +
+      `then point the boxes' sync.database at ${target}`,
+  };
 }
 
 export interface ColumnMismatch {
@@ -197,13 +303,13 @@ const mismatchText = (m: ColumnMismatch): string => `${m.database}.${m.table}.${
  * (planSchema) and the check before every drain (checkCentralSchema). Types compare exactly: a
  * column narrowed on the server (Int64 to UInt8) would wrap amounts silently.
  */
-export function schemaDiff(database: string, catalog: CentralCatalog): SchemaDiff {
+export function schemaDiff(database: string, catalog: CentralCatalog, tableOf: (type: RecordType) => string = (t) => RECORD_SPECS[t].table): SchemaDiff {
   const tables = new Set(catalog.tables.map((t) => t.name));
   const missingTables: RecordType[] = [];
   const missingColumns: ColumnMismatch[] = [];
   const mismatched: ColumnMismatch[] = [];
   for (const type of RECORD_TYPES) {
-    const table = RECORD_SPECS[type].table;
+    const table = tableOf(type);
     if (!tables.has(table)) {
       missingTables.push(type);
       continue;
@@ -243,6 +349,31 @@ export function checkCentralSchema(database: string, catalog: CentralCatalog, ur
   });
 }
 
+/** What `sync --init --cluster` reads first: the clusters the server knows and its macros. */
+export const CLUSTER_QUERIES = Object.freeze({
+  clusters: 'SELECT DISTINCT cluster FROM system.clusters',
+  macros: 'SELECT macro FROM system.macros',
+});
+
+/**
+ * Before anything ON CLUSTER: the server must have the cluster in its remote_servers and the
+ * {shard} and {replica} macros the replicated tables' ZooKeeper paths name; otherwise say which.
+ */
+export function checkCluster(cluster: string, found: { readonly clusters: readonly string[]; readonly macros: readonly string[] }, url: string): void {
+  const problems: string[] = [];
+  if (!found.clusters.includes(cluster))
+    problems.push(`cluster ${cluster} is not in its remote_servers (it knows: ${found.clusters.length > 0 ? found.clusters.join(', ') : 'none'})`);
+  const missing = ['shard', 'replica'].filter((m) => !found.macros.includes(m));
+  if (missing.length > 0)
+    problems.push(`macros ${missing.map((m) => `{${m}}`).join(' and ')} are not set (<macros> in its config: this server's shard and replica names)`);
+  if (problems.length > 0)
+    throw new FailureError('FS_REMOTE', `ClickHouse at ${url} cannot hold the cluster layout: ${problems.join('; ')}; nothing was changed`, {
+      url,
+      cluster,
+      problems,
+    });
+}
+
 /** The catalog queries planSchema needs (plain SELECTs, 18.16 and current alike). */
 export function catalogQueries(database: string): { readonly tables: string; readonly columns: string } {
   const db = database.replace(/'/g, "\\'");
@@ -266,18 +397,18 @@ export async function readCatalog(transport: CentralTransport, database: string)
  * SQL (or users.xml, for servers before SQL access control) for a read-only dashboard user that
  * DataLens or Grafana connect with. Printed, not executed: creating users is the chain admin's call.
  */
-export function dashboardUserSql(database: string, serverVersion: string, user = 'floorsense_dashboard'): string {
+export function dashboardUserSql(database: string, serverVersion: string, user = 'floorsense_dashboard', cluster?: string): string {
   const [major = 0, minor = 0] = serverVersion.split('.').map((x) => Number.parseInt(x, 10));
   const hasRbac = major > 20 || (major === 20 && minor >= 4);
   if (hasRbac) {
     return [
       `-- read-only dashboard user (ClickHouse ${serverVersion}); replace the password`,
-      `CREATE USER IF NOT EXISTS ${user} IDENTIFIED WITH sha256_password BY 'change-me' SETTINGS readonly = 1;`,
-      `GRANT SELECT ON ${database}.* TO ${user};`,
+      `CREATE USER IF NOT EXISTS ${user}${on(cluster)} IDENTIFIED WITH sha256_password BY 'change-me' SETTINGS readonly = 1;`,
+      `GRANT${on(cluster)} SELECT ON ${database}.* TO ${user};`,
     ].join('\n');
   }
   return [
-    `<!-- ClickHouse ${serverVersion} has no SQL access control: add this to users.xml (users section),`,
+    `<!-- ClickHouse ${serverVersion} has no SQL access control: add this to users.xml (users section)${cluster ? ` of every server of cluster ${cluster} a dashboard may connect to` : ''},`,
     `     with a profile <readonly><readonly>1</readonly></readonly>; put the sha256 of a password in password_sha256_hex -->`,
     `<${user}>`,
     `  <password_sha256_hex>REPLACE_WITH_SHA256_HEX</password_sha256_hex>`,

@@ -7,13 +7,15 @@ import { isFloorSenseError, MisuseError } from '../core/errors.js';
 import { openStore } from '../store/open.js';
 import { outboxBacklog, type Backlog } from '../store/outbox.js';
 import { createClickHouseTransport, type CentralTransport } from './clickhouse.js';
-import { dashboardUserSql, planSchema, readCatalog } from './ddl.js';
+import { CLUSTER_QUERIES, checkCluster, dashboardUserSql, planSchema, readCatalog } from './ddl.js';
 import { drainOutbox, type DrainReport } from './drain.js';
 import { abortableSleep, runSyncLoop } from './loop.js';
 
 export interface SyncSettings {
   readonly url?: string | undefined;
   readonly database: string;
+  /** The cluster (remote_servers) of the cluster layout; absent = one server. */
+  readonly cluster?: string | undefined;
   readonly username: string;
   readonly password: string;
   readonly batch_rows: number;
@@ -27,11 +29,38 @@ export interface StorageSettings {
 
 export function transportFor(sync: SyncSettings): CentralTransport {
   if (!sync.url) throw new MisuseError('FS_BAD_ARGUMENT', 'sync.url is not set in the config: there is no ClickHouse to talk to', { key: 'sync.url' });
-  return createClickHouseTransport({ url: sync.url, username: sync.username, password: sync.password, timeoutMs: sync.timeout_s * 1000 });
+  return createClickHouseTransport({
+    url: sync.url,
+    username: sync.username,
+    password: sync.password,
+    timeoutMs: sync.timeout_s * 1000,
+    ...(sync.cluster ? { settings: clusterSettings(sync.timeout_s) } : {}),
+  });
+}
+
+/**
+ * Server settings for the cluster layout (18.16 has no INSERT ... SETTINGS; they go with the request).
+ * - insert_distributed_sync = 1: the INSERT into a Distributed table returns only once every
+ *   shard's block is written on one of its replicas (the others copy it through ZooKeeper). The
+ *   default queues the block on the receiving server's disk and acknowledges at once: the box
+ *   would mark rows sent that no shard holds yet, and a lost or rebuilt receiving server would
+ *   lose them. Synchronously, a shard with no live replica fails the INSERT, the batch stays
+ *   unsent and is retried whole; the shards that took it before receive it again, which the
+ *   replicated tables drop as a repeated block or ReplacingMergeTree(version) collapses (same
+ *   record ids and versions), so a retry never counts twice.
+ * - the server-side time limits are a little under the HTTP timeout, so a slow shard or a server
+ *   of the cluster that is down during `sync --init` comes back as ClickHouse's own message naming
+ *   it, not as a bare client timeout.
+ */
+export function clusterSettings(timeoutS: number): Readonly<Record<string, number>> {
+  const limit = Math.max(1, timeoutS - 2);
+  return { insert_distributed_sync: 1, insert_distributed_timeout: limit, distributed_ddl_task_timeout: limit };
 }
 
 export interface InitReport {
   readonly url: string;
+  /** The cluster the schema was made ON CLUSTER, null for one server. */
+  readonly cluster: string | null;
   readonly serverVersion: string;
   readonly statements: number;
   /** `table.column` added to central tables an earlier release created (their old rows read 0). */
@@ -46,15 +75,24 @@ export async function syncInit(sync: SyncSettings, transport: CentralTransport =
   try {
     const [row] = await transport.queryRows('SELECT version() AS v');
     const serverVersion = typeof row?.v === 'string' ? row.v : 'unknown';
-    const plan = planSchema(sync.database, await readCatalog(transport, sync.database));
+    if (sync.cluster) {
+      const names = async (sql: string, key: string): Promise<string[]> => (await transport.queryRows(sql)).map((r) => String(r[key]));
+      checkCluster(
+        sync.cluster,
+        { clusters: await names(CLUSTER_QUERIES.clusters, 'cluster'), macros: await names(CLUSTER_QUERIES.macros, 'macro') },
+        transport.url,
+      );
+    }
+    const plan = planSchema(sync.database, await readCatalog(transport, sync.database), sync.cluster);
     for (const sql of plan.statements) await transport.exec(sql);
     return {
       url: transport.url,
+      cluster: sync.cluster ?? null,
       serverVersion,
       statements: plan.statements.length,
       added: plan.added,
       retired: plan.retired,
-      dashboardUser: dashboardUserSql(sync.database, serverVersion),
+      dashboardUser: dashboardUserSql(sync.database, serverVersion, undefined, sync.cluster),
     };
   } finally {
     await transport.close();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MisuseError } from '../../core/errors.js';
 import { defaultConfigPath, loadConfigFile } from '../../config/load.js';
+import { clusterName } from '../../config/sections/sync.js';
 import { syncInit, syncOnce, syncStatus } from '../../sync/service.js';
 
 interface SyncFlags {
@@ -8,6 +9,7 @@ interface SyncFlags {
   init?: boolean;
   once?: boolean;
   status?: boolean;
+  cluster?: string;
 }
 
 export function registerSyncCommand(program: Command): void {
@@ -18,6 +20,7 @@ export function registerSyncCommand(program: Command): void {
     .option('--init', 'create the central database, tables and views; print SQL for a read-only dashboard user')
     .option('--once', 'drain the outbox now and report what was sent')
     .option('--status', 'show the unsent backlog (works offline)')
+    .option('--cluster <name>', 'the ClickHouse cluster (remote_servers) of the cluster layout: with --init, make it ON CLUSTER; overrides sync.cluster')
     .action(async (flags: SyncFlags) => {
       const chosen = (['init', 'once', 'status'] as const).filter((k) => flags[k] === true);
       if (chosen.length !== 1) {
@@ -26,11 +29,20 @@ export function registerSyncCommand(program: Command): void {
           `floorsense sync: give exactly one of --init, --once, --status (got ${chosen.length === 0 ? 'none' : chosen.map((c) => `--${c}`).join(' ')})`,
         );
       }
-      const cfg = loadConfigFile(flags.config ?? defaultConfigPath());
+      const loaded = loadConfigFile(flags.config ?? defaultConfigPath());
+      let cluster = loaded.sync.cluster;
+      if (flags.cluster !== undefined) {
+        const parsed = clusterName.safeParse(flags.cluster);
+        if (!parsed.success)
+          throw new MisuseError('FS_BAD_ARGUMENT', `--cluster ${JSON.stringify(flags.cluster)}: ${parsed.error.issues[0]?.message ?? 'not a cluster name'}`);
+        cluster = parsed.data;
+      }
+      const cfg = { ...loaded, sync: { ...loaded.sync, cluster } };
       const clock = (): number => Date.now();
       if (flags.init) {
         const r = await syncInit(cfg.sync);
-        console.log(`ClickHouse ${r.serverVersion} at ${r.url}: ${r.statements} statements applied to database ${cfg.sync.database}`);
+        const where = r.cluster ? ` ON CLUSTER ${r.cluster} (replicated tables *_local, Distributed tables sharded by store_id, the views over them)` : '';
+        console.log(`ClickHouse ${r.serverVersion} at ${r.url}: ${r.statements} statements applied to database ${cfg.sync.database}${where}`);
         if (r.added.length > 0) console.log(`columns added to tables of an earlier release (their older rows read 0): ${r.added.join(', ')}`);
         for (const t of r.retired)
           console.log(

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** A cluster name as ON CLUSTER takes it unquoted (the element name in remote_servers). */
+export const clusterName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only (the cluster name in remote_servers)')
+  .max(128);
+
 /**
  * Deferred sync of aggregates to a central ClickHouse over HTTP. Without `url` the agent only
  * fills its outbox; `floorsense sync --status` still shows the backlog.
@@ -15,6 +21,11 @@ export const syncSection = z
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
       .default('floorsense')
       .describe('Central database holding the aggregate tables.'),
+    cluster: clusterName
+      .optional()
+      .describe(
+        'ClickHouse cluster (a name in remote_servers) holding the central database in the cluster layout: replicated tables sharded by store_id behind Distributed tables, made by `floorsense sync --init --cluster NAME`. Absent = one server.',
+      ),
     username: z.string().min(1).default('default').describe('ClickHouse user allowed to INSERT into the database.'),
     password: z.string().default('').describe('Password of that user.'),
     batch_rows: z.int().min(1).max(100_000).default(2000).describe('Outbox rows sent per INSERT batch.'),
