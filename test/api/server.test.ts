@@ -151,10 +151,20 @@ describe('endpoints on loopback (no token)', () => {
       hourly: [],
       timeline: [],
       heatmap: null,
+      camera_heatmaps: [],
       source: null,
     });
     const empty = await get(`${srv.url}/api/kpis?date=2025-03-04`);
-    expect(JSON.parse(empty.body)).toEqual({ date: '2025-03-04', report: null, camera_coverage: {}, hourly: [], timeline: [], heatmap: null, source: null });
+    expect(JSON.parse(empty.body)).toEqual({
+      date: '2025-03-04',
+      report: null,
+      camera_coverage: {},
+      hourly: [],
+      timeline: [],
+      heatmap: null,
+      camera_heatmaps: [],
+      source: null,
+    });
     // 21:30 UTC on the 5th is already the 6th in Moscow (UTC+3).
     const late = await startApiServer({ host: '127.0.0.1', port: 0, timeZone: 'Europe/Moscow', nowMs: () => Date.parse('2025-03-05T21:30:00Z') }, p);
     try {
