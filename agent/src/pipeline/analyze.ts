@@ -10,15 +10,7 @@ import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import { isFloorSenseError } from '../core/errors.js';
 import type { MotRow } from '../io/mot.js';
-import {
-  checkSubstreamAspect,
-  DECODE_DEFAULTS,
-  onMainStream,
-  openSource,
-  type HwDecodePreference,
-  type SamplingRequest,
-  type SourceInfo,
-} from '../ingest/index.js';
+import { checkSubstreamAspect, DECODE_DEFAULTS, openSource, type HwDecodePreference, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
 import { probeStreamInfo } from '../ingest/probe.js';
 import { Detector, type DetectorOptions, type FrameDetector } from '../detect/index.js';
 import { resolveModel, defaultModelsDir } from '../models/index.js';
@@ -163,6 +155,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       url: o.detectUrl ?? o.url,
       sampling: o.sampling,
       modelSize: detector.inputSize,
+      ...(main ? { pictureSize: { width: main.width, height: main.height } } : {}),
       queueFrames: 4,
       decodeThreads: o.decode?.threads ?? DECODE_DEFAULTS.threads,
       skipLoopFilter: o.decode?.skipLoopFilter ?? DECODE_DEFAULTS.skipLoopFilter,
@@ -182,8 +175,10 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       }
     }
     // What the outputs describe: the main stream's picture, timed and indexed by the frames decoded.
+    // A substream's frames are letterboxed to the main picture's shape (ingest/substream.ts), so
+    // their boxes already come out in main-stream pixels.
     const info: SourceInfo = main ? { ...source.info, url: o.url, width: main.width, height: main.height } : source.info;
-    const frames = main ? mapFrames(source, (f) => onMainStream(f, main)) : source;
+    const frames = source;
     const tracker = createTracker(o.tracker);
     const gate = o.motionGate ? new MotionGate(o.motionGate) : null;
     const sheet = o.preview ? new ContactSheet(o.preview) : null;
@@ -302,10 +297,6 @@ export async function openAppearance(
     warn,
     ...(detector.providers ? { providers: detector.providers } : {}),
   });
-}
-
-async function* mapFrames(frames: AsyncIterable<Frame>, f: (frame: Frame) => Frame): AsyncGenerator<Frame> {
-  for await (const frame of frames) yield f(frame);
 }
 
 function collect(rows: MotRow[], points: TrackPoint[], ids: Set<number>, frame: Frame, t: TrackOutput, size: { width: number; height: number }): void {
