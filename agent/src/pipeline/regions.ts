@@ -199,9 +199,10 @@ export function cropLetterbox(frameLb: Letterbox, crop: Rect, model: Size): Lett
 
 /**
  * The crop `r` of an RGB24 frame, resized into a model-sized letterbox (centred, grey padding) in
- * `out` (model.width * model.height * 3 bytes). Bilinear; when shrinking by 2x or more each output
- * pixel averages an n x n footprint of bilinear taps (n = shrink factor), so a full-frame pass at a
- * third of 1080p does not alias as plain bilinear would (swscale filters its footprint the same way).
+ * `out` (model.width * model.height * 3 bytes). Shrinking by 2x or more averages each output
+ * pixel's whole source footprint (an area filter, every source pixel read once: a full-frame pass
+ * at a third of 1080p does not alias, as swscale's filtered downscale does not); otherwise
+ * bilinear. Source positions and weights are computed once per column and per row.
  */
 export function cropInto(frame: Pick<Frame, 'width' | 'height' | 'data'>, r: Rect, model: Size, out: Uint8Array): Uint8Array {
   if (out.length !== model.width * model.height * 3) throw new MisuseError('FS_BAD_ARGUMENT', `regions: output buffer has ${out.length} bytes`);
@@ -212,48 +213,112 @@ export function cropInto(frame: Pick<Frame, 'width' | 'height' | 'data'>, r: Rec
   const cw = Math.min(model.width - fit.padX, Math.round(r.w * fit.scale));
   const ch = Math.min(model.height - fit.padY, Math.round(r.h * fit.scale));
   out.fill(LETTERBOX_GREY);
-  const inv = 1 / fit.scale;
-  const n = Math.max(1, Math.floor(inv));
+  if (1 / fit.scale >= 2) areaInto(frame, r, cw, ch, fit.padX, fit.padY, model.width, out);
+  else bilinearInto(frame, r, fit.scale, cw, ch, fit.padX, fit.padY, model.width, out);
+  return out;
+}
+
+/** Source index ranges [start, end) of each of `n` outputs spread over `len` source pixels from `at`. */
+function spans(at: number, len: number, n: number): { start: Int32Array; end: Int32Array } {
+  const start = new Int32Array(n);
+  const end = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    start[i] = at + Math.floor((i * len) / n);
+    end[i] = Math.max(start[i]! + 1, at + Math.floor(((i + 1) * len) / n));
+  }
+  return { start, end };
+}
+
+function areaInto(frame: Pick<Frame, 'width' | 'data'>, r: Rect, cw: number, ch: number, padX: number, padY: number, outW: number, out: Uint8Array): void {
+  const xs = spans(r.x, r.w, cw);
+  const ys = spans(r.y, r.h, ch);
   const { width: W, data } = frame;
-  const xMax = r.x + r.w - 1;
-  const yMax = r.y + r.h - 1;
+  const acc = new Uint32Array(cw * 3);
   for (let dy = 0; dy < ch; dy++) {
-    const rowOut = ((dy + fit.padY) * model.width + fit.padX) * 3;
-    for (let dx = 0; dx < cw; dx++) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      for (let ky = 0; ky < n; ky++) {
-        const sy = Math.min(yMax, Math.max(r.y, r.y + (dy + (ky + 0.5) / n) * inv - 0.5));
-        const y0 = Math.floor(sy);
-        const y1 = Math.min(yMax, y0 + 1);
-        const fy = sy - y0;
-        for (let kx = 0; kx < n; kx++) {
-          const sx = Math.min(xMax, Math.max(r.x, r.x + (dx + (kx + 0.5) / n) * inv - 0.5));
-          const x0 = Math.floor(sx);
-          const x1 = Math.min(xMax, x0 + 1);
-          const fx = sx - x0;
-          const a = (y0 * W + x0) * 3;
-          const b = (y0 * W + x1) * 3;
-          const c = (y1 * W + x0) * 3;
-          const d = (y1 * W + x1) * 3;
-          const w00 = (1 - fx) * (1 - fy);
-          const w01 = fx * (1 - fy);
-          const w10 = (1 - fx) * fy;
-          const w11 = fx * fy;
-          s0 += data[a]! * w00 + data[b]! * w01 + data[c]! * w10 + data[d]! * w11;
-          s1 += data[a + 1]! * w00 + data[b + 1]! * w01 + data[c + 1]! * w10 + data[d + 1]! * w11;
-          s2 += data[a + 2]! * w00 + data[b + 2]! * w01 + data[c + 2]! * w10 + data[d + 2]! * w11;
+    acc.fill(0);
+    const y0 = ys.start[dy]!;
+    const y1 = ys.end[dy]!;
+    for (let sy = y0; sy < y1; sy++) {
+      const row = sy * W * 3;
+      for (let dx = 0; dx < cw; dx++) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        const e = row + xs.end[dx]! * 3;
+        for (let i = row + xs.start[dx]! * 3; i < e; i += 3) {
+          a0 += data[i]!;
+          a1 += data[i + 1]!;
+          a2 += data[i + 2]!;
         }
+        const j = dx * 3;
+        acc[j] = acc[j]! + a0;
+        acc[j + 1] = acc[j + 1]! + a1;
+        acc[j + 2] = acc[j + 2]! + a2;
       }
-      const k = n * n;
-      const o = rowOut + dx * 3;
-      out[o] = Math.round(s0 / k);
-      out[o + 1] = Math.round(s1 / k);
-      out[o + 2] = Math.round(s2 / k);
+    }
+    const o = ((dy + padY) * outW + padX) * 3;
+    for (let dx = 0; dx < cw; dx++) {
+      const k = (xs.end[dx]! - xs.start[dx]!) * (y1 - y0);
+      out[o + dx * 3] = Math.round(acc[dx * 3]! / k);
+      out[o + dx * 3 + 1] = Math.round(acc[dx * 3 + 1]! / k);
+      out[o + dx * 3 + 2] = Math.round(acc[dx * 3 + 2]! / k);
     }
   }
-  return out;
+}
+
+/** Bilinear taps (pixel-centre aligned) of `n` outputs at `scale` from `at`, clamped to [at, at + len - 1]. */
+function taps(at: number, len: number, scale: number, n: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
+  const i0 = new Int32Array(n);
+  const i1 = new Int32Array(n);
+  const f = new Float32Array(n);
+  const last = at + len - 1;
+  for (let d = 0; d < n; d++) {
+    const s = Math.min(last, Math.max(at, at + (d + 0.5) / scale - 0.5));
+    i0[d] = Math.floor(s);
+    i1[d] = Math.min(last, i0[d]! + 1);
+    f[d] = s - i0[d]!;
+  }
+  return { i0, i1, f };
+}
+
+function bilinearInto(
+  frame: Pick<Frame, 'width' | 'data'>,
+  r: Rect,
+  scale: number,
+  cw: number,
+  ch: number,
+  padX: number,
+  padY: number,
+  outW: number,
+  out: Uint8Array,
+): void {
+  const tx = taps(r.x, r.w, scale, cw);
+  const ty = taps(r.y, r.h, scale, ch);
+  const { width: W, data } = frame;
+  for (let dy = 0; dy < ch; dy++) {
+    const rowA = ty.i0[dy]! * W * 3;
+    const rowB = ty.i1[dy]! * W * 3;
+    const fy = ty.f[dy]!;
+    const o = ((dy + padY) * outW + padX) * 3;
+    for (let dx = 0; dx < cw; dx++) {
+      const xa = tx.i0[dx]! * 3;
+      const xb = tx.i1[dx]! * 3;
+      const fx = tx.f[dx]!;
+      const a = rowA + xa;
+      const b = rowA + xb;
+      const c = rowB + xa;
+      const d = rowB + xb;
+      const w00 = (1 - fx) * (1 - fy);
+      const w01 = fx * (1 - fy);
+      const w10 = (1 - fx) * fy;
+      const w11 = fx * fy;
+      const q = o + dx * 3;
+      // + 0.5 then truncation by the Uint8Array store: rounding without a Math.round call per value.
+      out[q] = data[a]! * w00 + data[b]! * w01 + data[c]! * w10 + data[d]! * w11 + 0.5;
+      out[q + 1] = data[a + 1]! * w00 + data[b + 1]! * w01 + data[c + 1]! * w10 + data[d + 1]! * w11 + 0.5;
+      out[q + 2] = data[a + 2]! * w00 + data[b + 2]! * w01 + data[c + 2]! * w10 + data[d + 2]! * w11 + 0.5;
+    }
+  }
 }
 
 /** Detections of one crop (source pixels) and the crop's bounds in source pixels. */
