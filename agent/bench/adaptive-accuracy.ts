@@ -40,7 +40,7 @@ function thin(s: CameraStream): { stream: CameraStream; frames: number; skipped:
   return { stream: { ...s, rows }, frames: last, skipped: sampler.skipped };
 }
 
-function analyze(d: SimulatedDay, streams: CameraStream[]) {
+function analyze(d: SimulatedDay, streams: readonly CameraStream[]) {
   return analyzeStoreDay({
     storeId: d.config.store.id,
     timeZone: d.config.store.timezone,
