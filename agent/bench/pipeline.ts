@@ -12,6 +12,8 @@
  * motion gate let skip. The design's target for a 2-core box: 24 camera-hours per wall-hour.
  *
  * Usage: npm run bench [-- --seconds N] [-- --clips gop1,gop4,sub360,checkout] [-- --variants full,motion-only,no-gate] [-- --json] [-- --repeat N]
+ * A variant may add levers: full+regions (detector.regions.mode motion), full+tiles (2x1 tiles and a
+ * full-frame pass), full+adaptive (sampling.empty_every 3), or several (full+regions+adaptive).
  * (sub360: the same street loop at 640x360, GOP 1 s, as a camera's detection substream serves it.)
  * --json prints one object per clip and variant (BenchRecord below) on stdout, the header on stderr.
  */
@@ -92,9 +94,12 @@ async function detectorOnly(frames: Frame[]): Promise<{ fps: number; ms: number 
  * (the path before detection ran one frame ahead), for back-to-back before/after pairs.
  */
 async function endToEnd(clip: BenchClip, variant: string) {
-  const serial = variant.endsWith('-serial');
-  const base = serial ? variant.slice(0, -'-serial'.length) : variant;
+  // Lever suffixes: +regions (motion regions), +tiles (2x1 tiles + full frame), +adaptive (1 in 3 while empty).
+  const [head, ...levers] = variant.split('+');
+  const serial = head!.endsWith('-serial');
+  const base = serial ? head!.slice(0, -'-serial'.length) : head!;
   const appearance = base !== 'motion-only';
+  const mode = levers.includes('regions') ? 'motion' : levers.includes('tiles') ? 'tiles' : 'full';
   const r = await analyzeSource({
     url: clip.path,
     sourceId: clip.name,
@@ -104,6 +109,8 @@ async function endToEnd(clip: BenchClip, variant: string) {
     appearance,
     reidModel: 'osnet_x0_25_msmt17',
     motionGate: base === 'no-gate' ? null : {},
+    regions: { mode },
+    adaptive: levers.includes('adaptive') ? { emptyEvery: 3 } : null,
     ...(serial ? { tuning: { detectAhead: 0, reidWorker: false } } : {}),
     preview: null,
     limitSec: seconds,
@@ -141,6 +148,9 @@ export interface BenchRecord {
   readonly embeddings_skipped: number;
   readonly ms_per_embedding: number;
   readonly detector_ms: number;
+  /** Detector runs (one per crop with regions or tiles; = frames inferred otherwise). */
+  readonly detector_runs: number;
+  readonly frames_skipped_empty: number;
 }
 
 const r2 = (v: number): number => Math.round(v * 100) / 100;
@@ -207,6 +217,8 @@ async function main(): Promise<void> {
         embeddings_skipped: s.appearance.skipped,
         ms_per_embedding: s.appearance.ms_per_embedding,
         detector_ms: r2(det.ms),
+        detector_runs: s.regions?.crops ?? s.frames_inferred,
+        frames_skipped_empty: s.frames_skipped_empty,
       };
       if (json) {
         console.log(JSON.stringify(rec));

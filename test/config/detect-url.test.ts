@@ -29,3 +29,11 @@ describe('cameras[].detect_url', () => {
     expect(planCameras(cfg, '/').live[0]).not.toHaveProperty('detectUrl');
   });
 });
+
+describe('detect_url with region detection', () => {
+  it('is refused, naming the camera key path', () => {
+    const text =
+      'store: {id: s1}\ndetector: {regions: {mode: tiles}}\ncameras: [{id: a, url: "rtsp://cam/main"}, {id: b, url: "rtsp://cam/main2", detect_url: "rtsp://cam/sub"}]';
+    expect(() => parseConfigText(text)).toThrow(/cameras\[1\]\.detect_url: camera "b": detect_url cannot be combined with detector.regions.mode tiles/);
+  });
+});

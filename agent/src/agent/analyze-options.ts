@@ -9,11 +9,13 @@ import type { Frame } from '../core/frame.js';
 import type { TrackOutput } from '../track/index.js';
 import { trackerOptionsFromConfig } from '../track/index.js';
 import type { AnalyzeOptions, DecodeOptions } from '../pipeline/analyze.js';
+import type { RegionOptions } from '../pipeline/region-detect.js';
+import type { AdaptiveOptions } from '../pipeline/adaptive.js';
 import type { TrackSample } from './results-store.js';
 
 export type CameraAnalyzeBase = Pick<
   AnalyzeOptions,
-  'sampling' | 'decode' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'preview' | 'socketTimeoutSec'
+  'sampling' | 'decode' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'regions' | 'adaptive' | 'preview' | 'socketTimeoutSec'
 >;
 
 export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
@@ -29,6 +31,28 @@ export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
     classes: d.classes,
     max_detections: d.max_detections,
   };
+}
+
+/** detector.regions of the config as the pipeline's RegionOptions. */
+export function regionOptionsFrom(cfg: Readonly<Config>): RegionOptions {
+  const r = cfg.detector.regions;
+  return {
+    mode: r.mode,
+    tileCols: r.tile_cols,
+    tileRows: r.tile_rows,
+    tileOverlap: r.tile_overlap,
+    tilesFullFrame: r.tiles_full_frame,
+    fullFrameSec: r.full_frame_s,
+    maxRegions: r.max_regions,
+    maxCover: r.max_cover,
+    pad: r.pad,
+  };
+}
+
+/** Adaptive sampling of a camera (its sampling override, else the top-level sampling). */
+export function adaptiveFor(cfg: Readonly<Config>, cam: CameraConfig | null): AdaptiveOptions {
+  const s = cam?.sampling ?? cfg.sampling;
+  return { emptyEvery: s.empty_every, emptyAfterSec: s.empty_after_s };
 }
 
 export function samplingFor(cfg: Readonly<Config>, cam: CameraConfig): SamplingRequest {
@@ -52,6 +76,8 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
     reidModel: cfg.tracker.reid_model,
     // Static scenes (a closed shop at night) skip inference: the gate reuses the last detections.
     motionGate: {},
+    regions: regionOptionsFrom(cfg),
+    adaptive: adaptiveFor(cfg, cam),
     preview: null,
     socketTimeoutSec: cam.rtsp_timeout_s,
   };

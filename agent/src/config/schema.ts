@@ -32,6 +32,18 @@ export const configSchema = z
     api: apiSection.default(apiSection.parse({})),
     sales: salesSection.default(salesSection.parse({})),
   })
+  .superRefine(function regionsNeedTheMainStream(cfg, ctx) {
+    // Region detection crops the full-resolution picture; a substream is decoded letterboxed.
+    if (cfg.detector.regions.mode === 'full') return;
+    cfg.cameras.forEach((cam, i) => {
+      if (cam.detect_url === undefined) return;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cameras', i, 'detect_url'],
+        message: `camera "${cam.id}": detect_url cannot be combined with detector.regions.mode ${cfg.detector.regions.mode} (regions are cropped from the full-resolution main stream); drop one of them`,
+      });
+    });
+  })
   .describe('FloorSense agent configuration (one file per store).');
 
 export type Config = z.infer<typeof configSchema>;

@@ -41,9 +41,16 @@ export function letterboxFor(srcWidth: number, srcHeight: number, dstWidth: numb
   // (nearest integer of one integer ratio, no rounding to even in rgb24), so the letterbox done
   // inside ffmpeg by ingest and this geometry agree to the pixel. `pad` then truncates the centring
   // offset, hence the floors.
-  const w = Math.min(dstWidth, Math.round((dstHeight * srcWidth) / srcHeight));
-  const h = Math.min(dstHeight, Math.round((dstWidth * srcHeight) / srcWidth));
+  const { w, h } = letterboxContent(srcWidth, srcHeight, dstWidth, dstHeight);
   const padX = Math.floor((dstWidth - w) / 2);
   const padY = Math.floor((dstHeight - h) / 2);
   return { srcWidth, srcHeight, dstWidth, dstHeight, scale, padX, padY };
+}
+
+/** The size the picture is scaled to inside the letterbox (the part that is not padding), as ffmpeg computes it. */
+export function letterboxContent(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): { w: number; h: number } {
+  return {
+    w: Math.min(dstWidth, Math.round((dstHeight * srcWidth) / srcHeight)),
+    h: Math.min(dstHeight, Math.round((dstWidth * srcHeight) / srcWidth)),
+  };
 }

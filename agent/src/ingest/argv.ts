@@ -3,6 +3,8 @@
  * tests read the exact command line. Pure: no I/O, no defaults hidden elsewhere.
  */
 
+import { letterboxContent } from '../core/frame.js';
+
 /** Pad colour of the letterbox: 114 grey, the value YOLOv8 was trained with. */
 export const LETTERBOX_GREY = 114;
 
@@ -100,9 +102,14 @@ export function selectFilters(sel: Selection): string[] {
   }
 }
 
-/** Output size: letterboxed into the model's input, or the source's own size. */
+/**
+ * Output size: letterboxed into the model's input, or the source's own size. `picture` is the size
+ * whose shape the scene really has when the decoded stream is squeezed (an anamorphic substream:
+ * 704x576 of a 16:9 camera); the stream is scaled to that shape inside the letterbox, so the frame
+ * has square pixels again and one letterbox scale maps it onto the main stream.
+ */
 export type OutputSize =
-  | { readonly kind: 'letterbox'; readonly width: number; readonly height: number }
+  | { readonly kind: 'letterbox'; readonly width: number; readonly height: number; readonly picture?: { readonly width: number; readonly height: number } }
   | { readonly kind: 'native'; readonly width: number; readonly height: number };
 
 /**
@@ -116,8 +123,9 @@ export type OutputSize =
 export function sizeFilters(size: OutputSize): string[] {
   if (size.kind === 'native') return [`scale=${size.width}:${size.height}:flags=bilinear`, 'format=rgb24'];
   const grey = LETTERBOX_GREY.toString(16).padStart(2, '0');
+  const content = size.picture ? letterboxContent(size.picture.width, size.picture.height, size.width, size.height) : null;
   return [
-    `scale=${size.width}:${size.height}:force_original_aspect_ratio=decrease:flags=bilinear`,
+    content ? `scale=${content.w}:${content.h}:flags=bilinear` : `scale=${size.width}:${size.height}:force_original_aspect_ratio=decrease:flags=bilinear`,
     'format=rgb24',
     `pad=${size.width}:${size.height}:(ow-iw)/2:(oh-ih)/2:color=0x${grey}${grey}${grey}`,
   ];

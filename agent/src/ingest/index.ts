@@ -19,5 +19,5 @@ export {
 export { decodeArgv, imageArgv, keyframeProbeArgv, probeArgv, LETTERBOX_GREY } from './argv.js';
 export { measureDecode, type DecodeMeasurement } from './measure.js';
 export { DEFAULT_TOOLS, type ToolPaths } from './tools.js';
-export { checkSubstreamAspect, letterboxOnMain, onMainStream, SUBSTREAM_ASPECT_TOLERANCE, type PixelSize } from './substream.js';
+export { checkSubstreamAspect, SUBSTREAM_MAX_STRETCH, type PixelSize } from './substream.js';
 export { chooseHwDecoder, hwDecodeArgs, HW_DECODERS, type HwChoice, type HwDecoder, type HwDecodePreference } from './hwdecode.js';

@@ -42,6 +42,8 @@ export interface OpenSourceOptions {
   readonly sampling?: SamplingRequest;
   /** Letterbox into this size, or null for frames at the source's own size. */
   readonly modelSize: ModelSize | null;
+  /** The main stream's size when `url` is its substream (plan.ts PlanRequest.pictureSize). */
+  readonly pictureSize?: ModelSize;
   /** UTC epoch ms of pts 0 for files; default the file's creation_time tag, else 0. Ignored for live. */
   readonly startTimeMs?: number;
   readonly signal?: AbortSignal;
@@ -127,6 +129,7 @@ export async function openSource(opts: OpenSourceOptions): Promise<FrameSource> 
   const plan = planDecode(input, info, {
     sampling,
     modelSize: opts.modelSize,
+    ...(opts.pictureSize ? { pictureSize: opts.pictureSize } : {}),
     ...(opts.limitSec !== undefined ? { limitSec: opts.limitSec } : {}),
     ...(opts.decodeThreads ? { decodeThreads: opts.decodeThreads } : {}),
     ...(opts.skipLoopFilter ? { skipLoopFilter: true } : {}),

@@ -60,6 +60,12 @@ export interface PlanRequest {
   /** Skip the deblocking filter when (and only when) decoding keyframes only. */
   readonly skipLoopFilter?: boolean;
   readonly hwDecodeArgs?: readonly string[];
+  /**
+   * The main stream's size when this source is a camera's substream: the frame is letterboxed to
+   * the main picture's shape (argv.ts OutputSize) and its letterbox maps straight to main-stream
+   * pixels, so boxes, ReID crops and torso colours need no second mapping. Letterbox output only.
+   */
+  readonly pictureSize?: ModelSize;
 }
 
 const KEYFRAME_MODES: readonly KeyframeMode[] = ['auto', 'always', 'never'];
@@ -120,7 +126,14 @@ export function planDecode(input: NetworkInput, info: SourceInfo, req: PlanReque
   const keyframeMode = chooseKeyframeMode(s.keyframes, info.gopSec, intervalSec, info.fps);
   // Frame numbers count source frames only when every frame is decoded; otherwise select on time.
   const selection: Selection = !keyframeMode && stride !== undefined ? { kind: 'stride', stride } : { kind: 'bucket', intervalSec };
-  const size: OutputSize = req.modelSize === null ? { kind: 'native', width: info.width, height: info.height } : { kind: 'letterbox', ...req.modelSize };
+  if (req.pictureSize !== undefined && req.modelSize === null) {
+    throw bad('pictureSize (a substream) needs a letterboxed output (a modelSize)', { pictureSize: req.pictureSize });
+  }
+  const size: OutputSize =
+    req.modelSize === null
+      ? { kind: 'native', width: info.width, height: info.height }
+      : { kind: 'letterbox', ...req.modelSize, ...(req.pictureSize ? { picture: req.pictureSize } : {}) };
+  const picture = req.pictureSize ?? info;
   const command: DecodeCommand = {
     ...input,
     keyframesOnly: keyframeMode,
@@ -143,7 +156,7 @@ export function planDecode(input: NetworkInput, info: SourceInfo, req: PlanReque
     width: size.width,
     height: size.height,
     frameBytes: size.width * size.height * 3,
-    letterbox: letterboxFor(info.width, info.height, size.width, size.height),
+    letterbox: letterboxFor(picture.width, picture.height, size.width, size.height),
     expectedEndSec,
     toleranceSec: tail + 2 / info.fps + 0.5,
   };

@@ -8,23 +8,17 @@
  */
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
-import { isFloorSenseError } from '../core/errors.js';
+import { isFloorSenseError, MisuseError } from '../core/errors.js';
 import type { MotRow } from '../io/mot.js';
-import {
-  checkSubstreamAspect,
-  DECODE_DEFAULTS,
-  onMainStream,
-  openSource,
-  type HwDecodePreference,
-  type SamplingRequest,
-  type SourceInfo,
-} from '../ingest/index.js';
+import { checkSubstreamAspect, DECODE_DEFAULTS, openSource, type HwDecodePreference, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
 import { probeStreamInfo } from '../ingest/probe.js';
 import { Detector, type DetectorOptions, type FrameDetector } from '../detect/index.js';
 import { resolveModel, defaultModelsDir } from '../models/index.js';
 import { createTracker, openReid, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
+import { AdaptiveSampler, type AdaptiveOptions } from './adaptive.js';
 import { startAhead } from './lookahead.js';
 import { MotionGate, type MotionGateOptions } from './motion-gate.js';
+import { RegionDetector, type RegionMode, type RegionOptions } from './region-detect.js';
 import { ContactSheet, type PreviewOptions, type TrackPoint } from './preview.js';
 import { addTorso, meanColor, type ColorSum, type Rgb } from './torso-color.js';
 
@@ -47,6 +41,13 @@ export interface AnalyzeOptions {
   readonly reidModel: string;
   /** Skip inference on static frames (null = always infer). */
   readonly motionGate: Partial<MotionGateOptions> | null;
+  /**
+   * Detect on parts of full-resolution frames (region-detect.ts: motion regions or tiles); null or
+   * mode 'full' = whole frames letterboxed by ffmpeg, the default path.
+   */
+  readonly regions?: Partial<RegionOptions> | null;
+  /** A lower detection rate while the scene is empty (adaptive.ts); null or emptyEvery 1 = off. */
+  readonly adaptive?: Partial<AdaptiveOptions> | null;
   /** Contact-sheet preview (null = none). */
   readonly preview: Partial<PreviewOptions> | null;
   /** UTC epoch ms of the file's first frame; default the file's creation time, else 0. */
@@ -112,6 +113,8 @@ export interface AnalyzeSummary {
   readonly frames_sampled: number;
   readonly frames_inferred: number;
   readonly frames_skipped_static: number;
+  /** Of frames_skipped_static, those skipped by adaptive sampling (an empty scene), not by the motion gate. */
+  readonly frames_skipped_empty: number;
   readonly detections: number;
   readonly tracks: number;
   readonly video_seconds: number;
@@ -119,6 +122,16 @@ export interface AnalyzeSummary {
   readonly realtime_factor: number;
   readonly detector: { readonly model: string; readonly provider: string; readonly mean_inference_ms: number };
   readonly appearance: { readonly enabled: boolean; readonly embeddings: number; readonly skipped: number; readonly ms_per_embedding: number };
+  /** Region detection's counts (null on the whole-frame path): inferred frames by what ran, detector runs, carried boxes. */
+  readonly regions: {
+    readonly mode: RegionMode;
+    readonly full_frames: number;
+    readonly region_frames: number;
+    readonly tile_frames: number;
+    readonly carried_frames: number;
+    readonly crops: number;
+    readonly carried_boxes: number;
+  } | null;
   readonly start: string;
   readonly error: { readonly code: string; readonly message: string } | null;
 }
@@ -147,7 +160,11 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
   let reid: ReidEmbedder | null = null;
   let ownReid: ReidEmbedder | null = null;
   try {
-    if (o.appearance) reid = o.shared?.reid ?? (ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning));
+    if (o.appearance && o.shared?.reid) reid = o.shared.reid;
+    else if (o.appearance) {
+      ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning);
+      reid = ownReid;
+    }
     // With a substream, the main stream is only probed for its size: it is never decoded here.
     const main =
       o.detectUrl === undefined
@@ -158,11 +175,21 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
               ...(o.signal ? { signal: o.signal } : {}),
             })
           ).info;
+    const regionMode = o.regions?.mode ?? 'full';
+    if (regionMode !== 'full' && main) {
+      throw new MisuseError(
+        'FS_BAD_ARGUMENT',
+        `camera ${o.sourceId}: detector.regions.mode ${regionMode} crops the full-resolution main stream; it cannot be combined with detect_url (a substream)`,
+        { sourceId: o.sourceId },
+      );
+    }
     const source = await openSource({
       sourceId: o.sourceId,
       url: o.detectUrl ?? o.url,
       sampling: o.sampling,
-      modelSize: detector.inputSize,
+      // Region detection crops full-resolution frames itself; the whole-frame path lets ffmpeg letterbox.
+      modelSize: regionMode === 'full' ? detector.inputSize : null,
+      ...(main ? { pictureSize: { width: main.width, height: main.height } } : {}),
       queueFrames: 4,
       decodeThreads: o.decode?.threads ?? DECODE_DEFAULTS.threads,
       skipLoopFilter: o.decode?.skipLoopFilter ?? DECODE_DEFAULTS.skipLoopFilter,
@@ -182,10 +209,14 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       }
     }
     // What the outputs describe: the main stream's picture, timed and indexed by the frames decoded.
+    // A substream's frames are letterboxed to the main picture's shape (ingest/substream.ts), so
+    // their boxes already come out in main-stream pixels.
     const info: SourceInfo = main ? { ...source.info, url: o.url, width: main.width, height: main.height } : source.info;
-    const frames = main ? mapFrames(source, (f) => onMainStream(f, main)) : source;
+    const frames = source;
     const tracker = createTracker(o.tracker);
     const gate = o.motionGate ? new MotionGate(o.motionGate) : null;
+    const adaptive = o.adaptive && (o.adaptive.emptyEvery ?? 1) > 1 ? new AdaptiveSampler(o.adaptive) : null;
+    const regions = regionMode === 'full' ? null : new RegionDetector(detect, detector.inputSize, detector.settings.iou_threshold, o.regions ?? {});
     const sheet = o.preview ? new ContactSheet(o.preview) : null;
     const rows: MotRow[] = [];
     const points: TrackPoint[] = [];
@@ -209,8 +240,10 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         (frame) => {
           const gateSays = gate ? gate.decide(frame) : null;
           if (gateSays && !gateSays.infer && lastDetections) return lastDetections;
+          if (adaptive?.skip(frame.ptsSec) && lastDetections) return lastDetections;
           inferred++;
-          return (lastDetections = detect.detect(frame));
+          lastDetections = regions ? regions.detect(frame, gateSays, lastDetections) : detect.detect(frame);
+          return lastDetections;
         },
         o.tuning?.detectAhead ?? 1,
       );
@@ -223,6 +256,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         const update = await tracker.update(dets, frame.ptsSec, reid ? reid.embedFnFor(frame, dets) : undefined);
         // Coasting predictions are not observations: report a track only where a detection backs it.
         const matched = update.tracks.filter((t) => t.matched);
+        adaptive?.observe(frame.ptsSec, matched.length);
         if (o.keepRows === false) for (const t of matched) ids.add(t.id);
         else for (const t of matched) collect(rows, points, ids, frame, t, info);
         if (o.keepRows !== false) for (const t of matched) if (t.embedding) embeddings.set(t.id, t.embedding);
@@ -254,6 +288,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       frames_sampled: sampled,
       frames_inferred: inferred,
       frames_skipped_static: sampled - inferred,
+      frames_skipped_empty: adaptive?.skipped ?? 0,
       detections,
       tracks: ids.size,
       video_seconds: round(videoSec, 3),
@@ -271,6 +306,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         skipped: tstats.embeddingsSkipped,
         ms_per_embedding: round(rstats?.msPerEmbedding ?? 0, 2),
       },
+      regions: regions ? regionSummary(regions) : null,
       start: new Date(firstTimestampMs ?? o.startTimeMs ?? 0).toISOString(),
       error: error && isFloorSenseError(error) ? { code: error.code, message: error.message } : null,
     };
@@ -304,8 +340,17 @@ export async function openAppearance(
   });
 }
 
-async function* mapFrames(frames: AsyncIterable<Frame>, f: (frame: Frame) => Frame): AsyncGenerator<Frame> {
-  for await (const frame of frames) yield f(frame);
+function regionSummary(r: RegionDetector): NonNullable<AnalyzeSummary['regions']> {
+  const s = r.stats();
+  return {
+    mode: r.options.mode,
+    full_frames: s.fullFrames,
+    region_frames: s.regionFrames,
+    tile_frames: s.tileFrames,
+    carried_frames: s.carriedFrames,
+    crops: s.crops,
+    carried_boxes: s.carriedBoxes,
+  };
 }
 
 function collect(rows: MotRow[], points: TrackPoint[], ids: Set<number>, frame: Frame, t: TrackOutput, size: { width: number; height: number }): void {
@@ -321,7 +366,10 @@ function collect(rows: MotRow[], points: TrackPoint[], ids: Set<number>, frame: 
 
 function sumFor(sums: Map<number, ColorSum>, id: number): ColorSum {
   let s = sums.get(id);
-  if (!s) sums.set(id, (s = { r: 0, g: 0, b: 0, n: 0 }));
+  if (!s) {
+    s = { r: 0, g: 0, b: 0, n: 0 };
+    sums.set(id, s);
+  }
   return s;
 }
 

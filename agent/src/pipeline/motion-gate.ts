@@ -57,10 +57,23 @@ export function changedBlocks(a: Float32Array, b: Float32Array, blockDelta: numb
   return n;
 }
 
+/** 1 where a block's mean moved by more than blockDelta (row-major, grid x grid). */
+export function changedMask(a: Float32Array, b: Float32Array, blockDelta: number): Uint8Array {
+  const m = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) m[i] = Math.abs(a[i]! - b[i]!) > blockDelta ? 1 : 0;
+  return m;
+}
+
 export interface GateDecision {
   readonly infer: boolean;
   readonly changed: number;
   readonly reason: 'first' | 'motion' | 'refresh' | 'static';
+  /**
+   * Which blocks changed since the last inferred frame (grid x grid, row-major): where the last
+   * detections may no longer hold. Null on the first frame (everything is new).
+   */
+  readonly mask: Uint8Array | null;
+  readonly grid: number;
 }
 
 /** Stateful wrapper: one per source. Holds the reference grid of the last inferred frame. */
@@ -78,12 +91,15 @@ export class MotionGate {
   decide(frame: Pick<Frame, 'width' | 'height' | 'data' | 'ptsSec'>): GateDecision {
     const grid = lumaGrid(frame, this.#opts.grid);
     let decision: GateDecision;
-    if (this.#ref === null) decision = { infer: true, changed: grid.length, reason: 'first' };
+    const g = this.#opts.grid;
+    if (this.#ref === null) decision = { infer: true, changed: grid.length, reason: 'first', mask: null, grid: g };
     else {
-      const changed = changedBlocks(grid, this.#ref, this.#opts.blockDelta);
-      if (changed >= this.#opts.minChangedBlocks) decision = { infer: true, changed, reason: 'motion' };
-      else if (frame.ptsSec - this.#refTimeSec >= this.#opts.maxSkipSec) decision = { infer: true, changed, reason: 'refresh' };
-      else decision = { infer: false, changed, reason: 'static' };
+      const mask = changedMask(grid, this.#ref, this.#opts.blockDelta);
+      let changed = 0;
+      for (const v of mask) changed += v;
+      if (changed >= this.#opts.minChangedBlocks) decision = { infer: true, changed, reason: 'motion', mask, grid: g };
+      else if (frame.ptsSec - this.#refTimeSec >= this.#opts.maxSkipSec) decision = { infer: true, changed, reason: 'refresh', mask, grid: g };
+      else decision = { infer: false, changed, reason: 'static', mask, grid: g };
     }
     if (decision.infer) {
       this.#ref = grid;

@@ -5,6 +5,8 @@ import { MisuseError } from '../../core/errors.js';
 import { loadConfigFile, validateConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { analyzeSource } from '../../pipeline/analyze.js';
+import type { RegionMode } from '../../pipeline/region-detect.js';
+import { adaptiveFor, regionOptionsFrom } from '../../agent/analyze-options.js';
 import { fileStartTime } from '../../agent/file-time.js';
 import { probeStreamInfo } from '../../ingest/probe.js';
 import { localPath } from '../../ingest/source-url.js';
@@ -22,6 +24,8 @@ interface AnalyzeFlags {
   appearance: boolean;
   motionGate: boolean;
   preview: boolean;
+  regions?: string;
+  emptyEvery?: string;
   limit?: string;
   start?: string;
   keyframes?: string;
@@ -42,6 +46,8 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--no-appearance', 'motion-only tracking (no OSNet embeddings)')
     .option('--no-motion-gate', 'run the detector on every sampled frame, even static ones')
     .option('--no-preview', 'do not draw preview.png')
+    .option('--empty-every <n>', "while no one is tracked, detect one sampled frame in N (default the config's sampling.empty_every)")
+    .option('--regions <mode>', "full | motion | tiles: where the detector looks (default the config's detector.regions.mode)")
     .option('--limit <seconds>', 'process at most this many seconds of the source')
     .option(
       '--start <iso>',
@@ -73,6 +79,8 @@ export function registerAnalyzeCommand(program: Command): void {
         appearance: flags.appearance && cfg.tracker.appearance,
         reidModel: cfg.tracker.reid_model,
         motionGate: flags.motionGate ? {} : null,
+        adaptive: { ...adaptiveFor(cfg, null), ...(flags.emptyEvery !== undefined ? { emptyEvery: positiveInt('--empty-every', flags.emptyEvery) } : {}) },
+        regions: { ...regionOptionsFrom(cfg), ...(flags.regions !== undefined ? { mode: regionMode(flags.regions) } : {}) },
         // The camera's zones when --config has a camera of this id: the preview shows what analytics will judge by.
         preview: flags.preview ? { zones: cfg.cameras.find((c) => c.id === sourceId)?.zones ?? [] } : null,
         ...(flags.limit !== undefined ? { limitSec: positive('--limit', flags.limit) } : {}),
@@ -103,6 +111,11 @@ async function archiveStartTime(source: string, timeZone: string): Promise<numbe
     );
   }
   return start.startMs;
+}
+
+function regionMode(v: string): RegionMode {
+  if (v === 'full' || v === 'motion' || v === 'tiles') return v;
+  throw new MisuseError('FS_BAD_ARGUMENT', `--regions ${JSON.stringify(v)}: expected full, motion or tiles`);
 }
 
 function samplingFrom(flags: AnalyzeFlags, cfg: Readonly<Config>): { stride?: number; fps?: number; keyframes: 'auto' | 'always' | 'never' } {

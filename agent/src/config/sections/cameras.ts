@@ -18,7 +18,7 @@ export const cameraSection = z
       .min(1)
       .optional()
       .describe(
-        "Optional substream of the same camera (rtsp://…, e.g. 640x360) decoded for detection instead of `url`; boxes are mapped onto the main stream's pixels, where zones and the floor homography are drawn. Same aspect ratio as the main stream.",
+        "Optional substream of the same camera (rtsp://…, e.g. 640x360) decoded for detection instead of `url`; boxes are mapped onto the main stream's pixels, where zones and the floor homography are drawn. A substream of another shape (704x576 of a 16:9 camera) is stretched back to the main picture's shape; one more than 2x off is refused.",
       ),
     enabled: z.boolean().default(true).describe('Disabled cameras are kept in config but not read.'),
     sampling: samplingSection.optional().describe('Per-camera override of the top-level sampling.'),

@@ -1,7 +1,35 @@
 import { z } from 'zod';
 import { DETECTOR_DEFAULTS } from '../../detect/defaults.js';
+import { REGION_DEFAULTS } from '../../pipeline/region-detect.js';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
+
+const R = REGION_DEFAULTS;
+
+/** Region detection (pipeline/region-detect.ts): where on the frame the detector looks. */
+export const regionsSection = z
+  .strictObject({
+    mode: z
+      .enum(['full', 'motion', 'tiles'])
+      .default(R.mode)
+      .describe(
+        'full: the whole frame letterboxed into the model (default). motion: only square regions around what moved since the last detection, cropped from the full-resolution frame (people elsewhere are carried), with a full-frame pass every full_frame_s. tiles: a fixed grid of crops on every inferred frame, for wide cameras with small people. Every crop is one detector run.',
+      ),
+    tile_cols: z.int().min(1).max(4).default(R.tileCols).describe('tiles: columns of the tile grid.'),
+    tile_rows: z.int().min(1).max(4).default(R.tileRows).describe('tiles: rows of the tile grid.'),
+    tile_overlap: z.number().min(0).max(0.5).default(R.tileOverlap).describe("tiles: neighbouring tiles overlap by this fraction of a tile's side."),
+    tiles_full_frame: z.boolean().default(R.tilesFullFrame).describe('tiles: also run a full-frame pass on each inferred frame (people taller than a tile).'),
+    full_frame_s: z.number().min(1).max(600).default(R.fullFrameSec).describe('motion: run a full-frame pass at least this often, seconds of video.'),
+    max_regions: z.int().min(1).max(8).default(R.maxRegions).describe('motion: more regions than this on a frame: one full-frame pass instead.'),
+    max_cover: z
+      .number()
+      .min(0.05)
+      .max(1)
+      .default(R.maxCover)
+      .describe('motion: regions covering more than this fraction of the frame: one full-frame pass instead.'),
+    pad: z.number().min(0).max(2).default(R.pad).describe('motion: margin around the moving blocks, as a fraction of their larger side.'),
+  })
+  .describe('Where on the frame the detector looks: the whole frame, motion regions, or tiles.');
 
 /** Defaults come from DETECTOR_DEFAULTS (one object, shared with Detector.create). */
 export const detectorSection = z
@@ -53,5 +81,6 @@ export const detectorSection = z
       .max(256)
       .default(DETECTOR_DEFAULTS.max_queue)
       .describe('Frames waiting for the shared detector before live sources drop (and count) frames.'),
+    regions: regionsSection.prefault({}),
   })
   .describe('Person detector (YOLOv8 family on onnxruntime-node).');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HW_DECODERS } from '../../ingest/hwdecode.js';
 import { DECODE_DEFAULTS } from '../../ingest/plan.js';
+import { ADAPTIVE_DEFAULTS } from '../../pipeline/adaptive.js';
 
 /** How frames are sampled from a source. Either a stride (every Nth frame) or a target fps. */
 export const samplingSection = z
@@ -29,6 +30,20 @@ export const samplingSection = z
       .describe(
         'Hardware video decoding: none (CPU), auto (first usable of cuda, vaapi, v4l2m2m), or one of them. Checked per source with a one-frame trial decode; the CPU is the fallback, with a warning.',
       ),
+    empty_every: z
+      .int()
+      .min(1)
+      .max(10)
+      .default(ADAPTIVE_DEFAULTS.emptyEvery)
+      .describe(
+        'Adaptive sampling: while no one has been tracked for empty_after_s, run the detector on one sampled frame in this many (the others reuse the last, empty, detections); anyone detected restores the full rate. 1 = off.',
+      ),
+    empty_after_s: z
+      .number()
+      .min(0)
+      .max(3600)
+      .default(ADAPTIVE_DEFAULTS.emptyAfterSec)
+      .describe('Adaptive sampling: seconds of video without a tracked person before the scene counts as empty.'),
   })
   .refine((s) => !(s.stride !== undefined && s.fps !== undefined), { message: 'give stride or fps, not both' })
   .describe('Frame sampling; defaults to stride 25.');

@@ -1,0 +1,85 @@
+/**
+ * Adaptive sampling on a real clip with an empty stretch: the indoor clip's empty room (its first
+ * frame, held for 20 s) and then its first person walking in. The motion gate is off here (a static
+ * room would be skipped by the gate anyway; with it off every sampled frame reaches the sampler, as
+ * in a scene that keeps moving without people: a screen, flickering light). The detector runs on
+ * one frame in three while the room is empty, and the person is tracked as on the full-rate path.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { groupByFrame, type MotRow } from '../../agent/src/io/mot.js';
+import { type AnalyzeOptions, analyzeSource } from '../../agent/src/pipeline/analyze.js';
+import { trackerOptions } from '../../agent/src/track/index.js';
+import { dataPath, haveData } from '../helpers/shared-data.js';
+
+const CLIP = 'video/indoor_one_by_one_person.mp4';
+const ok = haveData(CLIP, 'models/yolov8n_fp32.onnx');
+
+function iou(a: MotRow, b: MotRow): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = ix * iy;
+  return inter / (a.w * a.h + b.w * b.h - inter);
+}
+
+describe.skipIf(!ok)('adaptive sampling on a real clip with an empty stretch', () => {
+  let clip: string;
+  beforeAll(() => {
+    clip = join(mkdtempSync(join(tmpdir(), 'fs-adaptive-')), 'empty_then_person.mp4');
+    // 20 s of the empty room (first frame cloned), then 12 s of the clip.
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-t',
+      '12',
+      '-i',
+      dataPath(CLIP),
+      '-vf',
+      'tpad=start_duration=20:start_mode=clone',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      clip,
+    ]);
+  });
+
+  const options = (emptyEvery: number): AnalyzeOptions => ({
+    url: clip,
+    sourceId: 'cam',
+    sampling: { fps: 1, keyframes: 'never' },
+    detector: {},
+    tracker: trackerOptions({ appearance: false }),
+    appearance: false,
+    reidModel: 'osnet_x0_25_msmt17',
+    motionGate: null,
+    adaptive: { emptyEvery, emptyAfterSec: 3 },
+    preview: null,
+    warn: () => {},
+  });
+
+  it('detects one frame in three while the room is empty, and tracks the person who walks in as the full rate does', async () => {
+    const full = await analyzeSource(options(1));
+    const adaptive = await analyzeSource(options(3));
+    expect(full.summary.frames_skipped_empty).toBe(0);
+    expect(full.summary.frames_inferred).toBe(full.summary.frames_sampled);
+    expect(full.summary.frames_sampled).toBeGreaterThanOrEqual(30);
+    // 20 s empty: skipping starts after 3 s, then 2 of every 3 frames skip: about 11.
+    expect(adaptive.summary.frames_skipped_empty).toBeGreaterThanOrEqual(8);
+    expect(adaptive.summary.frames_inferred).toBeLessThanOrEqual(full.summary.frames_inferred - 8);
+    // The person (from ~26.6 s): first seen at most two sampled frames later, and then row for row where the full rate puts them.
+    const firstFull = Math.min(...full.rows.map((r) => r.frame));
+    const firstAdaptive = Math.min(...adaptive.rows.map((r) => r.frame));
+    expect(full.rows.length).toBeGreaterThanOrEqual(3);
+    expect(firstFull).toBeGreaterThan(20 * 10);
+    expect(firstAdaptive - firstFull).toBeLessThanOrEqual(2 * 10);
+    const a = groupByFrame(adaptive.rows);
+    const later = full.rows.filter((r) => r.frame >= firstAdaptive);
+    const found = later.filter((r) => (a.get(r.frame) ?? []).some((s) => iou(r, s) > 0.5));
+    expect(found.length / later.length).toBeGreaterThanOrEqual(0.9);
+  }, 240_000);
+});
