@@ -52,7 +52,7 @@ describe('tracker options', () => {
     [{ embeddingRefreshSec: -1 }, /embeddingRefreshSec/],
     [{ motionGateChi2: 0 }, /motionGateChi2/],
     [
-      { plausibility: { maxSpeedBodyHeights: 0, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5 } },
+      { plausibility: { maxSpeedBodyHeights: 0, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5, maxReachBodyHeights: 3, maxReachM: 5 } },
       /plausibility\.maxSpeedBodyHeights: must be > 0, got 0/,
     ],
     [{ observationRecoveryMaxCost: 2 }, /observationRecoveryMaxCost: must be in \[0, 1\], got 2/],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costFromRows, costMatrix } from '../../agent/src/track/cost.js';
-import { planEmbeddings } from '../../agent/src/track/tracker.js';
+import { planEmbeddings } from '../../agent/src/track/embedding-policy.js';
 import { trackMotDetections, frameKept } from '../../agent/src/track/mot-run.js';
 
 const I = Infinity;

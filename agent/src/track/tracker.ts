@@ -28,6 +28,7 @@ import { cosineDistance, l2normalise, motionDistance, type DetectionView, type D
 import { boxAt, cxcywhToXyxy, xyxyToCxcywh } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
 import { initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
+import { planEmbeddings } from './embedding-policy.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
 import { fusedCost, motionCost, recoveryCost, reidCost, type PassInputs } from './passes.js';
 import { plausibility, type ToFloor } from './plausibility.js';
@@ -37,7 +38,19 @@ import type { TrackOutput, TrackState } from './track.js';
  * Computes embeddings for the given detection indices (of the detections passed to `update`),
  * in the same order. Returned vectors need not be normalised.
  */
-export type EmbedFn = (detectionIndices: readonly number[]) => Promise<readonly Float32Array[]> | readonly Float32Array[];
+export interface EmbedFn {
+  (detectionIndices: readonly number[]): Promise<readonly Float32Array[]> | readonly Float32Array[];
+  /**
+   * The picture the crops come from (source pixels). With it, a track whose motion carried it out
+   * of the picture is not kept for re-identification: it left (see retireAndPredict).
+   */
+  readonly picture?: Picture;
+}
+
+export interface Picture {
+  readonly width: number;
+  readonly height: number;
+}
 
 export interface TrackerDeps {
   readonly nextId?: IdSource;
@@ -90,11 +103,11 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
   let busy = false;
   const stats = { updates: 0, tracksStarted: 0, reidentified: 0, recovered: 0, embeddingsComputed: 0, embeddingsSkipped: 0 };
 
-  function retireAndPredict(t: number): void {
+  function retireAndPredict(t: number, picture: Picture | undefined): void {
     const keep: TrackState[] = [];
     for (const tr of active) {
       if (t - tr.lastSeenSec <= options.maxAgeSec || tr.missedSec.length < options.maxAgeUpdates) keep.push(tr);
-      else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec) gallery.push(tr);
+      else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec && !leftPicture(tr, t, picture, kp)) gallery.push(tr);
     }
     active = keep;
     gallery = gallery.filter((tr) => t - tr.lastSeenSec <= options.reidWindowSec);
@@ -129,7 +142,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     const needsRefresh = active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec);
     const w = options.appearanceWeight;
     const margin = w >= 1 ? Infinity : (w * options.maxCosineDistance) / (1 - w);
-    const need = planEmbeddings(gated, needsRefresh, reidPossible, margin).map((k) => highIdx[k]!);
+    const need = options.embeddingPolicy === 'all' ? highIdx : planEmbeddings(gated, needsRefresh, reidPossible, margin).map((k) => highIdx[k]!);
     if (need.length === 0) return { dets: cands, computed: 0, skipped: highIdx.length };
     const vectors = await embed(need.map((k) => cands[k]!.index));
     if (vectors.length !== need.length) {
@@ -163,11 +176,11 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
       rows.map((tr) => viewOf(tr, kp)),
       colDets,
       plausibleFor(rows, colDets, t),
-      options.maxCosineDistance,
+      options.reidMaxCosineDistance,
       appearanceDistance,
     );
     const revived: TrackState[] = [];
-    for (const [i, j] of assign(cost, options.maxCosineDistance).matches) {
+    for (const [i, j] of assign(cost, options.reidMaxCosineDistance).matches) {
       const tr = rows[i]!;
       const d = dets[cols[j]!]!;
       detUsed[cols[j]!] = 1;
@@ -231,7 +244,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
       const t = timeSec;
       lastTime = t;
       stats.updates++;
-      retireAndPredict(t);
+      retireAndPredict(t, embed?.picture);
 
       const cands = candidatesOf(detections, options);
       const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
@@ -316,6 +329,21 @@ function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp
   };
 }
 
+/**
+ * Whether the track's own motion has carried it out of the picture by now: the centre of its
+ * predicted box is outside. Such a person walked out of view; re-identifying them later by
+ * appearance alone joined four different people in the indoor labelled clip (each left at the right
+ * edge; the next came in from the bottom 4.5-30 s later at cosine distance 0.23-0.38). Whoever
+ * comes back is a new track here, and the scene stitcher decides whether it is the same person.
+ * A person standing at the border (a shopper close to the camera, cut by the lower edge) has no
+ * outward velocity and stays re-identifiable.
+ */
+function leftPicture(tr: TrackState, t: number, picture: Picture | undefined, kp: KalmanParams): boolean {
+  if (!picture) return false;
+  const [cx, cy] = predict(tr.gaussian, t - tr.stateTimeSec, kp).mean;
+  return !(cx! >= 0 && cx! <= picture.width && cy! >= 0 && cy! <= picture.height);
+}
+
 function viewOf(tr: TrackState, kp: KalmanParams): TrackView {
   return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project(tr.gaussian, kp), embedding: tr.embedding };
 }
@@ -366,49 +394,6 @@ export function reupdate(
     at = tau;
   }
   return kalmanUpdate(predict(g, t - at, kp), z, kp);
-}
-
-/**
- * Which high-score detections (columns of the gated motion matrix, rows = active tracks) deserve
- * an embedding this update:
- *  - contested ones: two or more tracks, or a track with two or more detections, within `margin`
- *    of the best motion cost on both sides. Appearance adds at most `margin` to a fused cost
- *    difference, so pairs further behind the best cannot win whatever the embeddings say;
- *  - ones no track reaches, when a lost track could be re-identified;
- *  - the sole candidate of a track whose embedding is missing or due for refresh.
- * Everything else is decided by motion alone, and its embedding is skipped.
- */
-export function planEmbeddings(gatedMotion: CostMatrix, trackNeedsRefresh: readonly boolean[], reidPossible: boolean, margin = Infinity): number[] {
-  const { rows, cols } = gatedMotion;
-  const at = (i: number, j: number): number => gatedMotion.data[i * cols + j]!;
-  const rowMin = new Float64Array(rows).fill(Infinity);
-  const colMin = new Float64Array(cols).fill(Infinity);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      rowMin[i] = Math.min(rowMin[i]!, at(i, j));
-      colMin[j] = Math.min(colMin[j]!, at(i, j));
-    }
-  }
-  const competes = (i: number, j: number): boolean => Number.isFinite(at(i, j)) && at(i, j) <= rowMin[i]! + margin && at(i, j) <= colMin[j]! + margin;
-  const rowCount = new Int32Array(rows);
-  const colCount = new Int32Array(cols);
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++)
-      if (competes(i, j)) {
-        rowCount[i]!++;
-        colCount[j]!++;
-      }
-  const need: number[] = [];
-  for (let j = 0; j < cols; j++) {
-    if (!Number.isFinite(colMin[j]!)) {
-      if (reidPossible) need.push(j);
-      continue;
-    }
-    let wanted = colCount[j]! > 1;
-    for (let i = 0; i < rows && !wanted; i++) if (competes(i, j) && (rowCount[i]! > 1 || (trackNeedsRefresh[i] && at(i, j) === rowMin[i]))) wanted = true;
-    if (wanted) need.push(j);
-  }
-  return need;
 }
 
 function rowHasFinite(m: CostMatrix, row: number): boolean {
