@@ -5,7 +5,7 @@
  * ones `floorsense analyze <clip> --fps F` tracks (same config defaults, same motion gate), so a
  * replay with the product's tracker options reproduces analyze's output.
  *
- *   npx tsx agent/bench/reid-cache.ts [--fps 2] [--out out/reid-cache] [--config store.yaml] clip ...
+ *   npx tsx agent/bench/reid-cache.ts [--fps 2] [--seconds S] [--out out/reid-cache] [--config store.yaml] clip ...
  *
  * Writes `<out>/<clip-name>.reid.json` (frames: index, pts, boxes in source pixels, scores, and
  * base64 float32 embeddings). Output under out/ only: the vectors derive from third-party video.
@@ -37,7 +37,12 @@ export interface ReidCache {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { fps: { type: 'string', default: '2' }, out: { type: 'string', default: 'out/reid-cache' }, config: { type: 'string' } },
+  options: {
+    fps: { type: 'string', default: '2' },
+    seconds: { type: 'string' },
+    out: { type: 'string', default: 'out/reid-cache' },
+    config: { type: 'string' },
+  },
 });
 const fps = Number(values.fps);
 if (!(fps > 0) || positionals.length === 0) {
@@ -66,12 +71,15 @@ for (const clip of positionals) {
     motionGate: {},
     preview: null,
     keepRows: false,
+    ...(values.seconds ? { limitSec: Number(values.seconds) } : {}),
     onFrame: (frame, dets) => {
       const boxes = Array.from({ length: dets.length }, (_, i) => boxAt(dets.xyxy, i));
       const entry: CachedFrame = { index: frame.index, ptsSec: frame.ptsSec, boxes, scores: Array.from(dets.score), emb: [] };
       frames.push(entry);
       // reid.embed crops synchronously before its first await, so the frame buffer may be reused after.
-      pending.push(reid.embed(frame, boxes).then((v) => void entry.emb.push(...v.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString('base64')))));
+      pending.push(
+        reid.embed(frame, boxes).then((v) => void entry.emb.push(...v.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString('base64')))),
+      );
     },
   });
   await Promise.all(pending);

@@ -5,7 +5,7 @@
  * threshold can be chosen by leave-one-out cross-validation and the embedding policy compared with
  * embedding every detection.
  *
- *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--trace]
+ *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace]
  *
  * Prints: the product defaults per clip (IDF1 / IDSW / embedded fraction) with the decisive policy
  * and with every detection embedded; the held-out figures of the leave-one-clip-out choice of
@@ -26,7 +26,13 @@ import { createTracker } from '../src/track/tracker.js';
 import type { ReidCache } from './reid-cache.js';
 
 const { values } = parseArgs({
-  options: { cache: { type: 'string', default: 'out/reid-cache' }, trace: { type: 'boolean', default: false }, labels: { type: 'string', default: 'test/fixtures/labels' } },
+  options: {
+    cache: { type: 'string', default: 'out/reid-cache' },
+    trace: { type: 'boolean', default: false },
+    labels: { type: 'string', default: 'test/fixtures/labels' },
+    // Use every Nth cached frame (2 on a 2 fps cache = the product's 1 fps), scored on those frames.
+    every: { type: 'string', default: '1' },
+  },
 });
 
 interface Clip {
@@ -38,13 +44,18 @@ interface Clip {
 
 function loadClips(): Clip[] {
   const out: Clip[] = [];
-  for (const f of readdirSync(values.cache).filter((x) => x.endsWith('.reid.json')).sort()) {
+  for (const f of readdirSync(values.cache)
+    .filter((x) => x.endsWith('.reid.json'))
+    .sort()) {
     const name = f.replace(/\.reid\.json$/, '');
     const gtPath = join(values.labels, name, 'gt.txt');
     if (!existsSync(gtPath)) continue;
-    const cache = JSON.parse(readFileSync(join(values.cache, f), 'utf8')) as ReidCache;
+    const every = Number(values.every);
+    const full = JSON.parse(readFileSync(join(values.cache, f), 'utf8')) as ReidCache;
+    const cache = { ...full, frames: full.frames.filter((_f, k) => k % every === 0) };
+    const kept = new Set(cache.frames.map((fr) => fr.index + 1));
     const vectors = cache.frames.map((fr) => fr.emb.map((b) => new Float32Array(new Uint8Array(Buffer.from(b, 'base64')).buffer)));
-    out.push({ name, cache, vectors, gt: readMotFile(gtPath) });
+    out.push({ name, cache, vectors, gt: readMotFile(gtPath).filter((r) => kept.has(r.frame)) });
   }
   return out;
 }
@@ -99,7 +110,9 @@ function trace(clip: Clip, rows: readonly MotRow[]): void {
       const va = vecOf(a);
       const vb = vecOf(b);
       const cos = va && vb ? (1 - dot(va, vb)).toFixed(3) : '?';
-      console.log(`  ${clip.name} id ${id}: frame ${a.frame} -> ${b.frame}, gap ${gap.toFixed(1)} s, foot moved ${move.toFixed(2)} body heights, cosine ${cos}`);
+      console.log(
+        `  ${clip.name} id ${id}: frame ${a.frame} -> ${b.frame}, gap ${gap.toFixed(1)} s, foot moved ${move.toFixed(2)} body heights, cosine ${cos}`,
+      );
     }
   }
 }
@@ -112,7 +125,9 @@ console.log('Product defaults, decisive embedding policy vs every detection embe
 for (const c of clips) {
   for (const policy of ['decisive', 'all'] as const) {
     const r = await replay(c, trackerOptions({ ...DEFAULT_TRACKER_OPTIONS, embeddingPolicy: policy }));
-    console.log(`  ${c.name.padEnd(26)} ${policy.padEnd(8)} ${fmt(r.metrics)}  embedded ${r.embedded}/${r.candidates} (${((100 * r.embedded) / Math.max(r.candidates, 1)).toFixed(1)} %)`);
+    console.log(
+      `  ${c.name.padEnd(26)} ${policy.padEnd(8)} ${fmt(r.metrics)}  embedded ${r.embedded}/${r.candidates} (${((100 * r.embedded) / Math.max(r.candidates, 1)).toFixed(1)} %)`,
+    );
     if (values.trace && policy === 'decisive') trace(c, r.rows);
   }
 }
@@ -156,7 +171,9 @@ const q = (xs: number[], p: number): string => {
 console.log('\nCosine distance between detections of the same / different labelled people, >= 2 s apart (quantiles 1 / 5 / 50 / 95 %):');
 for (const c of clips) {
   const { same, diff } = identityPairs(c, 2);
-  console.log(`  ${c.name.padEnd(26)} same n=${same.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(same, p)).join(' / ')}; different n=${diff.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(diff, p)).join(' / ')}`);
+  console.log(
+    `  ${c.name.padEnd(26)} same n=${same.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(same, p)).join(' / ')}; different n=${diff.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(diff, p)).join(' / ')}`,
+  );
 }
 
 // Leave-one-clip-out choice of the re-identification gate: for each held-out clip, the value with the
@@ -167,7 +184,13 @@ const objective = (m: MotMetrics): number => (m.IDF1 + m.HOTA) / 2;
 const table = new Map<number, MotMetrics[]>();
 for (const g of GRID) table.set(g, await Promise.all(clips.map(async (c) => (await replay(c, trackerOptions({ reidMaxCosineDistance: g }))).metrics)));
 console.log('\nreid_max_cosine_distance grid (IDF1 / IDSW per clip):');
-for (const g of GRID) console.log(`  ${g.toFixed(2)}  ${table.get(g)!.map((m, k) => `${clips[k]!.name} ${m.IDF1.toFixed(3)} / ${m.IDSW}`).join(', ')}`);
+for (const g of GRID)
+  console.log(
+    `  ${g.toFixed(2)}  ${table
+      .get(g)!
+      .map((m, k) => `${clips[k]!.name} ${m.IDF1.toFixed(3)} / ${m.IDSW}`)
+      .join(', ')}`,
+  );
 console.log('Held-out (leave one clip out):');
 for (const [k, c] of clips.entries()) {
   const train = clips.map((_x, i) => i).filter((i) => i !== k);

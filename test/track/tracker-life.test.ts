@@ -170,6 +170,24 @@ describe('re-identification by appearance', () => {
     expect(tracker.stats()).toMatchObject({ embeddingsComputed: 4, embeddingsSkipped: 8 });
   });
 
+  it('a newcomer far from every lost track costs no embedding; one inside a lost track’s reach does', async () => {
+    // A stands at x=100 (t=0-2) and is lost; at t=4 someone appears at x=700 (6 body heights away,
+    // beyond the capped reach) and someone at x=250 (1.5 away).
+    const stand: ScriptStep[] = [0, 1, 2].map((t) => ({ t, dets: [{ box: person(100, 200), emb: identity(0) }] }));
+    const later: ScriptStep = {
+      t: 4,
+      dets: [
+        { box: person(700, 200), emb: identity(1) },
+        { box: person(250, 200), emb: identity(2) },
+      ],
+    };
+    const { results } = await runScript([...stand, later], { ...opts, maxAgeSec: 1, embeddingRefreshSec: 100 });
+    expect(results[3]!.embedCalls).toEqual([[1]]);
+    // With every detection embedded (the reference path) both are.
+    const all = await runScript([...stand, later], { ...opts, maxAgeSec: 1, embeddingRefreshSec: 100, embeddingPolicy: 'all' });
+    expect(all.results[3]!.embedCalls).toEqual([[0, 1]]);
+  });
+
   it('ambiguous candidates get embeddings', async () => {
     const steps: ScriptStep[] = [
       ...[0, 1].map((t) => ({
@@ -249,7 +267,9 @@ describe('physical plausibility gate (no identity jumps)', () => {
   it('the same-looking person 5 body heights away is someone else 1 s later and 10 s later (the reach is capped); 2.5 away, 10 s later, it may be them', async () => {
     // A cashier stands at x=100; at t=4 she is gone and a look-alike is at the far right.
     const stand = (t: number): ScriptStep => ({ t, dets: [{ box: person(100, 200), emb: A }] });
-    const at = (x: number) => (t: number): ScriptStep => ({ t, dets: [{ box: person(x, 200), emb: A }] });
+    const at =
+      (x: number) =>
+      (t: number): ScriptStep => ({ t, dets: [{ box: person(x, 200), emb: A }] });
     const soon = await runScript([empty(0), stand(1), stand(2), stand(3), at(600)(4), at(600)(5)], opts);
     expect(summary(soon.results)).toEqual(['', '', '1:m', '1:m', '1:c', '1:c 2:m']);
     expect(soon.tracker.stats().reidentified).toBe(0);

@@ -102,11 +102,14 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
   return {
     embed,
     embedFnFor: (frame, detections) =>
-      Object.assign((indices: readonly number[]) =>
-        embed(
-          frame,
-          indices.map((i) => boxAt(detections.xyxy, i)),
-        ), { picture: { width: frame.letterbox.srcWidth, height: frame.letterbox.srcHeight } }),
+      Object.assign(
+        (indices: readonly number[]) =>
+          embed(
+            frame,
+            indices.map((i) => boxAt(detections.xyxy, i)),
+          ),
+        { picture: { width: frame.letterbox.srcWidth, height: frame.letterbox.srcHeight } },
+      ),
     get dim() {
       return dim;
     },
