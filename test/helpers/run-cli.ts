@@ -8,7 +8,10 @@ export async function runCli(argv: string[]): Promise<string> {
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
+  process.stdout.write = ((s: string | Uint8Array) => {
+    out += String(s);
+    return true;
+  }) as typeof process.stdout.write;
   process.stderr.write = (() => true) as typeof process.stderr.write;
   try {
     const code = await main(argv);
