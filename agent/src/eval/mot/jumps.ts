@@ -6,7 +6,7 @@
  */
 import { MisuseError } from '../../core/errors.js';
 import type { MotRow } from '../../io/mot.js';
-import type { PlausibilityOptions } from '../../track/plausibility.js';
+import { plausibilityRatio, type PlausibilityOptions } from '../../track/plausibility.js';
 
 export interface TrackJump {
   readonly id: number;
@@ -16,8 +16,8 @@ export interface TrackJump {
   readonly frame: number;
   readonly bodyHeights: number;
   /**
-   * Largest displacement over what the tracker's plausibility gate allows for that gap
-   * (slack + speed * dt, body heights of the earlier box): > 1 means a move the gate forbids.
+   * Largest displacement over what the tracker's plausibility gate allows for that gap (the
+   * tracker's own plausibilityRatio, image plane): > 1 means a move the gate forbids.
    */
   readonly gateRatio: number;
 }
@@ -44,8 +44,8 @@ export function trackJumps(rows: readonly MotRow[], fps: number, gate?: Plausibi
       const h = Math.max((a.h + b.h) / 2, 1);
       const d = Math.hypot(b.x + b.w / 2 - (a.x + a.w / 2), b.y + b.h - (a.y + a.h)) / h;
       if (gate) {
-        const dFoot = Math.hypot(b.x + b.w / 2 - (a.x + a.w / 2), b.y + b.h - (a.y + a.h)) / Math.max(a.h, 1);
-        gateRatio = Math.max(gateRatio, dFoot / (gate.slackBodyHeights + gate.maxSpeedBodyHeights * dt));
+        const box = (r: MotRow) => [r.x, r.y, r.x + r.w, r.y + r.h] as const;
+        gateRatio = Math.max(gateRatio, plausibilityRatio({ box: box(a), timeSec: 0 }, box(b), dt, gate));
       }
       if (d / dt > worst.bodyHeightsPerSec) worst = { id, bodyHeightsPerSec: d / dt, frame: b.frame, bodyHeights: d, gateRatio: 0 };
     }
