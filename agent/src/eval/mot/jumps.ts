@@ -27,9 +27,9 @@ export function trackJumps(rows: readonly MotRow[], fps: number, gate?: Plausibi
   if (!(fps > 0)) throw new MisuseError('FS_BAD_ARGUMENT', `trackJumps: fps must be > 0, got ${fps}`);
   const byId = new Map<number, MotRow[]>();
   for (const r of rows) {
-    let l = byId.get(r.id);
-    if (!l) byId.set(r.id, (l = []));
-    l.push(r);
+    const l = byId.get(r.id);
+    if (l) l.push(r);
+    else byId.set(r.id, [r]);
   }
   const out: TrackJump[] = [];
   for (const [id, list] of byId) {
