@@ -8,9 +8,10 @@
  *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace]
  *
  * Prints: the product defaults per clip (IDF1 / IDSW / embedded fraction) with the decisive policy
- * and with every detection embedded; the held-out figures of the leave-one-clip-out choice of
- * max_cosine_distance; with --trace, every time an id comes back after a gap of 2 s or more (gap,
- * foot-point move in body heights, cosine distance of the two detections' embeddings).
+ * and with every detection embedded; the cosine distances between the same and different labelled
+ * people; the held-out figures of the leave-one-clip-out choice of reid_max_cosine_distance; an
+ * ablation of the exit rule and the reach cap; with --trace, every time an id comes back after a
+ * gap of 2 s or more (gap, foot-point move in body heights, cosine distance of the detections).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,37 +43,31 @@ interface Clip {
   readonly gt: MotRow[];
 }
 
-/** Caches without labels (the benchmark's street clip): only the embedded fraction and agreement with embed-all. */
-function loadUnlabelled(): Clip[] {
-  const out: Clip[] = [];
+/**
+ * The cached clips, every Nth frame. Labelled ones (test/fixtures/labels/<name>/gt.txt) carry their
+ * labels on the kept frames; the others (the benchmark's street clip) have none and only report
+ * the embedded fraction and how far the decisive policy's tracks are from embed-all's.
+ */
+function loadCaches(): { labelled: Clip[]; unlabelled: Clip[] } {
+  const every = Number(values.every);
+  const labelled: Clip[] = [];
+  const unlabelled: Clip[] = [];
   for (const f of readdirSync(values.cache)
     .filter((x) => x.endsWith('.reid.json'))
     .sort()) {
     const name = f.replace(/\.reid\.json$/, '');
-    if (existsSync(join(values.labels, name, 'gt.txt'))) continue;
-    const cache = JSON.parse(readFileSync(join(values.cache, f), 'utf8')) as ReidCache;
-    const vectors = cache.frames.map((fr) => fr.emb.map((b) => new Float32Array(new Uint8Array(Buffer.from(b, 'base64')).buffer)));
-    out.push({ name, cache, vectors, gt: [] });
-  }
-  return out;
-}
-
-function loadClips(): Clip[] {
-  const out: Clip[] = [];
-  for (const f of readdirSync(values.cache)
-    .filter((x) => x.endsWith('.reid.json'))
-    .sort()) {
-    const name = f.replace(/\.reid\.json$/, '');
-    const gtPath = join(values.labels, name, 'gt.txt');
-    if (!existsSync(gtPath)) continue;
-    const every = Number(values.every);
     const full = JSON.parse(readFileSync(join(values.cache, f), 'utf8')) as ReidCache;
     const cache = { ...full, frames: full.frames.filter((_f, k) => k % every === 0) };
-    const kept = new Set(cache.frames.map((fr) => fr.index + 1));
     const vectors = cache.frames.map((fr) => fr.emb.map((b) => new Float32Array(new Uint8Array(Buffer.from(b, 'base64')).buffer)));
-    out.push({ name, cache, vectors, gt: readMotFile(gtPath).filter((r) => kept.has(r.frame)) });
+    const gtPath = join(values.labels, name, 'gt.txt');
+    if (!existsSync(gtPath)) {
+      unlabelled.push({ name, cache, vectors, gt: [] });
+      continue;
+    }
+    const kept = new Set(cache.frames.map((fr) => fr.index + 1));
+    labelled.push({ name, cache, vectors, gt: readMotFile(gtPath).filter((r) => kept.has(r.frame)) });
   }
-  return out;
+  return { labelled, unlabelled };
 }
 
 export interface ReplayResult {
@@ -133,7 +128,8 @@ function trace(clip: Clip, rows: readonly MotRow[]): void {
 }
 
 const fmt = (m: MotMetrics): string => `MOTA ${m.MOTA.toFixed(3)} IDF1 ${m.IDF1.toFixed(3)} HOTA ${m.HOTA.toFixed(3)} IDSW ${m.IDSW}`;
-for (const c of loadUnlabelled()) {
+const caches = loadCaches();
+for (const c of caches.unlabelled) {
   const all = await replay(c, trackerOptions({ embeddingPolicy: 'all' }));
   const dec = await replay(c, trackerOptions({ embeddingPolicy: 'decisive' }));
   const agree = evaluateMot(all.rows, dec.rows);
@@ -141,7 +137,7 @@ for (const c of loadUnlabelled()) {
     `${c.name} (no labels): decisive embeds ${dec.embedded}/${dec.candidates} (${((100 * dec.embedded) / Math.max(dec.candidates, 1)).toFixed(1)} %); its tracks scored against embed-all's as truth: ${fmt(agree)}`,
   );
 }
-const clips = loadClips();
+const clips = caches.labelled;
 if (clips.length === 0) {
   console.log(`no <clip>.reid.json with labels in ${values.cache}`);
   process.exit(0);
