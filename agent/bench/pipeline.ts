@@ -11,7 +11,7 @@
  * plus the ReID cost (embeddings computed and skipped, ms per embedding) and the share of frames the
  * motion gate let skip. The design's target for a 2-core box: 24 camera-hours per wall-hour.
  *
- * Usage: npm run bench [-- --seconds N] [-- --clips gop1,gop4,sub360,checkout] [-- --variants full,motion-only,no-gate] [-- --json] [-- --repeat N]
+ * Usage: npm run bench [-- --seconds N] [-- --clips gop1,gop4,sub360,checkout] [-- --variants full,full-all,motion-only,no-gate] [-- --json] [-- --repeat N]
  * A variant may add levers: full+regions (detector.regions.mode motion), full+tiles (2x1 tiles and a
  * full-frame pass), full+adaptive (sampling.empty_every 3), or several (full+regions+adaptive).
  * (sub360: the same street loop at 640x360, GOP 1 s, as a camera's detection substream serves it.)
@@ -89,8 +89,9 @@ async function detectorOnly(frames: Frame[]): Promise<{ fps: number; ms: number 
 }
 
 /**
- * Variants: full (appearance + motion gate), motion-only (no ReID), no-gate (appearance, every frame
- * inferred); a `-serial` suffix runs the same with the pipeline strictly serial and ReID in-thread
+ * Variants: full (appearance + motion gate), full-all (the same with every high-score detection
+ * embedded, tracker.embedding_policy all: the reference the decisive policy is measured against),
+ * motion-only (no ReID), no-gate (appearance, every frame inferred); a `-serial` suffix runs the same with the pipeline strictly serial and ReID in-thread
  * (the path before detection ran one frame ahead), for back-to-back before/after pairs.
  */
 async function endToEnd(clip: BenchClip, variant: string) {
@@ -105,7 +106,7 @@ async function endToEnd(clip: BenchClip, variant: string) {
     sourceId: clip.name,
     sampling: { stride: STRIDE, keyframes: 'auto' },
     detector: {},
-    tracker: appearance ? DEFAULT_TRACKER_OPTIONS : trackerOptions({ appearance: false }),
+    tracker: !appearance ? trackerOptions({ appearance: false }) : base === 'full-all' ? trackerOptions({ embeddingPolicy: 'all' }) : DEFAULT_TRACKER_OPTIONS,
     appearance,
     reidModel: 'osnet_x0_25_msmt17',
     motionGate: base === 'no-gate' ? null : {},

@@ -23,7 +23,7 @@ for (const dir of process.argv.slice(2)) {
   console.log(
     `${dir}: ${(summary.detections / summary.frames_sampled).toFixed(2)} detections/frame, ${(rows.length / summary.frames_sampled).toFixed(2)} boxes kept/frame, ` +
       `${new Set(rows.map((r) => r.id)).size} tracks; fastest track move ${worst ? `${worst.bodyHeightsPerSec.toFixed(2)} body heights/s (track ${worst.id}, ${worst.bodyHeights.toFixed(2)} body heights at frame ${worst.frame})` : 'n/a'}; ` +
-      `tracks with a move beyond the product gate (${gate.slackBodyHeights} + ${gate.maxSpeedBodyHeights} bh/s x dt): ${jumps.filter((j) => j.gateRatio > 1).length} ` +
+      `tracks with a move beyond the product gate (${gate.slackBodyHeights} + ${gate.maxSpeedBodyHeights} bh/s x dt, at most ${gate.maxReachBodyHeights} bh): ${jumps.filter((j) => j.gateRatio > 1).length} ` +
       `(largest ratio ${Math.max(0, ...jumps.map((j) => j.gateRatio)).toFixed(2)})`,
   );
 }

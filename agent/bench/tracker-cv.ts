@@ -253,7 +253,7 @@ const ablations: Array<[string, Partial<TrackerOptions>]> = [
   ['chosen', {}],
   ['OC-SORT recovery + re-update off', { observationRecovery: false, observationReupdate: false }],
   ['max_age_s 2', { maxAgeSec: 2 }],
-  ['plausibility gate off', { plausibility: { ...chosen.options.plausibility, maxSpeedBodyHeights: 1000, slackBodyHeights: 1000 } }],
+  ['plausibility gate off', { plausibility: { ...chosen.options.plausibility, maxSpeedBodyHeights: 1000, slackBodyHeights: 1000, maxReachBodyHeights: 1000 } }],
 ];
 console.log('\nAblation around the chosen setting: mean (IDF1+HOTA)/2 and total IDSW over all sequences and strides');
 for (const [name, o] of ablations) {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../agent/src/cli/main.js';
+import { runCli } from '../helpers/run-cli.js';
 import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
 
 interface Figures {
@@ -24,21 +24,7 @@ interface Clip {
 }
 const baseline = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'labels', 'baseline.json'), 'utf8')) as { clips: Record<string, Clip> };
 
-async function run(argv: string[]): Promise<string> {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((out += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write; // analyze's progress lines
-  try {
-    const code = await main(argv);
-    if (code !== 0) throw new Error(`floorsense ${argv.join(' ')} exited ${code}: ${out}`);
-    return out;
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = err;
-  }
-}
+const run = runCli;
 
 describe.each(Object.entries(baseline.clips))('labelled real clip %s', (name, clip) => {
   const ok = haveData(clip.video, 'models/yolov8n_fp32.onnx');

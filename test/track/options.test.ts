@@ -42,6 +42,10 @@ describe('tracker options', () => {
     ['tracker: {min_hits: 1.5}', /tracker\.min_hits/],
     ['tracker: {max_cosine_distance: 3}', /tracker\.max_cosine_distance/],
     ['tracker: {motion: kalman}', /tracker\.motion: unknown key/],
+    ['tracker: {reid_max_cosine_distance: -0.1}', /tracker\.reid_max_cosine_distance/],
+    ['tracker: {max_reach_body_heights: 0}', /tracker\.max_reach_body_heights/],
+    ['tracker: {max_reach_m: 500}', /tracker\.max_reach_m/],
+    ['tracker: {embedding_policy: some}', /tracker\.embedding_policy/],
   ])('config %s is rejected naming the key path', (yaml, re) => {
     expect(() => parseConfigText(`store: {id: s1}\n${yaml}`)).toThrow(re);
   });
@@ -52,10 +56,15 @@ describe('tracker options', () => {
     [{ embeddingRefreshSec: -1 }, /embeddingRefreshSec/],
     [{ motionGateChi2: 0 }, /motionGateChi2/],
     [
-      { plausibility: { maxSpeedBodyHeights: 0, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5 } },
+      { plausibility: { maxSpeedBodyHeights: 0, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5, maxReachBodyHeights: 3, maxReachM: 5 } },
       /plausibility\.maxSpeedBodyHeights: must be > 0, got 0/,
     ],
     [{ observationRecoveryMaxCost: 2 }, /observationRecoveryMaxCost: must be in \[0, 1\], got 2/],
+    [{ reidMaxCosineDistance: 3 }, /reidMaxCosineDistance: must be in \[0, 2\], got 3/],
+    [
+      { plausibility: { maxSpeedBodyHeights: 1.5, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5, maxReachBodyHeights: 0, maxReachM: 5 } },
+      /plausibility\.maxReachBodyHeights: must be > 0, got 0/,
+    ],
   ] as const)('programmatic option %j is rejected', (o, re) => {
     expect(() => trackerOptions(o)).toThrow(re);
     expect(() => trackerOptions(o)).toThrow(MisuseError);

@@ -3,7 +3,7 @@ import { plausibility, plausibilityRatio, type PlausibilityOptions } from '../..
 import { gateBy, costFromRows } from '../../agent/src/track/cost.js';
 import { person } from './script.js';
 
-const O: PlausibilityOptions = { maxSpeedBodyHeights: 1.5, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5 };
+const O: PlausibilityOptions = { maxSpeedBodyHeights: 1.5, slackBodyHeights: 0.5, maxSpeedMps: 2.5, slackM: 0.5, maxReachBodyHeights: 3, maxReachM: 5 };
 const last = { box: person(100, 200, 40, 100), timeSec: 10 };
 
 describe('physical plausibility gate', () => {
@@ -13,7 +13,9 @@ describe('physical plausibility gate', () => {
     ['half a body height at once: the slack', person(150, 200), 10, 1],
     ['2 body heights in 1 s: at the bound (0.5 + 1.5)', person(300, 200), 11, 1],
     ['5 body heights in 1 s: an identity jump', person(600, 200), 11, 2.5],
-    ['5 body heights in 10 s: walking', person(600, 200), 20, 5 / 15.5],
+    ['2.5 body heights in 10 s: walking, inside the capped reach', person(350, 200), 20, 2.5 / 3],
+    ['5 body heights in 10 s: beyond the reach cap (3), whatever the gap', person(600, 200), 20, 5 / 3],
+    ['5 body heights in 60 s: still beyond the cap', person(600, 200), 70, 5 / 3],
     ['straight down 3 body heights in 1 s', person(100, 500), 11, 1.5],
   ] as const)('%s', (_name, det, now, ratio) => {
     expect(plausibilityRatio(last, det, now, O)).toBeCloseTo(ratio, 6);
@@ -23,6 +25,9 @@ describe('physical plausibility gate', () => {
     const toFloor = (x: number, y: number): [number, number] => [x / 100, y / 100]; // 1 m per 100 px
     // 5 m in 1 s against 0.5 + 2.5 m.
     expect(plausibilityRatio(last, person(600, 200), 11, O, toFloor)).toBeCloseTo(5 / 3, 6);
+    // After 30 s the reach is the 5 m cap, not 75.5 m.
+    expect(plausibilityRatio(last, person(600, 200), 40, O, toFloor)).toBeCloseTo(1, 6);
+    expect(plausibilityRatio(last, person(700, 200), 40, O, toFloor)).toBeCloseTo(6 / 5, 6);
     // A point outside the calibrated area falls back to body heights.
     expect(plausibilityRatio(last, person(600, 200), 11, O, () => null)).toBeCloseTo(2.5, 6);
   });

@@ -6,7 +6,7 @@
 import { detectionsFromList } from '../../agent/src/core/detections.js';
 import { createIdCounter } from '../../agent/src/track/ids.js';
 import { trackerOptions, type TrackerOptions } from '../../agent/src/track/options.js';
-import { createTracker, type EmbedFn, type Tracker, type TrackerUpdate } from '../../agent/src/track/tracker.js';
+import { createTracker, type EmbedFn, type Picture, type Tracker, type TrackerUpdate } from '../../agent/src/track/tracker.js';
 
 export interface ScriptDet {
   readonly box: readonly [number, number, number, number];
@@ -36,13 +36,17 @@ export function identity(k: number, wobble = 0, dim = 8): number[] {
   return v;
 }
 
-export async function runScript(steps: readonly ScriptStep[], overrides: Partial<TrackerOptions> = {}): Promise<{ results: StepResult[]; tracker: Tracker }> {
+export async function runScript(
+  steps: readonly ScriptStep[],
+  overrides: Partial<TrackerOptions> = {},
+  picture?: Picture,
+): Promise<{ results: StepResult[]; tracker: Tracker }> {
   const tracker = createTracker(trackerOptions(overrides), { nextId: createIdCounter(1) });
   const results: StepResult[] = [];
   for (const step of steps) {
     const dets = detectionsFromList(step.dets.map((d) => ({ box: d.box, score: d.score ?? 0.9 })));
     const embedCalls: number[][] = [];
-    const embed: EmbedFn = (idx) => {
+    const vectors = (idx: readonly number[]): Float32Array[] => {
       embedCalls.push([...idx]);
       return idx.map((i) => {
         const e = step.dets[i]!.emb;
@@ -50,6 +54,7 @@ export async function runScript(steps: readonly ScriptStep[], overrides: Partial
         return Float32Array.from(e);
       });
     };
+    const embed: EmbedFn = picture ? Object.assign(vectors, { picture }) : vectors;
     const u = await tracker.update(dets, step.t, embed);
     results.push({ ...u, t: step.t, embedCalls });
   }

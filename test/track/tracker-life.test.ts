@@ -71,7 +71,7 @@ describe('re-identification by appearance', () => {
   const A = identity(0);
   const B = identity(1);
 
-  it('a lost person is re-identified within reid_window_s, elsewhere; a stranger gets a new id', async () => {
+  it('a lost person is re-identified within reid_window_s near where they were lost; a stranger gets a new id', async () => {
     const steps: ScriptStep[] = [
       empty(0),
       ...walk(1, 3, 100, A),
@@ -82,14 +82,14 @@ describe('re-identification by appearance', () => {
       {
         t: 8,
         dets: [
-          { box: person(600, 300), emb: identity(0, 1) },
+          { box: person(400, 250), emb: identity(0, 1) },
           { box: person(100, 200), emb: B },
         ],
       },
       {
         t: 9,
         dets: [
-          { box: person(600, 300), emb: identity(0, 2) },
+          { box: person(400, 250), emb: identity(0, 2) },
           { box: person(100, 200), emb: B },
         ],
       },
@@ -97,6 +97,21 @@ describe('re-identification by appearance', () => {
     const { results, tracker } = await runScript(steps, opts);
     expect(summary(results)).toEqual(['', '', '1:m', '1:m', '1:c', '1:c', '', '', '1:m', '1:m 2:m']);
     expect(tracker.stats().reidentified).toBe(1);
+  });
+
+  it('one who walked out of the picture is not re-identified when a look-alike comes in; one hidden inside it is', async () => {
+    // A 400 px wide picture: A walks right at 120 px/s and is last seen at x=340 (t=3), heading out.
+    const out: ScriptStep[] = [empty(0), ...walk(1, 3, 100, A, 120), empty(4), empty(5), empty(6), empty(7)];
+    const back = (t: number): ScriptStep => ({ t, dets: [{ box: person(300, 200), emb: identity(0, t) }] });
+    const left = await runScript([...out, back(8), back(9)], opts, { width: 400, height: 400 });
+    expect(summary(left.results).slice(-2)).toEqual(['', '2:m']);
+    expect(left.tracker.stats().reidentified).toBe(0);
+    // The same walk in a wider picture: the motion model keeps A inside, so A comes back as 1.
+    const hidden = await runScript([...out, back(8), back(9)], opts, { width: 1000, height: 400 });
+    expect(summary(hidden.results).slice(-2)).toEqual(['1:m', '1:m']);
+    // Without the picture's size the tracker cannot tell, and re-identifies as before.
+    const unknown = await runScript([...out, back(8), back(9)], opts);
+    expect(unknown.tracker.stats().reidentified).toBe(1);
   });
 
   it('no re-identification after reid_window_s', async () => {
@@ -153,6 +168,24 @@ describe('re-identification by appearance', () => {
     expect(results.map((r) => r.embeddingsComputed)).toEqual([0, 2, 0, 0, 2, 0]);
     expect(results.map((r) => r.embeddingsSkipped)).toEqual([2, 0, 2, 2, 0, 2]);
     expect(tracker.stats()).toMatchObject({ embeddingsComputed: 4, embeddingsSkipped: 8 });
+  });
+
+  it('a newcomer far from every lost track costs no embedding; one inside a lost track’s reach does', async () => {
+    // A stands at x=100 (t=0-2) and is lost; at t=4 someone appears at x=700 (6 body heights away,
+    // beyond the capped reach) and someone at x=250 (1.5 away).
+    const stand: ScriptStep[] = [0, 1, 2].map((t) => ({ t, dets: [{ box: person(100, 200), emb: identity(0) }] }));
+    const later: ScriptStep = {
+      t: 4,
+      dets: [
+        { box: person(700, 200), emb: identity(1) },
+        { box: person(250, 200), emb: identity(2) },
+      ],
+    };
+    const { results } = await runScript([...stand, later], { ...opts, maxAgeSec: 1, embeddingRefreshSec: 100 });
+    expect(results[3]!.embedCalls).toEqual([[1]]);
+    // With every detection embedded (the reference path) both are.
+    const all = await runScript([...stand, later], { ...opts, maxAgeSec: 1, embeddingRefreshSec: 100, embeddingPolicy: 'all' });
+    expect(all.results[3]!.embedCalls).toEqual([[0, 1]]);
   });
 
   it('ambiguous candidates get embeddings', async () => {
@@ -231,16 +264,21 @@ describe('physical plausibility gate (no identity jumps)', () => {
   const opts = { appearance: true, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 30 };
   const A = identity(0);
 
-  it('the same-looking person 5 body heights away 1 s later is someone else; 10 s later it may be them', async () => {
+  it('the same-looking person 5 body heights away is someone else 1 s later and 10 s later (the reach is capped); 2.5 away, 10 s later, it may be them', async () => {
     // A cashier stands at x=100; at t=4 she is gone and a look-alike is at the far right.
     const stand = (t: number): ScriptStep => ({ t, dets: [{ box: person(100, 200), emb: A }] });
-    const far = (t: number): ScriptStep => ({ t, dets: [{ box: person(600, 200), emb: A }] });
-    const soon = await runScript([empty(0), stand(1), stand(2), stand(3), far(4), far(5)], opts);
+    const at =
+      (x: number) =>
+      (t: number): ScriptStep => ({ t, dets: [{ box: person(x, 200), emb: A }] });
+    const soon = await runScript([empty(0), stand(1), stand(2), stand(3), at(600)(4), at(600)(5)], opts);
     expect(summary(soon.results)).toEqual(['', '', '1:m', '1:m', '1:c', '1:c 2:m']);
     expect(soon.tracker.stats().reidentified).toBe(0);
-    const later = await runScript([empty(0), stand(1), stand(2), stand(3), empty(7), far(13), far(14)], opts);
-    expect(summary(later.results)).toEqual(['', '', '1:m', '1:m', '', '1:m', '1:m']);
-    expect(later.tracker.stats().reidentified).toBe(1);
+    const later = await runScript([empty(0), stand(1), stand(2), stand(3), empty(7), at(600)(13), at(600)(14)], opts);
+    expect(summary(later.results)).toEqual(['', '', '1:m', '1:m', '', '', '2:m']);
+    expect(later.tracker.stats().reidentified).toBe(0);
+    const near = await runScript([empty(0), stand(1), stand(2), stand(3), empty(7), at(350)(13), at(350)(14)], opts);
+    expect(summary(near.results)).toEqual(['', '', '1:m', '1:m', '', '1:m', '1:m']);
+    expect(near.tracker.stats().reidentified).toBe(1);
   });
 
   it('motion alone cannot carry a track across the picture either', async () => {

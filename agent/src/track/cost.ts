@@ -92,7 +92,11 @@ export function overlay(a: CostMatrix, b: CostMatrix, use: (row: number, col: nu
 /** The sub-matrix of the given rows and columns, in that order. */
 export function select(m: CostMatrix, rows: readonly number[], cols: readonly number[]): CostMatrix {
   const out = costMatrix(rows.length, cols.length);
-  rows.forEach((r, i) => cols.forEach((c, j) => (out.data[i * cols.length + j] = m.data[r * m.cols + c]!)));
+  rows.forEach((r, i) => {
+    cols.forEach((c, j) => {
+      out.data[i * cols.length + j] = m.data[r * m.cols + c]!;
+    });
+  });
   return out;
 }
 

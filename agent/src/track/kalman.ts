@@ -163,7 +163,9 @@ function transitionMatrix(dt: number): Float64Array {
 function diag(values: readonly number[]): Float64Array {
   const n = values.length;
   const m = new Float64Array(n * n);
-  values.forEach((v, i) => (m[i * n + i] = v));
+  values.forEach((v, i) => {
+    m[i * n + i] = v;
+  });
   return m;
 }
 

@@ -64,9 +64,9 @@ export async function trackMotDetections(detRows: readonly MotRow[], opts: MotTr
   let lastFrame = 0;
   for (const r of detRows) {
     if (!frameKept(r.frame, stride) || r.conf < minScore || !(r.w > 0) || !(r.h > 0)) continue;
-    let list = byFrame.get(r.frame);
-    if (!list) byFrame.set(r.frame, (list = []));
-    list.push(r);
+    const list = byFrame.get(r.frame);
+    if (list) list.push(r);
+    else byFrame.set(r.frame, [r]);
     lastFrame = Math.max(lastFrame, r.frame);
   }
   const out: MotRow[] = [];

@@ -11,6 +11,7 @@ import { DEFAULT_KALMAN, type KalmanParams } from './kalman.js';
 import type { PlausibilityOptions } from './plausibility.js';
 import type { MotionRule } from './distances.js';
 import type { ScoreThresholds } from './thresholds.js';
+import type { EmbeddingPolicy } from './embedding-policy.js';
 
 export interface TrackerOptions {
   /** Fuse ReID appearance with motion; false = motion-only tracker. */
@@ -34,8 +35,10 @@ export interface TrackerOptions {
   readonly reidWindowSec: number;
   /** Weight of appearance in the fused cost, where both sides have an embedding. */
   readonly appearanceWeight: number;
-  /** Pairs with cosine distance above this are never matched (fused or re-id). */
+  /** Pairs with cosine distance above this are never matched by the fused (motion + appearance) passes. */
   readonly maxCosineDistance: number;
+  /** Re-identification (appearance alone, after a track was lost) accepts only pairs closer than this. */
+  readonly reidMaxCosineDistance: number;
   /** EMA momentum of a track's embedding (weight of the old value). */
   readonly embeddingEma: number;
   /** Max motion / fused cost for the high-score and tentative passes (0..1). */
@@ -44,6 +47,8 @@ export interface TrackerOptions {
   readonly lowMatchMaxCost: number;
   /** A matched track's embedding is refreshed at most this often (video seconds). */
   readonly embeddingRefreshSec: number;
+  /** Which high-score detections get an embedding: only where it can change a decision, or all (the reference path). */
+  readonly embeddingPolicy: EmbeddingPolicy;
   /** Physical plausibility gate on every association and re-identification. */
   readonly plausibility: PlausibilityOptions;
   /** OC-SORT observation-centric recovery pass (last observed box vs leftover detections). */
@@ -77,15 +82,19 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     reidWindowSec: c.reid_window_s,
     appearanceWeight: c.appearance_weight,
     maxCosineDistance: c.max_cosine_distance,
+    reidMaxCosineDistance: c.reid_max_cosine_distance,
     embeddingEma: c.embedding_ema,
     matchMaxCost: c.match_max_cost,
     lowMatchMaxCost: c.low_match_max_cost,
     embeddingRefreshSec: c.embedding_refresh_s,
+    embeddingPolicy: c.embedding_policy,
     plausibility: {
       maxSpeedBodyHeights: c.max_speed_body_heights_per_s,
       slackBodyHeights: c.plausibility_slack_body_heights,
       maxSpeedMps: c.max_speed_m_per_s,
       slackM: c.plausibility_slack_m,
+      maxReachBodyHeights: c.max_reach_body_heights,
+      maxReachM: c.max_reach_m,
     },
     observationRecovery: c.observation_recovery,
     observationRecoveryMaxCost: c.observation_recovery_max_cost,
@@ -136,12 +145,15 @@ function validateTrackerOptions(o: TrackerOptions): TrackerOptions {
   if (!(o.maxAgeSec > 0)) fail('maxAgeSec', `must be > 0, got ${o.maxAgeSec}`);
   if (!(o.reidWindowSec >= 0)) fail('reidWindowSec', `must be >= 0, got ${o.reidWindowSec}`);
   if (!(o.maxCosineDistance >= 0 && o.maxCosineDistance <= 2)) fail('maxCosineDistance', `must be in [0, 2], got ${o.maxCosineDistance}`);
+  if (!(o.reidMaxCosineDistance >= 0 && o.reidMaxCosineDistance <= 2)) fail('reidMaxCosineDistance', `must be in [0, 2], got ${o.reidMaxCosineDistance}`);
   if (!(o.embeddingRefreshSec >= 0)) fail('embeddingRefreshSec', `must be >= 0, got ${o.embeddingRefreshSec}`);
   const p = o.plausibility;
   if (!(p.maxSpeedBodyHeights > 0)) fail('plausibility.maxSpeedBodyHeights', `must be > 0, got ${p.maxSpeedBodyHeights}`);
   if (!(p.slackBodyHeights >= 0)) fail('plausibility.slackBodyHeights', `must be >= 0, got ${p.slackBodyHeights}`);
   if (!(p.maxSpeedMps > 0)) fail('plausibility.maxSpeedMps', `must be > 0, got ${p.maxSpeedMps}`);
   if (!(p.slackM >= 0)) fail('plausibility.slackM', `must be >= 0, got ${p.slackM}`);
+  if (!(p.maxReachBodyHeights > 0)) fail('plausibility.maxReachBodyHeights', `must be > 0, got ${p.maxReachBodyHeights}`);
+  if (!(p.maxReachM > 0)) fail('plausibility.maxReachM', `must be > 0, got ${p.maxReachM}`);
   if (!(o.motionGateChi2 > 0)) fail('motionGateChi2', `must be > 0, got ${o.motionGateChi2}`);
   return Object.freeze({ ...o, plausibility: Object.freeze({ ...o.plausibility }), kalman: Object.freeze({ ...o.kalman }) });
 }

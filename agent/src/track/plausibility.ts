@@ -11,6 +11,15 @@
  * is between foot points (box bottom centres), the point that moves with the body on the floor.
  * With a homography (`toFloor`), it is metres on the floor.
  *
+ * The reach is capped (`maxReachBodyHeights`, `maxReachM`): the walking bound alone grows without
+ * limit with the gap, so after 30 s it allowed 45 body heights, anywhere in the picture, and the
+ * decision fell to appearance alone. In the indoor labelled clip that joined four different people
+ * (30, 6 and 4.5 s apart) into one id at cosine distances 0.23-0.38, where OSNet puts different
+ * people as close as 0.2. The tracker's re-identification is for a person hidden for a moment
+ * (behind a shelf end, a pillar, another shopper) who re-emerges near where they were lost; a person
+ * who left and came back elsewhere is the scene stitcher's to join (scene/stitch.ts), with its
+ * own time, place and appearance model over whole fragments.
+ *
  * The result is a cost matrix of displacement / allowed displacement: <= 1 plausible, > 1 not
  * (combine with `gateBy(cost, plausibility, 1)`).
  */
@@ -27,6 +36,10 @@ export interface PlausibilityOptions {
   readonly maxSpeedMps: number;
   /** Floor displacement always allowed, metres (homography error, jitter). */
   readonly slackM: number;
+  /** The most the reach may grow to however long the gap, body heights (image-plane bound). */
+  readonly maxReachBodyHeights: number;
+  /** The most the reach may grow to however long the gap, metres on the floor. */
+  readonly maxReachM: number;
 }
 
 /** Where and when a track was last observed. */
@@ -50,10 +63,15 @@ export function plausibilityRatio(last: LastObservation, det: Xyxy, nowSec: numb
   if (toFloor) {
     const a = toFloor(ax, ay);
     const b = toFloor(bx, by);
-    if (a && b) return Math.hypot(b[0] - a[0], b[1] - a[1]) / (o.slackM + o.maxSpeedMps * dt);
+    if (a && b) return Math.hypot(b[0] - a[0], b[1] - a[1]) / reach(o.slackM, o.maxSpeedMps, o.maxReachM, dt);
   }
   const height = Math.max(last.box[3] - last.box[1], 1);
-  return Math.hypot(bx - ax, by - ay) / height / (o.slackBodyHeights + o.maxSpeedBodyHeights * dt);
+  return Math.hypot(bx - ax, by - ay) / height / reach(o.slackBodyHeights, o.maxSpeedBodyHeights, o.maxReachBodyHeights, dt);
+}
+
+/** How far a person may have got in dt seconds: slack + speed * dt, capped (never below the slack). */
+export function reach(slack: number, speed: number, cap: number, dt: number): number {
+  return Math.max(slack, Math.min(slack + speed * dt, cap));
 }
 
 /** Rows = tracks by last observation, cols = detections; entries are `plausibilityRatio`. */

@@ -4,7 +4,7 @@
  * Keeps count of what it computed and how long it took, so the benchmark can report the cost.
  *
  * Cost shape (see agent/bench/pipeline.ts): the tracker asks only for the detections whose
- * embedding can change a decision (track/tracker.ts planEmbeddings), and all of a frame's crops go
+ * embedding can change a decision (track/embedding-policy.ts), and all of a frame's crops go
  * to the network in one run (N x 3 x 256 x 128), which is several times cheaper per crop than one
  * run each. By default the session lives on a worker thread like the detector's: onnxruntime-node's
  * run() is synchronous, and in-thread it stopped the event loop (ffmpeg pipe reads, the next
@@ -101,10 +101,14 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
 
   return {
     embed,
-    embedFnFor: (frame, detections) => (indices) =>
-      embed(
-        frame,
-        indices.map((i) => boxAt(detections.xyxy, i)),
+    embedFnFor: (frame, detections) =>
+      Object.assign(
+        (indices: readonly number[]) =>
+          embed(
+            frame,
+            indices.map((i) => boxAt(detections.xyxy, i)),
+          ),
+        { picture: { width: frame.letterbox.srcWidth, height: frame.letterbox.srcHeight } },
       ),
     get dim() {
       return dim;

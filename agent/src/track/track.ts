@@ -21,6 +21,9 @@ export interface TrackState {
   score: number;
   /** Last matched detection box, source pixels (the last observation, at lastSeenSec). */
   lastBox: Xyxy;
+  /** The observation before the last one (null until a second match): the observed velocity. */
+  prevBox: Xyxy | null;
+  prevSeenSec: number;
   /** Kalman state just after the last match: where observation-centric re-update starts. */
   observedGaussian: Gaussian;
   /** Video times of the updates missed since the last match (for the re-update's virtual path). */

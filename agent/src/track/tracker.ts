@@ -3,17 +3,19 @@
  *
  * Per update, in video time:
  *  1. retire tracks unmatched for more than maxAgeSec (confirmed ones with an embedding wait in a
- *     re-id gallery until reidWindowSec after they were last seen), predict the rest to now;
- *  2. decide which detections need an appearance embedding (`planEmbeddings`) and ask for those only;
+ *     re-id gallery until reidWindowSec after they were last seen, unless their motion carried them
+ *     out of the picture), predict the rest to now;
+ *  2. decide which detections need an appearance embedding (embedding-policy.ts) and ask for those only;
  *  3. pass 1: confirmed tracks x high-score detections, motion cost fused with appearance;
  *  4. pass 2 (ByteTrack): still-unmatched confirmed tracks x low-score detections, motion only;
  *  5. pass 3 (OC-SORT recovery): still-unmatched confirmed tracks x leftover high-score detections
  *     by IoU with the track's last observed box;
  *  6. pass 4: tentative tracks x remaining high-score detections;
  *  7. pass 5: re-identification: unmatched confirmed tracks and the gallery x remaining detections
- *     with embeddings, by appearance alone;
+ *     with embeddings, by appearance alone (reidMaxCosineDistance);
  *  8. births from remaining detections above newTrackThreshold; tentative tracks that missed die.
- * Every pass is gated by physical plausibility since the track was last observed (plausibility.ts).
+ * Every pass is gated by physical plausibility since the track was last observed (plausibility.ts,
+ * whose reach is capped however long the gap). `step` runs these in order, one function per pass.
  * A track matched after missed samples is re-updated along a straight path from its last
  * observation (OC-SORT's observation-centric re-update) when observationReupdate is on.
  *
@@ -28,6 +30,7 @@ import { cosineDistance, l2normalise, motionDistance, type DetectionView, type D
 import { boxAt, cxcywhToXyxy, xyxyToCxcywh } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
 import { initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
+import { planEmbeddings, reachableColumns } from './embedding-policy.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
 import { fusedCost, motionCost, recoveryCost, reidCost, type PassInputs } from './passes.js';
 import { plausibility, type ToFloor } from './plausibility.js';
@@ -37,7 +40,19 @@ import type { TrackOutput, TrackState } from './track.js';
  * Computes embeddings for the given detection indices (of the detections passed to `update`),
  * in the same order. Returned vectors need not be normalised.
  */
-export type EmbedFn = (detectionIndices: readonly number[]) => Promise<readonly Float32Array[]> | readonly Float32Array[];
+export interface EmbedFn {
+  (detectionIndices: readonly number[]): Promise<readonly Float32Array[]> | readonly Float32Array[];
+  /**
+   * The picture the crops come from (source pixels). With it, a track whose motion carried it out
+   * of the picture is not kept for re-identification: it left (see retireAndPredict).
+   */
+  readonly picture?: Picture;
+}
+
+export interface Picture {
+  readonly width: number;
+  readonly height: number;
+}
 
 export interface TrackerDeps {
   readonly nextId?: IdSource;
@@ -79,147 +94,46 @@ interface DetCandidate extends DetectionView {
   readonly high: boolean;
 }
 
+/** What a tracker is built with and never changes. */
+interface TrackerContext {
+  readonly options: TrackerOptions;
+  readonly kp: KalmanParams;
+  readonly motion: Distance;
+  readonly appearance: Distance;
+  readonly toFloor: ToFloor | undefined;
+  readonly nextId: IdSource;
+}
+
+/** What a tracker keeps between updates. */
+interface TrackerBook {
+  active: TrackState[];
+  /** Confirmed tracks retired from motion matching, waiting for re-identification. */
+  gallery: TrackState[];
+  readonly stats: { -readonly [K in keyof TrackerStats]: TrackerStats[K] };
+}
+
+/** One update's matching so far: the detection matched to each active track, and the detections used. */
+interface Matching {
+  readonly trackMatched: Int32Array;
+  readonly detUsed: Uint8Array;
+}
+
 export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS, deps: TrackerDeps = {}): Tracker {
-  const nextId = deps.nextId ?? createIdCounter();
-  const motion = deps.motion ?? motionDistance(options.motionGateChi2, options.motionRule);
-  const appearanceDistance = deps.appearance ?? cosineDistance;
-  const kp = options.kalman;
-  let active: TrackState[] = [];
-  let gallery: TrackState[] = [];
+  const ctx: TrackerContext = {
+    options,
+    kp: options.kalman,
+    motion: deps.motion ?? motionDistance(options.motionGateChi2, options.motionRule),
+    appearance: deps.appearance ?? cosineDistance,
+    toFloor: deps.toFloor,
+    nextId: deps.nextId ?? createIdCounter(),
+  };
+  const book: TrackerBook = {
+    active: [],
+    gallery: [],
+    stats: { updates: 0, tracksStarted: 0, reidentified: 0, recovered: 0, embeddingsComputed: 0, embeddingsSkipped: 0 },
+  };
   let lastTime = -Infinity;
   let busy = false;
-  const stats = { updates: 0, tracksStarted: 0, reidentified: 0, recovered: 0, embeddingsComputed: 0, embeddingsSkipped: 0 };
-
-  function retireAndPredict(t: number): void {
-    const keep: TrackState[] = [];
-    for (const tr of active) {
-      if (t - tr.lastSeenSec <= options.maxAgeSec || tr.missedSec.length < options.maxAgeUpdates) keep.push(tr);
-      else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec) gallery.push(tr);
-    }
-    active = keep;
-    gallery = gallery.filter((tr) => t - tr.lastSeenSec <= options.reidWindowSec);
-    for (const tr of active) {
-      tr.gaussian = predict(tr.gaussian, t - tr.stateTimeSec, kp);
-      tr.stateTimeSec = t;
-    }
-  }
-
-  const plausibleFor = (tracks: readonly TrackState[], dets: readonly DetectionView[], t: number): CostMatrix =>
-    plausibility(
-      tracks.map((tr) => ({ box: tr.lastBox, timeSec: tr.lastSeenSec })),
-      dets,
-      t,
-      options.plausibility,
-      deps.toFloor,
-    );
-
-  /** Embeddings only where they can change a decision (see planEmbeddings). */
-  async function withEmbeddings(
-    cands: DetCandidate[],
-    p: Omit<PassInputs, 'dets'>,
-    highIdx: number[],
-    t: number,
-    embed?: EmbedFn,
-  ): Promise<{ dets: DetCandidate[]; computed: number; skipped: number }> {
-    if (!options.appearance || !embed || highIdx.length === 0) return { dets: cands, computed: 0, skipped: 0 };
-    const gated = motionCost({ ...p, dets: cands }, range(active.length), highIdx, options.matchMaxCost);
-    // Re-id can only matter if some track with an appearance cannot be reached by motion.
-    const reidPossible =
-      gallery.some((tr) => tr.embedding !== null) || active.some((tr, i) => tr.status === 'confirmed' && tr.embedding !== null && !rowHasFinite(gated, i));
-    const needsRefresh = active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec);
-    const w = options.appearanceWeight;
-    const margin = w >= 1 ? Infinity : (w * options.maxCosineDistance) / (1 - w);
-    const need = planEmbeddings(gated, needsRefresh, reidPossible, margin).map((k) => highIdx[k]!);
-    if (need.length === 0) return { dets: cands, computed: 0, skipped: highIdx.length };
-    const vectors = await embed(need.map((k) => cands[k]!.index));
-    if (vectors.length !== need.length) {
-      throw new MisuseError('FS_BAD_ARGUMENT', `tracker.update: embed returned ${vectors.length} vectors for ${need.length} detections`);
-    }
-    const byCand = new Map(need.map((k, n) => [k, l2normalise(Float32Array.from(vectors[n]!))]));
-    return {
-      dets: cands.map((c, k) => (byCand.has(k) ? { ...c, embedding: byCand.get(k)! } : c)),
-      computed: need.length,
-      skipped: highIdx.length - need.length,
-    };
-  }
-
-  /**
-   * Match free detections that carry an embedding to lost tracks by appearance alone, inside the
-   * plausibility gate. Marks the detections used; returns the gallery tracks brought back
-   * (coasting ones are still active).
-   */
-  function reidentify(
-    lostActive: readonly TrackState[],
-    dets: readonly DetCandidate[],
-    freeIdx: readonly number[],
-    detUsed: Uint8Array,
-    t: number,
-  ): TrackState[] {
-    const rows = [...lostActive, ...gallery].filter((tr) => tr.embedding !== null);
-    const cols = freeIdx.filter((k) => dets[k]!.embedding !== null);
-    if (!options.appearance || rows.length === 0 || cols.length === 0) return [];
-    const colDets = cols.map((k) => dets[k]!);
-    const cost = reidCost(
-      rows.map((tr) => viewOf(tr, kp)),
-      colDets,
-      plausibleFor(rows, colDets, t),
-      options.maxCosineDistance,
-      appearanceDistance,
-    );
-    const revived: TrackState[] = [];
-    for (const [i, j] of assign(cost, options.maxCosineDistance).matches) {
-      const tr = rows[i]!;
-      const d = dets[cols[j]!]!;
-      detUsed[cols[j]!] = 1;
-      // Where it was lost says nothing about where it is now: restart the motion model here.
-      tr.gaussian = initiate(d.cxcywh, kp);
-      tr.missedSec = [];
-      tr.stateTimeSec = t;
-      observe(tr, d, t, options);
-      tr.status = 'confirmed';
-      stats.reidentified++;
-      if (gallery.includes(tr)) revived.push(tr);
-    }
-    gallery = gallery.filter((tr) => !revived.includes(tr));
-    return revived;
-  }
-
-  function birthOf(d: DetCandidate, t: number): TrackState {
-    stats.tracksStarted++;
-    // At the very first update there is no history to confirm against (ByteTrack and SORT
-    // confirm these at once too); waiting would drop every person already in view.
-    return newTrack(d, t, nextId(), options.minHits <= 1 || stats.updates === 1, kp);
-  }
-
-  /** Passes 1-4 over active tracks; returns the detection matched to each track (-1 none). */
-  function associate(p: PassInputs, highIdx: number[], lowIdx: number[], detUsed: Uint8Array): Int32Array {
-    const trackMatched = new Int32Array(active.length).fill(-1);
-    const run = (rows: number[], cols: number[], cost: CostMatrix, maxCost: number): number => {
-      const { matches } = assign(cost, maxCost);
-      for (const [i, j] of matches) {
-        trackMatched[rows[i]!] = cols[j]!;
-        detUsed[cols[j]!] = 1;
-      }
-      return matches.length;
-    };
-    const confirmed = range(active.length).filter((i) => active[i]!.status === 'confirmed');
-    const tentative = range(active.length).filter((i) => active[i]!.status === 'tentative');
-    const free = (idx: number[]): number[] => idx.filter((k) => !detUsed[k]);
-    const unmatched = (idx: number[]): number[] => idx.filter((i) => trackMatched[i]! < 0);
-
-    run(confirmed, highIdx, fusedCost(p, confirmed, highIdx, options.matchMaxCost, options, appearanceDistance), options.matchMaxCost);
-    const rest = unmatched(confirmed);
-    run(rest, lowIdx, motionCost(p, rest, lowIdx, options.lowMatchMaxCost), options.lowMatchMaxCost);
-    if (options.observationRecovery) {
-      const lost = unmatched(confirmed);
-      const highLeft = free(highIdx);
-      const lastSeen = active.map((tr): TrackView => ({ box: tr.lastBox, projected: project(tr.gaussian, kp), embedding: tr.embedding }));
-      stats.recovered += run(lost, highLeft, recoveryCost(p, lastSeen, lost, highLeft, options.observationRecoveryMaxCost), options.observationRecoveryMaxCost);
-    }
-    const highLeft = free(highIdx);
-    run(tentative, highLeft, fusedCost(p, tentative, highLeft, options.matchMaxCost, options, appearanceDistance), options.matchMaxCost);
-    return trackMatched;
-  }
 
   async function update(detections: Detections, timeSec: number, embed?: EmbedFn): Promise<TrackerUpdate> {
     if (busy) throw new MisuseError('FS_BAD_ARGUMENT', 'tracker.update: called again before the previous update finished; await each update');
@@ -228,49 +142,235 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     }
     busy = true;
     try {
-      const t = timeSec;
-      lastTime = t;
-      stats.updates++;
-      retireAndPredict(t);
-
-      const cands = candidatesOf(detections, options);
-      const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
-      const lowIdx = cands.flatMap((c, k) => (c.high ? [] : [k]));
-      const tracks = active.map((tr) => viewOf(tr, kp));
-      const base = { tracks, motion: motion(tracks, cands), plausible: plausibleFor(active, cands, t) };
-      const { dets, computed, skipped } = await withEmbeddings(cands, base, highIdx, t, embed);
-      stats.embeddingsComputed += computed;
-      stats.embeddingsSkipped += skipped;
-
-      const detUsed = new Uint8Array(dets.length);
-      const trackMatched = associate({ ...base, dets }, highIdx, lowIdx, detUsed);
-      active.forEach((tr, i) => (trackMatched[i]! >= 0 ? observe(tr, dets[trackMatched[i]!]!, t, options) : tr.missedSec.push(t)));
-
-      const lost = range(active.length).filter((i) => active[i]!.status === 'confirmed' && trackMatched[i]! < 0);
-      const freeHigh = (): number[] => highIdx.filter((k) => !detUsed[k]);
-      const revived = reidentify(
-        lost.map((i) => active[i]!),
-        dets,
-        freeHigh(),
-        detUsed,
-        t,
-      );
-
-      // Tentative tracks must match at every update until confirmed.
-      active = [...active.filter((tr, i) => tr.status === 'confirmed' || trackMatched[i]! >= 0), ...revived];
-      for (const k of freeHigh()) if (dets[k]!.score >= options.newTrackThreshold) active.push(birthOf(dets[k]!, t));
-
-      return { tracks: outputs(active, t, options.appearance), embeddingsComputed: computed, embeddingsSkipped: skipped };
+      lastTime = timeSec;
+      return await step(ctx, book, detections, timeSec, embed);
     } finally {
       busy = false;
     }
   }
 
+  return { update, stats: () => ({ ...book.stats }), options };
+}
+
+/** One update, in the order the module comment lists. */
+async function step(ctx: TrackerContext, book: TrackerBook, detections: Detections, t: number, embed?: EmbedFn): Promise<TrackerUpdate> {
+  const { options } = ctx;
+  book.stats.updates++;
+  retireAndPredict(ctx, book, t, embed?.picture);
+
+  const cands = candidatesOf(detections, options);
+  const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
+  const lowIdx = cands.flatMap((c, k) => (c.high ? [] : [k]));
+  const tracks = book.active.map((tr) => viewOf(tr, ctx.kp));
+  const base = { tracks, motion: ctx.motion(tracks, cands), plausible: plausibleFor(ctx, book.active, cands, t) };
+  const { dets, computed, skipped } = await withEmbeddings(ctx, book, cands, base, highIdx, t, embed);
+  book.stats.embeddingsComputed += computed;
+  book.stats.embeddingsSkipped += skipped;
+
+  const m: Matching = { trackMatched: new Int32Array(book.active.length).fill(-1), detUsed: new Uint8Array(dets.length) };
+  const p: PassInputs = { ...base, dets };
+  const confirmed = range(book.active.length).filter((i) => book.active[i]!.status === 'confirmed');
+  highScorePass(ctx, p, m, confirmed, highIdx);
+  lowScorePass(ctx, p, m, unmatchedOf(m, confirmed), lowIdx);
+  if (options.observationRecovery) book.stats.recovered += recoveryPass(ctx, book, p, m, unmatchedOf(m, confirmed), freeOf(m, highIdx));
+  tentativePass(
+    ctx,
+    p,
+    m,
+    range(book.active.length).filter((i) => book.active[i]!.status === 'tentative'),
+    freeOf(m, highIdx),
+  );
+  book.active.forEach((tr, i) => {
+    if (m.trackMatched[i]! >= 0) observe(tr, dets[m.trackMatched[i]!]!, t, options);
+    else tr.missedSec.push(t);
+  });
+
+  const lost = unmatchedOf(m, confirmed).map((i) => book.active[i]!);
+  const revived = reidentifyPass(ctx, book, lost, dets, freeOf(m, highIdx), m.detUsed, t);
+
+  // Tentative tracks must match at every update until confirmed.
+  book.active = [...book.active.filter((tr, i) => tr.status === 'confirmed' || m.trackMatched[i]! >= 0), ...revived];
+  for (const k of freeOf(m, highIdx)) if (dets[k]!.score >= options.newTrackThreshold) book.active.push(birthOf(ctx, book, dets[k]!, t));
+
+  return { tracks: outputs(book.active, t, options.appearance), embeddingsComputed: computed, embeddingsSkipped: skipped };
+}
+
+/**
+ * Retire tracks unmatched past max age (confirmed ones with an appearance go to the re-id gallery
+ * unless their motion carried them out of the picture), forget gallery tracks past the re-id
+ * window, and predict the rest to now.
+ */
+function retireAndPredict(ctx: TrackerContext, book: TrackerBook, t: number, picture: Picture | undefined): void {
+  const { options, kp } = ctx;
+  const keep: TrackState[] = [];
+  for (const tr of book.active) {
+    if (t - tr.lastSeenSec <= options.maxAgeSec || tr.missedSec.length < options.maxAgeUpdates) keep.push(tr);
+    else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec && !leftPicture(tr, options.maxAgeSec, picture))
+      book.gallery.push(tr);
+  }
+  book.active = keep;
+  book.gallery = book.gallery.filter((tr) => t - tr.lastSeenSec <= options.reidWindowSec);
+  for (const tr of book.active) {
+    tr.gaussian = predict(tr.gaussian, t - tr.stateTimeSec, kp);
+    tr.stateTimeSec = t;
+  }
+}
+
+/** Plausibility ratio of tracks (by their last observation) to detections. */
+function plausibleFor(ctx: TrackerContext, tracks: readonly TrackState[], dets: readonly DetectionView[], t: number): CostMatrix {
+  return plausibility(
+    tracks.map((tr) => ({ box: tr.lastBox, timeSec: tr.lastSeenSec })),
+    dets,
+    t,
+    ctx.options.plausibility,
+    ctx.toFloor,
+  );
+}
+
+/** Embeddings for the detections the policy picks (all high-score ones, or only decisive ones). */
+async function withEmbeddings(
+  ctx: TrackerContext,
+  book: TrackerBook,
+  cands: DetCandidate[],
+  p: Omit<PassInputs, 'dets'>,
+  highIdx: number[],
+  t: number,
+  embed?: EmbedFn,
+): Promise<{ dets: DetCandidate[]; computed: number; skipped: number }> {
+  if (!ctx.options.appearance || !embed || highIdx.length === 0) return { dets: cands, computed: 0, skipped: 0 };
+  const need = ctx.options.embeddingPolicy === 'all' ? highIdx : decisiveEmbeddings(ctx, book, cands, p, highIdx, t);
+  if (need.length === 0) return { dets: cands, computed: 0, skipped: highIdx.length };
+  const vectors = await embed(need.map((k) => cands[k]!.index));
+  if (vectors.length !== need.length) {
+    throw new MisuseError('FS_BAD_ARGUMENT', `tracker.update: embed returned ${vectors.length} vectors for ${need.length} detections`);
+  }
+  const byCand = new Map(need.map((k, n) => [k, l2normalise(Float32Array.from(vectors[n]!))]));
   return {
-    update,
-    stats: () => ({ ...stats }),
-    options,
+    dets: cands.map((c, k) => (byCand.has(k) ? { ...c, embedding: byCand.get(k)! } : c)),
+    computed: need.length,
+    skipped: highIdx.length - need.length,
   };
+}
+
+/** The decisive policy's inputs for this update (see planEmbeddings); returns candidate indices. */
+function decisiveEmbeddings(
+  ctx: TrackerContext,
+  book: TrackerBook,
+  cands: DetCandidate[],
+  p: Omit<PassInputs, 'dets'>,
+  highIdx: number[],
+  t: number,
+): number[] {
+  const { options } = ctx;
+  const gatedMotion = motionCost({ ...p, dets: cands }, range(book.active.length), highIdx, options.matchMaxCost);
+  // Re-id can only take a detection no track reaches by motion, for a lost track that has an
+  // appearance and holds the detection inside its plausibility gate.
+  const unreachable = book.active.filter((tr, i) => tr.status === 'confirmed' && !rowHasFinite(gatedMotion, i));
+  const lost = [...book.gallery, ...unreachable].filter((tr) => tr.embedding !== null);
+  const w = options.appearanceWeight;
+  const plan = planEmbeddings({
+    gatedMotion,
+    trackHasEmbedding: book.active.map((tr) => tr.embedding !== null),
+    trackNeedsRefresh: book.active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec),
+    reidReachable: reachableColumns(
+      plausibleFor(
+        ctx,
+        lost,
+        highIdx.map((k) => cands[k]!),
+        t,
+      ),
+    ),
+    margin: w >= 1 ? Infinity : (w * options.maxCosineDistance) / (1 - w),
+  });
+  return plan.map((k) => highIdx[k]!);
+}
+
+/** Assign rows (active track indices) to cols (candidate indices) and record the matches; returns how many. */
+function commit(m: Matching, rows: readonly number[], cols: readonly number[], cost: CostMatrix, maxCost: number): number {
+  const { matches } = assign(cost, maxCost);
+  for (const [i, j] of matches) {
+    m.trackMatched[rows[i]!] = cols[j]!;
+    m.detUsed[cols[j]!] = 1;
+  }
+  return matches.length;
+}
+
+const unmatchedOf = (m: Matching, rows: readonly number[]): number[] => rows.filter((i) => m.trackMatched[i]! < 0);
+const freeOf = (m: Matching, cols: readonly number[]): number[] => cols.filter((k) => !m.detUsed[k]);
+
+/** Pass 1: confirmed tracks x high-score detections, motion fused with appearance. */
+function highScorePass(ctx: TrackerContext, p: PassInputs, m: Matching, confirmed: number[], highIdx: number[]): void {
+  const { options } = ctx;
+  commit(m, confirmed, highIdx, fusedCost(p, confirmed, highIdx, options.matchMaxCost, options, ctx.appearance), options.matchMaxCost);
+}
+
+/** Pass 2 (ByteTrack): confirmed tracks still unmatched x low-score detections, motion only, stricter. */
+function lowScorePass(ctx: TrackerContext, p: PassInputs, m: Matching, rest: number[], lowIdx: number[]): void {
+  commit(m, rest, lowIdx, motionCost(p, rest, lowIdx, ctx.options.lowMatchMaxCost), ctx.options.lowMatchMaxCost);
+}
+
+/** Pass 3 (OC-SORT recovery): still-unmatched confirmed tracks by IoU of their LAST OBSERVED box with leftover high-score detections. */
+function recoveryPass(ctx: TrackerContext, book: TrackerBook, p: PassInputs, m: Matching, lost: number[], highLeft: number[]): number {
+  const max = ctx.options.observationRecoveryMaxCost;
+  const lastSeen = book.active.map((tr): TrackView => ({ box: tr.lastBox, projected: project(tr.gaussian, ctx.kp), embedding: tr.embedding }));
+  return commit(m, lost, highLeft, recoveryCost(p, lastSeen, lost, highLeft, max), max);
+}
+
+/** Pass 4: tentative tracks x remaining high-score detections (they must match every update until confirmed). */
+function tentativePass(ctx: TrackerContext, p: PassInputs, m: Matching, tentative: number[], highLeft: number[]): void {
+  const { options } = ctx;
+  commit(m, tentative, highLeft, fusedCost(p, tentative, highLeft, options.matchMaxCost, options, ctx.appearance), options.matchMaxCost);
+}
+
+/**
+ * Pass 5, re-identification: free detections that carry an embedding x lost tracks (unmatched
+ * confirmed ones and the gallery) by appearance alone, inside the plausibility gate. Marks the
+ * detections used; returns the gallery tracks brought back (coasting ones are still active).
+ */
+function reidentifyPass(
+  ctx: TrackerContext,
+  book: TrackerBook,
+  lostActive: readonly TrackState[],
+  dets: readonly DetCandidate[],
+  freeIdx: readonly number[],
+  detUsed: Uint8Array,
+  t: number,
+): TrackState[] {
+  const { options, kp } = ctx;
+  const rows = [...lostActive, ...book.gallery].filter((tr) => tr.embedding !== null);
+  const cols = freeIdx.filter((k) => dets[k]!.embedding !== null);
+  if (!options.appearance || rows.length === 0 || cols.length === 0) return [];
+  const colDets = cols.map((k) => dets[k]!);
+  const cost = reidCost(
+    rows.map((tr) => viewOf(tr, kp)),
+    colDets,
+    plausibleFor(ctx, rows, colDets, t),
+    options.reidMaxCosineDistance,
+    ctx.appearance,
+  );
+  const revived: TrackState[] = [];
+  for (const [i, j] of assign(cost, options.reidMaxCosineDistance).matches) {
+    const tr = rows[i]!;
+    const d = dets[cols[j]!]!;
+    detUsed[cols[j]!] = 1;
+    // Where it was lost says nothing about where it is now: restart the motion model here.
+    tr.gaussian = initiate(d.cxcywh, kp);
+    tr.missedSec = [];
+    tr.stateTimeSec = t;
+    observe(tr, d, t, options);
+    tr.status = 'confirmed';
+    book.stats.reidentified++;
+    if (book.gallery.includes(tr)) revived.push(tr);
+  }
+  book.gallery = book.gallery.filter((tr) => !revived.includes(tr));
+  return revived;
+}
+
+function birthOf(ctx: TrackerContext, book: TrackerBook, d: DetCandidate, t: number): TrackState {
+  book.stats.tracksStarted++;
+  // At the very first update there is no history to confirm against (ByteTrack and SORT
+  // confirm these at once too); waiting would drop every person already in view.
+  return newTrack(d, t, ctx.nextId(), ctx.options.minHits <= 1 || book.stats.updates === 1, ctx.kp);
 }
 
 /** Fold a matched detection into its track (re-update after missed samples when enabled). */
@@ -284,6 +384,8 @@ function observe(tr: TrackState, d: DetCandidate, t: number, options: TrackerOpt
   tr.missedSec = [];
   tr.stateTimeSec = t;
   tr.hits++;
+  tr.prevBox = tr.lastBox;
+  tr.prevSeenSec = tr.lastSeenSec;
   tr.lastSeenSec = t;
   tr.score = d.score;
   tr.lastBox = d.box;
@@ -310,10 +412,38 @@ function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp
     lastSeenSec: t,
     score: d.score,
     lastBox: d.box,
+    prevBox: null,
+    prevSeenSec: t,
     lastDetectionIndex: d.index,
     embedding: d.embedding ? d.embedding.slice() : null,
     embeddingTimeSec: t,
   };
+}
+
+/**
+ * Whether the track's own motion carried it out of the picture: its box centre, moved on from the
+ * last observation for max_age_s (when motion matching gave up on it) at the velocity between its
+ * last two observations, is outside. Observed rather than filtered velocity (OC-SORT's argument):
+ * at 1 fps a person who stood and then walked out in two steps leaves the Kalman velocity far
+ * behind. Such a person walked out of view; re-identifying them later by appearance alone joined
+ * four different people in the indoor labelled clip (each left at the right edge; the next came in
+ * from the bottom 4.5-30 s later at cosine distance 0.23-0.38). Whoever comes in later is a new
+ * track here, and the scene stitcher decides whether it is the same person. A person standing at
+ * the border (a shopper close to the camera, cut by the lower edge) has no outward velocity and
+ * stays re-identifiable.
+ */
+export function leftPicture(
+  tr: Pick<TrackState, 'lastBox' | 'lastSeenSec' | 'prevBox' | 'prevSeenSec'>,
+  horizonSec: number,
+  picture: Picture | undefined,
+): boolean {
+  const dt = tr.lastSeenSec - tr.prevSeenSec;
+  if (!picture || !tr.prevBox || !(dt > 0)) return false;
+  const [x, y] = xyxyToCxcywh(tr.lastBox);
+  const [px, py] = xyxyToCxcywh(tr.prevBox);
+  const cx = x + ((x - px) / dt) * horizonSec;
+  const cy = y + ((y - py) / dt) * horizonSec;
+  return !(cx >= 0 && cx <= picture.width && cy >= 0 && cy <= picture.height);
 }
 
 function viewOf(tr: TrackState, kp: KalmanParams): TrackView {
@@ -366,49 +496,6 @@ export function reupdate(
     at = tau;
   }
   return kalmanUpdate(predict(g, t - at, kp), z, kp);
-}
-
-/**
- * Which high-score detections (columns of the gated motion matrix, rows = active tracks) deserve
- * an embedding this update:
- *  - contested ones: two or more tracks, or a track with two or more detections, within `margin`
- *    of the best motion cost on both sides. Appearance adds at most `margin` to a fused cost
- *    difference, so pairs further behind the best cannot win whatever the embeddings say;
- *  - ones no track reaches, when a lost track could be re-identified;
- *  - the sole candidate of a track whose embedding is missing or due for refresh.
- * Everything else is decided by motion alone, and its embedding is skipped.
- */
-export function planEmbeddings(gatedMotion: CostMatrix, trackNeedsRefresh: readonly boolean[], reidPossible: boolean, margin = Infinity): number[] {
-  const { rows, cols } = gatedMotion;
-  const at = (i: number, j: number): number => gatedMotion.data[i * cols + j]!;
-  const rowMin = new Float64Array(rows).fill(Infinity);
-  const colMin = new Float64Array(cols).fill(Infinity);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      rowMin[i] = Math.min(rowMin[i]!, at(i, j));
-      colMin[j] = Math.min(colMin[j]!, at(i, j));
-    }
-  }
-  const competes = (i: number, j: number): boolean => Number.isFinite(at(i, j)) && at(i, j) <= rowMin[i]! + margin && at(i, j) <= colMin[j]! + margin;
-  const rowCount = new Int32Array(rows);
-  const colCount = new Int32Array(cols);
-  for (let i = 0; i < rows; i++)
-    for (let j = 0; j < cols; j++)
-      if (competes(i, j)) {
-        rowCount[i]!++;
-        colCount[j]!++;
-      }
-  const need: number[] = [];
-  for (let j = 0; j < cols; j++) {
-    if (!Number.isFinite(colMin[j]!)) {
-      if (reidPossible) need.push(j);
-      continue;
-    }
-    let wanted = colCount[j]! > 1;
-    for (let i = 0; i < rows && !wanted; i++) if (competes(i, j) && (rowCount[i]! > 1 || (trackNeedsRefresh[i] && at(i, j) === rowMin[i]))) wanted = true;
-    if (wanted) need.push(j);
-  }
-  return need;
 }
 
 function rowHasFinite(m: CostMatrix, row: number): boolean {

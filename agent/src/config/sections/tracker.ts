@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MOTION_RULES } from '../../track/distances.js';
+import { EMBEDDING_POLICIES } from '../../track/embedding-policy.js';
 
 export const trackerSection = z
   .strictObject({
@@ -45,6 +46,14 @@ export const trackerSection = z
     reid_window_s: z.number().min(0).max(3600).default(30).describe('Lost tracks may be re-identified by appearance within this window (video seconds).'),
     appearance_weight: z.number().min(0).max(1).default(0.5).describe('Weight of appearance cost against motion cost.'),
     max_cosine_distance: z.number().min(0).max(2).default(0.4).describe('Appearance gate: pairs further apart are never matched by appearance.'),
+    reid_max_cosine_distance: z
+      .number()
+      .min(0)
+      .max(2)
+      .default(0.4)
+      .describe(
+        'Re-identification gate: a lost track is given back to a detection by appearance alone only closer than this cosine distance. Stricter than max_cosine_distance, where motion also has to agree.',
+      ),
     embedding_ema: z.number().min(0).max(1).default(0.9).describe("EMA momentum of each track's appearance embedding."),
     match_max_cost: z
       .number()
@@ -81,6 +90,20 @@ export const trackerSection = z
       .max(10)
       .default(0.5)
       .describe('Floor displacement always allowed by the plausibility gate, metres (homography error, jitter).'),
+    max_reach_body_heights: z
+      .number()
+      .positive()
+      .max(100)
+      .default(3)
+      .describe(
+        "Cap on the plausibility gate's reach without a homography, body heights, however long a track was unseen (the walking bound reaches it after about 1.7 s). Re-identification is for a person hidden for a moment who re-emerges nearby (3 body heights, about 5 m); one who came back elsewhere is joined by the scene stitcher.",
+      ),
+    max_reach_m: z
+      .number()
+      .positive()
+      .max(100)
+      .default(5)
+      .describe("Cap on the plausibility gate's reach with a floor homography, metres, however long a track was unseen (as max_reach_body_heights)."),
     observation_recovery: z
       .boolean()
       .default(true)
@@ -120,6 +143,12 @@ export const trackerSection = z
       .default(5)
       .describe(
         "A track's embedding is refreshed from an unambiguous match at most this often (video seconds); embeddings are otherwise computed only where they can change a decision.",
+      ),
+    embedding_policy: z
+      .enum(EMBEDDING_POLICIES)
+      .default('decisive')
+      .describe(
+        'decisive = compute an embedding only for a detection whose embedding can change a match (contested, reachable by no track while a lost one waits, a new or due-for-refresh track); all = embed every high-score detection (the slower reference path).',
       ),
   })
   .superRefine(lowNotAboveHigh)

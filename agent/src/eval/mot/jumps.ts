@@ -6,7 +6,7 @@
  */
 import { MisuseError } from '../../core/errors.js';
 import type { MotRow } from '../../io/mot.js';
-import type { PlausibilityOptions } from '../../track/plausibility.js';
+import { plausibilityRatio, type PlausibilityOptions } from '../../track/plausibility.js';
 
 export interface TrackJump {
   readonly id: number;
@@ -16,8 +16,8 @@ export interface TrackJump {
   readonly frame: number;
   readonly bodyHeights: number;
   /**
-   * Largest displacement over what the tracker's plausibility gate allows for that gap
-   * (slack + speed * dt, body heights of the earlier box): > 1 means a move the gate forbids.
+   * Largest displacement over what the tracker's plausibility gate allows for that gap (the
+   * tracker's own plausibilityRatio, image plane): > 1 means a move the gate forbids.
    */
   readonly gateRatio: number;
 }
@@ -27,9 +27,9 @@ export function trackJumps(rows: readonly MotRow[], fps: number, gate?: Plausibi
   if (!(fps > 0)) throw new MisuseError('FS_BAD_ARGUMENT', `trackJumps: fps must be > 0, got ${fps}`);
   const byId = new Map<number, MotRow[]>();
   for (const r of rows) {
-    let l = byId.get(r.id);
-    if (!l) byId.set(r.id, (l = []));
-    l.push(r);
+    const l = byId.get(r.id);
+    if (l) l.push(r);
+    else byId.set(r.id, [r]);
   }
   const out: TrackJump[] = [];
   for (const [id, list] of byId) {
@@ -44,8 +44,8 @@ export function trackJumps(rows: readonly MotRow[], fps: number, gate?: Plausibi
       const h = Math.max((a.h + b.h) / 2, 1);
       const d = Math.hypot(b.x + b.w / 2 - (a.x + a.w / 2), b.y + b.h - (a.y + a.h)) / h;
       if (gate) {
-        const dFoot = Math.hypot(b.x + b.w / 2 - (a.x + a.w / 2), b.y + b.h - (a.y + a.h)) / Math.max(a.h, 1);
-        gateRatio = Math.max(gateRatio, dFoot / (gate.slackBodyHeights + gate.maxSpeedBodyHeights * dt));
+        const box = (r: MotRow) => [r.x, r.y, r.x + r.w, r.y + r.h] as const;
+        gateRatio = Math.max(gateRatio, plausibilityRatio({ box: box(a), timeSec: 0 }, box(b), dt, gate));
       }
       if (d / dt > worst.bodyHeightsPerSec) worst = { id, bodyHeightsPerSec: d / dt, frame: b.frame, bodyHeights: d, gateRatio: 0 };
     }

@@ -1,0 +1,238 @@
+/**
+ * Replay the tracker WITH appearance over cached detections and embeddings (agent/bench/reid-cache.ts)
+ * of the hand-labelled clips (test/fixtures/labels/), scored against the labels as
+ * `floorsense eval mot` scores analyze's output. In seconds instead of minutes, so the appearance
+ * threshold can be chosen by leave-one-out cross-validation and the embedding policy compared with
+ * embedding every detection.
+ *
+ *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace]
+ *
+ * Prints: the product defaults per clip (IDF1 / IDSW / embedded fraction) with the decisive policy
+ * and with every detection embedded; the cosine distances between the same and different labelled
+ * people; the held-out figures of the leave-one-clip-out choice of reid_max_cosine_distance; an
+ * ablation of the exit rule and the reach cap; with --trace, every time an id comes back after a
+ * gap of 2 s or more (gap, foot-point move in body heights, cosine distance of the detections).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { detectionsFromList } from '../src/core/detections.js';
+import { evaluateMot, type MotMetrics } from '../src/eval/mot/index.js';
+import { readMotFile, type MotRow } from '../src/io/mot.js';
+import { dot } from '../src/track/distances.js';
+import { iou } from '../src/track/geometry.js';
+import { createIdCounter } from '../src/track/ids.js';
+import { DEFAULT_TRACKER_OPTIONS, trackerOptions, type TrackerOptions } from '../src/track/options.js';
+import { createTracker } from '../src/track/tracker.js';
+import type { ReidCache } from './reid-cache.js';
+
+const { values } = parseArgs({
+  options: {
+    cache: { type: 'string', default: 'out/reid-cache' },
+    trace: { type: 'boolean', default: false },
+    labels: { type: 'string', default: 'test/fixtures/labels' },
+    // Use every Nth cached frame (2 on a 2 fps cache = the product's 1 fps), scored on those frames.
+    every: { type: 'string', default: '1' },
+  },
+});
+
+interface Clip {
+  readonly name: string;
+  readonly cache: ReidCache;
+  readonly vectors: Float32Array[][];
+  readonly gt: MotRow[];
+}
+
+/**
+ * The cached clips, every Nth frame. Labelled ones (test/fixtures/labels/<name>/gt.txt) carry their
+ * labels on the kept frames; the others (the benchmark's street clip) have none and only report
+ * the embedded fraction and how far the decisive policy's tracks are from embed-all's.
+ */
+function loadCaches(): { labelled: Clip[]; unlabelled: Clip[] } {
+  const every = Number(values.every);
+  const labelled: Clip[] = [];
+  const unlabelled: Clip[] = [];
+  for (const f of readdirSync(values.cache)
+    .filter((x) => x.endsWith('.reid.json'))
+    .sort()) {
+    const name = f.replace(/\.reid\.json$/, '');
+    const full = JSON.parse(readFileSync(join(values.cache, f), 'utf8')) as ReidCache;
+    const cache = { ...full, frames: full.frames.filter((_f, k) => k % every === 0) };
+    const vectors = cache.frames.map((fr) => fr.emb.map((b) => new Float32Array(new Uint8Array(Buffer.from(b, 'base64')).buffer)));
+    const gtPath = join(values.labels, name, 'gt.txt');
+    if (!existsSync(gtPath)) {
+      unlabelled.push({ name, cache, vectors, gt: [] });
+      continue;
+    }
+    const kept = new Set(cache.frames.map((fr) => fr.index + 1));
+    labelled.push({ name, cache, vectors, gt: readMotFile(gtPath).filter((r) => kept.has(r.frame)) });
+  }
+  return { labelled, unlabelled };
+}
+
+export interface ReplayResult {
+  readonly rows: MotRow[];
+  readonly embedded: number;
+  readonly candidates: number;
+  readonly metrics: MotMetrics;
+}
+
+async function replay(clip: Clip, options: TrackerOptions, withPicture = true): Promise<ReplayResult> {
+  const tracker = createTracker(options, { nextId: createIdCounter(1) });
+  const rows: MotRow[] = [];
+  let embedded = 0;
+  let candidates = 0;
+  const { width: W, height: H } = clip.cache;
+  const clamp = (v: number, hi: number): number => Math.min(hi, Math.max(0, v));
+  for (const [k, fr] of clip.cache.frames.entries()) {
+    const dets = detectionsFromList(fr.boxes.map((box, i) => ({ box, score: fr.scores[i]! })));
+    const embed = Object.assign((idx: readonly number[]) => idx.map((i) => clip.vectors[k]![i]!), withPicture ? { picture: { width: W, height: H } } : {});
+    const u = await tracker.update(dets, fr.ptsSec, embed);
+    embedded += u.embeddingsComputed;
+    candidates += u.embeddingsComputed + u.embeddingsSkipped;
+    for (const t of u.tracks) {
+      if (!t.matched) continue;
+      const [x1, y1, x2, y2] = [clamp(t.box[0], W), clamp(t.box[1], H), clamp(t.box[2], W), clamp(t.box[3], H)];
+      rows.push({ frame: fr.index + 1, id: t.id, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: t.score });
+    }
+  }
+  return { rows, embedded, candidates, metrics: evaluateMot(clip.gt, rows) };
+}
+
+/** Every return of an id after a gap: how long, how far (body heights), how alike (cosine distance of the raw detections). */
+function trace(clip: Clip, rows: readonly MotRow[]): void {
+  const byId = new Map<number, MotRow[]>();
+  for (const r of rows) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r);
+  const frameOf = new Map(clip.cache.frames.map((f, k) => [f.index + 1, k]));
+  const vecOf = (r: MotRow): Float32Array | undefined => {
+    const k = frameOf.get(r.frame)!;
+    const fr = clip.cache.frames[k]!;
+    const j = fr.boxes.findIndex((b) => Math.abs(b[0] - r.x) < 40 && Math.abs(b[3] - (r.y + r.h)) < 40);
+    return j >= 0 ? clip.vectors[k]![j] : undefined;
+  };
+  for (const [id, rs] of byId) {
+    for (let i = 1; i < rs.length; i++) {
+      const a = rs[i - 1]!;
+      const b = rs[i]!;
+      const gap = (b.frame - a.frame) / clip.cache.fps;
+      if (gap < 2) continue;
+      const move = Math.hypot(b.x + b.w / 2 - (a.x + a.w / 2), b.y + b.h - (a.y + a.h)) / a.h;
+      const va = vecOf(a);
+      const vb = vecOf(b);
+      const cos = va && vb ? (1 - dot(va, vb)).toFixed(3) : '?';
+      console.log(
+        `  ${clip.name} id ${id}: frame ${a.frame} -> ${b.frame}, gap ${gap.toFixed(1)} s, foot moved ${move.toFixed(2)} body heights, cosine ${cos}`,
+      );
+    }
+  }
+}
+
+const fmt = (m: MotMetrics): string => `MOTA ${m.MOTA.toFixed(3)} IDF1 ${m.IDF1.toFixed(3)} HOTA ${m.HOTA.toFixed(3)} IDSW ${m.IDSW}`;
+const caches = loadCaches();
+for (const c of caches.unlabelled) {
+  const all = await replay(c, trackerOptions({ embeddingPolicy: 'all' }));
+  const dec = await replay(c, trackerOptions({ embeddingPolicy: 'decisive' }));
+  const agree = evaluateMot(all.rows, dec.rows);
+  console.log(
+    `${c.name} (no labels): decisive embeds ${dec.embedded}/${dec.candidates} (${((100 * dec.embedded) / Math.max(dec.candidates, 1)).toFixed(1)} %); its tracks scored against embed-all's as truth: ${fmt(agree)}`,
+  );
+}
+const clips = caches.labelled;
+if (clips.length === 0) {
+  console.log(`no <clip>.reid.json with labels in ${values.cache}`);
+  process.exit(0);
+}
+
+console.log('Product defaults, decisive embedding policy vs every detection embedded:');
+for (const c of clips) {
+  for (const policy of ['decisive', 'all'] as const) {
+    const r = await replay(c, trackerOptions({ ...DEFAULT_TRACKER_OPTIONS, embeddingPolicy: policy }));
+    console.log(
+      `  ${c.name.padEnd(26)} ${policy.padEnd(8)} ${fmt(r.metrics)}  embedded ${r.embedded}/${r.candidates} (${((100 * r.embedded) / Math.max(r.candidates, 1)).toFixed(1)} %)`,
+    );
+    if (values.trace && policy === 'decisive') trace(c, r.rows);
+  }
+}
+
+/**
+ * Same-person and different-person cosine distances from the labels: each cached detection is given
+ * the labelled identity it overlaps (IoU >= 0.5), and pairs at least `minGapSec` apart are compared.
+ */
+function identityPairs(clip: Clip, minGapSec: number): { same: number[]; diff: number[] } {
+  const gtByFrame = new Map<number, MotRow[]>();
+  for (const r of clip.gt) (gtByFrame.get(r.frame) ?? gtByFrame.set(r.frame, []).get(r.frame)!).push(r);
+  const items: { id: number; t: number; v: Float32Array }[] = [];
+  for (const [k, fr] of clip.cache.frames.entries()) {
+    const gts = gtByFrame.get(fr.index + 1) ?? [];
+    fr.boxes.forEach((b, j) => {
+      let best: MotRow | null = null;
+      let bestIou = 0.5;
+      for (const g of gts) {
+        const v = iou(b, [g.x, g.y, g.x + g.w, g.y + g.h]);
+        if (v >= bestIou) [best, bestIou] = [g, v];
+      }
+      if (best) items.push({ id: best.id, t: fr.ptsSec, v: clip.vectors[k]![j]! });
+    });
+  }
+  const same: number[] = [];
+  const diff: number[] = [];
+  for (let a = 0; a < items.length; a++)
+    for (let b = a + 1; b < items.length; b++) {
+      const x = items[a]!;
+      const y = items[b]!;
+      if (Math.abs(x.t - y.t) < minGapSec) continue;
+      (x.id === y.id ? same : diff).push(1 - dot(x.v, y.v));
+    }
+  return { same, diff };
+}
+
+const q = (xs: number[], p: number): string => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(3) : '-';
+};
+console.log('\nCosine distance between detections of the same / different labelled people, >= 2 s apart (quantiles 1 / 5 / 50 / 95 %):');
+for (const c of clips) {
+  const { same, diff } = identityPairs(c, 2);
+  console.log(
+    `  ${c.name.padEnd(26)} same n=${same.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(same, p)).join(' / ')}; different n=${diff.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(diff, p)).join(' / ')}`,
+  );
+}
+
+// Leave-one-clip-out choice of the re-identification gate: for each held-out clip, the value with the
+// best mean (IDF1 + HOTA) / 2 over the other clips; ties go to the most permissive value (a gate
+// that costs nothing on the training clips keeps its power to bring back a hidden person).
+const GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4];
+const objective = (m: MotMetrics): number => (m.IDF1 + m.HOTA) / 2;
+const table = new Map<number, MotMetrics[]>();
+for (const g of GRID) table.set(g, await Promise.all(clips.map(async (c) => (await replay(c, trackerOptions({ reidMaxCosineDistance: g }))).metrics)));
+console.log('\nreid_max_cosine_distance grid (IDF1 / IDSW per clip):');
+for (const g of GRID)
+  console.log(
+    `  ${g.toFixed(2)}  ${table
+      .get(g)!
+      .map((m, k) => `${clips[k]!.name} ${m.IDF1.toFixed(3)} / ${m.IDSW}`)
+      .join(', ')}`,
+  );
+console.log('Held-out (leave one clip out):');
+for (const [k, c] of clips.entries()) {
+  const train = clips.map((_x, i) => i).filter((i) => i !== k);
+  let best = GRID[0]!;
+  let bestScore = -Infinity;
+  for (const g of GRID) {
+    const sc = train.reduce((sum, i) => sum + objective(table.get(g)![i]!), 0) / train.length;
+    if (sc >= bestScore - 1e-12) [best, bestScore] = [g, sc];
+  }
+  console.log(`  ${c.name.padEnd(26)} chosen ${best.toFixed(2)} on the others -> held-out ${fmt(table.get(best)![k]!)}`);
+}
+
+console.log('\nAblation (product defaults with one change): per clip MOTA / IDF1 / HOTA / IDSW');
+const ablations: Array<[string, Partial<TrackerOptions>, boolean]> = [
+  ['defaults', {}, true],
+  ['no exit rule (picture unknown)', {}, false],
+  ['no reach cap', { plausibility: { ...DEFAULT_TRACKER_OPTIONS.plausibility, maxReachBodyHeights: 1000, maxReachM: 1000 } }, true],
+  ['neither (the previous tracker)', { plausibility: { ...DEFAULT_TRACKER_OPTIONS.plausibility, maxReachBodyHeights: 1000, maxReachM: 1000 } }, false],
+];
+for (const [name, o, pic] of ablations) {
+  const ms = await Promise.all(clips.map(async (c) => (await replay(c, trackerOptions(o), pic)).metrics));
+  console.log(`  ${name.padEnd(32)} ${ms.map((m) => `${m.MOTA.toFixed(3)}/${m.IDF1.toFixed(3)}/${m.HOTA.toFixed(3)}/${m.IDSW}`).join('  ')}`);
+}
