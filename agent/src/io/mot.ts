@@ -70,7 +70,10 @@ export function groupByFrame(rows: readonly MotRow[]): Map<number, MotRow[]> {
   const m = new Map<number, MotRow[]>();
   for (const r of rows) {
     let a = m.get(r.frame);
-    if (!a) m.set(r.frame, (a = []));
+    if (!a) {
+      a = [];
+      m.set(r.frame, a);
+    }
     a.push(r);
   }
   return m;

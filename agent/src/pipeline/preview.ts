@@ -149,7 +149,10 @@ function groupById(points: readonly TrackPoint[]): Map<number, TrackPoint[]> {
   const m = new Map<number, TrackPoint[]>();
   for (const p of points) {
     let a = m.get(p.id);
-    if (!a) m.set(p.id, (a = []));
+    if (!a) {
+      a = [];
+      m.set(p.id, a);
+    }
     a.push(p);
   }
   for (const a of m.values()) a.sort((x, y) => x.timeSec - y.timeSec);

@@ -53,7 +53,10 @@ export function fragmentsOf(obs: readonly Observation[], appearance?: Appearance
   for (const o of obs) {
     const key = `${o.camera}#${o.track}`;
     let a = byKey.get(key);
-    if (!a) byKey.set(key, (a = []));
+    if (!a) {
+      a = [];
+      byKey.set(key, a);
+    }
     a.push(o);
   }
   const out: Fragment[] = [];

@@ -196,7 +196,10 @@ function falsePositives(
 
 function count(m: Map<number, Map<string, number>>, id: number, label: string): void {
   let c = m.get(id);
-  if (!c) m.set(id, (c = new Map()));
+  if (!c) {
+    c = new Map();
+    m.set(id, c);
+  }
   c.set(label, (c.get(label) ?? 0) + 1);
 }
 

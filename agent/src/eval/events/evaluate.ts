@@ -70,7 +70,10 @@ function matchCounts(gt: readonly MotRow[], pred: readonly MotRow[], sampled: Re
   for (const f of clearEvents(frames, iou)) {
     for (const m of f.matches) {
       let row = out.get(m.gtId);
-      if (!row) out.set(m.gtId, (row = new Map()));
+      if (!row) {
+        row = new Map();
+        out.set(m.gtId, row);
+      }
       row.set(m.predId, (row.get(m.predId) ?? 0) + 1);
     }
   }

@@ -117,7 +117,10 @@ export function clearCounts(frames: readonly EvalFrame[], iouThreshold = 0.5, ev
         if (!valid(i, j)) continue;
         const o = f.gtIds[i]!;
         let row = pairFrames.get(o);
-        if (!row) pairFrames.set(o, (row = new Map()));
+        if (!row) {
+          row = new Map();
+          pairFrames.set(o, row);
+        }
         row.set(f.predIds[j]!, (row.get(f.predIds[j]!) ?? 0) + 1);
       }
     }
@@ -162,7 +165,10 @@ export function clearCounts(frames: readonly EvalFrame[], iouThreshold = 0.5, ev
       }
       const o = f.gtIds[i]!;
       let h = trackedHistory.get(o);
-      if (!h) trackedHistory.set(o, (h = []));
+      if (!h) {
+        h = [];
+        trackedHistory.set(o, h);
+      }
       h.push(gtMatched[i]!);
     }
     for (let j = 0; j < k; j++) {

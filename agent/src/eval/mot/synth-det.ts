@@ -68,7 +68,10 @@ function byFrame(rows: readonly MotRow[]): Map<number, MotRow[]> {
   const m = new Map<number, MotRow[]>();
   for (const r of rows) {
     let l = m.get(r.frame);
-    if (!l) m.set(r.frame, (l = []));
+    if (!l) {
+      l = [];
+      m.set(r.frame, l);
+    }
     l.push(r);
   }
   return m;
