@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { bestF1Threshold, formatSizeRecallTable, poolRows, rates, sizeRecall, type ThresholdRow } from '../src/eval/det/index.js';
 import { readEventsFile } from '../src/eval/events/index.js';
 import { readMotFile } from '../src/io/mot.js';
+import { findEntry, loadManifest } from '../src/models/manifest.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,11 +27,16 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const thresholds = Array.from({ length: 14 }, (_, i) => Math.round((0.05 + 0.05 * i) * 100) / 100);
+const grid = Array.from({ length: 14 }, (_, i) => Math.round((0.05 + 0.05 * i) * 100) / 100);
+const manifest = loadManifest();
 const clips = readdirSync(values.labels).filter((d) => existsSync(join(values.labels, d, 'gt.txt')));
 const out: Record<string, unknown> = {};
 
 for (const model of values.models.split(',')) {
+  // The manifest's own tracker thresholds (the quantile rule) are scored too, beside the grid.
+  const th = findEntry(manifest, model)?.tracker_thresholds;
+  const own = th ? [th.high_threshold, th.new_track_threshold] : [];
+  const thresholds = [...new Set([...grid, ...own])].sort((a, b) => a - b);
   const perClip = new Map<string, ThresholdRow[]>();
   for (const clip of clips) {
     const detFile = join(values.dets, `${clip}.${model}.det.txt`);
@@ -48,7 +54,11 @@ for (const model of values.models.split(',')) {
     return { held, pick, ...rates(row.all), bins: row.bins };
   });
   const heldPooled = poolRows(loso.map((l) => [perClip.get(l.held)!.find((r) => r.threshold === l.pick)!]))[0]!;
-  out[model] = { perClip: Object.fromEntries(perClip), pooled, loso, heldOut: rates(heldPooled.all), pickOnAll: bestF1Threshold(pooled) };
+  const atOwn = own.map((t) => {
+    const held = poolRows(clips.map((c) => [perClip.get(c)!.find((r) => r.threshold === t)!]))[0]!;
+    return { threshold: t, ...rates(held.all) };
+  });
+  out[model] = { perClip: Object.fromEntries(perClip), pooled, loso, heldOut: rates(heldPooled.all), pickOnAll: bestF1Threshold(pooled), manifest: atOwn };
   if (values.json) continue;
   console.log(`\n=== ${model}: recall by box height (px; GT boxes in brackets), all-size precision and F1, IoU 0.5`);
   for (const [clip, rows] of perClip) console.log(formatSizeRecallTable(`-- ${clip}`, rows));
@@ -57,6 +67,10 @@ for (const model of values.models.split(',')) {
   for (const l of loso)
     console.log(
       `  held out ${l.held.padEnd(26)} pick ${l.pick.toFixed(2)}  recall ${l.recall.toFixed(3)}  precision ${l.precision.toFixed(3)}  F1 ${l.f1.toFixed(3)}`,
+    );
+  for (const a of atOwn)
+    console.log(
+      `  manifest threshold ${a.threshold} (picked on nothing here): recall ${a.recall.toFixed(3)}  precision ${a.precision.toFixed(3)}  F1 ${a.f1.toFixed(3)}`,
     );
   const h = rates(heldPooled.all);
   console.log(

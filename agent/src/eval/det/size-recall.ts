@@ -139,7 +139,7 @@ export function formatSizeRecallTable(title: string, rows: readonly ThresholdRow
   const head = ['thr', ...bins.map((b) => `R ${b.bin} (${b.gt})`), `R all (${rows[0]?.all.gt ?? 0})`, 'P all', 'F1', 'dets'];
   const lines = rows.map((r) => {
     const a = rates(r.all);
-    return [r.threshold.toFixed(2), ...r.bins.map((b) => f(rates(b).recall)), f(a.recall), f(a.precision), f(a.f1), String(r.all.detections)];
+    return [String(r.threshold), ...r.bins.map((b) => f(rates(b).recall)), f(a.recall), f(a.precision), f(a.f1), String(r.all.detections)];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
