@@ -82,12 +82,19 @@ describe('truncated boxes', () => {
     const earlier = row(5, 7, 300, 118, 150, 140);
     const moved = row(20, 7, 300, 220, 150, 140); // head 100 px lower: he has come closer
     const other = row(9, 8, 300, 124, 160, 150); // another track
-    const h = wholeBodyHeights([whole, later, earlier, moved, other], 432);
+    const h = wholeBodyHeights([whole, later, earlier, moved, other], 432, 2);
     expect(h.get(later)).toBe(300);
     expect(h.get(earlier)).toBe(300);
     expect(h.has(moved)).toBe(false);
     expect(h.has(other)).toBe(false);
     expect(h.has(whole)).toBe(false);
+    // The nearest whole box in time lends, not the first one; none beyond the 60 s window.
+    const nearer = row(40, 7, 300, 121, 110, 280);
+    const cut = row(44, 7, 300, 124, 160, 150);
+    const far = row(400, 7, 300, 124, 160, 150); // 180 s after the last whole box at 2 fps
+    const h2 = wholeBodyHeights([whole, nearer, cut, far], 432, 2);
+    expect(h2.get(cut)).toBe(280);
+    expect(h2.has(far)).toBe(false);
     // Its feet go that far below the head: into the till zone in front of the counter.
     const obs = toObservations([whole, later], tb, cam);
     expect(obs[1]).toMatchObject({ heightPx: 300, foot: [380, 424], truncated: false, zone: 'till' });

@@ -101,7 +101,7 @@ export function toObservations(rows: readonly MotRow[], tb: CameraTimebase, cam:
   const out: Observation[] = [];
   const focalPx = tb.width / 2 / Math.tan(((cam.hfovDeg ?? 90) * Math.PI) / 360);
   const kept = rows.filter((r) => r.id >= 0 && r.h > 0); // detections without identity or empty boxes carry no track
-  const full = wholeBodyHeights(kept, tb.height);
+  const full = wholeBodyHeights(kept, tb.height, tb.fps);
   for (const r of kept) {
     const h = full.get(r) ?? r.h;
     const foot = footPoint(r.x, r.y, r.w, h);
@@ -126,33 +126,55 @@ export function toObservations(rows: readonly MotRow[], tb: CameraTimebase, cam:
 
 /** How far (in the reference's box heights) the head may have moved for its whole-body height to still hold. */
 export const SAME_HEAD_TOLERANCE = 0.25;
+/** A whole box lends its height only this long (seconds) either side: a longer look-up would cost a long track a scan per box. */
+export const BORROW_WINDOW_S = 60;
 
 /**
  * Whole-body heights for truncated boxes, from the same track's own whole boxes: a customer whose
  * legs the trolley or counter hides in one sample was seen whole in another. The nearest whole box
- * in time lends its height when its top (the head) is within SAME_HEAD_TOLERANCE of its height of
- * this box's top: people on one floor whose heads stay at the same place in the picture stay at
- * about the same distance. The feet are then put that height below the head. Boxes no whole box
- * of their track explains are left out (they stay truncated).
+ * in time (within BORROW_WINDOW_S) lends its height when its top (the head) is within
+ * SAME_HEAD_TOLERANCE of its height of this box's top: people on one floor whose heads stay at the
+ * same place in the picture stay at about the same distance. The feet are then put that height
+ * below the head. Boxes no whole box of their track explains are left out (they stay truncated).
  */
-export function wholeBodyHeights(rows: readonly MotRow[], frameHeight: number): Map<MotRow, number> {
+export function wholeBodyHeights(rows: readonly MotRow[], frameHeight: number, framesPerSecond: number): Map<MotRow, number> {
   const out = new Map<MotRow, number>();
+  const maxFrames = BORROW_WINDOW_S * framesPerSecond;
   const byTrack = new Map<number, MotRow[]>();
   for (const r of rows) (byTrack.get(r.id) ?? byTrack.set(r.id, []).get(r.id)!).push(r);
   for (const track of byTrack.values()) {
-    const whole = track.filter((r) => !truncatedBox(r.y, r.w, r.h, frameHeight));
+    const whole = track.filter((r) => !truncatedBox(r.y, r.w, r.h, frameHeight)).sort((x, y) => x.frame - y.frame);
     if (whole.length === 0) continue;
+    const lends = (w: MotRow, r: MotRow): boolean => w.h > r.h && Math.abs(w.y - r.y) <= SAME_HEAD_TOLERANCE * w.h;
     for (const r of track) {
       if (!truncatedBox(r.y, r.w, r.h, frameHeight)) continue;
-      let best: MotRow | null = null;
-      for (const w of whole) {
-        if (w.h <= r.h || Math.abs(w.y - r.y) > SAME_HEAD_TOLERANCE * w.h) continue;
-        if (!best || Math.abs(w.frame - r.frame) < Math.abs(best.frame - r.frame)) best = w;
+      // Outward from r's place in time, the nearer side first, until the window is passed.
+      let hi = lowerBoundFrame(whole, r.frame);
+      let lo = hi - 1;
+      for (;;) {
+        const dl = lo >= 0 ? r.frame - whole[lo]!.frame : Infinity;
+        const dh = hi < whole.length ? whole[hi]!.frame - r.frame : Infinity;
+        if (Math.min(dl, dh) > maxFrames) break;
+        const w = dl <= dh ? whole[lo--]! : whole[hi++]!;
+        if (lends(w, r)) {
+          out.set(r, w.h);
+          break;
+        }
       }
-      if (best) out.set(r, best.h);
     }
   }
   return out;
+}
+
+function lowerBoundFrame(rows: readonly MotRow[], frame: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.frame < frame) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
