@@ -100,6 +100,14 @@ describe('truncated boxes', () => {
     expect(obs[1]).toMatchObject({ heightPx: 300, foot: [380, 424], truncated: false, zone: 'till' });
   });
 
+  it('with the frame size unknown (0 x 0, tracks read back from the store) only the aspect ratio tells, and zones are looked up where the feet are', () => {
+    expect(truncatedBox(120, 118, 312, 0)).toBe(false);
+    expect(truncatedBox(154, 71, 127, 0)).toBe(true);
+    const unknown = { ...tb, width: 0, height: 0 }; // as agent/store-day.ts tracksOfDay builds it
+    const [o] = toObservations([row(1, 1, 250, 200, 80, 200)], unknown, cam);
+    expect(o).toMatchObject({ foot: [290, 400], zone: 'till', truncated: false });
+  });
+
   it('a box cut by the lower frame edge is in the zone drawn down to that edge', () => {
     const [o] = toObservations([row(1, 1, 237, 121, 118, 311)], tb, cam);
     expect(o!.foot[1]).toBeCloseTo(432, 6);

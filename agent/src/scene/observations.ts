@@ -83,9 +83,13 @@ export const FRAME_EDGE_PX = 2;
  */
 export const BODY_MIN_WIDTH_M = 0.2;
 
-/** Whether a (x, y, w, h) box in a frame `frameHeight` pixels high is not a whole standing body (Observation.truncated). */
+/**
+ * Whether a (x, y, w, h) box in a frame `frameHeight` pixels high is not a whole standing body
+ * (Observation.truncated). A frame height of 0 means unknown (tracks read back from the agent's
+ * store carry no frame size): then only the aspect ratio tells.
+ */
 export function truncatedBox(y: number, w: number, h: number, frameHeight: number): boolean {
-  return y + h >= frameHeight - FRAME_EDGE_PX || h < FULL_BODY_MIN_ASPECT * w;
+  return (frameHeight > 0 && y + h >= frameHeight - FRAME_EDGE_PX) || h < FULL_BODY_MIN_ASPECT * w;
 }
 
 /**
@@ -94,6 +98,7 @@ export function truncatedBox(y: number, w: number, h: number, frameHeight: numbe
  * may or may not contain it.
  */
 export function insideFrame(p: Point, tb: Pick<CameraTimebase, 'width' | 'height'>): Point {
+  if (!(tb.width > 0 && tb.height > 0)) return p; // frame size unknown (see truncatedBox)
   return [Math.min(Math.max(p[0], 0.5), tb.width - 0.5), Math.min(Math.max(p[1], 0.5), tb.height - 0.5)];
 }
 
