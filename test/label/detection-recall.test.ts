@@ -11,11 +11,9 @@ import { detectorOptionsFrom } from '../../agent/src/agent/analyze-options.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { rates, sizeRecall } from '../../agent/src/eval/det/index.js';
 import { readEventsFile } from '../../agent/src/eval/events/index.js';
-import type { MotRow } from '../../agent/src/io/mot.js';
-import { readMotFile } from '../../agent/src/io/mot.js';
+import { readMotFile, type MotRow } from '../../agent/src/io/mot.js';
 import { analyzeSource } from '../../agent/src/pipeline/analyze.js';
-import { DEFAULT_TRACKER_OPTIONS } from '../../agent/src/track/options.js';
-import { modelThresholds } from '../../agent/src/track/options.js';
+import { DEFAULT_TRACKER_OPTIONS, modelThresholds } from '../../agent/src/track/options.js';
 import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
 
 interface Baseline {
