@@ -4,7 +4,10 @@
  * file (`floorsense track --det`) without paying the detector again (~100-250 ms a frame on the
  * shared CPU). Also writes `<name>.json` with the clip's fps and size. Output under out/ only.
  *
- *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--out out/det-cache] clip.mp4 ...
+ *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--out out/det-cache] clip.mp4 ...
+ *
+ * With --model, files are named `<clip>.<model>.det.txt` so caches of several
+ * models sit side by side (agent/bench/det-recall.ts reads them).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -16,7 +19,12 @@ import { DEFAULT_TRACKER_OPTIONS } from '../src/track/options.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { fps: { type: 'string', default: '2' }, conf: { type: 'string', default: '0.1' }, out: { type: 'string', default: 'out/det-cache' } },
+  options: {
+    fps: { type: 'string', default: '2' },
+    conf: { type: 'string', default: '0.1' },
+    model: { type: 'string' },
+    out: { type: 'string', default: 'out/det-cache' },
+  },
 });
 const fps = Number(values.fps);
 const conf = Number(values.conf);
@@ -25,7 +33,9 @@ if (!(fps > 0) || !(conf >= 0 && conf <= 1) || positionals.length === 0) {
   process.exit(2);
 }
 mkdirSync(values.out, { recursive: true });
-const detector = { ...detectorOptionsFrom(validateConfig({ store: { id: 'bench' } })), conf_threshold: conf };
+const base = detectorOptionsFrom(validateConfig({ store: { id: 'bench' } }));
+const detector = { ...base, conf_threshold: conf, ...(values.model ? { model: values.model } : {}) };
+const suffix = values.model ? `.${values.model}` : '';
 
 for (const clip of positionals) {
   const name = basename(clip, extname(clip));
@@ -54,9 +64,9 @@ for (const clip of positionals) {
   });
   if (result.error) throw result.error;
   const s = result.summary;
-  writeFileSync(join(values.out, `${name}.det.txt`), `${lines.join('\n')}\n`);
+  writeFileSync(join(values.out, `${name}${suffix}.det.txt`), `${lines.join('\n')}\n`);
   writeFileSync(
-    join(values.out, `${name}.json`),
+    join(values.out, `${name}${suffix}.json`),
     `${JSON.stringify(
       { clip, fps: s.source_fps, width: s.width, height: s.height, sampled_fps: fps, conf, frames, detections: lines.length, model: s.detector.model },
       null,

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COCO80 } from '../../agent/src/detect/coco80.js';
 import { defaultManifestPath, defaultModelsDir, findRepoRoot, loadManifest, parseManifest, resolveModel } from '../../agent/src/models/index.js';
+import { modelThresholds } from '../../agent/src/track/options.js';
 import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
 
 const manifest = loadManifest();
@@ -31,6 +32,12 @@ describe('models/manifest.json', () => {
       expect(m.licence.length).toBeGreaterThan(5);
       expect(m.source_url).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[0-9a-f]{40}\/.+\.onnx$/);
     }
+  });
+  it("gives every detector its own tracker thresholds, so `--model` never falls back to another model's scores", () => {
+    const detectors = manifest.models.filter((m) => m.task === 'detect');
+    for (const m of detectors) expect(m.tracker_thresholds, m.name).toBeDefined();
+    expect(modelThresholds('yolox_nano')).toEqual({ high: 0.302, low: 0.1, newTrack: 0.461 });
+    expect(modelThresholds('yolov8n_int8').high).not.toBe(modelThresholds('yolox_nano').high);
   });
   it('is found from the repository root', () => {
     expect(findRepoRoot()).toBe(REPO_ROOT);

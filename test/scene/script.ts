@@ -30,6 +30,8 @@ export function track(camera: string, id: number, legs: Leg[]): Observation[] {
         track: id,
         foot: [x * 50, y * 50],
         heightPx: 100,
+        widthPx: 41,
+        truncated: false,
         focalPx: 640,
         centreX: 640,
         world: [x, y],

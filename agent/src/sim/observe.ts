@@ -107,9 +107,12 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
     cams.forEach((cam, ci) => {
       const dets = seen[ci]!;
       const ids = dets.map((d) => {
-        let s = state.get(d.key);
-        if (!s || t - s.lastT > n.max_age_seconds + dt / 2 || rng.chance(pFrag)) {
-          s = { id: nextId[ci]!++, lastT: t };
+        const prev = state.get(d.key);
+        const comesIntoView = !prev || t - prev.lastT > n.max_age_seconds + dt / 2;
+        let s = prev;
+        if (!s || comesIntoView || rng.chance(pFrag)) {
+          const lost = comesIntoView ? takeOver(state, `${ci}|`, t, n, dt, rng) : null;
+          s = { id: lost ?? nextId[ci]!++, lastT: t };
           state.set(d.key, s);
         }
         s.lastT = t;
@@ -168,6 +171,27 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
     outages: outages[ci]!,
     switches: switches[ci]!,
   }));
+}
+
+/**
+ * Identity merge (noise.id_reuse): the id of the track in this camera lost most recently, within
+ * the window, for a person coming into view, with the configured chance; null otherwise. The lost
+ * track is used up (its person, back in view, gets a new id). No random draw when the chance is 0,
+ * so days without merges are the days they were before this noise existed.
+ */
+function takeOver(state: Map<string, TrackState>, camPrefix: string, t: number, n: NoiseConfig, dt: number, rng: Rng): number | null {
+  const p = n.id_reuse.probability;
+  if (p <= 0 || !rng.chance(p)) return null;
+  let best: TrackState | null = null;
+  for (const [key, s] of state) {
+    if (!key.startsWith(camPrefix)) continue;
+    const gap = t - s.lastT;
+    if (gap <= n.max_age_seconds + dt / 2 || gap > n.id_reuse.window_seconds) continue;
+    if (!best || s.lastT > best.lastT) best = s;
+  }
+  if (!best) return null;
+  best.lastT = -Infinity;
+  return best.id;
 }
 
 function falsePositives(

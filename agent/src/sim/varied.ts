@@ -3,7 +3,7 @@
  * three cameras, split and full shifts, stride 25 or 30. Deterministic in the seed.
  */
 import { createRng } from './prng.js';
-import { validateScenario, type Scenario } from './scenario.js';
+import { MEASURED_FALSE_TRACKS_PER_HOUR, MEASURED_MISS_RATE, validateScenario, type Scenario } from './scenario.js';
 
 export interface VariedOptions {
   /** Multiplies every noise rate (1 = the scenario defaults). */
@@ -13,6 +13,8 @@ export interface VariedOptions {
   readonly hours?: { readonly open: string; readonly close: string };
   /** false = no floor homography (pixel fallback); forces one camera. */
   readonly homography?: boolean;
+  /** noise.id_reuse.probability before noiseScale (default 0). */
+  readonly idReuse?: number;
 }
 
 export function variedScenario(seed: number, o: VariedOptions = {}): Scenario {
@@ -57,12 +59,13 @@ export function variedScenario(seed: number, o: VariedOptions = {}): Scenario {
       },
       video: { fps: 25, stride: o.stride ?? (seed % 3 === 0 ? 30 : 25) },
       noise: {
-        miss_rate: Math.min(0.9, 0.08 * n),
+        miss_rate: Math.min(0.9, MEASURED_MISS_RATE * n),
         jitter: 0.03 * n,
         occlusions_per_hour: 3 * n,
         id_switch_probability: Math.min(1, 0.08 * n),
         fragments_per_hour: 1 * n,
-        false_positives_per_hour: 20 * n,
+        false_positives_per_hour: MEASURED_FALSE_TRACKS_PER_HOUR * n,
+        id_reuse: { probability: Math.min(1, (o.idReuse ?? 0) * n), window_seconds: 30 },
         outages: { count: n > 0 ? seed % 2 : 0, minutes: 2 },
       },
     },

@@ -18,3 +18,15 @@ export {
 export { parseYoloLabels, readYoloLabelFile, labelToXyxy, type YoloLabel } from './labels.js';
 export { listLabelledImages, readDatasetLabels, collectDetections, type LabelledImage, type DetectDeps } from './dataset.js';
 export { formatDetTable } from './table.js';
+export {
+  sizeRecall,
+  poolRows,
+  rates,
+  bestF1Threshold,
+  formatSizeRecallTable,
+  binLabels,
+  DEFAULT_BIN_EDGES,
+  type SizeRecallOptions,
+  type ThresholdRow,
+  type BinCounts,
+} from './size-recall.js';

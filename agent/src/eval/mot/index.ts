@@ -25,3 +25,4 @@ export { HOTA_ALPHAS } from './hota.js';
 export { solveAssignment, solveAssignmentWithForbidden, matrix, matrixFrom, type Matrix, type Assignment } from './assignment.js';
 export { measureDetectionProfile, synthesizeDetections, type DetectionProfile, type BoxError } from './synth-det.js';
 export { trackJumps, type TrackJump } from './jumps.js';
+export { noiseRates, type NoiseRates, type NoiseRateOptions } from './noise-rates.js';
