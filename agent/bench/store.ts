@@ -28,7 +28,7 @@ function benchPositions(rowsPerTxn: number, totalRows: number): { rowsPerS: numb
   const batch: PositionInput[] = [];
   const t = process.hrtime.bigint();
   let written = 0;
-  for (let i = 0; written < totalRows; i++) {
+  while (written < totalRows) {
     batch.length = 0;
     for (let k = 0; k < rowsPerTxn; k++) {
       const n = written + k;
@@ -56,7 +56,8 @@ function benchPositions(rowsPerTxn: number, totalRows: number): { rowsPerS: numb
 
 async function benchWeekSync(url: string | undefined): Promise<void> {
   let server: ClickHouseServer | null = null;
-  const target = url ?? (server = await startClickHouse()).url;
+  if (url === undefined) server = await startClickHouse();
+  const target = url ?? server!.url;
   const dir = mkdtempSync(join(tmpdir(), 'fs-bench-'));
   const store = openStore(join(dir, 'week.db'), { nowMs: T0 });
   const tFill = process.hrtime.bigint();

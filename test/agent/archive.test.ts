@@ -49,7 +49,7 @@ describe.skipIf(!ok)('archive mode (real ffmpeg, detector, SQLite; agent as a ch
     dir = mkdtempSync(join(tmpdir(), 'fs-agent-archive-'));
     clips = join(dir, 'clips');
     execFileSync('mkdir', ['-p', clips]);
-    CLIPS.forEach((name, i) => cutClip(dataPath('video/checkout_counter_cashier.mp4'), join(clips, name), i * 6, 6));
+    for (const [i, name] of CLIPS.entries()) cutClip(dataPath('video/checkout_counter_cashier.mp4'), join(clips, name), i * 6, 6);
   });
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });

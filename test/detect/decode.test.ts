@@ -14,8 +14,12 @@ function yolov8Tensor(numClasses: number, anchors: readonly Anchor[]): { data: F
   const n = anchors.length;
   const data = new Float32Array((4 + numClasses) * n);
   anchors.forEach((a, k) => {
-    a.cxcywh.forEach((v, r) => (data[r * n + k] = v));
-    a.scores.forEach((v, c) => (data[(4 + c) * n + k] = v));
+    a.cxcywh.forEach((v, r) => {
+      data[r * n + k] = v;
+    });
+    a.scores.forEach((v, c) => {
+      data[(4 + c) * n + k] = v;
+    });
   });
   return { data, dims: [1, 4 + numClasses, n] };
 }

@@ -25,7 +25,7 @@ describe('preprocessInto (RGB24 HWC uint8 -> CHW float32)', () => {
       (128 / 255 - 0.406) / 0.225,
       (30 / 255 - 0.406) / 0.225,
     ];
-    Array.from(out).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+    for (const [i, v] of Array.from(out).entries()) expect(v).toBeCloseTo(want[i]!, 5);
   });
   it('writes into the caller buffer and reuses it', () => {
     const buf = allocInput(2, 1);

@@ -21,7 +21,7 @@ export interface SheetServer {
 
 export async function startSheetServer(body: string, path = '/spreadsheets/d/e/2PACX-test/pub?output=csv'): Promise<SheetServer> {
   const state: SheetState = { body, status: 200, contentType: 'text/csv; charset=utf-8', hang: false, requests: 0 };
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     state.requests++;
     if (state.hang) return; // never answers: the client's timeout must fire
     res.writeHead(state.status, { 'content-type': state.contentType });

@@ -37,7 +37,12 @@ const receipt = (i: number): StoredReceipt => ({
 
 describe('full disk in the sales store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fs-full-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // One afterAll: the tmpfs below is mounted inside dir, so it is unmounted before dir goes.
+  const cleanups: Array<() => void> = [];
+  afterAll(() => {
+    for (const c of cleanups.reverse()) c();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('a batch that does not fit is FS_DISK_FULL naming the database; the receipts stored before are all kept', () => {
     const path = join(dir, 'fs.db');
@@ -80,7 +85,7 @@ describe('full disk in the sales store', () => {
   const noMount = mountTiny(tiny);
   if (noMount !== null)
     console.warn(`\n*** SKIPPING the tmpfs full-disk test: cannot mount a tmpfs here (${noMount}); the max_page_count test above covers SQLITE_FULL ***\n`);
-  afterAll(() => {
+  cleanups.push(() => {
     if (noMount === null) execFileSync('umount', [tiny]);
   });
 

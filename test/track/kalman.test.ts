@@ -3,7 +3,7 @@ import { CHI2_4DOF_95, DEFAULT_KALMAN, initiate, mahalanobisSq, predict, project
 import { seededRandom } from './rng.js';
 
 const close = (a: Float64Array, b: Float64Array, rel = 1e-9): void => {
-  a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(v))));
+  for (const [i, v] of a.entries()) expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(v)));
 };
 
 describe('Kalman filter (pure maths on mean, covariance)', () => {

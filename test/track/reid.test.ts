@@ -114,7 +114,7 @@ describe.skipIf(!haveData(CLIP, MODEL))('OSNet embeddings on a real clip', () =>
     const boxes = [PEOPLE.elderly.at5, PEOPLE.basket.at5];
     const native = await reid.embed(f5, boxes);
     const boxed = await reid.embed(grab(5, 640), boxes);
-    native.forEach((e, i) => expect(dot(e, boxed[i]!)).toBeGreaterThan(0.9));
+    for (const [i, e] of native.entries()) expect(dot(e, boxed[i]!)).toBeGreaterThan(0.9);
   });
 
   it("plugs into the tracker as an EmbedFn over the update's detections", async () => {

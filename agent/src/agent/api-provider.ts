@@ -302,7 +302,12 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       });
       const reports = [...byDay.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
       const sellers: Record<string, TrendPoint[]> = {};
-      for (const r of reports) for (const s of r.sellers) (sellers[s.seller_id] ??= []).push(point(r.date, s, s.attributed_revenue ?? s.revenue));
+      for (const r of reports)
+        for (const s of r.sellers) {
+          const list = sellers[s.seller_id] ?? [];
+          list.push(point(r.date, s, s.attributed_revenue ?? s.revenue));
+          sellers[s.seller_id] = list;
+        }
       const names: Record<string, string> = Object.fromEntries(sellerNames(db));
       for (const r of reports) for (const s of r.sellers) if (s.name) names[s.seller_id] ??= s.name;
       return { from, to, store: reports.map((r) => point(r.date, r.store, r.store.receipts_total ?? r.store.revenue)), sellers, names };

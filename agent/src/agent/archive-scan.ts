@@ -3,7 +3,7 @@
  * by day), in name order, minus files still being written. Each file's job id is derived from the
  * camera and the file's path relative to the folder, so a restart finds the same job again.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { FailureError } from '../core/errors.js';
 
@@ -54,7 +54,7 @@ export function scanArchiveFolder(cameraId: string, folder: string, o: ScanOptio
     for (const name of names.sort()) {
       if (name.startsWith('.')) continue; // partial downloads (.foo.mp4.part) and OS clutter
       const path = join(dir, name);
-      let st;
+      let st: Stats;
       try {
         st = statSync(path);
       } catch {

@@ -221,7 +221,10 @@ export function dayComputer(db: Database.Database, initial: Readonly<Config>, op
     const job = queue.shift();
     if (!job) return;
     running = job;
-    if (thread === 'main') return runOnMain(job);
+    if (thread === 'main') {
+      runOnMain(job);
+      return;
+    }
     const id = nextId++;
     inFlight = { id, job };
     try {

@@ -35,7 +35,9 @@ export function decodeYoloV8(data: Float32Array, dims: readonly number[], opts: 
     // An anchor can only be kept if a wanted class reaches the threshold: find those first (one
     // row per wanted class, sequential reads), then take the full argmax for those few only.
     const wanted: number[] = [];
-    mask.forEach((v, c) => v === 1 && wanted.push(c));
+    mask.forEach((v, c) => {
+      if (v === 1) wanted.push(c);
+    });
     for (let k = 0; k < n; k++) {
       let reaches = false;
       for (const c of wanted) if (data[(4 + c) * n + k]! >= conf) reaches = true;

@@ -44,8 +44,9 @@ export function pictureBoundsProblems(cam: CameraConfig, index: number, width: n
     if (bad.length > 0)
       out.push({ path, message: `${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} outside the ${width}x${height} picture (${what} of camera "${cam.id}")` });
   };
-  cam.zones.forEach((zn, z) => zn.polygon.forEach((p, i) => check(`cameras[${index}].zones[${z}].polygon[${i}]`, `zone "${zn.name}"`, p)));
-  cam.floor?.image.forEach((p, i) => check(`cameras[${index}].floor.image[${i}]`, 'floor homography', p));
+  for (const [z, zn] of cam.zones.entries())
+    for (const [i, p] of zn.polygon.entries()) check(`cameras[${index}].zones[${z}].polygon[${i}]`, `zone "${zn.name}"`, p);
+  for (const [i, p] of (cam.floor?.image ?? []).entries()) check(`cameras[${index}].floor.image[${i}]`, 'floor homography', p);
   return out;
 }
 

@@ -39,7 +39,8 @@ export class FrameAssembler {
     const done: Uint8Array[] = [];
     let at = 0;
     while (at < chunk.byteLength) {
-      const buf = (this.current ??= this.pool.take());
+      this.current ??= this.pool.take();
+      const buf = this.current;
       const n = Math.min(buf.byteLength - this.filled, chunk.byteLength - at);
       buf.set(chunk.subarray(at, at + n), this.filled);
       this.filled += n;

@@ -112,7 +112,7 @@ export function probeGop(src: ResolvedInput, opts: ProbeOptions = {}): Promise<n
   const maxKeys = opts.gopMaxKeyframes ?? PROBE_DEFAULTS.gopMaxKeyframes;
   if (!(windowSec > 0)) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    let child;
+    let child: ReturnType<typeof spawnTool>;
     try {
       child = spawnTool(ffprobe, keyframeProbeArgv(src, windowSec));
     } catch (e) {

@@ -87,6 +87,6 @@ export function extractFrames(video: string, dir: string, frames: readonly numbe
       { path: video },
     );
   // Output is in frame order, so the k-th picture is the k-th frame asked for.
-  got.forEach((name, k) => renameSync(join(tmp, name), framePath(dir, missing[k]!)));
+  for (const [k, name] of got.entries()) renameSync(join(tmp, name), framePath(dir, missing[k]!));
   rmSync(tmp, { recursive: true, force: true });
 }

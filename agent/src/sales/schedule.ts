@@ -27,6 +27,7 @@ export const SCHEDULE_COLUMNS = ['date', 'seller_id', 'name', 'start', 'end'] as
 export function sellerIdProblem(id: string): string | null {
   if (id === '') return 'seller_id is empty';
   if (ID_RE.test(id)) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range \x00-\x7f is ASCII as a whole (a non-ASCII letter means a display name)
   const hint = /\p{L}/u.test(id) && /[^\x00-\x7f]/.test(id) ? '; a display name goes in the name column, the id is e.g. anna-ivanova or S12' : '';
   return `seller_id "${id}" is not an id of 1-128 letters A-Z a-z, digits, _ . : -${hint}`;
 }

@@ -73,7 +73,7 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
   if (all.length === 0) return chains;
   all.sort((x, y) => x.t - y.t);
   const owner = new Map<Observation, number>();
-  chains.forEach((c, i) => c.obs.forEach((ob) => owner.set(ob, i)));
+  for (const [i, c] of chains.entries()) for (const ob of c.obs) owner.set(ob, i);
 
   const headKind = (c: Person): EndKind => {
     const f = c.obs[0]!;

@@ -11,7 +11,7 @@
  */
 import { chownSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Document, isMap, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isMap, parseDocument, type YAMLMap, YAMLSeq } from 'yaml';
 import type { z } from 'zod';
 import { loadConfigFile, resolveConfigPaths, validateConfig } from '../config/load.js';
 import type { CameraConfig } from '../config/schema.js';

@@ -154,7 +154,10 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
       });
       for (const f of fpAt[ci]!.get(frame) ?? []) {
         let id = fpIds[ci]!.get(f.id);
-        if (id === undefined) fpIds[ci]!.set(f.id, (id = nextId[ci]!++));
+        if (id === undefined) {
+          id = nextId[ci]!++;
+          fpIds[ci]!.set(f.id, id);
+        }
         const [x, y, w, h] = f.box;
         rows[ci]!.push({ frame, id, x, y, w, h, conf: round3(rng.uniform(0.3, 0.6)) });
         count(counts[ci]!, id, 'false');

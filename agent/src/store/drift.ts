@@ -75,7 +75,9 @@ export function addDriftDeltas(db: Database.Database, deltas: readonly DriftDelt
       for (const d of deltas) {
         const old = get.get(d.cameraId, d.day);
         const counts = old ? parseCounts(old.hist, `${d.cameraId}/${d.day}`) : new Array<number>(CONFIDENCE_BINS).fill(0);
-        d.counts.forEach((c, i) => (counts[i] = (counts[i] ?? 0) + c));
+        d.counts.forEach((c, i) => {
+          counts[i] = (counts[i] ?? 0) + c;
+        });
         upsert.run(d.cameraId, d.day, JSON.stringify(counts), d.n, d.sum, Math.round(d.observedMs), nowMs);
       }
       return deltas.length;

@@ -175,7 +175,8 @@ export function evaluateEvents(gt: LabelledSet, pred: LabelledSet, o: EventsEval
   ) as Record<EventKind, IntervalScore>;
   const perSeller: Record<string, { gt: number; pred: number }> = {};
   const bump = (key: string, which: 'gt' | 'pred'): void => {
-    const s = (perSeller[key] ??= { gt: 0, pred: 0 });
+    const s = perSeller[key] ?? { gt: 0, pred: 0 };
+    perSeller[key] = s;
     s[which]++;
   };
   for (const e of gt.events.events) if (e.kind === 'consultation') bump(String(e.seller), 'gt');

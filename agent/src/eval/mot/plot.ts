@@ -42,7 +42,9 @@ export function plotTrajectories(seqs: readonly PlotSequence[], opts: PlotOption
   const width = opts.width ?? 1400;
   const h = opts.heightPerSequence ?? 900;
   const out = createCanvas(width, h * Math.max(1, seqs.length), WHITE);
-  seqs.forEach((s, i) => blit(out, plotSequence(s, width, h, opts), 0, i * h));
+  seqs.forEach((s, i) => {
+    blit(out, plotSequence(s, width, h, opts), 0, i * h);
+  });
   return out;
 }
 
