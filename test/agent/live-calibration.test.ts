@@ -93,5 +93,12 @@ describe.skipIf(!ok)('calibration of a live camera over real RTSP', () => {
       inZone = v.frame_ms !== seenAt && v.tracks.some((t) => t.zone === 'till' && t.zone_kind === 'till');
     }
     expect(inZone, JSON.stringify(v.tracks)).toBe(true);
+    // The editor's picture decoded from the camera at its own resolution (one short extra RTSP
+    // session), not the pipeline's frame scaled to the source size.
+    const still = await fetch(`${base}/api/cameras/cam/snapshot?overlay=none&detail=source`);
+    expect([still.status, still.headers.get('x-floorsense-detail')]).toEqual([200, 'source']);
+    const jpeg = Buffer.from(await still.arrayBuffer());
+    const size = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', '-'], { input: jpeg }).toString().trim();
+    expect(size).toBe('384,216');
   }, 120_000);
 });

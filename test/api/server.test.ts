@@ -369,6 +369,14 @@ describe('endpoints on loopback (no token)', () => {
     const plain = execFileSync('ffmpeg', ['-v', 'error', '-f', 'mjpeg', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { input: bare.bytes });
     const pat = (x: number, y: number): number[] => [...plain.subarray((y * 768 + x) * 3, (y * 768 + x) * 3 + 3)];
     expect(near(pat(101, 250), colorForId(7))).toBe(false);
+    // detail=source from a provider that cannot decode the camera itself: the pipeline's picture, said so.
+    const src = await get(`${srv.url}/api/cameras/entrance/snapshot?overlay=none&detail=source`);
+    expect([src.status, src.headers.get('x-floorsense-detail')]).toEqual([200, 'pipeline']);
+    const refused = await get(`${srv.url}/api/cameras/entrance/snapshot?detail=source`);
+    expect([refused.status, JSON.parse(refused.body).error]).toEqual([
+      400,
+      'detail=source is the bare picture: add overlay=none (the boxes are of another moment)',
+    ]);
   });
 });
 

@@ -9,6 +9,8 @@ import type Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import type { Detections } from '../core/detections.js';
 import type { DetectorQueueStats } from '../detect/index.js';
+import { grabStill } from '../ingest/still.js';
+import { DEFAULT_TOOLS } from '../ingest/tools.js';
 import { boxWarnings, openingHoursCoverage, type BoxHealth, type CameraAssessment, type ShopHours } from '../health/index.js';
 import { boxStatusWarnings, cameraStatusOf, cameraWarnings, driftWarnings } from '../api/status-parts.js';
 import type { DriftWarning } from '../health/drift.js';
@@ -67,6 +69,8 @@ export interface ProviderDeps {
 }
 
 const DAY_CACHE_MS = 60_000;
+/** A source-resolution still is one short extra session with the camera: reused this long. */
+const STILL_CACHE_MS = 60_000;
 
 /**
  * The boxes a snapshot draws, in source pixels: the tracks matched in the frame (id and colour by
@@ -134,6 +138,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
   };
   // The promise is cached, so requests for a date while it is computed share the one computation.
   const dayCache = new Map<string, { readonly atMs: number; readonly day: Promise<ApiDay | null> }>();
+  const stills = new Map<string, { readonly atMs: number; readonly jpeg: Promise<Buffer | null> }>();
   const storedDay = (date: string): Promise<ApiDay | null> => {
     const now = clock();
     const hit = dayCache.get(date);
@@ -315,6 +320,22 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
 
     async consultations(date: string): Promise<ConsultationRecord[]> {
       return [...((await storedDay(date))?.consultations ?? [])];
+    },
+
+    sourceStill(cameraId: string): Promise<Buffer | null> | undefined {
+      const rt = deps.cameras.get(cameraId);
+      const cam = deps.cfg.cameras.find((c) => c.id === cameraId);
+      if (!rt || !cam) return undefined;
+      // An archive camera is a folder of exports: the picture of "now" is the frame being processed.
+      if (rt.mode !== 'live') return Promise.resolve(null);
+      const hit = stills.get(cameraId);
+      if (hit && deps.clock() - hit.atMs < STILL_CACHE_MS) return hit.jpeg;
+      const jpeg = grabStill(cam.url, cam.rtsp_timeout_s, DEFAULT_TOOLS, { kind: 'jpeg' }).then(
+        (r) => (r.ok ? (r.jpeg ?? null) : null),
+        () => null,
+      );
+      stills.set(cameraId, { atMs: deps.clock(), jpeg });
+      return jpeg;
     },
 
     snapshot(cameraId: string): Snapshot | null | undefined {

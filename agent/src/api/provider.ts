@@ -178,6 +178,12 @@ export interface StatusProvider {
   consultations(date: string): MaybePromise<readonly ConsultationRecord[]>;
   /** undefined: no such camera; null: known camera without a frame yet. */
   snapshot(cameraId: string): MaybePromise<Snapshot | null | undefined>;
+  /**
+   * The camera's picture decoded at its own resolution (JPEG), for the calibration editor: undefined
+   * no such camera, null none to be had (an archive camera, or the camera did not answer). Absent:
+   * the snapshot's model-detail picture serves.
+   */
+  sourceStill?(cameraId: string): MaybePromise<Buffer | null | undefined>;
   addReceipts(receipts: readonly Receipt[]): MaybePromise<ReceiptsOutcome>;
   /** undefined: no such camera. Absent: this provider has no calibration (404). */
   calibration?(cameraId: string): MaybePromise<CalibrationView | undefined>;

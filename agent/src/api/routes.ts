@@ -116,12 +116,23 @@ export function buildRoutes(d: RouteDeps): Route[] {
     {
       method: 'GET',
       pattern: '/api/cameras/:id/snapshot',
-      // overlay=none: the bare picture, for the calibration editor that draws its own; t: a cache-buster.
-      query: ['overlay', 't'],
+      // overlay=none: the bare picture, for the calibration editor that draws its own; detail=source
+      // (with overlay=none): decoded at the camera's own resolution where a live camera gives one,
+      // else the pipeline's frame; t: a cache-buster.
+      query: ['overlay', 'detail', 't'],
       handler: async ({ params, query }) => {
         const id = cameraIdParam(params.id);
         const overlay = query.get('overlay') ?? 'all';
         if (overlay !== 'all' && overlay !== 'none') throw new HttpError(400, `parameter overlay "${overlay.slice(0, 20)}" must be all or none`);
+        const detail = query.get('detail') ?? 'pipeline';
+        if (detail !== 'pipeline' && detail !== 'source') throw new HttpError(400, `parameter detail "${detail.slice(0, 20)}" must be pipeline or source`);
+        if (detail === 'source' && overlay !== 'none')
+          throw new HttpError(400, 'detail=source is the bare picture: add overlay=none (the boxes are of another moment)');
+        if (detail === 'source' && p.sourceStill) {
+          const still = await p.sourceStill(id);
+          if (still === undefined) throw new HttpError(404, `no camera "${id}"`);
+          if (still !== null) return { status: 200, contentType: 'image/jpeg', body: still, headers: { 'x-floorsense-detail': 'source' } };
+        }
         if (snapshotsInFlight >= maxSnapshots)
           throw new HttpError(503, `snapshot encoder busy (${maxSnapshots} in progress); retry shortly`, { 'retry-after': '1' });
         snapshotsInFlight++;
@@ -131,7 +142,7 @@ export function buildRoutes(d: RouteDeps): Route[] {
           if (snap === null) throw new HttpError(503, `camera "${id}" has no frame yet`, { 'retry-after': '5' });
           const canvas = renderSnapshot(overlay === 'none' ? { frame: snap.frame, boxes: [] } : snap);
           const jpeg = await encodeJpeg(canvas.width, canvas.height, canvas.data, d.ffmpeg === undefined ? {} : { ffmpeg: d.ffmpeg });
-          return { status: 200, contentType: 'image/jpeg', body: jpeg };
+          return { status: 200, contentType: 'image/jpeg', body: jpeg, headers: { 'x-floorsense-detail': 'pipeline' } };
         } finally {
           snapshotsInFlight--;
         }

@@ -3,7 +3,8 @@
  * away, drawn back at the camera's SOURCE size (the frame's letterbox srcWidth x srcHeight), so
  * that a coordinate read off the snapshot is the coordinate zones, the floor homography, stored
  * positions and MOT files use. Ingest decodes only at model size, so the picture's detail is
- * the model's (nearest-neighbour scaled up); its geometry is the camera's. On top: the zones
+ * the model's (nearest-neighbour scaled up); its geometry is the camera's. For the detail itself
+ * the route offers `detail=source` (ingest/still.ts: one frame decoded from a live camera). On top: the zones
  * (outline and name), each box in its track's colour with the track id, and the foot point.
  * Drawn on a copy: the provider's frame may still be in use.
  */

@@ -14,8 +14,8 @@ import { errorText } from '../agent/logger.js';
 import { redactSecrets } from '../core/redact.js';
 import { DEFAULT_TOOLS, type ToolPaths } from '../ingest/tools.js';
 import { runTool } from '../ingest/tools.js';
-import { networkArgs } from '../ingest/argv.js';
-import { probeGop, probeStreamInfo, resolveInput } from '../ingest/probe.js';
+import { probeGop, probeStreamInfo } from '../ingest/probe.js';
+import { grabStill } from '../ingest/still.js';
 import { isLiveUrl } from '../ingest/source-url.js';
 import type { SourceInfo } from '../ingest/source-info.js';
 import { defaultModelsDir } from '../models/paths.js';
@@ -433,12 +433,8 @@ async function checkArchiveFolder(cfg: Readonly<Config>, cam: CameraConfig, tool
 }
 
 /** Decode one frame; with `jpegPath`, that frame is written there (source resolution) instead of discarded. */
-async function decodeOneFrame(url: string, timeoutSec: number, tools: ToolPaths, jpegPath?: string): Promise<{ ok: boolean; why: string }> {
-  const src = resolveInput(url, process.cwd(), timeoutSec);
-  const sink = jpegPath === undefined ? ['-f', 'null', '-'] : ['-q:v', '3', '-update', '1', '-y', jpegPath];
-  const argv = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...networkArgs(src), '-i', src.input, '-map', '0:v:0', '-frames:v', '1', ...sink];
-  const r = await runTool(tools.ffmpeg, argv, { timeoutMs: timeoutSec * 1000 + 10_000 });
-  return r.code === 0 ? { ok: true, why: '' } : { ok: false, why: r.stderr.trim().split('\n').slice(-2).join(' ') || `ffmpeg exited ${r.code ?? r.signal}` };
+function decodeOneFrame(url: string, timeoutSec: number, tools: ToolPaths, jpegPath?: string): Promise<{ ok: boolean; why: string }> {
+  return grabStill(url, timeoutSec, tools, jpegPath === undefined ? { kind: 'discard' } : { kind: 'file', path: jpegPath });
 }
 
 /** The nearest folder that exists at or above `p` (the database folder may not exist yet). */

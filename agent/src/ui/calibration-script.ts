@@ -259,7 +259,7 @@ export const CALIBRATION_PAGE_JS = String.raw`'use strict';
         renderZones();
         renderFloor();
       }
-      if (!imgBusy) { imgBusy = true; $('cal-img').src = api('/snapshot') + '?overlay=none&t=' + Date.now(); }
+      if (!imgBusy) { imgBusy = true; $('cal-img').src = api('/snapshot') + '?overlay=none&detail=source&t=' + Date.now(); }
       renderTracks();
       draw();
       $('calibration').dataset.loaded = 'true';

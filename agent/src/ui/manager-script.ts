@@ -351,7 +351,7 @@ export const MANAGER_PAGE_JS = String.raw`'use strict';
       var img = new Image();
       img.onload = function () { paint(img); };
       img.onerror = function () { paint(null); };
-      img.src = '/api/cameras/' + encodeURIComponent(h.camera) + '/snapshot?overlay=none';
+      img.src = '/api/cameras/' + encodeURIComponent(h.camera) + '/snapshot?overlay=none&detail=source';
     });
   }
 
