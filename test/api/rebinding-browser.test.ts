@@ -80,6 +80,9 @@ describe.skipIf(!haveChromium())('rebinding and CSRF from a real browser', () =>
       [base, RECEIPT] as const,
     );
     expect(img).toBe(0);
+    // The network layer's extra-info event can arrive after the page saw the error (a loaded box).
+    for (let i = 0; i < 50 && !(statuses.has('/api/receipts') && statuses.has('/api/cameras/entrance/snapshot')); i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(statuses.get('/api/receipts')).toBe(403);
     expect(statuses.get('/api/cameras/entrance/snapshot')).toBe(403);
     expect(p.receipts.some((r) => r.receiptId === 'EVIL-B')).toBe(false);
