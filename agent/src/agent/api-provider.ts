@@ -38,6 +38,8 @@ import { localDate, localDayBounds } from '../sales/local-time.js';
 import { storeReceipts } from '../store/sales.js';
 import { toStoredReceipt } from '../sales/stored-receipt.js';
 import { outboxBacklog } from '../store/outbox.js';
+import { cameraUptimeOfDay } from '../store/aggregates.js';
+import { anyTrackBetween, trackSpan } from '../store/detail.js';
 import type { SyncState } from '../sync/service.js';
 import type { CameraRuntime, LatestFrame } from './camera-runtime.js';
 import { Calibrations } from './calibration.js';
@@ -165,12 +167,11 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
   const heldDays = (): string[] => {
     const days = new Set(savedDays(db));
     // Days the detail still holds (not rolled up yet, e.g. today): at most retention_days + 1 of them.
-    const span = db.prepare<[], { a: number | null; b: number | null }>('SELECT MIN(first_ms) AS a, MAX(last_ms) AS b FROM tracks').get();
-    if (span?.a != null && span.b != null) {
-      const any = db.prepare<[number, number], { n: number }>('SELECT COUNT(*) AS n FROM (SELECT 1 FROM tracks WHERE last_ms >= ? AND first_ms < ? LIMIT 1)');
-      for (let d = localDate(span.a, tz), guard = 0; d <= localDate(span.b, tz) && guard < 40; guard++) {
+    const span = trackSpan(db);
+    if (span.firstMs !== null && span.lastMs !== null) {
+      for (let d = localDate(span.firstMs, tz), guard = 0; d <= localDate(span.lastMs, tz) && guard < 40; guard++) {
         const [from, to] = localDayBounds(d, tz);
-        if (any.get(from, to)!.n > 0) days.add(d);
+        if (anyTrackBetween(db, from, to)) days.add(d);
         d = localDate(to + 3_600_000, tz);
       }
     }
@@ -250,13 +251,8 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
     async kpis(date: string): Promise<KpisView> {
       const [from, to] = localDayBounds(date, tz);
       const coverage: Record<string, number | null> = {};
-      const rows = db
-        .prepare<[string], { camera: string; up: number; down: number }>(
-          'SELECT camera_id AS camera, up_ms AS up, down_ms AS down FROM camera_uptime WHERE day = ?',
-        )
-        .all(date);
       for (const rt of deps.cameras.values()) if (rt.mode === 'live') coverage[rt.id] = null;
-      for (const r of rows) coverage[r.camera] = r.up + r.down > 0 ? Math.round((r.up / (r.up + r.down)) * 1e4) / 1e4 : null;
+      for (const r of cameraUptimeOfDay(db, date)) coverage[r.cameraId] = r.upMs + r.downMs > 0 ? Math.round((r.upMs / (r.upMs + r.downMs)) * 1e4) / 1e4 : null;
       // Today's live cameras: the in-memory health is fresher than the last roll-up.
       const now = clock();
       if (now >= from && now < to) {

@@ -23,6 +23,7 @@ import {
   saveDriftJudgement,
   type DriftDelta,
 } from '../store/drift.js';
+import { tracksStartedBetween } from '../store/detail.js';
 import { errorText, type AgentLogger } from './logger.js';
 
 export interface DriftMonitorOptions {
@@ -128,16 +129,13 @@ export class DriftMonitor {
     const { db, thresholds: t, logger: log } = this.#o;
     this.flush();
     const now = this.#o.clock();
-    const people = db.prepare<[string, number, number, number], { n: number }>(
-      'SELECT COUNT(*) AS n FROM tracks WHERE camera_id = ? AND first_ms >= ? AND first_ms < ? AND last_ms - first_ms >= ?',
-    );
     const warnings: DriftWarning[] = [];
     let judged = 0;
     for (const day of [...new Set(days)].sort()) {
       const open = openingIntervalOn(day, this.#o.hours, this.#o.timeZone);
       if (!open) continue;
       for (const row of driftDaysOn(db, day)) {
-        const seen = people.get(row.cameraId, open[0], open[1], this.#o.minTrackMs)?.n ?? 0;
+        const seen = tracksStartedBetween(db, row.cameraId, open[0], open[1], this.#o.minTrackMs);
         const hours = row.observedMs / 3_600_000;
         const summary = summarizeDay(row.cameraId, day, row.hist, seen, hours >= this.#o.minObservedHours ? hours : 0);
         const found = checkDrift(summary, judgedSummariesBefore(db, row.cameraId, day, t.baseline_days), t);

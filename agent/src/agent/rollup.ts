@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import { analyzeStoredDay, rollUpKpis } from './store-day.js';
 import { localDate, localDayBounds } from '../sales/local-time.js';
 import { saveCameraUptime, type CameraUptime } from '../store/aggregates.js';
-import { insertCameraHealth } from '../store/detail.js';
+import { healthSamplesBetween, healthStatesBefore, insertCameraHealth, lastHealthSample, lastTrackSeenMs } from '../store/detail.js';
 import { openingIntervalOn, type OpeningHours } from '../health/opening-hours.js';
 import { AGENT_STOPPED, uptimeInWindow, type HealthSample } from './uptime.js';
 
@@ -38,18 +38,8 @@ export function rollUpCameraUptime(
     const window = hours === null ? localDayBounds(day, timeZone) : openingIntervalOn(day, hours, timeZone);
     if (window === null) continue;
     const [from, to] = window;
-    const samples = db
-      .prepare<[number, number], HealthSample>(
-        'SELECT camera_id AS cameraId, t_ms AS tMs, state, detail FROM camera_health WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms',
-      )
-      .all(from, to);
-    const before = new Map<string, string>();
-    const last = db.prepare<[number], { cameraId: string; state: string }>(
-      `SELECT h.camera_id AS cameraId, h.state FROM camera_health h
-       JOIN (SELECT camera_id, MAX(t_ms) AS t FROM camera_health WHERE t_ms < ? GROUP BY camera_id) m ON m.camera_id = h.camera_id AND m.t = h.t_ms`,
-    );
-    for (const r of last.all(from)) before.set(r.cameraId, r.state);
-    for (const u of uptimeInWindow(samples, before, from, to, nowMs))
+    const samples: HealthSample[] = healthSamplesBetween(db, from, to);
+    for (const u of uptimeInWindow(samples, healthStatesBefore(db, from), from, to, nowMs))
       rows.push({ cameraId: u.cameraId, day, upMs: u.upMs, downMs: u.downMs, outages: u.outages });
   }
   if (rows.length > 0) saveCameraUptime(db, storeId, rows, nowMs);
@@ -96,15 +86,11 @@ export function recentDays(nowMs: number, timeZone: string): string[] {
  * for that camera, so the gap counts as down time rather than coverage. Returns the cameras closed.
  */
 export function closeDanglingUp(db: Database.Database, cameraIds: readonly string[]): string[] {
-  const last = db.prepare<[string], { tMs: number; state: string }>(
-    'SELECT t_ms AS tMs, state FROM camera_health WHERE camera_id = ? ORDER BY t_ms DESC, rowid DESC LIMIT 1',
-  );
-  const lastSeen = db.prepare<[string], { t: number | null }>('SELECT MAX(last_ms) AS t FROM tracks WHERE camera_id = ?');
   const closed: string[] = [];
   for (const id of cameraIds) {
-    const l = last.get(id);
+    const l = lastHealthSample(db, id);
     if (l?.state !== 'up') continue;
-    const t = Math.max(l.tMs, lastSeen.get(id)?.t ?? 0);
+    const t = Math.max(l.tMs, lastTrackSeenMs(db, id) ?? 0);
     insertCameraHealth(db, [{ cameraId: id, tMs: t, state: 'down', detail: `${AGENT_STOPPED} (unclean: no shutdown record)` }]);
     closed.push(id);
   }

@@ -155,3 +155,67 @@ export function insertCameraHealth(db: Database.Database, samples: readonly Came
     return samples.length;
   })();
 }
+
+/** camera_health samples in [fromMs, toMs), oldest first (the uptime roll-up's input). */
+export function healthSamplesBetween(
+  db: Database.Database,
+  fromMs: number,
+  toMs: number,
+): Array<{ cameraId: string; tMs: number; state: string; detail: string | null }> {
+  return db
+    .prepare<[number, number], { cameraId: string; tMs: number; state: string; detail: string | null }>(
+      'SELECT camera_id AS cameraId, t_ms AS tMs, state, detail FROM camera_health WHERE t_ms >= ? AND t_ms < ? ORDER BY t_ms',
+    )
+    .all(fromMs, toMs);
+}
+
+/** Each camera's state at instant `tMs`: its last camera_health sample before it. */
+export function healthStatesBefore(db: Database.Database, tMs: number): Map<string, string> {
+  const rows = db
+    .prepare<[number], { cameraId: string; state: string }>(
+      `SELECT h.camera_id AS cameraId, h.state FROM camera_health h
+       JOIN (SELECT camera_id, MAX(t_ms) AS t FROM camera_health WHERE t_ms < ? GROUP BY camera_id) m ON m.camera_id = h.camera_id AND m.t = h.t_ms`,
+    )
+    .all(tMs);
+  return new Map(rows.map((r) => [r.cameraId, r.state]));
+}
+
+/** A camera's latest camera_health sample, if any. */
+export function lastHealthSample(db: Database.Database, cameraId: string): { tMs: number; state: string } | undefined {
+  return db
+    .prepare<[string], { tMs: number; state: string }>(
+      'SELECT t_ms AS tMs, state FROM camera_health WHERE camera_id = ? ORDER BY t_ms DESC, rowid DESC LIMIT 1',
+    )
+    .get(cameraId);
+}
+
+/** The last moment any track of the camera was seen (null: none stored). */
+export function lastTrackSeenMs(db: Database.Database, cameraId: string): number | null {
+  return db.prepare<[string], { t: number | null }>('SELECT MAX(last_ms) AS t FROM tracks WHERE camera_id = ?').get(cameraId)?.t ?? null;
+}
+
+/** First and last moment of any stored track (nulls on an empty store). */
+export function trackSpan(db: Database.Database): { firstMs: number | null; lastMs: number | null } {
+  const r = db.prepare<[], { a: number | null; b: number | null }>('SELECT MIN(first_ms) AS a, MAX(last_ms) AS b FROM tracks').get();
+  return { firstMs: r?.a ?? null, lastMs: r?.b ?? null };
+}
+
+/** Whether some track overlaps [fromMs, toMs). */
+export function anyTrackBetween(db: Database.Database, fromMs: number, toMs: number): boolean {
+  return (
+    db
+      .prepare<[number, number], { n: number }>('SELECT COUNT(*) AS n FROM (SELECT 1 FROM tracks WHERE last_ms >= ? AND first_ms < ? LIMIT 1)')
+      .get(fromMs, toMs)!.n > 0
+  );
+}
+
+/** Tracks of a camera that started in [fromMs, toMs) and lasted at least `minMs` (people seen, for drift). */
+export function tracksStartedBetween(db: Database.Database, cameraId: string, fromMs: number, toMs: number, minMs: number): number {
+  return (
+    db
+      .prepare<[string, number, number, number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM tracks WHERE camera_id = ? AND first_ms >= ? AND first_ms < ? AND last_ms - first_ms >= ?',
+      )
+      .get(cameraId, fromMs, toMs, minMs)?.n ?? 0
+  );
+}
