@@ -76,4 +76,13 @@ describe('a person who walked out of the picture', () => {
     const late = 4 + 2 * (REENTRY_S + 2);
     expect(persons([...leaving(1, 1), ...back(late)]).map((p) => p.fragments.map((f) => f.track))).toEqual([[1], [3]]);
   });
+
+  it('is taken over by another camera whose picture they walk into', () => {
+    // Both cameras calibrated: the walk on the floor continues from one picture into the other.
+    const onFloor = (rows: MotRow[], camera: string, x0: number) =>
+      toObservations(rows, TB, { ...scene, id: camera }).map((o, k) => ({ ...o, world: [x0 + 0.6 * k, 2] as const }));
+    const obs = [...onFloor(leaving(1, 1), 'room', 0), ...onFloor(arriving(2, 4 + 3), 'hall', 3.6)];
+    const ps = stitchFragments(fragmentsOf(obs), gatingCost(opts), opts.maxGapS, idCounter());
+    expect(ps.map((p) => p.fragments.map((f) => f.key))).toEqual([['room#1', 'hall#2']]);
+  });
 });

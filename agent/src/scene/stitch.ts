@@ -77,7 +77,8 @@ export const last = (f: { readonly obs: readonly Observation[] }): Observation =
  * Reachable at walking speed, and never through the door: a fragment ending (or starting) at an
  * entrance after a real gap is a departure (arrival). The picture's edge is a door too where the
  * camera has no entrance zone: a fragment whose own motion carried it out of the picture
- * (walkedOut) is continued only by one that came back in through the same side within REENTRY_S.
+ * (walkedOut) is continued on that camera only by one that came back in through the same side
+ * within REENTRY_S; another camera may take the person over.
  */
 export function gatingCost(o: StitchOptions): LinkCost {
   return (a, b, gapS) => {
@@ -85,7 +86,8 @@ export function gatingCost(o: StitchOptions): LinkCost {
     const end = last(a);
     const start = first(b);
     if (gapS > o.exitGapS && (end.zoneKind === 'entrance' || start.zoneKind === 'entrance')) return null;
-    const out = walkedOut(a.obs, true);
+    // Into another camera's picture is a hand-over, not a departure: only the same camera's later fragments are ruled out.
+    const out = end.camera === start.camera ? walkedOut(a.obs, true) : null;
     if (out !== null && !(gapS <= REENTRY_S && walkedOut(b.obs, false) === out)) return null;
     const d = observationDistance(end, start, o.personHeightM);
     const reach = o.baseRadiusM + o.maxSpeedMps * gapS;
