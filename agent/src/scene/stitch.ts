@@ -75,8 +75,8 @@ export const last = (f: { readonly obs: readonly Observation[] }): Observation =
 
 /**
  * Reachable at walking speed, and never through the door: a fragment ending (or starting) at an
- * entrance after a real gap is a departure (arrival). The picture's edge is a door too where the
- * camera has no entrance zone: a fragment whose own motion carried it out of the picture
+ * entrance after a real gap is a departure (arrival). The picture's edge is a door too (the only
+ * one a camera without an entrance zone has): a fragment whose own motion carried it out of the picture
  * (walkedOut) is continued on that camera only by one that came back in through the same side
  * within REENTRY_S; another camera may take the person over.
  */
