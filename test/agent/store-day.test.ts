@@ -15,6 +15,31 @@ describe('store day from the local store', () => {
     expect(estimateFps([0, 200, 400].map((tMs) => ({ trackId: 3, tMs })))).toBe(5);
   });
 
+  it('gives each camera the picture size most of its positions were stored in, scaling a track decoded at another size', () => {
+    const { db, close } = openStore(':memory:', { nowMs: 0 });
+    const day0 = Date.parse('2026-11-20T00:00:00Z');
+    const w = resultsWriter(db, 'cam', 'live:1', 'live:cam:1', () => 0);
+    const at = (trackerId: number, d: number, frameWidth: number, frameHeight: number) => ({
+      trackerId,
+      tMs: day0 + 3_600_000 + d,
+      x: frameWidth / 4,
+      y: frameHeight / 4,
+      w: frameWidth / 8,
+      h: frameHeight / 2,
+      score: 0.8,
+      frameWidth,
+      frameHeight,
+    });
+    w.write({ samples: [0, 1000, 2000].map((d) => at(1, d, 1280, 720)), positionMs: 0 });
+    w.write({ samples: [5000].map((d) => at(2, d, 640, 360)), positionMs: 0 }); // the substream, for a while
+    const [cam] = tracksOfDay(db, day0, day0 + 86_400_000);
+    expect(cam!.timebase).toMatchObject({ width: 1280, height: 720 });
+    // The same place in the picture, whichever size the box was stored in.
+    expect(cam!.rows.map((r) => [r.x, r.y, r.w, r.h])).toEqual(Array.from({ length: 4 }, () => [320, 180, 160, 360]));
+    expect(new Set(cam!.rows.map((r) => r.id)).size).toBe(2);
+    close();
+  });
+
   it('turns stored positions into MOT rows on a per-camera time grid from the start of the day', () => {
     const { db, close } = openStore(':memory:', { nowMs: 0 });
     const day0 = Date.parse('2026-11-20T00:00:00Z');

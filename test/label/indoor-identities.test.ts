@@ -6,7 +6,7 @@
  * the first 96 s, which hold the 30 s gap between people 2 and 4 and the 6 s gap between 4 and 5,
  * and no predicted id may cover two labelled people. (The tracker before the fix gave people 2, 4
  * and 5 one id here; at 1 fps its EMA embeddings happened to stay apart over these 96 s, so 1 fps
- * would not have caught it.) About 25 s of CPU.
+ * would not have caught it.) Then the scene stitcher must keep them apart as well. About 25 s of CPU.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +40,18 @@ describe.skipIf(!haveData(`video/${CLIP}.mp4`, 'models/yolov8n_fp32.onnx', 'mode
       expect(new Set([...covers.values()].flatMap((s) => [...s]))).toEqual(new Set([1, 2, 3, 4, 5]));
       // ...and no id may be given to two of them.
       for (const [id, people] of covers) expect([...people], `predicted id ${id}`).toHaveLength(1);
+      // The scene stitcher on the same tracks (eval events: the chain of \`report\`) keeps them
+      // apart too: each walked out at the right edge and the next came in elsewhere, 4-30 s later,
+      // within walking reach; its 45 s window once made people 1, 2, 4 and 5 one person
+      // (scene/stitch.ts walkedOut).
+      const events = JSON.parse(await runCli(['eval', 'events', '--gt', join(REPO_ROOT, 'test', 'fixtures', 'labels', CLIP), '--pred', out, '--json'])) as {
+        roles: { identities: Array<{ gt: number; pred: number | null }> };
+      };
+      const persons = new Map<number, number[]>();
+      for (const i of events.roles.identities) if (i.pred !== null) (persons.get(i.pred) ?? persons.set(i.pred, []).get(i.pred)!).push(i.gt);
+      console.log(`${CLIP}: stitched person -> labelled people: ${[...persons].map(([p, g]) => `${p}: ${g.join('+')}`).join(', ')}`);
+      expect(new Set([...persons.values()].flat())).toEqual(new Set([1, 2, 3, 4, 5]));
+      for (const [p, people] of persons) expect(people, `stitched person ${p}`).toHaveLength(1);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

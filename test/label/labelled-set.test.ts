@@ -15,6 +15,8 @@ import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
 interface Figures {
   readonly mot: { MOTA: number; IDF1: number; HOTA: number; IDSW: number };
   readonly roles_accuracy: number;
+  /** Labelled people whose predicted person (after stitching) is also another labelled person's. */
+  readonly persons_shared: number;
   readonly interactions: Record<'consultation' | 'checkout', { precision: number; recall: number }>;
 }
 interface Clip {
@@ -38,13 +40,17 @@ describe.each(Object.entries(baseline.clips))('labelled real clip %s', (name, cl
         await run(['analyze', dataPath(clip.video), '--fps', '2', '--out', out, ...config]);
         const mot = JSON.parse(await run(['eval', 'mot', '--gt', join(labels, 'gt.txt'), '--pred', join(out, `${name}.txt`), '--json'])) as Figures['mot'];
         const events = JSON.parse(await run(['eval', 'events', '--gt', labels, '--pred', out, ...config, '--json'])) as {
-          roles: { accuracy: number };
+          roles: { accuracy: number; identities: Array<{ gt: number; pred: number | null }> };
           interactions: Figures['interactions'];
         };
         const b = clip.figures;
+        const byPred = new Map<number, number[]>();
+        for (const i of events.roles.identities) if (i.pred !== null) (byPred.get(i.pred) ?? byPred.set(i.pred, []).get(i.pred)!).push(i.gt);
+        const shared = [...byPred.values()].filter((g) => g.length > 1);
+        const personsShared = shared.reduce((n, g) => n + g.length, 0);
         // Printed so a CI log shows the figures next to the baseline.
         console.log(
-          `${name}: MOTA ${mot.MOTA.toFixed(3)} IDF1 ${mot.IDF1.toFixed(3)} HOTA ${mot.HOTA.toFixed(3)} IDSW ${mot.IDSW}; roles ${events.roles.accuracy.toFixed(3)}; ` +
+          `${name}: MOTA ${mot.MOTA.toFixed(3)} IDF1 ${mot.IDF1.toFixed(3)} HOTA ${mot.HOTA.toFixed(3)} IDSW ${mot.IDSW}; roles ${events.roles.accuracy.toFixed(3)}; persons shared ${personsShared}${shared.length ? ` (${shared.map((g) => g.join('+')).join(', ')})` : ''}; ` +
             Object.entries(events.interactions)
               .map(([k, s]) => `${k} P ${s.precision.toFixed(2)} R ${s.recall.toFixed(2)}`)
               .join(', '),
@@ -54,6 +60,7 @@ describe.each(Object.entries(baseline.clips))('labelled real clip %s', (name, cl
         expect(mot.HOTA).toBeGreaterThanOrEqual(b.mot.HOTA - 1e-3);
         expect(mot.IDSW).toBeLessThanOrEqual(b.mot.IDSW);
         expect(events.roles.accuracy).toBeGreaterThanOrEqual(b.roles_accuracy - 1e-9);
+        expect(personsShared, 'labelled people stitched into one predicted person').toBeLessThanOrEqual(b.persons_shared);
         for (const k of ['consultation', 'checkout'] as const) {
           expect(events.interactions[k].precision, `${k} precision`).toBeGreaterThanOrEqual(b.interactions[k].precision - 1e-9);
           expect(events.interactions[k].recall, `${k} recall`).toBeGreaterThanOrEqual(b.interactions[k].recall - 1e-9);

@@ -34,6 +34,8 @@ export function track(camera: string, id: number, legs: Leg[]): Observation[] {
         truncated: false,
         focalPx: 640,
         centreX: 640,
+        frameWidth: 0, // positions here are floor metres: no picture edge to walk out of
+        frameHeight: 0,
         world: [x, y],
         zone: l.zoneName ?? l.zone ?? null,
         zoneKind: l.zone ?? null,

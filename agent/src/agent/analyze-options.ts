@@ -92,7 +92,7 @@ export function samplesOf(frame: Frame, tracks: readonly TrackOutput[]): TrackSa
     const y1 = clamp(t.box[1], 0, H);
     const x2 = clamp(t.box[2], 0, W);
     const y2 = clamp(t.box[3], 0, H);
-    return { trackerId: t.id, tMs: frame.timestampMs, x: x1, y: y1, w: x2 - x1, h: y2 - y1, score: t.score };
+    return { trackerId: t.id, tMs: frame.timestampMs, x: x1, y: y1, w: x2 - x1, h: y2 - y1, score: t.score, frameWidth: W, frameHeight: H };
   });
 }
 

@@ -63,6 +63,8 @@ export function importTracks(db: Database.Database, cfg: Readonly<Config>, input
       w: r.w,
       h: r.h,
       score: r.conf,
+      frameWidth: tb.width,
+      frameHeight: tb.height,
     }));
     samples.sort((a, b) => a.tMs - b.tMs);
     for (const s of [samples[0], samples[samples.length - 1]]) if (s) days.add(localDate(s.tMs, tz));

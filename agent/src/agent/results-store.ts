@@ -20,6 +20,9 @@ export interface TrackSample {
   readonly w: number;
   readonly h: number;
   readonly score: number;
+  /** Size (pixels) of the picture the box is in: the pixel fallback's depth scale in the roll-up (store-day.ts). */
+  readonly frameWidth?: number;
+  readonly frameHeight?: number;
 }
 
 export interface ResultsBatch {
@@ -39,15 +42,20 @@ export function resultsWriter(db: Database.Database, cameraId: string, scope: st
   const trackIds = new Map<number, number>();
   const tx = db.transaction((batch: ResultsBatch): number => {
     // A track's span in this batch, so each track is upserted once per batch, not once per sample.
-    const spans = new Map<number, { first: number; last: number }>();
+    // One tracker (one decode) sees one picture size, so a track's first sample gives it.
+    const spans = new Map<number, { first: number; last: number; width: number | null; height: number | null }>();
     for (const s of batch.samples) {
       const sp = spans.get(s.trackerId);
       if (sp) {
         sp.first = Math.min(sp.first, s.tMs);
         sp.last = Math.max(sp.last, s.tMs);
-      } else spans.set(s.trackerId, { first: s.tMs, last: s.tMs });
+      } else spans.set(s.trackerId, { first: s.tMs, last: s.tMs, width: s.frameWidth ?? null, height: s.frameHeight ?? null });
     }
-    for (const [id, sp] of spans) trackIds.set(id, upsertTrack(db, { cameraId, trackKey: `${scope}#${id}`, firstMs: sp.first, lastMs: sp.last }));
+    for (const [id, sp] of spans)
+      trackIds.set(
+        id,
+        upsertTrack(db, { cameraId, trackKey: `${scope}#${id}`, firstMs: sp.first, lastMs: sp.last, frameWidth: sp.width, frameHeight: sp.height }),
+      );
     const rows: PositionInput[] = batch.samples.map((s) => ({
       trackId: trackIds.get(s.trackerId) ?? -1,
       tMs: s.tMs,

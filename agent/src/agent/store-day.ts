@@ -46,6 +46,7 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
   const out: CameraTracks[] = [];
   for (const [camera, list] of byCam) {
     const fps = estimateFps(list);
+    const size = frameSizeOf(list);
     const seen = new Set<string>();
     const mot: MotRow[] = [];
     for (const r of list) {
@@ -53,11 +54,33 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
       const key = `${r.trackId}:${frame}`;
       if (seen.has(key)) continue; // two samples rounding to one grid slot: keep the first
       seen.add(key);
-      mot.push({ frame, id: r.trackId, x: r.x, y: r.y, w: r.w, h: r.h, conf: r.score ?? 1 });
+      // A track decoded at another resolution of the same view (a stream switched that day) is
+      // scaled to the day's picture; rows of unknown size (older schema) are taken as they are.
+      const sx = r.frameWidth && size.width ? size.width / r.frameWidth : 1;
+      const sy = r.frameHeight && size.height ? size.height / r.frameHeight : 1;
+      mot.push({ frame, id: r.trackId, x: r.x * sx, y: r.y * sy, w: r.w * sx, h: r.h * sy, conf: r.score ?? 1 });
     }
-    out.push({ camera, timebase: { startMs: fromMs, fps, width: 0, height: 0 }, rows: mot });
+    out.push({ camera, timebase: { startMs: fromMs, fps, width: size.width, height: size.height }, rows: mot });
   }
   return out;
+}
+
+/**
+ * The camera's picture size that day: the one most of its positions were stored with (tracks
+ * record it, store/detail.ts). 0 x 0 when none is known (positions stored before schema version 8):
+ * the analytics then have no frame edge and no depth scale for the pixel fallback.
+ */
+export function frameSizeOf(rows: readonly Pick<StoredPosition, 'frameWidth' | 'frameHeight'>[]): { width: number; height: number } {
+  const counts = new Map<string, { width: number; height: number; n: number }>();
+  for (const r of rows) {
+    if (!r.frameWidth || !r.frameHeight) continue;
+    const key = `${r.frameWidth}x${r.frameHeight}`;
+    const c = counts.get(key) ?? counts.set(key, { width: r.frameWidth, height: r.frameHeight, n: 0 }).get(key)!;
+    c.n++;
+  }
+  let best = { width: 0, height: 0, n: 0 };
+  for (const c of counts.values()) if (c.n > best.n) best = c;
+  return { width: best.width, height: best.height };
 }
 
 /** Shifts overlapping [from, to), each dated by the store-local day it starts on. */

@@ -53,6 +53,9 @@ export interface Observation {
   readonly focalPx: number;
   /** Horizontal image centre (pixels). */
   readonly centreX: number;
+  /** Size of the picture (pixels); 0 when unknown: the stitcher then cannot tell who walked out of it. */
+  readonly frameWidth: number;
+  readonly frameHeight: number;
   /** Floor position in metres, or null without a homography. */
   readonly world: Point | null;
   readonly zone: string | null;
@@ -121,6 +124,8 @@ export function toObservations(rows: readonly MotRow[], tb: CameraTimebase, cam:
       truncated: h === r.h && truncatedBox(r.y, r.w, r.h, tb.height),
       focalPx,
       centreX: tb.width / 2,
+      frameWidth: tb.width,
+      frameHeight: tb.height,
       world: cam.floor ? applyHomography(cam.floor, foot) : null,
       zone: zone?.name ?? null,
       zoneKind: zone?.kind ?? null,

@@ -73,13 +73,22 @@ export function fragmentsOf(obs: readonly Observation[], appearance?: Appearance
 export const first = (f: { readonly obs: readonly Observation[] }): Observation => f.obs[0]!;
 export const last = (f: { readonly obs: readonly Observation[] }): Observation => f.obs[f.obs.length - 1]!;
 
-/** Reachable at walking speed, and never through the door: a fragment ending (or starting) at an entrance after a real gap is a departure (arrival). */
+/**
+ * Reachable at walking speed, and never through the door: a fragment ending (or starting) at an
+ * entrance after a real gap is a departure (arrival). The picture's edge is a door too (the only
+ * one a camera without an entrance zone has): a fragment whose own motion carried it out of the picture
+ * (walkedOut) is continued on that camera only by one that came back in through the same side
+ * within REENTRY_S; another camera may take the person over.
+ */
 export function gatingCost(o: StitchOptions): LinkCost {
   return (a, b, gapS) => {
     if (gapS < 0 || gapS > o.maxGapS) return null;
     const end = last(a);
     const start = first(b);
     if (gapS > o.exitGapS && (end.zoneKind === 'entrance' || start.zoneKind === 'entrance')) return null;
+    // Into another camera's picture is a hand-over, not a departure: only the same camera's later fragments are ruled out.
+    const out = end.camera === start.camera ? walkedOut(a.obs, true) : null;
+    if (out !== null && !(gapS <= REENTRY_S && walkedOut(b.obs, false) === out)) return null;
     const d = observationDistance(end, start, o.personHeightM);
     const reach = o.baseRadiusM + o.maxSpeedMps * gapS;
     if (!(d <= reach)) return null;
@@ -123,6 +132,58 @@ export function cosineDistance(a: Float32Array, b: Float32Array): number {
     nb += b[k]! * b[k]!;
   }
   return na === 0 || nb === 0 ? 1 : 1 - dot / Math.sqrt(na * nb);
+}
+
+/**
+ * How far ahead (seconds) a fragment's last observed motion is carried to see whether it left the
+ * picture: the tracker's default max_age_s (track/tracker.ts leftPicture), the time it keeps
+ * matching a person by motion before it gives up on them.
+ */
+export const EXIT_HORIZON_S = 1;
+/**
+ * A person who walked out of the picture and came back in through the same side within this long
+ * (seconds) may be the same person (a step out of view to a shelf beside the camera's field and
+ * back); later, or through another side, it is someone else. The indoor labelled clip's six people
+ * each left at the right edge and the next came in from the bottom 4-30 s later.
+ */
+export const REENTRY_S = 10;
+
+export type PictureSide = 'left' | 'right' | 'top' | 'bottom';
+
+/**
+ * The side of the picture a fragment's own motion carried it out through (atEnd), or brought it in
+ * through (at its start), or null: the box centre, moved on from the edge observation for
+ * EXIT_HORIZON_S at the velocity between it and its neighbour, is outside the picture. Observed
+ * rather than smoothed velocity, as in the tracker (OC-SORT's argument): at 1-2 fps a person who
+ * stood and then walked out in two steps is best told by the last step. A person standing at the
+ * border (a shopper close to the camera, cut by the lower edge) has no outward motion and is not
+ * taken for gone. Unknown picture size (0): null.
+ */
+export function walkedOut(obs: readonly Observation[], atEnd: boolean): PictureSide | null {
+  const n = obs.length;
+  if (n < 2) return null;
+  const edge = atEnd ? obs[n - 1]! : obs[0]!;
+  const other = atEnd ? obs[n - 2]! : obs[1]!;
+  const W = edge.frameWidth;
+  const H = edge.frameHeight;
+  const dt = (edge.t - other.t) / 1000; // negative at the start: carried backwards in time
+  if (!(W > 0 && H > 0) || dt === 0) return null;
+  const centre = (o: Observation): Point => [o.foot[0], o.foot[1] - o.heightPx / 2];
+  const [x, y] = centre(edge);
+  const [px, py] = centre(other);
+  const k = EXIT_HORIZON_S / Math.abs(dt);
+  const cx = x + (x - px) * k;
+  const cy = y + (y - py) * k;
+  // The side crossed furthest, relative to the picture's size along it.
+  const over: Array<[PictureSide, number]> = [
+    ['left', -cx / W],
+    ['right', (cx - W) / W],
+    ['top', -cy / H],
+    ['bottom', (cy - H) / H],
+  ];
+  let best: [PictureSide, number] | null = null;
+  for (const e of over) if (e[1] > 0 && (best === null || e[1] > best[1])) best = e;
+  return best ? best[0] : null;
 }
 
 const VELOCITY_WINDOW_MS = 3000;

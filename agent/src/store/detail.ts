@@ -13,21 +13,30 @@ export interface TrackInput {
   readonly lastMs: number;
   readonly role?: 'staff' | 'customer' | null;
   readonly sellerId?: string | null;
+  /** Size (pixels) of the picture the track's boxes are in; absent or null when unknown. */
+  readonly frameWidth?: number | null;
+  readonly frameHeight?: number | null;
 }
 
 /** Insert or extend a track; returns its local row id (what positions refer to). */
 export function upsertTrack(db: Database.Database, t: TrackInput): number {
   const row = db
-    .prepare<[string, string, string | null, string | null, number, number], { id: number }>(
-      `INSERT INTO tracks (camera_id, track_key, role, seller_id, first_ms, last_ms) VALUES (?, ?, ?, ?, ?, ?)
+    .prepare<[string, string, string | null, string | null, number, number, number | null, number | null], { id: number }>(
+      `INSERT INTO tracks (camera_id, track_key, role, seller_id, first_ms, last_ms, frame_width, frame_height) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (camera_id, track_key) DO UPDATE SET
          role = COALESCE(excluded.role, role), seller_id = COALESCE(excluded.seller_id, seller_id),
-         first_ms = MIN(first_ms, excluded.first_ms), last_ms = MAX(last_ms, excluded.last_ms)
+         first_ms = MIN(first_ms, excluded.first_ms), last_ms = MAX(last_ms, excluded.last_ms),
+         frame_width = COALESCE(frame_width, excluded.frame_width), frame_height = COALESCE(frame_height, excluded.frame_height)
        RETURNING id`,
     )
-    .get(t.cameraId, t.trackKey, t.role ?? null, t.sellerId ?? null, t.firstMs, t.lastMs);
+    .get(t.cameraId, t.trackKey, t.role ?? null, t.sellerId ?? null, t.firstMs, t.lastMs, frameSide(t.frameWidth), frameSide(t.frameHeight));
   if (!row) throw new Error('upsertTrack: RETURNING gave no row'); // cannot happen: SQLite always returns it
   return row.id;
+}
+
+/** A frame side worth storing: a positive whole number of pixels, else unknown (null). */
+function frameSide(v: number | null | undefined): number | null {
+  return v !== undefined && v !== null && Number.isInteger(v) && v > 0 ? v : null;
 }
 
 export interface PositionInput {
@@ -87,13 +96,17 @@ export interface StoredPosition {
   readonly w: number;
   readonly h: number;
   readonly score: number | null;
+  /** Size of the picture the box is in (its track's); null when unknown (stored before schema version 8). */
+  readonly frameWidth: number | null;
+  readonly frameHeight: number | null;
 }
 
 /** Every position seen in [fromMs, toMs), ordered by camera then time (read through the time index). */
 export function positionsBetween(db: Database.Database, fromMs: number, toMs: number): StoredPosition[] {
   return db
     .prepare<[number, number], StoredPosition>(
-      `SELECT t.camera_id AS cameraId, t.id AS trackId, p.t_ms AS tMs, p.x, p.y, p.w, p.h, p.score
+      `SELECT t.camera_id AS cameraId, t.id AS trackId, p.t_ms AS tMs, p.x, p.y, p.w, p.h, p.score,
+              t.frame_width AS frameWidth, t.frame_height AS frameHeight
        FROM positions p JOIN tracks t ON t.id = p.track_id
        WHERE p.t_ms >= ? AND p.t_ms < ? ORDER BY t.camera_id, p.t_ms`,
     )

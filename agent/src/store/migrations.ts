@@ -328,6 +328,18 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       DROP TABLE IF EXISTS visits;
     `,
   },
+  {
+    version: 8,
+    name: 'frame size of a track',
+    sql: `
+      -- The size (pixels) of the picture a track's boxes are in, from the decoded frame. Without it
+      -- the roll-up's pixel fallback (no floor homography: every freshly installed camera) had no
+      -- focal length and no image centre, so distances had no depth. NULL: stored before this
+      -- version (the roll-up then knows no size for those rows, as before).
+      ALTER TABLE tracks ADD COLUMN frame_width INTEGER;
+      ALTER TABLE tracks ADD COLUMN frame_height INTEGER;
+    `,
+  },
 ]);
 
 export interface MigrationReport {
