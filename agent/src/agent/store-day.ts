@@ -19,6 +19,7 @@ import { cameraUptimeOfDay, saveDayRecords, type ConsultationInput, type SaveRep
 import { chainRecordsOf } from '../metrics/chain-records.js';
 import { saveDayView, sellerNames } from '../store/day-reports.js';
 import { dayViewOf } from '../metrics/day-view.js';
+import { shiftRowsBetween } from '../store/sales.js';
 
 /** Sampled frames per second of one camera, from the median step between a track's positions. */
 export function estimateFps(rows: readonly { readonly trackId: number; readonly tMs: number }[]): number {
@@ -86,12 +87,13 @@ export function frameSizeOf(rows: readonly Pick<StoredPosition, 'frameWidth' | '
 /** Shifts overlapping [from, to), each dated by the store-local day it starts on. */
 export function shiftsBetween(db: Database.Database, from: number, to: number, tz: string): Shift[] {
   const names = sellerNames(db);
-  return db
-    .prepare<[number, number], { sellerId: string; start: number; end: number }>(
-      'SELECT seller_id AS sellerId, start_ms AS start, end_ms AS "end" FROM shifts WHERE start_ms < ? AND end_ms > ?',
-    )
-    .all(to, from)
-    .map((s) => ({ date: localDate(s.start, tz), sellerId: s.sellerId, name: names.get(s.sellerId) ?? s.sellerId, start: s.start, end: s.end }));
+  return shiftRowsBetween(db, from, to).map((s) => ({
+    date: localDate(s.start, tz),
+    sellerId: s.sellerId,
+    name: names.get(s.sellerId) ?? s.sellerId,
+    start: s.start,
+    end: s.end,
+  }));
 }
 
 /** The analytics for store-local `date`, or null when no camera recorded anything that day. */

@@ -203,3 +203,12 @@ export function daysWithKpis(db: Database.Database, days: readonly string[]): st
   );
   return days.filter((d) => q.get(d, d)!.n > 0);
 }
+
+/** Shift rows overlapping [fromMs, toMs) (the roll-up dates and names them). */
+export function shiftRowsBetween(db: Database.Database, fromMs: number, toMs: number): Array<{ sellerId: string; start: number; end: number }> {
+  return db
+    .prepare<[number, number], { sellerId: string; start: number; end: number }>(
+      'SELECT seller_id AS sellerId, start_ms AS start, end_ms AS "end" FROM shifts WHERE start_ms < ? AND end_ms > ?',
+    )
+    .all(toMs, fromMs);
+}
