@@ -88,8 +88,8 @@ describe('consultations: within D metres for T seconds, gaps up to G tolerated',
 
   it('togetherSeconds: unseen gaps count, gaps seen apart do not', () => {
     const at = (...ts: number[]) => ts.map((t) => ({ t: t * 1000 }));
-    expect(togetherSeconds(at(0, 1, 2, 5, 6), [])).toBe(6);
-    expect(togetherSeconds(at(0, 1, 2, 5, 6), [3000, 4000])).toBe(3);
-    expect(togetherSeconds(at(0, 1), [1000])).toBe(1);
+    expect(togetherSeconds(at(0, 1, 2, 5, 6), [], 1000)).toBe(7);
+    expect(togetherSeconds(at(0, 1, 2, 5, 6), [3000, 4000], 1000)).toBe(4);
+    expect(togetherSeconds(at(0, 1), [1000], 500)).toBe(1.5);
   });
 });

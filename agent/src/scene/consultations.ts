@@ -65,9 +65,12 @@ interface CloseSample {
   readonly atTill: boolean;
 }
 
-/** Seconds of a run spent together: gaps between its close samples count unless the two were seen apart in them. */
-export function togetherSeconds(run: readonly { readonly t: number }[], apartTimes: readonly number[]): number {
-  let ms = 0;
+/**
+ * Seconds of a run spent together: each close sample stands for one sampling step, and the gaps
+ * between close samples count unless the two were seen apart in them.
+ */
+export function togetherSeconds(run: readonly { readonly t: number }[], apartTimes: readonly number[], sampleDtMs: number): number {
+  let ms = run.length > 0 ? sampleDtMs : 0;
   let k = 0;
   for (let n = 1; n < run.length; n++) {
     const a = run[n - 1]!.t;
@@ -134,7 +137,7 @@ export function findInteractions(staff: readonly StaffTrack[], visits: readonly 
           const start = run[0]!.t;
           const end = run[run.length - 1]!.t;
           const durationS = (end - start) / 1000;
-          if (togetherSeconds(run, apart) < o.minSeconds) continue;
+          if (togetherSeconds(run, apart, sampleDtMs) < o.minSeconds) continue;
           out.push({
             kind,
             sellerId: s.sellerId,
