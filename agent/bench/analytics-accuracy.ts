@@ -1,6 +1,7 @@
 /**
  * Accuracy of the store analytics on simulated days with known truth.
  *   npx tsx agent/bench/analytics-accuracy.ts [--days 20] [--sweep-seeds 4] [--appearance] [--id-reuse P]
+ *   npx tsx agent/bench/analytics-accuracy.ts --cv-switches [--days 20] [--first-seed 1]
  * Prints: per-day relative errors of the four key metrics (store level), their means, the
  * staff/customer confusion matrix (default method and the design baseline), and how the error
  * grows with tracker noise and with the sampling stride (--sweep-seeds 0 skips the sweeps).
@@ -8,6 +9,9 @@
  * (same tracks, receipts and truth), with their own error table and confusion matrix.
  * --id-reuse P: identity merges (sim noise.id_reuse) at chance P for every person coming into view;
  * 0.6 is the labelled indoor clip's 3 of 5 entries (agent/bench/sim-noise.ts).
+ * --cv-switches: only the two-fold (odd/even seeds) cross-validation of the id-swap motion check's
+ * window and margin (scene/switches.ts), with each fold's held-out table against the old rule.
+ * One bad day explained visit by visit: agent/bench/analytics-trace.ts --seed N.
  * The tracker noise is the simulator's defaults, measured on the labelled real set (sim/scenario.ts).
  */
 import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayInput, type StoreDayResult } from '../src/metrics/store-day.js';
