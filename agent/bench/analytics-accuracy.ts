@@ -1,6 +1,7 @@
 /**
  * Accuracy of the store analytics on simulated days with known truth.
  *   npx tsx agent/bench/analytics-accuracy.ts [--days 20] [--sweep-seeds 4] [--appearance] [--id-reuse P]
+ *   npx tsx agent/bench/analytics-accuracy.ts --cv-switches [--days 20] [--first-seed 1]
  * Prints: per-day relative errors of the four key metrics (store level), their means, the
  * staff/customer confusion matrix (default method and the design baseline), and how the error
  * grows with tracker noise and with the sampling stride (--sweep-seeds 0 skips the sweeps).
@@ -8,9 +9,12 @@
  * (same tracks, receipts and truth), with their own error table and confusion matrix.
  * --id-reuse P: identity merges (sim noise.id_reuse) at chance P for every person coming into view;
  * 0.6 is the labelled indoor clip's 3 of 5 entries (agent/bench/sim-noise.ts).
+ * --cv-switches: only the two-fold (odd/even seeds) cross-validation of the id-swap motion check's
+ * window and margin (scene/switches.ts), with each fold's held-out table against the old rule.
+ * One bad day explained visit by visit: agent/bench/analytics-trace.ts --seed N.
  * The tracker noise is the simulator's defaults, measured on the labelled real set (sim/scenario.ts).
  */
-import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayResult } from '../src/metrics/store-day.js';
+import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayInput, type StoreDayResult } from '../src/metrics/store-day.js';
 import { confusion, keyMetricErrors, KEY_METRICS, type Confusion, type KeyMetric } from '../src/sim/evaluate.js';
 import { simulateDay, type SimulatedDay } from '../src/sim/simulate.js';
 import { variedScenario, type VariedOptions } from '../src/sim/varied.js';
@@ -23,8 +27,10 @@ const DAYS = arg('--days', 20);
 const SWEEP = arg('--sweep-seeds', 4);
 const APPEARANCE = process.argv.includes('--appearance');
 const ID_REUSE = arg('--id-reuse', 0);
+const CV_SWITCHES = process.argv.includes('--cv-switches');
+const FIRST = arg('--first-seed', 1);
 
-function analyze(d: SimulatedDay, method: 'default' | 'longest' = 'default'): StoreDayResult {
+function analyze(d: SimulatedDay, method: 'default' | 'longest' = 'default', switchMotion?: StoreDayInput['switchMotion']): StoreDayResult {
   const a = d.config.analytics;
   return analyzeStoreDay({
     storeId: d.config.store.id,
@@ -35,7 +41,51 @@ function analyze(d: SimulatedDay, method: 'default' | 'longest' = 'default'): St
     tracks: d.streams,
     receipts: d.receipts,
     shifts: d.shifts,
+    ...(switchMotion ? { switchMotion } : {}),
   });
+}
+
+/**
+ * --cv-switches: the switch resolver's motion check (window, margin; window 0 = off, the old rule)
+ * chosen by two-fold cross-validation over the days: fit on the odd seeds, report on the even ones,
+ * and the other way round. Prints each setting's mean of the five key errors per fold and the
+ * held-out figures of the setting each fold chose.
+ */
+function crossValidateSwitches(): void {
+  const grid = [{ windowS: 0, marginM: 0 }, ...[2, 3, 5].flatMap((windowS) => [0.25, 0.5, 1].map((marginM) => ({ windowS, marginM })))];
+  const days = Array.from({ length: DAYS }, (_, i) => FIRST + i).map((seed) => simulateDay(variedScenario(seed, { idReuse: ID_REUSE }), seed));
+  // errs[g][day] = the five key errors
+  const errs = grid.map((g) => days.map((d) => keyMetricErrors(analyze(d, 'default', g).report, d.truth)));
+  const score = (g: number, idx: number[]): number => mean(idx.map((i) => mean(KEY_METRICS.map((k) => errs[g]![i]![k]))));
+  const odd = days
+    .map((d, i) => [d.seed, i] as const)
+    .filter(([s]) => s % 2 === 1)
+    .map(([, i]) => i);
+  const even = days
+    .map((d, i) => [d.seed, i] as const)
+    .filter(([s]) => s % 2 === 0)
+    .map(([, i]) => i);
+  console.log(`\nswitch motion check, 2-fold CV over seeds ${FIRST}..${FIRST + DAYS - 1} (mean of the five key errors %)`);
+  console.log('  window margin   odd    even   all');
+  grid.forEach((g, gi) => {
+    const all = [...odd, ...even];
+    console.log(
+      `  ${String(g.windowS).padStart(6)} ${String(g.marginM).padStart(6)} ${(100 * score(gi, odd)).toFixed(2).padStart(6)} ${(100 * score(gi, even)).toFixed(2).padStart(6)} ${(100 * score(gi, all)).toFixed(2).padStart(6)}`,
+    );
+  });
+  for (const [fitName, fit, testName, test] of [
+    ['odd', odd, 'even', even],
+    ['even', even, 'odd', odd],
+  ] as const) {
+    let best = 0;
+    for (let gi = 1; gi < grid.length; gi++) if (score(gi, fit) < score(best, fit)) best = gi;
+    const g = grid[best]!;
+    const per = (gi: number): string => KEY_METRICS.map((k) => (100 * mean(test.map((i) => errs[gi]![i]![k]))).toFixed(1).padStart(6)).join('');
+    const worst = (gi: number): string => (100 * Math.max(...test.flatMap((i) => KEY_METRICS.map((k) => errs[gi]![i]![k] ?? 0)))).toFixed(1);
+    console.log(`  fit on ${fitName}: window ${g.windowS} margin ${g.marginM}; held out (${testName} seeds):`);
+    console.log(`    ${'old rule'.padEnd(10)} ${per(0)}  mean ${(100 * score(0, test)).toFixed(2)}  worst day-metric ${worst(0)}`);
+    console.log(`    ${'chosen'.padEnd(10)} ${per(best)}  mean ${(100 * score(best, test)).toFixed(2)}  worst day-metric ${worst(best)}`);
+  }
 }
 
 const short: Record<KeyMetric, string> = {
@@ -91,6 +141,10 @@ function sweep(label: string, values: number[], opts: (v: number) => VariedOptio
   }
 }
 
+if (CV_SWITCHES) {
+  crossValidateSwitches();
+  process.exit(0);
+}
 const sc0 = () => variedScenario(1);
 const started = Date.now();
 const n0 = variedScenario(1, { idReuse: ID_REUSE }).noise;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findInteractions } from '../../agent/src/scene/consultations.js';
+import { findInteractions, togetherSeconds } from '../../agent/src/scene/consultations.js';
 import { makePerson, fragmentsOf } from '../../agent/src/scene/stitch.js';
 import { T0, track, type Leg } from './script.js';
 
@@ -60,6 +60,17 @@ describe('consultations: within D metres for T seconds, gaps up to G tolerated',
       ],
       [['consultation', 50, 110]],
     ],
+    [
+      'a walk past the seller and a brief question 10 s later are not 20 s together (the old rule counted the 10 s apart)',
+      [
+        { from: 0, to: 15, a: [12, 5] },
+        { from: 16, to: 17, a: [5.5, 5], b: [4.5, 5] },
+        { from: 18, to: 27, a: [1, 5] },
+        { from: 28, to: 38, a: [5.9, 5] },
+        { from: 39, to: 80, a: [1, 5] },
+      ],
+      [],
+    ],
     ['service at the till is a checkout', [{ from: 100, to: 160, a: [6, 5], zone: 'till' }], [['checkout', 100, 160]]],
   ])('%s', (_n, legs, want) => {
     expect(run(legs).map((i) => [i.kind, (i.start - T0) / 1000, (i.end - T0) / 1000])).toEqual(want);
@@ -73,5 +84,12 @@ describe('consultations: within D metres for T seconds, gaps up to G tolerated',
   it('records store-facing fields: seller, visit, camera, duration', () => {
     const [c] = run([{ from: 50, to: 80, a: [6, 5] }]);
     expect(c).toMatchObject({ sellerId: 's1', staffPersonId: 1, visitId: 2, camera: 'c1', durationS: 30 });
+  });
+
+  it('togetherSeconds: unseen gaps count, gaps seen apart do not', () => {
+    const at = (...ts: number[]) => ts.map((t) => ({ t: t * 1000 }));
+    expect(togetherSeconds(at(0, 1, 2, 5, 6), [], 1000)).toBe(7);
+    expect(togetherSeconds(at(0, 1, 2, 5, 6), [3000, 4000], 1000)).toBe(4);
+    expect(togetherSeconds(at(0, 1), [1000], 500)).toBe(1.5);
   });
 });

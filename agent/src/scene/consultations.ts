@@ -1,6 +1,10 @@
 /**
  * Consultations: a seller and a customer within D metres for at least T seconds, closeness gaps up
- * to G seconds tolerated, all in video time. While the customer stands in a till zone it is service
+ * to G seconds tolerated, all in video time. The T seconds are time together: between two close
+ * samples the time counts when neither was seen apart from the other in it (a missed box or an
+ * occlusion), not when they were seen apart (the gap tolerance keeps one conversation whole across
+ * a step to the shelf, but a walk past the seller and a question asked 10 s later are not 20 s of
+ * consultation). The interval reported is still first to last close sample. While the customer stands in a till zone it is service
  * at the till (a checkout), kept apart unless config counts it.
  */
 import type { Observation } from './observations.js';
@@ -62,6 +66,22 @@ interface CloseSample {
 }
 
 /**
+ * Seconds of a run spent together: each close sample stands for one sampling step, and the gaps
+ * between close samples count unless the two were seen apart in them.
+ */
+export function togetherSeconds(run: readonly { readonly t: number }[], apartTimes: readonly number[], sampleDtMs: number): number {
+  let ms = run.length > 0 ? sampleDtMs : 0;
+  let k = 0;
+  for (let n = 1; n < run.length; n++) {
+    const a = run[n - 1]!.t;
+    const b = run[n]!.t;
+    while (k < apartTimes.length && apartTimes[k]! <= a) k++;
+    if (!(k < apartTimes.length && apartTimes[k]! < b)) ms += b - a;
+  }
+  return ms / 1000;
+}
+
+/**
  * Runs of close samples. A gap longer than maxGap ends a run only when the two were seen apart in
  * it; a gap where one of them was simply not seen (occlusion, missed detections) is bridged up to
  * maxBlind. Each run's duration is last - first.
@@ -117,7 +137,7 @@ export function findInteractions(staff: readonly StaffTrack[], visits: readonly 
           const start = run[0]!.t;
           const end = run[run.length - 1]!.t;
           const durationS = (end - start) / 1000;
-          if (durationS < o.minSeconds) continue;
+          if (togetherSeconds(run, apart, sampleDtMs) < o.minSeconds) continue;
           out.push({
             kind,
             sellerId: s.sellerId,
