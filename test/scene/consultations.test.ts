@@ -86,10 +86,13 @@ describe('consultations: within D metres for T seconds, gaps up to G tolerated',
     expect(c).toMatchObject({ sellerId: 's1', staffPersonId: 1, visitId: 2, camera: 'c1', durationS: 30 });
   });
 
-  it('togetherSeconds: unseen gaps count, gaps seen apart do not', () => {
+  it('togetherSeconds: unseen gaps count, time seen apart does not (each side up to the midpoint)', () => {
     const at = (...ts: number[]) => ts.map((t) => ({ t: t * 1000 }));
     expect(togetherSeconds(at(0, 1, 2, 5, 6), [], 1000)).toBe(7);
-    expect(togetherSeconds(at(0, 1, 2, 5, 6), [3000, 4000], 1000)).toBe(4);
+    // Apart at 3 and 4: of the gap 2-5 only 2-2.5 and 4.5-5 count (1 s), not 3 s, and not 0 either.
+    expect(togetherSeconds(at(0, 1, 2, 5, 6), [3000, 4000], 1000)).toBe(5);
+    // Losing the close sample at 5 (a stored grid keeping another) moves it by half a step, not a whole gap.
+    expect(togetherSeconds(at(0, 1, 2, 6), [3000, 4000], 1000)).toBe(togetherSeconds(at(0, 1, 2, 5, 6), [3000, 4000], 1000) - 0.5);
     expect(togetherSeconds(at(0, 1), [1000], 500)).toBe(1.5);
   });
 });

@@ -66,8 +66,11 @@ interface CloseSample {
 }
 
 /**
- * Seconds of a run spent together: each close sample stands for one sampling step, and the gaps
- * between close samples count unless the two were seen apart in them.
+ * Seconds of a run spent together: each close sample stands for one sampling step, and a gap
+ * between close samples counts whole when the two were not seen apart in it. When they were, each
+ * side counts up to the midpoint between its close sample and the nearest sample seen apart (the
+ * moment they parted or met again lies somewhere between the two): time seen apart never counts,
+ * and the judgement does not hinge on which sample a stored grid happened to keep.
  */
 export function togetherSeconds(run: readonly { readonly t: number }[], apartTimes: readonly number[], sampleDtMs: number): number {
   let ms = run.length > 0 ? sampleDtMs : 0;
@@ -76,7 +79,13 @@ export function togetherSeconds(run: readonly { readonly t: number }[], apartTim
     const a = run[n - 1]!.t;
     const b = run[n]!.t;
     while (k < apartTimes.length && apartTimes[k]! <= a) k++;
-    if (!(k < apartTimes.length && apartTimes[k]! < b)) ms += b - a;
+    if (!(k < apartTimes.length && apartTimes[k]! < b)) {
+      ms += b - a;
+      continue;
+    }
+    let last = apartTimes[k]!;
+    for (let j = k; j < apartTimes.length && apartTimes[j]! < b; j++) last = apartTimes[j]!;
+    ms += (apartTimes[k]! - a) / 2 + (b - last) / 2;
   }
   return ms / 1000;
 }
