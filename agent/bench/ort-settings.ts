@@ -11,7 +11,7 @@
  * DETECTOR_DEFAULTS); a variant overrides one setting:
  *   t2 / t1      intraOpNumThreads 2 / 1, graph 'all', executionMode sequential, CPU memory arena on
  *   t2-ext       graphOptimizationLevel 'extended' instead of 'all'
- *   t2-noarena   enableCpuMemArena false
+ *   t2-noarena   enableCpuMemArena false (t1-noarena: the same with 1 thread)
  *   t2-par       executionMode 'parallel' (inter-op threads; sequential is onnxruntime's default)
  * `--beside reidN`: while the detector is timed, OSNet x0.25 runs batches of 4 crops back to back on
  * a worker session with N intra-op threads, as the tracker's ReID worker would (the 2-cores-shared
@@ -31,7 +31,9 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 const runs = Number(arg('runs', '15'));
-const models = arg('models', 'yolov8n_fp32,yolov8n_int8,yolox_nano').split(',').filter(Boolean);
+// `--models ''` (ReID only) must not fall back to the default list, so read the raw value.
+const modelsAt = process.argv.indexOf('--models');
+const models = (modelsAt >= 0 ? (process.argv[modelsAt + 1] ?? '') : 'yolov8n_fp32,yolov8n_int8,yolox_nano').split(',').filter(Boolean);
 const variants = arg('variants', 't2,t1,t2-ext,t2-noarena,t2-par').split(',').filter(Boolean);
 const besides = arg('beside', 'none').split(',').filter(Boolean);
 const reidBatches = arg('reid-batches', '').split(',').filter(Boolean).map(Number);
@@ -42,6 +44,7 @@ const VARIANTS: Record<string, { threads: number; extra: ort.InferenceSession.Se
   t1: { threads: 1, extra: {} },
   't2-ext': { threads: 2, extra: { graphOptimizationLevel: 'extended' } },
   't2-noarena': { threads: 2, extra: { enableCpuMemArena: false } },
+  't1-noarena': { threads: 1, extra: { enableCpuMemArena: false } },
   't2-par': { threads: 2, extra: { executionMode: 'parallel' } },
 };
 const SIZE: Record<string, [number, number]> = { yolox_nano: [416, 416], osnet_x0_25_msmt17: [128, 256] };
@@ -120,7 +123,9 @@ for (const beside of besides) {
   const t0 = performance.now();
   for (let r = 0; r < runs; r++) {
     loads.push(loadavg()[0]!);
-    for (const c of configs) {
+    // Rotate the order each round so no configuration always runs right after the same neighbour.
+    for (let k = 0; k < configs.length; k++) {
+      const c = configs[(k + r) % configs.length]!;
       const c0 = process.cpuUsage();
       const w0 = performance.now();
       await c.run();
