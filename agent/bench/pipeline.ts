@@ -16,6 +16,9 @@
  * full-frame pass), full+adaptive (sampling.empty_every 3), or several (full+regions+adaptive).
  * (sub360: the same street loop at 640x360, GOP 1 s, as a camera's detection substream serves it.)
  * --json prints one object per clip and variant (BenchRecord below) on stdout, the header on stderr.
+ * --model NAME and --threads N set detector.model and detector.threads (which the ReID session
+ * follows) for every variant, for A/B runs of detector choices and session settings; default: the
+ * detector's defaults (DETECTOR_DEFAULTS).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,17 +47,23 @@ const json = process.argv.includes('--json');
 /** Cycle through the variants this many times (A B A B ...), so load drift on a shared box hits every variant alike. */
 const repeat = Math.max(1, Number(arg('repeat', '1')));
 const STRIDE = 25;
+/** Detector options every variant and the detector-only figure share (--model, --threads). */
+const detectorOpts = {
+  ...(process.argv.includes('--model') ? { model: arg('model', '') } : {}),
+  ...(process.argv.includes('--threads') ? { threads: Number(arg('threads', '0')) } : {}),
+};
 
 async function decodeOnly(
   clip: BenchClip,
   keep: number,
+  modelSize: { width: number; height: number },
 ): Promise<{ fps: number; frames: number; videoSec: number; wallSec: number; keyframeMode: boolean; kept: Frame[] }> {
   const t0 = performance.now();
   const src = await openSource({
     sourceId: clip.name,
     url: clip.path,
     sampling: { stride: STRIDE, keyframes: 'auto' },
-    modelSize: { width: 640, height: 640 },
+    modelSize,
     limitSec: seconds,
     skipLoopFilter: DECODE_DEFAULTS.skipLoopFilter,
   });
@@ -71,7 +80,7 @@ async function decodeOnly(
 }
 
 async function detectorOnly(frames: Frame[]): Promise<{ fps: number; ms: number }> {
-  const det = await Detector.create({ warn: () => {} });
+  const det = await Detector.create({ ...detectorOpts, warn: () => {} });
   try {
     for (const f of frames.slice(0, 3)) await det.detect(f);
     const t0 = performance.now();
@@ -105,7 +114,7 @@ async function endToEnd(clip: BenchClip, variant: string) {
     url: clip.path,
     sourceId: clip.name,
     sampling: { stride: STRIDE, keyframes: 'auto' },
-    detector: {},
+    detector: detectorOpts,
     tracker: !appearance ? trackerOptions({ appearance: false }) : base === 'full-all' ? trackerOptions({ embeddingPolicy: 'all' }) : DEFAULT_TRACKER_OPTIONS,
     appearance,
     reidModel: 'osnet_x0_25_msmt17',
@@ -128,6 +137,8 @@ function row(cells: Array<string | number>, widths: number[]): string {
 export interface BenchRecord {
   readonly clip: string;
   readonly variant: string;
+  /** Detector model and intra-op threads (0 = onnxruntime's default), e.g. "yolov8n_fp32 threads=0". */
+  readonly detector: string;
   /** 1-based pass over the variants (--repeat). */
   readonly run: number;
   readonly keyframe_mode: boolean;
@@ -167,14 +178,19 @@ async function main(): Promise<void> {
   if (clipNames.includes('sub360')) clips.push(makeLoopedClip(street, cache, Math.max(300, seconds), 1, SUBSTREAM_360P));
   if (clipNames.includes('checkout')) clips.push({ name: 'checkout_counter_cashier', path: checkout, note: '768x432 H.264, 26 s, 25 fps' });
 
-  const header = `FloorSense pipeline benchmark: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, stride ${STRIDE}, up to ${seconds} s per clip, load ${loadavg()[0]!.toFixed(1)}`;
+  // The detector's input size (640 for YOLOv8n, 416 for YOLOX-Nano) sets the decode letterbox, as in analyze.
+  const probe = await Detector.create({ ...detectorOpts, warn: () => {} });
+  const modelSize = probe.inputSize;
+  const model = `${probe.model.name} threads=${probe.settings.threads}`;
+  await probe.close();
+  const header = `FloorSense pipeline benchmark: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, stride ${STRIDE}, up to ${seconds} s per clip, detector ${model}, load ${loadavg()[0]!.toFixed(1)}`;
   if (json) console.error(header);
   else console.log(header);
   const widths = [26, 9, 8, 8, 9, 8, 8, 7, 10, 12, 7];
   if (!json)
     console.log(row(['clip / variant', 'keyframes', 'decode', 'detect', 'e2e fps', 'e2e/det', 'cam-h/h', 'static', 'embeds', 'ms/embed', 'rss MB'], widths));
   for (const clip of clips) {
-    const d = await decodeOnly(clip, 40);
+    const d = await decodeOnly(clip, 40, modelSize);
     const det = await detectorOnly(d.kept);
     if (!json)
       console.log(
@@ -203,6 +219,7 @@ async function main(): Promise<void> {
       const rec: BenchRecord = {
         clip: clip.name,
         variant: v,
+        detector: model,
         run,
         keyframe_mode: s.keyframe_mode,
         decode_fps: r2(d.fps),

@@ -15,6 +15,25 @@
  * - fp32 is cheaper than int8 here (single thread, 'all': ~150-175 vs ~190-200 CPU-ms/frame), but
  *   the 44 vs 66 ms/frame of ../shared/data/SOURCES.md did not reproduce on this CPU: one fp32
  *   frame single-threaded took 128 ms at best, so two threads cannot go much below ~65 ms.
+ * - Re-measured 2026-12-01 on the current box (2 vCPUs of an Intel Xeon with AVX-512 VNNI and AMX;
+ *   `npx tsx agent/bench/ort-settings.ts --runs 15`, configurations interleaved with a rotating
+ *   order, load 0.7-1.4), ms/frame median wall (process CPU):
+ *     yolov8n_fp32  2 threads 65 (117), 1 thread 84 (84)
+ *     yolov8n_int8  2 threads 97 (160), 1 thread 125 (130): 1.5x slower than fp32 even with VNNI.
+ *       Its dynamic quantisation runs ConvInteger + DynamicQuantizeLinear per layer, which
+ *       onnxruntime's CPU provider does not optimise (maintainers, microsoft/onnxruntime#12854:
+ *       "use static quantization for CNN based models"), so int8 stays off the CPU default.
+ *     yolox_nano    2 threads 15 (26), 1 thread 16 (16): 4x cheaper, but its pooled F1 on the
+ *       labelled set is 0.915 against fp32's 0.934 (manifest), outside the 1-point rule.
+ *   Session settings against today's (2 threads, graph 'all', sequential, CPU arena on), load 1.3:
+ *   graph 'extended' and executionMode 'parallel' were slower for every model; enableCpuMemArena
+ *   false made no difference once the order rotated (an apparent gain was the position in the
+ *   round). An OSNet ReID worker running beside the detector (1 or 2 threads) slowed fp32 from
+ *   79 to 82-84 ms: no oversubscription penalty worth a per-site thread split.
+ *   End to end (`npm run bench -- --seconds 40 --clips gop1,sub360 --variants full,motion-only
+ *   --json [--model M | --threads 1]`, configurations in turn, second pass at load 2-3), sampled
+ *   frames/s 1080p GOP 1 s full / motion-only: fp32 4.9 / 8.5, int8 5.0 / 7.1, fp32 1 thread
+ *   4.1 / 7.0, yolox_nano 6.7 / 17.7. With appearance on, ReID (15-24 ms an embedding) caps all.
  * - inference runs on a worker thread (`worker`): onnxruntime-node's run() is synchronous and
  *   would stop the event loop, and with it ffmpeg pipe reads, for the whole inference. Cost of
  *   the input copy to the worker: within noise (best runs 93 vs 92 ms).
