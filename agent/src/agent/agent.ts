@@ -35,7 +35,7 @@ import { Calibrations } from './calibration.js';
 import { receiptDaysHandler, salesJobs } from './sales-jobs.js';
 import { startApiServer, type ApiServer } from '../api/index.js';
 import { readBoxHealth, type BoxHealth } from '../health/index.js';
-import { localDate } from '../sales/local-time.js';
+import { localDate } from '../core/local-time.js';
 import { isLiveUrl } from '../ingest/source-url.js';
 
 export interface AgentDeps {
