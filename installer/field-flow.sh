@@ -6,7 +6,10 @@
 #      with its substream at Hikvision's URLs, and a 768x432 one), zones given in the answers file;
 #   3. `floorsense doctor --json` from the installed tree;
 #   4. the agent started as the unit starts it (service user, its environment, NOTIFY_SOCKET) until
-#      systemd would see READY=1 and /status shows both cameras up.
+#      systemd would see READY=1 and /status shows both cameras up;
+#   5. one zone drawn on the running agent through the calibration editor's API, as the
+#      Technician page does it (GET /api/cameras/till/calibration for the picture size, PUT the
+#      zone), until the calibration view puts a tracked person's foot point in it.
 #
 # Prints each step's seconds and the total. Before the timed steps it builds the bundle when none is
 # given (once, as the build box would; timed apart) and starts the cameras.
@@ -15,8 +18,8 @@
 #
 # Needs root (useradd, runuser, unshare), ffmpeg, /usr/bin/python3 with GStreamer's RTSP server
 # (installer/test-packages.txt) and the shared clips and models (FLOORSENSE_SHARED_DATA, default
-# ../shared/data). Zones: the answers file carries them, since the agent's API has no zone editor
-# endpoint yet (issue 11 item 5).
+# ../shared/data). The door camera's zones come from the answers file (a chain's standard layout);
+# the till's zone is drawn in step 5.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -89,10 +92,6 @@ cameras:
       - {name: floor-door, kind: floor, polygon: [[0, 300], [1920, 300], [1920, 700], [0, 700]]}
   - id: till
     url: rtsp://127.0.0.1:$rtsp_port/till/stream1
-    zones:
-      - {name: counter, kind: staff, polygon: [[0, 0], [768, 0], [768, 140], [0, 140]]}
-      - {name: till, kind: till, polygon: [[200, 140], [560, 140], [560, 260], [200, 260]]}
-      - {name: floor-till, kind: floor, polygon: [[0, 260], [768, 260], [768, 432], [0, 432]]}
 api: {port: $api_port}
 EOF
 echo "cameras: rtsp://127.0.0.1:$rtsp_port (door 1920x1080 + 640x360 substream, till 768x432); API port $api_port"
@@ -149,8 +148,31 @@ done
 [ -n "$live" ] || die "both cameras never showed up in /status: $(curl -s "http://127.0.0.1:$api_port/status" | head -c 2000)"
 record "4a. agent started -> READY=1 to systemd" "$ready"
 record "4b. agent started -> /status: both cameras up, frames in" "$live"
+
+# 5. The till camera's zone, drawn on the running agent the way the Technician page saves it: the
+# picture size from the calibration view, one PUT (loopback, JSON), then the view again until a
+# tracked person's foot point is reported inside the new zone.
+cal="http://127.0.0.1:$api_port/api/cameras/till/calibration"
+t0=$(now)
+size="$(curl -sf "$cal" | /usr/bin/python3 -c 'import json,sys; v = json.load(sys.stdin); print(v["width"], v["height"])')" || die "GET $cal failed"
+read -r w h <<<"$size"
+[ "$w" != None ] || die "the till camera has no frame yet: $(curl -s "$cal" | head -c 500)"
+# The counter and the floor in front of it: the whole picture below its top eighth (where the shelf is).
+zone="{\"zones\": [{\"name\": \"till-area\", \"kind\": \"staff\", \"polygon\": [[0, $((h / 8))], [$w, $((h / 8))], [$w, $h], [0, $h]]}], \"floor\": null}"
+code="$(curl -s -o "$work/put.json" -w '%{http_code}' -X PUT -H 'content-type: application/json' --data "$zone" "$cal")"
+[ "$code" = 200 ] || die "PUT $cal answered $code: $(head -c 2000 "$work/put.json")"
+grep -q 'till-area' "$etc/store.yaml" || die "the zone is not in $etc/store.yaml after the save"
+placed=""
+for _ in $(seq 600); do
+  placed="$(curl -s "$cal" | /usr/bin/python3 -c 'import json,sys; v = json.load(sys.stdin); print(" ".join("track %s foot (%.0f, %.0f)" % (t["track_id"], t["foot"][0], t["foot"][1]) for t in v["tracks"] if t["zone"] == "till-area"))' 2>/dev/null || true)"
+  [ -n "$placed" ] && break
+  sleep 0.1
+done
+[ -n "$placed" ] || die "no tracked foot point in the drawn zone within 60 s: $(curl -s "$cal" | head -c 2000)"
+record "5. zone drawn through the API (PUT calibration) -> foot in it" "$(secs "$t0" "$(now)")"
+echo "   $cal: $placed in till-area (${w}x${h} picture)"
 total="$(secs "$flow0" "$(now)")"
 echo
-printf '%-58s %7s s\n' "field flow total (1 + 2 + 3 + 4b)" "$total"
+printf '%-58s %7s s\n' "field flow total (1 + 2 + 3 + 4b + 5)" "$total"
 /usr/bin/python3 -c 'import json,sys; s = json.loads(sys.argv[1]); print("status: " + ", ".join("%s %s %s frames" % (c["id"], c["state"], c["frames"]) for c in s["cameras"]))' \
   "$(curl -s "http://127.0.0.1:$api_port/status")"

@@ -164,6 +164,9 @@ if [ "$mode" = bundle ]; then
   chmod 755 "$etc" "$logs"
   chmod 750 "$state"
   if is_root; then chown "$user:$user" "$state" "$logs"; fi
+  # The calibration editor saves store.yaml (and store.yaml.bak) from the running agent: the service
+  # group may write the folder; setgid keeps new files in that group (setup writes root:floorsense 0640).
+  if is_root; then chown "root:$user" "$etc" && chmod 2775 "$etc"; fi
   installer="$opt/current/installer"
   render "$installer/systemd/floorsense.service" > "$unit"
   render "$installer/desktop/floorsense-tray.desktop" > "$autostart"

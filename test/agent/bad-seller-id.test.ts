@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resultsWriter } from '../../agent/src/agent/results-store.js';
 import { rollUpKpis } from '../../agent/src/agent/store-day.js';
-import { localDayBounds } from '../../agent/src/sales/local-time.js';
+import { localDayBounds } from '../../agent/src/core/local-time.js';
 import { problemLines, syncSchedule } from '../../agent/src/sales/schedule-sync.js';
 import { toStoredReceipt } from '../../agent/src/sales/stored-receipt.js';
 import { loadScenarioFile, validateScenario } from '../../agent/src/sim/scenario.js';

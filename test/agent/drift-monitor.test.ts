@@ -17,7 +17,7 @@ import { validateConfig } from '../../agent/src/config/load.js';
 import { detectionsFromList } from '../../agent/src/core/detections.js';
 import { DetectorQueue } from '../../agent/src/detect/index.js';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
-import { zonedToUtc } from '../../agent/src/sales/local-time.js';
+import { zonedToUtc } from '../../agent/src/core/local-time.js';
 import { DEFAULT_DRIFT_THRESHOLDS, summarizeDay } from '../../agent/src/health/drift.js';
 import { addDriftDeltas, saveDriftJudgement } from '../../agent/src/store/drift.js';
 import { startAgent } from '../../agent/src/agent/agent.js';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { resultsWriter } from '../../agent/src/agent/results-store.js';
 import { receiptDaysHandler } from '../../agent/src/agent/sales-jobs.js';
 import { rollUpKpis } from '../../agent/src/agent/store-day.js';
-import { localDayBounds } from '../../agent/src/sales/local-time.js';
+import { localDayBounds } from '../../agent/src/core/local-time.js';
 import { toStoredReceipt } from '../../agent/src/sales/stored-receipt.js';
 import { loadScenarioFile, validateScenario } from '../../agent/src/sim/scenario.js';
 import { simulateDay, type SimulatedDay } from '../../agent/src/sim/simulate.js';

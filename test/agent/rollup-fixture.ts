@@ -11,7 +11,7 @@ import { rollUpDay } from '../../agent/src/agent/rollup.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import type { Config } from '../../agent/src/config/schema.js';
 import type { Receipt } from '../../agent/src/sales/receipts.js';
-import { localDate, localDayBounds } from '../../agent/src/sales/local-time.js';
+import { localDate, localDayBounds } from '../../agent/src/core/local-time.js';
 import { toStoredReceipt } from '../../agent/src/sales/stored-receipt.js';
 import { loadScenarioFile, validateScenario, type Scenario } from '../../agent/src/sim/scenario.js';
 import { simulateDay, type SimulatedDay } from '../../agent/src/sim/simulate.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_STOPPED, uptimeInWindow } from '../../agent/src/agent/uptime.js';
 import { closeDanglingUp, rollUpCameraUptime } from '../../agent/src/agent/rollup.js';
-import { zonedToUtc } from '../../agent/src/sales/local-time.js';
+import { zonedToUtc } from '../../agent/src/core/local-time.js';
 import { resultsWriter } from '../../agent/src/agent/results-store.js';
 import { insertCameraHealth } from '../../agent/src/store/detail.js';
 import { openStore } from '../../agent/src/store/open.js';

@@ -14,7 +14,7 @@ import type { LossCause } from '../../agent/src/ingest/failures.js';
 import type { CameraState } from '../../agent/src/health/camera-state.js';
 import { imageSignature, type ImageSignature } from '../../agent/src/health/image-checks.js';
 import { openingIntervalAt, openingIntervalOn } from '../../agent/src/health/opening-hours.js';
-import { zonedToUtc } from '../../agent/src/sales/local-time.js';
+import { zonedToUtc } from '../../agent/src/core/local-time.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
 import { decodeLetterboxed, makeFrame } from './frames.js';
 

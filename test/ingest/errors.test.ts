@@ -171,7 +171,7 @@ describe.skipIf(!haveData(CHECKOUT))('ingest errors and stopping', () => {
       expect(frames.map((f) => f.timestampMs)).toEqual(frames.map((_, k) => 1_700_000_000_000 + 1000 * (k + 1)));
       const e = coded(error);
       expect(e.code).toBe('FS_SOURCE_UNREACHABLE');
-      expect(e.message).toMatch(/cam\.mp4: no frame for 3 s \(watchdog\)/);
+      expect(e.message).toMatch(/cam\.mp4: watchdog: no frame for 3 s \(watchdog_s\)/);
       expect(alive(src.stats().pid!)).toBe(false);
     });
   });

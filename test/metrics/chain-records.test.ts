@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chainRecordsOf } from '../../agent/src/metrics/chain-records.js';
-import { zonedToUtc } from '../../agent/src/sales/local-time.js';
+import { zonedToUtc } from '../../agent/src/core/local-time.js';
 
 describe('chain records of a day without video', () => {
   it('has one record per local hour, receipts in their local hour, coverage and shifts counted', () => {

@@ -20,7 +20,7 @@ import { resultsWriter } from '../../agent/src/agent/results-store.js';
 import { rollUpCameraUptime } from '../../agent/src/agent/rollup.js';
 import { rollUpKpis } from '../../agent/src/agent/store-day.js';
 import { importReceiptFolder } from '../../agent/src/sales/receipt-folder.js';
-import { localDate, localDayBounds } from '../../agent/src/sales/local-time.js';
+import { localDate, localDayBounds } from '../../agent/src/core/local-time.js';
 import { parseReceiptsCsv } from '../../agent/src/sales/receipts.js';
 import { syncSchedule } from '../../agent/src/sales/schedule-sync.js';
 import { readCameraTracks } from '../../agent/src/scene/interchange.js';

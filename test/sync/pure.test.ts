@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs } from '../../agent/src/sync/backoff.js';
 import { centralRow, chDateTime, type DrainReport } from '../../agent/src/sync/drain.js';
 import {
   centralColumnTypes,
@@ -17,24 +16,6 @@ import { clusterSettings } from '../../agent/src/sync/service.js';
 import { printableUrl, remoteError } from '../../agent/src/sync/clickhouse.js';
 import { FailureError, MisuseError } from '../../agent/src/core/errors.js';
 import { RECORD_SPECS, RECORD_TYPES } from '../../agent/src/store/records.js';
-
-describe('backoff', () => {
-  const policy = { minMs: 1000, maxMs: 60_000 };
-  const cases: Array<[number, number, number]> = [
-    // attempt, random, expected delay
-    [0, 1, 1000],
-    [1, 1, 2000],
-    [3, 1, 8000],
-    [3, 0.5, 4000],
-    [10, 1, 60_000],
-    [10, 0.25, 15_000],
-    [2, 0, 1000], // never below min
-    [1000, 1, 60_000], // no overflow
-  ];
-  it.each(cases)('attempt %i, random %f -> %i ms', (attempt, r, want) => {
-    expect(backoffDelayMs(attempt, policy, () => r)).toBe(want);
-  });
-});
 
 describe('central rows and DDL', () => {
   it('formats times as UTC DateTime text and keeps only whitelisted columns', () => {

@@ -17,7 +17,7 @@ import { rollUpCameraUptime } from '../../agent/src/agent/rollup.js';
 import { main } from '../../agent/src/cli/main.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
 import type { DayReport } from '../../agent/src/metrics/kpis.js';
-import { zonedToUtc } from '../../agent/src/sales/local-time.js';
+import { zonedToUtc } from '../../agent/src/core/local-time.js';
 import { insertCameraHealth } from '../../agent/src/store/detail.js';
 import { openStore, type Store } from '../../agent/src/store/open.js';
 import { haveChromium, launchChromium, refuseOutside } from '../helpers/chromium.js';

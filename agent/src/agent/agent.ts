@@ -35,7 +35,7 @@ import { Calibrations } from './calibration.js';
 import { receiptDaysHandler, salesJobs } from './sales-jobs.js';
 import { startApiServer, type ApiServer } from '../api/index.js';
 import { readBoxHealth, type BoxHealth } from '../health/index.js';
-import { localDate } from '../sales/local-time.js';
+import { localDate } from '../core/local-time.js';
 import { isLiveUrl } from '../ingest/source-url.js';
 
 export interface AgentDeps {
@@ -67,6 +67,8 @@ export interface AgentState {
   readonly queue: DetectorQueueStats;
   readonly jobs: readonly JobReport[];
   readonly backlog: Backlog;
+  /** Null while running; after stop(), when it stopped (the rest is the state it was left in). */
+  readonly stoppedMs: number | null;
 }
 
 export interface RunningAgent {
@@ -74,6 +76,7 @@ export interface RunningAgent {
   /** The local API, when enabled (not with `once`). */
   readonly api: ApiServer | null;
   readonly cameras: ReadonlyMap<string, CameraRuntime>;
+  /** The agent's state now; after stop(), the state it stopped in (the database is closed by then). */
   state(): AgentState;
   /** Run the archive batch now (skipped if one is running). */
   runArchive(): Promise<boolean>;
@@ -191,19 +194,25 @@ export async function startAgent(cfg: Readonly<Config>, deps: AgentDeps): Promis
     }
   }
 
-  const stop = stopper(core, { crons, days: rollup.days, api, supervisors, jobs, sync });
+  const liveState = (): AgentState => ({
+    storeId: cfg.store.id,
+    startedMs: core.startedMs,
+    cameras: [...core.runtimes.values()].map((r) => r.snapshot()),
+    queue: core.queue.stats(),
+    jobs: jobs.map((j) => j.report()),
+    backlog: outboxBacklog(db),
+    stoppedMs: null,
+  });
+  // The outbox backlog needs the database, which stop() closes: the last state is kept just before.
+  let stoppedState: AgentState | null = null;
+  const stop = stopper(core, { crons, days: rollup.days, api, supervisors, jobs, sync }, () => {
+    stoppedState = { ...liveState(), stoppedMs: clock() };
+  });
   const agent: RunningAgent = {
     store,
     api,
     cameras: core.runtimes,
-    state: () => ({
-      storeId: cfg.store.id,
-      startedMs: core.startedMs,
-      cameras: [...core.runtimes.values()].map((r) => r.snapshot()),
-      queue: core.queue.stats(),
-      jobs: jobs.map((j) => j.report()),
-      backlog: outboxBacklog(db),
-    }),
+    state: () => stoppedState ?? liveState(),
     runArchive: () => archive.job.runNow(),
     done: stop.done,
     problems: () => [
@@ -494,7 +503,7 @@ interface Running {
 }
 
 /** stop(): stop taking frames, finish the current ones, flush, close SQLite; idempotent. `done` resolves after it. */
-function stopper(core: AgentCore, run: Running): { stop(): Promise<void>; readonly done: Promise<void> } {
+function stopper(core: AgentCore, run: Running, beforeClose: () => void): { stop(): Promise<void>; readonly done: Promise<void> } {
   const { cfg, db, log, clock } = core;
   let stopping: Promise<void> | null = null;
   let resolveDone: () => void = () => {};
@@ -527,6 +536,7 @@ function stopper(core: AgentCore, run: Running): { stop(): Promise<void>; readon
       );
       // Fold the WAL back into the main file so the database is one consistent file at rest.
       await step('WAL checkpoint', () => db.pragma('wal_checkpoint(TRUNCATE)'));
+      await step('the stopped state', beforeClose);
       await step('closing the database', () => core.store.close());
       log.info({ uptimeMs: clock() - core.startedMs }, 'agent stopped');
       resolveDone();

@@ -34,7 +34,7 @@ import type { DayReport, Kpis } from '../metrics/kpis.js';
 import { dayViewsBetween, loadDayView, savedDays, sellerNames } from '../store/day-reports.js';
 import type { ConsultationRecord } from '../metrics/kpis.js';
 import type { Receipt } from '../sales/receipts.js';
-import { localDate, localDayBounds } from '../sales/local-time.js';
+import { localDate, localDayBounds } from '../core/local-time.js';
 import { storeReceipts } from '../store/sales.js';
 import { toStoredReceipt } from '../sales/stored-receipt.js';
 import { outboxBacklog } from '../store/outbox.js';

@@ -13,7 +13,7 @@
 import type Database from 'better-sqlite3';
 import { CONFIDENCE_BINS, checkDrift, summarizeDay, type DriftThresholds, type DriftWarning } from '../health/drift.js';
 import { openingIntervalOn, type OpeningHours } from '../health/opening-hours.js';
-import { localDate, localDayBounds } from '../sales/local-time.js';
+import { localDate, localDayBounds } from '../core/local-time.js';
 import {
   addDriftDeltas,
   currentDriftWarnings,

@@ -8,7 +8,7 @@
  *      END of the recording; used only so nothing is dropped, and logged as a warning).
  * Pure: the caller supplies the probe result, the name and the mtime.
  */
-import { zonedToUtc } from '../sales/local-time.js';
+import { zonedToUtc } from '../core/local-time.js';
 
 export type FileTimeOrigin = 'creation-time' | 'file-name' | 'mtime';
 

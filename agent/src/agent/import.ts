@@ -17,7 +17,7 @@ import type { Config } from '../config/schema.js';
 import { MisuseError } from '../core/errors.js';
 import type { Receipt } from '../sales/receipts.js';
 import type { Shift } from '../sales/schedule.js';
-import { localDate, localDayBounds } from '../sales/local-time.js';
+import { localDate, localDayBounds } from '../core/local-time.js';
 import { toStoredReceipt } from '../sales/stored-receipt.js';
 import { readCameraTracks } from '../scene/interchange.js';
 import { replaceShifts, storeReceipts } from '../store/sales.js';

@@ -1,9 +1,8 @@
 /**
  * Live mode: one supervisor per RTSP camera. It runs the camera's pipeline until the stream fails,
- * then reconnects with exponential backoff; one watchdog restarts a session that delivers no frame
- * in time (a stalled camera can keep its TCP connection open forever): within `watchdogSec`, and
- * once frames flow within the camera's rtsp_timeout_s plus its usual gap between frames
- * (stallAllowanceSec). A failing camera only ever affects its own loop: every error is caught here,
+ * then reconnects with exponential backoff. A session that delivers no frame in time is ended by
+ * ingest's watchdog (ingest/watchdog.ts, the one every openSource path has): within `watchdogSec`,
+ * and once frames flow within the camera's rtsp_timeout_s plus its usual gap between frames. A failing camera only ever affects its own loop: every error is caught here,
  * logged and recorded as downtime.
  *
  * Downtime: a camera_health row 'up' when a session delivers its first frame, 'down' when a
@@ -23,8 +22,8 @@ import { analyzeSource } from '../pipeline/analyze.js';
 import type { ReidEmbedder } from '../track/index.js';
 import { insertCameraHealth } from '../store/detail.js';
 import { ensureJob, setJobState } from '../store/jobs.js';
-import { backoffDelayMs, type BackoffPolicy } from '../sync/backoff.js';
-import { abortableSleep } from '../sync/loop.js';
+import { backoffDelayMs, type BackoffPolicy } from '../core/backoff.js';
+import { abortableSleep } from '../core/sleep.js';
 import { samplesOf, type CameraAnalyzeBase } from './analyze-options.js';
 import type { CameraRuntime } from './camera-runtime.js';
 import { resultsWriter, type ResultsWriter, type TrackSample } from './results-store.js';
@@ -94,19 +93,6 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
     const session = new AbortController();
     const onStop = (): void => session.abort();
     signal.addEventListener('abort', onStop, { once: true });
-    let watchdogFired: string | null = null;
-    let timer: NodeJS.Timeout | undefined;
-    // Until the first frame the allowance is longer: connecting includes ffprobe's look at the
-    // stream and ffmpeg's start, several seconds on a busy box, which is not a stalled camera.
-    const arm = (sec: number, why: string): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        watchdogFired = `watchdog: no frame for ${formatSec(sec)} s (${why})`;
-        log.warn({ watchdogSec: sec }, `no frame for ${formatSec(sec)} s (${why}): restarting the camera`);
-        session.abort();
-      }, sec * 1000);
-    };
-    const gaps = frameGaps();
     let frames = 0;
     let writer: ResultsWriter | null = null;
     let pending: TrackSample[] = [];
@@ -130,7 +116,6 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
     runtime.setLink(wasUp || attempt > 0 ? 'reconnecting' : 'connecting');
     log.info({ attempt }, 'connecting');
     let error: unknown = null;
-    arm(connectAllowanceSec(deps.watchdogSec), 'connecting');
     try {
       const result = await analyzeSource({
         ...cam.base,
@@ -139,13 +124,11 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
         sourceId: cam.id,
         shared: { detector: deps.detector, queue: detect, ...(deps.reid ? { reid: deps.reid } : {}) },
         keepRows: false,
+        watchdogSec: deps.watchdogSec,
         signal: session.signal,
         warn: (m) => log.warn({}, m),
         onFrame: (frame, dets, tracks) => {
-          if (session.signal.aborted) return; // a frame that raced the watchdog or shutdown
-          const gapSec = gaps.next(deps.clock(), frame.ptsSec);
-          const stall = stallAllowanceSec(deps.watchdogSec, cam.base.socketTimeoutSec, gapSec);
-          arm(stall.sec, stall.why);
+          if (session.signal.aborted) return; // a frame that raced shutdown
           if (frames === 0) {
             // The job row is shown by the API and logs: never the camera's password.
             ensureJob(db, { id: jobId, kind: 'live', source: redactSecrets(cam.url) }, deps.clock());
@@ -172,20 +155,19 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
       error = e;
       if (!isFloorSenseError(e)) log.error({ err: e }, `camera pipeline crashed: ${errorText(e)}`);
     } finally {
-      clearTimeout(timer);
       signal.removeEventListener('abort', onStop);
     }
     flush();
     if (frames > 0) {
       try {
-        setJobState(db, jobId, 'done', deps.clock(), signal.aborted ? null : reasonOf(error, watchdogFired));
+        setJobState(db, jobId, 'done', deps.clock(), signal.aborted ? null : reasonOf(error));
       } catch (e) {
         log.error({ err: e }, errorText(e));
       }
     }
     if (signal.aborted) break;
 
-    const reason = reasonOf(error, watchdogFired);
+    const reason = reasonOf(error);
     // Down since its last frame (a stalled stream is noticed only watchdog_s later). A camera that
     // never came up is down too: coverage counts from the agent's start.
     recordHealth('down', reason, frames > 0 ? Math.min(lastFrameMs, deps.clock()) : deps.clock());
@@ -207,54 +189,7 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
   log.info({}, 'camera stopped');
 }
 
-/**
- * Seconds a delivering session may go without a frame: the socket timeout (rtsp_timeout_s) plus the
- * longest gap between its recent frames (the sampling interval, a keyframe interval, the pipeline's
- * own pauses), capped by watchdog_s; watchdog_s alone until two frames have shown the gap.
- * ffmpeg's own -timeout ends a stalled RTSP/TCP read only after about 4-6x its value on ffmpeg 5.1
- * (it retries the read; agent/bench/rtsp-stall-timeout.ts), and -rw_timeout is refused for RTSP,
- * so this is what keeps a stall within the setting.
- */
-export function stallAllowanceSec(watchdogSec: number, socketTimeoutSec: number | undefined, gapSec: number | null): { sec: number; why: string } {
-  if (socketTimeoutSec === undefined || gapSec === null || socketTimeoutSec + gapSec >= watchdogSec) return { sec: watchdogSec, why: 'watchdog_s' };
-  return { sec: socketTimeoutSec + gapSec, why: `rtsp_timeout_s ${formatSec(socketTimeoutSec)} s + ${formatSec(gapSec)} s between frames: the stream stalled` };
-}
-
-const GAP_WINDOW = 8;
-
-/**
- * The longest gap between the last GAP_WINDOW frames, in wall time or in video time (whichever is
- * longer: frames read in a burst at connect are close in wall time but a sampling interval apart in
- * video time). Null until a second frame.
- */
-export function frameGaps(): { next(wallMs: number, ptsSec: number): number | null } {
-  const seen: Array<{ wallMs: number; ptsSec: number }> = [];
-  return {
-    next(wallMs, ptsSec) {
-      seen.push({ wallMs, ptsSec });
-      if (seen.length > GAP_WINDOW + 1) seen.shift();
-      let gap: number | null = null;
-      for (let i = 1; i < seen.length; i++) {
-        const wall = (seen[i]!.wallMs - seen[i - 1]!.wallMs) / 1000;
-        const video = seen[i]!.ptsSec - seen[i - 1]!.ptsSec;
-        gap = Math.max(gap ?? 0, wall, Number.isFinite(video) ? video : 0);
-      }
-      return gap;
-    },
-  };
-}
-
-function formatSec(sec: number): string {
-  return Number.isInteger(sec) ? String(sec) : sec.toFixed(1);
-}
-
-/** Seconds a new session may take to deliver its first frame. */
-export function connectAllowanceSec(watchdogSec: number): number {
-  return Math.max(2 * watchdogSec, watchdogSec + 15);
-}
-
-function reasonOf(error: unknown, watchdog: string | null): string {
-  if (watchdog !== null) return watchdog;
+function reasonOf(error: unknown): string {
   if (error !== null) return errorText(error);
   return 'stream ended';
 }

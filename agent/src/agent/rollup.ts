@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import { analyzeStoredDay, rollUpKpis } from './store-day.js';
-import { localDate, localDayBounds } from '../sales/local-time.js';
+import { localDate, localDayBounds } from '../core/local-time.js';
 import { saveCameraUptime, type CameraUptime } from '../store/aggregates.js';
 import { healthSamplesBetween, healthStatesBefore, insertCameraHealth, lastHealthSample, lastTrackSeenMs } from '../store/detail.js';
 import { openingIntervalOn, type OpeningHours } from '../health/opening-hours.js';

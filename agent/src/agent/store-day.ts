@@ -13,7 +13,7 @@ import type { MotRow } from '../io/mot.js';
 import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../metrics/store-day.js';
 import type { Receipt } from '../sales/receipts.js';
 import type { Shift } from '../sales/schedule.js';
-import { localDate, localDayBounds } from '../sales/local-time.js';
+import { localDate, localDayBounds } from '../core/local-time.js';
 import { positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
 import { cameraUptimeOfDay, saveDayRecords, type ConsultationInput, type SaveReport } from '../store/aggregates.js';
 import { chainRecordsOf } from '../metrics/chain-records.js';

@@ -1,5 +1,5 @@
 /** Query and path parameter parsing; every refusal names the parameter and the expected form. */
-import { isIsoDate, localDate } from '../sales/local-time.js';
+import { isIsoDate, localDate } from '../core/local-time.js';
 import { HttpError } from './http.js';
 
 /** `date` as YYYY-MM-DD (a real calendar day); absent means today in the store's zone. */

@@ -2,7 +2,7 @@
  * Opening hours in store time. "Pointing at nothing" only means something while the shop is open,
  * and camera coverage for KPIs is measured over the hours the shop trades.
  */
-import { localDate, zonedToUtc } from '../sales/local-time.js';
+import { localDate, zonedToUtc } from '../core/local-time.js';
 
 export interface OpeningHours {
   /** HH:MM store time; the shop opens and closes on the same local day. */

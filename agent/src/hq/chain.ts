@@ -10,7 +10,7 @@
  * rounding to the cent gives back the boxes' integers.
  */
 import { FailureError, MisuseError } from '../core/errors.js';
-import { isIsoDate } from '../sales/local-time.js';
+import { isIsoDate } from '../core/local-time.js';
 
 /** The store KPIs the ranking can be sorted by, in the picker's order. */
 export const STORE_KPIS = [

@@ -31,6 +31,7 @@ import {
 import { PROBE_DEFAULTS, probeGop, probeStreamInfo, resolveInput, type ProbeOptions } from './probe.js';
 import type { SourceInfo } from './source-info.js';
 import { chooseHwDecoder, type HwDecodePreference } from './hwdecode.js';
+import { frameWatchdog, type FrameWatchdog } from './watchdog.js';
 import { DEFAULT_TOOLS, spawnTool, stopChild, toolSpawnError, type ToolChild, type ToolPaths } from './tools.js';
 
 export interface OpenSourceOptions {
@@ -47,7 +48,11 @@ export interface OpenSourceOptions {
   /** UTC epoch ms of pts 0 for files; default the file's creation_time tag, else 0. Ignored for live. */
   readonly startTimeMs?: number;
   readonly signal?: AbortSignal;
-  /** No frame for this many seconds (while not waiting on the consumer): FS_SOURCE_UNREACHABLE. */
+  /**
+   * No frame in time (while not waiting on the consumer): FS_SOURCE_UNREACHABLE (watchdog.ts). This
+   * many seconds once frames flow, or socketTimeoutSec plus the usual gap between frames when that
+   * is shorter; longer until the first frame (connectAllowanceSec). The agent's agent.watchdog_s.
+   */
   readonly watchdogSec?: number;
   /** Decode at most this many seconds of the source. */
   readonly limitSec?: number;
@@ -168,7 +173,7 @@ class FfmpegFrameSource implements FrameSource {
   private wakeConsumer: (() => void) | undefined;
   private wakeProducer: (() => void) | undefined;
   private readonly stop = new AbortController();
-  private watchdog: NodeJS.Timeout | undefined;
+  private watchdog: FrameWatchdog | undefined;
   private readonly pool: BufferPool;
   private framesRead = 0;
   private framesYielded = 0;
@@ -286,7 +291,7 @@ class FfmpegFrameSource implements FrameSource {
       child.on('close', (code) => resolve(code));
     });
     this.readStderr(child);
-    this.armWatchdog();
+    this.startWatchdog();
     void this.pump(child, exited);
   }
 
@@ -377,7 +382,7 @@ class FfmpegFrameSource implements FrameSource {
   }
 
   private async enqueue(frame: Frame): Promise<void> {
-    this.armWatchdog();
+    this.watchdog?.frame(frame.ptsSec);
     if (this.queue.length >= this.queueFrames) {
       if (this.info.isLive) {
         const old = this.queue.shift();
@@ -385,36 +390,36 @@ class FfmpegFrameSource implements FrameSource {
         this.framesDropped++;
       } else {
         // Waiting on the consumer is not the source's fault: the watchdog sleeps meanwhile.
-        this.clearWatchdog();
+        this.watchdog?.pause();
         while (this.queue.length >= this.queueFrames && this.end === undefined && !this.stop.signal.aborted) {
           await new Promise<void>((resolve) => (this.wakeProducer = resolve));
           this.wakeProducer = undefined;
         }
         if (this.end !== undefined || this.stop.signal.aborted) return;
-        this.armWatchdog();
+        this.watchdog?.resume();
       }
     }
     this.queue.push(frame);
     this.wakeConsumer?.();
   }
 
-  private armWatchdog(): void {
+  private startWatchdog(): void {
     const sec = this.opts.watchdogSec;
     if (sec === undefined) return;
-    this.clearWatchdog();
-    this.watchdog = setTimeout(() => {
+    // The stall allowance uses the caller's socket timeout (rtsp_timeout_s), not the probe's default.
+    this.watchdog = frameWatchdog(sec, this.opts.socketTimeoutSec, (reason) => {
       const error = new FailureError(
         'FS_SOURCE_UNREACHABLE',
-        `${this.name}: no frame for ${sec} s (watchdog); ${this.framesRead} frames read, last pts ${this.lastPtsSec?.toFixed(2) ?? 'none'}`,
+        `${this.name}: ${reason}; ${this.framesRead} frames read, last pts ${this.lastPtsSec?.toFixed(2) ?? 'none'}`,
         { source: this.name, watchdogSec: sec, framesRead: this.framesRead },
       );
       this.finish({ error }, 'failed');
       if (this.child) void stopChild(this.child);
-    }, sec * 1000);
+    });
   }
 
   private clearWatchdog(): void {
-    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog?.clear();
     this.watchdog = undefined;
   }
 }

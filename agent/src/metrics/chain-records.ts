@@ -11,7 +11,7 @@
  * sum / count = the report's mean; test/sync/chain-views.test.ts holds the two equal.
  */
 import type { CameraUptime, HourlyTraffic, SellerDailyKpi, StoreDailyKpi } from '../store/aggregates.js';
-import { localDate, localDayBounds, zoneOffsetMs } from '../sales/local-time.js';
+import { localDate, localDayBounds, zoneOffsetMs } from '../core/local-time.js';
 import type { Shift } from '../sales/schedule.js';
 import { observedStepS } from '../scene/roles.js';
 import type { StoreDayResult } from './store-day.js';

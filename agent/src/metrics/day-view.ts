@@ -5,7 +5,7 @@
  * analysis the KPIs come from, so the chart and the numbers never disagree; small enough (a few
  * KB) to keep per day long after the detail is gone.
  */
-import { localDayBounds, zonedToUtc } from '../sales/local-time.js';
+import { localDayBounds, zonedToUtc } from '../core/local-time.js';
 import type { DayReport } from './kpis.js';
 import type { StoreDayResult } from './store-day.js';
 

@@ -29,7 +29,7 @@
  *   service is a checkout, not an interaction, unless till_counts).
  * - currency: the most frequent currency of the day's receipts; null when they carry none.
  */
-import { localDate } from '../sales/local-time.js';
+import { localDate } from '../core/local-time.js';
 import type { Shift } from '../sales/schedule.js';
 
 export interface VisitRecord {

@@ -56,6 +56,8 @@ export interface AnalyzeOptions {
   readonly limitSec?: number;
   /** Socket I/O timeout for streams (RTSP), seconds. */
   readonly socketTimeoutSec?: number;
+  /** No frame in time ends the source with FS_SOURCE_UNREACHABLE (ingest/watchdog.ts); undefined: none. */
+  readonly watchdogSec?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: AnalyzeProgress) => void;
   readonly warn?: (message: string) => void;
@@ -198,6 +200,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       ...(o.startTimeMs !== undefined ? { startTimeMs: o.startTimeMs } : {}),
       ...(o.limitSec !== undefined ? { limitSec: o.limitSec } : {}),
       ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
+      ...(o.watchdogSec !== undefined ? { watchdogSec: o.watchdogSec } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
     });
     if (main) {

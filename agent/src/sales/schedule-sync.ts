@@ -3,7 +3,7 @@
  * store's shifts table. The agent runs this at start and on `sales.schedule.cron`.
  */
 import type Database from 'better-sqlite3';
-import { localDayBounds } from './local-time.js';
+import { localDayBounds } from '../core/local-time.js';
 import { loadSchedule, type ScheduleSourceOptions } from './schedule-source.js';
 import { problemLine, type RowProblem } from './csv.js';
 import { replaceShifts } from '../store/sales.js';

@@ -8,7 +8,7 @@
  */
 import { ID_RE } from '../store/records.js';
 import { columnIndex, readCsvTable, type RowProblem } from './csv.js';
-import { isHhMm, isIsoDate, zonedToUtc } from './local-time.js';
+import { isHhMm, isIsoDate, zonedToUtc } from '../core/local-time.js';
 import type { ImportResult } from './receipts.js';
 
 export interface Shift {

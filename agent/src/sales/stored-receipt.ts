@@ -1,6 +1,6 @@
 /** A parsed receipt (CSV or API) as the store keeps it: integer minor units, the store-local day. */
 import type { StoredReceipt } from '../store/sales.js';
-import { localDate } from './local-time.js';
+import { localDate } from '../core/local-time.js';
 import type { Receipt } from './receipts.js';
 
 export function toStoredReceipt(r: Receipt, timeZone: string): StoredReceipt {

@@ -5,7 +5,7 @@
  * seconds from the local midnight of the day, as piecewise-linear paths, with the truth recorded.
  */
 import type { Point } from '../scene/geometry.js';
-import { zonedToUtc } from '../sales/local-time.js';
+import { zonedToUtc } from '../core/local-time.js';
 import type { Layout } from './layout.js';
 import { pathFrom, positionAt, type PathBuilder, type Waypoint } from './path.js';
 import type { Rng } from './prng.js';

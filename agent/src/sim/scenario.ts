@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { FailureError, MisuseError } from '../core/errors.js';
 import { formatKeyPath } from '../config/load.js';
-import { isHhMm, isIsoDate } from '../sales/local-time.js';
+import { isHhMm, isIsoDate } from '../core/local-time.js';
 
 const hhmm = z.string().refine(isHhMm, { message: 'expected HH:MM (24-hour)' });
 const range = (min: number, max: number, what: string) =>

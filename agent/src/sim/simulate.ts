@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema.js';
 import { validateConfig } from '../config/load.js';
 import { csvField } from '../sales/csv.js';
-import { isoWithOffset } from '../sales/local-time.js';
+import { isoWithOffset } from '../core/local-time.js';
 import type { Receipt } from '../sales/receipts.js';
 import type { Shift } from '../sales/schedule.js';
 import { computeDayKpis, type DayReport } from '../metrics/kpis.js';

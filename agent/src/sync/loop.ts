@@ -4,7 +4,7 @@
  * days of outage in milliseconds. Returns when `signal` aborts.
  */
 import { isFloorSenseError } from '../core/errors.js';
-import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
+import { backoffDelayMs, type BackoffPolicy } from '../core/backoff.js';
 import type { DrainReport } from './drain.js';
 
 export interface SyncLoopDeps {
@@ -38,18 +38,4 @@ export async function runSyncLoop(deps: SyncLoopDeps): Promise<void> {
     }
     await deps.sleep(wait, deps.signal);
   }
-}
-
-/** Production sleep: a timer that an AbortSignal cuts short. */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

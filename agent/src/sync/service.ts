@@ -9,7 +9,8 @@ import { outboxBacklog, type Backlog } from '../store/outbox.js';
 import { createClickHouseTransport, type CentralTransport } from './clickhouse.js';
 import { CLUSTER_QUERIES, checkCluster, dashboardUserSql, planSchema, readCatalog } from './ddl.js';
 import { drainOutbox, type DrainReport } from './drain.js';
-import { abortableSleep, runSyncLoop } from './loop.js';
+import { abortableSleep } from '../core/sleep.js';
+import { runSyncLoop } from './loop.js';
 
 export interface SyncSettings {
   readonly url?: string | undefined;

@@ -61,6 +61,11 @@ export function registerAnalyzeCommand(program: Command): void {
       const outDir = flags.out ?? join('out', 'analyze', sourceId);
       const startTimeMs = flags.start !== undefined ? isoTime('--start', flags.start) : await archiveStartTime(source, cfg.store.timezone);
       const progress = createProgress({ label: sourceId });
+      // A stream is watched as the agent watches its live cameras (agent.watchdog_s, and the camera's
+      // rtsp_timeout_s when --config has a camera of this id): a stalled camera ends the run with
+      // FS_SOURCE_UNREACHABLE instead of hanging it on an open connection.
+      const camera = cfg.cameras.find((c) => c.id === sourceId);
+      const stream = localPath(source, process.cwd()) === undefined;
       const result = await analyzeSource({
         url: source,
         sourceId,
@@ -84,6 +89,8 @@ export function registerAnalyzeCommand(program: Command): void {
         // The camera's zones when --config has a camera of this id: the preview shows what analytics will judge by.
         preview: flags.preview ? { zones: cfg.cameras.find((c) => c.id === sourceId)?.zones ?? [] } : null,
         ...(flags.limit !== undefined ? { limitSec: positive('--limit', flags.limit) } : {}),
+        ...(stream ? { watchdogSec: cfg.agent.watchdog_s } : {}),
+        ...(stream && camera?.rtsp_timeout_s !== undefined ? { socketTimeoutSec: camera.rtsp_timeout_s } : {}),
         ...(startTimeMs !== undefined ? { startTimeMs } : {}),
         onProgress: (p) => progress.update(p.fraction, `${p.framesSampled} frames, ${p.videoSec.toFixed(0)} s video, ${p.tracks} tracks`),
       });

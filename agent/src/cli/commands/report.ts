@@ -5,7 +5,7 @@ import { loadConfigFile } from '../../config/load.js';
 import { FailureError, MisuseError } from '../../core/errors.js';
 import { formatReportTable } from '../../metrics/format.js';
 import { analyzeStoreDay, cameraSceneFromConfig } from '../../metrics/store-day.js';
-import { isIsoDate } from '../../sales/local-time.js';
+import { isIsoDate } from '../../core/local-time.js';
 import { problemLine } from '../../sales/csv.js';
 import { parseReceiptsCsv, type ImportResult } from '../../sales/receipts.js';
 import { parseScheduleCsv } from '../../sales/schedule.js';

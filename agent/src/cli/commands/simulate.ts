@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { MisuseError } from '../../core/errors.js';
-import { isIsoDate } from '../../sales/local-time.js';
+import { isIsoDate } from '../../core/local-time.js';
 import { writeCameraEmbeddings, writeCameraTracks } from '../../scene/interchange.js';
 import { loadScenarioFile } from '../../sim/scenario.js';
 import { simulateDay, truthDocument } from '../../sim/simulate.js';

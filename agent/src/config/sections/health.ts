@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isHhMm } from '../../sales/local-time.js';
+import { isHhMm } from '../../core/local-time.js';
 import { DEFAULT_CAMERA_THRESHOLDS } from '../../health/camera-state.js';
 import { DEFAULT_DRIFT_THRESHOLDS } from '../../health/drift.js';
 import { DEFAULT_BOX_THRESHOLDS } from '../../health/box-health.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../../core/local-time.js';
 
 export const storeSection = z
   .strictObject({
@@ -21,12 +22,3 @@ export const storeSection = z
       .describe('Currency of the receipts (ISO 4217) for money on the dashboard; absent: taken from the receipts, else amounts shown without a symbol.'),
   })
   .describe('The store this agent runs in.');
-
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -93,3 +93,13 @@ export function isoWithOffset(ms: number, tz: string): string {
   const iso = local.toISOString().slice(0, 19);
   return `${iso}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
 }
+
+/** Whether Intl knows `tz` as a time zone (config validation; the same Intl every helper here uses). */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
