@@ -17,7 +17,7 @@ import { parse } from 'yaml';
 import { analyzeStoredDay, tracksOfDay } from '../../agent/src/agent/store-day.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
 import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
-import { localDate, localDayBounds } from '../../agent/src/sales/local-time.js';
+import { localDate, localDayBounds } from '../../agent/src/core/local-time.js';
 import { readCameraTracks } from '../../agent/src/scene/interchange.js';
 import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
 import { runAgentChild, writeConfig } from './helpers.js';

@@ -3,7 +3,7 @@
  * rest of the file stay, the previous file is kept as .bak, and a refused edit (schema or picture
  * bounds) names its key path and leaves the file as it was. Real files in a temp folder.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -237,6 +237,35 @@ describe('writeCameraCalibration', () => {
   it('adds no empty zones key to a camera that had none', () => {
     writeCameraCalibration(file, 'door', { zones: [], floor: null }, PICTURE);
     expect(readFileSync(file, 'utf8')).toBe(STORE);
+  });
+
+  it('keeps the file as private as it was (it holds camera passwords): 0640 stays 0640, the .bak too', () => {
+    chmodSync(file, 0o640);
+    writeCameraCalibration(
+      file,
+      'counter',
+      {
+        zones: [
+          {
+            name: 'till',
+            kind: 'till',
+            polygon: [
+              [0, 0],
+              [100, 0],
+              [100, 100],
+            ],
+          },
+        ],
+        floor: null,
+      },
+      PICTURE,
+    );
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(statSync(`${file}.bak`).mode & 0o777).toBe(0o640);
+    // A .bak another user left read-only is replaced by rename, not refused.
+    chmodSync(`${file}.bak`, 0o400);
+    writeCameraCalibration(file, 'counter', { zones: [], floor: null }, PICTURE);
+    expect(readFileSync(`${file}.bak`, 'utf8')).toContain('till');
   });
 
   it('names an unknown camera', () => {

@@ -11,7 +11,8 @@
  * makes). The previous file is kept as `<file>.bak`; the new one is written beside it and renamed
  * over, so a crash never leaves half a config.
  */
-import { copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { replaceConfigFile } from './replace-file.js';
 import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, parse as parseYaml, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { FailureError, MisuseError } from '../core/errors.js';
@@ -115,11 +116,8 @@ export function writeCameraCalibration(
   const before = readText(path);
   const { text, cfg, index } = editCalibrationText(before, path, cameraId, cal, picture);
   const backup = `${path}.bak`;
-  const tmp = `${path}.tmp`;
   try {
-    copyFileSync(path, backup);
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    replaceConfigFile(path, text);
   } catch (e) {
     throw new FailureError('FS_OUTPUT', `cannot write ${path} (backup ${backup}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path });
   }

@@ -9,10 +9,11 @@
  * section setup does not ask about, and is kept as .bak; the new file is validated by the config
  * loader itself before it replaces the old one.
  */
-import { chownSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Document, isMap, parseDocument, type YAMLMap, YAMLSeq } from 'yaml';
 import type { z } from 'zod';
+import { replaceConfigFile } from '../config/replace-file.js';
 import { loadConfigFile, resolveConfigPaths, validateConfig } from '../config/load.js';
 import type { CameraConfig } from '../config/schema.js';
 import { cameraSection } from '../config/sections/cameras.js';
@@ -452,31 +453,8 @@ function camerasNode(doc: Document, done: readonly CameraDone[], answers: Answer
  */
 function writeConfig(path: string, text: string, hadOld: boolean): string | undefined {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.setup-${process.pid}`);
-  writeFileSync(tmp, text, { mode: 0o640 });
-  try {
-    loadConfigFile(tmp);
-  } catch (e) {
-    unlinkSync(tmp);
-    throw e;
-  }
-  let backup: string | undefined;
-  if (hadOld) {
-    backup = `${path}.bak`;
-    copyFileSync(path, backup);
-    const st = statSync(path);
-    try {
-      chmodSync(tmp, st.mode & 0o777);
-      if (process.getuid?.() === 0) chownSync(tmp, st.uid, st.gid);
-    } catch {
-      // Keeping the owner is a courtesy; the new file is still written with 0640.
-    }
-  } else if (process.getuid?.() === 0) {
-    const gid = groupId('floorsense');
-    if (gid !== undefined) chownSync(tmp, 0, gid);
-  }
-  renameSync(tmp, path);
-  return backup;
+  const gid = hadOld ? undefined : groupId('floorsense');
+  return replaceConfigFile(path, text, { validate: (tmp) => void loadConfigFile(tmp), ...(gid !== undefined ? { newFileGid: gid } : {}) });
 }
 
 function groupId(name: string): number | undefined {
