@@ -12,11 +12,11 @@ import { writeFileSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
-import { agentProvider } from '../../agent/src/agent/api-provider.js';
 import { main } from '../../agent/src/cli/main.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
 import { openStore, type Store } from '../../agent/src/store/open.js';
 import { haveChromium, launchChromium, refuseOutside } from '../helpers/chromium.js';
+import { storeProvider } from '../helpers/store-provider.js';
 
 const SHOTS = join(process.cwd(), 'out', 'ui');
 const DAY = '2025-04-14';
@@ -56,29 +56,7 @@ describe.skipIf(!haveChromium())('manager heatmap over the camera picture (no fl
       expect(await main(['import', ...args])).toBe(0);
       const cfg = loadConfigFile(cfgPath);
       store = openStore(cfg.storage.path, { nowMs: Date.now() });
-      const provider = agentProvider({
-        cfg,
-        db: store.db,
-        version: 'test',
-        startedMs: Date.now(),
-        clock: Date.now,
-        cameras: new Map(),
-        queue: () => ({
-          queued: 0,
-          blocked: 0,
-          busy: false,
-          processed: 0,
-          failed: 0,
-          dropped: 0,
-          perSource: {},
-          meanInferenceMs: 0,
-          meanWaitMs: 0,
-          maxQueued: 0,
-        }),
-        jobs: () => [],
-        box: () => null,
-        sync: () => ({ lastSuccessMs: null, lastError: null }),
-      });
+      const provider = storeProvider(cfg, store.db);
       srv = await startApiServer({ host: '127.0.0.1', port: 0, timeZone: 'Europe/Moscow' }, provider);
     } finally {
       console.log = log;

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
-import { agentProvider } from '../../agent/src/agent/api-provider.js';
 import { rollUpCameraUptime } from '../../agent/src/agent/rollup.js';
 import { main } from '../../agent/src/cli/main.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
@@ -21,6 +20,7 @@ import { zonedToUtc } from '../../agent/src/core/local-time.js';
 import { insertCameraHealth } from '../../agent/src/store/detail.js';
 import { openStore, type Store } from '../../agent/src/store/open.js';
 import { haveChromium, launchChromium, refuseOutside } from '../helpers/chromium.js';
+import { storeProvider } from '../helpers/store-provider.js';
 
 const SHOTS = join(process.cwd(), 'out', 'ui');
 const TZ = 'Europe/Moscow';
@@ -106,29 +106,7 @@ describe.skipIf(!haveChromium())('manager dashboard in headless Chromium over im
       { cameraId: 'cam1', tMs: zonedToUtc(d, '11:40', TZ), state: 'up' },
     ]);
     rollUpCameraUptime(store.db, cfg.store.id, TZ, [d], Date.now(), cfg.health.opening_hours);
-    const provider = agentProvider({
-      cfg,
-      db: store.db,
-      version: 'test',
-      startedMs: Date.now(),
-      clock: Date.now,
-      cameras: new Map(),
-      queue: () => ({
-        queued: 0,
-        blocked: 0,
-        busy: false,
-        processed: 0,
-        failed: 0,
-        dropped: 0,
-        perSource: {},
-        meanInferenceMs: 0,
-        meanWaitMs: 0,
-        maxQueued: 0,
-      }),
-      jobs: () => [],
-      box: () => null,
-      sync: () => ({ lastSuccessMs: null, lastError: null }),
-    });
+    const provider = storeProvider(cfg, store.db);
     srv = await startApiServer({ host: '127.0.0.1', port: 0, timeZone: TZ }, provider);
     browser = await launchChromium({ viewport: { width: 1400, height: 1000 }, timezoneId: TZ });
     // Every request the page makes passes here: anything not for the agent is refused and recorded.

@@ -9,11 +9,11 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../agent/src/api/index.js';
 import { NOW, STATUS, fixtureProvider } from '../api/fixture.js';
-import { agentProvider } from '../../agent/src/agent/api-provider.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { saveCameraUptime } from '../../agent/src/store/aggregates.js';
 import { openStore, type Store } from '../../agent/src/store/open.js';
 import { outboxBacklog, pendingRows } from '../../agent/src/store/outbox.js';
+import { storeProvider } from '../helpers/store-provider.js';
 import { haveChromium, launchChromium } from '../helpers/chromium.js';
 
 const SCREENSHOT = process.env.FLOORSENSE_UI_SCREENSHOT ?? join(tmpdir(), 'floorsense-status-page.png');
@@ -119,27 +119,9 @@ describe.skipIf(!haveChromium())('status page in headless Chromium', () => {
     const nextTry = NOW + 95_000; // 12:31:35 MSK
     const real = await startApiServer(
       { host: '127.0.0.1', port: 0, timeZone: 'Europe/Moscow', nowMs: () => NOW },
-      agentProvider({
-        cfg,
-        db: store.db,
-        version: 'test',
+      storeProvider(cfg, store.db, {
         startedMs: NOW - 60_000,
         clock: () => NOW,
-        cameras: new Map(),
-        queue: () => ({
-          queued: 0,
-          blocked: 0,
-          busy: false,
-          processed: 0,
-          failed: 0,
-          dropped: 0,
-          perSource: {},
-          meanInferenceMs: 0,
-          meanWaitMs: 0,
-          maxQueued: 0,
-        }),
-        jobs: () => [],
-        box: () => null,
         sync: () => ({ lastSuccessMs: null, lastError: 'connect ECONNREFUSED 127.0.0.1:9', failures: 2, nextTryMs: nextTry }),
       }),
     );
