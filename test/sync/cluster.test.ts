@@ -310,7 +310,13 @@ describe.skipIf(!haveClickHouse() || !haveZooKeeper())('cluster layout: 2 shards
     for (const s of [1, 2]) {
       for (const t of TABLES) {
         const q = `SELECT record_id, version, deleted FROM ${DB}.${t}_local FINAL WHERE store_id IN (${ids}) ORDER BY record_id FORMAT TSV`;
-        const [a, b] = [await cluster.node(s, 1).server.query(q), await cluster.node(s, 2).server.query(q)];
+        let [a, b] = [await cluster.node(s, 1).server.query(q), await cluster.node(s, 2).server.query(q)];
+        // A replica pulls new log entries into its queue on its own schedule: an empty queue right
+        // after a restart does not yet mean caught up (seen once in CI). Give it time to fetch.
+        for (let i = 0; i < 60 && a !== b; i++) {
+          await new Promise((r) => setTimeout(r, 1000));
+          [a, b] = [await cluster.node(s, 1).server.query(q), await cluster.node(s, 2).server.query(q)];
+        }
         if (a !== b) {
           // Say what each replica believes, so a failure here can be told from a lagging replica.
           const state = async (r: number): Promise<string> =>
