@@ -62,9 +62,16 @@ describe.skipIf(!haveChromium())('rebinding and CSRF from a real browser', () =>
     // answer (an opaque no-cors response, an image blocked by ORB), so page events do not carry it.
     const cdp = await browser.newCDPSession(page);
     await cdp.send('Network.enable');
+    // Both keyed by request id and joined when read: the extra-info event may come before
+    // requestWillBeSent (Chromium does not order them), and once did in CI under load.
     const urls = new Map<string, string>();
+    const byId = new Map<string, number>();
     cdp.on('Network.requestWillBeSent', (e) => void urls.set(e.requestId, new URL(e.request.url).pathname));
-    cdp.on('Network.responseReceivedExtraInfo', (e) => void statuses.set(urls.get(e.requestId) ?? e.requestId, e.statusCode));
+    cdp.on('Network.responseReceivedExtraInfo', (e) => void byId.set(e.requestId, e.statusCode));
+    cdp.on('Network.responseReceived', (e) => void byId.set(e.requestId, e.response.status));
+    const join = () => {
+      for (const [id, status] of byId) if (urls.has(id)) statuses.set(urls.get(id)!, status);
+    };
     await page.goto(`http://attacker.example:${attackerPort}/`);
     const base = `http://127.0.0.1:${api.port}`;
     const img = await page.evaluate(
@@ -81,7 +88,7 @@ describe.skipIf(!haveChromium())('rebinding and CSRF from a real browser', () =>
     );
     expect(img).toBe(0);
     // The network layer's extra-info event can arrive after the page saw the error (a loaded box).
-    for (let i = 0; i < 50 && !(statuses.has('/api/receipts') && statuses.has('/api/cameras/entrance/snapshot')); i++)
+    for (let i = 0; i < 100 && (join(), !(statuses.has('/api/receipts') && statuses.has('/api/cameras/entrance/snapshot'))); i++)
       await new Promise((r) => setTimeout(r, 100));
     expect(statuses.get('/api/receipts')).toBe(403);
     expect(statuses.get('/api/cameras/entrance/snapshot')).toBe(403);
