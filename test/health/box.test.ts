@@ -29,7 +29,21 @@ describe('box health from systeminformation (real probes)', () => {
   });
 
   it('a hung probe costs at most the timeout and is named; the rest still report', async () => {
-    const probes: BoxProbes = { ...SYSTEM_PROBES, graphics: () => new Promise(() => undefined) };
+    // The other probes answer with what the real ones read just before: on a loaded box (CI at
+    // load 15) a real probe can itself miss a 300 ms deadline, and only the hung one is under test.
+    const [load, mem, temp, disk] = await Promise.all([
+      SYSTEM_PROBES.currentLoad(),
+      SYSTEM_PROBES.mem(),
+      SYSTEM_PROBES.cpuTemperature(),
+      SYSTEM_PROBES.disk(dir),
+    ]);
+    const probes: BoxProbes = {
+      currentLoad: async () => load,
+      mem: async () => mem,
+      cpuTemperature: async () => temp,
+      disk: async () => disk,
+      graphics: () => new Promise(() => undefined),
+    };
     const t0 = performance.now();
     const b = await readBoxHealth({ dataDir: dir, timeoutMs: 300, nowMs: 0, probes });
     const took = performance.now() - t0;
