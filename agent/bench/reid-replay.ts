@@ -231,6 +231,11 @@ const ablations: Array<[string, Partial<TrackerOptions>, boolean]> = [
   ['no exit rule (picture unknown)', {}, false],
   ['no reach cap', { plausibility: { ...DEFAULT_TRACKER_OPTIONS.plausibility, maxReachBodyHeights: 1000, maxReachM: 1000 } }, true],
   ['neither (the previous tracker)', { plausibility: { ...DEFAULT_TRACKER_OPTIONS.plausibility, maxReachBodyHeights: 1000, maxReachM: 1000 } }, false],
+  // The motion defaults chosen by agent/bench/tracker-cv.ts, one at a time back to the old values.
+  ['max_age_updates 0', { maxAgeUpdates: 0 }, true],
+  ['motion_rule overlap_first', { motionRule: 'overlap_first' }, true],
+  ['low_match_max_cost 0.5', { lowMatchMaxCost: 0.5 }, true],
+  ['all three (old motion defaults)', { maxAgeUpdates: 0, motionRule: 'overlap_first', lowMatchMaxCost: 0.5 }, true],
 ];
 for (const [name, o, pic] of ablations) {
   const ms = await Promise.all(clips.map(async (c) => (await replay(c, trackerOptions(o), pic)).metrics));

@@ -48,7 +48,7 @@ export function mahalanobisDistance(gateChi2: number): Distance {
   };
 }
 
-export const MOTION_RULES = ['min', 'overlap_first'] as const;
+export const MOTION_RULES = ['min', 'overlap_first', 'cascade'] as const;
 export type MotionRule = (typeof MOTION_RULES)[number];
 
 /**
@@ -57,6 +57,9 @@ export type MotionRule = (typeof MOTION_RULES)[number];
  *    IoU carries the match even when a partly occluded box jumps in size (which Mahalanobis
  *    punishes); at low frame rate boxes stop overlapping and Mahalanobis carries it.
  *  - 'overlap_first' (below).
+ *  - 'cascade': the same costs as 'overlap_first', but the tracker assigns them in two rounds
+ *    (tracker.ts, cascadeRounds): overlapping pairs first, then the non-overlapping ones for the
+ *    tracks and detections left, and the latter only for tracks observed at the previous update.
  */
 export function motionDistance(gateChi2: number, rule: MotionRule = 'min'): Distance {
   return rule === 'min' ? minMotionDistance(gateChi2) : overlapFirstDistance(gateChi2);

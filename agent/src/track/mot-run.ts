@@ -8,7 +8,7 @@ import type { MotRow } from '../io/mot.js';
 import { createIdCounter } from './ids.js';
 import { DEFAULT_TRACKER_OPTIONS, trackerOptions, type TrackerOptions } from './options.js';
 import { thresholdsFromScores, type QuantileRule } from './thresholds.js';
-import { createTracker, type TrackerStats } from './tracker.js';
+import { createTracker, type MatchTrace, type TrackerStats } from './tracker.js';
 
 export interface MotTrackingOptions {
   /** Frame rate of the sequence: frame numbers become video seconds (frame - 1) / fps. */
@@ -25,6 +25,8 @@ export interface MotTrackingOptions {
    * must not be tracked with YOLOv8n's thresholds. Uses no ground truth.
    */
   readonly calibrate?: QuantileRule;
+  /** Told of every match the tracker makes, with the detection's row (diagnostics). */
+  readonly onMatch?: (det: MotRow, m: MatchTrace) => void;
 }
 
 /** The options with thresholds calibrated on the rows' scores. */
@@ -59,7 +61,12 @@ export async function trackMotDetections(detRows: readonly MotRow[], opts: MotTr
         opts.calibrate,
       )
     : base;
-  const tracker = createTracker({ ...chosen, appearance: false }, { nextId: createIdCounter(1) });
+  let frameRows: readonly MotRow[] = [];
+  const onMatch = opts.onMatch;
+  const tracker = createTracker(
+    { ...chosen, appearance: false },
+    { nextId: createIdCounter(1), ...(onMatch ? { onMatch: (m: MatchTrace) => onMatch(frameRows[m.detectionIndex]!, m) } : {}) },
+  );
   const byFrame = new Map<number, MotRow[]>();
   let lastFrame = 0;
   for (const r of detRows) {
@@ -74,6 +81,7 @@ export async function trackMotDetections(detRows: readonly MotRow[], opts: MotTr
   let detectionsUsed = 0;
   for (let frame = 1; frame <= lastFrame; frame += stride) {
     const rows = byFrame.get(frame) ?? [];
+    frameRows = rows;
     detectionsUsed += rows.length;
     framesUsed++;
     const dets = detectionsFromList(rows.map((r) => ({ box: [r.x, r.y, r.x + r.w, r.y + r.h] as const, score: clamp01(r.conf) })));

@@ -6,7 +6,10 @@
  *     re-id gallery until reidWindowSec after they were last seen, unless their motion carried them
  *     out of the picture), predict the rest to now;
  *  2. decide which detections need an appearance embedding (embedding-policy.ts) and ask for those only;
- *  3. pass 1: confirmed tracks x high-score detections, motion cost fused with appearance;
+ *  3. pass 1: confirmed tracks x high-score detections, motion cost fused with appearance (with
+ *     the 'cascade' motion rule in two rounds: first every overlapping pair, a tentative track's
+ *     included, then the non-overlapping reach for tracks observed at the previous update;
+ *     cascadeRounds says why);
  *  4. pass 2 (ByteTrack): still-unmatched confirmed tracks x low-score detections, motion only;
  *  5. pass 3 (OC-SORT recovery): still-unmatched confirmed tracks x leftover high-score detections
  *     by IoU with the track's last observed box;
@@ -25,9 +28,9 @@
 import { MisuseError } from '../core/errors.js';
 import type { Detections } from '../core/detections.js';
 import { assign } from './assignment.js';
-import type { CostMatrix } from './cost.js';
+import { costMatrix, type CostMatrix } from './cost.js';
 import { cosineDistance, l2normalise, motionDistance, type DetectionView, type Distance, type TrackView } from './distances.js';
-import { boxAt, cxcywhToXyxy, xyxyToCxcywh } from './geometry.js';
+import { boxAt, cxcywhToXyxy, iou, xyxyToCxcywh } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
 import { initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
 import { planEmbeddings, reachableColumns } from './embedding-policy.js';
@@ -62,6 +65,20 @@ export interface TrackerDeps {
   readonly appearance?: Distance;
   /** Camera floor homography (foot point to metres): the plausibility gate then bounds metres. */
   readonly toFloor?: ToFloor;
+  /** Told of every match as it is made (diagnostics: agent/bench/tracker-switches.ts); must not throw. */
+  readonly onMatch?: (m: MatchTrace) => void;
+}
+
+/** One association, for diagnostics: which pass made it, at what cost, after how many missed samples. */
+export interface MatchTrace {
+  readonly timeSec: number;
+  readonly pass: 'high' | 'low' | 'recovery' | 'tentative' | 'reid';
+  readonly trackId: number;
+  /** Index of the detection in the update's input. */
+  readonly detectionIndex: number;
+  readonly cost: number;
+  /** Sampled updates the track had missed before this match. */
+  readonly missed: number;
 }
 
 export interface TrackerUpdate {
@@ -102,6 +119,7 @@ interface TrackerContext {
   readonly appearance: Distance;
   readonly toFloor: ToFloor | undefined;
   readonly nextId: IdSource;
+  readonly onMatch: ((m: MatchTrace) => void) | undefined;
 }
 
 /** What a tracker keeps between updates. */
@@ -116,6 +134,9 @@ interface TrackerBook {
 interface Matching {
   readonly trackMatched: Int32Array;
   readonly detUsed: Uint8Array;
+  /** The pass that matched each active track and its cost there (for MatchTrace). */
+  readonly passOf: Array<MatchTrace['pass'] | undefined>;
+  readonly costOf: Float64Array;
 }
 
 export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS, deps: TrackerDeps = {}): Tracker {
@@ -126,6 +147,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     appearance: deps.appearance ?? cosineDistance,
     toFloor: deps.toFloor,
     nextId: deps.nextId ?? createIdCounter(),
+    onMatch: deps.onMatch,
   };
   const book: TrackerBook = {
     active: [],
@@ -162,27 +184,36 @@ async function step(ctx: TrackerContext, book: TrackerBook, detections: Detectio
   const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
   const lowIdx = cands.flatMap((c, k) => (c.high ? [] : [k]));
   const tracks = book.active.map((tr) => viewOf(tr, ctx.kp));
-  const base = { tracks, motion: ctx.motion(tracks, cands), plausible: plausibleFor(ctx, book.active, cands, t) };
+  const motion = ctx.motion(tracks, cands);
+  const cascade = options.motionRule === 'cascade' ? cascadeRounds(book.active, tracks, cands, motion) : null;
+  const base = { tracks, motion, plausible: plausibleFor(ctx, book.active, cands, t) };
   const { dets, computed, skipped } = await withEmbeddings(ctx, book, cands, base, highIdx, t, embed);
   book.stats.embeddingsComputed += computed;
   book.stats.embeddingsSkipped += skipped;
 
-  const m: Matching = { trackMatched: new Int32Array(book.active.length).fill(-1), detUsed: new Uint8Array(dets.length) };
+  const n = book.active.length;
+  const m: Matching = { trackMatched: new Int32Array(n).fill(-1), detUsed: new Uint8Array(dets.length), passOf: new Array(n), costOf: new Float64Array(n) };
   const p: PassInputs = { ...base, dets };
   const confirmed = range(book.active.length).filter((i) => book.active[i]!.status === 'confirmed');
-  highScorePass(ctx, p, m, confirmed, highIdx);
+  const tentative = range(book.active.length).filter((i) => book.active[i]!.status === 'tentative');
+  if (cascade) {
+    // Every overlap, a newcomer's included, is settled before any reach by Mahalanobis alone.
+    const overlapOnly: PassInputs = { ...p, motion: cascade };
+    highScorePass(ctx, overlapOnly, m, confirmed, highIdx);
+    tentativePass(ctx, overlapOnly, m, tentative, freeOf(m, highIdx));
+  }
+  highScorePass(ctx, p, m, unmatchedOf(m, confirmed), freeOf(m, highIdx));
   lowScorePass(ctx, p, m, unmatchedOf(m, confirmed), lowIdx);
   if (options.observationRecovery) book.stats.recovered += recoveryPass(ctx, book, p, m, unmatchedOf(m, confirmed), freeOf(m, highIdx));
-  tentativePass(
-    ctx,
-    p,
-    m,
-    range(book.active.length).filter((i) => book.active[i]!.status === 'tentative'),
-    freeOf(m, highIdx),
-  );
+  tentativePass(ctx, p, m, unmatchedOf(m, tentative), freeOf(m, highIdx));
   book.active.forEach((tr, i) => {
-    if (m.trackMatched[i]! >= 0) observe(tr, dets[m.trackMatched[i]!]!, t, options);
-    else tr.missedSec.push(t);
+    const k = m.trackMatched[i]!;
+    if (k < 0) {
+      tr.missedSec.push(t);
+      return;
+    }
+    ctx.onMatch?.({ timeSec: t, pass: m.passOf[i]!, trackId: tr.id, detectionIndex: dets[k]!.index, cost: m.costOf[i]!, missed: tr.missedSec.length });
+    observe(tr, dets[k]!, t, options);
   });
 
   const lost = unmatchedOf(m, confirmed).map((i) => book.active[i]!);
@@ -204,9 +235,16 @@ function retireAndPredict(ctx: TrackerContext, book: TrackerBook, t: number, pic
   const { options, kp } = ctx;
   const keep: TrackState[] = [];
   for (const tr of book.active) {
-    if (t - tr.lastSeenSec <= options.maxAgeSec || tr.missedSec.length < options.maxAgeUpdates) keep.push(tr);
-    else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec && !leftPicture(tr, options.maxAgeSec, picture))
-      book.gallery.push(tr);
+    if (t - tr.lastSeenSec <= options.maxAgeSec) {
+      keep.push(tr);
+      continue;
+    }
+    // One who walked out is neither kept coasting for max_age_updates (at 1 fps that is 10 s, in
+    // which the re-identification pass joined a newcomer to them in the indoor labelled clip) nor
+    // kept for re-identification.
+    const left = leftPicture(tr, options.maxAgeSec, picture);
+    if (tr.missedSec.length < options.maxAgeUpdates && !left) keep.push(tr);
+    else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec && !left) book.gallery.push(tr);
   }
   book.active = keep;
   book.gallery = book.gallery.filter((tr) => t - tr.lastSeenSec <= options.reidWindowSec);
@@ -285,12 +323,40 @@ function decisiveEmbeddings(
   return plan.map((k) => highIdx[k]!);
 }
 
+/**
+ * The 'cascade' motion rule (distances.ts). In a crowd a track whose own detection is missed
+ * still reaches its neighbours' detections through the Mahalanobis gate, and in one assignment
+ * such a pair can cost less than a neighbour's overlap with its own track: on the simulator's
+ * standing queue at 2.5-5 fps that stole identities between people 0.2-1.2 body heights apart
+ * (agent/bench/tracker-switches.ts). So overlaps are settled first; the returned matrix keeps only
+ * the overlapping pairs (1 - IoU) for that round, and the non-overlapping pairs are left in
+ * `motion` (changed in place) for a second round over what is left. A track that missed the
+ * previous update keeps no non-overlapping pairs at all: its prediction has spread over its
+ * neighbours, so motion cannot tell them apart; overlap with the prediction, OC-SORT's recovery by
+ * the last observed box, or appearance (the re-identification pass) bring it back.
+ */
+function cascadeRounds(active: readonly TrackState[], tracks: readonly TrackView[], cands: readonly DetCandidate[], motion: CostMatrix): CostMatrix {
+  const overlapOnly = costMatrix(motion.rows, motion.cols);
+  for (let i = 0; i < motion.rows; i++) {
+    const coasting = active[i]!.missedSec.length > 0;
+    for (let j = 0; j < motion.cols; j++) {
+      const k = i * motion.cols + j;
+      const overlaps = iou(tracks[i]!.box, cands[j]!.box) > 0;
+      overlapOnly.data[k] = overlaps ? motion.data[k]! : Infinity;
+      if (!overlaps && coasting) motion.data[k] = Infinity;
+    }
+  }
+  return overlapOnly;
+}
+
 /** Assign rows (active track indices) to cols (candidate indices) and record the matches; returns how many. */
-function commit(m: Matching, rows: readonly number[], cols: readonly number[], cost: CostMatrix, maxCost: number): number {
+function commit(m: Matching, pass: MatchTrace['pass'], rows: readonly number[], cols: readonly number[], cost: CostMatrix, maxCost: number): number {
   const { matches } = assign(cost, maxCost);
   for (const [i, j] of matches) {
     m.trackMatched[rows[i]!] = cols[j]!;
     m.detUsed[cols[j]!] = 1;
+    m.passOf[rows[i]!] = pass;
+    m.costOf[rows[i]!] = cost.data[i * cost.cols + j]!;
   }
   return matches.length;
 }
@@ -301,25 +367,25 @@ const freeOf = (m: Matching, cols: readonly number[]): number[] => cols.filter((
 /** Pass 1: confirmed tracks x high-score detections, motion fused with appearance. */
 function highScorePass(ctx: TrackerContext, p: PassInputs, m: Matching, confirmed: number[], highIdx: number[]): void {
   const { options } = ctx;
-  commit(m, confirmed, highIdx, fusedCost(p, confirmed, highIdx, options.matchMaxCost, options, ctx.appearance), options.matchMaxCost);
+  commit(m, 'high', confirmed, highIdx, fusedCost(p, confirmed, highIdx, options.matchMaxCost, options, ctx.appearance), options.matchMaxCost);
 }
 
 /** Pass 2 (ByteTrack): confirmed tracks still unmatched x low-score detections, motion only, stricter. */
 function lowScorePass(ctx: TrackerContext, p: PassInputs, m: Matching, rest: number[], lowIdx: number[]): void {
-  commit(m, rest, lowIdx, motionCost(p, rest, lowIdx, ctx.options.lowMatchMaxCost), ctx.options.lowMatchMaxCost);
+  commit(m, 'low', rest, lowIdx, motionCost(p, rest, lowIdx, ctx.options.lowMatchMaxCost), ctx.options.lowMatchMaxCost);
 }
 
 /** Pass 3 (OC-SORT recovery): still-unmatched confirmed tracks by IoU of their LAST OBSERVED box with leftover high-score detections. */
 function recoveryPass(ctx: TrackerContext, book: TrackerBook, p: PassInputs, m: Matching, lost: number[], highLeft: number[]): number {
   const max = ctx.options.observationRecoveryMaxCost;
   const lastSeen = book.active.map((tr): TrackView => ({ box: tr.lastBox, projected: project(tr.gaussian, ctx.kp), embedding: tr.embedding }));
-  return commit(m, lost, highLeft, recoveryCost(p, lastSeen, lost, highLeft, max), max);
+  return commit(m, 'recovery', lost, highLeft, recoveryCost(p, lastSeen, lost, highLeft, max), max);
 }
 
 /** Pass 4: tentative tracks x remaining high-score detections (they must match every update until confirmed). */
 function tentativePass(ctx: TrackerContext, p: PassInputs, m: Matching, tentative: number[], highLeft: number[]): void {
   const { options } = ctx;
-  commit(m, tentative, highLeft, fusedCost(p, tentative, highLeft, options.matchMaxCost, options, ctx.appearance), options.matchMaxCost);
+  commit(m, 'tentative', tentative, highLeft, fusedCost(p, tentative, highLeft, options.matchMaxCost, options, ctx.appearance), options.matchMaxCost);
 }
 
 /**
@@ -353,6 +419,14 @@ function reidentifyPass(
     const tr = rows[i]!;
     const d = dets[cols[j]!]!;
     detUsed[cols[j]!] = 1;
+    ctx.onMatch?.({
+      timeSec: t,
+      pass: 'reid',
+      trackId: tr.id,
+      detectionIndex: d.index,
+      cost: cost.data[i * cost.cols + j]!,
+      missed: tr.missedSec.filter((x) => x < t).length,
+    });
     // Where it was lost says nothing about where it is now: restart the motion model here.
     tr.gaussian = initiate(d.cxcywh, kp);
     tr.missedSec = [];

@@ -39,9 +39,9 @@ export const trackerSection = z
       .int()
       .min(0)
       .max(1000)
-      .default(0)
+      .default(10)
       .describe(
-        'A track also survives until it has missed this many sampled frames, whatever max_age_s says (OC-SORT counts its max_age in frames): at 1-2 fps a few missed samples exceed any age in seconds.',
+        'A track also survives until it has missed this many sampled frames, whatever max_age_s says (OC-SORT counts its max_age in frames): at 1-2 fps a few missed samples exceed any age in seconds. While it coasts it is matched only where it overlaps (motion_rule cascade). 10 = chosen by leave-one-sequence-out cross-validation (agent/bench/tracker-cv.ts).',
       ),
     reid_window_s: z.number().min(0).max(3600).default(30).describe('Lost tracks may be re-identified by appearance within this window (video seconds).'),
     appearance_weight: z.number().min(0).max(1).default(0.5).describe('Weight of appearance cost against motion cost.'),
@@ -63,7 +63,14 @@ export const trackerSection = z
       .describe(
         'Max motion (or fused motion+appearance) cost of a match in the high-score and tentative passes; motion cost is min(1 - IoU, Mahalanobis / gate).',
       ),
-    low_match_max_cost: z.number().min(0).max(1).default(0.5).describe('Max motion cost of a match in the low-score (second) pass.'),
+    low_match_max_cost: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.3)
+      .describe(
+        'Max motion cost of a match in the low-score (second) pass: low-score boxes are mostly occluded people, so only a close overlap (IoU >= 0.7 at 0.3) extends a track. Chosen by cross-validation (agent/bench/tracker-cv.ts).',
+      ),
     max_speed_body_heights_per_s: z
       .number()
       .positive()
@@ -124,9 +131,9 @@ export const trackerSection = z
       ),
     motion_rule: z
       .enum(MOTION_RULES)
-      .default('overlap_first')
+      .default('cascade')
       .describe(
-        'How IoU and Mahalanobis make the motion cost: min = the smaller per pair; overlap_first = IoU wherever the track overlaps any detection, Mahalanobis only for tracks that overlap none.',
+        'How IoU and Mahalanobis make the motion cost: min = the smaller per pair; overlap_first = IoU wherever the track overlaps any detection, Mahalanobis only for tracks that overlap none; cascade = the overlap_first costs assigned in two rounds, every overlapping pair first, then the Mahalanobis reach, and that only for tracks observed at the previous sample (in a crowd a track whose own detection was missed otherwise takes a neighbour).',
       ),
     motion_gate_chi2: z
       .number()
