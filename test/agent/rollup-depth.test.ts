@@ -40,7 +40,8 @@ describe.skipIf(!ok)('roll-up vs analyze + report on an uncalibrated camera (rea
     mkdirSync(clips);
     copyFileSync(dataPath('video/checkout_counter_cashier.mp4'), join(clips, CLIP));
     // The checkout store as committed (zones, analytics; it has no floor: the pixel fallback),
-    // its camera pointed at the archive folder; appearance off so no sidecar is in play.
+    // its camera pointed at the archive folder; appearance on (the default): the sidecar and the
+    // store's embeddings are both in play (test/agent/rollup-appearance.test.ts compares the two).
     const store = parse(readFileSync(join(REPO_ROOT, 'config/stores/checkout-demo.yaml'), 'utf8')) as Record<string, unknown>;
     const cams = store.cameras as Array<Record<string, unknown>>;
     expect(cams[0]!.floor).toBeUndefined();

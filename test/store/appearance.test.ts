@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { claimArchiveJob, resultsWriter, type TrackSample } from '../../agent/src/agent/results-store.js';
 import { tracksOfDay, rollUpKpis } from '../../agent/src/agent/store-day.js';
+import { rollUpDay } from '../../agent/src/agent/rollup.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { appearanceOfDay, decodeEmbedding, encodeEmbedding } from '../../agent/src/store/appearance.js';
 import { MIGRATIONS, applyMigrations } from '../../agent/src/store/migrations.js';
@@ -103,6 +104,9 @@ describe('track appearance in the store', () => {
     expect(cams.find((c) => c.camera === 'cam2')!.embeddings).toBeUndefined();
     // Nothing the day before.
     expect(appearanceOfDay(db, DAY0 - DAY_MS, DAY0)).toEqual({ model: null, dim: 0, byTrack: new Map(), otherSpace: 0 });
+    // The roll-up says which space it used and what it left to motion only.
+    const r = rollUpDay(db, validateConfig({ store: { id: 's', timezone: 'UTC' } }), '2026-11-20', 0);
+    expect(r.appearance).toEqual({ model: 'osnet@aaaa', tracks: 2, otherSpace: 1 });
     close();
   });
 

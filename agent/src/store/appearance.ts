@@ -53,6 +53,30 @@ export interface DayAppearance {
   readonly otherSpace: number;
 }
 
+export interface AppearanceSpace {
+  readonly model: string;
+  /** Bytes of each embedding (4 x its dimension). */
+  readonly bytes: number;
+  readonly tracks: number;
+}
+
+/** The (model, length) spaces of the tracks overlapping [fromMs, toMs), most tracks first (ties: model name, then length). */
+export function appearanceSpaces(db: Database.Database, fromMs: number, toMs: number): AppearanceSpace[] {
+  return db
+    .prepare<[number, number], AppearanceSpace>(
+      `SELECT a.model, length(a.embedding) AS bytes, COUNT(*) AS tracks
+       FROM tracks t JOIN track_appearance a ON a.track_id = t.id
+       WHERE t.last_ms >= ? AND t.first_ms < ?
+       GROUP BY a.model, length(a.embedding) ORDER BY tracks DESC, a.model, bytes`,
+    )
+    .all(fromMs, toMs);
+}
+
+/** The space a day is read in: the first of appearanceSpaces that holds whole float32 vectors; null when none. */
+export function daySpace(spaces: readonly AppearanceSpace[]): AppearanceSpace | null {
+  return spaces.find((s) => s.bytes > 0 && s.bytes % 4 === 0) ?? null;
+}
+
 /**
  * Embeddings of the tracks overlapping [fromMs, toMs), in one space: the (model, length) with the
  * most tracks that day (ties: the model name first in sort order, so a re-run reads the same).
@@ -60,16 +84,10 @@ export interface DayAppearance {
  * tracks of another model read as having no appearance (motion-only links, like a MOT file).
  */
 export function appearanceOfDay(db: Database.Database, fromMs: number, toMs: number): DayAppearance {
-  const spaces = db
-    .prepare<[number, number], { model: string; bytes: number; n: number }>(
-      `SELECT a.model, length(a.embedding) AS bytes, COUNT(*) AS n
-       FROM tracks t JOIN track_appearance a ON a.track_id = t.id
-       WHERE t.last_ms >= ? AND t.first_ms < ?
-       GROUP BY a.model, length(a.embedding) ORDER BY n DESC, a.model, bytes`,
-    )
-    .all(fromMs, toMs);
-  const best = spaces.find((s) => s.bytes > 0 && s.bytes % 4 === 0);
-  if (!best) return { model: null, dim: 0, byTrack: new Map(), otherSpace: spaces.reduce((m, s) => m + s.n, 0) };
+  const spaces = appearanceSpaces(db, fromMs, toMs);
+  const all = spaces.reduce((m, s) => m + s.tracks, 0);
+  const best = daySpace(spaces);
+  if (!best) return { model: null, dim: 0, byTrack: new Map(), otherSpace: all };
   const rows = db
     .prepare<[number, number, string, number], { trackId: number; embedding: Buffer }>(
       `SELECT a.track_id AS trackId, a.embedding
@@ -81,6 +99,6 @@ export function appearanceOfDay(db: Database.Database, fromMs: number, toMs: num
     model: best.model,
     dim: best.bytes / 4,
     byTrack: new Map(rows.map((r) => [r.trackId, decodeEmbedding(r.embedding)])),
-    otherSpace: spaces.reduce((m, s) => m + s.n, 0) - best.n,
+    otherSpace: all - best.tracks,
   };
 }
