@@ -24,6 +24,7 @@ import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayResult } from '../
 import { validateScenario } from '../src/sim/scenario.js';
 import { shiftsBetween } from '../src/agent/store-day.js';
 import { localDayBounds } from '../src/core/local-time.js';
+import { appearanceOfDay } from '../src/store/appearance.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -99,7 +100,7 @@ const persons = (r: StoreDayResult, stored: boolean): string =>
 const fromStore = analyzeStoredDay(dbA, cfg, date)!;
 const samePersons = persons(fromStore, true) === persons(direct, false);
 
-const runs: { with: number[]; without: number[] } = { with: [], without: [] };
+const runs: { with: number[]; without: number[]; read: number[] } = { with: [], without: [], read: [] };
 const load = [loadavg()[0]!];
 for (let i = 0; i < reps; i++) {
   for (const [name, db] of i % 2 === 0
@@ -115,6 +116,10 @@ for (let i = 0; i < reps; i++) {
     rollUpDay(db, cfg, date, Date.now());
     runs[name].push(performance.now() - t);
   }
+  // The store's share of the difference: reading and decoding the day's embeddings.
+  const t = performance.now();
+  appearanceOfDay(dbA, from, to);
+  runs.read.push(performance.now() - t);
 }
 load.push(loadavg()[0]!);
 const median = (xs: readonly number[]): number => {
@@ -135,6 +140,7 @@ const result = {
     medianWith: Math.round(median(runs.with)),
     medianWithout: Math.round(median(runs.without)),
     ratio: Math.round((median(runs.with) / median(runs.without)) * 100) / 100,
+    medianReadEmbeddings: Math.round(median(runs.read)),
   },
   loadAverage: load.map((x) => Math.round(x * 10) / 10),
 };
@@ -151,6 +157,6 @@ else {
   console.log(`roll-up persons from the store = report's with the same embeddings: ${samePersons} (${fromStore.visits.length} visits)`);
   console.log(`rollUpDay ms with: ${result.rollupMs.with.join(' ')}  without: ${result.rollupMs.without.join(' ')}`);
   console.log(
-    `median with ${result.rollupMs.medianWith} / without ${result.rollupMs.medianWithout} = ${result.rollupMs.ratio}; load ${result.loadAverage.join(' -> ')}`,
+    `median with ${result.rollupMs.medianWith} / without ${result.rollupMs.medianWithout} = ${result.rollupMs.ratio}; of which reading the embeddings ${result.rollupMs.medianReadEmbeddings}; load ${result.loadAverage.join(' -> ')}`,
   );
 }

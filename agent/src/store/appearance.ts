@@ -17,6 +17,13 @@ export interface AppearanceInput {
   readonly embedding: Float32Array;
 }
 
+/**
+ * The model name of embeddings imported from `<camera>.emb.json` sidecars (`floorsense import`):
+ * the sidecar names no model, so imported ones are one space of their own, as `report` takes a
+ * folder's sidecars; never mixed with the agent's own (whose names carry the model's hash).
+ */
+export const SIDECAR_MODEL = 'sidecar';
+
 /** Float32 little-endian bytes: the stored form is the same on every box whatever its CPU. */
 export function encodeEmbedding(v: Float32Array): Buffer {
   const b = Buffer.allocUnsafe(v.length * 4);
