@@ -92,6 +92,9 @@ describe.skipIf(!ok)('roll-up vs analyze + report on an uncalibrated camera (rea
       const [from, to] = localDayBounds(date, cfg.store.timezone);
       const stored = tracksOfDay(db, from, to);
       expect(stored.map((t) => [t.camera, t.timebase.width, t.timebase.height])).toEqual([['checkout', 768, 432]]);
+      // Both sides stitch with appearance: the store holds an embedding for each track the sidecar has one for.
+      expect(files.embeddings?.size).toBeGreaterThan(0);
+      expect(stored[0]!.embeddings?.size).toBe(files.embeddings!.size);
       const rolled = analyzeStoredDay(db, cfg, date)!;
       const reported = analyzeStoreDay({
         storeId: cfg.store.id,
