@@ -263,8 +263,9 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
   }
   try {
     if (cfg.tracker.appearance && plan.live.length + plan.archive.length > 0) {
-      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m));
+      // The identity first: a failure here leaves no ReID session open (the catch closes only the detector).
       appearanceModel = await appearanceModelId(cfg.tracker.reid_model, detectorOptionsFrom(cfg).modelsDir);
+      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m));
     }
   } catch (e) {
     await detector.close();
