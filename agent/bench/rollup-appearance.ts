@@ -66,6 +66,29 @@ const storage = {
 };
 const perTrack = storage.bytes.track_appearance / embedded;
 
+/**
+ * Bytes per track of the same table in other layouts, on 2000 synthetic rows: a 2 KB row fills a
+ * 4 KB page alone (two do not fit), so the page size or a half-width float decides the cost.
+ */
+function layoutBytesPerTrack(pageSize: number, embeddingBytes: number): number {
+  const db = new Database(':memory:');
+  db.pragma(`page_size = ${pageSize}`);
+  db.exec('CREATE TABLE track_appearance (track_id INTEGER PRIMARY KEY, model TEXT NOT NULL, embedding BLOB NOT NULL)');
+  const st = db.prepare('INSERT INTO track_appearance VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (let i = 1; i <= 2000; i++) st.run(i, 'osnet_x0_25_msmt17@61b2604171ef9d58', Buffer.alloc(embeddingBytes, 1));
+  })();
+  const b = bytes(db, 'track_appearance');
+  db.close();
+  return Math.round(b / 2000);
+}
+const layouts = {
+  'float32, page 4096 (as stored)': layoutBytesPerTrack(4096, 2048),
+  'float32, page 8192': layoutBytesPerTrack(8192, 2048),
+  'float32, page 16384': layoutBytesPerTrack(16384, 2048),
+  'float16, page 4096': layoutBytesPerTrack(4096, 1024),
+};
+
 // The roll-up's persons against report's analytics on the same tracks and embeddings.
 const cfg = seeded.cfg;
 const date = seeded.date;
@@ -133,6 +156,7 @@ const result = {
   storage,
   bytesPerTrack: Math.round(perTrack),
   bytesPerDay: storage.bytes.track_appearance,
+  layouts,
   visits: { withEmbeddings: fromStore.visits.length, report: direct.visits.length, samePersonsAsReport: samePersons },
   rollupMs: {
     with: runs.with.map(Math.round),
@@ -155,6 +179,11 @@ else {
   console.log(`${scenarioFile} seed ${seed}, day ${date}: ${s.tracks} tracks (${s.tracksWithEmbedding} with an embedding), ${s.positions} positions`);
   console.log(
     `bytes (page ${s.pageSize}): track_appearance ${s.bytes.track_appearance}, tracks ${s.bytes.tracks}, positions ${s.bytes.positions}; per track ${result.bytesPerTrack} (payload ${Math.round(s.payloadBytesPerTrack)})`,
+  );
+  console.log(
+    `bytes per track in other layouts: ${Object.entries(layouts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
   );
   console.log(`roll-up persons from the store = report's with the same embeddings: ${samePersons} (${fromStore.visits.length} visits)`);
   console.log(`rollUpDay ms with: ${result.rollupMs.with.join(' ')}  without: ${result.rollupMs.without.join(' ')}`);
