@@ -40,7 +40,8 @@ describe.skipIf(!ok)('roll-up vs analyze + report on an uncalibrated camera (rea
     mkdirSync(clips);
     copyFileSync(dataPath('video/checkout_counter_cashier.mp4'), join(clips, CLIP));
     // The checkout store as committed (zones, analytics; it has no floor: the pixel fallback),
-    // its camera pointed at the archive folder; appearance off so no sidecar is in play.
+    // its camera pointed at the archive folder; appearance on (the default): the sidecar and the
+    // store's embeddings are both in play (test/agent/rollup-appearance.test.ts compares the two).
     const store = parse(readFileSync(join(REPO_ROOT, 'config/stores/checkout-demo.yaml'), 'utf8')) as Record<string, unknown>;
     const cams = store.cameras as Array<Record<string, unknown>>;
     expect(cams[0]!.floor).toBeUndefined();
@@ -91,6 +92,9 @@ describe.skipIf(!ok)('roll-up vs analyze + report on an uncalibrated camera (rea
       const [from, to] = localDayBounds(date, cfg.store.timezone);
       const stored = tracksOfDay(db, from, to);
       expect(stored.map((t) => [t.camera, t.timebase.width, t.timebase.height])).toEqual([['checkout', 768, 432]]);
+      // Both sides stitch with appearance: the store holds an embedding for each track the sidecar has one for.
+      expect(files.embeddings?.size).toBeGreaterThan(0);
+      expect(stored[0]!.embeddings?.size).toBe(files.embeddings!.size);
       const rolled = analyzeStoredDay(db, cfg, date)!;
       const reported = analyzeStoreDay({
         storeId: cfg.store.id,

@@ -47,7 +47,11 @@ export function scenarioOf(
   });
 }
 
-export function seedDay(dir: string, scenario: Scenario, seed: number, lateCount: number): SeededDay {
+/**
+ * `appearanceModel`: with a scenario whose appearance is enabled, each track's simulated embedding
+ * is stored under that model name, as the agent stores the tracker's (agent/bench/rollup-appearance.ts).
+ */
+export function seedDay(dir: string, scenario: Scenario, seed: number, lateCount: number, appearanceModel: string | null = null): SeededDay {
   const day = simulateDay(scenario, seed);
   const tz = day.config.store.timezone;
   const late = day.receipts.slice(-lateCount);
@@ -70,16 +74,20 @@ export function seedDay(dir: string, scenario: Scenario, seed: number, lateCount
   const store = openStore(cfg.storage.path, { nowMs: 1 });
   const db = store.db;
   for (const s of day.streams) {
-    const w = resultsWriter(db, s.camera, 'sim', `sim:${s.camera}`, () => 1);
-    const samples = s.rows.map((r) => ({
-      trackerId: r.id,
-      tMs: s.timebase.startMs + Math.round(((r.frame - 1) * 1000) / s.timebase.fps),
-      x: r.x,
-      y: r.y,
-      w: r.w,
-      h: r.h,
-      score: r.conf,
-    }));
+    const w = resultsWriter(db, s.camera, 'sim', `sim:${s.camera}`, () => 1, appearanceModel);
+    const samples = s.rows.map((r) => {
+      const embedding = appearanceModel !== null ? s.embeddings?.get(r.id) : undefined;
+      return {
+        trackerId: r.id,
+        tMs: s.timebase.startMs + Math.round(((r.frame - 1) * 1000) / s.timebase.fps),
+        x: r.x,
+        y: r.y,
+        w: r.w,
+        h: r.h,
+        score: r.conf,
+        ...(embedding ? { embedding } : {}),
+      };
+    });
     samples.sort((a, b) => a.tMs - b.tMs);
     for (let i = 0; i < samples.length; i += 5000) w.write({ samples: samples.slice(i, i + 5000), positionMs: 0 });
   }

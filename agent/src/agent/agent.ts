@@ -20,6 +20,7 @@ import { outboxBacklog, type Backlog } from '../store/outbox.js';
 import { startSyncLoop, type RunningSync } from '../sync/service.js';
 import { cameraAnalyzeBase, detectorOptionsFrom } from './analyze-options.js';
 import { openAppearance } from '../pipeline/analyze.js';
+import { appearanceModelId } from './results-store.js';
 import type { ReidEmbedder } from '../track/index.js';
 import { runArchivePass, touchArchiveFolders, type ArchiveCamera, type ArchivePassReport } from './archive.js';
 import { isFolder } from './archive-scan.js';
@@ -140,6 +141,8 @@ interface AgentCore {
   readonly detector: Detector;
   /** One ReID session for every camera, like the detector (see AnalyzeOptions.shared). */
   readonly reid: ReidEmbedder | null;
+  /** The ReID model's identity, stored with each track's embedding (results-store.ts appearanceModelId); null: appearance off. */
+  readonly appearanceModel: string | null;
   readonly queue: DetectorQueue;
   readonly runtimes: Map<string, CameraRuntime>;
   readonly drift: DriftMonitor;
@@ -251,6 +254,7 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
   log.info({ db: store.path, migrations: store.migrations, live: plan.live.map((c) => c.id), archive: plan.archive.map((c) => c.id) }, 'agent starting');
   let detector: Detector;
   let reid: ReidEmbedder | null = null;
+  let appearanceModel: string | null = null;
   try {
     detector = await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) });
   } catch (e) {
@@ -259,6 +263,8 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
   }
   try {
     if (cfg.tracker.appearance && plan.live.length + plan.archive.length > 0) {
+      // The identity first: a failure here leaves no ReID session open (the catch closes only the detector).
+      appearanceModel = await appearanceModelId(cfg.tracker.reid_model, detectorOptionsFrom(cfg).modelsDir);
       reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m));
     }
   } catch (e) {
@@ -290,6 +296,7 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
     db: store.db,
     detector,
     reid,
+    appearanceModel,
     queue: new DetectorQueue(detector, { max_queue: cfg.detector.max_queue }),
     runtimes,
     drift,
@@ -388,6 +395,7 @@ function archiveJob(core: AgentCore, rollup: Rollup): { readonly job: GuardedJob
         detector: core.detector,
         queue: { detect: (f) => queue.submit(f) },
         reid: core.reid,
+        appearanceModel: core.appearanceModel,
         logger: log,
         clock,
         signal: stopAll.signal,
@@ -439,6 +447,7 @@ function startLiveCameras(core: AgentCore): Promise<void>[] {
       detector: core.detector,
       queue: core.queue,
       reid: core.reid,
+      appearanceModel: core.appearanceModel,
       logger: log.child({ camera: cam.id }),
       clock,
       random: core.random,

@@ -83,7 +83,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
   };
 }
 
-/** Matched tracks of one frame as rows to store: boxes clamped to the camera image, like `analyze`. */
+/** Matched tracks of one frame as rows to store: boxes clamped to the camera image, like `analyze`; with the track's appearance when it has one. */
 export function samplesOf(frame: Frame, tracks: readonly TrackOutput[]): TrackSample[] {
   const W = frame.letterbox.srcWidth;
   const H = frame.letterbox.srcHeight;
@@ -92,7 +92,8 @@ export function samplesOf(frame: Frame, tracks: readonly TrackOutput[]): TrackSa
     const y1 = clamp(t.box[1], 0, H);
     const x2 = clamp(t.box[2], 0, W);
     const y2 = clamp(t.box[3], 0, H);
-    return { trackerId: t.id, tMs: frame.timestampMs, x: x1, y: y1, w: x2 - x1, h: y2 - y1, score: t.score, frameWidth: W, frameHeight: H };
+    const s: TrackSample = { trackerId: t.id, tMs: frame.timestampMs, x: x1, y: y1, w: x2 - x1, h: y2 - y1, score: t.score, frameWidth: W, frameHeight: H };
+    return t.embedding ? { ...s, embedding: t.embedding } : s;
   });
 }
 

@@ -45,6 +45,8 @@ export interface ArchiveDeps {
   readonly queue: FrameDetector;
   /** One ReID session for all cameras (null: appearance off). */
   readonly reid?: ReidEmbedder | null;
+  /** The ReID model's identity stored with each track's embedding (results-store.ts appearanceModelId); null or absent: none stored. */
+  readonly appearanceModel?: string | null;
   readonly logger: AgentLogger;
   /** Wall clock, epoch ms (job bookkeeping). */
   readonly clock: () => number;
@@ -179,7 +181,7 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
   let pendingFrames = 0;
   let reachedMs = 0;
   let committedMs: number | null = null;
-  const writer = resultsWriter(db, cam.id, file.jobId, file.jobId, deps.clock);
+  const writer = resultsWriter(db, cam.id, file.jobId, file.jobId, deps.clock, deps.appearanceModel ?? null);
   const kept = (): string =>
     `kept: ${positions} positions of ${file.rel}${committedMs === null ? '' : ` up to video time ${new Date(committedMs).toISOString()}`} and everything stored before; ${file.rel} stays pending and is processed again from the start at the next run`;
   const flush = (): void => {

@@ -22,6 +22,7 @@ import { toStoredReceipt } from '../sales/stored-receipt.js';
 import { readCameraTracks } from '../scene/interchange.js';
 import { replaceShifts, storeReceipts } from '../store/sales.js';
 import { saveSellerNames } from '../store/day-reports.js';
+import { SIDECAR_MODEL } from '../store/appearance.js';
 import { claimArchiveJob, finishArchiveJob, resultsWriter, type TrackSample } from './results-store.js';
 import { rollUpDay, type DayRollupReport } from './rollup.js';
 
@@ -55,17 +56,24 @@ export function importTracks(db: Database.Database, cfg: Readonly<Config>, input
   for (const cam of cams) {
     const file = readCameraTracks(input.tracksDir, cam.id);
     const tb = file.timebase;
-    const samples: TrackSample[] = file.rows.map((r) => ({
-      trackerId: r.id,
-      tMs: Math.round(tb.startMs + ((r.frame - 1) * 1000) / tb.fps),
-      x: r.x,
-      y: r.y,
-      w: r.w,
-      h: r.h,
-      score: r.conf,
-      frameWidth: tb.width,
-      frameHeight: tb.height,
-    }));
+    // The sidecar's embedding of a track (analyze's .emb.json) goes with its samples, so the roll-up
+    // stitches this folder with appearance as report does with the same files.
+    const looks = file.embeddings;
+    const samples: TrackSample[] = file.rows.map((r) => {
+      const embedding = looks?.get(r.id);
+      return {
+        trackerId: r.id,
+        tMs: Math.round(tb.startMs + ((r.frame - 1) * 1000) / tb.fps),
+        x: r.x,
+        y: r.y,
+        w: r.w,
+        h: r.h,
+        score: r.conf,
+        frameWidth: tb.width,
+        frameHeight: tb.height,
+        ...(embedding ? { embedding } : {}),
+      };
+    });
     samples.sort((a, b) => a.tMs - b.tMs);
     for (const s of [samples[0], samples[samples.length - 1]]) if (s) days.add(localDate(s.tMs, tz));
     // One job per camera file, keyed by its absolute path: a re-import of a done file is skipped.
@@ -75,7 +83,7 @@ export function importTracks(db: Database.Database, cfg: Readonly<Config>, input
       cameras.push({ camera: cam.id, positions: 0, skipped: true });
       continue;
     }
-    const writer = resultsWriter(db, cam.id, claimed.job.id, claimed.job.id, () => nowMs);
+    const writer = resultsWriter(db, cam.id, claimed.job.id, claimed.job.id, () => nowMs, looks ? SIDECAR_MODEL : null);
     let n = 0;
     try {
       for (let i = 0; i < samples.length; i += BATCH) {

@@ -45,6 +45,8 @@ export interface LiveDeps {
   readonly queue: DetectorQueue;
   /** One ReID session for all cameras (null: appearance off). */
   readonly reid?: ReidEmbedder | null;
+  /** The ReID model's identity stored with each track's embedding (results-store.ts appearanceModelId); null or absent: none stored. */
+  readonly appearanceModel?: string | null;
   readonly logger: AgentLogger;
   readonly clock: () => number;
   readonly random: () => number;
@@ -133,7 +135,7 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
             // The job row is shown by the API and logs: never the camera's password.
             ensureJob(db, { id: jobId, kind: 'live', source: redactSecrets(cam.url) }, deps.clock());
             setJobState(db, jobId, 'running', deps.clock());
-            writer = resultsWriter(db, cam.id, scope, jobId, deps.clock);
+            writer = resultsWriter(db, cam.id, scope, jobId, deps.clock, deps.appearanceModel ?? null);
             runtime.sessionStarted();
             runtime.setLink('up');
             recordHealth('up', attempt > 0 || wasUp ? 'reconnected' : 'connected');

@@ -11,6 +11,10 @@
 import type Database from 'better-sqlite3';
 import { deleteCheckpoints, ensureJob, getJob, saveCheckpoint, setJobState, type Job } from '../store/jobs.js';
 import { positionWriter, purgeScope, upsertTrack, type PositionInput } from '../store/detail.js';
+import { appearanceWriter, type AppearanceInput } from '../store/appearance.js';
+import { resolveModel } from '../models/resolve.js';
+import { sha256File } from '../models/sha256.js';
+import { defaultModelsDir } from '../models/paths.js';
 
 export interface TrackSample {
   readonly trackerId: number;
@@ -23,6 +27,12 @@ export interface TrackSample {
   /** Size (pixels) of the picture the box is in: the pixel fallback's depth scale in the roll-up (store-day.ts). */
   readonly frameWidth?: number;
   readonly frameHeight?: number;
+  /**
+   * The track's appearance at this sample (TrackOutput.embedding: the tracker's L2-normalised EMA),
+   * absent when appearance is off or none was computed yet. The one a track's row keeps is that of
+   * its latest sample, which is what `analyze` writes to `<camera>.emb.json` for it.
+   */
+  readonly embedding?: Float32Array;
 }
 
 export interface ResultsBatch {
@@ -36,26 +46,56 @@ export interface ResultsWriter {
   write(batch: ResultsBatch): number;
 }
 
-/** A writer for one scope (archive job or live session) of one camera. */
-export function resultsWriter(db: Database.Database, cameraId: string, scope: string, jobId: string, clock: () => number): ResultsWriter {
+/**
+ * A writer for one scope (archive job or live session) of one camera. `appearanceModel` (the ReID
+ * model's identity, appearanceModelId) stores each track's latest embedding with it; null or
+ * absent: samples' embeddings are not stored (appearance off, or imported MOT files).
+ */
+export function resultsWriter(
+  db: Database.Database,
+  cameraId: string,
+  scope: string,
+  jobId: string,
+  clock: () => number,
+  appearanceModel: string | null = null,
+): ResultsWriter {
   const insert = positionWriter(db);
+  const saveAppearance = appearanceModel !== null ? appearanceWriter(db) : null;
   const trackIds = new Map<number, number>();
-  const tx = db.transaction((batch: ResultsBatch): number => {
+  // The embedding last stored per tracker id: the tracker replaces a track's array when it blends
+  // a new one in (at most every tracker.embedding_refresh_s), so an unchanged one is not rewritten.
+  const stored = new Map<number, Float32Array>();
+  const tx = db.transaction((batch: ResultsBatch): Array<[number, Float32Array]> => {
     // A track's span in this batch, so each track is upserted once per batch, not once per sample.
     // One tracker (one decode) sees one picture size, so a track's first sample gives it.
-    const spans = new Map<number, { first: number; last: number; width: number | null; height: number | null }>();
+    const spans = new Map<number, { first: number; last: number; width: number | null; height: number | null; embedding: Float32Array | null }>();
     for (const s of batch.samples) {
       const sp = spans.get(s.trackerId);
       if (sp) {
         sp.first = Math.min(sp.first, s.tMs);
+        // Samples come in time order: the latest sample that carries an embedding gives the track's.
+        if (s.tMs >= sp.last && s.embedding) sp.embedding = s.embedding;
         sp.last = Math.max(sp.last, s.tMs);
-      } else spans.set(s.trackerId, { first: s.tMs, last: s.tMs, width: s.frameWidth ?? null, height: s.frameHeight ?? null });
+      } else spans.set(s.trackerId, { first: s.tMs, last: s.tMs, width: s.frameWidth ?? null, height: s.frameHeight ?? null, embedding: s.embedding ?? null });
     }
-    for (const [id, sp] of spans)
-      trackIds.set(
-        id,
-        upsertTrack(db, { cameraId, trackKey: `${scope}#${id}`, firstMs: sp.first, lastMs: sp.last, frameWidth: sp.width, frameHeight: sp.height }),
-      );
+    const looks: AppearanceInput[] = [];
+    const written: Array<[number, Float32Array]> = [];
+    for (const [id, sp] of spans) {
+      const trackId = upsertTrack(db, {
+        cameraId,
+        trackKey: `${scope}#${id}`,
+        firstMs: sp.first,
+        lastMs: sp.last,
+        frameWidth: sp.width,
+        frameHeight: sp.height,
+      });
+      trackIds.set(id, trackId);
+      if (saveAppearance && appearanceModel !== null && sp.embedding !== null && stored.get(id) !== sp.embedding) {
+        looks.push({ trackId, model: appearanceModel, embedding: sp.embedding });
+        written.push([id, sp.embedding]);
+      }
+    }
+    saveAppearance?.(looks);
     const rows: PositionInput[] = batch.samples.map((s) => ({
       trackId: trackIds.get(s.trackerId) ?? -1,
       tMs: s.tMs,
@@ -65,11 +105,29 @@ export function resultsWriter(db: Database.Database, cameraId: string, scope: st
       h: s.h,
       score: s.score,
     }));
-    const n = insert(rows); // nested: better-sqlite3 turns the inner transaction into a savepoint
+    insert(rows); // nested: better-sqlite3 turns the inner transaction into a savepoint
     saveCheckpoint(db, jobId, cameraId, batch.positionMs, clock());
-    return n;
+    return written;
   });
-  return { write: (batch) => tx.immediate(batch) };
+  return {
+    write: (batch) => {
+      // Remembered only once committed: a batch rolled back stores its embeddings with the next one.
+      for (const [id, e] of tx.immediate(batch)) stored.set(id, e);
+      return batch.samples.length;
+    },
+  };
+}
+
+/**
+ * The identity stored with each embedding: the ReID model's manifest name (or file name) and the
+ * first 16 hex digits of its file's sha256, so a retrained or replaced model with the same name is
+ * another space too. Resolved as the pipeline resolves it (models/resolve.ts: a manifest model's
+ * hash is checked there).
+ */
+export async function appearanceModelId(reidModel: string, modelsDir?: string, warn: (m: string) => void = () => {}): Promise<string> {
+  const m = await resolveModel(reidModel, modelsDir ?? defaultModelsDir(), { warn });
+  const sha = m.entry?.sha256 ?? (await sha256File(m.path));
+  return `${m.name}@${sha.slice(0, 16)}`;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import { analyzeStoredDay, rollUpKpis } from './store-day.js';
 import { localDate, localDayBounds } from '../core/local-time.js';
 import { saveCameraUptime, type CameraUptime } from '../store/aggregates.js';
+import { appearanceSpaces, daySpace } from '../store/appearance.js';
 import { healthSamplesBetween, healthStatesBefore, insertCameraHealth, lastHealthSample, lastTrackSeenMs } from '../store/detail.js';
 import { openingIntervalOn, type OpeningHours } from '../health/opening-hours.js';
 import { AGENT_STOPPED, uptimeInWindow, type HealthSample } from './uptime.js';
@@ -53,6 +54,11 @@ export interface DayRollupReport {
   readonly visits: number;
   readonly consultations: number;
   readonly sellers: number;
+  /**
+   * The appearance the day's stitching used (store/appearance.ts): the model's space, its tracks,
+   * and tracks embedded by another model that day (a model change), which were stitched by motion only.
+   */
+  readonly appearance: { readonly model: string | null; readonly tracks: number; readonly otherSpace: number };
 }
 
 /**
@@ -66,11 +72,15 @@ export interface DayRollupReport {
  */
 export function rollUpDay(db: Database.Database, cfg: Readonly<Config>, date: string, nowMs: number): DayRollupReport {
   const analyzed = analyzeStoredDay(db, cfg, date);
+  const spaces = appearanceSpaces(db, ...localDayBounds(date, cfg.store.timezone));
+  const space = daySpace(spaces);
+  const embedded = spaces.reduce((m, s) => m + s.tracks, 0);
+  const appearance = { model: space?.model ?? null, tracks: space?.tracks ?? 0, otherSpace: embedded - (space?.tracks ?? 0) };
   return db
     .transaction((): DayRollupReport => {
       const uptime = rollUpCameraUptime(db, cfg.store.id, cfg.store.timezone, [date], nowMs, cfg.health.opening_hours);
       const k = rollUpKpis(db, cfg, date, nowMs, analyzed);
-      return { date, cameras: uptime.cameras, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0 };
+      return { date, cameras: uptime.cameras, visits: k.visits, consultations: k.consultations?.rows ?? 0, sellers: k.kpis?.rows ?? 0, appearance };
     })
     .immediate();
 }

@@ -15,6 +15,7 @@ import type { Receipt } from '../sales/receipts.js';
 import type { Shift } from '../sales/schedule.js';
 import { localDate, localDayBounds } from '../core/local-time.js';
 import { positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
+import { appearanceOfDay } from '../store/appearance.js';
 import { cameraUptimeOfDay, saveDayRecords, type ConsultationInput, type SaveReport } from '../store/aggregates.js';
 import { chainRecordsOf } from '../metrics/chain-records.js';
 import { saveDayView, sellerNames } from '../store/day-reports.js';
@@ -36,8 +37,15 @@ export function estimateFps(rows: readonly { readonly trackId: number; readonly 
   return Math.min(30, Math.max(0.05, 1000 / median));
 }
 
+/**
+ * The day's tracks per camera, with their appearance where the store has it (store/appearance.ts:
+ * one model's space for the day), keyed by the same track ids as the rows: what `report` reads
+ * from `<camera>.txt` and `<camera>.emb.json`. Tracks stored without an embedding (appearance off,
+ * imported MOT files, rows from before schema version 9) have none, as in a folder without sidecar.
+ */
 export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number): CameraTracks[] {
   const rows = positionsBetween(db, fromMs, toMs);
+  const looks = appearanceOfDay(db, fromMs, toMs).byTrack;
   const byCam = new Map<string, StoredPosition[]>();
   for (const r of rows) {
     const list = byCam.get(r.cameraId) ?? [];
@@ -61,7 +69,12 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
       const sy = r.frameHeight && size.height ? size.height / r.frameHeight : 1;
       mot.push({ frame, id: r.trackId, x: r.x * sx, y: r.y * sy, w: r.w * sx, h: r.h * sy, conf: r.score ?? 1 });
     }
-    out.push({ camera, timebase: { startMs: fromMs, fps, width: size.width, height: size.height }, rows: mot });
+    const embeddings = new Map<number, Float32Array>();
+    for (const id of new Set(list.map((r) => r.trackId))) {
+      const e = looks.get(id);
+      if (e) embeddings.set(id, e);
+    }
+    out.push({ camera, timebase: { startMs: fromMs, fps, width: size.width, height: size.height }, rows: mot, ...(embeddings.size > 0 ? { embeddings } : {}) });
   }
   return out;
 }

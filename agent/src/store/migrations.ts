@@ -340,6 +340,27 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ALTER TABLE tracks ADD COLUMN frame_height INTEGER;
     `,
   },
+  {
+    version: 9,
+    name: 'appearance of a track',
+    sql: `
+      -- Issue 12: one appearance embedding per track (the tracker's L2-normalised EMA of the OSNet
+      -- embeddings at the track's last matched frame: what analyze writes to <camera>.emb.json),
+      -- so the roll-up stitches with appearance as report does with the sidecar. Detail: it goes
+      -- with its track (the trigger below: retention, the emergency purge and a re-processed
+      -- file's purge all delete tracks), and never leaves the box (the sync whitelist has no
+      -- such column). Its own table, not columns of tracks: 2 KB a row would make every scan
+      -- of tracks (drift counts, the dangling-up check) read 2 KB per track.
+      CREATE TABLE track_appearance (
+        track_id INTEGER PRIMARY KEY,     -- tracks.id
+        model TEXT NOT NULL,              -- the ReID model, '<name>@<sha256, 16 hex>': one space per model
+        embedding BLOB NOT NULL           -- float32 little-endian, 4 bytes x the model's dimension
+      );
+      CREATE TRIGGER track_appearance_with_track AFTER DELETE ON tracks BEGIN
+        DELETE FROM track_appearance WHERE track_id = OLD.id;
+      END;
+    `,
+  },
 ]);
 
 export interface MigrationReport {

@@ -1,0 +1,83 @@
+/**
+ * `floorsense import` of a folder with `<camera>.emb.json` sidecars keeps their embeddings, so the
+ * imported day rolls up with appearance as `report` reads the same folder. A simulated morning of the
+ * quiet store with the simulator's appearance embeddings (each person a unit vector, each track that
+ * plus noise), on a seed where appearance changes who is one person: the persons from the store must
+ * be report's with the sidecar, and differ from report's without it.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importTracks } from '../../agent/src/agent/import.js';
+import { analyzeStoredDay } from '../../agent/src/agent/store-day.js';
+import { validateConfig } from '../../agent/src/config/load.js';
+import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
+import { readCameraTracks, writeCameraEmbeddings, writeCameraTracks } from '../../agent/src/scene/interchange.js';
+import { validateScenario } from '../../agent/src/sim/scenario.js';
+import { simulateDay } from '../../agent/src/sim/simulate.js';
+import { appearanceOfDay, SIDECAR_MODEL } from '../../agent/src/store/appearance.js';
+import { openStore } from '../../agent/src/store/open.js';
+import { localDayBounds } from '../../agent/src/core/local-time.js';
+import { REPO_ROOT } from '../helpers/shared-data.js';
+import { scenarioOf } from './rollup-fixture.js';
+
+describe('import keeps the sidecar appearance', () => {
+  it('rolls the imported day up with the persons report finds in the same folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-import-appearance-'));
+    try {
+      const base = scenarioOf(join(REPO_ROOT, 'config/scenarios/quiet-one-seller.yaml'), { open: '10:00', close: '13:00', arrivals: [12, 14, 14], stride: 50 });
+      const day = simulateDay(validateScenario({ ...base, appearance: { ...base.appearance, enabled: true } }), 3);
+      const tracksDir = join(dir, 'tracks');
+      for (const s of day.streams) {
+        writeCameraTracks(tracksDir, s.camera, s.timebase, s.rows);
+        writeCameraEmbeddings(tracksDir, s.camera, s.embeddings!, s.colors);
+      }
+      const cfg = validateConfig({ ...day.config, storage: { path: join(dir, 'fs.db') } });
+      const date = day.scenario.date;
+      const { db, close } = openStore(cfg.storage.path, { nowMs: 1 });
+      try {
+        importTracks(db, cfg, { tracksDir, receipts: [], shifts: [] }, 1);
+        const stored = appearanceOfDay(db, ...localDayBounds(date, cfg.store.timezone));
+        expect(stored).toMatchObject({ model: SIDECAR_MODEL, dim: 512, otherSpace: 0 });
+        const files = cfg.cameras.map((c) => readCameraTracks(tracksDir, c.id));
+        expect(stored.byTrack.size).toBe(files.reduce((n, f) => n + f.embeddings!.size, 0));
+
+        const keyOf = new Map(
+          db
+            .prepare<[], { id: number; camera: string; key: string }>('SELECT id, camera_id AS camera, track_key AS key FROM tracks')
+            .all()
+            .map((r) => [r.id, `${r.camera}#${r.key.split('#').pop()}`]),
+        );
+        const persons = (r: StoreDayResult, fromStore: boolean): string[] =>
+          r.visits
+            .map((p) =>
+              p.fragments
+                .map((f) => (fromStore ? keyOf.get(f.track) : `${f.camera}#${f.track}`))
+                .sort()
+                .join('+'),
+            )
+            .sort();
+        const report = (tracks: CameraTracks[]): StoreDayResult =>
+          analyzeStoreDay({
+            storeId: cfg.store.id,
+            timeZone: cfg.store.timezone,
+            date,
+            cameras: cfg.cameras.map(cameraSceneFromConfig),
+            analytics: cfg.analytics,
+            tracks,
+            receipts: [],
+            shifts: [],
+          });
+        const withSidecar = persons(report(files), false);
+        const withoutSidecar = persons(report(files.map(({ embeddings: _e, ...motionOnly }) => motionOnly)), false);
+        expect(withSidecar).not.toEqual(withoutSidecar);
+        expect(persons(analyzeStoredDay(db, cfg, date)!, true)).toEqual(withSidecar);
+      } finally {
+        close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
