@@ -259,7 +259,7 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
   }
   try {
     if (cfg.tracker.appearance && plan.live.length + plan.archive.length > 0) {
-      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m));
+      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m), undefined, cfg.tracker.reid_input);
     }
   } catch (e) {
     await detector.close();

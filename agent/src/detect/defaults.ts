@@ -56,4 +56,13 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   /** Boxes kept per frame after NMS (Ultralytics' max_det). */
   max_detections: 300,
   max_queue: 8,
+  /**
+   * 'auto': the model's input fitted to a 16:9 picture (640x384 for YOLOv8n: the letterbox's
+   * padding rows are not computed; 16:9 is the shape of nearly every IP camera's main and sub
+   * stream) when the model's graph allows the derivation (models/derive.ts), else native.
+   */
+  input: 'auto',
 });
+
+/** The picture shape 'auto' fits the detector input to. */
+export const AUTO_INPUT_ASPECT = Object.freeze({ width: 16, height: 9 });
