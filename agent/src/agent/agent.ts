@@ -13,7 +13,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { MisuseError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
-import { Detector, DetectorQueue, type DetectorQueueStats } from '../detect/index.js';
+import { Detector, DetectorQueue, describeDetectorInput, type DetectorQueueStats } from '../detect/index.js';
 import { openStore, storeWriteError, type Store } from '../store/open.js';
 import { runMaintenance } from '../store/schedule.js';
 import { outboxBacklog, type Backlog } from '../store/outbox.js';
@@ -466,6 +466,12 @@ async function startApi(
     clock,
     cameras: core.runtimes,
     queue: () => core.queue.stats(),
+    detectorInfo: {
+      model: core.detector.model.name,
+      input: describeDetectorInput(core.detector.input),
+      provider: core.detector.provider,
+      reid_input: core.reid ? `${core.reid.input.height}x${core.reid.input.width}` : null,
+    },
     drift: () => core.drift.warnings(),
     // A saved calibration reaches the roll-up's cameras too (the next analysis uses the new zones).
     calibrations: new Calibrations(cfg, configPath, (cameras) => parts.days?.setCameras(cameras)),

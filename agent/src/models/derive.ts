@@ -114,24 +114,28 @@ export async function deriveModelInput(model: ResolvedModel, size: InputSize, op
   const problem = sizeProblem(size, entry.task === 'reid' ? REID_INPUT_MULTIPLE : INPUT_MULTIPLE);
   if (problem) throw new MisuseError('FS_BAD_ARGUMENT', `model "${model.name}": input ${size.width}x${size.height}: ${problem}`, { model: model.name });
   const sha = model.verified ? entry.sha256 : await sha256File(model.path);
-  const dir = opts.cacheDir ?? defaultModelCacheDir();
-  const path = join(dir, `${entry.name}-${sha.slice(0, 16)}-${size.width}x${size.height}.onnx`);
-  if (existsSync(path)) return { path, input: size, derived: true };
-  const bytes = deriveBytes(readFileSync(model.path), model.name, entry.task, native, size, opts.strides ?? entry.output.strides ?? [8, 16, 32]);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path); // atomic: a concurrent reader sees the whole file or none
-  } catch (e) {
-    throw new FailureError(
-      'FS_OUTPUT',
-      `model "${model.name}": cannot write the derived ${size.width}x${size.height} file into ${dir}: ${String(e)}`,
-      { dir },
-      { cause: e },
-    );
+  const file = `${entry.name}-${sha.slice(0, 16)}-${size.width}x${size.height}.onnx`;
+  // The configured cache first; when that is not ours to write (e.g. made by root running doctor
+  // before the service user's first start), the per-user default, so the agent still starts.
+  const dirs = [...new Set([opts.cacheDir ?? defaultModelCacheDir(), defaultModelCacheDir()])];
+  let bytes: Uint8Array | undefined;
+  const failures: string[] = [];
+  for (const dir of dirs) {
+    const path = join(dir, file);
+    if (existsSync(path)) return { path, input: size, derived: true };
+    bytes ??= deriveBytes(readFileSync(model.path), model.name, entry.task, native, size, opts.strides ?? entry.output.strides ?? [8, 16, 32]);
+    try {
+      // 0755: the file is derived from the public weights, nothing secret, and doctor (root) and the service user share it.
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, path); // atomic: a concurrent reader sees the whole file or none
+      return { path, input: size, derived: true };
+    } catch (e) {
+      failures.push(`${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  return { path, input: size, derived: true };
+  throw new FailureError('FS_OUTPUT', `model "${model.name}": cannot write the derived ${size.width}x${size.height} file (${failures.join('; ')})`, { dirs });
 }
 
 type Tensor = onnxProto.onnx.ITensorProto;
