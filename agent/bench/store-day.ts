@@ -9,7 +9,8 @@
  * <= 500 MB with 4 cameras (issue 13).
  *
  * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
- *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --reid-input HxW] [-- --json]
+ *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --reid-input HxW]
+ *        [-- --sessions N --threads T] [-- --json]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -41,6 +42,9 @@ const providers = arg('providers', 'cpu').split(',');
 /** detector.input and tracker.reid_input (defaults: the config's). */
 const input = arg('input', '');
 const reidInput = arg('reid-input', '');
+/** detector.sessions and detector.threads (e.g. --sessions 2 --threads 1 against 1 x 2). */
+const sessions = Number(arg('sessions', '1'));
+const threads = Number(arg('threads', '0'));
 
 /** One export per camera, stream-copied out of the looped clip at a different offset each (GOP 1 s or 4 s: cuts land on keyframes). */
 function makeExports(work: string): string[] {
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
     store: { id: 'bench', timezone: 'UTC' },
     cameras: folders.map((url, i) => ({ id: `cam${i + 1}`, url })),
     sampling: { stride: 25 },
-    detector: { providers, ...(input ? { input } : {}) },
+    detector: { providers, sessions, threads, ...(input ? { input } : {}) },
     tracker: { appearance, ...(reidInput ? { reid_input: reidInput } : {}) },
     storage: { path: db },
     agent: { archive_min_age_s: 0, archive_parallel: parallel, log_level: 'warn' },
@@ -112,6 +116,8 @@ async function main(): Promise<void> {
     seconds_per_camera: seconds,
     appearance,
     input: input || 'default',
+    sessions,
+    threads,
     reid_input: reidInput || 'default',
     frames,
     wall_s: Math.round(wallSec * 10) / 10,

@@ -138,6 +138,8 @@ interface AgentCore {
   readonly store: Store;
   readonly db: Store['db'];
   readonly detector: Detector;
+  /** Every detector session behind the queue (detector.sessions); detectors[0] is `detector`. */
+  readonly detectors: readonly Detector[];
   /** One ReID session for every camera, like the detector (see AnalyzeOptions.shared). */
   readonly reid: ReidEmbedder | null;
   readonly queue: DetectorQueue;
@@ -250,10 +252,15 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
   });
   log.info({ db: store.path, migrations: store.migrations, live: plan.live.map((c) => c.id), archive: plan.archive.map((c) => c.id) }, 'agent starting');
   let detector: Detector;
+  // detector.sessions > 1: more sessions of the same model behind the one queue (the first one
+  // describes the detector to /status and the pipeline; they are identical).
+  const detectors: Detector[] = [];
   let reid: ReidEmbedder | null = null;
   try {
-    detector = await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) });
+    for (let i = 0; i < cfg.detector.sessions; i++) detectors.push(await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) }));
+    detector = detectors[0]!;
   } catch (e) {
+    await Promise.allSettled(detectors.map((d) => d.close()));
     store.close();
     throw e;
   }
@@ -262,7 +269,7 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
       reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m), undefined, cfg.tracker.reid_input);
     }
   } catch (e) {
-    await detector.close();
+    await Promise.allSettled(detectors.map((d) => d.close()));
     store.close();
     throw e;
   }
@@ -289,8 +296,9 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
     store,
     db: store.db,
     detector,
+    detectors,
     reid,
-    queue: new DetectorQueue(detector, { max_queue: cfg.detector.max_queue }),
+    queue: new DetectorQueue(detectors, { max_queue: cfg.detector.max_queue }),
     runtimes,
     drift,
     stopAll: new AbortController(),
@@ -533,7 +541,7 @@ function stopper(core: AgentCore, run: Running, beforeClose: () => void): { stop
       await step('local API', () => run.api?.close());
       await Promise.allSettled([...run.supervisors, ...run.jobs.map((j) => j.idle())]);
       await step('detector queue', () => core.queue.close());
-      await step('detector', () => core.detector.close());
+      await step('detector', async () => void (await Promise.all(core.detectors.map((d) => d.close()))));
       await step('ReID', () => core.reid?.release());
       await step('sync', () => run.sync?.stop());
       await step('drift statistics', () => core.drift.flush());

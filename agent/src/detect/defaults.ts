@@ -56,6 +56,8 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   /** Boxes kept per frame after NMS (Ultralytics' max_det). */
   max_detections: 300,
   max_queue: 8,
+  /** Detector sessions behind the agent's queue (detector.sessions). */
+  sessions: 1,
   /**
    * 'auto': the model's input fitted to a 16:9 picture (640x384 for YOLOv8n: the letterbox's
    * padding rows are not computed; 16:9 is the shape of nearly every IP camera's main and sub

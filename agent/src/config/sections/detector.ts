@@ -85,6 +85,14 @@ export const detectorSection = z
       .describe(
         `Model input size. auto (default): fitted to 16:9 pictures (YOLOv8n 640x384 instead of 640x640: the letterbox padding is not computed, people are as large as before) when the model's graph can be derived for it, else native. native: the manifest's size. WxH (multiples of ${INPUT_MULTIPLE}, ${INPUT_MIN}..${INPUT_MAX}, e.g. 640x480 for 4:3 cameras): that size. A derived model is made once from the manifest file and cached beside the database. doctor and /status say which input runs.`,
       ),
+    sessions: z
+      .int()
+      .min(1)
+      .max(4)
+      .default(DETECTOR_DEFAULTS.sessions)
+      .describe(
+        'Detector sessions behind the one frame queue, each with `threads` intra-op threads: 2 sessions x 1 thread keep both cores of a 2-core box busy through the serial parts of a run that 1 x 2 threads leaves idle (several cameras only; each session holds its own copy of the model, ~30 MB).',
+      ),
     max_queue: z
       .int()
       .min(1)
