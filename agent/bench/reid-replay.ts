@@ -190,12 +190,18 @@ const q = (xs: number[], p: number): string => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(3) : '-';
 };
+const T = DEFAULT_TRACKER_OPTIONS.reidMaxCosineDistance;
 console.log('\nCosine distance between detections of the same / different labelled people, >= 2 s apart (quantiles 1 / 5 / 50 / 95 %):');
 for (const c of clips) {
   const { same, diff } = identityPairs(c, 2);
   console.log(
-    `  ${c.name.padEnd(26)} same n=${same.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(same, p)).join(' / ')}; different n=${diff.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(diff, p)).join(' / ')}; AUC ${auc(same, diff).toFixed(4)}`,
+    `  ${c.name.padEnd(26)} same n=${same.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(same, p)).join(' / ')}; different n=${diff.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(diff, p)).join(' / ')}; AUC ${auc(same, diff).toFixed(4)}; at reid_max_cosine_distance ${T} same accepted ${share(same, T)}, different accepted ${share(diff, T)}`,
   );
+}
+
+/** The share of distances under t, as a percentage. */
+function share(xs: readonly number[], t: number): string {
+  return xs.length ? `${((100 * xs.filter((x) => x < t).length) / xs.length).toFixed(1)} %` : '-';
 }
 
 /**
