@@ -111,7 +111,7 @@ describe.skipIf(!ready)('deriving the shared models', () => {
       const sha = createHash('sha256').update(bytes).digest('hex');
       const patched = { ...manifest, models: manifest.models.map((e) => (e === entry ? { ...e, sha256: sha } : e)) };
       const warnings: string[] = [];
-      const d = await Detector.create({ modelsDir: dir, manifest: patched, threads: 1, cacheDir: cache, warn: (w) => warnings.push(w) });
+      const d = await Detector.create({ modelsDir: dir, manifest: patched, threads: 1, input: 'auto', cacheDir: cache, warn: (w) => warnings.push(w) });
       expect(d.inputSize).toEqual({ width: 640, height: 640 });
       expect(d.input.mode).toBe('native');
       expect(warnings.join('\n')).toMatch(/detector.input auto: model "yolov8n_fp32": cannot derive .*; using its native 640x640 input/);
@@ -166,7 +166,7 @@ describe.skipIf(!ready)('deriving the shared models', () => {
     ['yolox_nano', { width: 416, height: 256 }],
   ] as const)('%s at the 16:9-fitted input finds the people the native input finds (1080p street, 10-13 people)', async (name, fitted) => {
     const native = await Detector.create({ model: name, modelsDir: dataPath('models'), threads: 2, input: 'native', cacheDir: cache });
-    const auto = await Detector.create({ model: name, modelsDir: dataPath('models'), threads: 2, cacheDir: cache });
+    const auto = await Detector.create({ model: name, modelsDir: dataPath('models'), threads: 2, input: 'auto', cacheDir: cache });
     try {
       expect(auto.inputSize).toEqual(fitted);
       expect(auto.input.mode).toBe('fitted');

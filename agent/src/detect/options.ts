@@ -25,7 +25,7 @@ export interface DetectorOptions {
   /** Class names to keep. */
   readonly classes?: readonly string[];
   readonly max_detections?: number;
-  /** Model input: 'auto' (fitted to 16:9 where the model allows), 'native' (the manifest's size) or 'WxH'. */
+  /** Model input: 'native' (the manifest's size, default), 'auto' (fitted to 16:9 where the model allows) or 'WxH'. */
   readonly input?: string;
   /** Where derived model files are cached; default models/derive.ts defaultModelCacheDir(). */
   readonly cacheDir?: string | undefined;
