@@ -4,10 +4,11 @@
  * file (`floorsense track --det`) without paying the detector again (~100-250 ms a frame on the
  * shared CPU). Also writes `<name>.json` with the clip's fps and size. Output under out/ only.
  *
- *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--out out/det-cache] clip.mp4 ...
+ *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--input auto|native|WxH] [--out out/det-cache] clip.mp4 ...
  *
  * With --model, files are named `<clip>.<model>.det.txt` so caches of several
- * models sit side by side (agent/bench/det-recall.ts reads them).
+ * models sit side by side (agent/bench/det-recall.ts reads them); with --input too,
+ * `<clip>.<model>@<input>.det.txt` (e.g. yolov8n_fp32@native beside yolov8n_fp32@640x384).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -23,6 +24,7 @@ const { values, positionals } = parseArgs({
     fps: { type: 'string', default: '2' },
     conf: { type: 'string', default: '0.1' },
     model: { type: 'string' },
+    input: { type: 'string' },
     out: { type: 'string', default: 'out/det-cache' },
   },
 });
@@ -34,8 +36,8 @@ if (!(fps > 0) || !(conf >= 0 && conf <= 1) || positionals.length === 0) {
 }
 mkdirSync(values.out, { recursive: true });
 const base = detectorOptionsFrom(validateConfig({ store: { id: 'bench' } }));
-const detector = { ...base, conf_threshold: conf, ...(values.model ? { model: values.model } : {}) };
-const suffix = values.model ? `.${values.model}` : '';
+const detector = { ...base, conf_threshold: conf, ...(values.model ? { model: values.model } : {}), ...(values.input ? { input: values.input } : {}) };
+const suffix = values.model ? `.${values.model}${values.input ? `@${values.input}` : ''}` : values.input ? `.@${values.input}` : '';
 
 for (const clip of positionals) {
   const name = basename(clip, extname(clip));
@@ -68,7 +70,18 @@ for (const clip of positionals) {
   writeFileSync(
     join(values.out, `${name}${suffix}.json`),
     `${JSON.stringify(
-      { clip, fps: s.source_fps, width: s.width, height: s.height, sampled_fps: fps, conf, frames, detections: lines.length, model: s.detector.model },
+      {
+        clip,
+        fps: s.source_fps,
+        width: s.width,
+        height: s.height,
+        sampled_fps: fps,
+        conf,
+        frames,
+        detections: lines.length,
+        model: s.detector.model,
+        input: values.input ?? 'default',
+      },
       null,
       2,
     )}\n`,

@@ -51,6 +51,8 @@ const STRIDE = 25;
 const detectorOpts = {
   ...(process.argv.includes('--model') ? { model: arg('model', '') } : {}),
   ...(process.argv.includes('--threads') ? { threads: Number(arg('threads', '0')) } : {}),
+  // detector.input (auto: fitted to 16:9, native: the model's square); a +native lever overrides it per variant.
+  ...(process.argv.includes('--input') ? { input: arg('input', 'auto') } : {}),
 };
 
 async function decodeOnly(
@@ -110,14 +112,17 @@ async function endToEnd(clip: BenchClip, variant: string) {
   const base = serial ? head!.slice(0, -'-serial'.length) : head!;
   const appearance = base !== 'motion-only';
   const mode = levers.includes('regions') ? 'motion' : levers.includes('tiles') ? 'tiles' : 'full';
+  // +native: the detector at its native square input (before detector.input auto); +reidHxW: that ReID crop.
+  const reidInput = levers.map((l) => /^reid(\d+x\d+)$/.exec(l)?.[1]).find((x) => x !== undefined);
   const r = await analyzeSource({
     url: clip.path,
     sourceId: clip.name,
     sampling: { stride: STRIDE, keyframes: 'auto' },
-    detector: detectorOpts,
+    detector: levers.includes('native') ? { ...detectorOpts, input: 'native' } : detectorOpts,
     tracker: !appearance ? trackerOptions({ appearance: false }) : base === 'full-all' ? trackerOptions({ embeddingPolicy: 'all' }) : DEFAULT_TRACKER_OPTIONS,
     appearance,
     reidModel: 'osnet_x0_25_msmt17',
+    ...(reidInput ? { reidInput } : {}),
     motionGate: base === 'no-gate' ? null : {},
     regions: { mode },
     adaptive: levers.includes('adaptive') ? { emptyEvery: 3 } : null,

@@ -5,7 +5,10 @@
  * ones `floorsense analyze <clip> --fps F` tracks (same config defaults, same motion gate), so a
  * replay with the product's tracker options reproduces analyze's output.
  *
- *   npx tsx agent/bench/reid-cache.ts [--fps 2] [--seconds S] [--out out/reid-cache] [--config store.yaml] clip ...
+ *   npx tsx agent/bench/reid-cache.ts [--fps 2] [--seconds S] [--out out/reid-cache] [--config store.yaml] [--reid-input HxW] clip ...
+ *
+ * --reid-input overrides tracker.reid_input (256x128, 160x80, 128x64): one cache per crop size,
+ * replayed by reid-replay.ts --cache DIR, compares what a smaller crop costs the tracker.
  *
  * Writes `<out>/<clip-name>.reid.json` (frames: index, pts, boxes in source pixels, scores, and
  * base64 float32 embeddings). Output under out/ only: the vectors derive from third-party video.
@@ -42,6 +45,7 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string' },
     out: { type: 'string', default: 'out/reid-cache' },
     config: { type: 'string' },
+    'reid-input': { type: 'string' },
   },
 });
 const fps = Number(values.fps);
@@ -52,7 +56,7 @@ if (!(fps > 0) || positionals.length === 0) {
 mkdirSync(values.out, { recursive: true });
 const cfg = values.config ? loadConfigFile(values.config) : validateConfig({ store: { id: 'bench' } });
 const detector = detectorOptionsFrom(cfg);
-const reid = await openAppearance(cfg.tracker.reid_model, detector, (m) => console.warn(m));
+const reid = await openAppearance(cfg.tracker.reid_model, detector, (m) => console.warn(m), undefined, values['reid-input'] ?? cfg.tracker.reid_input);
 
 for (const clip of positionals) {
   const name = basename(clip, extname(clip));

@@ -9,7 +9,8 @@
  * <= 500 MB with 4 cameras (issue 13).
  *
  * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
- *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --json]
+ *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --reid-input HxW]
+ *        [-- --sessions N --threads T] [-- --json]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -38,6 +39,12 @@ const appearance = !process.argv.includes('--no-appearance');
 const json = process.argv.includes('--json');
 /** Detector execution providers in order, e.g. webgpu on a GPU box (falls back to cpu with a warning). */
 const providers = arg('providers', 'cpu').split(',');
+/** detector.input and tracker.reid_input (defaults: the config's). */
+const input = arg('input', '');
+const reidInput = arg('reid-input', '');
+/** detector.sessions and detector.threads (e.g. --sessions 2 --threads 1 against 1 x 2). */
+const sessions = Number(arg('sessions', '1'));
+const threads = Number(arg('threads', '0'));
 
 /** One export per camera, stream-copied out of the looped clip at a different offset each (GOP 1 s or 4 s: cuts land on keyframes). */
 function makeExports(work: string): string[] {
@@ -84,8 +91,8 @@ async function main(): Promise<void> {
     store: { id: 'bench', timezone: 'UTC' },
     cameras: folders.map((url, i) => ({ id: `cam${i + 1}`, url })),
     sampling: { stride: 25 },
-    detector: { providers },
-    tracker: { appearance },
+    detector: { providers, sessions, threads, ...(input ? { input } : {}) },
+    tracker: { appearance, ...(reidInput ? { reid_input: reidInput } : {}) },
     storage: { path: db },
     agent: { archive_min_age_s: 0, archive_parallel: parallel, log_level: 'warn' },
   });
@@ -108,6 +115,10 @@ async function main(): Promise<void> {
     providers: providers.join(','),
     seconds_per_camera: seconds,
     appearance,
+    input: input || 'default',
+    sessions,
+    threads,
+    reid_input: reidInput || 'default',
     frames,
     wall_s: Math.round(wallSec * 10) / 10,
     startup_s: Math.round((tReady - t0) / 100) / 10,
@@ -124,7 +135,7 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`,
+    `store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, detector.input ${rec.input}, reid_input ${rec.reid_input}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`,
   );
   console.log(`  ${frames} sampled frames in ${rec.wall_s} s wall (agent start ${rec.startup_s} s): ${rec.cam_h_per_h} camera-hours per wall-hour`);
   console.log(

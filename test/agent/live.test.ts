@@ -87,8 +87,10 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
     const api = agent.api!;
     const st = (await (await fetch(`${api.url}/status`)).json()) as {
       cameras: Array<{ id: string; state: string; frames: number }>;
-      detector: { queue_capacity: number };
+      detector: { queue_capacity: number; model: string; input: string; provider: string };
     };
+    // What the detector runs, as doctor states it (the default input is the native one).
+    expect(st.detector).toMatchObject({ model: 'yolov8n_fp32', input: '640x640 (native)', provider: 'cpu' });
     expect(st.cameras.map((c) => [c.id, c.state])).toEqual([
       ['cam1', 'up'],
       ['cam2', 'up'],

@@ -14,6 +14,13 @@ describe('config validation', () => {
     ['wrong type', 'store: {id: s1}\ndetector: {threads: "two"}', /detector\.threads: .*number/],
     ['bad enum names choices', 'store: {id: s1}\ndetector: {providers: [gpu]}', /detector\.providers\[0\]: .*"cpu"\|"cuda"/],
     ['out of bounds', 'store: {id: s1}\nsampling: {stride: 0}', /sampling\.stride: .*>=1/],
+    [
+      'detector input not a size',
+      'store: {id: s1}\ndetector: {input: 640*384}',
+      /detector\.input: auto, native, or WxH with W and H multiples of 32 in 64\.\.1920/,
+    ],
+    ['detector input off the grid', 'store: {id: s1}\ndetector: {input: 640x360}', /detector\.input: auto, native, or WxH/],
+    ['reid input not offered', 'store: {id: s1}\ntracker: {reid_input: 96x48}', /tracker\.reid_input: .*"256x128"\|"160x80"\|"128x64"/],
     ['stride and fps', 'store: {id: s1}\nsampling: {stride: 5, fps: 2}', /stride or fps, not both/],
     ['duplicate camera', 'store: {id: s1}\ncameras: [{id: a, url: x}, {id: a, url: y}]', /cameras\[1\]\.id: duplicate camera id "a"/],
     ['bad timezone', 'store: {id: s1, timezone: Mars/Olympus}', /store\.timezone: not an IANA time zone/],
@@ -31,6 +38,7 @@ describe('config validation', () => {
       expect(cfg.store.id).toBe('s1');
       expect(cfg.sampling.stride).toBe(25);
       expect(cfg.detector.model).toBe('yolov8n_fp32');
+      expect(cfg.detector.input).toBe('native');
       expect(Object.isFrozen(cfg.detector)).toBe(true);
     } else {
       let caught: unknown;

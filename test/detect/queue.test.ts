@@ -52,6 +52,27 @@ describe('DetectorQueue', () => {
     expect(q.stats()).toMatchObject({ queued: 0, busy: false, processed: 3, dropped: 0, meanInferenceMs: 10 });
   });
 
+  it('with two sessions, the oldest waiting frame goes to whichever is free; close waits for both', async () => {
+    const a = new HandDetector();
+    const b = new HandDetector();
+    const q = new DetectorQueue([a, b], { max_queue: 4 });
+    const results = [0, 1, 2, 3].map((i) => q.submit(frame('c', i)));
+    expect(a.calls).toEqual(['c#0']);
+    expect(b.calls).toEqual(['c#1']);
+    expect(q.stats()).toMatchObject({ queued: 2, sessions: 2, running: 2, busy: true });
+    await b.release(); // b finishes first: it takes the next frame, a still holds c#0
+    expect(b.calls).toEqual(['c#1', 'c#2']);
+    await a.release();
+    expect(a.calls).toEqual(['c#0', 'c#3']);
+    const closed = q.close();
+    await a.release();
+    await b.release();
+    await closed;
+    const out = await Promise.all(results);
+    expect(out.map((d) => d.xyxy[0])).toEqual([0, 1, 2, 3]);
+    expect(q.stats()).toMatchObject({ processed: 4, running: 0, busy: false });
+  });
+
   it('offer returns null at once when full and counts the drop per source', async () => {
     const det = new HandDetector();
     const q = new DetectorQueue(det, { max_queue: 2 });

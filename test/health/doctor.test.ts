@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { openStore } from '../../agent/src/store/open.js';
 import { pendingRows } from '../../agent/src/store/outbox.js';
 import { saveCameraUptime } from '../../agent/src/store/aggregates.js';
-import { checkOutbox, clockRow, diskRow, gopVerdict, modeAllowsWrite, nodeVersionRow, retentionNeedBytes, summarize } from '../../agent/src/health/doctor.js';
+import {
+  checkOutbox,
+  clockRow,
+  inputFitRows,
+  diskRow,
+  gopVerdict,
+  modeAllowsWrite,
+  nodeVersionRow,
+  retentionNeedBytes,
+  summarize,
+} from '../../agent/src/health/doctor.js';
 import { formatDoctorTable } from '../../agent/src/cli/commands/doctor.js';
 
 const MiB = 1024 * 1024;
@@ -99,5 +109,27 @@ describe('doctor: the outbox row, on a real SQLite store file', () => {
     expect(r.status).toBe('warn');
     expect(r.detail).toMatch(/1 aggregate row\(s\) quarantined, never sent: #1 camera_uptime: .*floor_x/);
     expect(r.fix).toMatch(/sync --status/);
+  });
+});
+
+describe('doctor: the detector input against each camera', () => {
+  const fitted = { width: 640, height: 384, mode: 'fitted' as const, native: { width: 640, height: 640 }, path: '/x.onnx' };
+  it('16:9 cameras fit; a taller picture is warned with its own fitted size', () => {
+    const rows = inputFitRows(fitted, [
+      { id: 'hall', picture: { width: 1920, height: 1080 } },
+      { id: 'sub', picture: { width: 640, height: 360 } },
+      { id: 'd1', picture: { width: 704, height: 576 } },
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      check: 'input',
+      subject: 'd1',
+      status: 'warn',
+      detail: 'camera d1 is 704x576: in the 640x384 detector input people are scaled 0.67, against 0.91 at the native 640x640',
+      fix: 'set detector.input: 640x544 (fitted to this camera) or native',
+    });
+  });
+  it('says nothing when the detector runs its native input', () => {
+    expect(inputFitRows({ ...fitted, width: 640, height: 640, mode: 'native' }, [{ id: 'd1', picture: { width: 704, height: 576 } }])).toEqual([]);
   });
 });

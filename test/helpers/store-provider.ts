@@ -11,6 +11,8 @@ export const IDLE_QUEUE = () => ({
   queued: 0,
   blocked: 0,
   busy: false,
+  sessions: 1,
+  running: 0,
   processed: 0,
   failed: 0,
   dropped: 0,

@@ -13,7 +13,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { MisuseError } from '../core/errors.js';
 import type { Config } from '../config/schema.js';
-import { Detector, DetectorQueue, type DetectorQueueStats } from '../detect/index.js';
+import { Detector, DetectorQueue, describeDetectorInput, type DetectorQueueStats } from '../detect/index.js';
 import { openStore, storeWriteError, type Store } from '../store/open.js';
 import { runMaintenance } from '../store/schedule.js';
 import { outboxBacklog, type Backlog } from '../store/outbox.js';
@@ -139,6 +139,8 @@ interface AgentCore {
   readonly store: Store;
   readonly db: Store['db'];
   readonly detector: Detector;
+  /** Every detector session behind the queue (detector.sessions); detectors[0] is `detector`. */
+  readonly detectors: readonly Detector[];
   /** One ReID session for every camera, like the detector (see AnalyzeOptions.shared). */
   readonly reid: ReidEmbedder | null;
   /** The ReID model's identity, stored with each track's embedding (results-store.ts appearanceModelId); null: appearance off. */
@@ -253,22 +255,28 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
   });
   log.info({ db: store.path, migrations: store.migrations, live: plan.live.map((c) => c.id), archive: plan.archive.map((c) => c.id) }, 'agent starting');
   let detector: Detector;
+  // detector.sessions > 1: more sessions of the same model behind the one queue (the first one
+  // describes the detector to /status and the pipeline; they are identical).
+  const detectors: Detector[] = [];
   let reid: ReidEmbedder | null = null;
   let appearanceModel: string | null = null;
   try {
-    detector = await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) });
+    for (let i = 0; i < cfg.detector.sessions; i++) detectors.push(await Detector.create({ ...detectorOptionsFrom(cfg), warn: (m) => log.warn({}, m) }));
+    detector = detectors[0]!;
   } catch (e) {
+    await Promise.allSettled(detectors.map((d) => d.close()));
     store.close();
     throw e;
   }
   try {
     if (cfg.tracker.appearance && plan.live.length + plan.archive.length > 0) {
-      // The identity first: a failure here leaves no ReID session open (the catch closes only the detector).
-      appearanceModel = await appearanceModelId(cfg.tracker.reid_model, detectorOptionsFrom(cfg).modelsDir);
-      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m));
+      // The identity first: a failure here leaves no ReID session open (the catch closes only the
+      // detectors). A smaller crop is another embedding space, so it is part of the identity.
+      appearanceModel = await appearanceModelId(cfg.tracker.reid_model, detectorOptionsFrom(cfg).modelsDir, undefined, cfg.tracker.reid_input);
+      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m), undefined, cfg.tracker.reid_input);
     }
   } catch (e) {
-    await detector.close();
+    await Promise.allSettled(detectors.map((d) => d.close()));
     store.close();
     throw e;
   }
@@ -295,9 +303,10 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
     store,
     db: store.db,
     detector,
+    detectors,
     reid,
     appearanceModel,
-    queue: new DetectorQueue(detector, { max_queue: cfg.detector.max_queue }),
+    queue: new DetectorQueue(detectors, { max_queue: cfg.detector.max_queue }),
     runtimes,
     drift,
     stopAll: new AbortController(),
@@ -475,6 +484,12 @@ async function startApi(
     clock,
     cameras: core.runtimes,
     queue: () => core.queue.stats(),
+    detectorInfo: {
+      model: core.detector.model.name,
+      input: describeDetectorInput(core.detector.input),
+      provider: core.detector.provider,
+      reid_input: core.reid ? `${core.reid.input.height}x${core.reid.input.width}` : null,
+    },
     drift: () => core.drift.warnings(),
     // A saved calibration reaches the roll-up's cameras too (the next analysis uses the new zones).
     calibrations: new Calibrations(cfg, configPath, (cameras) => parts.days?.setCameras(cameras)),
@@ -536,7 +551,7 @@ function stopper(core: AgentCore, run: Running, beforeClose: () => void): { stop
       await step('local API', () => run.api?.close());
       await Promise.allSettled([...run.supervisors, ...run.jobs.map((j) => j.idle())]);
       await step('detector queue', () => core.queue.close());
-      await step('detector', () => core.detector.close());
+      await step('detector', async () => void (await Promise.all(core.detectors.map((d) => d.close()))));
       await step('ReID', () => core.reid?.release());
       await step('sync', () => run.sync?.stop());
       await step('drift statistics', () => core.drift.flush());

@@ -1,9 +1,10 @@
+import { dirname, join, resolve } from 'node:path';
 /**
  * The per-camera analysis options the agent derives from the config: one place, so live and
  * archive cameras run the same detector, tracker and sampling settings.
  */
 import type { Config, CameraConfig } from '../config/schema.js';
-import type { DetectorOptions } from '../detect/index.js';
+import { type DetectorOptions, inputForRegions } from '../detect/index.js';
 import type { SamplingRequest } from '../ingest/index.js';
 import type { Frame } from '../core/frame.js';
 import type { TrackOutput } from '../track/index.js';
@@ -15,7 +16,18 @@ import type { TrackSample } from './results-store.js';
 
 export type CameraAnalyzeBase = Pick<
   AnalyzeOptions,
-  'sampling' | 'decode' | 'detector' | 'tracker' | 'appearance' | 'reidModel' | 'motionGate' | 'regions' | 'adaptive' | 'preview' | 'socketTimeoutSec'
+  | 'sampling'
+  | 'decode'
+  | 'detector'
+  | 'tracker'
+  | 'appearance'
+  | 'reidModel'
+  | 'reidInput'
+  | 'motionGate'
+  | 'regions'
+  | 'adaptive'
+  | 'preview'
+  | 'socketTimeoutSec'
 >;
 
 export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
@@ -30,6 +42,9 @@ export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
     iou_threshold: d.iou_threshold,
     classes: d.classes,
     max_detections: d.max_detections,
+    input: inputForRegions(d.input, d.regions.mode) ?? d.input,
+    // Derived model files (detector.input) live beside the database, never in the checkout.
+    cacheDir: join(dirname(resolve(cfg.storage.path)), 'cache', 'models'),
   };
 }
 
@@ -74,6 +89,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
     tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model),
     appearance: cfg.tracker.appearance,
     reidModel: cfg.tracker.reid_model,
+    reidInput: cfg.tracker.reid_input,
     // Static scenes (a closed shop at night) skip inference: the gate reuses the last detections.
     motionGate: {},
     regions: regionOptionsFrom(cfg),

@@ -56,6 +56,8 @@ export interface ProviderDeps {
   readonly clock: () => number;
   readonly cameras: ReadonlyMap<string, CameraRuntime>;
   readonly queue: () => DetectorQueueStats;
+  /** What the detector runs (model, input, provider) and the ReID crop, as /status states them. */
+  readonly detectorInfo?: { readonly model: string; readonly input: string; readonly provider: string; readonly reid_input: string | null };
   readonly jobs: () => readonly JobReport[];
   readonly box: () => BoxHealth | null;
   /** The sync loop's state (failures and next try only where a loop runs). */
@@ -229,6 +231,7 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
         now_ms: now,
         cameras,
         detector: {
+          ...(deps.detectorInfo ?? {}),
           queue_depth: q.queued,
           queue_capacity: cfg.detector.max_queue,
           fps: cameras.some((c) => c.fps !== null) ? fps : null,

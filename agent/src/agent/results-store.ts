@@ -124,10 +124,13 @@ export function resultsWriter(
  * another space too. Resolved as the pipeline resolves it (models/resolve.ts: a manifest model's
  * hash is checked there).
  */
-export async function appearanceModelId(reidModel: string, modelsDir?: string, warn: (m: string) => void = () => {}): Promise<string> {
+export async function appearanceModelId(reidModel: string, modelsDir?: string, warn: (m: string) => void = () => {}, input?: string): Promise<string> {
   const m = await resolveModel(reidModel, modelsDir ?? defaultModelsDir(), { warn });
   const sha = m.entry?.sha256 ?? (await sha256File(m.path));
-  return `${m.name}@${sha.slice(0, 16)}`;
+  // tracker.reid_input ("HxW"): a crop other than the model's own gives other vectors, so a day never
+  // stitches 128x64 embeddings against 256x128 ones.
+  const native = m.entry ? `${m.entry.input.height}x${m.entry.input.width}` : undefined;
+  return `${m.name}@${sha.slice(0, 16)}${input !== undefined && input !== native ? `:${input}` : ''}`;
 }
 
 /**

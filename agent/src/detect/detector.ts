@@ -10,6 +10,7 @@
 import { MisuseError, FailureError } from '../core/errors.js';
 import { filterDetections, unletterbox, type Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
+import { anchorCount, deriveModelInput, fittedInput, type InputSize } from '../models/derive.js';
 import { defaultModelsDir } from '../models/paths.js';
 import { resolveModel, type ResolvedModel } from '../models/resolve.js';
 import { openSession, type ModelSession, type ProviderName } from '../runtime/onnx.js';
@@ -20,6 +21,7 @@ import { decodeYoloV8 } from './decode-yolov8.js';
 import { decodeYolox } from './decode-yolox.js';
 import { outputLayout, type OutputLayout } from './layout.js';
 import { nms } from './nms.js';
+import { AUTO_INPUT_ASPECT } from './defaults.js';
 import { detectorSettings, type DetectorOptions, type DetectorSettings } from './options.js';
 import { allocInput, preprocessInto, RGB_0_1, type InputNormalisation } from './preprocess.js';
 
@@ -29,6 +31,20 @@ export interface DetectorStats {
   readonly preprocessMs: number;
   readonly inferenceMs: number;
   readonly postprocessMs: number;
+}
+
+/** The input the detector runs at, and why (for doctor and /status). */
+export interface DetectorInput {
+  readonly width: number;
+  readonly height: number;
+  /** native: the manifest's size; fitted: derived for 16:9 pictures (auto); explicit: detector.input WxH. */
+  readonly mode: 'native' | 'fitted' | 'explicit';
+  /** The model's own input size. */
+  readonly native: InputSize | undefined;
+  /** The file loaded (the derived file in the cache when not native). */
+  readonly path: string;
+  /** Why 'auto' stayed native, when it did. */
+  readonly fallback?: string;
 }
 
 interface ModelGeometry {
@@ -46,6 +62,7 @@ export class Detector {
   readonly inputSize: { readonly width: number; readonly height: number };
   readonly classNames: readonly string[];
   readonly layout: OutputLayout;
+  readonly input: DetectorInput;
 
   readonly #session: ModelSession;
   readonly #geometry: ModelGeometry;
@@ -68,8 +85,10 @@ export class Detector {
     classNames: readonly string[];
     mask: Uint8Array;
     input: Float32Array;
+    choice: DetectorInput;
     now: () => number;
   }) {
+    this.input = Object.freeze({ ...init.choice, width: init.geometry.width, height: init.geometry.height });
     this.settings = init.settings;
     this.model = init.model;
     this.#session = init.session;
@@ -94,7 +113,8 @@ export class Detector {
     if (model.entry && model.entry.task !== 'detect') {
       throw new MisuseError('FS_BAD_ARGUMENT', `model "${model.name}" is a ${model.entry.task} model, not a detector`, { model: model.name });
     }
-    const session = await openSession(model.path, {
+    const choice = await chooseInput(model, settings, warn);
+    const session = await openSession(choice.path, {
       providers: settings.providers,
       threads: settings.threads,
       spinning: settings.spinning,
@@ -102,7 +122,7 @@ export class Detector {
       warn,
     });
     try {
-      const geometry = geometryOf(model, session);
+      const geometry = geometryOf(model, session, choice);
       const input = allocInput(geometry.width, geometry.height);
       // Warm-up on a blank (padding-grey) frame: the first run pays for allocations and kernel
       // selection (and shader compilation on WebGPU: 0.75 s vs 7.5 ms, ../shared/GPU.md), and its
@@ -123,9 +143,16 @@ export class Detector {
         },
         `output "${geometry.outputName}" of ${model.path}`,
       );
+      if (choice.mode !== 'native' && layout.format === 'yolov8' && layout.anchors !== anchorCount(geometry)) {
+        throw new FailureError(
+          'FS_MODEL_UNSUPPORTED',
+          `model "${model.name}" derived for ${geometry.width}x${geometry.height} gives ${layout.anchors} anchors, expected ${anchorCount(geometry)}`,
+          { model: model.name },
+        );
+      }
       const classNames = Object.freeze([...(model.entry?.classes ?? defaultClassNames(layout))]);
       const mask = classMask(classNames, settings.classes);
-      return new Detector({ settings, model, session, geometry, layout, classNames, mask, input, now });
+      return new Detector({ settings, model, session, geometry, layout, classNames, mask, input, choice, now });
     } catch (e) {
       await session.release();
       throw e;
@@ -213,22 +240,65 @@ function defaultClassNames(layout: OutputLayout): readonly string[] {
   return layout.numClasses === 80 ? COCO80 : indexClassNames(layout.numClasses);
 }
 
+/**
+ * The input size for detector.input: auto fits it to 16:9 when the graph allows (else native, with
+ * a warning that says why), WxH derives exactly that size or fails, native keeps the manifest's.
+ */
+async function chooseInput(model: ResolvedModel, settings: Readonly<DetectorSettings>, warn: (m: string) => void): Promise<DetectorInput> {
+  const entry = model.entry;
+  const native = entry ? { width: entry.input.width, height: entry.input.height } : undefined;
+  const asNative = (fallback?: string): DetectorInput => ({
+    ...(native ?? { width: 0, height: 0 }),
+    mode: 'native',
+    native,
+    path: model.path,
+    ...(fallback ? { fallback } : {}),
+  });
+  const want = settings.input;
+  if (want === 'native') return asNative();
+  if (!native) {
+    if (want === 'auto') return asNative('the model is not in the manifest');
+    throw new MisuseError(
+      'FS_BAD_ARGUMENT',
+      `detector.input ${want.width}x${want.height}: model ${model.path} is not in the manifest, only its native input can be used`,
+    );
+  }
+  const size = want === 'auto' ? fittedInput(native, AUTO_INPUT_ASPECT) : want;
+  if (size.width === native.width && size.height === native.height) return asNative();
+  const cacheDir = settings.cacheDir;
+  try {
+    const d = await deriveModelInput(model, size, cacheDir ? { cacheDir } : {});
+    return { ...d.input, mode: want === 'auto' ? 'fitted' : 'explicit', native, path: d.path };
+  } catch (e) {
+    if (want !== 'auto' || !(e instanceof FailureError) || e.code !== 'FS_MODEL_UNSUPPORTED') throw e;
+    warn(`detector.input auto: ${e.message}; using its native ${native.width}x${native.height} input`);
+    return asNative(e.message);
+  }
+}
+
+/** "640x384 (fitted to 16:9; native 640x640)": the detector input as doctor and /status state it. */
+export function describeDetectorInput(i: DetectorInput): string {
+  const nat = i.native ? `${i.native.width}x${i.native.height}` : 'as declared';
+  if (i.mode === 'native') return `${i.width}x${i.height} (native${i.fallback ? `; auto stayed native: ${i.fallback}` : ''})`;
+  return `${i.width}x${i.height} (${i.mode === 'fitted' ? 'fitted to 16:9' : 'detector.input'}; native ${nat})`;
+}
+
 /** Input size, normalisation and output name: from the manifest when known, else from the session's declared shapes. */
-function geometryOf(model: ResolvedModel, session: ModelSession): ModelGeometry {
+function geometryOf(model: ResolvedModel, session: ModelSession, choice: DetectorInput): ModelGeometry {
   const inputName = session.inputNames[0];
   const declared = inputName !== undefined ? session.inputShapes[inputName] : undefined;
   const entry = model.entry;
   if (entry) {
     const [, , dh, dw] = declared ?? [];
-    if ((typeof dh === 'number' && dh !== entry.input.height) || (typeof dw === 'number' && dw !== entry.input.width)) {
+    if ((typeof dh === 'number' && dh !== choice.height) || (typeof dw === 'number' && dw !== choice.width)) {
       throw new FailureError(
         'FS_MODEL_UNSUPPORTED',
-        `model ${model.path} takes ${String(dw)}x${String(dh)} input, the manifest says ${entry.input.width}x${entry.input.height}`,
+        `model ${choice.path} takes ${String(dw)}x${String(dh)} input, expected ${choice.width}x${choice.height} (${choice.mode === 'native' ? 'the manifest' : 'derived'})`,
       );
     }
     return {
-      width: entry.input.width,
-      height: entry.input.height,
+      width: choice.width,
+      height: choice.height,
       padValue: entry.input.pad_value ?? 114,
       norm: { color: entry.input.color, divisor: entry.input.divisor, mean: entry.input.mean, std: entry.input.std },
       outputName: session.outputNames.includes(entry.output.name) ? entry.output.name : (session.outputNames[0] ?? entry.output.name),

@@ -1,7 +1,7 @@
 /** Detection stage: frames in, person boxes (source pixels) out. */
-export { Detector, type DetectorStats } from './detector.js';
+export { Detector, describeDetectorInput, type DetectorInput, type DetectorStats } from './detector.js';
 export { DetectorQueue, type FrameDetector, type DetectorQueueOptions, type DetectorQueueStats, type SourceQueueStats } from './queue.js';
-export { detectorSettings, type DetectorOptions, type DetectorSettings } from './options.js';
+export { detectorSettings, inputForRegions, type DetectorOptions, type DetectorSettings } from './options.js';
 export { DETECTOR_DEFAULTS } from './defaults.js';
 export { preprocessInto, allocInput, RGB_0_1, type InputNormalisation } from './preprocess.js';
 export { decodeYoloV8 } from './decode-yolov8.js';

@@ -5,6 +5,7 @@
 import { MisuseError } from '../core/errors.js';
 import type { ModelManifest } from '../models/manifest-schema.js';
 import type { ProviderName } from '../runtime/onnx.js';
+import { type InputSize, parseSize, sizeProblem } from '../models/derive.js';
 import { DETECTOR_DEFAULTS } from './defaults.js';
 
 export interface DetectorOptions {
@@ -24,6 +25,10 @@ export interface DetectorOptions {
   /** Class names to keep. */
   readonly classes?: readonly string[];
   readonly max_detections?: number;
+  /** Model input: 'native' (the manifest's size, default), 'auto' (fitted to 16:9 where the model allows) or 'WxH'. */
+  readonly input?: string;
+  /** Where derived model files are cached; default models/derive.ts defaultModelCacheDir(). */
+  readonly cacheDir?: string | undefined;
   /** Provider fallback and "not in manifest" warnings. */
   readonly warn?: (message: string) => void;
   /** Default: models/manifest.json. */
@@ -43,6 +48,8 @@ export interface DetectorSettings {
   readonly iou_threshold: number;
   readonly classes: readonly string[];
   readonly max_detections: number;
+  readonly input: 'auto' | 'native' | InputSize;
+  readonly cacheDir: string | undefined;
 }
 
 const PROVIDERS: readonly ProviderName[] = ['cpu', 'cuda', 'tensorrt', 'webgpu'];
@@ -61,6 +68,8 @@ export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings>
     iou_threshold: o.iou_threshold ?? DETECTOR_DEFAULTS.iou_threshold,
     classes: o.classes ?? DETECTOR_DEFAULTS.classes,
     max_detections: o.max_detections ?? DETECTOR_DEFAULTS.max_detections,
+    input: parseInput(o.input ?? DETECTOR_DEFAULTS.input),
+    cacheDir: o.cacheDir,
   };
   if (typeof s.model !== 'string' || s.model === '') throw bad('model', s.model, 'a manifest name or an .onnx path');
   if (s.providers.length === 0 || s.providers.some((p) => !PROVIDERS.includes(p))) {
@@ -71,5 +80,23 @@ export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings>
   if (!(s.iou_threshold >= 0 && s.iou_threshold <= 1)) throw bad('iou_threshold', s.iou_threshold, 'in [0, 1]');
   if (s.classes.length === 0) throw bad('classes', s.classes, 'a non-empty list of class names');
   if (!Number.isInteger(s.max_detections) || s.max_detections < 1) throw bad('max_detections', s.max_detections, 'an integer >= 1');
+  if (typeof s.input === 'object') {
+    const why = sizeProblem(s.input);
+    if (why) throw bad('input', o.input, `auto, native or WxH (${why})`);
+  }
   return Object.freeze({ ...s, providers: Object.freeze([...s.providers]), classes: Object.freeze([...s.classes]) });
+}
+
+/** 'auto' | 'native' | 'WxH'; anything else is refused by detectorSettings (through a size that fails sizeProblem). */
+function parseInput(text: string): 'auto' | 'native' | InputSize {
+  if (text === 'auto' || text === 'native') return text;
+  return parseSize(text) ?? { width: Number.NaN, height: Number.NaN };
+}
+
+/**
+ * detector.input as the detector should get it: 'auto' fits the input to the picture it sees, and
+ * with region detection (motion, tiles) that is a square crop, so auto means native there.
+ */
+export function inputForRegions(input: string | undefined, regionsMode: 'full' | 'motion' | 'tiles' | undefined): string | undefined {
+  return (input ?? DETECTOR_DEFAULTS.input) === 'auto' && regionsMode !== undefined && regionsMode !== 'full' ? 'native' : input;
 }

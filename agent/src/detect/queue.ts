@@ -7,8 +7,11 @@
  * - `submit(frame)` for archive files, where every sampled frame matters: when the queue is full the
  *   frame waits its turn (FIFO) for a slot, so the caller's `await` is the backpressure.
  *
- * The detector runs one frame at a time; onnxruntime runs it off the main thread, so while it
+ * Each detector runs one frame at a time; onnxruntime runs it off the main thread, so while it
  * works the event loop keeps reading the ffmpeg children's pipes: decode and inference overlap.
+ * Given several detectors (detector.sessions), the queue hands the oldest waiting frame to
+ * whichever is free: two single-threaded sessions keep both cores busy through the serial parts
+ * of a run that one two-threaded session leaves idle.
  *
  * The queue holds a reference to each frame: a producer that reuses frame buffers must not refill
  * one until the frame's promise has settled (a pool of max_queue + 2 buffers per process suffices).
@@ -46,6 +49,9 @@ export interface DetectorQueueStats {
   readonly blocked: number;
   /** Whether a frame is being processed now. */
   readonly busy: boolean;
+  /** Detector sessions behind the queue, and how many are running a frame now. */
+  readonly sessions: number;
+  readonly running: number;
   readonly processed: number;
   readonly failed: number;
   readonly dropped: number;
@@ -73,25 +79,28 @@ interface Counters {
 }
 
 export class DetectorQueue {
-  readonly #detector: FrameDetector;
+  readonly #free: FrameDetector[];
+  readonly #sessions: number;
   readonly #max: number;
   readonly #now: () => number;
   readonly #queue: Item[] = [];
   readonly #blocked: Item[] = [];
   readonly #sources = new Map<string, Counters>();
   readonly #drained: Array<() => void> = [];
-  #busy = false;
+  #running = 0;
   #closed = false;
   #inferMs = 0;
   #waitMs = 0;
   #started = 0;
   #maxQueued = 0;
 
-  constructor(detector: FrameDetector, opts: DetectorQueueOptions) {
+  constructor(detector: FrameDetector | readonly FrameDetector[], opts: DetectorQueueOptions) {
     if (!Number.isInteger(opts.max_queue) || opts.max_queue < 1) {
       throw new MisuseError('FS_BAD_ARGUMENT', `detector queue: max_queue ${opts.max_queue} must be an integer >= 1`);
     }
-    this.#detector = detector;
+    this.#free = Array.isArray(detector) ? [...detector] : [detector as FrameDetector];
+    if (this.#free.length === 0) throw new MisuseError('FS_BAD_ARGUMENT', 'detector queue: needs at least one detector');
+    this.#sessions = this.#free.length;
     this.#max = opts.max_queue;
     this.#now = opts.now ?? (() => performance.now());
   }
@@ -128,7 +137,9 @@ export class DetectorQueue {
     return {
       queued: this.#queue.length,
       blocked: this.#blocked.length,
-      busy: this.#busy,
+      busy: this.#running > 0,
+      sessions: this.#sessions,
+      running: this.#running,
       processed,
       failed,
       dropped,
@@ -161,26 +172,31 @@ export class DetectorQueue {
   }
 
   #pump(): void {
-    if (this.#busy) return;
-    const item = this.#queue.shift();
-    if (!item) {
-      if (this.#idle()) for (const done of this.#drained.splice(0)) done();
-      return;
+    while (this.#free.length > 0) {
+      const item = this.#queue.shift();
+      if (!item) {
+        if (this.#idle()) for (const done of this.#drained.splice(0)) done();
+        return;
+      }
+      // A slot freed: the oldest blocked submit takes it before any later offer can.
+      const next = this.#blocked.shift();
+      if (next) {
+        next.acceptedAt = this.#now();
+        this.#queue.push(next);
+      }
+      this.#run(item, this.#free.shift()!);
     }
-    // A slot freed: the oldest blocked submit takes it before any later offer can.
-    const next = this.#blocked.shift();
-    if (next) {
-      next.acceptedAt = this.#now();
-      this.#queue.push(next);
-    }
-    this.#busy = true;
+  }
+
+  #run(item: Item, detector: FrameDetector): void {
+    this.#running++;
     const start = this.#now();
     this.#waitMs += start - item.acceptedAt;
     this.#started++;
     const c = this.#counters(item.frame.sourceId);
     let detection: Promise<Detections>;
     try {
-      detection = this.#detector.detect(item.frame);
+      detection = detector.detect(item.frame);
     } catch (e) {
       detection = Promise.reject(e);
     }
@@ -197,13 +213,14 @@ export class DetectorQueue {
       )
       .finally(() => {
         this.#inferMs += this.#now() - start;
-        this.#busy = false;
+        this.#running--;
+        this.#free.push(detector);
         this.#pump();
       });
   }
 
   #idle(): boolean {
-    return !this.#busy && this.#queue.length === 0 && this.#blocked.length === 0;
+    return this.#running === 0 && this.#queue.length === 0 && this.#blocked.length === 0;
   }
 
   #counters(sourceId: string): Counters {

@@ -20,7 +20,9 @@ import { isLiveUrl } from '../ingest/source-url.js';
 import type { SourceInfo } from '../ingest/source-info.js';
 import { defaultModelsDir } from '../models/paths.js';
 import { resolveModel } from '../models/resolve.js';
-import { openSession } from '../runtime/onnx.js';
+import { detectorOptionsFrom } from '../agent/analyze-options.js';
+import { Detector, describeDetectorInput, type DetectorInput } from '../detect/detector.js';
+import { fittedInput } from '../models/derive.js';
 import { transportFor } from '../sync/service.js';
 import { tableName } from '../sync/ddl.js';
 import Database from 'better-sqlite3';
@@ -189,11 +191,20 @@ export async function runDoctor(cfg: Readonly<Config>, opts: DoctorOptions = {})
   rows.push(...(await checkTools(tools)));
   const models = await checkModels(cfg);
   rows.push(...models.rows);
-  if (models.detectorPath !== undefined) rows.push(await checkProvider(cfg, models.detectorPath));
+  const detector = models.detectorPath !== undefined ? await checkDetector(cfg) : undefined;
+  if (detector) rows.push(...detector.rows);
   const cams = cfg.cameras.filter((c) => c.enabled);
   if (cams.length === 0)
     rows.push(row('camera', '-', 'warn', 'no enabled camera in the config', "add the store's cameras under cameras: (rtsp:// URL or an archive folder)"));
-  rows.push(...(await Promise.all(cams.map(async (c) => (await probeCamera(cfg, c, tools, opts.gopWindowSec ?? 6)).row))));
+  const probes = await Promise.all(cams.map(async (c) => ({ id: c.id, probe: await probeCamera(cfg, c, tools, opts.gopWindowSec ?? 6) })));
+  rows.push(...probes.map((p) => p.probe.row));
+  if (detector?.input)
+    rows.push(
+      ...inputFitRows(
+        detector.input,
+        probes.flatMap((p) => (p.probe.picture ? [{ id: p.id, picture: p.probe.picture }] : [])),
+      ),
+    );
   rows.push(checkDisk(cfg));
   rows.push(...(await checkClickHouse(cfg, opts.now ?? Date.now)));
   rows.push(await checkSchedule(cfg));
@@ -282,26 +293,69 @@ async function checkModels(cfg: Readonly<Config>): Promise<{ rows: DoctorRow[]; 
   return { rows, detectorPath };
 }
 
-/** Open the detector on the configured providers: the one that came up is what the agent gets. */
-async function checkProvider(cfg: Readonly<Config>, modelPath: string): Promise<DoctorRow> {
+/**
+ * Open the detector as the agent will (detectorOptionsFrom: provider fallback, detector.input and
+ * its derivation): the provider that came up and the input it runs are what the agent gets.
+ */
+async function checkDetector(cfg: Readonly<Config>): Promise<{ rows: DoctorRow[]; input?: DetectorInput }> {
   const wanted = cfg.detector.providers;
   const warnings: string[] = [];
+  let d: Detector;
   try {
-    const s = await openSession(modelPath, { providers: wanted, threads: 1, warn: (w) => warnings.push(w) });
-    await s.release();
-    if (s.provider === wanted[0]) return row('provider', s.provider, 'pass', `detector runs on ${s.provider}`);
-    return row(
-      'provider',
-      s.provider,
-      'warn',
-      `detector.providers asks for ${wanted.join(', ')}; got ${s.provider}: ${warnings.join('; ')}`,
-      wanted[0] === 'webgpu'
-        ? 'install the GPU driver with Vulkan (nvidia-driver, libvulkan1) and add the floorsense user to the video and render groups'
-        : `remove ${wanted[0]} from detector.providers or install its runtime`,
-    );
+    d = await Detector.create({ ...detectorOptionsFrom(cfg), threads: 1, warn: (w) => warnings.push(w) });
   } catch (e) {
-    return row('provider', wanted.join(','), 'fail', errorText(e), 'reinstall the bundle (onnxruntime-node) and check the model file');
+    return { rows: [row('provider', wanted.join(','), 'fail', errorText(e), 'reinstall the bundle (onnxruntime-node) and check the model file')] };
   }
+  const rows: DoctorRow[] = [];
+  try {
+    const providerWarnings = warnings.filter((w) => !w.startsWith('detector.input'));
+    if (d.provider === wanted[0]) rows.push(row('provider', d.provider, 'pass', `detector runs on ${d.provider}`));
+    else
+      rows.push(
+        row(
+          'provider',
+          d.provider,
+          'warn',
+          `detector.providers asks for ${wanted.join(', ')}; got ${d.provider}: ${providerWarnings.join('; ')}`,
+          wanted[0] === 'webgpu'
+            ? 'install the GPU driver with Vulkan (nvidia-driver, libvulkan1) and add the floorsense user to the video and render groups'
+            : `remove ${wanted[0]} from detector.providers or install its runtime`,
+        ),
+      );
+    const text = `detector ${d.model.name} input ${describeDetectorInput(d.input)}`;
+    rows.push(
+      d.input.fallback
+        ? row('input', cfg.detector.input, 'warn', text, 'the model cannot be derived for another input: it runs at its native size (slower on 16:9 cameras)')
+        : row('input', cfg.detector.input, 'pass', text),
+    );
+    return { rows, input: d.input };
+  } finally {
+    await d.close();
+  }
+}
+
+/**
+ * A picture taller than the detector input's shape is letterboxed into it at a smaller scale than
+ * into the native input: people come out smaller than the model's recall was measured at.
+ */
+export function inputFitRows(input: DetectorInput, cameras: ReadonlyArray<{ id: string; picture: { width: number; height: number } }>): DoctorRow[] {
+  const native = input.native;
+  if (!native || input.mode === 'native') return [];
+  return cameras.flatMap(({ id, picture }) => {
+    const at = Math.min(input.width / picture.width, input.height / picture.height);
+    const nat = Math.min(native.width / picture.width, native.height / picture.height);
+    if (at >= nat * 0.97) return [];
+    const fitted = fittedInput(native, picture);
+    return [
+      row(
+        'input',
+        id,
+        'warn',
+        `camera ${id} is ${picture.width}x${picture.height}: in the ${input.width}x${input.height} detector input people are scaled ${at.toFixed(2)}, against ${nat.toFixed(2)} at the native ${native.width}x${native.height}`,
+        `set detector.input: ${fitted.width}x${fitted.height} (fitted to this camera) or native`,
+      ),
+    ];
+  });
 }
 
 function sampleIntervalSec(cfg: Readonly<Config>, cam: CameraConfig, fps: number): number {

@@ -5,3 +5,14 @@ export { loadManifest, parseManifest, findEntry, findEntryByFile } from './manif
 export { defaultModelsDir, defaultManifestPath, findRepoRoot } from './paths.js';
 export { resolveModel, type ResolvedModel, type ResolveOptions } from './resolve.js';
 export { sha256File } from './sha256.js';
+export {
+  anchorCount,
+  defaultModelCacheDir,
+  deriveModelInput,
+  fittedInput,
+  parseSize,
+  sizeProblem,
+  type DerivedModel,
+  type DeriveOptions,
+  type InputSize,
+} from './derive.js';

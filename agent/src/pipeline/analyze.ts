@@ -12,8 +12,8 @@ import { isFloorSenseError, MisuseError } from '../core/errors.js';
 import type { MotRow } from '../io/mot.js';
 import { checkSubstreamAspect, DECODE_DEFAULTS, openSource, type HwDecodePreference, type SamplingRequest, type SourceInfo } from '../ingest/index.js';
 import { probeStreamInfo } from '../ingest/probe.js';
-import { Detector, type DetectorOptions, type FrameDetector } from '../detect/index.js';
-import { resolveModel, defaultModelsDir } from '../models/index.js';
+import { Detector, inputForRegions, type DetectorOptions, type FrameDetector } from '../detect/index.js';
+import { resolveModel, defaultModelsDir, deriveModelInput, parseSize } from '../models/index.js';
 import { createTracker, openReid, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
 import { AdaptiveSampler, type AdaptiveOptions } from './adaptive.js';
 import { startAhead } from './lookahead.js';
@@ -39,6 +39,8 @@ export interface AnalyzeOptions {
   /** Fuse OSNet appearance embeddings into tracking (false = motion-only). */
   readonly appearance: boolean;
   readonly reidModel: string;
+  /** ReID crop "HxW" (tracker.reid_input); default the model's own. */
+  readonly reidInput?: string;
   /** Skip inference on static frames (null = always infer). */
   readonly motionGate: Partial<MotionGateOptions> | null;
   /**
@@ -157,14 +159,15 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
   const now = o.now ?? (() => performance.now());
   const warn = o.warn ?? ((m: string) => console.warn(m));
   const t0 = now();
-  const detector = o.shared?.detector ?? (await Detector.create({ ...o.detector, warn }));
+  const ownInput = inputForRegions(o.detector.input, o.regions?.mode);
+  const detector = o.shared?.detector ?? (await Detector.create({ ...o.detector, ...(ownInput !== undefined ? { input: ownInput } : {}), warn }));
   const detect: FrameDetector = o.shared?.queue ?? detector;
   let reid: ReidEmbedder | null = null;
   let ownReid: ReidEmbedder | null = null;
   try {
     if (o.appearance && o.shared?.reid) reid = o.shared.reid;
     else if (o.appearance) {
-      ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning);
+      ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning, o.reidInput);
       reid = ownReid;
     }
     // With a substream, the main stream is only probed for its size: it is never decoded here.
@@ -332,9 +335,16 @@ export async function openAppearance(
   detector: DetectorOptions,
   warn: (message: string) => void,
   tuning?: AnalyzeTuning,
+  /** tracker.reid_input, "HxW" (OSNet's order); default the model's native crop. */
+  input?: string,
 ): Promise<ReidEmbedder> {
   const model = await resolveModel(reidModel, detector.modelsDir ?? defaultModelsDir(), { warn });
-  return openReid(model.path, {
+  const size = input === undefined ? undefined : parseSize(input, 'HxW');
+  if (input !== undefined && !size) throw new MisuseError('FS_BAD_ARGUMENT', `tracker.reid_input: "${input}" is not HxW (e.g. 256x128)`);
+  // The one graph-edit path (models/derive.ts): a smaller crop gets a derived, cached model file.
+  const derived = size ? await deriveModelInput(model, size, detector.cacheDir ? { cacheDir: detector.cacheDir } : {}) : undefined;
+  return openReid(derived?.path ?? model.path, {
+    ...(derived ? { input: derived.input } : {}),
     threads: detector.threads ?? 0,
     ...(detector.spinning !== undefined ? { spinning: detector.spinning } : {}),
     ...(tuning?.reidWorker !== undefined ? { worker: tuning.reidWorker } : {}),

@@ -14,6 +14,9 @@ export interface CropSize {
 
 /** OSNet's input: 128 wide, 256 high. */
 export const REID_CROP: CropSize = Object.freeze({ width: 128, height: 256 });
+/** tracker.reid_input choices, height x width; smaller crops run a derived model (models/derive.ts). */
+export const REID_INPUTS = ['256x128', '160x80', '128x64'] as const;
+export const REID_INPUT_DEFAULT: (typeof REID_INPUTS)[number] = '256x128';
 export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: readonly [number, number, number] = [0.229, 0.224, 0.225];
 

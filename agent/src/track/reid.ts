@@ -5,7 +5,7 @@
  *
  * Cost shape (see agent/bench/pipeline.ts): the tracker asks only for the detections whose
  * embedding can change a decision (track/embedding-policy.ts), and all of a frame's crops go
- * to the network in one run (N x 3 x 256 x 128), which is several times cheaper per crop than one
+ * to the network in one run (N x 3 x H x W, 256x128 unless tracker.reid_input says smaller), which is several times cheaper per crop than one
  * run each. By default the session lives on a worker thread like the detector's: onnxruntime-node's
  * run() is synchronous, and in-thread it stopped the event loop (ffmpeg pipe reads, the next
  * frame's detection hand-off) for every batch.
@@ -14,7 +14,7 @@ import { FailureError } from '../core/errors.js';
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import { openSession, type ProviderName } from '../runtime/onnx.js';
-import { cropBatch, REID_CROP } from './crop.js';
+import { type CropSize, cropBatch, REID_CROP } from './crop.js';
 import { l2normalise } from './distances.js';
 import { boxAt, type Xyxy } from './geometry.js';
 import type { EmbedFn } from './tracker.js';
@@ -33,6 +33,11 @@ export interface ReidOptions {
   readonly spinning?: boolean;
   /** Run the session on a worker thread (default true; see the module comment). */
   readonly worker?: boolean;
+  /**
+   * Crop size the network takes; default OSNet's 256x128. A smaller one needs a model file derived
+   * for it (models/derive.ts: OSNet pools globally, so only its declared input changes).
+   */
+  readonly input?: CropSize;
   /** Largest batch sent to the network at once; a frame's crops beyond it go in further runs. */
   readonly maxBatch?: number;
   /** Milliseconds clock for the cost figures; default performance.now. */
@@ -54,6 +59,8 @@ export interface ReidEmbedder {
   /** The tracker's EmbedFn for one frame and the detections passed to that update. */
   embedFnFor(frame: Frame, detections: Detections): EmbedFn;
   readonly dim: number;
+  /** The crop size in use. */
+  readonly input: CropSize;
   stats(): ReidStats;
   release(): Promise<void>;
 }
@@ -69,12 +76,13 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
   const now = opts.now ?? (() => performance.now());
   const maxBatch = Math.max(1, opts.maxBatch ?? REID_DEFAULTS.maxBatch);
   const outputName = session.outputNames[0]!;
+  const crop = opts.input ?? REID_CROP;
   let dim = 0;
   const counters = { embeddings: 0, batches: 0, totalMs: 0 };
 
   async function runBatch(frame: Frame, boxes: readonly Xyxy[]): Promise<Float32Array[]> {
-    const input = cropBatch(frame, boxes, REID_CROP);
-    const res = await session.run(input, [boxes.length, 3, REID_CROP.height, REID_CROP.width]);
+    const input = cropBatch(frame, boxes, crop);
+    const res = await session.run(input, [boxes.length, 3, crop.height, crop.width]);
     const out = res[outputName];
     if (out?.dims.length !== 2 || out.dims[0] !== boxes.length) {
       throw new FailureError('FS_MODEL_UNSUPPORTED', `ReID model ${modelPath}: expected output [${boxes.length}, D], got [${out?.dims.join(', ') ?? 'none'}]`, {
@@ -113,6 +121,7 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
     get dim() {
       return dim;
     },
+    input: crop,
     stats: () => ({ ...counters, msPerEmbedding: counters.embeddings ? counters.totalMs / counters.embeddings : 0 }),
     release: () => session.release(),
   };

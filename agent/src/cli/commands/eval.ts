@@ -116,6 +116,9 @@ async function runEvalDet(opts: DetCliOptions): Promise<void> {
     iou_threshold: nmsIou,
     // Without --classes, score every class a COCO model knows.
     classes: classNames.length ? classNames : COCO80,
+    // Still images of every shape (COCO has portrait ones): the model's own square input, not one
+    // fitted to 16:9 cameras.
+    input: 'native',
     warn: (m) => console.error(`floorsense: ${m}`),
   });
   try {

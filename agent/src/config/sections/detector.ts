@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DETECTOR_DEFAULTS } from '../../detect/defaults.js';
+import { INPUT_MAX, INPUT_MIN, INPUT_MULTIPLE, parseSize, sizeProblem } from '../../models/derive.js';
 import { REGION_DEFAULTS } from '../../pipeline/region-detect.js';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
@@ -75,6 +76,23 @@ export const detectorSection = z
       .default([...DETECTOR_DEFAULTS.classes])
       .describe('Class names to keep (from the model manifest).'),
     max_detections: z.int().min(1).max(10000).default(DETECTOR_DEFAULTS.max_detections).describe('Boxes kept per frame after NMS, best first.'),
+    input: z
+      .string()
+      .default(DETECTOR_DEFAULTS.input)
+      .refine((v) => v === 'auto' || v === 'native' || (parseSize(v) !== undefined && sizeProblem(parseSize(v)!) === undefined), {
+        message: `auto, native, or WxH with W and H multiples of ${INPUT_MULTIPLE} in ${INPUT_MIN}..${INPUT_MAX}`,
+      })
+      .describe(
+        `Model input size. native (default): the manifest's size. auto: fitted to 16:9 pictures (YOLOv8n 640x384 instead of 640x640: the letterbox padding is not computed, people are as large as before) when the model's graph can be derived for it, else native. WxH (multiples of ${INPUT_MULTIPLE}, ${INPUT_MIN}..${INPUT_MAX}, e.g. 640x480 for 4:3 cameras): that size. A derived model is made once from the manifest file and cached beside the database. doctor and /status say which input runs.`,
+      ),
+    sessions: z
+      .int()
+      .min(1)
+      .max(4)
+      .default(DETECTOR_DEFAULTS.sessions)
+      .describe(
+        'Detector sessions behind the one frame queue, each with `threads` intra-op threads: 2 sessions x 1 thread keep both cores of a 2-core box busy through the serial parts of a run that 1 x 2 threads leaves idle (several cameras only; each session holds its own copy of the model, ~30 MB).',
+      ),
     max_queue: z
       .int()
       .min(1)

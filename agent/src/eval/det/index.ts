@@ -30,3 +30,4 @@ export {
   type ThresholdRow,
   type BinCounts,
 } from './size-recall.js';
+export { detectionAgreement, type Agreement, type AgreementOptions } from './agreement.js';

@@ -1,0 +1,57 @@
+/**
+ * Detector milliseconds per frame at the native and the fitted input, interleaved frame by frame
+ * (A B A B ...) so the load of a shared box hits both alike; real frames of the 1080p street clip
+ * letterboxed by the same ffmpeg path the pipeline uses. Prints medians, their ratio and the load.
+ *
+ *   npx tsx agent/bench/input-speed.ts [--model yolov8n_fp32] [--inputs native,auto] [--rounds 20] [--threads 2]
+ */
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Frame } from '../src/core/frame.js';
+import { Detector } from '../src/detect/detector.js';
+import { describeDetectorInput } from '../src/detect/detector.js';
+import { openSource } from '../src/ingest/index.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'yolov8n_fp32' },
+    inputs: { type: 'string', default: 'native,auto' },
+    rounds: { type: 'string', default: '20' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+const rounds = Number(values.rounds);
+const load0 = loadavg()[0]!;
+const runs = await Promise.all(
+  values.inputs.split(',').map(async (input) => {
+    const det = await Detector.create({ model: values.model, threads: Number(values.threads), input, warn: () => {} });
+    const src = await openSource({
+      sourceId: 'street',
+      url: join(data, 'video', 'street_elevated_pedestrians.mp4'),
+      sampling: { fps: 1, keyframes: 'never' },
+      modelSize: det.inputSize,
+      limitSec: 5,
+    });
+    const frames: Frame[] = [];
+    for await (const f of src) frames.push(f);
+    return { input, det, frames, ms: [] as number[] };
+  }),
+);
+for (const r of runs) for (const f of r.frames.slice(0, 2)) await r.det.detect(f); // warm-up
+for (let i = 0; i < rounds; i++) {
+  for (const r of i % 2 === 0 ? runs : [...runs].reverse()) {
+    const f = r.frames[i % r.frames.length]!;
+    const t0 = performance.now();
+    await r.det.detect(f);
+    r.ms.push(performance.now() - t0);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`${values.model}, ${values.threads} threads, ${rounds} frames each, interleaved; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
+for (const r of runs) console.log(`  ${r.input.padEnd(8)} ${describeDetectorInput(r.det.input).padEnd(42)} median ${median(r.ms).toFixed(1)} ms/frame`);
+if (runs.length === 2) console.log(`  ratio ${runs[1]!.input}/${runs[0]!.input}: ${(median(runs[1]!.ms) / median(runs[0]!.ms)).toFixed(2)}`);
+for (const r of runs) await r.det.close();
