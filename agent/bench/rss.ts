@@ -14,9 +14,51 @@ export interface RssPeak {
   readonly childrenMb: number;
   /** Peak of self + children sampled together, MiB. */
   readonly totalMb: number;
+  /**
+   * Peak of self + children's proportional set size (Pss, /proc/PID/smaps_rollup), MiB: each shared
+   * page (ffmpeg's libraries, mapped by every decoder) counted once across the processes, not once
+   * per process as the RSS sum does. What the box's memory actually holds; 0 where unavailable.
+   */
+  readonly totalPssMb: number;
 }
 
 const MIB = 1024 * 1024;
+
+/** Direct children of `pid` (Linux /proc; empty elsewhere). */
+function childPids(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(e));
+    } catch {
+      // The process ended between readdir and read.
+    }
+  }
+  return out;
+}
+
+/** Pss in bytes of `pid` (0 where /proc/PID/smaps_rollup is unreadable or the process ended). */
+function pssBytes(pid: number | 'self'): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Pss of `pid` and its direct children together, bytes. */
+export function treePssBytes(pid = process.pid): number {
+  return childPids(pid).reduce((sum, c) => sum + pssBytes(c), pssBytes(pid === process.pid ? 'self' : pid));
+}
 
 /** RSS in bytes of every direct child of `pid` (Linux /proc; empty elsewhere). */
 export function childrenRssBytes(pid = process.pid): number {
@@ -48,12 +90,14 @@ export function sampleRss(everyMs = 250): { stop(): RssPeak } {
   let self = 0;
   let children = 0;
   let total = 0;
+  let pss = 0;
   const take = (): void => {
     const s = process.memoryUsage.rss();
     const c = childrenRssBytes();
     self = Math.max(self, s);
     children = Math.max(children, c);
     total = Math.max(total, s + c);
+    pss = Math.max(pss, treePssBytes());
   };
   take();
   const timer = setInterval(take, everyMs);
@@ -63,7 +107,7 @@ export function sampleRss(everyMs = 250): { stop(): RssPeak } {
       take();
       clearInterval(timer);
       const mb = (b: number): number => Math.round(b / MIB);
-      return { selfMb: mb(self), childrenMb: mb(children), totalMb: mb(total) };
+      return { selfMb: mb(self), childrenMb: mb(children), totalMb: mb(total), totalPssMb: mb(pss) };
     },
   };
 }

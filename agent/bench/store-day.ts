@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     rss_mb: peak.selfMb,
     ffmpeg_rss_mb: peak.childrenMb,
     total_rss_mb: peak.totalMb,
+    total_pss_mb: peak.totalPssMb,
     max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     load: Math.round(loadavg()[0]! * 10) / 10,
     cpus: cpus().length,
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
   );
   console.log(`  ${frames} sampled frames in ${rec.wall_s} s wall (agent start ${rec.startup_s} s): ${rec.cam_h_per_h} camera-hours per wall-hour`);
   console.log(
-    `  peak RSS: agent ${rec.rss_mb} MB (lifetime max ${rec.max_rss_mb} MB), ffmpeg children ${rec.ffmpeg_rss_mb} MB, together ${rec.total_rss_mb} MB`,
+    `  peak RSS: agent ${rec.rss_mb} MB (lifetime max ${rec.max_rss_mb} MB), ffmpeg children ${rec.ffmpeg_rss_mb} MB, together ${rec.total_rss_mb} MB (Pss, shared pages once: ${rec.total_pss_mb} MB)`,
   );
 }
 
