@@ -20,6 +20,12 @@ export interface CameraStream {
   readonly labels: Map<number, string>;
   /** Track id -> the true label of its last row (after an id switch, the person it ended on). */
   readonly lastLabels: Map<number, string>;
+  /**
+   * `<frame>:<track id>` -> the true label of that row: who a track follows changes at an id
+   * switch, so scoring a piece of a track by the track's majority label credits the wrong person
+   * (rowLabelOf).
+   */
+  readonly rowLabels: Map<string, string>;
   /** Track id -> appearance embedding, when the scenario asks for them (sim/appearance.ts). */
   readonly embeddings?: ReadonlyMap<number, Float32Array>;
   /** Track id -> mean torso colour, when the scenario asks for them (sim/colors.ts). */
@@ -73,6 +79,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
   const rows: MotRow[][] = cams.map(() => []);
   const counts: Array<Map<number, Map<string, number>>> = cams.map(() => new Map());
   const lastLabels: Array<Map<number, string>> = cams.map(() => new Map());
+  const rowLabels: Array<Map<string, string>> = cams.map(() => new Map());
   const nextId = cams.map(() => 1);
   const state = new Map<string, TrackState>();
   const lastClose = new Map<string, number>();
@@ -151,6 +158,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
         rows[ci]!.push({ frame, id, x: fx - w / 2, y: fy - h, w, h, conf: round3(rng.uniform(0.5, 0.95)) });
         count(counts[ci]!, id, persons[d.pi]!.label);
         lastLabels[ci]!.set(id, persons[d.pi]!.label);
+        rowLabels[ci]!.set(`${frame}:${id}`, persons[d.pi]!.label);
       });
       for (const f of fpAt[ci]!.get(frame) ?? []) {
         let id = fpIds[ci]!.get(f.id);
@@ -171,6 +179,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
     rows: rows[ci]!,
     labels: majority(counts[ci]!),
     lastLabels: lastLabels[ci]!,
+    rowLabels: rowLabels[ci]!,
     outages: outages[ci]!,
     switches: switches[ci]!,
   }));
