@@ -61,6 +61,16 @@ describe('undoing an id swap between two customers by their motion', () => {
     expect(whoEnds(a)).toBe(T0 + 176_000);
   });
 
+  it('other people passing close elsewhere in the store do not cut the walks short', () => {
+    // Two sellers at one table across the floor, one leaning in every other second from 100 s to
+    // 200 s: a close pass of theirs every 2 s. The walks after A and B's pass are still A's and B's.
+    const C = track('c1', 3, [{ from: 90, to: 210, a: [12, 10] }]);
+    const D = track('c1', 4, [{ from: 90, to: 210, a: [13, 10] }]).map((o, i) => (i % 2 === 0 ? o : { ...o, world: [12.4, 10] as [number, number] }));
+    const fixed = resolve([...swapAt(A, B, 153), ...C, ...D]);
+    expect(whoEnds(fixed.find((p) => p.start === T0)!)).toBe(T0 + 230_000);
+    expect(whoEnds(fixed.find((p) => p.start === T0 + 100_000)!)).toBe(T0 + 176_000);
+  });
+
   it('never swaps two people who did not swap', () => {
     const fixed = resolve([...A, ...B]);
     expect(whoEnds(fixed.find((p) => p.start === T0)!)).toBe(T0 + 230_000);

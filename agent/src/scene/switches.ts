@@ -164,6 +164,21 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
     return keep[0]! + keep[1]! - (swap[0]! + swap[1]!) > 2 * margin;
   };
 
+  /**
+   * When either of chains i, j next passes close to someone (from encounter `from` on): their walks
+   * after a pass are theirs only up to then. Other people's passes elsewhere in the store do not
+   * cut them short (on a busy day some pair is close every few seconds).
+   */
+  const nextPassOf = (i: number, j: number, from: number): number => {
+    for (let k = from; k < all.length; k++) {
+      const e = all[k]!;
+      const a = owner.get(e.a);
+      const b = owner.get(e.b);
+      if (a === i || a === j || b === i || b === j) return e.t;
+    }
+    return Infinity;
+  };
+
   for (let k = 0; k < all.length; k++) {
     const e = all[k]!;
     const i = owner.get(e.a);
@@ -176,7 +191,7 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
     const swapScore = score(hi, tj) + score(hj, ti);
     const keepScore = score(hi, ti) + score(hj, tj);
     if (swapScore < keepScore) continue;
-    if (swapScore === keepScore && !motionSaysSwap(chains[i]!.obs, chains[j]!.obs, e.t, k + 1 < all.length ? all[k + 1]!.t : Infinity)) continue;
+    if (swapScore === keepScore && !motionSaysSwap(chains[i]!.obs, chains[j]!.obs, e.t, nextPassOf(i, j, k + 1))) continue;
     const [ib, ia] = splitAt(chains[i]!.fragments, e.t);
     const [jb, ja] = splitAt(chains[j]!.fragments, e.t);
     if (ib.length === 0 || ia.length === 0 || jb.length === 0 || ja.length === 0) continue;
