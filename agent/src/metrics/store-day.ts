@@ -111,6 +111,7 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     staffZoneSeconds: a.roles.staff_zone_seconds,
     minConfidence: a.roles.min_confidence,
     staffGapS: st.staff_gap_seconds,
+    minTrackSamples: st.min_track_samples,
     maxSpeedMps: st.max_speed_mps,
     baseRadiusM: st.base_radius_m,
     personHeightM: a.person_height_m,
