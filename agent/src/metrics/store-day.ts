@@ -14,7 +14,7 @@ import { fitHomography } from '../scene/homography.js';
 import { toObservations, type CameraScene, type CameraTimebase, type Observation } from '../scene/observations.js';
 import { assignRoles, personFeatures, type RoleAssignment } from '../scene/roles.js';
 import { ENCOUNTER_M, resolveSwitches } from '../scene/switches.js';
-import { fragmentsOf, gatingCost, idCounter, stitchFragments, withAppearance, type Person } from '../scene/stitch.js';
+import { fragmentsOf, gatingCost, idCounter, stitchFragments, unambiguousAcrossDowntime, withAppearance, type Person } from '../scene/stitch.js';
 import { computeDayKpis, type DayReport } from './kpis.js';
 
 export interface CameraTracks {
@@ -25,6 +25,8 @@ export interface CameraTracks {
   readonly embeddings?: ReadonlyMap<number, Float32Array>;
   /** Track id -> mean torso colour (the sidecar's optional `colors`); used only with a uniform hint. */
   readonly colors?: ReadonlyMap<number, readonly [number, number, number]>;
+  /** When the camera was down, [start, end) epoch milliseconds (stitching does not count it as absence); absent = none known. */
+  readonly downtime?: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface StoreDayInput {
@@ -84,17 +86,25 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     sampleDtMs = Math.max(sampleDtMs, 1000 / tr.timebase.fps);
   }
   const st = a.stitching;
+  const downtime = new Map(input.tracks.flatMap((t) => (t.downtime && t.downtime.length > 0 ? [[t.camera, t.downtime] as const] : [])));
   const stitchOpts = {
     maxGapS: st.max_gap_seconds,
     maxSpeedMps: st.max_speed_mps,
     baseRadiusM: st.base_radius_m,
     exitGapS: st.exit_gap_seconds,
     personHeightM: a.person_height_m,
+    downtime,
   };
+  // Links are looked for up to max_gap_seconds of time seen, so the search reaches over the longest outage too.
+  const longestDownS = Math.max(0, ...[...downtime.values()].flat().map(([x, y]) => (y - x) / 1000));
   const appearance = new Map(input.tracks.flatMap((t) => (t.embeddings ? [[t.camera, t.embeddings] as const] : [])));
-  const cost = withAppearance(gatingCost(stitchOpts), { weight: st.appearance_weight, maxCosineDistance: st.max_cosine_distance });
   const colors = new Map(input.tracks.flatMap((t) => (t.colors ? [[t.camera, t.colors] as const] : [])));
-  const chained = stitchFragments(fragmentsOf(obs, appearance, colors), cost, st.max_gap_seconds, idCounter());
+  const fragments = fragmentsOf(obs, appearance, colors);
+  const cost = withAppearance(unambiguousAcrossDowntime(gatingCost(stitchOpts), fragments, stitchOpts), {
+    weight: st.appearance_weight,
+    maxCosineDistance: st.max_cosine_distance,
+  });
+  const chained = stitchFragments(fragments, cost, st.max_gap_seconds + longestDownS, idCounter());
   const streamStart = Math.min(...input.tracks.map((t) => t.timebase.startMs));
   const streamEnd = obs.reduce((m, o) => Math.max(m, o.t), -Infinity);
   const persons = resolveSwitches(chained, {

@@ -31,6 +31,8 @@ export interface CameraStream {
   /** Track id -> mean torso colour, when the scenario asks for them (sim/colors.ts). */
   readonly colors?: ReadonlyMap<number, readonly [number, number, number]>;
   readonly outages: Array<[number, number]>;
+  /** The outages as the ingest sees them: [start, end) epoch milliseconds (CameraTracks.downtime). */
+  readonly downtime: Array<[number, number]>;
   /** Id switches made, and how many of them involved a seller. */
   readonly switches: { all: number; withSeller: number };
 }
@@ -160,7 +162,9 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
         lastLabels[ci]!.set(id, persons[d.pi]!.label);
         rowLabels[ci]!.set(`${frame}:${id}`, persons[d.pi]!.label);
       });
-      for (const f of fpAt[ci]!.get(frame) ?? []) {
+      // A camera that is down shows no false boxes either.
+      const down = outages[ci]!.some(([a, b]) => t >= a && t < b);
+      for (const f of down ? [] : (fpAt[ci]!.get(frame) ?? [])) {
         let id = fpIds[ci]!.get(f.id);
         if (id === undefined) {
           id = nextId[ci]!++;
@@ -181,6 +185,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
     lastLabels: lastLabels[ci]!,
     rowLabels: rowLabels[ci]!,
     outages: outages[ci]!,
+    downtime: outages[ci]!.map(([a, b]) => [plan.t0 + a * 1000, plan.t0 + b * 1000]),
     switches: switches[ci]!,
   }));
 }
