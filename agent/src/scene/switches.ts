@@ -150,7 +150,9 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
   };
   const score = (h: EndKind, t: EndKind): number => (h === 'unknown' || t === 'unknown' ? 0 : h === t ? 1 : -1);
 
-  const windowMs = (o.motionWindowS ?? MOTION_WINDOW_S) * 1000;
+  // At least two sampling steps: a velocity needs two samples before the pass (at 0.5 fps a 3 s window holds one, and the check never spoke).
+  const windowS = o.motionWindowS ?? MOTION_WINDOW_S;
+  const windowMs = windowS > 0 ? Math.max(windowS * 1000, 2 * o.sampleDtMs) : 0;
   const margin = o.motionMarginM ?? MOTION_MARGIN_M;
   /** The walks after the pass (up to the next pass) continue the walks before it better crosswise. */
   const motionSaysSwap = (pi: readonly Observation[], pj: readonly Observation[], t: number, nextT: number): boolean => {

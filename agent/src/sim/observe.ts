@@ -162,16 +162,18 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
         lastLabels[ci]!.set(id, persons[d.pi]!.label);
         rowLabels[ci]!.set(`${frame}:${id}`, persons[d.pi]!.label);
       });
-      // A camera that is down shows no false boxes either.
+      // A camera that is down shows no false boxes either (their draw is still made, so the rest of the day's noise stays the same).
       const down = outages[ci]!.some(([a, b]) => t >= a && t < b);
-      for (const f of down ? [] : (fpAt[ci]!.get(frame) ?? [])) {
+      for (const f of fpAt[ci]!.get(frame) ?? []) {
+        const conf = round3(rng.uniform(0.3, 0.6));
+        if (down) continue;
         let id = fpIds[ci]!.get(f.id);
         if (id === undefined) {
           id = nextId[ci]!++;
           fpIds[ci]!.set(f.id, id);
         }
         const [x, y, w, h] = f.box;
-        rows[ci]!.push({ frame, id, x, y, w, h, conf: round3(rng.uniform(0.3, 0.6)) });
+        rows[ci]!.push({ frame, id, x, y, w, h, conf });
         count(counts[ci]!, id, 'false');
         lastLabels[ci]!.set(id, 'false');
       }
