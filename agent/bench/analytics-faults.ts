@@ -27,6 +27,8 @@ let chainedN = 0;
 let chainedS = 0;
 let sellerAsCustN = 0;
 let sellerAsCustS = 0;
+let sellerVisitN = 0;
+let sellerVisitS = 0;
 console.log('seed  customer visits with seller time (n, s)    sellers as customers (n, s)');
 for (let seed = 1; seed <= DAYS; seed++) {
   const d = simulateDay(variedScenario(seed, { noiseScale: NOISE, ...(FPS > 0 ? { stride: Math.round(25 / FPS) } : {}) }), seed);
@@ -71,6 +73,10 @@ for (let seed = 1; seed <= DAYS; seed++) {
     if (role.role === 'customer' && label.startsWith('seller:')) {
       sn++;
       ss += role.features.seenS;
+      if (visitIds.has(role.person.id)) {
+        sellerVisitN++;
+        sellerVisitS += role.features.seenS;
+      }
       lines.push(
         `    seller as customer: person ${role.person.id} (${label}) ${hms(role.person.start)}-${hms(role.person.end)} seen ${role.features.seenS.toFixed(0)} s, staff zone ${role.features.staffZoneS.toFixed(0)} s, ${role.person.fragments.length} fragments, visit ${visitIds.has(role.person.id)}, p(staff) ${(1 - role.confidence).toFixed(2)}`,
       );
@@ -99,4 +105,7 @@ for (let seed = 1; seed <= DAYS; seed++) {
 }
 console.log(
   `all   ${String(chainedN).padStart(6)} ${chainedS.toFixed(0).padStart(7)} s                            ${String(sellerAsCustN).padStart(5)} ${sellerAsCustS.toFixed(0).padStart(7)} s (${(sellerAsCustS / 3600).toFixed(2)} h)`,
+);
+console.log(
+  `sellers taken as customers' visits: ${sellerVisitN} (${(sellerVisitS / 3600).toFixed(2)} h); the other ${sellerAsCustN - sellerVisitN} (${((sellerAsCustS - sellerVisitS) / 3600).toFixed(2)} h) were dropped as noise (too short to be visits)`,
 );
