@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { downtimeMs, fragmentsOf, gatingCost, idCounter, stitchFragments, unambiguousAcrossDowntime } from '../../agent/src/scene/stitch.js';
+import {
+  downtimeMs,
+  fragmentsOf,
+  gatingCost,
+  idCounter,
+  makePerson,
+  rejoinAcrossDowntime,
+  stitchFragments,
+  unambiguousAcrossDowntime,
+} from '../../agent/src/scene/stitch.js';
 import { resolveSwitches } from '../../agent/src/scene/switches.js';
 import { T0, track } from './script.js';
 
@@ -28,6 +37,20 @@ describe('stitching across a camera outage', () => {
     // Alone, the customer is joined (the guard changes nothing there).
     const alone = fragmentsOf(obs);
     expect(stitchFragments(alone, unambiguousAcrossDowntime(gatingCost(o), alone, o), opts.maxGapS + 120, idCounter())).toHaveLength(1);
+  });
+
+  it('once the seller is known, the customer’s two halves are joined (rejoinAcrossDowntime)', () => {
+    const o = { ...opts, downtime: down };
+    const half = (id: number, legs: Parameters<typeof track>[2]) => makePerson(id, fragmentsOf(track('c1', id, legs)));
+    const before = half(1, [{ from: 0, to: 99, a: [5, 5] }]);
+    const after = half(9, [{ from: 221, to: 300, a: [5.3, 5] }]);
+    // The seller's pieces are staff: among customers the link is unambiguous.
+    expect(rejoinAcrossDowntime([before, after], o).map((g) => g.map((p) => p.id))).toEqual([[1, 9]]);
+    // Had the seller's after-piece been taken for a customer, standing 0.7 m away, nothing is joined.
+    const sellerAfter = half(8, [{ from: 221, to: 300, a: [6.0, 5] }]);
+    expect(rejoinAcrossDowntime([before, after, sellerAfter], o).map((g) => g.map((p) => p.id))).toEqual([[1], [9], [8]]);
+    // Without a known downtime nothing changes.
+    expect(rejoinAcrossDowntime([before, after], opts).map((g) => g.map((p) => p.id))).toEqual([[1], [9]]);
   });
 
   it('another camera being down says nothing about this one', () => {

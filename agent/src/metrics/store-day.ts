@@ -14,7 +14,17 @@ import { fitHomography } from '../scene/homography.js';
 import { toObservations, type CameraScene, type CameraTimebase, type Observation } from '../scene/observations.js';
 import { assignRoles, personFeatures, type RoleAssignment } from '../scene/roles.js';
 import { ENCOUNTER_M, resolveSwitches } from '../scene/switches.js';
-import { fragmentsOf, gatingCost, idCounter, stitchFragments, unambiguousAcrossDowntime, withAppearance, type Person } from '../scene/stitch.js';
+import {
+  fragmentsOf,
+  gatingCost,
+  idCounter,
+  makePerson,
+  rejoinAcrossDowntime,
+  stitchFragments,
+  unambiguousAcrossDowntime,
+  withAppearance,
+  type Person,
+} from '../scene/stitch.js';
 import { computeDayKpis, type DayReport } from './kpis.js';
 
 export interface CameraTracks {
@@ -129,7 +139,10 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     appearanceWeight: a.roles.appearance_weight,
     ...(a.roles.uniform ? { uniform: { color: hexColor(a.roles.uniform.color), tolerance: a.roles.uniform.tolerance, weight: a.roles.uniform.weight } } : {}),
   });
-  const customers = roles.filter((r) => r.role === 'customer');
+  const customers = rejoinCustomers(
+    roles.filter((r) => r.role === 'customer'),
+    stitchOpts,
+  );
   const visits = customers
     .filter((r) => r.features.seenS >= st.min_visit_seconds && r.person.fragments.some((f) => f.obs.length >= st.min_track_samples))
     .map((r) => r.person);
@@ -183,7 +196,25 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
         outcome: purchases.has(String(i.visitId)) ? 'successful' : 'unsuccessful',
       }),
     );
-  return { report, consultations, roles, visits, interactions, matches, discarded: customers.length - visits.length };
+  const rolesOut = [...roles.filter((r) => r.role === 'staff'), ...customers].sort((x, y) => x.person.start - y.person.start || x.person.id - y.person.id);
+  return { report, consultations, roles: rolesOut, visits, interactions, matches, discarded: customers.length - visits.length };
+}
+
+/** Customers split by an outage joined again once the seller beside them is known (stitch.ts rejoinAcrossDowntime). */
+function rejoinCustomers(customers: readonly RoleAssignment[], o: Parameters<typeof rejoinAcrossDowntime>[1]): RoleAssignment[] {
+  const byPerson = new Map(customers.map((r) => [r.person.id, r]));
+  return rejoinAcrossDowntime(
+    customers.map((r) => r.person),
+    o,
+  ).map((group) => {
+    if (group.length === 1) return byPerson.get(group[0]!.id)!;
+    const person = makePerson(
+      group[0]!.id,
+      group.flatMap((p) => p.fragments),
+    );
+    const confidence = Math.min(...group.map((p) => byPerson.get(p.id)!.confidence));
+    return { person, role: 'customer' as const, confidence, sellerId: null, features: personFeatures(person.obs) };
+  });
 }
 
 /** `#rrggbb` (validated by the config schema) as RGB. */

@@ -156,6 +156,26 @@ export function unambiguousAcrossDowntime(base: LinkCost, fragments: readonly Fr
   };
 }
 
+/**
+ * The second look across a downtime, once roles are known: customers' persons (each taken as one
+ * piece) are joined where a link is admissible only thanks to the downtime and is unambiguous among
+ * customers. A customer who stood with the seller serving them when the camera went down was left
+ * split by unambiguousAcrossDowntime; with the seller's pieces now staff, the customer's two halves
+ * are the only candidates. Returns groups of persons (in time order) that are one customer; links
+ * within max_gap_seconds were already weighed in the first pass and are not taken here.
+ */
+export function rejoinAcrossDowntime(customers: readonly Person[], o: StitchOptions): Person[][] {
+  if (!o.downtime || o.downtime.size === 0 || customers.length < 2) return customers.map((p) => [p]);
+  const asFragment = (p: Person): Fragment => ({ key: `person#${p.id}`, camera: first(p).camera, track: p.id, obs: p.obs, embedding: null });
+  const pieces = customers.map(asFragment);
+  const base = unambiguousAcrossDowntime(gatingCost(o), pieces, o);
+  const longestDownS = Math.max(0, ...[...o.downtime.values()].flat().map(([x, y]) => (y - x) / 1000));
+  const cost: LinkCost = (a, b, gapS) => (gapS > o.maxGapS ? base(a, b, gapS) : null);
+  const byId = new Map(customers.map((p) => [p.id, p]));
+  let n = 0;
+  return stitchFragments(pieces, cost, o.maxGapS + longestDownS, () => n++).map((chain) => chain.fragments.map((f) => byId.get(f.track)!));
+}
+
 export interface AppearanceOptions {
   /** Cost added per unit of cosine distance (0 = appearance only gates). */
   readonly weight: number;
