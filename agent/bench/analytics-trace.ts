@@ -1,6 +1,6 @@
 /**
  * Per-visit trace of one simulated day: truth against the pipeline, to explain a bad day.
- *   npx tsx agent/bench/analytics-trace.ts --seed N [--noise 1]
+ *   npx tsx agent/bench/analytics-trace.ts --seed N [--noise 1] [--fps F]
  * Prints the key-metric errors, every receipt whose matched visit follows another true customer
  * than the receipt's (with the till stays that competed), and every consultation the pipeline found
  * or missed, by true visit.
@@ -17,7 +17,8 @@ const arg = (name: string, dflt: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const seed = arg('--seed', 1);
-const d = simulateDay(variedScenario(seed, { noiseScale: arg('--noise', 1) }), seed);
+const fps = arg('--fps', 0);
+const d = simulateDay(variedScenario(seed, { noiseScale: arg('--noise', 1), ...(fps > 0 ? { stride: Math.round(25 / fps) } : {}) }), seed);
 const a = d.config.analytics;
 const r = analyzeStoreDay({
   storeId: d.config.store.id,
@@ -71,6 +72,18 @@ for (const i of d.plan.interactions.filter((i) => i.kind === 'consultation')) {
   console.log(
     `  ${l} by ${i.sellerId} ${hms(t0 + i.start * 1000)}-${hms(t0 + i.end * 1000)} ${(i.end - i.start).toFixed(0)}s bought ${d.plan.receipts.some((x) => x.visitId === i.visitId)}`,
   );
+}
+console.log('\ntrue customers split into several visits (consulted in one, paid in another reads as two visits):');
+const visitsOf = new Map<string, typeof r.visits>();
+for (const v of r.visits) visitsOf.set(label.get(v.id)!, [...(visitsOf.get(label.get(v.id)!) ?? []), v]);
+for (const [l, vs] of visitsOf) {
+  if (vs.length < 2 || !l.startsWith('customer:')) continue;
+  const desc = vs.map((v) => {
+    const cons = r.consultations.filter((c) => c.visitId === v.id).length;
+    const paid = r.matches.filter((m) => m.visitId === v.id).length;
+    return `visit ${v.id} ${hms(v.start)}-${hms(v.end)} (${v.obs.length} obs, ${cons} consultations, ${paid} receipts, ends ${v.obs[v.obs.length - 1]!.zoneKind ?? '-'})`;
+  });
+  console.log(`  ${l}: ${desc.join('; ')}`);
 }
 console.log(
   `\nconsultations: truth ${d.truth.store.consultations} est ${r.report.store.consultations}; visits truth ${d.truth.store.customers} est ${r.report.store.customers}`,

@@ -86,6 +86,35 @@ describe('consultations: within D metres for T seconds, gaps up to G tolerated',
     expect(c).toMatchObject({ sellerId: 's1', staffPersonId: 1, visitId: 2, camera: 'c1', durationS: 30 });
   });
 
+  it('a shopper browsing 1.4 m away while the seller serves someone at 0.9 m is a bystander, not a second consultation', () => {
+    const served = person(2, [{ from: 50, to: 140, a: [5.9, 5] }]);
+    // Alternately 1.4 and 1.6 m away, as box jitter around the 1.5 m line makes it.
+    const bystander = makePerson(
+      3,
+      fragmentsOf(track('c1', 3, [{ from: 40, to: 150, a: [5, 6.4] }]).map((o, i) => (i % 2 ? { ...o, world: [5, 6.6] as [number, number] } : o))),
+    );
+    const got = findInteractions([{ person: seller, sellerId: 's1' }], [served, bystander], opts, 1000);
+    expect(got.map((i) => [i.visitId, (i.start - T0) / 1000, (i.end - T0) / 1000])).toEqual([[2, 50, 140]]);
+    // Alone with the seller, the same shopper is a consultation (the rule is about who is served, not distance).
+    expect(findInteractions([{ person: seller, sellerId: 's1' }], [bystander], opts, 1000).map((i) => i.visitId)).toEqual([3]);
+  });
+
+  it('two customers served together (each nearest in turn) are both consulted', () => {
+    const left = person(2, [{ from: 50, to: 140, a: [4.1, 5] }]);
+    const right = makePerson(
+      3,
+      fragmentsOf(
+        track('c1', 3, [{ from: 50, to: 140, a: [5.9, 5] }]).map((o, i) =>
+          i % 2 ? { ...o, world: [6.0, 5] as [number, number] } : { ...o, world: [5.8, 5] as [number, number] },
+        ),
+      ),
+    );
+    const got = findInteractions([{ person: seller, sellerId: 's1' }], [left, right], opts, 1000);
+    // Each is the nearer one every other second: one consultation each, the whole 90 s (to a sample).
+    expect(got.map((i) => i.visitId).sort()).toEqual([2, 3]);
+    for (const i of got) expect(i.durationS).toBeGreaterThanOrEqual(88);
+  });
+
   it('togetherSeconds: unseen gaps count, time seen apart does not (each side up to the midpoint)', () => {
     const at = (...ts: number[]) => ts.map((t) => ({ t: t * 1000 }));
     expect(togetherSeconds(at(0, 1, 2, 5, 6), [], 1000)).toBe(7);

@@ -129,3 +129,23 @@ describe('torso colours in the sidecar', () => {
     expect(writeCameraEmbeddings(dir, 'cam', new Map(), new Map())).toBeNull();
   });
 });
+
+describe('camera downtime in <camera>.json', () => {
+  it('round-trips, and is absent when there is none', () => {
+    const dir = join(tmp, 'down');
+    writeCameraTracks(dir, 'cam', tb, rows);
+    expect(readCameraTracks(dir, 'cam').downtime).toBeUndefined();
+    const down: Array<[number, number]> = [[tb.startMs + 60_000, tb.startMs + 180_000]];
+    writeCameraTracks(dir, 'cam', tb, rows, down);
+    expect(readCameraTracks(dir, 'cam').downtime).toEqual(down);
+    expect(JSON.parse(readFileSync(join(dir, 'cam.json'), 'utf8')).downtime).toEqual([['2026-01-05T09:01:00.000Z', '2026-01-05T09:03:00.000Z']]);
+  });
+
+  it('refuses a downtime that ends before it starts, naming the file and the key', () => {
+    const dir = join(tmp, 'down-bad');
+    writeCameraTracks(dir, 'cam', tb, rows);
+    const meta = JSON.parse(readFileSync(join(dir, 'cam.json'), 'utf8'));
+    writeFileSync(join(dir, 'cam.json'), JSON.stringify({ ...meta, downtime: [['2026-01-05T09:03:00Z', '2026-01-05T09:01:00Z']] }));
+    expect(() => readCameraTracks(dir, 'cam')).toThrow(/cam\.json: downtime\.0: a downtime must end after it starts/);
+  });
+});

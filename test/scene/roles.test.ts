@@ -65,4 +65,23 @@ describe('roles', () => {
     const staff = merged.filter((x) => x.role === 'staff');
     expect(staff.flatMap((x) => x.person.fragments.map((f) => f.track)).sort()).toEqual([5, 6, 7]);
   });
+
+  it('continuity does not take a flicker (a false box of a few samples) into the seller’s gap', () => {
+    // The seller serves a customer at (4, 6), hidden from 3001 to 3013 s; a false box stands 7 m
+    // away for 4 samples meanwhile, within walking reach of both ends of the gap.
+    const a = person(5, [{ from: 0, to: 3000, a: [4, 6] }]);
+    const blip = person(6, [{ from: 3006, to: 3009, a: [11, 6] }]);
+    const b = person(7, [{ from: 3014, to: 7200, a: [4, 6] }]);
+    const r = assignRoles([a, blip, b], [shift('s2', 0, 7200)], { ...o, minTrackSamples: 6 });
+    expect(r.find((x) => x.person.fragments.some((f) => f.track === 6))!.role).toBe('customer');
+    expect(r.filter((x) => x.role === 'staff').flatMap((x) => x.person.fragments.map((f) => f.track))).toEqual([5, 7]);
+    // Without the flicker rule it is taken in (what the seller's consultation then read as a walk away).
+    const loose = assignRoles([a, blip, b], [shift('s2', 0, 7200)], o);
+    expect(
+      loose
+        .filter((x) => x.role === 'staff')
+        .flatMap((x) => x.person.fragments.map((f) => f.track))
+        .sort(),
+    ).toEqual([5, 6, 7]);
+  });
 });

@@ -1,10 +1,73 @@
 import { describe, expect, it } from 'vitest';
-import { fragmentsOf, gatingCost, idCounter, stitchFragments } from '../../agent/src/scene/stitch.js';
+import {
+  downtimeMs,
+  fragmentsOf,
+  gatingCost,
+  idCounter,
+  makePerson,
+  rejoinAcrossDowntime,
+  stitchFragments,
+  unambiguousAcrossDowntime,
+} from '../../agent/src/scene/stitch.js';
 import { resolveSwitches } from '../../agent/src/scene/switches.js';
 import { T0, track } from './script.js';
 
 const opts = { maxGapS: 45, maxSpeedMps: 1.6, baseRadiusM: 1.2, exitGapS: 0, personHeightM: 1.7 };
 const stitch = (obs: ReturnType<typeof track>) => stitchFragments(fragmentsOf(obs), gatingCost(opts), opts.maxGapS, idCounter());
+
+describe('stitching across a camera outage', () => {
+  // A customer browsing at (5, 5) on c1; c1 is down from 100 to 220 s; the customer is there after it.
+  const obs = [...track('c1', 1, [{ from: 0, to: 99, a: [5, 5] }]), ...track('c1', 9, [{ from: 221, to: 300, a: [5.3, 5] }])];
+  const down = new Map([['c1', [[T0 + 100_000, T0 + 220_000] as const]]]);
+
+  it('the time the camera was down is not absence: one person', () => {
+    const withDown = stitchFragments(fragmentsOf(obs), gatingCost({ ...opts, downtime: down }), opts.maxGapS + 120, idCounter());
+    expect(withDown.map((p) => p.fragments.map((f) => f.key))).toEqual([['c1#1', 'c1#9']]);
+    // Unknown downtime: a 122 s gap is beyond max_gap_seconds, two persons (what outage days gave before).
+    expect(stitch(obs)).toHaveLength(2);
+  });
+
+  it('two people standing together when the camera went down are not joined across it (they cannot be told apart)', () => {
+    // A seller at (5.9, 5) serving the customer; after the outage one stands at (5.3, 5), the other at (6.0, 5).
+    const pair = [...obs, ...track('c1', 2, [{ from: 0, to: 99, a: [5.9, 5] }]), ...track('c1', 8, [{ from: 221, to: 300, a: [6.0, 5] }])];
+    const o = { ...opts, downtime: down };
+    const frags = fragmentsOf(pair);
+    const guarded = stitchFragments(frags, unambiguousAcrossDowntime(gatingCost(o), frags, o), opts.maxGapS + 120, idCounter());
+    expect(guarded).toHaveLength(4);
+    // Alone, the customer is joined (the guard changes nothing there).
+    const alone = fragmentsOf(obs);
+    expect(stitchFragments(alone, unambiguousAcrossDowntime(gatingCost(o), alone, o), opts.maxGapS + 120, idCounter())).toHaveLength(1);
+  });
+
+  it('once the seller is known, the customer’s two halves are joined (rejoinAcrossDowntime)', () => {
+    const o = { ...opts, downtime: down };
+    const half = (id: number, legs: Parameters<typeof track>[2]) => makePerson(id, fragmentsOf(track('c1', id, legs)));
+    const before = half(1, [{ from: 0, to: 99, a: [5, 5] }]);
+    const after = half(9, [{ from: 221, to: 300, a: [5.3, 5] }]);
+    // The seller's pieces are staff: among customers the link is unambiguous.
+    expect(rejoinAcrossDowntime([before, after], o).map((g) => g.map((p) => p.id))).toEqual([[1, 9]]);
+    // Had the seller's after-piece been taken for a customer, standing 0.7 m away, nothing is joined.
+    const sellerAfter = half(8, [{ from: 221, to: 300, a: [6.0, 5] }]);
+    expect(rejoinAcrossDowntime([before, after, sellerAfter], o).map((g) => g.map((p) => p.id))).toEqual([[1], [9], [8]]);
+    // Without a known downtime nothing changes.
+    expect(rejoinAcrossDowntime([before, after], opts).map((g) => g.map((p) => p.id))).toEqual([[1], [9]]);
+  });
+
+  it('another camera being down says nothing about this one', () => {
+    const other = new Map([['c2', [[T0 + 100_000, T0 + 220_000] as const]]]);
+    expect(stitchFragments(fragmentsOf(obs), gatingCost({ ...opts, downtime: other }), opts.maxGapS + 120, idCounter())).toHaveLength(2);
+  });
+
+  it('downtimeMs: the union of the cameras’ downtimes inside the gap', () => {
+    const d = new Map([
+      ['a', [[0, 100] as const, [300, 400] as const]],
+      ['b', [[50, 150] as const]],
+    ]);
+    expect(downtimeMs(d, ['a', 'b'], 20, 350)).toBe(130 + 50);
+    expect(downtimeMs(d, ['a'], 20, 350)).toBe(80 + 50);
+    expect(downtimeMs(undefined, ['a'], 0, 1000)).toBe(0);
+  });
+});
 
 describe('stitching fragments into persons', () => {
   it('joins a walker across an occlusion and a camera hand-over', () => {

@@ -61,6 +61,37 @@ describe('undoing an id swap between two customers by their motion', () => {
     expect(whoEnds(a)).toBe(T0 + 176_000);
   });
 
+  it('other people passing close elsewhere in the store do not cut the walks short', () => {
+    // Two sellers at one table across the floor, one leaning in every other second from 100 s to
+    // 200 s: a close pass of theirs every 2 s. The walks after A and B's pass are still A's and B's.
+    const C = track('c1', 3, [{ from: 90, to: 210, a: [12, 10] }]);
+    const D = track('c1', 4, [{ from: 90, to: 210, a: [13, 10] }]).map((o, i) => (i % 2 === 0 ? o : { ...o, world: [12.4, 10] as [number, number] }));
+    const fixed = resolve([...swapAt(A, B, 153), ...C, ...D]);
+    expect(whoEnds(fixed.find((p) => p.start === T0)!)).toBe(T0 + 230_000);
+    expect(whoEnds(fixed.find((p) => p.start === T0 + 100_000)!)).toBe(T0 + 176_000);
+  });
+
+  it('at 0.5 fps the window stretches to two samples on each side, and the walker still gets its tail back', () => {
+    // B2 walks past A at 1 m/s (through (5, 5) at 150 s); sampled every 2 s.
+    const B2 = track('c1', 2, [
+      { from: 100, to: 100, a: [1, 0.5], zone: 'entrance' },
+      { from: 101, to: 145, a: [1, 1], b: [1, 5] },
+      { from: 146, to: 156, a: [1, 5], b: [11, 5] },
+      { from: 157, to: 175, a: [11, 4.5], b: [9, 1] },
+      { from: 176, to: 176, a: [9, 0.5], zone: 'entrance' },
+    ]);
+    const every2s = (obs: Observation[]) => obs.filter((o) => ((o.t - T0) / 1000) % 2 === 0);
+    const fixed = resolveSwitches(stitch(every2s(swapAt(A, B2, 150))), {
+      encounterM: 0.6,
+      personHeightM: 1.7,
+      sampleDtMs: 2000,
+      streamStart: T0 - 300_000,
+      streamEnd: T0 + 900_000,
+    });
+    expect(whoEnds(fixed.find((p) => p.start === T0)!)).toBe(T0 + 230_000);
+    expect(whoEnds(fixed.find((p) => p.start === T0 + 100_000)!)).toBe(T0 + 176_000);
+  });
+
   it('never swaps two people who did not swap', () => {
     const fixed = resolve([...A, ...B]);
     expect(whoEnds(fixed.find((p) => p.start === T0)!)).toBe(T0 + 230_000);

@@ -6,6 +6,7 @@ import { main } from '../../agent/src/cli/main.js';
 import { MisuseError } from '../../agent/src/core/errors.js';
 import { analyzeStoreDay, cameraSceneFromConfig } from '../../agent/src/metrics/store-day.js';
 import { confusion, keyMetricErrors, KEY_METRICS } from '../../agent/src/sim/evaluate.js';
+import { positionAt } from '../../agent/src/sim/path.js';
 import { createRng } from '../../agent/src/sim/prng.js';
 import { validateScenario } from '../../agent/src/sim/scenario.js';
 import { simulateDay, type SimulatedDay } from '../../agent/src/sim/simulate.js';
@@ -54,6 +55,26 @@ describe('scenario validation', () => {
   ])('%s', (_n, raw, err) => {
     expect(() => validateScenario(raw)).toThrow(MisuseError);
     expect(() => validateScenario(raw)).toThrow(err);
+  });
+});
+
+describe('seller posts', () => {
+  it('no two sellers stand on one spot (one camera, three floor sellers)', () => {
+    const sc = variedScenario(15, { hours: { open: '10:00', close: '11:00' } });
+    expect(sc.cameras.count).toBe(1);
+    expect(sc.sellers.filter((s) => s.post === 'floor')).toHaveLength(3);
+    const d = simulateDay(sc, 15);
+    // Where each seller spends most of the hour: the median of their positions every 10 s.
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const home = d.plan.persons
+      .filter((p) => p.role === 'seller')
+      .map((p) => {
+        const at = Array.from({ length: 360 }, (_, k) => positionAt(p.points, d.plan.open + 10 * k));
+        return [median(at.map((q) => q[0])), median(at.map((q) => q[1]))] as const;
+      });
+    expect(home).toHaveLength(4);
+    for (let i = 0; i < home.length; i++)
+      for (let j = i + 1; j < home.length; j++) expect(Math.hypot(home[i]![0] - home[j]![0], home[i]![1] - home[j]![1])).toBeGreaterThan(1);
   });
 });
 

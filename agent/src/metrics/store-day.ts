@@ -14,7 +14,17 @@ import { fitHomography } from '../scene/homography.js';
 import { toObservations, type CameraScene, type CameraTimebase, type Observation } from '../scene/observations.js';
 import { assignRoles, personFeatures, type RoleAssignment } from '../scene/roles.js';
 import { ENCOUNTER_M, resolveSwitches } from '../scene/switches.js';
-import { fragmentsOf, gatingCost, idCounter, stitchFragments, withAppearance, type Person } from '../scene/stitch.js';
+import {
+  fragmentsOf,
+  gatingCost,
+  idCounter,
+  makePerson,
+  rejoinAcrossDowntime,
+  stitchFragments,
+  unambiguousAcrossDowntime,
+  withAppearance,
+  type Person,
+} from '../scene/stitch.js';
 import { computeDayKpis, type DayReport } from './kpis.js';
 
 export interface CameraTracks {
@@ -25,6 +35,8 @@ export interface CameraTracks {
   readonly embeddings?: ReadonlyMap<number, Float32Array>;
   /** Track id -> mean torso colour (the sidecar's optional `colors`); used only with a uniform hint. */
   readonly colors?: ReadonlyMap<number, readonly [number, number, number]>;
+  /** When the camera was down, [start, end) epoch milliseconds (stitching does not count it as absence); absent = none known. */
+  readonly downtime?: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface StoreDayInput {
@@ -84,17 +96,25 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     sampleDtMs = Math.max(sampleDtMs, 1000 / tr.timebase.fps);
   }
   const st = a.stitching;
+  const downtime = new Map(input.tracks.flatMap((t) => (t.downtime && t.downtime.length > 0 ? [[t.camera, t.downtime] as const] : [])));
   const stitchOpts = {
     maxGapS: st.max_gap_seconds,
     maxSpeedMps: st.max_speed_mps,
     baseRadiusM: st.base_radius_m,
     exitGapS: st.exit_gap_seconds,
     personHeightM: a.person_height_m,
+    downtime,
   };
+  // Links are looked for up to max_gap_seconds of time seen, so the search reaches over the longest outage too.
+  const longestDownS = Math.max(0, ...[...downtime.values()].flat().map(([x, y]) => (y - x) / 1000));
   const appearance = new Map(input.tracks.flatMap((t) => (t.embeddings ? [[t.camera, t.embeddings] as const] : [])));
-  const cost = withAppearance(gatingCost(stitchOpts), { weight: st.appearance_weight, maxCosineDistance: st.max_cosine_distance });
   const colors = new Map(input.tracks.flatMap((t) => (t.colors ? [[t.camera, t.colors] as const] : [])));
-  const chained = stitchFragments(fragmentsOf(obs, appearance, colors), cost, st.max_gap_seconds, idCounter());
+  const fragments = fragmentsOf(obs, appearance, colors);
+  const cost = withAppearance(unambiguousAcrossDowntime(gatingCost(stitchOpts), fragments, stitchOpts), {
+    weight: st.appearance_weight,
+    maxCosineDistance: st.max_cosine_distance,
+  });
+  const chained = stitchFragments(fragments, cost, st.max_gap_seconds + longestDownS, idCounter());
   const streamStart = Math.min(...input.tracks.map((t) => t.timebase.startMs));
   const streamEnd = obs.reduce((m, o) => Math.max(m, o.t), -Infinity);
   const persons = resolveSwitches(chained, {
@@ -111,6 +131,7 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     staffZoneSeconds: a.roles.staff_zone_seconds,
     minConfidence: a.roles.min_confidence,
     staffGapS: st.staff_gap_seconds,
+    minTrackSamples: st.min_track_samples,
     maxSpeedMps: st.max_speed_mps,
     baseRadiusM: st.base_radius_m,
     personHeightM: a.person_height_m,
@@ -118,7 +139,10 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     appearanceWeight: a.roles.appearance_weight,
     ...(a.roles.uniform ? { uniform: { color: hexColor(a.roles.uniform.color), tolerance: a.roles.uniform.tolerance, weight: a.roles.uniform.weight } } : {}),
   });
-  const customers = roles.filter((r) => r.role === 'customer');
+  const customers = rejoinCustomers(
+    roles.filter((r) => r.role === 'customer'),
+    stitchOpts,
+  );
   const visits = customers
     .filter((r) => r.features.seenS >= st.min_visit_seconds && r.person.fragments.some((f) => f.obs.length >= st.min_track_samples))
     .map((r) => r.person);
@@ -172,7 +196,25 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
         outcome: purchases.has(String(i.visitId)) ? 'successful' : 'unsuccessful',
       }),
     );
-  return { report, consultations, roles, visits, interactions, matches, discarded: customers.length - visits.length };
+  const rolesOut = [...roles.filter((r) => r.role === 'staff'), ...customers].sort((x, y) => x.person.start - y.person.start || x.person.id - y.person.id);
+  return { report, consultations, roles: rolesOut, visits, interactions, matches, discarded: customers.length - visits.length };
+}
+
+/** Customers split by an outage joined again once the seller beside them is known (stitch.ts rejoinAcrossDowntime). */
+function rejoinCustomers(customers: readonly RoleAssignment[], o: Parameters<typeof rejoinAcrossDowntime>[1]): RoleAssignment[] {
+  const byPerson = new Map(customers.map((r) => [r.person.id, r]));
+  return rejoinAcrossDowntime(
+    customers.map((r) => r.person),
+    o,
+  ).map((group) => {
+    if (group.length === 1) return byPerson.get(group[0]!.id)!;
+    const person = makePerson(
+      group[0]!.id,
+      group.flatMap((p) => p.fragments),
+    );
+    const confidence = Math.min(...group.map((p) => byPerson.get(p.id)!.confidence));
+    return { person, role: 'customer' as const, confidence, sellerId: null, features: personFeatures(person.obs) };
+  });
 }
 
 /** `#rrggbb` (validated by the config schema) as RGB. */

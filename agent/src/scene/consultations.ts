@@ -6,6 +6,10 @@
  * a step to the shelf, but a walk past the seller and a question asked 10 s later are not 20 s of
  * consultation). The interval reported is still first to last close sample. While the customer stands in a till zone it is service
  * at the till (a checkout), kept apart unless config counts it.
+ * A seller serves the visitor nearest them: while another visitor is nearer the seller, a sample of
+ * this one says nothing either way (neither together nor apart). A shopper browsing 1.5 m from a
+ * consultation is a bystander, not a second consultation; two customers served together (a couple)
+ * are each nearest in turn, and the turns between are bridged as not seen apart.
  */
 import type { Observation } from './observations.js';
 import { observationDistance } from './observations.js';
@@ -127,18 +131,22 @@ export function findInteractions(staff: readonly StaffTrack[], visits: readonly 
   // A gap is measured between close samples, so one sample step is added to the tolerance.
   const maxGapMs = o.maxGapSeconds * 1000 + sampleDtMs;
   for (const s of staff) {
-    for (const v of visits) {
-      if (v.end < s.person.start || v.start > s.person.end) continue;
+    const overlapping = visits.filter((v) => !(v.end < s.person.start || v.start > s.person.end));
+    // Each visit's samples paired with the seller's nearest sample in time, and per seller sample the
+    // nearest visitor's distance: a seller serves the customer nearest them.
+    const paired = overlapping.map((v) => pairSamples(v, s.person, maxDt, o.personHeightM));
+    const nearest = new Map<Observation, number>();
+    for (const list of paired) for (const x of list) if (x.d < (nearest.get(x.so) ?? Infinity)) nearest.set(x.so, x.d);
+    overlapping.forEach((v, vi) => {
       const close: CloseSample[] = [];
       const apart: number[] = [];
-      for (const ob of v.obs) {
-        if (ob.t < s.person.start - maxDt || ob.t > s.person.end + maxDt) continue;
-        const so = nearestInTime(s.person.obs, ob.t, maxDt);
-        if (!so) continue;
-        if (observationDistance(ob, so, o.personHeightM) <= o.distanceM) close.push({ t: ob.t, camera: ob.camera, atTill: ob.zoneKind === 'till' });
-        else apart.push(ob.t);
+      for (const { ob, so, d } of paired[vi]!) {
+        if (d > o.distanceM) apart.push(ob.t);
+        // The seller is nearer another visitor then (serving them): this pair was neither seen together nor apart.
+        else if (d > nearest.get(so)!) continue;
+        else close.push({ t: ob.t, camera: ob.camera, atTill: ob.zoneKind === 'till' });
       }
-      if (close.length === 0) continue;
+      if (close.length === 0) return;
       const split = o.tillCounts ? [close] : [close.filter((c) => !c.atTill), close.filter((c) => c.atTill)];
       split.forEach((samples, i) => {
         const kind: InteractionKind = o.tillCounts || i === 0 ? 'consultation' : 'checkout';
@@ -159,9 +167,28 @@ export function findInteractions(staff: readonly StaffTrack[], visits: readonly 
           });
         }
       });
-    }
+    });
   }
   return out.sort((a, b) => a.start - b.start || a.visitId - b.visitId);
+}
+
+interface PairedSample {
+  readonly ob: Observation;
+  /** The seller's sample nearest in time. */
+  readonly so: Observation;
+  /** Distance between the two (metres). */
+  readonly d: number;
+}
+
+/** A visit's samples during the seller's presence, each with the seller's sample nearest in time and the distance between them. */
+function pairSamples(v: Person, seller: Person, maxDt: number, personHeightM: number): PairedSample[] {
+  const out: PairedSample[] = [];
+  for (const ob of v.obs) {
+    if (ob.t < seller.start - maxDt || ob.t > seller.end + maxDt) continue;
+    const so = nearestInTime(seller.obs, ob.t, maxDt);
+    if (so) out.push({ ob, so, d: observationDistance(ob, so, personHeightM) });
+  }
+  return out;
 }
 
 function mostCommon(xs: readonly string[]): string {

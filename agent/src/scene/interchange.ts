@@ -1,7 +1,9 @@
 /**
  * The interchange layout for saved tracks, shared by `analyze`, the simulator and third-party data:
  * per camera `<camera-id>.txt` (MOTChallenge CSV, frames from 1) and `<camera-id>.json`
- * (`{"start": ISO-8601 time of frame 1, "fps": frames per second of the numbering, "width", "height"}`).
+ * (`{"start": ISO-8601 time of frame 1, "fps": frames per second of the numbering, "width", "height"}`,
+ * optionally `"downtime": [[from, to], ...]`, ISO-8601 times when the camera was down: the simulator's
+ * outages; the stitcher does not count that time as a person's absence).
  * Frame F was seen at start + (F - 1) / fps. The simulator numbers sampled frames 1, 2, 3... with
  * fps = the sampled rate; `analyze` keeps source frame numbers (1, 26, 51... at stride 25) with fps =
  * the source rate, so its rows line up with ground truth made on the source video.
@@ -20,14 +22,29 @@ import { FailureError, MisuseError } from '../core/errors.js';
 import { formatMot, parseMot, type MotRow } from '../io/mot.js';
 import type { CameraTimebase } from './observations.js';
 
+const isoTime = z.string().refine((s) => /T/.test(s) && Number.isFinite(Date.parse(s)), { message: 'expected an ISO-8601 time with offset' });
 const metaSchema = z.strictObject({
-  start: z.string().refine((s) => /T/.test(s) && Number.isFinite(Date.parse(s)), { message: 'expected an ISO-8601 time with offset' }),
+  start: isoTime,
   fps: z.number().positive().max(1000),
   width: z.int().positive().max(100_000),
   height: z.int().positive().max(100_000),
+  /** When the camera was down: [from, to] pairs (optional; the stitcher does not count that time as absence). */
+  downtime: z
+    .array(z.tuple([isoTime, isoTime]).refine(([a, b]) => Date.parse(b) > Date.parse(a), { message: 'a downtime must end after it starts' }))
+    .optional(),
 });
 
+/** `<camera>.json`'s optional `downtime` as [start, end) epoch milliseconds (empty when absent). */
+export function parseDowntime(text: string, origin: string): Array<[number, number]> {
+  return (parseMeta(text, origin).downtime ?? []).map(([a, b]) => [Date.parse(a), Date.parse(b)]);
+}
+
 export function parseTimebase(text: string, origin: string): CameraTimebase {
+  const m = parseMeta(text, origin);
+  return { startMs: Date.parse(m.start), fps: m.fps, width: m.width, height: m.height };
+}
+
+function parseMeta(text: string, origin: string): z.infer<typeof metaSchema> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -39,7 +56,7 @@ export function parseTimebase(text: string, origin: string): CameraTimebase {
     const why = r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`).join('; ');
     throw new FailureError('FS_PARSE', `${origin}: ${why}`, { origin });
   }
-  return { startMs: Date.parse(r.data.start), fps: r.data.fps, width: r.data.width, height: r.data.height };
+  return r.data;
 }
 
 function readText(path: string): string {
@@ -58,6 +75,8 @@ export interface CameraTrackFile {
   readonly embeddings?: ReadonlyMap<number, Float32Array>;
   /** Track id -> mean torso colour (RGB 0..255), from the sidecar's optional `colors`; absent when it has none. */
   readonly colors?: ReadonlyMap<number, TrackColor>;
+  /** When the camera was down ([start, end) epoch ms), from `<camera>.json`'s optional `downtime`; absent when none. */
+  readonly downtime?: ReadonlyArray<readonly [number, number]>;
 }
 
 export type TrackColor = readonly [number, number, number];
@@ -67,21 +86,37 @@ export function readCameraTracks(dir: string, camera: string): CameraTrackFile {
   const txt = join(dir, `${camera}.txt`);
   const emb = embeddingsPath(dir, camera);
   const side = existsSync(emb) ? parseSidecar(readText(emb), emb) : null;
+  const metaText = readText(meta);
+  const downtime = parseDowntime(metaText, meta);
   return {
     camera,
-    timebase: parseTimebase(readText(meta), meta),
+    timebase: parseTimebase(metaText, meta),
+    ...(downtime.length > 0 ? { downtime } : {}),
     rows: parseMot(readText(txt), txt),
     ...(side?.embeddings ? { embeddings: side.embeddings } : {}),
     ...(side?.colors ? { colors: side.colors } : {}),
   };
 }
 
-export function writeCameraTracks(dir: string, camera: string, timebase: CameraTimebase, rows: readonly MotRow[]): void {
+export function writeCameraTracks(
+  dir: string,
+  camera: string,
+  timebase: CameraTimebase,
+  rows: readonly MotRow[],
+  downtime: ReadonlyArray<readonly [number, number]> = [],
+): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${camera}.txt`), formatMot(rows));
   // A sidecar left from an earlier run would pin old appearances on these track ids.
   rmSync(embeddingsPath(dir, camera), { force: true });
-  const meta = { start: new Date(timebase.startMs).toISOString(), fps: timebase.fps, width: timebase.width, height: timebase.height };
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const meta = {
+    start: iso(timebase.startMs),
+    fps: timebase.fps,
+    width: timebase.width,
+    height: timebase.height,
+    ...(downtime.length > 0 ? { downtime: downtime.map(([a, b]) => [iso(a), iso(b)]) } : {}),
+  };
   writeFileSync(join(dir, `${camera}.json`), `${JSON.stringify(meta, null, 2)}\n`);
 }
 

@@ -43,6 +43,12 @@ export interface RoleOptions {
   readonly minConfidence: number;
   /** Continuity: longest gap (s) across which a staff person may take over a fragment. */
   readonly staffGapS: number;
+  /**
+   * Continuity takes over only persons with a track of at least this many samples (the visits'
+   * min_track_samples): shorter ones are flicker, and a false box across the floor taken into a
+   * seller's gap reads as the seller walking away from the customer they serve. Absent = 1.
+   */
+  readonly minTrackSamples?: number;
   readonly maxSpeedMps: number;
   readonly baseRadiusM: number;
   readonly personHeightM: number;
@@ -186,7 +192,10 @@ function absorbIntoStaff(persons: readonly Person[], staffIds: Set<number>, o: R
     const gap = (b.t - a.t) / 1000;
     return gap >= 0 && gap <= o.staffGapS && observationDistance(a, b, o.personHeightM) <= o.baseRadiusM + o.maxSpeedMps * gap;
   };
-  const candidates = persons.filter((p) => !staffIds.has(p.id) && byId.has(p.id)).sort((a, b) => a.start - b.start);
+  const minSamples = o.minTrackSamples ?? 1;
+  const candidates = persons
+    .filter((p) => !staffIds.has(p.id) && byId.has(p.id) && p.fragments.some((f) => f.obs.length >= minSamples))
+    .sort((a, b) => a.start - b.start);
   for (const q of candidates) {
     // People who come through the door are visitors; staff use the staff side.
     if (first(q).zoneKind === 'entrance' || last(q).zoneKind === 'entrance') continue;

@@ -37,6 +37,32 @@ export interface StitchOptions {
   readonly baseRadiusM: number;
   readonly exitGapS: number;
   readonly personHeightM: number;
+  /**
+   * Camera id -> intervals [start, end) in epoch milliseconds when the camera was down (an outage
+   * the ingest saw). Nobody was seen then, so nobody was shown absent: that time does not count
+   * towards maxGapS (downtimeMs). Absent = none known.
+   */
+  readonly downtime?: Downtime;
+}
+
+export type Downtime = ReadonlyMap<string, ReadonlyArray<readonly [number, number]>>;
+
+/** Milliseconds of (t1, t2) during which any of `cameras` was down (the union, each moment once). */
+export function downtimeMs(downtime: Downtime | undefined, cameras: readonly string[], t1: number, t2: number): number {
+  if (!downtime || t2 <= t1) return 0;
+  const cut = cameras
+    .flatMap((c) => downtime.get(c) ?? [])
+    .map(([a, b]) => [Math.max(a, t1), Math.min(b, t2)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let ms = 0;
+  let end = -Infinity;
+  for (const [a, b] of cut) {
+    const from = Math.max(a, end);
+    if (b > from) ms += b - from;
+    end = Math.max(end, b);
+  }
+  return ms;
 }
 
 /** Cost of continuing fragment `a` with fragment `b` (b starts after a ends); null = forbidden. */
@@ -82,9 +108,11 @@ export const last = (f: { readonly obs: readonly Observation[] }): Observation =
  */
 export function gatingCost(o: StitchOptions): LinkCost {
   return (a, b, gapS) => {
-    if (gapS < 0 || gapS > o.maxGapS) return null;
     const end = last(a);
     const start = first(b);
+    // Time seen: the gap less any time the cameras at either end were down.
+    const seenS = gapS - downtimeMs(o.downtime, [end.camera, start.camera], end.t, start.t) / 1000;
+    if (gapS < 0 || seenS > o.maxGapS) return null;
     if (gapS > o.exitGapS && (end.zoneKind === 'entrance' || start.zoneKind === 'entrance')) return null;
     // Into another camera's picture is a hand-over, not a departure: only the same camera's later fragments are ruled out.
     const out = end.camera === start.camera ? walkedOut(a.obs, true) : null;
@@ -92,10 +120,60 @@ export function gatingCost(o: StitchOptions): LinkCost {
     const d = observationDistance(end, start, o.personHeightM);
     const reach = o.baseRadiusM + o.maxSpeedMps * gapS;
     if (!(d <= reach)) return null;
-    // Walkers keep walking: judge the start against where the end was heading, not where it stopped.
-    const residual = predictionResidual(a, b, gapS, o.personHeightM);
-    return residual / (o.baseRadiusM + 0.4 * gapS) + gapS / 20;
+    // Walkers keep walking: judge the start against where the end was heading, not where it stopped
+    // (carried over the time seen only: where a walker went while the camera was down is unknown).
+    const residual = predictionResidual(a, b, seenS, o.personHeightM);
+    return residual / (o.baseRadiusM + 0.4 * gapS) + seenS / 20;
   };
+}
+
+/** Fragments ending (or starting) this close (seconds) to a downtime were cut by it. */
+const DOWNTIME_EDGE_S = 5;
+
+/**
+ * Links across a downtime only where they are unambiguous: two people who stood within
+ * base_radius_m of each other when the camera went down (a seller and the customer they serve), or
+ * who stand that close when it comes back, cannot be told apart after minutes unseen, so their
+ * pieces are not joined across it (a split visit costs less than a seller's afternoon on a
+ * customer's visit). Links within max_gap_seconds of time seen by themselves are unaffected.
+ */
+export function unambiguousAcrossDowntime(base: LinkCost, fragments: readonly Fragment[], o: StitchOptions): LinkCost {
+  if (!o.downtime || o.downtime.size === 0) return base;
+  const crowded = (f: Fragment, atEnd: boolean): boolean => {
+    const me = atEnd ? last(f) : first(f);
+    return fragments.some((g) => {
+      if (g === f) return false;
+      const other = atEnd ? last(g) : first(g);
+      return (
+        other.camera === me.camera && Math.abs(other.t - me.t) <= DOWNTIME_EDGE_S * 1000 && observationDistance(other, me, o.personHeightM) <= o.baseRadiusM
+      );
+    });
+  };
+  return (a, b, gapS) => {
+    const c = base(a, b, gapS);
+    if (c === null || gapS <= o.maxGapS) return c;
+    return crowded(a, true) || crowded(b, false) ? null : c;
+  };
+}
+
+/**
+ * The second look across a downtime, once roles are known: customers' persons (each taken as one
+ * piece) are joined where a link is admissible only thanks to the downtime and is unambiguous among
+ * customers. A customer who stood with the seller serving them when the camera went down was left
+ * split by unambiguousAcrossDowntime; with the seller's pieces now staff, the customer's two halves
+ * are the only candidates. Returns groups of persons (in time order) that are one customer; links
+ * within max_gap_seconds were already weighed in the first pass and are not taken here.
+ */
+export function rejoinAcrossDowntime(customers: readonly Person[], o: StitchOptions): Person[][] {
+  if (!o.downtime || o.downtime.size === 0 || customers.length < 2) return customers.map((p) => [p]);
+  const asFragment = (p: Person): Fragment => ({ key: `person#${p.id}`, camera: first(p).camera, track: p.id, obs: p.obs, embedding: null });
+  const pieces = customers.map(asFragment);
+  const base = unambiguousAcrossDowntime(gatingCost(o), pieces, o);
+  const longestDownS = Math.max(0, ...[...o.downtime.values()].flat().map(([x, y]) => (y - x) / 1000));
+  const cost: LinkCost = (a, b, gapS) => (gapS > o.maxGapS ? base(a, b, gapS) : null);
+  const byId = new Map(customers.map((p) => [p.id, p]));
+  let n = 0;
+  return stitchFragments(pieces, cost, o.maxGapS + longestDownS, () => n++).map((chain) => chain.fragments.map((f) => byId.get(f.track)!));
 }
 
 export interface AppearanceOptions {

@@ -32,9 +32,16 @@ export interface SwitchOptions {
   readonly motionMarginM?: number;
 }
 
-/** Defaults chosen by cross-validation over simulated days (agent/bench/analytics-accuracy.ts --cv-switches). */
+/**
+ * Defaults chosen by two-fold cross-validation over simulated days (odd/even seeds 1..20,
+ * agent/bench/analytics-accuracy.ts --cv-switches [--fps 0.5 --noise 1.5]). Re-run once the
+ * windows were cut at the two chains' own next pass: every fold, at 1 fps and at 0.5 fps with 1.5x
+ * noise, chose the 0.25 m margin; the folds split on the window at 1 fps (2 s and 5 s, the grid is
+ * flat between), and at 0.5 fps every window up to 4 s is the same two sampling steps, so 3 s stays.
+ * Held-out mean of the five key errors: 1 fps 1.93 % (even) / 1.86 % (odd); 0.5 fps 5.83 % / 5.66 %.
+ */
 export const MOTION_WINDOW_S = 3;
-export const MOTION_MARGIN_M = 0.5;
+export const MOTION_MARGIN_M = 0.25;
 /**
  * Two people whose observed foot points come this close may have swapped ids (about a body width).
  * 1.0 m was tried: it takes a seller and the customer they serve (0.9 m apart) for a pass and made
@@ -150,7 +157,9 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
   };
   const score = (h: EndKind, t: EndKind): number => (h === 'unknown' || t === 'unknown' ? 0 : h === t ? 1 : -1);
 
-  const windowMs = (o.motionWindowS ?? MOTION_WINDOW_S) * 1000;
+  // At least two sampling steps: a velocity needs two samples before the pass (at 0.5 fps a 3 s window holds one, and the check never spoke).
+  const windowS = o.motionWindowS ?? MOTION_WINDOW_S;
+  const windowMs = windowS > 0 ? Math.max(windowS * 1000, 2 * o.sampleDtMs) : 0;
   const margin = o.motionMarginM ?? MOTION_MARGIN_M;
   /** The walks after the pass (up to the next pass) continue the walks before it better crosswise. */
   const motionSaysSwap = (pi: readonly Observation[], pj: readonly Observation[], t: number, nextT: number): boolean => {
@@ -162,6 +171,21 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
     const swap = [continuationError(bi, aj, o.personHeightM), continuationError(bj, ai, o.personHeightM)];
     if ([...keep, ...swap].some((x) => x === null)) return false;
     return keep[0]! + keep[1]! - (swap[0]! + swap[1]!) > 2 * margin;
+  };
+
+  /**
+   * When either of chains i, j next passes close to someone (from encounter `from` on): their walks
+   * after a pass are theirs only up to then. Other people's passes elsewhere in the store do not
+   * cut them short (on a busy day some pair is close every few seconds).
+   */
+  const nextPassOf = (i: number, j: number, from: number): number => {
+    for (let k = from; k < all.length; k++) {
+      const e = all[k]!;
+      const a = owner.get(e.a);
+      const b = owner.get(e.b);
+      if (a === i || a === j || b === i || b === j) return e.t;
+    }
+    return Infinity;
   };
 
   for (let k = 0; k < all.length; k++) {
@@ -176,7 +200,7 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
     const swapScore = score(hi, tj) + score(hj, ti);
     const keepScore = score(hi, ti) + score(hj, tj);
     if (swapScore < keepScore) continue;
-    if (swapScore === keepScore && !motionSaysSwap(chains[i]!.obs, chains[j]!.obs, e.t, k + 1 < all.length ? all[k + 1]!.t : Infinity)) continue;
+    if (swapScore === keepScore && !motionSaysSwap(chains[i]!.obs, chains[j]!.obs, e.t, nextPassOf(i, j, k + 1))) continue;
     const [ib, ia] = splitAt(chains[i]!.fragments, e.t);
     const [jb, ja] = splitAt(chains[j]!.fragments, e.t);
     if (ib.length === 0 || ia.length === 0 || jb.length === 0 || ja.length === 0) continue;

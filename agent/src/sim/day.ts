@@ -129,20 +129,28 @@ export function planDay(sc: Scenario, layout: Layout, rng: Rng): DayPlan {
   };
 }
 
-/** Counter sellers at the counter post; floor sellers spread over the camera strips, alternating front and back. */
+/**
+ * Counter sellers at the counter post; floor sellers spread over the camera strips, alternating front
+ * and back, never two on one spot: with one strip the third floor seller came back to the first one's
+ * post, and two people standing in one place all day swapped track ids at every step.
+ */
 function sellersAtPosts(sc: Scenario, layout: Layout, rel: (hhmm: string) => number): SellerState[] {
   const strips = layout.cameras.length;
   let floorIndex = 0;
+  const posts: Point[] = [];
   return sc.sellers.map((s) => {
     const counter = s.post === 'counter';
     let post: Point = layout.counterPost;
     if (!counter) {
       const cam = layout.cameras[floorIndex % strips]!;
       const b = layout.browse;
-      post = [
-        cam.x0 + (cam.x1 - cam.x0) * (0.35 + 0.3 * (Math.floor(floorIndex / strips) % 2)),
-        b.y0 + (b.y1 - b.y0) * (0.5 + 0.25 * (floorIndex % 2 === 0 ? -1 : 1)),
-      ];
+      const x = cam.x0 + (cam.x1 - cam.x0) * (0.35 + 0.3 * (Math.floor(floorIndex / strips) % 2));
+      const front = floorIndex % 2 === 0;
+      const y = (f: boolean): number => b.y0 + (b.y1 - b.y0) * (0.5 + 0.25 * (f ? -1 : 1));
+      const taken = (p: Point): boolean => posts.some((q) => Math.hypot(q[0] - p[0], q[1] - p[1]) < 1);
+      post = [x, y(front)];
+      if (taken(post)) post = [x, y(!front)];
+      posts.push(post);
       floorIndex++;
     }
     const start = rel(s.start);

@@ -1,6 +1,7 @@
 /**
  * Scoring analytics against simulator truth: relative errors of the KPIs, and the staff/customer
- * confusion matrix (each analysed person labelled by the true person most of its sightings follow).
+ * confusion matrix (each analysed person labelled by the true person most of its sightings follow,
+ * sighting by sighting).
  */
 import type { DayReport, Kpis } from '../metrics/kpis.js';
 import type { StoreDayResult } from '../metrics/store-day.js';
@@ -32,11 +33,25 @@ export interface Confusion {
   readonly seconds: Record<'seller' | 'customer' | 'false', Record<'staff' | 'customer' | 'dropped', number>>;
 }
 
-export function trueLabelOf(obs: ReadonlyArray<{ readonly camera: string; readonly track: number }>, streams: readonly CameraStream[]): string {
-  const labels = new Map(streams.map((s) => [s.camera, s.labels]));
+/**
+ * The true person of one observation: the label of the row it came from (a track follows another
+ * person after an id switch); the track's majority label for streams without row labels.
+ */
+export function rowLabelOf(o: { readonly camera: string; readonly track: number; readonly t: number }, stream: CameraStream | undefined): string {
+  if (!stream) return 'false';
+  const frame = Math.round(((o.t - stream.timebase.startMs) * stream.timebase.fps) / 1000) + 1;
+  return stream.rowLabels.get(`${frame}:${o.track}`) ?? stream.labels.get(o.track) ?? 'false';
+}
+
+/** The true person most of these observations follow (row by row: rowLabelOf). */
+export function trueLabelOf(
+  obs: ReadonlyArray<{ readonly camera: string; readonly track: number; readonly t: number }>,
+  streams: readonly CameraStream[],
+): string {
+  const byCamera = new Map(streams.map((s) => [s.camera, s]));
   const c = new Map<string, number>();
   for (const o of obs) {
-    const l = labels.get(o.camera)?.get(o.track) ?? 'false';
+    const l = rowLabelOf(o, byCamera.get(o.camera));
     c.set(l, (c.get(l) ?? 0) + 1);
   }
   let best = 'false';

@@ -20,11 +20,19 @@ export interface CameraStream {
   readonly labels: Map<number, string>;
   /** Track id -> the true label of its last row (after an id switch, the person it ended on). */
   readonly lastLabels: Map<number, string>;
+  /**
+   * `<frame>:<track id>` -> the true label of that row: who a track follows changes at an id
+   * switch, so scoring a piece of a track by the track's majority label credits the wrong person
+   * (rowLabelOf).
+   */
+  readonly rowLabels: Map<string, string>;
   /** Track id -> appearance embedding, when the scenario asks for them (sim/appearance.ts). */
   readonly embeddings?: ReadonlyMap<number, Float32Array>;
   /** Track id -> mean torso colour, when the scenario asks for them (sim/colors.ts). */
   readonly colors?: ReadonlyMap<number, readonly [number, number, number]>;
   readonly outages: Array<[number, number]>;
+  /** The outages as the ingest sees them: [start, end) epoch milliseconds (CameraTracks.downtime). */
+  readonly downtime: Array<[number, number]>;
   /** Id switches made, and how many of them involved a seller. */
   readonly switches: { all: number; withSeller: number };
 }
@@ -73,6 +81,7 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
   const rows: MotRow[][] = cams.map(() => []);
   const counts: Array<Map<number, Map<string, number>>> = cams.map(() => new Map());
   const lastLabels: Array<Map<number, string>> = cams.map(() => new Map());
+  const rowLabels: Array<Map<string, string>> = cams.map(() => new Map());
   const nextId = cams.map(() => 1);
   const state = new Map<string, TrackState>();
   const lastClose = new Map<string, number>();
@@ -151,15 +160,20 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
         rows[ci]!.push({ frame, id, x: fx - w / 2, y: fy - h, w, h, conf: round3(rng.uniform(0.5, 0.95)) });
         count(counts[ci]!, id, persons[d.pi]!.label);
         lastLabels[ci]!.set(id, persons[d.pi]!.label);
+        rowLabels[ci]!.set(`${frame}:${id}`, persons[d.pi]!.label);
       });
+      // A camera that is down shows no false boxes either (their draw is still made, so the rest of the day's noise stays the same).
+      const down = outages[ci]!.some(([a, b]) => t >= a && t < b);
       for (const f of fpAt[ci]!.get(frame) ?? []) {
+        const conf = round3(rng.uniform(0.3, 0.6));
+        if (down) continue;
         let id = fpIds[ci]!.get(f.id);
         if (id === undefined) {
           id = nextId[ci]!++;
           fpIds[ci]!.set(f.id, id);
         }
         const [x, y, w, h] = f.box;
-        rows[ci]!.push({ frame, id, x, y, w, h, conf: round3(rng.uniform(0.3, 0.6)) });
+        rows[ci]!.push({ frame, id, x, y, w, h, conf });
         count(counts[ci]!, id, 'false');
         lastLabels[ci]!.set(id, 'false');
       }
@@ -171,7 +185,9 @@ export function observeDay(plan: DayPlan, layout: Layout, o: ObserveOptions, rng
     rows: rows[ci]!,
     labels: majority(counts[ci]!),
     lastLabels: lastLabels[ci]!,
+    rowLabels: rowLabels[ci]!,
     outages: outages[ci]!,
+    downtime: outages[ci]!.map(([a, b]) => [plan.t0 + a * 1000, plan.t0 + b * 1000]),
     switches: switches[ci]!,
   }));
 }

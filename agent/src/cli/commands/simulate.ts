@@ -26,7 +26,7 @@ export function registerSimulateCommand(program: Command): void {
       const day = simulateDay(scenario, seed);
       mkdirSync(opts.out, { recursive: true });
       for (const s of day.streams) {
-        writeCameraTracks(join(opts.out, 'tracks'), s.camera, s.timebase, s.rows);
+        writeCameraTracks(join(opts.out, 'tracks'), s.camera, s.timebase, s.rows, s.downtime);
         if (s.embeddings || s.colors) writeCameraEmbeddings(join(opts.out, 'tracks'), s.camera, s.embeddings ?? new Map(), s.colors);
       }
       writeFileSync(
