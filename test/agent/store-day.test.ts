@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../agent/src/store/open.js';
-import { estimateFps, tracksOfDay, rollUpKpis } from '../../agent/src/agent/store-day.js';
+import { analyzeStoredDay, estimateFps, tracksOfDay, rollUpKpis } from '../../agent/src/agent/store-day.js';
+import { insertCameraHealth } from '../../agent/src/store/detail.js';
+import { AGENT_STOPPED } from '../../agent/src/agent/uptime.js';
 import { resultsWriter } from '../../agent/src/agent/results-store.js';
 import { agentProvider, snapshotBoxes } from '../../agent/src/agent/api-provider.js';
 import { validateConfig } from '../../agent/src/config/load.js';
@@ -37,6 +39,37 @@ describe('store day from the local store', () => {
     // The same place in the picture, whichever size the box was stored in.
     expect(cam!.rows.map((r) => [r.x, r.y, r.w, r.h])).toEqual(Array.from({ length: 4 }, () => [320, 180, 160, 360]));
     expect(new Set(cam!.rows.map((r) => r.id)).size).toBe(2);
+    close();
+  });
+
+  it("gives each camera its stored 'down' stretches as downtime, and the roll-up joins a visit across an outage", () => {
+    const { db, close } = openStore(':memory:', { nowMs: 0 });
+    const day0 = Date.parse('2026-11-20T00:00:00Z');
+    const H = 3_600_000;
+    const cfg = validateConfig({ store: { id: 's', timezone: 'UTC' }, cameras: [{ id: 'c1', url: 'rtsp://cam/1' }] });
+    // A customer standing at one spot (the same box), seen 10:00:00-10:01:39, the camera down 10:01:40-10:03:40
+    // (120 s, beyond stitching.max_gap_seconds), the same customer seen again 10:03:41-10:05:00 under a new id.
+    const w = resultsWriter(db, 'c1', 'live:1', 'live:c1:1', () => 0);
+    const box = { x: 600, y: 250, w: 90, h: 260, score: 0.9, frameWidth: 1280, frameHeight: 720 };
+    const seen = (trackerId: number, fromS: number, toS: number) =>
+      Array.from({ length: toS - fromS + 1 }, (_, i) => ({ trackerId, tMs: day0 + 10 * H + (fromS + i) * 1000, ...box }));
+    w.write({ samples: [...seen(1, 0, 99), ...seen(9, 221, 300)], positionMs: 0 });
+    const persons = () => analyzeStoredDay(db, cfg, '2026-11-20')!.roles.length;
+    expect(tracksOfDay(db, day0, day0 + 24 * H)[0]!.downtime).toBeUndefined();
+    expect(persons()).toBe(2); // no downtime known: a 121 s gap is two people
+    insertCameraHealth(db, [
+      { cameraId: 'c1', tMs: day0 + 9 * H, state: 'up' },
+      { cameraId: 'c1', tMs: day0 + 10 * H + 100_000, state: 'down', detail: 'rtsp: connection lost' },
+      { cameraId: 'c1', tMs: day0 + 10 * H + 220_000, state: 'up' },
+      { cameraId: 'c1', tMs: day0 + 11 * H, state: 'degraded', detail: 'low fps' }, // frames still come: not downtime
+      { cameraId: 'c1', tMs: day0 + 12 * H, state: 'up' },
+      { cameraId: 'c1', tMs: day0 + 20 * H, state: 'down', detail: AGENT_STOPPED }, // nothing seen either
+    ]);
+    expect(tracksOfDay(db, day0, day0 + 24 * H)[0]!.downtime).toEqual([
+      [day0 + 10 * H + 100_000, day0 + 10 * H + 220_000],
+      [day0 + 20 * H, day0 + 24 * H],
+    ]);
+    expect(persons()).toBe(1);
     close();
   });
 

@@ -14,7 +14,8 @@ import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDa
 import type { Receipt } from '../sales/receipts.js';
 import type { Shift } from '../sales/schedule.js';
 import { localDate, localDayBounds } from '../core/local-time.js';
-import { positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
+import { healthSamplesBetween, healthStatesBefore, positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
+import { downtimeInWindow } from './uptime.js';
 import { appearanceOfDay } from '../store/appearance.js';
 import { cameraUptimeOfDay, saveDayRecords, type ConsultationInput, type SaveReport } from '../store/aggregates.js';
 import { chainRecordsOf } from '../metrics/chain-records.js';
@@ -42,10 +43,13 @@ export function estimateFps(rows: readonly { readonly trackId: number; readonly 
  * one model's space for the day), keyed by the same track ids as the rows: what `report` reads
  * from `<camera>.txt` and `<camera>.emb.json`. Tracks stored without an embedding (appearance off,
  * imported MOT files, rows from before schema version 9) have none, as in a folder without sidecar.
+ * A camera's 'down' stretches from its stored health (live cameras, the agent's own stops) are its
+ * `downtime`, what `<camera>.json` gives `report`: the stitcher does not take them for absence.
  */
 export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number): CameraTracks[] {
   const rows = positionsBetween(db, fromMs, toMs);
   const looks = appearanceOfDay(db, fromMs, toMs).byTrack;
+  const down = downtimeInWindow(healthSamplesBetween(db, fromMs, toMs), healthStatesBefore(db, fromMs), fromMs, toMs);
   const byCam = new Map<string, StoredPosition[]>();
   for (const r of rows) {
     const list = byCam.get(r.cameraId) ?? [];
@@ -74,7 +78,14 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
       const e = looks.get(id);
       if (e) embeddings.set(id, e);
     }
-    out.push({ camera, timebase: { startMs: fromMs, fps, width: size.width, height: size.height }, rows: mot, ...(embeddings.size > 0 ? { embeddings } : {}) });
+    const downtime = down.get(camera);
+    out.push({
+      camera,
+      timebase: { startMs: fromMs, fps, width: size.width, height: size.height },
+      rows: mot,
+      ...(embeddings.size > 0 ? { embeddings } : {}),
+      ...(downtime ? { downtime } : {}),
+    });
   }
   return out;
 }
