@@ -65,10 +65,8 @@ describe('store day from the local store', () => {
       { cameraId: 'c1', tMs: day0 + 12 * H, state: 'up' },
       { cameraId: 'c1', tMs: day0 + 20 * H, state: 'down', detail: AGENT_STOPPED }, // nothing seen either
     ]);
-    expect(tracksOfDay(db, day0, day0 + 24 * H)[0]!.downtime).toEqual([
-      [day0 + 10 * H + 100_000, day0 + 10 * H + 220_000],
-      [day0 + 20 * H, day0 + 24 * H],
-    ]);
+    // The agent's stop at 20:00 lies after the camera's last sighting: it separates nothing and is left out.
+    expect(tracksOfDay(db, day0, day0 + 24 * H)[0]!.downtime).toEqual([[day0 + 10 * H + 100_000, day0 + 10 * H + 220_000]]);
     expect(persons()).toBe(1);
     close();
   });

@@ -64,8 +64,6 @@ interface StoreSpec {
   readonly overrides: Record<string, unknown>;
   readonly days: ReadonlyArray<{ readonly date: string; readonly seed: number }>;
   readonly schedule: boolean;
-  /** Camera outages recorded by the (simulated) live supervisor: [camera, from hour, to hour] local. */
-  readonly outages?: ReadonlyArray<readonly [string, number, number]>;
 }
 
 // Short days at a coarse stride: the whole fixture (12 day analyses) in a few seconds.
@@ -77,13 +75,14 @@ const STORES: readonly StoreSpec[] = [
       hours: { open: '10:00', close: '13:00' },
       customers: { arrivals_per_hour: [8, 10, 10], consult_probability: 0.45 },
       video: { fps: 25, stride: 50 },
+      // An hour-long camera outage: the box's coverage below 100 % (the busy store's 3 minutes come from its scenario).
+      noise: { outages: { count: 1, minutes: 60 } },
     },
     days: [
       { date: '2025-04-08', seed: 3 },
       { date: '2025-04-09', seed: 4 },
     ],
     schedule: true,
-    outages: [['cam1', 11, 12]],
   },
   {
     id: 'shop-busy',
@@ -175,8 +174,20 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
 
       // The box: the same files through the agent's own importers.
       cfg = loadConfigFile(storeYaml);
+      const [dayStart] = localDayBounds(d.date, cfg.store.timezone);
       for (const cam of cfg.cameras.filter((c) => c.enabled)) {
         const t = readCameraTracks(tracksDir, cam.id);
+        // The simulated camera's outages as the live supervisor records them (what `report` reads
+        // from <camera>.json's downtime): the roll-up stitches and counts coverage from these. The
+        // agent stops at 23:00, after the last sighting (the seller stays on past closing).
+        insertCameraHealth(store.db, [
+          { cameraId: cam.id, tMs: dayStart + 9 * 3_600_000, state: 'up' },
+          ...(t.downtime ?? []).flatMap(([a, b]) => [
+            { cameraId: cam.id, tMs: a, state: 'down' as const, detail: 'rtsp timeout' },
+            { cameraId: cam.id, tMs: b, state: 'up' as const },
+          ]),
+          { cameraId: cam.id, tMs: dayStart + 23 * 3_600_000, state: 'down', detail: 'agent stopped' },
+        ]);
         const w = resultsWriter(store.db, cam.id, `sim:${d.date}`, `sim:${d.date}:${cam.id}`, () => nowMs);
         const samples = t.rows.map((r) => ({
           trackerId: r.id,
@@ -197,16 +208,6 @@ export async function buildChainFixture(root: string, nowMs: number): Promise<Ch
           timeoutMs: 1000,
           timeZone: cfg.store.timezone,
         });
-      const tz = cfg.store.timezone;
-      const [dayStart] = localDayBounds(d.date, tz);
-      for (const [camera, from, to] of spec.outages ?? []) {
-        insertCameraHealth(store.db, [
-          { cameraId: camera, tMs: dayStart + 9 * 3_600_000, state: 'up' },
-          { cameraId: camera, tMs: dayStart + from * 3_600_000, state: 'down', detail: 'rtsp timeout' },
-          { cameraId: camera, tMs: dayStart + to * 3_600_000, state: 'up' },
-          { cameraId: camera, tMs: dayStart + 14 * 3_600_000, state: 'down', detail: 'agent stopped' },
-        ]);
-      }
     }
     if (!cfg) throw new Error(`${spec.id}: no days`);
     const tz = cfg.store.timezone;

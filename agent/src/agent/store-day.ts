@@ -78,7 +78,14 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
       const e = looks.get(id);
       if (e) embeddings.set(id, e);
     }
-    const downtime = down.get(camera);
+    // Only downtime between the camera's first and last sighting can separate two of its fragments;
+    // the rest (the agent stopped for the night) would only widen the stitcher's search window.
+    const firstMs = list.reduce((m, r) => Math.min(m, r.tMs), Infinity);
+    const lastMs = list.reduce((m, r) => Math.max(m, r.tMs), -Infinity);
+    const clipped = (down.get(camera) ?? []).flatMap(
+      ([a, b]): Array<[number, number]> => (Math.min(b, lastMs) > Math.max(a, firstMs) ? [[Math.max(a, firstMs), Math.min(b, lastMs)]] : []),
+    );
+    const downtime = clipped.length > 0 ? clipped : undefined;
     out.push({
       camera,
       timebase: { startMs: fromMs, fps, width: size.width, height: size.height },
