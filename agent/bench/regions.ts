@@ -15,6 +15,7 @@ import { groupByFrame, type MotRow } from '../src/io/mot.js';
 import { analyzeSource, type AnalyzeOptions, type AnalyzeResult } from '../src/pipeline/analyze.js';
 import type { RegionMode } from '../src/pipeline/region-detect.js';
 import { trackerOptions } from '../src/track/index.js';
+import { boxIou } from '../src/eval/mot/frames.js';
 
 const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve('..', 'shared', 'data');
 function arg(name: string, fallback: string): string {
@@ -51,18 +52,11 @@ const options = (url: string, mode: RegionMode): AnalyzeOptions => ({
   warn: () => {},
 });
 
-function iou(a: MotRow, b: MotRow): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  return inter / (a.w * a.h + b.w * b.h - inter);
-}
-
 /** Share of `a`'s rows with a row of `b` in the same frame at IoU > 0.5. */
 function matched(a: readonly MotRow[], b: readonly MotRow[]): number {
   const bf = groupByFrame([...b]);
   let n = 0;
-  for (const r of a) if ((bf.get(r.frame) ?? []).some((s) => iou(r, s) > 0.5)) n++;
+  for (const r of a) if ((bf.get(r.frame) ?? []).some((s) => boxIou(r, s) > 0.5)) n++;
   return a.length > 0 ? n / a.length : 1;
 }
 

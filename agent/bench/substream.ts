@@ -10,9 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { groupByFrame, type MotRow } from '../src/io/mot.js';
+import { groupByFrame } from '../src/io/mot.js';
 import { analyzeSource, type AnalyzeOptions } from '../src/pipeline/analyze.js';
 import { trackerOptions } from '../src/track/index.js';
+import { boxIou } from '../src/eval/mot/frames.js';
 
 const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve('..', 'shared', 'data');
 const clip = join(data, 'video', 'checkout_counter_cashier.mp4');
@@ -34,13 +35,6 @@ const options = (detectUrl?: string): AnalyzeOptions => ({
   warn: () => {},
 });
 
-function iou(a: MotRow, b: MotRow): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  return inter / (a.w * a.h + b.w * b.h - inter);
-}
-
 const tmp = mkdtempSync(join(tmpdir(), 'fs-substream-bench-'));
 const direct = await analyzeSource(options());
 for (const [name, vf] of [
@@ -52,7 +46,7 @@ for (const [name, vf] of [
   const sub = await analyzeSource(options(file));
   const a = groupByFrame(direct.rows);
   const b = groupByFrame(sub.rows);
-  const best = [...a].flatMap(([frame, rows]) => rows.map((r) => Math.max(0, ...(b.get(frame) ?? []).map((s) => iou(r, s)))));
+  const best = [...a].flatMap(([frame, rows]) => rows.map((r) => Math.max(0, ...(b.get(frame) ?? []).map((s) => boxIou(r, s)))));
   const found = best.filter((v) => v > 0.5);
   console.log(
     `${name}: ${found.length}/${best.length} main-stream rows matched at IoU > 0.5 (${((100 * found.length) / best.length).toFixed(1)} %), ` +

@@ -16,6 +16,7 @@ import { analyzeSource, type AnalyzeOptions } from '../../agent/src/pipeline/ana
 import { trackerOptions } from '../../agent/src/track/index.js';
 import { groupByFrame } from '../../agent/src/io/mot.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
+import { boxIou } from '../../agent/src/eval/mot/frames.js';
 
 describe('a substream letterboxed to the main picture', () => {
   it.each([
@@ -137,7 +138,7 @@ describe.skipIf(!ok)('analyze with detect_url on the checkout clip', () => {
     for (const r of viaSub.rows) expect(r.x + r.w).toBeLessThanOrEqual(768 + 0.01);
     const a = groupByFrame(direct.rows);
     const b = groupByFrame(viaSub.rows);
-    const best = [...a].flatMap(([frame, rows]) => rows.map((r) => Math.max(0, ...(b.get(frame) ?? []).map((s) => iou(r, s)))));
+    const best = [...a].flatMap(([frame, rows]) => rows.map((r) => Math.max(0, ...(b.get(frame) ?? []).map((s) => boxIou(r, s)))));
     const found = best.filter((v) => v > 0.5);
     return { boxes: best.length, found: found.length / best.length, meanIou: found.reduce((s, v) => s + v, 0) / found.length };
   }
@@ -162,10 +163,3 @@ describe.skipIf(!ok)('analyze with detect_url on the checkout clip', () => {
     );
   });
 });
-
-function iou(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  return inter / (a.w * a.h + b.w * b.h - inter);
-}

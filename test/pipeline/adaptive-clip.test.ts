@@ -10,20 +10,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { groupByFrame, type MotRow } from '../../agent/src/io/mot.js';
+import { groupByFrame } from '../../agent/src/io/mot.js';
 import { type AnalyzeOptions, analyzeSource } from '../../agent/src/pipeline/analyze.js';
 import { trackerOptions } from '../../agent/src/track/index.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
+import { boxIou } from '../../agent/src/eval/mot/frames.js';
 
 const CLIP = 'video/indoor_one_by_one_person.mp4';
 const ok = haveData(CLIP, 'models/yolov8n_fp32.onnx');
-
-function iou(a: MotRow, b: MotRow): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  return inter / (a.w * a.h + b.w * b.h - inter);
-}
 
 describe.skipIf(!ok)('adaptive sampling on a real clip with an empty stretch', () => {
   let clip: string;
@@ -79,7 +73,7 @@ describe.skipIf(!ok)('adaptive sampling on a real clip with an empty stretch', (
     expect(firstAdaptive - firstFull).toBeLessThanOrEqual(2 * 10);
     const a = groupByFrame(adaptive.rows);
     const later = full.rows.filter((r) => r.frame >= firstAdaptive);
-    const found = later.filter((r) => (a.get(r.frame) ?? []).some((s) => iou(r, s) > 0.5));
+    const found = later.filter((r) => (a.get(r.frame) ?? []).some((s) => boxIou(r, s) > 0.5));
     expect(found.length / later.length).toBeGreaterThanOrEqual(0.9);
   }, 240_000);
 });

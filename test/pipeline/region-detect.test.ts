@@ -8,6 +8,7 @@ import { analyzeSource, type AnalyzeOptions } from '../../agent/src/pipeline/ana
 import type { RegionOptions } from '../../agent/src/pipeline/region-detect.js';
 import { trackerOptions } from '../../agent/src/track/index.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
+import { boxIou } from '../../agent/src/eval/mot/frames.js';
 
 const INDOOR = 'video/indoor_one_by_one_person.mp4';
 const CHECKOUT = 'video/checkout_counter_cashier.mp4';
@@ -30,17 +31,10 @@ function options(clip: string, limitSec: number, regions: Partial<RegionOptions>
   };
 }
 
-function iou(a: MotRow, b: MotRow): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  return inter / (a.w * a.h + b.w * b.h - inter);
-}
-
 /** Share of `a`'s track rows that `b` has in the same frame at IoU > 0.5. */
 function matched(a: readonly MotRow[], b: readonly MotRow[]): number {
   const bf = groupByFrame([...b]);
-  return a.filter((r) => (bf.get(r.frame) ?? []).some((s) => iou(r, s) > 0.5)).length / a.length;
+  return a.filter((r) => (bf.get(r.frame) ?? []).some((s) => boxIou(r, s) > 0.5)).length / a.length;
 }
 
 describe.skipIf(!ok)('region detection on real clips', () => {
