@@ -18,15 +18,12 @@
  * One bad day explained visit by visit: agent/bench/analytics-trace.ts --seed N.
  * The tracker noise is the simulator's defaults, measured on the labelled real set (sim/scenario.ts).
  */
-import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayInput, type StoreDayResult } from '../src/metrics/store-day.js';
 import { confusion, keyMetricErrors, KEY_METRICS, type Confusion, type KeyMetric } from '../src/sim/evaluate.js';
-import { simulateDay, type SimulatedDay } from '../src/sim/simulate.js';
+import { simulateDay } from '../src/sim/simulate.js';
 import { variedScenario, type VariedOptions } from '../src/sim/varied.js';
+import { analyzeSimulatedDay, numberArg, simOptions } from './sim-days.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
 const DAYS = arg('--days', 20);
 const SWEEP = arg('--sweep-seeds', 4);
 const APPEARANCE = process.argv.includes('--appearance');
@@ -36,22 +33,7 @@ const FIRST = arg('--first-seed', 1);
 const FPS = arg('--fps', 0);
 const NOISE = arg('--noise', 1);
 /** The options every table day is simulated with (--fps, --noise, --id-reuse). */
-const dayOptions = (): VariedOptions => ({ idReuse: ID_REUSE, noiseScale: NOISE, ...(FPS > 0 ? { stride: Math.round(25 / FPS) } : {}) });
-
-function analyze(d: SimulatedDay, method: 'default' | 'longest' = 'default', switchMotion?: StoreDayInput['switchMotion']): StoreDayResult {
-  const a = d.config.analytics;
-  return analyzeStoreDay({
-    storeId: d.config.store.id,
-    timeZone: d.config.store.timezone,
-    date: d.scenario.date,
-    cameras: d.config.cameras.map(cameraSceneFromConfig),
-    analytics: { ...a, roles: { ...a.roles, method } },
-    tracks: d.streams,
-    receipts: d.receipts,
-    shifts: d.shifts,
-    ...(switchMotion ? { switchMotion } : {}),
-  });
-}
+const dayOptions = (): VariedOptions => simOptions({ fps: FPS, noise: NOISE, idReuse: ID_REUSE });
 
 /**
  * --cv-switches: the switch resolver's motion check (window, margin; window 0 = off, the old rule)
@@ -63,7 +45,7 @@ function crossValidateSwitches(): void {
   const grid = [{ windowS: 0, marginM: 0 }, ...[2, 3, 5].flatMap((windowS) => [0.25, 0.5, 1].map((marginM) => ({ windowS, marginM })))];
   const days = Array.from({ length: DAYS }, (_, i) => FIRST + i).map((seed) => simulateDay(variedScenario(seed, dayOptions()), seed));
   // errs[g][day] = the five key errors
-  const errs = grid.map((g) => days.map((d) => keyMetricErrors(analyze(d, 'default', g).report, d.truth)));
+  const errs = grid.map((g) => days.map((d) => keyMetricErrors(analyzeSimulatedDay(d, { switchMotion: g }).report, d.truth)));
   const score = (g: number, idx: number[]): number => mean(idx.map((i) => mean(KEY_METRICS.map((k) => errs[g]![i]![k]))));
   const odd = days
     .map((d, i) => [d.seed, i] as const)
@@ -141,7 +123,7 @@ function sweep(label: string, values: number[], opts: (v: number) => VariedOptio
     };
     for (let seed = 101; seed < 101 + SWEEP; seed++) {
       const d = simulateDay(variedScenario(seed, { hours: { open: '10:00', close: '14:00' }, idReuse: ID_REUSE, ...opts(v) }), seed);
-      const e = keyMetricErrors(analyze(d).report, d.truth);
+      const e = keyMetricErrors(analyzeSimulatedDay(d).report, d.truth);
       for (const k of KEY_METRICS) errs[k].push(e[k]);
     }
     const ms = KEY_METRICS.map((k) => mean(errs[k]));
@@ -193,8 +175,8 @@ let confBase: Confusion | null = null;
 for (let seed = 1; seed <= DAYS; seed++) {
   const sc = variedScenario(seed, dayOptions());
   const d = simulateDay(sc, seed);
-  const r = analyze(d);
-  const b = analyze(d, 'longest');
+  const r = analyzeSimulatedDay(d);
+  const b = analyzeSimulatedDay(d, { method: 'longest' });
   const e = keyMetricErrors(r.report, d.truth);
   const eb = keyMetricErrors(b.report, d.truth);
   for (const k of KEY_METRICS) {
@@ -205,7 +187,7 @@ for (let seed = 1; seed <= DAYS; seed++) {
   confBase = addConfusion(confBase, confusion(b, d.streams));
   if (APPEARANCE) {
     const da = simulateDay({ ...sc, appearance: { ...sc.appearance, enabled: true } }, seed);
-    const ra = analyze(da);
+    const ra = analyzeSimulatedDay(da);
     const ea = keyMetricErrors(ra.report, da.truth);
     for (const k of KEY_METRICS) withApp[k].push(ea[k]);
     confApp = addConfusion(confApp, confusion(ra, da.streams));

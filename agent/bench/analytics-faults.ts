@@ -7,17 +7,11 @@
  *   customer role (a visit, or dropped as too short).
  *   npx tsx agent/bench/analytics-faults.ts [--days 20] [--fps F] [--noise X] [--verbose]
  */
-import { analyzeStoreDay, cameraSceneFromConfig } from '../src/metrics/store-day.js';
 import type { Observation } from '../src/scene/observations.js';
 import { observedStepS } from '../src/scene/roles.js';
 import { rowLabelOf, trueLabelOf } from '../src/sim/evaluate.js';
-import { simulateDay } from '../src/sim/simulate.js';
-import { variedScenario } from '../src/sim/varied.js';
+import { analyzeSimulatedDay, dayClock, numberArg as arg, simOptions, simulatedDay } from './sim-days.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const DAYS = arg('--days', 20);
 const FPS = arg('--fps', 0);
 const NOISE = arg('--noise', 1);
@@ -31,23 +25,10 @@ let sellerVisitN = 0;
 let sellerVisitS = 0;
 console.log('seed  customer visits with seller time (n, s)    sellers as customers (n, s)');
 for (let seed = 1; seed <= DAYS; seed++) {
-  const d = simulateDay(variedScenario(seed, { noiseScale: NOISE, ...(FPS > 0 ? { stride: Math.round(25 / FPS) } : {}) }), seed);
-  const a = d.config.analytics;
-  const r = analyzeStoreDay({
-    storeId: d.config.store.id,
-    timeZone: d.config.store.timezone,
-    date: d.scenario.date,
-    cameras: d.config.cameras.map(cameraSceneFromConfig),
-    analytics: a,
-    tracks: d.streams,
-    receipts: d.receipts,
-    shifts: d.shifts,
-  });
+  const d = simulatedDay(seed, simOptions({ fps: FPS, noise: NOISE }));
+  const r = analyzeSimulatedDay(d);
   const t0 = d.plan.t0;
-  const hms = (ms: number): string => {
-    const s = Math.round((ms - t0) / 1000);
-    return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  };
+  const hms = dayClock(t0);
   const visitIds = new Set(r.visits.map((v) => v.id));
   const streams = new Map(d.streams.map((x) => [x.camera, x]));
   /** Who a fragment follows over time: runs of one true label, with their times and zones at the ends. */

@@ -5,36 +5,18 @@
  * than the receipt's (with the till stays that competed), and every consultation the pipeline found
  * or missed, by true visit.
  */
-import { analyzeStoreDay, cameraSceneFromConfig } from '../src/metrics/store-day.js';
 import { tillStays } from '../src/sales/match.js';
 import { KEY_METRICS, keyMetricErrors, trueLabelOf } from '../src/sim/evaluate.js';
-import { simulateDay } from '../src/sim/simulate.js';
 import { positionAt } from '../src/sim/path.js';
-import { variedScenario } from '../src/sim/varied.js';
+import { analyzeSimulatedDay, dayClock, numberArg as arg, simOptions, simulatedDay } from './sim-days.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const seed = arg('--seed', 1);
 const fps = arg('--fps', 0);
-const d = simulateDay(variedScenario(seed, { noiseScale: arg('--noise', 1), ...(fps > 0 ? { stride: Math.round(25 / fps) } : {}) }), seed);
+const d = simulatedDay(seed, simOptions({ fps, noise: arg('--noise', 1) }));
 const a = d.config.analytics;
-const r = analyzeStoreDay({
-  storeId: d.config.store.id,
-  timeZone: d.config.store.timezone,
-  date: d.scenario.date,
-  cameras: d.config.cameras.map(cameraSceneFromConfig),
-  analytics: a,
-  tracks: d.streams,
-  receipts: d.receipts,
-  shifts: d.shifts,
-});
+const r = analyzeSimulatedDay(d);
 const t0 = d.plan.t0;
-const hms = (ms: number): string => {
-  const s = Math.round((ms - t0) / 1000);
-  return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-};
+const hms = dayClock(t0);
 const e = keyMetricErrors(r.report, d.truth);
 console.log(`seed ${seed}: ${KEY_METRICS.map((k) => `${k} ${e[k] === null ? '-' : (100 * e[k]!).toFixed(1)}%`).join(', ')}`);
 for (const k of KEY_METRICS) console.log(`  ${k}: truth ${d.truth.store[k]} est ${r.report.store[k]}`);
