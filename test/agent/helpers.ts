@@ -141,3 +141,25 @@ export async function waitUntil(what: string, cond: () => boolean, timeoutMs: nu
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** `floorsense analyze clip --config cfgPath --camera-id cameraId --out outDir --no-preview` from the sources: the files `report` reads, to compare the agent's store with. */
+export function analyzeClip(cfgPath: string, clip: string, cameraId: string, outDir: string): void {
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'test/agent/cli-entry.ts'),
+      'analyze',
+      clip,
+      '--config',
+      cfgPath,
+      '--camera-id',
+      cameraId,
+      '--out',
+      outDir,
+      '--no-preview',
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+}

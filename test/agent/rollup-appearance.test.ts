@@ -8,7 +8,6 @@
  * (rows written before migration 9) must still roll up, as `report` does without the sidecar.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +18,8 @@ import { localDate, localDayBounds } from '../../agent/src/core/local-time.js';
 import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
 import { readCameraTracks } from '../../agent/src/scene/interchange.js';
 import { appearanceOfDay } from '../../agent/src/store/appearance.js';
-import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
-import { runAgentChild, writeConfig } from './helpers.js';
+import { dataPath, haveData } from '../helpers/shared-data.js';
+import { analyzeClip, runAgentChild, writeConfig } from './helpers.js';
 
 const ok = haveData('video/mall_entrance_people.mp4', 'models/yolov8n_fp32.onnx', 'models/osnet_x0_25_msmt17.onnx');
 const CLIP = 'mall_20261120_100000.mp4';
@@ -69,24 +68,7 @@ describe.skipIf(!ok)('roll-up with appearance vs analyze + report with the sidec
     const agent = runAgentChild(['--config', cfgPath, '--once']);
     const exit = await agent.exited;
     expect(exit, agent.stderr()).toEqual({ code: 0, signal: null });
-    execFileSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(REPO_ROOT, 'test/agent/cli-entry.ts'),
-        'analyze',
-        join(dir, 'clips', CLIP),
-        '--config',
-        cfgPath,
-        '--camera-id',
-        'mall',
-        '--out',
-        outDir(),
-        '--no-preview',
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    analyzeClip(cfgPath, join(dir, 'clips', CLIP), 'mall', outDir());
     const cfg = loadConfigFile(cfgPath);
     const files = readCameraTracks(outDir(), 'mall');
     expect(files.embeddings?.size).toBeGreaterThan(10);

@@ -8,7 +8,6 @@
  * focal length 0 and no image centre: no depth, and the clip's checkout at the till went unfound.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +19,7 @@ import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayResult } from '../
 import { localDate, localDayBounds } from '../../agent/src/core/local-time.js';
 import { readCameraTracks } from '../../agent/src/scene/interchange.js';
 import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
-import { runAgentChild, writeConfig } from './helpers.js';
+import { analyzeClip, runAgentChild, writeConfig } from './helpers.js';
 
 const ok = haveData('video/checkout_counter_cashier.mp4', 'models/yolov8n_fp32.onnx');
 const CLIP = 'checkout_20261120_090000.mp4';
@@ -64,24 +63,7 @@ describe.skipIf(!ok)('roll-up vs analyze + report on an uncalibrated camera (rea
     const agent = runAgentChild(['--config', cfgPath, '--once']);
     const exit = await agent.exited;
     expect(exit, agent.stderr()).toEqual({ code: 0, signal: null });
-    execFileSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(REPO_ROOT, 'test/agent/cli-entry.ts'),
-        'analyze',
-        join(dir, 'clips', CLIP),
-        '--config',
-        cfgPath,
-        '--camera-id',
-        'checkout',
-        '--out',
-        outDir(),
-        '--no-preview',
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    analyzeClip(cfgPath, join(dir, 'clips', CLIP), 'checkout', outDir());
     const cfg = loadConfigFile(cfgPath);
     const files = readCameraTracks(outDir(), 'checkout');
     expect(files.timebase.width).toBe(768);
