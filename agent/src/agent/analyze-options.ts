@@ -1,8 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
 /**
  * The per-camera analysis options the agent derives from the config: one place, so live and
  * archive cameras run the same detector, tracker and sampling settings.
  */
+import { dirname, join, resolve } from 'node:path';
 import type { Config, CameraConfig } from '../config/schema.js';
 import { type DetectorOptions, inputForRegions } from '../detect/index.js';
 import type { SamplingRequest } from '../ingest/index.js';
