@@ -18,6 +18,7 @@ import {
   fragmentsOf,
   gatingCost,
   idCounter,
+  longestDowntimeS,
   makePerson,
   rejoinAcrossDowntime,
   stitchFragments,
@@ -106,7 +107,7 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
     downtime,
   };
   // Links are looked for up to max_gap_seconds of time seen, so the search reaches over the longest outage too.
-  const longestDownS = Math.max(0, ...[...downtime.values()].flat().map(([x, y]) => (y - x) / 1000));
+  const longestDownS = longestDowntimeS(downtime);
   const appearance = new Map(input.tracks.flatMap((t) => (t.embeddings ? [[t.camera, t.embeddings] as const] : [])));
   const colors = new Map(input.tracks.flatMap((t) => (t.colors ? [[t.camera, t.colors] as const] : [])));
   const fragments = fragmentsOf(obs, appearance, colors);

@@ -47,6 +47,11 @@ export interface StitchOptions {
 
 export type Downtime = ReadonlyMap<string, ReadonlyArray<readonly [number, number]>>;
 
+/** The longest single downtime of any camera, seconds (0 with none): how far past max_gap_seconds a link may reach. */
+export function longestDowntimeS(downtime: Downtime | undefined): number {
+  return Math.max(0, ...[...(downtime?.values() ?? [])].flat().map(([x, y]) => (y - x) / 1000));
+}
+
 /** Milliseconds of (t1, t2) during which any of `cameras` was down (the union, each moment once). */
 export function downtimeMs(downtime: Downtime | undefined, cameras: readonly string[], t1: number, t2: number): number {
   if (!downtime || t2 <= t1) return 0;
@@ -139,15 +144,22 @@ const DOWNTIME_EDGE_S = 5;
  */
 export function unambiguousAcrossDowntime(base: LinkCost, fragments: readonly Fragment[], o: StitchOptions): LinkCost {
   if (!o.downtime || o.downtime.size === 0) return base;
+  // Each fragment's end (start) is judged once, not once per candidate link (a scan of every fragment).
+  const seen = [new Map<Fragment, boolean>(), new Map<Fragment, boolean>()] as const;
   const crowded = (f: Fragment, atEnd: boolean): boolean => {
+    const memo = seen[atEnd ? 0 : 1];
+    const known = memo.get(f);
+    if (known !== undefined) return known;
     const me = atEnd ? last(f) : first(f);
-    return fragments.some((g) => {
+    const v = fragments.some((g) => {
       if (g === f) return false;
       const other = atEnd ? last(g) : first(g);
       return (
         other.camera === me.camera && Math.abs(other.t - me.t) <= DOWNTIME_EDGE_S * 1000 && observationDistance(other, me, o.personHeightM) <= o.baseRadiusM
       );
     });
+    memo.set(f, v);
+    return v;
   };
   return (a, b, gapS) => {
     const c = base(a, b, gapS);
@@ -169,11 +181,10 @@ export function rejoinAcrossDowntime(customers: readonly Person[], o: StitchOpti
   const asFragment = (p: Person): Fragment => ({ key: `person#${p.id}`, camera: first(p).camera, track: p.id, obs: p.obs, embedding: null });
   const pieces = customers.map(asFragment);
   const base = unambiguousAcrossDowntime(gatingCost(o), pieces, o);
-  const longestDownS = Math.max(0, ...[...o.downtime.values()].flat().map(([x, y]) => (y - x) / 1000));
   const cost: LinkCost = (a, b, gapS) => (gapS > o.maxGapS ? base(a, b, gapS) : null);
   const byId = new Map(customers.map((p) => [p.id, p]));
   let n = 0;
-  return stitchFragments(pieces, cost, o.maxGapS + longestDownS, () => n++).map((chain) => chain.fragments.map((f) => byId.get(f.track)!));
+  return stitchFragments(pieces, cost, o.maxGapS + longestDowntimeS(o.downtime), () => n++).map((chain) => chain.fragments.map((f) => byId.get(f.track)!));
 }
 
 export interface AppearanceOptions {
