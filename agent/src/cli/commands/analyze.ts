@@ -6,7 +6,7 @@ import { loadConfigFile, validateConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { analyzeSource } from '../../pipeline/analyze.js';
 import type { RegionMode } from '../../pipeline/region-detect.js';
-import { adaptiveFor, regionOptionsFrom } from '../../agent/analyze-options.js';
+import { adaptiveFor, detectorOptionsFrom, regionOptionsFrom } from '../../agent/analyze-options.js';
 import { fileStartTime } from '../../agent/file-time.js';
 import { probeStreamInfo } from '../../ingest/probe.js';
 import { localPath } from '../../ingest/source-url.js';
@@ -66,28 +66,25 @@ export function registerAnalyzeCommand(program: Command): void {
       // FS_SOURCE_UNREACHABLE instead of hanging it on an open connection.
       const camera = cfg.cameras.find((c) => c.id === sourceId);
       const stream = localPath(source, process.cwd()) === undefined;
+      const regions = { ...regionOptionsFrom(cfg), ...(flags.regions !== undefined ? { mode: regionMode(flags.regions) } : {}) };
       const result = await analyzeSource({
         url: source,
         sourceId,
         sampling,
         decode: { threads: cfg.sampling.decode_threads, skipLoopFilter: cfg.sampling.skip_loop_filter, hw: cfg.sampling.hw_decode },
-        detector: {
-          model: flags.model ?? cfg.detector.model,
-          ...(cfg.detector.models_dir ? { modelsDir: cfg.detector.models_dir } : {}),
-          providers: cfg.detector.providers,
-          threads: cfg.detector.threads,
-          conf_threshold: cfg.detector.conf_threshold,
-          iou_threshold: cfg.detector.iou_threshold,
-          classes: cfg.detector.classes,
-          input: cfg.detector.input,
-        },
+        // The agent's own detector options (provider fallback, threads, spinning, max_detections,
+        // detector.input narrowed for region modes, the derived-model cache), with the flags applied.
+        detector: detectorOptionsFrom({
+          ...cfg,
+          detector: { ...cfg.detector, ...(flags.model !== undefined ? { model: flags.model } : {}), regions: { ...cfg.detector.regions, mode: regions.mode } },
+        }),
         tracker: trackerOptionsFromConfig({ ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance }, flags.model ?? cfg.detector.model),
         appearance: flags.appearance && cfg.tracker.appearance,
         reidModel: cfg.tracker.reid_model,
         reidInput: cfg.tracker.reid_input,
         motionGate: flags.motionGate ? {} : null,
         adaptive: { ...adaptiveFor(cfg, null), ...(flags.emptyEvery !== undefined ? { emptyEvery: positiveInt('--empty-every', flags.emptyEvery) } : {}) },
-        regions: { ...regionOptionsFrom(cfg), ...(flags.regions !== undefined ? { mode: regionMode(flags.regions) } : {}) },
+        regions,
         // The camera's zones when --config has a camera of this id: the preview shows what analytics will judge by.
         preview: flags.preview ? { zones: cfg.cameras.find((c) => c.id === sourceId)?.zones ?? [] } : null,
         ...(flags.limit !== undefined ? { limitSec: positive('--limit', flags.limit) } : {}),
