@@ -3,14 +3,14 @@
  * imported day rolls up with appearance as `report` reads the same folder. A simulated morning of the
  * quiet store with the simulator's appearance embeddings (each person a unit vector, each track that
  * plus noise), on a seed where appearance changes who is one person: the persons from the store must
- * be report's with the sidecar, and differ from report's without it.
+ * be report's with the sidecar, and differ from report's without it. Its torso colours are kept too.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importTracks } from '../../agent/src/agent/import.js';
-import { analyzeStoredDay } from '../../agent/src/agent/store-day.js';
+import { analyzeStoredDay, tracksOfDay } from '../../agent/src/agent/store-day.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
 import { readCameraTracks, writeCameraEmbeddings, writeCameraTracks } from '../../agent/src/scene/interchange.js';
@@ -27,7 +27,7 @@ describe('import keeps the sidecar appearance', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fs-import-appearance-'));
     try {
       const base = scenarioOf(join(REPO_ROOT, 'config/scenarios/quiet-one-seller.yaml'), { open: '10:00', close: '13:00', arrivals: [12, 14, 14], stride: 50 });
-      const day = simulateDay(validateScenario({ ...base, appearance: { ...base.appearance, enabled: true } }), 3);
+      const day = simulateDay(validateScenario({ ...base, appearance: { ...base.appearance, enabled: true }, colors: { ...base.colors, enabled: true } }), 3);
       const tracksDir = join(dir, 'tracks');
       for (const s of day.streams) {
         writeCameraTracks(tracksDir, s.camera, s.timebase, s.rows);
@@ -49,6 +49,13 @@ describe('import keeps the sidecar appearance', () => {
             .all()
             .map((r) => [r.id, `${r.camera}#${r.key.split('#').pop()}`]),
         );
+        // The sidecar's torso colours too (migration 10): each track's, under the same key.
+        const wantColors = files.flatMap((f, i) => [...(f.colors ?? [])].map(([id, c]) => [`${cfg.cameras[i]!.id}#${id}`, c] as const));
+        expect(wantColors.length).toBeGreaterThan(10);
+        const gotColors = tracksOfDay(db, ...localDayBounds(date, cfg.store.timezone)).flatMap((t) =>
+          [...(t.colors ?? [])].map(([id, c]) => [keyOf.get(id)!, c] as const),
+        );
+        expect(new Map(gotColors)).toEqual(new Map(wantColors));
         const persons = (r: StoreDayResult, fromStore: boolean): string[] =>
           r.visits
             .map((p) =>

@@ -5,14 +5,15 @@
  * ffmpeg, detector, OSNet, tracker, SQLite; the agent as a child process) and through `analyze` with
  * the same config. The store must hold, per track, the embedding the sidecar holds, and the day's
  * persons from the store must be those `report` finds with the sidecar; a store without embeddings
- * (rows written before migration 9) must still roll up, as `report` does without the sidecar.
+ * (rows written before migration 9) must still roll up, as `report` does without the sidecar. The
+ * store's torso colours (migration 10) must be the sidecar's, so a uniform hint finds the same staff.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { analyzeStoredDay } from '../../agent/src/agent/store-day.js';
+import { analyzeStoredDay, tracksOfDay } from '../../agent/src/agent/store-day.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
 import { localDate, localDayBounds } from '../../agent/src/core/local-time.js';
 import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
@@ -119,7 +120,40 @@ describe.skipIf(!ok)('roll-up with appearance vs analyze + report with the sidec
       expect(personsOf(rolled, trackerOf)).toEqual(personsOf(withSidecar));
       expect(rolled.visits.length).toBe(withSidecar.visits.length);
 
-      // 3. A store without embeddings (rows from before migration 9) still rolls up: motion only, as report without the sidecar.
+      // 3. The torso colours (migration 10): the store's mean of each track's sums is the sidecar's
+      // colour, and with a uniform hint the roll-up finds the staff report finds with the sidecar.
+      expect(files.colors?.size).toBeGreaterThan(10);
+      const storedColors = new Map([...(tracksOfDay(db, from, to)[0]!.colors ?? [])].map(([id, c]) => [trackerOf(id), c]));
+      expect(new Map([...storedColors].sort((a, b) => a[0] - b[0]))).toEqual(new Map([...files.colors!].sort((a, b) => a[0] - b[0])));
+      // The uniform: the colour of the track seen longest, matched tightly and weighted strongly.
+      const rowsOf = new Map<number, number>();
+      for (const r of files.rows) rowsOf.set(r.id, (rowsOf.get(r.id) ?? 0) + 1);
+      const longest = [...rowsOf].sort((a, b) => b[1] - a[1])[0]![0];
+      const hex = `#${files
+        .colors!.get(longest)!
+        .map((v) => v.toString(16).padStart(2, '0'))
+        .join('')}`;
+      const cfgU = { ...cfg, analytics: { ...cfg.analytics, roles: { ...cfg.analytics.roles, uniform: { color: hex, tolerance: 12, weight: 10 } } } };
+      const staffOf = (r: StoreDayResult, trackerOf2: (id: number) => number = (id) => id): string[] =>
+        personsOf({ ...r, roles: r.roles.filter((x) => x.role === 'staff') }, trackerOf2);
+      const reportU = (tracks: CameraTracks): StoreDayResult =>
+        analyzeStoreDay({
+          storeId: cfg.store.id,
+          timeZone: cfg.store.timezone,
+          date,
+          cameras: cfg.cameras.map(cameraSceneFromConfig),
+          analytics: cfgU.analytics,
+          tracks: [tracks],
+          receipts: [],
+          shifts: [],
+        });
+      const { colors: _noColors, ...colorless } = files;
+      const withColors = reportU(files);
+      // The hint matters here, so the comparison could fail: without the colours report finds other staff.
+      expect(staffOf(withColors)).not.toEqual(staffOf(reportU(colorless)));
+      expect(staffOf(analyzeStoredDay(db, cfgU, date)!, trackerOf)).toEqual(staffOf(withColors));
+
+      // 4. A store without embeddings (rows from before migration 9) still rolls up: motion only, as report without the sidecar.
       db.exec('DELETE FROM track_appearance');
       const old = analyzeStoredDay(db, cfg, date)!;
       expect(personsOf(old, trackerOf)).toEqual(personsOf(withoutSidecar));

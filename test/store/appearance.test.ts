@@ -146,7 +146,7 @@ describe('track appearance in the store', () => {
     w.write({ samples: samples(1, T, 30), positionMs: 0 });
     raw.close();
     const s = openStore(path, { nowMs: 0 });
-    expect(s.migrations.applied).toEqual(['9: appearance of a track']);
+    expect(s.migrations.applied).toEqual(['9: appearance of a track', '10: torso colour of a track']);
     const [cam] = tracksOfDay(s.db, DAY0, DAY0 + DAY_MS);
     expect(cam!.rows.length).toBe(30);
     expect(cam!.embeddings).toBeUndefined();

@@ -13,6 +13,7 @@ import type { AnalyzeOptions, DecodeOptions } from '../pipeline/analyze.js';
 import type { RegionOptions } from '../pipeline/region-detect.js';
 import type { AdaptiveOptions } from '../pipeline/adaptive.js';
 import type { TrackSample } from './results-store.js';
+import { addTorso, type ColorSum } from '../pipeline/torso-color.js';
 
 export type CameraAnalyzeBase = Pick<
   AnalyzeOptions,
@@ -99,7 +100,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
   };
 }
 
-/** Matched tracks of one frame as rows to store: boxes clamped to the camera image, like `analyze`; with the track's appearance when it has one. */
+/** Matched tracks of one frame as rows to store: boxes clamped to the camera image, like `analyze`; with the track's appearance when it has one and its torso pixels. */
 export function samplesOf(frame: Frame, tracks: readonly TrackOutput[]): TrackSample[] {
   const W = frame.letterbox.srcWidth;
   const H = frame.letterbox.srcHeight;
@@ -108,7 +109,21 @@ export function samplesOf(frame: Frame, tracks: readonly TrackOutput[]): TrackSa
     const y1 = clamp(t.box[1], 0, H);
     const x2 = clamp(t.box[2], 0, W);
     const y2 = clamp(t.box[3], 0, H);
-    const s: TrackSample = { trackerId: t.id, tMs: frame.timestampMs, x: x1, y: y1, w: x2 - x1, h: y2 - y1, score: t.score, frameWidth: W, frameHeight: H };
+    // The torso pixels of the unclamped box, as analyze sums them for the sidecar's colours.
+    const torso: ColorSum = { r: 0, g: 0, b: 0, n: 0 };
+    addTorso(torso, frame, t.box);
+    const s: TrackSample = {
+      trackerId: t.id,
+      tMs: frame.timestampMs,
+      x: x1,
+      y: y1,
+      w: x2 - x1,
+      h: y2 - y1,
+      score: t.score,
+      frameWidth: W,
+      frameHeight: H,
+      torso,
+    };
     return t.embedding ? { ...s, embedding: t.embedding } : s;
   });
 }

@@ -59,8 +59,12 @@ export function importTracks(db: Database.Database, cfg: Readonly<Config>, input
     // The sidecar's embedding of a track (analyze's .emb.json) goes with its samples, so the roll-up
     // stitches this folder with appearance as report does with the same files.
     const looks = file.embeddings;
+    // Its torso colour (the sidecar's mean) goes once per track, as a one-pixel sum: the store's mean of it is the sidecar's.
+    const colored = new Set<number>();
     const samples: TrackSample[] = file.rows.map((r) => {
       const embedding = looks?.get(r.id);
+      const c = colored.has(r.id) ? undefined : file.colors?.get(r.id);
+      if (c) colored.add(r.id);
       return {
         trackerId: r.id,
         tMs: Math.round(tb.startMs + ((r.frame - 1) * 1000) / tb.fps),
@@ -72,6 +76,7 @@ export function importTracks(db: Database.Database, cfg: Readonly<Config>, input
         frameWidth: tb.width,
         frameHeight: tb.height,
         ...(embedding ? { embedding } : {}),
+        ...(c ? { torso: { n: 1, r: c[0], g: c[1], b: c[2] } } : {}),
       };
     });
     samples.sort((a, b) => a.tMs - b.tMs);

@@ -12,6 +12,7 @@ import type Database from 'better-sqlite3';
 import { deleteCheckpoints, ensureJob, getJob, saveCheckpoint, setJobState, type Job } from '../store/jobs.js';
 import { positionWriter, purgeScope, upsertTrack, type PositionInput } from '../store/detail.js';
 import { appearanceWriter, type AppearanceInput } from '../store/appearance.js';
+import { colorWriter, type ColorInput, type StoredColorSum } from '../store/torso.js';
 import { resolveModel } from '../models/resolve.js';
 import { sha256File } from '../models/sha256.js';
 import { defaultModelsDir } from '../models/paths.js';
@@ -33,6 +34,11 @@ export interface TrackSample {
    * its latest sample, which is what `analyze` writes to `<camera>.emb.json` for it.
    */
   readonly embedding?: Float32Array;
+  /**
+   * The torso pixels of this sample's box (pipeline/torso-color.ts addTorso), added to the track's
+   * stored sums; the roll-up's mean of them is what `analyze` writes to `colors` of `<camera>.emb.json`.
+   */
+  readonly torso?: StoredColorSum;
 }
 
 export interface ResultsBatch {
@@ -61,6 +67,7 @@ export function resultsWriter(
 ): ResultsWriter {
   const insert = positionWriter(db);
   const saveAppearance = appearanceModel !== null ? appearanceWriter(db) : null;
+  const saveColors = colorWriter(db);
   const trackIds = new Map<number, number>();
   // The embedding last stored per tracker id: the tracker replaces a track's array when it blends
   // a new one in (at most every tracker.embedding_refresh_s), so an unchanged one is not rewritten.
@@ -68,17 +75,42 @@ export function resultsWriter(
   const tx = db.transaction((batch: ResultsBatch): Array<[number, Float32Array]> => {
     // A track's span in this batch, so each track is upserted once per batch, not once per sample.
     // One tracker (one decode) sees one picture size, so a track's first sample gives it.
-    const spans = new Map<number, { first: number; last: number; width: number | null; height: number | null; embedding: Float32Array | null }>();
+    const spans = new Map<
+      number,
+      {
+        first: number;
+        last: number;
+        width: number | null;
+        height: number | null;
+        embedding: Float32Array | null;
+        torso: { n: number; r: number; g: number; b: number };
+      }
+    >();
     for (const s of batch.samples) {
       const sp = spans.get(s.trackerId);
+      if (sp && s.torso) {
+        sp.torso.n += s.torso.n;
+        sp.torso.r += s.torso.r;
+        sp.torso.g += s.torso.g;
+        sp.torso.b += s.torso.b;
+      }
       if (sp) {
         sp.first = Math.min(sp.first, s.tMs);
         // Samples come in time order: the latest sample that carries an embedding gives the track's.
         if (s.tMs >= sp.last && s.embedding) sp.embedding = s.embedding;
         sp.last = Math.max(sp.last, s.tMs);
-      } else spans.set(s.trackerId, { first: s.tMs, last: s.tMs, width: s.frameWidth ?? null, height: s.frameHeight ?? null, embedding: s.embedding ?? null });
+      } else
+        spans.set(s.trackerId, {
+          first: s.tMs,
+          last: s.tMs,
+          width: s.frameWidth ?? null,
+          height: s.frameHeight ?? null,
+          embedding: s.embedding ?? null,
+          torso: { n: s.torso?.n ?? 0, r: s.torso?.r ?? 0, g: s.torso?.g ?? 0, b: s.torso?.b ?? 0 },
+        });
     }
     const looks: AppearanceInput[] = [];
+    const colors: ColorInput[] = [];
     const written: Array<[number, Float32Array]> = [];
     for (const [id, sp] of spans) {
       const trackId = upsertTrack(db, {
@@ -90,12 +122,14 @@ export function resultsWriter(
         frameHeight: sp.height,
       });
       trackIds.set(id, trackId);
+      if (sp.torso.n > 0) colors.push({ trackId, sum: sp.torso });
       if (saveAppearance && appearanceModel !== null && sp.embedding !== null && stored.get(id) !== sp.embedding) {
         looks.push({ trackId, model: appearanceModel, embedding: sp.embedding });
         written.push([id, sp.embedding]);
       }
     }
     saveAppearance?.(looks);
+    saveColors(colors);
     const rows: PositionInput[] = batch.samples.map((s) => ({
       trackId: trackIds.get(s.trackerId) ?? -1,
       tMs: s.tMs,

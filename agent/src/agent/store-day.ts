@@ -17,6 +17,8 @@ import { localDate, localDayBounds } from '../core/local-time.js';
 import { healthSamplesBetween, healthStatesBefore, positionsBetween, receiptsBetween, type StoredPosition } from '../store/detail.js';
 import { downtimeInWindow } from './uptime.js';
 import { appearanceOfDay } from '../store/appearance.js';
+import { colorSumsOfDay } from '../store/torso.js';
+import { meanColor, type Rgb } from '../pipeline/torso-color.js';
 import { cameraUptimeOfDay, saveDayRecords, type ConsultationInput, type SaveReport } from '../store/aggregates.js';
 import { chainRecordsOf } from '../metrics/chain-records.js';
 import { saveDayView, sellerNames } from '../store/day-reports.js';
@@ -40,8 +42,8 @@ export function estimateFps(rows: readonly { readonly trackId: number; readonly 
 
 /**
  * The day's tracks per camera, with their appearance where the store has it (store/appearance.ts:
- * one model's space for the day), keyed by the same track ids as the rows: what `report` reads
- * from `<camera>.txt` and `<camera>.emb.json`. Tracks stored without an embedding (appearance off,
+ * one model's space for the day) and their mean torso colours (store/torso.ts), keyed by the same
+ * track ids as the rows: what `report` reads from `<camera>.txt` and `<camera>.emb.json`. Tracks stored without an embedding (appearance off,
  * imported MOT files, rows from before schema version 9) have none, as in a folder without sidecar.
  * A camera's 'down' stretches from its stored health (live cameras, the agent's own stops) are its
  * `downtime`, what `<camera>.json` gives `report`: the stitcher does not take them for absence.
@@ -49,6 +51,7 @@ export function estimateFps(rows: readonly { readonly trackId: number; readonly 
 export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number): CameraTracks[] {
   const rows = positionsBetween(db, fromMs, toMs);
   const looks = appearanceOfDay(db, fromMs, toMs).byTrack;
+  const torsos = colorSumsOfDay(db, fromMs, toMs);
   const down = downtimeInWindow(healthSamplesBetween(db, fromMs, toMs), healthStatesBefore(db, fromMs), fromMs, toMs);
   const byCam = new Map<string, StoredPosition[]>();
   for (const r of rows) {
@@ -74,9 +77,13 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
       mot.push({ frame, id: r.trackId, x: r.x * sx, y: r.y * sy, w: r.w * sx, h: r.h * sy, conf: r.score ?? 1 });
     }
     const embeddings = new Map<number, Float32Array>();
+    const colors = new Map<number, Rgb>();
     for (const id of new Set(list.map((r) => r.trackId))) {
       const e = looks.get(id);
       if (e) embeddings.set(id, e);
+      const c = torsos.get(id);
+      const mean = c ? meanColor(c) : null;
+      if (mean) colors.set(id, mean);
     }
     // Only downtime between the camera's first and last sighting can separate two of its fragments;
     // the rest (the agent stopped for the night) would only widen the stitcher's search window.
@@ -91,6 +98,7 @@ export function tracksOfDay(db: Database.Database, fromMs: number, toMs: number)
       timebase: { startMs: fromMs, fps, width: size.width, height: size.height },
       rows: mot,
       ...(embeddings.size > 0 ? { embeddings } : {}),
+      ...(colors.size > 0 ? { colors } : {}),
       ...(downtime ? { downtime } : {}),
     });
   }

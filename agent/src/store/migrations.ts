@@ -361,6 +361,26 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       END;
     `,
   },
+  {
+    version: 10,
+    name: 'torso colour of a track',
+    sql: `
+      -- Issue 12: the running sums of a track's torso pixels (pipeline/torso-color.ts: the middle
+      -- of each matched box), so the roll-up can weigh a uniform colour hint
+      -- (analytics.roles.uniform) as report does with the colors of <camera>.emb.json. Sums, not
+      -- the mean, so each batch adds its sightings in its own transaction. Detail like the
+      -- appearance: deleted with its track, never synced; three numbers of a person's clothes,
+      -- no picture.
+      CREATE TABLE track_color (
+        track_id INTEGER PRIMARY KEY,     -- tracks.id
+        n INTEGER NOT NULL,               -- pixels summed
+        r REAL NOT NULL, g REAL NOT NULL, b REAL NOT NULL
+      );
+      CREATE TRIGGER track_color_with_track AFTER DELETE ON tracks BEGIN
+        DELETE FROM track_color WHERE track_id = OLD.id;
+      END;
+    `,
+  },
 ]);
 
 export interface MigrationReport {
