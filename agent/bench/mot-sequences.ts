@@ -28,7 +28,8 @@ export interface Sequence {
   readonly det: MotRow[];
 }
 
-function simSequence(seed: number, profile: ReturnType<typeof measureDetectionProfile>): Sequence {
+/** A simulated store's busiest 20 s (see the module comment); seeds 1 and 2 are the CV's, others are fresh test sequences. */
+export function simSequence(seed: number, profile: ReturnType<typeof measureDetectionProfile>): Sequence {
   const sc = validateScenario({
     date: '2025-04-12',
     hours: { open: '10:00', close: '10:15' },
@@ -68,6 +69,11 @@ function simSequence(seed: number, profile: ReturnType<typeof measureDetectionPr
   }
   const gt = rows.filter((r) => r.frame >= best && r.frame < best + WINDOW).map((r) => ({ ...r, frame: r.frame - best + 1, conf: 1 }));
   return { name: `sim-${seed}`, gt, det: synthesizeDetections(gt, profile, seed) };
+}
+
+/** The detection error profile measured on TUD-Campus's real detections, which every synthesised sequence uses. */
+export function campusProfile(data: string): ReturnType<typeof measureDetectionProfile> {
+  return measureDetectionProfile(readMotFile(join(data, 'mot/TUD-Campus/gt.txt')), readMotFile(join(data, 'mot/sort_frcnn_det/TUD-Campus/det.txt')));
 }
 
 export function loadSequences(data: string): Sequence[] {
