@@ -89,6 +89,23 @@ export function loadSequences(data: string): Sequence[] {
   ];
 }
 
+/**
+ * Rows as SORT and OC-SORT report them (their min_hits output rule): a track's box only at its
+ * minHits-th consecutive sampled frame or later, except in the first minHits frames. The peers'
+ * low ID-switch counts at strides 5 and 10 come partly from this: a track that missed a sample is
+ * silent until it has been matched again minHits times, so a neighbour swap during that time is
+ * never scored. Applied to our rows it compares association with association at the peers' coverage.
+ * (Approximate: the peers count the birth frame outside the streak, our rows start at confirmation.)
+ */
+export function asPeersReport(rows: readonly MotRow[], stride: number, minHits = 3): MotRow[] {
+  const at = new Set(rows.map((r) => `${r.frame}:${r.id}`));
+  return rows.filter((r) => {
+    if (r.frame <= 1 + stride * (minHits - 1)) return true;
+    for (let k = 1; k < minHits; k++) if (!at.has(`${r.frame - k * stride}:${r.id}`)) return false;
+    return true;
+  });
+}
+
 export const PEERS = [
   ['SORT', 'sort'],
   ['OC-SORT', 'ocsort'],
