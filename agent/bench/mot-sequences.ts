@@ -28,7 +28,8 @@ export interface Sequence {
   readonly det: MotRow[];
 }
 
-function simSequence(seed: number, profile: ReturnType<typeof measureDetectionProfile>): Sequence {
+/** A simulated store's busiest 20 s (see the module comment); seeds 1 and 2 are the CV's, others are fresh test sequences. */
+export function simSequence(seed: number, profile: ReturnType<typeof measureDetectionProfile>): Sequence {
   const sc = validateScenario({
     date: '2025-04-12',
     hours: { open: '10:00', close: '10:15' },
@@ -70,6 +71,11 @@ function simSequence(seed: number, profile: ReturnType<typeof measureDetectionPr
   return { name: `sim-${seed}`, gt, det: synthesizeDetections(gt, profile, seed) };
 }
 
+/** The detection error profile measured on TUD-Campus's real detections, which every synthesised sequence uses. */
+export function campusProfile(data: string): ReturnType<typeof measureDetectionProfile> {
+  return measureDetectionProfile(readMotFile(join(data, 'mot/TUD-Campus/gt.txt')), readMotFile(join(data, 'mot/sort_frcnn_det/TUD-Campus/det.txt')));
+}
+
 export function loadSequences(data: string): Sequence[] {
   const campusGt = readMotFile(join(data, 'mot/TUD-Campus/gt.txt'));
   const campusDet = readMotFile(join(data, 'mot/sort_frcnn_det/TUD-Campus/det.txt'));
@@ -81,6 +87,23 @@ export function loadSequences(data: string): Sequence[] {
     simSequence(1, profile),
     simSequence(2, profile),
   ];
+}
+
+/**
+ * Rows as SORT and OC-SORT report them (their min_hits output rule): a track's box only at its
+ * minHits-th consecutive sampled frame or later, except in the first minHits frames. The peers'
+ * low ID-switch counts at strides 5 and 10 come partly from this: a track that missed a sample is
+ * silent until it has been matched again minHits times, so a neighbour swap during that time is
+ * never scored. Applied to our rows it compares association with association at the peers' coverage.
+ * (Approximate: the peers count the birth frame outside the streak, our rows start at confirmation.)
+ */
+export function asPeersReport(rows: readonly MotRow[], stride: number, minHits = 3): MotRow[] {
+  const at = new Set(rows.map((r) => `${r.frame}:${r.id}`));
+  return rows.filter((r) => {
+    if (r.frame <= 1 + stride * (minHits - 1)) return true;
+    for (let k = 1; k < minHits; k++) if (!at.has(`${r.frame - k * stride}:${r.id}`)) return false;
+    return true;
+  });
 }
 
 export const PEERS = [

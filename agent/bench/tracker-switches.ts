@@ -14,7 +14,10 @@
  *
  *   npx tsx agent/bench/tracker-switches.ts [--seq tud-stadtmitte] [--stride 5] [--peers SORT_REPO,OCSORT_REPO] [--list] [--options JSON]
  *
- * Without --seq / --stride: every sequence and stride, one summary line each.
+ * Without --seq / --stride: every sequence and stride, one summary line each (ours with the count
+ * of switches per tracker pass that made the new id's match). --seq sim-N with N other than the
+ * CV's 1 and 2 builds a fresh simulated store (mot-sequences.ts simSequence), the test set that
+ * tracker-cv.ts --test-seeds scores.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +29,7 @@ import { trackMotDetections } from '../src/track/mot-run.js';
 import { trackerOptions, type TrackerOptions } from '../src/track/options.js';
 import type { MatchTrace } from '../src/track/tracker.js';
 import { DEFAULT_QUANTILE_RULE } from '../src/track/thresholds.js';
-import { FPS, loadSequences, runPeers, STRIDES, type Sequence } from './mot-sequences.js';
+import { campusProfile, FPS, loadSequences, runPeers, simSequence, STRIDES, type Sequence } from './mot-sequences.js';
 
 const { values } = parseArgs({
   options: {
@@ -127,6 +130,19 @@ function summary(ev: readonly SwitchEvent[]): string {
   return `${ev.length} switches: ${fresh} new id, ${taken} taken from another person (${swapped} of all with the old id on another person), ${stray} stray; ${gap0} with no gap`;
 }
 
+/** Which pass made the match that took each switch's new id (the tracker's own account, MatchTrace). */
+function byPass(ev: readonly SwitchEvent[], how: ReadonlyMap<string, MatchTrace>): string {
+  const n = new Map<string, number>();
+  for (const e of ev) {
+    const p = how.get(`${e.frame}:${e.newId}`)?.pass ?? 'unknown';
+    n.set(p, (n.get(p) ?? 0) + 1);
+  }
+  return `by pass: ${[...n.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([p, k]) => `${p} ${k}`)
+    .join(', ')}`;
+}
+
 /** Our rows, and how each reported (frame, id) was matched: pass, cost, samples missed before. */
 async function ours(seq: Sequence, stride: number): Promise<{ rows: MotRow[]; how: Map<string, MatchTrace> }> {
   const how = new Map<string, MatchTrace>();
@@ -140,7 +156,10 @@ async function ours(seq: Sequence, stride: number): Promise<{ rows: MotRow[]; ho
   return { rows, how };
 }
 
-const seqs = loadSequences(values.data).filter((s) => !values.seq || s.name === values.seq);
+const all = loadSequences(values.data);
+const freshSeed = /^sim-(\d+)$/.exec(values.seq ?? '');
+const extra = freshSeed && !all.some((s) => s.name === values.seq) ? [simSequence(Number(freshSeed[1]), campusProfile(values.data))] : [];
+const seqs = [...all, ...extra].filter((s) => !values.seq || s.name === values.seq);
 if (seqs.length === 0) throw new Error(`--seq ${values.seq}: no such sequence`);
 const strides = values.stride ? [Number(values.stride)] : [...STRIDES];
 const repos = values.peers ? values.peers.split(',') : null;
@@ -153,7 +172,7 @@ for (const s of seqs) {
     if (repos) runs.push(...Object.entries(runPeers(s, repos, stride, dir)));
     for (const [name, rows] of runs) {
       const ev = switchEvents(s.gt, rows, stride);
-      console.log(`${s.name} stride ${stride} ${name}: ${summary(ev)}`);
+      console.log(`${s.name} stride ${stride} ${name}: ${summary(ev)}${name === 'FloorSense' ? `; ${byPass(ev, mine.how)}` : ''}`);
       if (!values.list) continue;
       for (const e of ev) {
         const m = name === 'FloorSense' ? mine.how.get(`${e.frame}:${e.newId}`) : undefined;

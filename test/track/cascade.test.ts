@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { detectionsFromList } from '../../agent/src/core/detections.js';
+import { createIdCounter } from '../../agent/src/track/ids.js';
+import { trackerOptions, type TrackerOptions } from '../../agent/src/track/options.js';
+import { createTracker, type MatchTrace } from '../../agent/src/track/tracker.js';
 import { person, runScript, type ScriptStep } from './script.js';
 
 /**
@@ -56,5 +60,21 @@ describe("motion rule 'cascade'", () => {
     // Where the person did stay on the predicted path, the coasting track overlaps and keeps them.
     const onPath = await runScript([...walk, { t: 3, dets: [] }, { t: 4, dets: [{ box: person(340, 200) }] }], { ...opts, motionRule: 'cascade' });
     expect(layout(onPath.results)[4]).toBe('340:1');
+  });
+
+  it("names the round that made each match in the trace: 'overlap' for the cascade's first, 'high' for the Mahalanobis reach", async () => {
+    // A walks right at 60 px a sample (1 fps, boxes 40 px wide); from its third sample on its
+    // prediction overlaps the next box. At t=4 A turns back to 250: no overlap with the prediction
+    // (~340), but A was observed at the previous update, so the cascade's second round reaches it
+    // through the Mahalanobis gate. (The first sample's tracks are confirmed at once.)
+    const s: ScriptStep[] = [100, 160, 220, 280, 250].map((x, t) => ({ t, dets: [{ box: person(x, 200) }] }));
+    const passes = async (o: Partial<TrackerOptions>): Promise<string[]> => {
+      const trace: MatchTrace[] = [];
+      const tracker = createTracker(trackerOptions({ ...opts, ...o }), { nextId: createIdCounter(1), onMatch: (m) => trace.push(m) });
+      for (const step of s) await tracker.update(detectionsFromList(step.dets.map((d) => ({ box: d.box, score: 0.9 }))), step.t);
+      return trace.map((m) => `${m.timeSec}:${m.pass}:${m.trackId}`);
+    };
+    expect(await passes({ motionRule: 'cascade' })).toEqual(['1:high:1', '2:overlap:1', '3:overlap:1', '4:high:1']);
+    expect(await passes({ motionRule: 'overlap_first' })).toEqual(['1:high:1', '2:high:1', '3:high:1', '4:high:1']);
   });
 });

@@ -72,7 +72,8 @@ export interface TrackerDeps {
 /** One association, for diagnostics: which pass made it, at what cost, after how many missed samples. */
 export interface MatchTrace {
   readonly timeSec: number;
-  readonly pass: 'high' | 'low' | 'recovery' | 'tentative' | 'reid';
+  /** 'overlap': the cascade's first round (motion_rule cascade), where only overlapping pairs compete; 'high': pass 1 otherwise. */
+  readonly pass: 'overlap' | 'high' | 'low' | 'recovery' | 'tentative' | 'reid';
   readonly trackId: number;
   /** Index of the detection in the update's input. */
   readonly detectionIndex: number;
@@ -199,7 +200,7 @@ async function step(ctx: TrackerContext, book: TrackerBook, detections: Detectio
   if (cascade) {
     // Every overlap, a newcomer's included, is settled before any reach by Mahalanobis alone.
     const overlapOnly: PassInputs = { ...p, motion: cascade };
-    highScorePass(ctx, overlapOnly, m, confirmed, highIdx);
+    highScorePass(ctx, overlapOnly, m, confirmed, highIdx, 'overlap');
     tentativePass(ctx, overlapOnly, m, tentative, freeOf(m, highIdx));
   }
   highScorePass(ctx, p, m, unmatchedOf(m, confirmed), freeOf(m, highIdx));
@@ -364,10 +365,10 @@ function commit(m: Matching, pass: MatchTrace['pass'], rows: readonly number[], 
 const unmatchedOf = (m: Matching, rows: readonly number[]): number[] => rows.filter((i) => m.trackMatched[i]! < 0);
 const freeOf = (m: Matching, cols: readonly number[]): number[] => cols.filter((k) => !m.detUsed[k]);
 
-/** Pass 1: confirmed tracks x high-score detections, motion fused with appearance. */
-function highScorePass(ctx: TrackerContext, p: PassInputs, m: Matching, confirmed: number[], highIdx: number[]): void {
+/** Pass 1: confirmed tracks x high-score detections, motion fused with appearance (named 'overlap' for the cascade's first round). */
+function highScorePass(ctx: TrackerContext, p: PassInputs, m: Matching, confirmed: number[], highIdx: number[], pass: 'overlap' | 'high' = 'high'): void {
   const { options } = ctx;
-  commit(m, 'high', confirmed, highIdx, fusedCost(p, confirmed, highIdx, options.matchMaxCost, options, ctx.appearance), options.matchMaxCost);
+  commit(m, pass, confirmed, highIdx, fusedCost(p, confirmed, highIdx, options.matchMaxCost, options, ctx.appearance), options.matchMaxCost);
 }
 
 /** Pass 2 (ByteTrack): confirmed tracks still unmatched x low-score detections, motion only, stricter. */
