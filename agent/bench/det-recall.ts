@@ -6,7 +6,7 @@
  *
  *   for m in yolov8n_fp32 yolox_nano yolov8n_int8; do
  *     npx tsx agent/bench/cache-detections.ts --fps 2 --conf 0.05 --model $m --out out/det-recall \
- *       ../shared/data/video/{checkout_counter_cashier.mp4,store_aisle_shoppers.gif,indoor_one_by_one_person.mp4}; done
+ *       ../shared/data/video/{checkout_counter_cashier.mp4,store_aisle_shoppers.gif,indoor_one_by_one_person.mp4,street_elevated_pedestrians.mp4}; done
  *   npx tsx agent/bench/det-recall.ts [--dets out/det-recall] [--models yolov8n_fp32,yolox_nano,yolov8n_int8] [--bins 48,96,192] [--clips a,b] [--json]
  *
  * The detections are cached at conf 0.05, so every threshold from 0.05 up is read off one run.
