@@ -4,16 +4,18 @@
  * file (`floorsense track --det`) without paying the detector again (~100-250 ms a frame on the
  * shared CPU). Also writes `<name>.json` with the clip's fps and size. Output under out/ only.
  *
- *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--input auto|native|WxH] [--out out/det-cache] clip.mp4 ...
+ *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--input auto|native|WxH] [--tiles CxR] [--out out/det-cache] clip.mp4 ...
  *
  * With --model, files are named `<clip>.<model>.det.txt` so caches of several
  * models sit side by side (agent/bench/det-recall.ts reads them); with --input too,
  * `<clip>.<model>@<input>.det.txt` (e.g. yolov8n_fp32@native beside yolov8n_fp32@640x384).
+ * --tiles CxR runs detector.regions.mode tiles with that grid (plus its full-frame pass, the
+ * config's defaults otherwise) and adds `@tilesCxR` to the name.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectorOptionsFrom } from '../src/agent/analyze-options.js';
+import { detectorOptionsFrom, regionOptionsFrom } from '../src/agent/analyze-options.js';
 import { validateConfig } from '../src/config/load.js';
 import { analyzeSource } from '../src/pipeline/analyze.js';
 import { DEFAULT_TRACKER_OPTIONS } from '../src/track/options.js';
@@ -25,6 +27,7 @@ const { values, positionals } = parseArgs({
     conf: { type: 'string', default: '0.1' },
     model: { type: 'string' },
     input: { type: 'string' },
+    tiles: { type: 'string' },
     out: { type: 'string', default: 'out/det-cache' },
   },
 });
@@ -37,7 +40,16 @@ if (!(fps > 0) || !(conf >= 0 && conf <= 1) || positionals.length === 0) {
 mkdirSync(values.out, { recursive: true });
 const base = detectorOptionsFrom(validateConfig({ store: { id: 'bench' } }));
 const detector = { ...base, conf_threshold: conf, ...(values.model ? { model: values.model } : {}), ...(values.input ? { input: values.input } : {}) };
-const suffix = values.model ? `.${values.model}${values.input ? `@${values.input}` : ''}` : values.input ? `.@${values.input}` : '';
+const grid = values.tiles?.match(/^([1-4])x([1-4])$/);
+if (values.tiles !== undefined && !grid) {
+  console.error(`--tiles ${values.tiles}: expected CxR, columns and rows 1..4 (e.g. 2x2)`);
+  process.exit(2);
+}
+const regions = grid
+  ? { ...regionOptionsFrom(validateConfig({ store: { id: 'bench' } })), mode: 'tiles' as const, tileCols: Number(grid[1]), tileRows: Number(grid[2]) }
+  : null;
+const tag = [values.input, grid ? `tiles${values.tiles}` : undefined].filter(Boolean).join('@');
+const suffix = values.model ? `.${values.model}${tag ? `@${tag}` : ''}` : tag ? `.@${tag}` : '';
 
 for (const clip of positionals) {
   const name = basename(clip, extname(clip));
@@ -52,6 +64,7 @@ for (const clip of positionals) {
     appearance: false,
     reidModel: 'osnet_x0_25_msmt17',
     motionGate: null,
+    regions,
     preview: null,
     keepRows: false,
     onFrame: (frame, dets) => {
@@ -81,6 +94,10 @@ for (const clip of positionals) {
         detections: lines.length,
         model: s.detector.model,
         input: values.input ?? 'default',
+        tiles: values.tiles ?? null,
+        // Cost: detector runs (one per crop in tiles mode) and the mean detector ms per inferred frame.
+        detector_runs: s.regions?.crops ?? s.frames_inferred,
+        mean_inference_ms: s.detector.mean_inference_ms,
       },
       null,
       2,

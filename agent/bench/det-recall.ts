@@ -6,8 +6,8 @@
  *
  *   for m in yolov8n_fp32 yolox_nano yolov8n_int8; do
  *     npx tsx agent/bench/cache-detections.ts --fps 2 --conf 0.05 --model $m --out out/det-recall \
- *       ../shared/data/video/{checkout_counter_cashier.mp4,store_aisle_shoppers.gif,indoor_one_by_one_person.mp4}; done
- *   npx tsx agent/bench/det-recall.ts [--dets out/det-recall] [--models yolov8n_fp32,yolox_nano,yolov8n_int8] [--json]
+ *       ../shared/data/video/{checkout_counter_cashier.mp4,store_aisle_shoppers.gif,indoor_one_by_one_person.mp4,street_elevated_pedestrians.mp4}; done
+ *   npx tsx agent/bench/det-recall.ts [--dets out/det-recall] [--models yolov8n_fp32,yolox_nano,yolov8n_int8] [--bins 48,96,192] [--clips a,b] [--json]
  *
  * The detections are cached at conf 0.05, so every threshold from 0.05 up is read off one run.
  */
@@ -24,12 +24,17 @@ const { values } = parseArgs({
     dets: { type: 'string', default: 'out/det-recall' },
     labels: { type: 'string', default: 'test/fixtures/labels' },
     models: { type: 'string', default: 'yolov8n_fp32,yolox_nano,yolov8n_int8' },
+    // Upper edges of the box-height bins (px, source); default eval/det's 64,128,192,256.
+    bins: { type: 'string' },
+    // Only these labelled clips (default: every folder with a gt.txt).
+    clips: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const grid = Array.from({ length: 14 }, (_, i) => Math.round((0.05 + 0.05 * i) * 100) / 100);
 const manifest = loadManifest();
-const clips = readdirSync(values.labels).filter((d) => existsSync(join(values.labels, d, 'gt.txt')));
+const clips = readdirSync(values.labels).filter((d) => existsSync(join(values.labels, d, 'gt.txt')) && (!values.clips || values.clips.split(',').includes(d)));
+const binEdges = values.bins?.split(',').map(Number);
 const out: Record<string, unknown> = {};
 
 for (const model of values.models.split(',')) {
@@ -46,15 +51,19 @@ for (const model of values.models.split(',')) {
       process.exit(2);
     }
     const frames = readEventsFile(join(values.labels, clip, 'events.json')).sampled_frames;
-    perClip.set(clip, sizeRecall(readMotFile(join(values.labels, clip, 'gt.txt')), readMotFile(detFile), { thresholds, frames }));
+    perClip.set(
+      clip,
+      sizeRecall(readMotFile(join(values.labels, clip, 'gt.txt')), readMotFile(detFile), { thresholds, frames, ...(binEdges ? { binEdges } : {}) }),
+    );
   }
   const pooled = poolRows([...perClip.values()]);
-  const loso = clips.map((held) => {
+  // Leave-one-out needs two clips or more (a single --clips clip: its table only).
+  const loso = (clips.length > 1 ? clips : []).map((held) => {
     const pick = bestF1Threshold(poolRows(clips.filter((c) => c !== held).map((c) => perClip.get(c)!)));
     const row = perClip.get(held)!.find((r) => r.threshold === pick)!;
     return { held, pick, ...rates(row.all), bins: row.bins };
   });
-  const heldPooled = poolRows(loso.map((l) => [perClip.get(l.held)!.find((r) => r.threshold === l.pick)!]))[0]!;
+  const heldPooled = loso.length ? poolRows(loso.map((l) => [perClip.get(l.held)!.find((r) => r.threshold === l.pick)!]))[0]! : pooled[0]!;
   const atOwn = own.map((t) => {
     const held = poolRows(clips.map((c) => [perClip.get(c)!.find((r) => r.threshold === t)!]))[0]!;
     return { threshold: t, ...rates(held.all) };

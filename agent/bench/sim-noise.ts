@@ -2,7 +2,7 @@
  * The real pipeline's failure rates on the hand-labelled set, in the simulator's terms
  * (eval/mot/noise-rates.ts): what agent/src/sim/scenario.ts's noise defaults are set from.
  *
- *   for c in checkout_counter_cashier.mp4 store_aisle_shoppers.gif indoor_one_by_one_person.mp4; do
+ *   for c in checkout_counter_cashier.mp4 store_aisle_shoppers.gif indoor_one_by_one_person.mp4 street_elevated_pedestrians.mp4; do
  *     node bin/floorsense.js analyze ../shared/data/video/$c --fps 2 --no-preview --out out/mot/${c%.*}; done
  *   npx tsx agent/bench/sim-noise.ts [--iou 0.3] [--runs out/mot] [--labels test/fixtures/labels]
  *

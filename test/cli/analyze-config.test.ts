@@ -19,6 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 interface Summary {
   readonly frames_inferred: number;
   readonly detections: number;
+  readonly regions: { readonly mode: string; readonly tile_frames: number; readonly crops: number } | null;
 }
 
 async function analyze(name: string, detector: Record<string, unknown>): Promise<Summary> {
@@ -41,5 +42,32 @@ describe.skipIf(!ok)('analyze --config: the detector settings of the config', ()
     expect(one.frames_inferred).toBe(free.frames_inferred);
     expect(one.detections).toBeLessThanOrEqual(one.frames_inferred);
     expect(one.detections).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("runs a camera's own detector regions (cameras[].regions) when --camera-id names it", async () => {
+    const config = join(dir, 'wide.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        store: { id: 'cfg-test' },
+        storage: { path: join(dir, 'wide', 'fs.db') },
+        detector: { models_dir: dataPath('models') },
+        cameras: [{ id: 'wide', url: 'rtsp://127.0.0.1/wide', regions: { mode: 'tiles' } }],
+      }),
+    );
+    const run = async (id: string): Promise<Summary> => {
+      const out = join(dir, `wide-${id}`);
+      const clip = dataPath('video/checkout_counter_cashier.mp4');
+      await runCli(['analyze', clip, '--config', config, '--camera-id', id, '--fps', '2', '--limit', '2', '--no-appearance', '--no-preview', '--out', out]);
+      return JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    };
+    const wide = await run('wide');
+    const other = await run('other');
+    // 2x1 tiles plus the full-frame pass: three detector runs on every inferred frame.
+    expect(wide.regions?.mode).toBe('tiles');
+    expect(wide.regions?.tile_frames).toBe(wide.frames_inferred);
+    expect(wide.regions?.crops).toBe(3 * wide.frames_inferred);
+    expect(other.regions).toBeNull();
+    expect(other.frames_inferred).toBe(wide.frames_inferred);
   }, 120_000);
 });

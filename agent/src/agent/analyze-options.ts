@@ -43,15 +43,20 @@ export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
     iou_threshold: d.iou_threshold,
     classes: d.classes,
     max_detections: d.max_detections,
-    input: inputForRegions(d.input, d.regions.mode) ?? d.input,
+    // One detector serves every camera: a camera with its own region mode narrows it too.
+    input:
+      inputForRegions(
+        d.input,
+        d.regions.mode !== 'full' ? d.regions.mode : (cfg.cameras.find((c) => c.regions && c.regions.mode !== 'full')?.regions?.mode ?? 'full'),
+      ) ?? d.input,
     // Derived model files (detector.input) live beside the database, never in the checkout.
     cacheDir: join(dirname(resolve(cfg.storage.path)), 'cache', 'models'),
   };
 }
 
-/** detector.regions of the config as the pipeline's RegionOptions. */
-export function regionOptionsFrom(cfg: Readonly<Config>): RegionOptions {
-  const r = cfg.detector.regions;
+/** detector.regions of the config (the camera's own `regions` when it has one) as the pipeline's RegionOptions. */
+export function regionOptionsFrom(cfg: Readonly<Config>, cam?: CameraConfig | null): RegionOptions {
+  const r = cam?.regions ?? cfg.detector.regions;
   return {
     mode: r.mode,
     tileCols: r.tile_cols,
@@ -93,7 +98,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
     reidInput: cfg.tracker.reid_input,
     // Static scenes (a closed shop at night) skip inference: the gate reuses the last detections.
     motionGate: {},
-    regions: regionOptionsFrom(cfg),
+    regions: regionOptionsFrom(cfg, cam),
     adaptive: adaptiveFor(cfg, cam),
     preview: null,
     socketTimeoutSec: cam.rtsp_timeout_s,

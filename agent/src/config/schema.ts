@@ -34,13 +34,14 @@ export const configSchema = z
   })
   .superRefine(function regionsNeedTheMainStream(cfg, ctx) {
     // Region detection crops the full-resolution picture; a substream is decoded letterboxed.
-    if (cfg.detector.regions.mode === 'full') return;
     cfg.cameras.forEach((cam, i) => {
-      if (cam.detect_url === undefined) return;
+      const mode = (cam.regions ?? cfg.detector.regions).mode;
+      if (cam.detect_url === undefined || mode === 'full') return;
+      const key = cam.regions ? `cameras[${i}].regions.mode` : 'detector.regions.mode';
       ctx.addIssue({
         code: 'custom',
         path: ['cameras', i, 'detect_url'],
-        message: `camera "${cam.id}": detect_url cannot be combined with detector.regions.mode ${cfg.detector.regions.mode} (regions are cropped from the full-resolution main stream); drop one of them`,
+        message: `camera "${cam.id}": detect_url cannot be combined with ${key} ${mode} (regions are cropped from the full-resolution main stream); drop one of them`,
       });
     });
   })

@@ -66,7 +66,7 @@ export function registerAnalyzeCommand(program: Command): void {
       // FS_SOURCE_UNREACHABLE instead of hanging it on an open connection.
       const camera = cfg.cameras.find((c) => c.id === sourceId);
       const stream = localPath(source, process.cwd()) === undefined;
-      const regions = { ...regionOptionsFrom(cfg), ...(flags.regions !== undefined ? { mode: regionMode(flags.regions) } : {}) };
+      const regions = { ...regionOptionsFrom(cfg, camera), ...(flags.regions !== undefined ? { mode: regionMode(flags.regions) } : {}) };
       const result = await analyzeSource({
         url: source,
         sourceId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionsSection } from './detector.js';
 import { samplingSection } from './sampling.js';
 import { displayName, isLiveUrl } from '../../ingest/source-url.js';
 import { fitHomography } from '../../scene/homography.js';
@@ -22,6 +23,11 @@ export const cameraSection = z
       ),
     enabled: z.boolean().default(true).describe('Disabled cameras are kept in config but not read.'),
     sampling: samplingSection.optional().describe('Per-camera override of the top-level sampling.'),
+    regions: regionsSection
+      .optional()
+      .describe(
+        "Per-camera override of detector.regions (keys not given take their built-in defaults, not detector.regions'): e.g. {mode: tiles} for one wide camera whose far people are under ~100 px at 1080p, without tiling the store's other cameras.",
+      ),
     rtsp_timeout_s: z
       .number()
       .positive()
