@@ -8,6 +8,8 @@
 import type { Observation } from './observations.js';
 import { observationDistance, pixelFallbackPosition } from './observations.js';
 import type { Point } from './geometry.js';
+import { assign } from '../track/assignment.js';
+import { costMatrix } from '../track/cost.js';
 
 export interface Fragment {
   /** `<camera>#<track id>` */
@@ -313,13 +315,22 @@ export function predictionResidual(a: Fragment, b: Fragment, gapS: number, perso
 }
 
 /**
- * Greedy global chaining: all admissible (end -> start) links sorted by cost, each fragment gets at
- * most one successor and one predecessor. `nextId` is injected so ids are reproducible.
+ * Chaining: each fragment gets at most one successor and one predecessor. Which ends and starts
+ * are linked is what the cheapest-first order over all admissible links gives; who continues whom
+ * among them is then the minimum-cost assignment (the tracker's own, track/assignment.ts), solved
+ * per connected group of candidate links. Cheapest first alone let one end take a start another end
+ * needed more: a seller's end took the customer's next piece at 0.457 where the seller's own next
+ * piece cost 0.461, and the customer's end was left with the seller's piece at 0.923 (the
+ * assignment takes 0.461 + 0.627). The number of links stays the greedy one: an assignment free to
+ * choose it too (leaving an end and a start unlinked at a fixed price) trades one good link for two
+ * dear ones and drags false boxes into persons; on the simulated days at 0.5 fps no price was
+ * better than the greedy count on both halves of the seeds.
+ * `nextId` is injected so ids are reproducible.
  */
 export function stitchFragments(fragments: readonly Fragment[], cost: LinkCost, maxGapS: number, nextId: () => number): Person[] {
   const frags = [...fragments].sort((a, b) => first(a).t - first(b).t);
   const starts = frags.map((f) => first(f).t);
-  const links: Array<{ a: number; b: number; c: number }> = [];
+  const links: Link[] = [];
   for (let i = 0; i < frags.length; i++) {
     const endT = last(frags[i]!).t;
     let j = lowerBound(starts, endT + 1);
@@ -329,13 +340,27 @@ export function stitchFragments(fragments: readonly Fragment[], cost: LinkCost, 
       if (c !== null) links.push({ a: i, b: j, c });
     }
   }
-  links.sort((x, y) => x.c - y.c || x.a - y.a || x.b - y.b);
   const next = new Array<number>(frags.length).fill(-1);
   const prev = new Array<number>(frags.length).fill(-1);
-  for (const l of links) {
-    if (next[l.a] !== -1 || prev[l.b] !== -1) continue;
-    next[l.a] = l.b;
-    prev[l.b] = l.a;
+  const take = (a: number, b: number): void => {
+    next[a] = b;
+    prev[b] = a;
+  };
+  links.sort((x, y) => x.c - y.c || x.a - y.a || x.b - y.b);
+  for (const l of links) if (next[l.a] === -1 && prev[l.b] === -1) take(l.a, l.b);
+  // The greedy links pair every linked end with a linked start: the assignment over the same ends
+  // and starts (each must be linked, gate Infinity) keeps that count and minimises the total.
+  const among = links.filter((l) => next[l.a] !== -1 && prev[l.b] !== -1);
+  next.fill(-1);
+  prev.fill(-1);
+  for (const group of linkGroups(among, frags.length)) {
+    const ends = [...new Set(group.map((l) => l.a))];
+    const begins = [...new Set(group.map((l) => l.b))];
+    const row = new Map(ends.map((a, r) => [a, r]));
+    const col = new Map(begins.map((b, c) => [b, c]));
+    const m = costMatrix(ends.length, begins.length, Infinity);
+    for (const l of group) m.data[row.get(l.a)! * begins.length + col.get(l.b)!] = l.c;
+    for (const [r, c] of assign(m, Infinity).matches) take(ends[r]!, begins[c]!);
   }
   const persons: Person[] = [];
   for (let i = 0; i < frags.length; i++) {
@@ -345,6 +370,38 @@ export function stitchFragments(fragments: readonly Fragment[], cost: LinkCost, 
     persons.push(makePerson(nextId(), chain));
   }
   return persons.sort((a, b) => a.start - b.start || a.id - b.id);
+}
+
+/** A candidate link: fragment a's end continued by fragment b's start at cost c. */
+interface Link {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+}
+
+/**
+ * Links that share an end or a start, transitively (union-find over ends as a and starts as b):
+ * the assignment of one group cannot change another's, so each is solved alone (a store day is
+ * thousands of fragments; its groups hold 3 ends on average and 29 at most on seed 10 at 0.5 fps, 3 cameras).
+ */
+function linkGroups(links: readonly Link[], n: number): Link[][] {
+  // Node k < n: the end of fragment k; node n + k: its start.
+  const parent = Array.from({ length: 2 * n }, (_, k) => k);
+  const root = (k: number): number => {
+    let r = k;
+    while (parent[r] !== r) r = parent[r]!;
+    parent[k] = r;
+    return r;
+  };
+  for (const l of links) parent[root(l.a)] = root(n + l.b);
+  const groups = new Map<number, Link[]>();
+  for (const l of links) {
+    const r = root(l.a);
+    const g = groups.get(r);
+    if (g) g.push(l);
+    else groups.set(r, [l]);
+  }
+  return [...groups.values()];
 }
 
 export function makePerson(id: number, fragments: readonly Fragment[]): Person {
