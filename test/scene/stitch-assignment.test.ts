@@ -50,3 +50,45 @@ describe('stitching: who continues whom is an assignment, not cheapest first', (
     expect(chains(four, cost)).toEqual([[1, 3], [2], [4]]);
   });
 });
+
+describe('stitching: a link is judged from both sides', () => {
+  // Sampled every 2 s (0.5 fps). A seller rushing in is seen once at (7.4, 9.5) at 100 s; a customer
+  // walks left at 0.75 m/s and is last seen at (7.7, 8.1). At 102 s two pieces start 0.5 m apart: one
+  // slows to a stop at the counter (5.4, 7.4), the other walks on left at 1 m/s.
+  const at = (id: number, pts: Array<[number, number, number]>) =>
+    track(
+      'c1',
+      id,
+      pts.map(([t, x, y]) => ({ from: t, to: t, a: [x, y] as [number, number] })),
+    );
+  const obs = [
+    ...at(1, [[100, 7.4, 9.5]]), // seller
+    ...at(2, [
+      [96, 9.2, 8.0],
+      [98, 9.2, 8.0],
+      [100, 7.7, 8.1],
+    ]), // customer
+    ...at(3, [
+      [102, 5.9, 7.8],
+      [104, 5.4, 7.5],
+      [106, 5.3, 7.4],
+      [108, 5.4, 7.4],
+    ]), // the seller stops
+    ...at(4, [
+      [102, 6.0, 8.3],
+      [104, 4.0, 8.4],
+      [106, 2.1, 8.7],
+      [108, 0.8, 8.9],
+    ]), // the customer walks on
+  ];
+
+  it('the starts’ own walks pair the seller with the piece that stopped', () => {
+    // Forward alone, the seller (no velocity) is nearer the walker's piece (1.84 m against 2.27 m),
+    // and the customer's 0.5 m miss of the other piece made that pairing the cheaper total.
+    // (Persons in order of their start: the customer's piece first.)
+    expect(chains(obs)).toEqual([
+      [2, 4],
+      [1, 3],
+    ]);
+  });
+});
