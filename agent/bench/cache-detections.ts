@@ -4,11 +4,12 @@
  * file (`floorsense track --det`) without paying the detector again (~100-250 ms a frame on the
  * shared CPU). Also writes `<name>.json` with the clip's fps and size. Output under out/ only.
  *
- *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--input auto|native|WxH] [--out out/det-cache] clip.mp4 ...
+ *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--input auto|native|WxH] [--precision fp32|int8] [--out out/det-cache] clip.mp4 ...
  *
  * With --model, files are named `<clip>.<model>.det.txt` so caches of several
  * models sit side by side (agent/bench/det-recall.ts reads them); with --input too,
- * `<clip>.<model>@<input>.det.txt` (e.g. yolov8n_fp32@native beside yolov8n_fp32@640x384).
+ * `<clip>.<model>@<input>.det.txt` (e.g. yolov8n_fp32@native beside yolov8n_fp32@640x384); with
+ * --precision int8 (the static int8 model, models/quantize.ts), `<clip>.<model>@<input>+int8.det.txt`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { detectorOptionsFrom } from '../src/agent/analyze-options.js';
 import { validateConfig } from '../src/config/load.js';
 import { analyzeSource } from '../src/pipeline/analyze.js';
+import type { Precision } from '../src/models/precision.js';
 import { DEFAULT_TRACKER_OPTIONS } from '../src/track/options.js';
 
 const { values, positionals } = parseArgs({
@@ -25,6 +27,7 @@ const { values, positionals } = parseArgs({
     conf: { type: 'string', default: '0.1' },
     model: { type: 'string' },
     input: { type: 'string' },
+    precision: { type: 'string' },
     out: { type: 'string', default: 'out/det-cache' },
   },
 });
@@ -36,8 +39,19 @@ if (!(fps > 0) || !(conf >= 0 && conf <= 1) || positionals.length === 0) {
 }
 mkdirSync(values.out, { recursive: true });
 const base = detectorOptionsFrom(validateConfig({ store: { id: 'bench' } }));
-const detector = { ...base, conf_threshold: conf, ...(values.model ? { model: values.model } : {}), ...(values.input ? { input: values.input } : {}) };
-const suffix = values.model ? `.${values.model}${values.input ? `@${values.input}` : ''}` : values.input ? `.@${values.input}` : '';
+const precision: Precision | undefined =
+  values.precision === undefined ? undefined : values.precision === 'int8' ? 'int8' : values.precision === 'fp32' ? 'fp32' : undefined;
+if (values.precision !== undefined && precision === undefined) throw new Error(`--precision ${values.precision}: fp32 or int8`);
+const detector = {
+  ...base,
+  conf_threshold: conf,
+  ...(values.model ? { model: values.model } : {}),
+  ...(values.input ? { input: values.input } : {}),
+  ...(precision ? { precision } : {}),
+};
+// --precision int8 adds "+int8" to the name: yolov8n_fp32@640x384+int8 beside yolov8n_fp32@640x384.
+const tag = precision === 'int8' ? '+int8' : '';
+const suffix = values.model ? `.${values.model}${values.input ? `@${values.input}` : ''}${tag}` : values.input || tag ? `.@${values.input ?? ''}${tag}` : '';
 
 for (const clip of positionals) {
   const name = basename(clip, extname(clip));
@@ -81,6 +95,7 @@ for (const clip of positionals) {
         detections: lines.length,
         model: s.detector.model,
         input: values.input ?? 'default',
+        precision: precision ?? 'default',
       },
       null,
       2,

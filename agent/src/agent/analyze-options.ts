@@ -43,6 +43,7 @@ export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
     classes: d.classes,
     max_detections: d.max_detections,
     input: inputForRegions(d.input, d.regions.mode) ?? d.input,
+    precision: d.precision,
     // Derived model files (detector.input) live beside the database, never in the checkout.
     cacheDir: join(dirname(resolve(cfg.storage.path)), 'cache', 'models'),
   };

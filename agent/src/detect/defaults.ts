@@ -69,6 +69,8 @@ export const DETECTOR_DEFAULTS = Object.freeze({
    * that baseline.
    */
   input: 'native',
+  /** detector.precision: see models/quantize.ts and the figures in models/calibration/README.md. */
+  precision: 'fp32' as 'fp32' | 'int8',
 });
 
 /** The picture shape 'auto' fits the detector input to. */

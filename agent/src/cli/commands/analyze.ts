@@ -80,6 +80,7 @@ export function registerAnalyzeCommand(program: Command): void {
           iou_threshold: cfg.detector.iou_threshold,
           classes: cfg.detector.classes,
           input: cfg.detector.input,
+          precision: cfg.detector.precision,
         },
         tracker: trackerOptionsFromConfig({ ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance }, flags.model ?? cfg.detector.model),
         appearance: flags.appearance && cfg.tracker.appearance,
