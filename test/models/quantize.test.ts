@@ -18,6 +18,7 @@ import { openSource } from '../../agent/src/ingest/open-source.js';
 import { deriveModelInput } from '../../agent/src/models/derive.js';
 import { activationParams, calibrationPath, loadCalibration, quantisedTensors, quantizeBytes } from '../../agent/src/models/quantize.js';
 import { resolveModel } from '../../agent/src/models/resolve.js';
+import { modelThresholds } from '../../agent/src/track/options.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
 
 const { onnx } = onnxProto;
@@ -30,6 +31,12 @@ describe('activation parameters (pure)', () => {
     expect(p.scale).toBeCloseTo(10.2785 / 255, 7);
     expect(activationParams([2, 3]).zeroPoint).toBe(0); // [0, 3]
     expect(activationParams([-4, -1]).zeroPoint).toBe(255); // [-4, 0]
+  });
+  it('int8 has its own tracker thresholds (its scores shift); a model without an int8 variant is refused by name', () => {
+    const int8 = modelThresholds('yolov8n_fp32', 'int8');
+    expect(int8).toEqual({ high: 0.307, low: 0.1, newTrack: 0.468 });
+    expect(int8.high).not.toBe(modelThresholds('yolov8n_fp32').high);
+    expect(() => modelThresholds('yolox_nano', 'int8')).toThrow(/"yolox_nano" has no int8 variant/);
   });
 });
 

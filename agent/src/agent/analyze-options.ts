@@ -87,7 +87,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
     sampling: samplingFor(cfg, cam),
     decode: decodeFor(cfg, cam),
     detector: detectorOptionsFrom(cfg),
-    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model),
+    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, cfg.detector.precision),
     appearance: cfg.tracker.appearance,
     reidModel: cfg.tracker.reid_model,
     reidInput: cfg.tracker.reid_input,

@@ -82,7 +82,11 @@ export function registerAnalyzeCommand(program: Command): void {
           input: cfg.detector.input,
           precision: cfg.detector.precision,
         },
-        tracker: trackerOptionsFromConfig({ ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance }, flags.model ?? cfg.detector.model),
+        tracker: trackerOptionsFromConfig(
+          { ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance },
+          flags.model ?? cfg.detector.model,
+          cfg.detector.precision,
+        ),
         appearance: flags.appearance && cfg.tracker.appearance,
         reidModel: cfg.tracker.reid_model,
         reidInput: cfg.tracker.reid_input,
