@@ -69,7 +69,15 @@ export const DETECTOR_DEFAULTS = Object.freeze({
    * that baseline.
    */
   input: 'native',
-  /** detector.precision: see models/quantize.ts and the figures in models/calibration/README.md. */
+  /**
+   * 'fp32' for now. 'int8' runs the static int8 model derived from the fp32 file (models/quantize.ts;
+   * QLinearConv on VNNI): 0.57 of fp32's CPU per 640x640 frame, 0.59 at 640x384 (2026-12-01, load
+   * 15-17, `npx tsx agent/bench/input-speed.ts --inputs native,native+int8,640x384,640x384+int8
+   * --rounds 30`), labelled-set recall / F1 0.931 / 0.930 against 0.934 / 0.934, but
+   * test/label/labelled-set.test.ts fails with it: the checkout clip's till service is lost and HOTA
+   * drops 0.843 -> 0.832 (aisle 0.848 -> 0.843) (`npx tsx agent/bench/labelled-ab.ts --variants
+   * 'default;precision=int8'`). Flipping it needs that event back.
+   */
   precision: 'fp32' as 'fp32' | 'int8',
 });
 
