@@ -18,6 +18,7 @@ import { openSource } from '../../agent/src/ingest/open-source.js';
 import { deriveModelInput } from '../../agent/src/models/derive.js';
 import { activationParams, calibrationPath, loadCalibration, quantisedTensors, quantizeBytes } from '../../agent/src/models/quantize.js';
 import { resolveModel } from '../../agent/src/models/resolve.js';
+import { openSession } from '../../agent/src/runtime/onnx.js';
 import { modelThresholds } from '../../agent/src/track/options.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
 
@@ -67,6 +68,23 @@ describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
     expect(ops('DequantizeLinear')).toBeGreaterThan(63 * 3);
     const dflConv = q.node!.find((n) => n.opType === 'Conv' && n.name!.includes('dfl'))!;
     expect(dflConv.input![1]).toBe('model.22.dfl.conv.weight_fp32'); // the float initializer itself, no DequantizeLinear
+  });
+
+  it('onnxruntime runs the feature network as QLinear ops: no float Conv left but the DFL one', async () => {
+    const model = await resolveModel('yolov8n_fp32', dataPath('models'));
+    const d = await deriveModelInput(model, { width: 640, height: 384 }, { cacheDir: cache, precision: 'int8' });
+    const optimized = join(cache, 'optimized.onnx');
+    const s = await openSession(d.path, { threads: 1, worker: false, optimizedModelPath: optimized });
+    await s.release();
+    const count = new Map<string, number>();
+    for (const n of onnx.ModelProto.decode(readFileSync(optimized)).graph!.node!) count.set(n.opType!, (count.get(n.opType!) ?? 0) + 1);
+    expect(count.get('QLinearConv')).toBe(63);
+    expect(count.get('QLinearMul')).toBeGreaterThan(50);
+    expect(count.get('QLinearSigmoid')).toBeGreaterThan(50);
+    // The DFL conv (float, possibly in onnxruntime's NCHWc form) is the only float convolution.
+    expect(count.get('Conv') ?? 0).toBeLessThanOrEqual(1);
+    // One QuantizeLinear: the picture's; the rest was fused.
+    expect(count.get('QuantizeLinear')).toBe(1);
   });
 
   async function frames(size: { width: number; height: number }): Promise<Frame[]> {
