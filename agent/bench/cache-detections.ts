@@ -4,13 +4,14 @@
  * file (`floorsense track --det`) without paying the detector again (~100-250 ms a frame on the
  * shared CPU). Also writes `<name>.json` with the clip's fps and size. Output under out/ only.
  *
- *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--input auto|native|WxH] [--tiles CxR] [--out out/det-cache] clip.mp4 ...
+ *   npx tsx agent/bench/cache-detections.ts [--fps 2] [--conf 0.1] [--model yolov8n_fp32] [--input auto|native|WxH] [--tiles CxR] [--precision fp32|int8] [--out out/det-cache] clip.mp4 ...
  *
  * With --model, files are named `<clip>.<model>.det.txt` so caches of several
  * models sit side by side (agent/bench/det-recall.ts reads them); with --input too,
  * `<clip>.<model>@<input>.det.txt` (e.g. yolov8n_fp32@native beside yolov8n_fp32@640x384).
  * --tiles CxR runs detector.regions.mode tiles with that grid (plus its full-frame pass, the
- * config's defaults otherwise) and adds `@tilesCxR` to the name.
+ * config's defaults otherwise) and adds `@tilesCxR` to the name; --precision int8 (the static int8
+ * model, models/quantize.ts) adds `+int8` (`<clip>.<model>@<input>+int8.det.txt`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { detectorOptionsFrom, regionOptionsFrom } from '../src/agent/analyze-options.js';
 import { validateConfig } from '../src/config/load.js';
 import { analyzeSource } from '../src/pipeline/analyze.js';
+import type { Precision } from '../src/models/precision.js';
 import { DEFAULT_TRACKER_OPTIONS } from '../src/track/options.js';
 
 const { values, positionals } = parseArgs({
@@ -28,6 +30,7 @@ const { values, positionals } = parseArgs({
     model: { type: 'string' },
     input: { type: 'string' },
     tiles: { type: 'string' },
+    precision: { type: 'string' },
     out: { type: 'string', default: 'out/det-cache' },
   },
 });
@@ -39,7 +42,16 @@ if (!(fps > 0) || !(conf >= 0 && conf <= 1) || positionals.length === 0) {
 }
 mkdirSync(values.out, { recursive: true });
 const base = detectorOptionsFrom(validateConfig({ store: { id: 'bench' } }));
-const detector = { ...base, conf_threshold: conf, ...(values.model ? { model: values.model } : {}), ...(values.input ? { input: values.input } : {}) };
+const precision: Precision | undefined =
+  values.precision === undefined ? undefined : values.precision === 'int8' ? 'int8' : values.precision === 'fp32' ? 'fp32' : undefined;
+if (values.precision !== undefined && precision === undefined) throw new Error(`--precision ${values.precision}: fp32 or int8`);
+const detector = {
+  ...base,
+  conf_threshold: conf,
+  ...(values.model ? { model: values.model } : {}),
+  ...(values.input ? { input: values.input } : {}),
+  ...(precision ? { precision } : {}),
+};
 const grid = values.tiles?.match(/^([1-4])x([1-4])$/);
 if (values.tiles !== undefined && !grid) {
   console.error(`--tiles ${values.tiles}: expected CxR, columns and rows 1..4 (e.g. 2x2)`);
@@ -48,8 +60,10 @@ if (values.tiles !== undefined && !grid) {
 const regions = grid
   ? { ...regionOptionsFrom(validateConfig({ store: { id: 'bench' } })), mode: 'tiles' as const, tileCols: Number(grid[1]), tileRows: Number(grid[2]) }
   : null;
+// Name parts: the input and the tile grid after '@', then "+int8" (yolov8n_fp32@640x384+int8 beside yolov8n_fp32@640x384).
 const tag = [values.input, grid ? `tiles${values.tiles}` : undefined].filter(Boolean).join('@');
-const suffix = values.model ? `.${values.model}${tag ? `@${tag}` : ''}` : tag ? `.@${tag}` : '';
+const plus = precision === 'int8' ? '+int8' : '';
+const suffix = values.model ? `.${values.model}${tag ? `@${tag}` : ''}${plus}` : tag || plus ? `.@${tag}${plus}` : '';
 
 for (const clip of positionals) {
   const name = basename(clip, extname(clip));
@@ -98,6 +112,7 @@ for (const clip of positionals) {
         // Cost: detector runs (one per crop in tiles mode) and the mean detector ms per inferred frame.
         detector_runs: s.regions?.crops ?? s.frames_inferred,
         mean_inference_ms: s.detector.mean_inference_ms,
+        precision: precision ?? 'default',
       },
       null,
       2,

@@ -1,9 +1,12 @@
 /**
- * Detector milliseconds per frame at the native and the fitted input, interleaved frame by frame
- * (A B A B ...) so the load of a shared box hits both alike; real frames of the 1080p street clip
- * letterboxed by the same ffmpeg path the pipeline uses. Prints medians, their ratio and the load.
+ * Detector milliseconds per frame at the native and the fitted input (and at int8: an input with
+ * "+int8", e.g. 640x384+int8, runs the static int8 model of models/quantize.ts), interleaved frame
+ * by frame (A B A B ..., the order reversed every round) so the load of a shared box hits all alike;
+ * real frames of the 1080p street clip letterboxed by the same ffmpeg path the pipeline uses. Prints
+ * medians of wall and process CPU time (all threads: the detector's worker and onnxruntime's pool;
+ * CPU time is what a loaded box runs out of), each one's ratio to the first, and the load.
  *
- *   npx tsx agent/bench/input-speed.ts [--model yolov8n_fp32] [--inputs native,auto] [--rounds 20] [--threads 2]
+ *   npx tsx agent/bench/input-speed.ts [--model yolov8n_fp32] [--inputs native,auto,native+int8,auto+int8] [--rounds 20] [--threads 2]
  */
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,7 +31,9 @@ const rounds = Number(values.rounds);
 const load0 = loadavg()[0]!;
 const runs = await Promise.all(
   values.inputs.split(',').map(async (input) => {
-    const det = await Detector.create({ model: values.model, threads: Number(values.threads), input, warn: () => {} });
+    const [size, precision] = input.split('+');
+    if (precision !== undefined && precision !== 'int8') throw new Error(`--inputs ${input}: only +int8 may follow the size`);
+    const det = await Detector.create({ model: values.model, threads: Number(values.threads), input: size!, precision: precision ?? 'fp32', warn: () => {} });
     const src = await openSource({
       sourceId: 'street',
       url: join(data, 'video', 'street_elevated_pedestrians.mp4'),
@@ -38,7 +43,7 @@ const runs = await Promise.all(
     });
     const frames: Frame[] = [];
     for await (const f of src) frames.push(f);
-    return { input, det, frames, ms: [] as number[] };
+    return { input, det, frames, ms: [] as number[], cpu: [] as number[] };
   }),
 );
 for (const r of runs) for (const f of r.frames.slice(0, 2)) await r.det.detect(f); // warm-up
@@ -46,12 +51,20 @@ for (let i = 0; i < rounds; i++) {
   for (const r of i % 2 === 0 ? runs : [...runs].reverse()) {
     const f = r.frames[i % r.frames.length]!;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await r.det.detect(f);
+    const c = process.cpuUsage(c0);
     r.ms.push(performance.now() - t0);
+    r.cpu.push((c.user + c.system) / 1000);
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`${values.model}, ${values.threads} threads, ${rounds} frames each, interleaved; load ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`);
-for (const r of runs) console.log(`  ${r.input.padEnd(8)} ${describeDetectorInput(r.det.input).padEnd(42)} median ${median(r.ms).toFixed(1)} ms/frame`);
-if (runs.length === 2) console.log(`  ratio ${runs[1]!.input}/${runs[0]!.input}: ${(median(runs[1]!.ms) / median(runs[0]!.ms)).toFixed(2)}`);
+const m0 = median(runs[0]!.ms);
+const c0 = median(runs[0]!.cpu);
+for (const r of runs) {
+  const ratio = r === runs[0] ? '' : `  ratio to ${runs[0]!.input} ${(median(r.ms) / m0).toFixed(2)} (cpu ${(median(r.cpu) / c0).toFixed(2)})`;
+  const t = `median ${median(r.ms).toFixed(1)} ms/frame, process cpu ${median(r.cpu).toFixed(1)} ms`;
+  console.log(`  ${r.input.padEnd(13)} ${describeDetectorInput(r.det.input).padEnd(70)} ${t}${ratio}`);
+}
 for (const r of runs) await r.det.close();

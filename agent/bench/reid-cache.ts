@@ -68,7 +68,7 @@ for (const clip of positionals) {
     sampling: { fps, keyframes: cfg.sampling.keyframes },
     decode: { threads: cfg.sampling.decode_threads, skipLoopFilter: cfg.sampling.skip_loop_filter, hw: cfg.sampling.hw_decode },
     detector,
-    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model),
+    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, cfg.detector.precision),
     appearance: false,
     reidModel: cfg.tracker.reid_model,
     // As `analyze` (its default --motion-gate): a static frame reuses the last detections.

@@ -9,7 +9,7 @@
  * <= 500 MB with 4 cameras (issue 13).
  *
  * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
- *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --reid-input HxW]
+ *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --precision fp32|int8] [-- --reid-input HxW]
  *        [-- --sessions N --threads T] [-- --json]
  */
 import { execFileSync } from 'node:child_process';
@@ -41,6 +41,8 @@ const json = process.argv.includes('--json');
 const providers = arg('providers', 'cpu').split(',');
 /** detector.input and tracker.reid_input (defaults: the config's). */
 const input = arg('input', '');
+/** detector.precision (default: the config's). */
+const precision = arg('precision', '');
 const reidInput = arg('reid-input', '');
 /** detector.sessions and detector.threads (e.g. --sessions 2 --threads 1 against 1 x 2). */
 const sessions = Number(arg('sessions', '1'));
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
     store: { id: 'bench', timezone: 'UTC' },
     cameras: folders.map((url, i) => ({ id: `cam${i + 1}`, url })),
     sampling: { stride: 25 },
-    detector: { providers, sessions, threads, ...(input ? { input } : {}) },
+    detector: { providers, sessions, threads, ...(input ? { input } : {}), ...(precision ? { precision } : {}) },
     tracker: { appearance, ...(reidInput ? { reid_input: reidInput } : {}) },
     storage: { path: db },
     agent: { archive_min_age_s: 0, archive_parallel: parallel, log_level: 'warn' },
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
     seconds_per_camera: seconds,
     appearance,
     input: input || 'default',
+    precision: precision || 'default',
     sessions,
     threads,
     reid_input: reidInput || 'default',
@@ -136,7 +139,7 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, detector.input ${rec.input}, reid_input ${rec.reid_input}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`,
+    `store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, detector.input ${rec.input}, precision ${rec.precision}, reid_input ${rec.reid_input}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`,
   );
   console.log(`  ${frames} sampled frames in ${rec.wall_s} s wall (agent start ${rec.startup_s} s): ${rec.cam_h_per_h} camera-hours per wall-hour`);
   console.log(

@@ -113,7 +113,7 @@ describe('doctor: the outbox row, on a real SQLite store file', () => {
 });
 
 describe('doctor: the detector input against each camera', () => {
-  const fitted = { width: 640, height: 384, mode: 'fitted' as const, native: { width: 640, height: 640 }, path: '/x.onnx' };
+  const fitted = { width: 640, height: 384, mode: 'fitted' as const, native: { width: 640, height: 640 }, path: '/x.onnx', precision: 'fp32' as const };
   it('16:9 cameras fit; a taller picture is warned with its own fitted size', () => {
     const rows = inputFitRows(fitted, [
       { id: 'hall', picture: { width: 1920, height: 1080 } },

@@ -138,7 +138,7 @@ describe.skipIf(!ready)('deriving the shared models', () => {
     expect(b.path).toBe(a.path);
     expect(statSync(b.path).mtimeMs).toBe(mtime);
     const n = await deriveModelInput(model, { width: 640, height: 640 }, { cacheDir: cache });
-    expect(n).toEqual({ path: model.path, input: { width: 640, height: 640 }, derived: false });
+    expect(n).toEqual({ path: model.path, input: { width: 640, height: 640 }, derived: false, precision: 'fp32' });
   });
 
   /** Sampled frames of a clip letterboxed to `size` (the same ffmpeg path the pipeline uses). */

@@ -49,6 +49,7 @@ export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
         d.input,
         d.regions.mode !== 'full' ? d.regions.mode : (cfg.cameras.find((c) => c.regions && c.regions.mode !== 'full')?.regions?.mode ?? 'full'),
       ) ?? d.input,
+    precision: d.precision,
     // Derived model files (detector.input) live beside the database, never in the checkout.
     cacheDir: join(dirname(resolve(cfg.storage.path)), 'cache', 'models'),
   };
@@ -92,7 +93,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
     sampling: samplingFor(cfg, cam),
     decode: decodeFor(cfg, cam),
     detector: detectorOptionsFrom(cfg),
-    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model),
+    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, cfg.detector.precision),
     appearance: cfg.tracker.appearance,
     reidModel: cfg.tracker.reid_model,
     reidInput: cfg.tracker.reid_input,

@@ -45,6 +45,8 @@ export interface DetectorInput {
   readonly path: string;
   /** Why 'auto' stayed native, when it did. */
   readonly fallback?: string;
+  /** fp32: the file as shipped; int8: the static int8 model derived from it with its calibration table. */
+  readonly precision: 'fp32' | 'int8';
 }
 
 interface ModelGeometry {
@@ -247,14 +249,22 @@ function defaultClassNames(layout: OutputLayout): readonly string[] {
 async function chooseInput(model: ResolvedModel, settings: Readonly<DetectorSettings>, warn: (m: string) => void): Promise<DetectorInput> {
   const entry = model.entry;
   const native = entry ? { width: entry.input.width, height: entry.input.height } : undefined;
-  const asNative = (fallback?: string): DetectorInput => ({
+  const precision = settings.precision;
+  const cacheDir = settings.cacheDir;
+  const derive = (size: InputSize) => deriveModelInput(model, size, { ...(cacheDir ? { cacheDir } : {}), precision });
+  const asNative = async (fallback?: string): Promise<DetectorInput> => ({
     ...(native ?? { width: 0, height: 0 }),
     mode: 'native',
     native,
-    path: model.path,
+    // int8 at the native size is a derived file too; its errors (no table, a table for another file) are not fallbacks.
+    path: native && precision === 'int8' ? (await derive(native)).path : model.path,
     ...(fallback ? { fallback } : {}),
+    precision,
   });
   const want = settings.input;
+  if (!native && precision === 'int8') {
+    throw new MisuseError('FS_BAD_ARGUMENT', `detector.precision int8: model ${model.path} is not in the manifest, it has no calibration table`);
+  }
   if (want === 'native') return asNative();
   if (!native) {
     if (want === 'auto') return asNative('the model is not in the manifest');
@@ -265,12 +275,12 @@ async function chooseInput(model: ResolvedModel, settings: Readonly<DetectorSett
   }
   const size = want === 'auto' ? fittedInput(native, AUTO_INPUT_ASPECT) : want;
   if (size.width === native.width && size.height === native.height) return asNative();
-  const cacheDir = settings.cacheDir;
   try {
-    const d = await deriveModelInput(model, size, cacheDir ? { cacheDir } : {});
-    return { ...d.input, mode: want === 'auto' ? 'fitted' : 'explicit', native, path: d.path };
+    const d = await derive(size);
+    return { ...d.input, mode: want === 'auto' ? 'fitted' : 'explicit', native, path: d.path, precision };
   } catch (e) {
-    if (want !== 'auto' || !(e instanceof FailureError) || e.code !== 'FS_MODEL_UNSUPPORTED') throw e;
+    // Only the size may fall back: an int8 table that does not fit is refused whatever the input.
+    if (want !== 'auto' || !(e instanceof FailureError) || e.code !== 'FS_MODEL_UNSUPPORTED' || 'calibration' in e.details) throw e;
     warn(`detector.input auto: ${e.message}; using its native ${native.width}x${native.height} input`);
     return asNative(e.message);
   }
@@ -279,8 +289,9 @@ async function chooseInput(model: ResolvedModel, settings: Readonly<DetectorSett
 /** "640x384 (fitted to 16:9; native 640x640)": the detector input as doctor and /status state it. */
 export function describeDetectorInput(i: DetectorInput): string {
   const nat = i.native ? `${i.native.width}x${i.native.height}` : 'as declared';
-  if (i.mode === 'native') return `${i.width}x${i.height} (native${i.fallback ? `; auto stayed native: ${i.fallback}` : ''})`;
-  return `${i.width}x${i.height} (${i.mode === 'fitted' ? 'fitted to 16:9' : 'detector.input'}; native ${nat})`;
+  const p = i.precision === 'int8' ? ', int8 (static, calibrated)' : '';
+  if (i.mode === 'native') return `${i.width}x${i.height} (native${i.fallback ? `; auto stayed native: ${i.fallback}` : ''})${p}`;
+  return `${i.width}x${i.height} (${i.mode === 'fitted' ? 'fitted to 16:9' : 'detector.input'}; native ${nat})${p}`;
 }
 
 /** Input size, normalisation and output name: from the manifest when known, else from the session's declared shapes. */

@@ -6,6 +6,7 @@ import { MisuseError } from '../core/errors.js';
 import type { ModelManifest } from '../models/manifest-schema.js';
 import type { ProviderName } from '../runtime/onnx.js';
 import { type InputSize, parseSize, sizeProblem } from '../models/derive.js';
+import { PRECISIONS, type Precision } from '../models/precision.js';
 import { DETECTOR_DEFAULTS } from './defaults.js';
 
 export interface DetectorOptions {
@@ -27,6 +28,8 @@ export interface DetectorOptions {
   readonly max_detections?: number;
   /** Model input: 'native' (the manifest's size, default), 'auto' (fitted to 16:9 where the model allows) or 'WxH'. */
   readonly input?: string;
+  /** fp32: the model file as shipped; int8: the static int8 model derived from it (models/quantize.ts). */
+  readonly precision?: Precision;
   /** Where derived model files are cached; default models/derive.ts defaultModelCacheDir(). */
   readonly cacheDir?: string | undefined;
   /** Provider fallback and "not in manifest" warnings. */
@@ -49,6 +52,7 @@ export interface DetectorSettings {
   readonly classes: readonly string[];
   readonly max_detections: number;
   readonly input: 'auto' | 'native' | InputSize;
+  readonly precision: Precision;
   readonly cacheDir: string | undefined;
 }
 
@@ -69,6 +73,7 @@ export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings>
     classes: o.classes ?? DETECTOR_DEFAULTS.classes,
     max_detections: o.max_detections ?? DETECTOR_DEFAULTS.max_detections,
     input: parseInput(o.input ?? DETECTOR_DEFAULTS.input),
+    precision: o.precision ?? DETECTOR_DEFAULTS.precision,
     cacheDir: o.cacheDir,
   };
   if (typeof s.model !== 'string' || s.model === '') throw bad('model', s.model, 'a manifest name or an .onnx path');
@@ -80,6 +85,7 @@ export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings>
   if (!(s.iou_threshold >= 0 && s.iou_threshold <= 1)) throw bad('iou_threshold', s.iou_threshold, 'in [0, 1]');
   if (s.classes.length === 0) throw bad('classes', s.classes, 'a non-empty list of class names');
   if (!Number.isInteger(s.max_detections) || s.max_detections < 1) throw bad('max_detections', s.max_detections, 'an integer >= 1');
+  if (!PRECISIONS.includes(s.precision)) throw bad('precision', s.precision, PRECISIONS.join(' or '));
   if (typeof s.input === 'object') {
     const why = sizeProblem(s.input);
     if (why) throw bad('input', o.input, `auto, native or WxH (${why})`);

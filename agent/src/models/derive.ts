@@ -21,6 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { FailureError, MisuseError } from '../core/errors.js';
+import type { Precision } from './precision.js';
+import { type CalibrationTable, calibrationPath, checkTableFor, loadCalibration, quantizeBytes } from './quantize.js';
 import type { ResolvedModel } from './resolve.js';
 import { sha256File } from './sha256.js';
 
@@ -82,14 +84,19 @@ export interface DeriveOptions {
   readonly cacheDir?: string;
   /** Detection grid strides; default 8/16/32 (YOLOv8n, YOLOX-Nano). */
   readonly strides?: readonly number[];
+  /** int8: also quantise (models/quantize.ts) with the model's calibration table. Default fp32. */
+  readonly precision?: Precision;
+  /** The calibration table; default models/calibration/<model>.int8.json. */
+  readonly calibrationPath?: string;
 }
 
 export interface DerivedModel {
   /** The file to load: the source itself at its native size, else the cached derived file. */
   readonly path: string;
   readonly input: InputSize;
-  /** False when the size asked for is the native one (the source file is used as is). */
+  /** False when the source file is used as is (native size, fp32). */
   readonly derived: boolean;
+  readonly precision: Precision;
 }
 
 /** Number of grid cells (anchors) over the levels at one input size. */
@@ -98,9 +105,11 @@ export function anchorCount(size: InputSize, strides: readonly number[] = [8, 16
 }
 
 /**
- * The model file for `size`: the source when it is the native size, else a derived file from the
- * cache (made on first use). Throws FS_MODEL_UNSUPPORTED naming the model when its graph cannot be
- * derived safely; callers that may fall back to the native input do so on that error.
+ * The model file for `size` (and precision): the source when it is the native size at fp32, else a
+ * derived file from the cache (made on first use). The cache name holds the source's sha256, the
+ * size and, for int8, the calibration table's own hash. Throws FS_MODEL_UNSUPPORTED naming the
+ * model when its graph cannot be derived safely, or its calibration table is for another file or
+ * lacks a tensor; callers that may fall back to the native input do so on that error.
  */
 export async function deriveModelInput(model: ResolvedModel, size: InputSize, opts: DeriveOptions = {}): Promise<DerivedModel> {
   const entry = model.entry;
@@ -110,11 +119,19 @@ export async function deriveModelInput(model: ResolvedModel, size: InputSize, op
     });
   }
   const native = { width: entry.input.width, height: entry.input.height };
-  if (size.width === native.width && size.height === native.height) return { path: model.path, input: native, derived: false };
-  const problem = sizeProblem(size, entry.task === 'reid' ? REID_INPUT_MULTIPLE : INPUT_MULTIPLE);
+  const precision = opts.precision ?? 'fp32';
+  const isNative = size.width === native.width && size.height === native.height;
+  if (isNative && precision === 'fp32') return { path: model.path, input: native, derived: false, precision };
+  const problem = isNative ? undefined : sizeProblem(size, entry.task === 'reid' ? REID_INPUT_MULTIPLE : INPUT_MULTIPLE);
   if (problem) throw new MisuseError('FS_BAD_ARGUMENT', `model "${model.name}": input ${size.width}x${size.height}: ${problem}`, { model: model.name });
   const sha = model.verified ? entry.sha256 : await sha256File(model.path);
-  const file = `${entry.name}-${sha.slice(0, 16)}-${size.width}x${size.height}.onnx`;
+  let calibration: { table: CalibrationTable; hash: string } | undefined;
+  if (precision === 'int8') {
+    calibration = loadCalibration(opts.calibrationPath ?? calibrationPath(entry.name));
+    checkTableFor(calibration.table, model.name, sha); // before the cache: a wrong table is refused even when a file is cached
+  }
+  const tag = calibration ? `-int8-${calibration.hash.slice(0, 12)}` : '';
+  const file = `${entry.name}-${sha.slice(0, 16)}-${size.width}x${size.height}${tag}.onnx`;
   // The configured cache first; when that is not ours to write (e.g. made by root running doctor
   // before the service user's first start), the per-user default, so the agent still starts.
   const dirs = [...new Set([opts.cacheDir ?? defaultModelCacheDir(), defaultModelCacheDir()])];
@@ -122,20 +139,28 @@ export async function deriveModelInput(model: ResolvedModel, size: InputSize, op
   const failures: string[] = [];
   for (const dir of dirs) {
     const path = join(dir, file);
-    if (existsSync(path)) return { path, input: size, derived: true };
-    bytes ??= deriveBytes(readFileSync(model.path), model.name, entry.task, native, size, opts.strides ?? entry.output.strides ?? [8, 16, 32]);
+    if (existsSync(path)) return { path, input: size, derived: true, precision };
+    if (!bytes) {
+      const source = readFileSync(model.path);
+      const sized = isNative ? source : deriveBytes(source, model.name, entry.task, native, size, opts.strides ?? entry.output.strides ?? [8, 16, 32]);
+      bytes = calibration ? quantizeBytes(sized, model.name, sha, calibration.table) : sized;
+    }
     try {
       // 0755: the file is derived from the public weights, nothing secret, and doctor (root) and the service user share it.
       mkdirSync(dir, { recursive: true, mode: 0o755 });
       const tmp = `${path}.${process.pid}.tmp`;
       writeFileSync(tmp, bytes);
       renameSync(tmp, path); // atomic: a concurrent reader sees the whole file or none
-      return { path, input: size, derived: true };
+      return { path, input: size, derived: true, precision };
     } catch (e) {
       failures.push(`${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  throw new FailureError('FS_OUTPUT', `model "${model.name}": cannot write the derived ${size.width}x${size.height} file (${failures.join('; ')})`, { dirs });
+  throw new FailureError(
+    'FS_OUTPUT',
+    `model "${model.name}": cannot write the derived ${size.width}x${size.height} ${precision} file (${failures.join('; ')})`,
+    { dirs },
+  );
 }
 
 type Tensor = onnxProto.onnx.ITensorProto;

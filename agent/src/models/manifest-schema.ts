@@ -56,6 +56,13 @@ export const manifestEntrySchema = z.strictObject({
   tracker_thresholds: trackerThresholdsSchema
     .optional()
     .describe('Per-model tracker score thresholds (detectors): the tracker defaults when the config sets none.'),
+  int8: z
+    .strictObject({
+      description: z.string().min(1).describe('What the static int8 model derived from this file (models/quantize.ts) costs and keeps, with the commands.'),
+      tracker_thresholds: trackerThresholdsSchema.describe("The int8 model's own thresholds: the same rule applied to its own scores (they shift)."),
+    })
+    .optional()
+    .describe('The static int8 variant (detector.precision: int8), derived with models/calibration/<name>.int8.json.'),
 });
 
 export const manifestSchema = z

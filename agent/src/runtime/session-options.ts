@@ -19,6 +19,7 @@ export function sessionOptionsFor(provider: ProviderName, opts: SessionOptions):
     executionProviders: [provider],
     graphOptimizationLevel: opts.graphOptimization ?? 'all',
     ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+    ...(opts.optimizedModelPath ? { optimizedModelFilePath: opts.optimizedModelPath } : {}),
     // Session config entries: onnxruntime-node flattens this to "session.intra_op.allow_spinning".
     ...(spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
   };

@@ -21,6 +21,11 @@ export interface SessionOptions {
    * reads, timers and the HTTP API; on a worker the event loop stays free while inference runs.
    */
   readonly worker?: boolean;
+  /**
+   * Write the graph onnxruntime actually runs (after its fusions) to this file: how a test sees
+   * that a QDQ model became QLinearConv rather than float Conv between Q/DQ pairs.
+   */
+  readonly optimizedModelPath?: string;
   /** Called once per provider that failed to start. */
   readonly warn?: (message: string) => void;
 }

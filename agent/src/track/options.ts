@@ -7,6 +7,7 @@ import type { TrackerConfig } from '../config/schema.js';
 import { trackerSection } from '../config/sections/tracker.js';
 import { DETECTOR_DEFAULTS } from '../detect/defaults.js';
 import { findEntry, loadManifest } from '../models/manifest.js';
+import type { Precision } from '../models/precision.js';
 import { DEFAULT_KALMAN, type KalmanParams } from './kalman.js';
 import type { PlausibilityOptions } from './plausibility.js';
 import type { MotionRule } from './distances.js';
@@ -69,8 +70,8 @@ export interface TrackerOptions {
  * detector model's calibrated `tracker_thresholds` in the model manifest (a model given as a path,
  * or one without them, gets the default detector's).
  */
-export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string = DETECTOR_DEFAULTS.model): TrackerOptions {
-  const m = modelThresholds(detectorModel);
+export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string = DETECTOR_DEFAULTS.model, precision: Precision = 'fp32'): TrackerOptions {
+  const m = modelThresholds(detectorModel, precision);
   return validateTrackerOptions({
     appearance: c.appearance,
     highThreshold: c.high_threshold ?? m.high,
@@ -105,10 +106,16 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
   });
 }
 
-/** A detector's calibrated thresholds from the bundled manifest; the default detector's for others. */
-export function modelThresholds(model: string): ScoreThresholds {
+/**
+ * A detector's calibrated thresholds from the bundled manifest; the default detector's for others.
+ * At int8 (detector.precision) its int8 variant's own: quantisation shifts the scores.
+ */
+export function modelThresholds(model: string, precision: Precision = 'fp32'): ScoreThresholds {
   const manifest = loadManifest();
-  const th = (findEntry(manifest, model) ?? findEntry(manifest, DETECTOR_DEFAULTS.model))?.tracker_thresholds;
+  const entry = findEntry(manifest, model) ?? findEntry(manifest, DETECTOR_DEFAULTS.model);
+  if (precision === 'int8' && !entry?.int8)
+    throw new MisuseError('FS_BAD_ARGUMENT', `model manifest: "${entry?.name ?? model}" has no int8 variant (no int8.tracker_thresholds)`, { model });
+  const th = precision === 'int8' ? entry?.int8?.tracker_thresholds : entry?.tracker_thresholds;
   if (!th)
     throw new MisuseError('FS_BAD_ARGUMENT', `model manifest: no tracker_thresholds for "${model}" nor for the default detector "${DETECTOR_DEFAULTS.model}"`, {
       model,

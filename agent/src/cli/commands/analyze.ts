@@ -73,12 +73,16 @@ export function registerAnalyzeCommand(program: Command): void {
         sampling,
         decode: { threads: cfg.sampling.decode_threads, skipLoopFilter: cfg.sampling.skip_loop_filter, hw: cfg.sampling.hw_decode },
         // The agent's own detector options (provider fallback, threads, spinning, max_detections,
-        // detector.input narrowed for region modes, the derived-model cache), with the flags applied.
+        // detector.input narrowed for region modes, precision, the derived-model cache), with the flags applied.
         detector: detectorOptionsFrom({
           ...cfg,
           detector: { ...cfg.detector, ...(flags.model !== undefined ? { model: flags.model } : {}), regions: { ...cfg.detector.regions, mode: regions.mode } },
         }),
-        tracker: trackerOptionsFromConfig({ ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance }, flags.model ?? cfg.detector.model),
+        tracker: trackerOptionsFromConfig(
+          { ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance },
+          flags.model ?? cfg.detector.model,
+          cfg.detector.precision,
+        ),
         appearance: flags.appearance && cfg.tracker.appearance,
         reidModel: cfg.tracker.reid_model,
         reidInput: cfg.tracker.reid_input,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DETECTOR_DEFAULTS } from '../../detect/defaults.js';
 import { INPUT_MAX, INPUT_MIN, INPUT_MULTIPLE, parseSize, sizeProblem } from '../../models/derive.js';
+import { PRECISIONS } from '../../models/precision.js';
 import { REGION_DEFAULTS } from '../../pipeline/region-detect.js';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
@@ -84,6 +85,12 @@ export const detectorSection = z
       })
       .describe(
         `Model input size. native (default): the manifest's size. auto: fitted to 16:9 pictures (YOLOv8n 640x384 instead of 640x640: the letterbox padding is not computed, people are as large as before) when the model's graph can be derived for it, else native. WxH (multiples of ${INPUT_MULTIPLE}, ${INPUT_MIN}..${INPUT_MAX}, e.g. 640x480 for 4:3 cameras): that size. A derived model is made once from the manifest file and cached beside the database. doctor and /status say which input runs.`,
+      ),
+    precision: z
+      .enum(PRECISIONS)
+      .default(DETECTOR_DEFAULTS.precision)
+      .describe(
+        "Numeric precision of the detector. fp32: the model file as shipped. int8: a static int8 model (QLinearConv on the CPU's VNNI int8 kernels) derived at start-up from that same file with the calibration table committed in models/calibration/<model>.int8.json, cached beside the other derived models; refused, naming the model, when the model has no table or the table was made on another file. doctor and /status say which runs.",
       ),
     sessions: z
       .int()

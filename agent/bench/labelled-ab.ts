@@ -1,0 +1,85 @@
+/**
+ * The labelled real set (test/fixtures/labels/baseline.json) under detector settings other than the
+ * product defaults: for each variant, each clip goes through `floorsense analyze --fps 2` with the
+ * clip's own config plus the variant's detector keys, then `eval mot` and `eval events`, as
+ * test/label/labelled-set.test.ts does for the defaults. Prints the figures beside the baseline.
+ *
+ *   npx tsc -p tsconfig.json && npx tsx agent/bench/labelled-ab.ts [--variants precision=fp32;precision=int8,input=auto] [--json]
+ *
+ * A variant is `key=value` pairs joined by commas (a bare key is the detector section's, else
+ * a dotted path, e.g. tracker.high_threshold=0.33 or analytics.consultation.min_seconds=18); variants are separated by semicolons.
+ * `default` is the product defaults.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse, stringify } from 'yaml';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
+const { values } = parseArgs({
+  options: {
+    variants: { type: 'string', default: 'default;precision=int8' },
+    out: { type: 'string', default: 'out/labelled-ab' },
+    json: { type: 'boolean', default: false },
+  },
+});
+interface Clip {
+  video: string;
+  config?: string;
+  figures: { mot: Record<string, number>; interactions: Record<string, { precision: number; recall: number }> };
+}
+const baseline = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'labels', 'baseline.json'), 'utf8')) as { clips: Record<string, Clip> };
+const cli = (args: string[]) =>
+  execFileSync(process.execPath, [join(repoRoot, 'bin', 'floorsense.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+const results: Record<string, Record<string, unknown>> = {};
+for (const variant of values.variants.split(';')) {
+  const pairs = variant === 'default' ? [] : variant.split(',').map((kv) => kv.split('=') as [string, string]);
+  results[variant] = {};
+  for (const [name, clip] of Object.entries(baseline.clips)) {
+    const dir = resolve(values.out, variant.replace(/[^a-z0-9=,_-]/gi, '_'), name);
+    mkdirSync(dir, { recursive: true });
+    const cfg = (clip.config ? parse(readFileSync(join(repoRoot, clip.config), 'utf8')) : { store: { id: 'bench' } }) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    for (const [key, v] of pairs) {
+      const path = key.includes('.') ? key.split('.') : ['detector', key];
+      let node: Record<string, unknown> = cfg;
+      for (const p of path.slice(0, -1)) {
+        node[p] ??= {};
+        node = node[p] as Record<string, unknown>;
+      }
+      node[path.at(-1)!] = Number.isNaN(Number(v)) ? v : Number(v);
+    }
+    const cfgPath = join(dir, 'config.yaml');
+    writeFileSync(cfgPath, stringify(cfg));
+    const t0 = performance.now();
+    cli(['analyze', join(data, clip.video), '--fps', '2', '--out', dir, '--config', cfgPath]);
+    const wall = (performance.now() - t0) / 1000;
+    const labels = join(repoRoot, 'test', 'fixtures', 'labels', name);
+    const mot = JSON.parse(cli(['eval', 'mot', '--gt', join(labels, 'gt.txt'), '--pred', join(dir, `${name}.txt`), '--json'])) as Record<string, number>;
+    // eval events reads zones from a config with cameras only (the test passes the clip's own, when it has one).
+    const zones = clip.config ? ['--config', cfgPath] : [];
+    const events = JSON.parse(cli(['eval', 'events', '--gt', labels, '--pred', dir, ...zones, '--json'])) as {
+      roles: { accuracy: number };
+      interactions: Record<string, { precision: number; recall: number }>;
+    };
+    results[variant]![name] = { mot, roles: events.roles.accuracy, interactions: events.interactions, wall_s: wall };
+    if (values.json) continue;
+    const b = clip.figures;
+    const f = (k: string) => `${k} ${mot[k]!.toFixed(3)} (${b.mot[k]!.toFixed(3)})`;
+    const ix = Object.entries(events.interactions)
+      .map(
+        ([k, s]) =>
+          `${k} P/R ${s.precision.toFixed(2)}/${s.recall.toFixed(2)} (${b.interactions[k]?.precision.toFixed(2)}/${b.interactions[k]?.recall.toFixed(2)})`,
+      )
+      .join(', ');
+    console.log(
+      `${variant.padEnd(28)} ${name.padEnd(26)} ${f('MOTA')} ${f('IDF1')} ${f('HOTA')} IDSW ${mot.IDSW} (${b.mot.IDSW}); roles ${events.roles.accuracy.toFixed(2)}; ${ix}`,
+    );
+  }
+}
+if (values.json) console.log(JSON.stringify(results));

@@ -1,0 +1,178 @@
+/**
+ * The static int8 detector (agent/src/models/quantize.ts) derived from the shipped fp32 file with the
+ * committed calibration table: onnxruntime loads it and fuses every Conv into QLinearConv, its boxes
+ * on real frames match fp32's, it is cached by the table's hash, and a table for another file (or
+ * one missing a tensor) is refused by name.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Xyxy } from '../../agent/src/core/boxes.js';
+import type { Frame } from '../../agent/src/core/frame.js';
+import { Detector, describeDetectorInput } from '../../agent/src/detect/detector.js';
+import { detectionAgreement } from '../../agent/src/eval/det/agreement.js';
+import { openSource } from '../../agent/src/ingest/open-source.js';
+import { deriveModelInput } from '../../agent/src/models/derive.js';
+import { activationParams, calibrationPath, loadCalibration, quantisedTensors, quantizeBytes } from '../../agent/src/models/quantize.js';
+import { resolveModel } from '../../agent/src/models/resolve.js';
+import { openSession } from '../../agent/src/runtime/onnx.js';
+import { modelThresholds } from '../../agent/src/track/options.js';
+import { dataPath, haveData } from '../helpers/shared-data.js';
+
+const { onnx } = onnxProto;
+
+describe('activation parameters (pure)', () => {
+  it('widens the range to hold zero exactly and maps it onto 0..255', () => {
+    expect(activationParams([0, 1])).toEqual({ scale: Math.fround(1 / 255), zeroPoint: 0 });
+    const p = activationParams([-0.2785, 10]);
+    expect(p.zeroPoint).toBe(Math.round(0.2785 / p.scale));
+    expect(p.scale).toBeCloseTo(10.2785 / 255, 7);
+    expect(activationParams([2, 3]).zeroPoint).toBe(0); // [0, 3]
+    expect(activationParams([-4, -1]).zeroPoint).toBe(255); // [-4, 0]
+  });
+  it('int8 has its own tracker thresholds (its scores shift); a model without an int8 variant is refused by name', () => {
+    const int8 = modelThresholds('yolov8n_fp32', 'int8');
+    expect(int8).toEqual({ high: 0.307, low: 0.1, newTrack: 0.468 });
+    expect(int8.high).not.toBe(modelThresholds('yolov8n_fp32').high);
+    expect(() => modelThresholds('yolox_nano', 'int8')).toThrow(/"yolox_nano" has no int8 variant/);
+  });
+});
+
+const V8 = 'models/yolov8n_fp32.onnx';
+const ready = haveData(V8, 'video/street_elevated_pedestrians.mp4');
+
+describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
+  let cache: string;
+  beforeAll(() => {
+    cache = mkdtempSync(join(tmpdir(), 'fs-int8-'));
+  });
+  afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+  it('the committed table covers exactly the tensors the graph quantises, and leaves the box decoder float', () => {
+    const src = readFileSync(dataPath(V8));
+    const { table } = loadCalibration(calibrationPath('yolov8n_fp32'));
+    const { calibrated, tied } = quantisedTensors(src);
+    expect(Object.keys(table.ranges).sort()).toEqual([...calibrated].sort());
+    expect(calibrated.length).toBeGreaterThan(150);
+    // Split and MaxPool outputs take their input's parameters instead of a range of their own.
+    expect(tied.size).toBeGreaterThan(10);
+    // Nothing downstream of the heads' Reshape (DFL softmax, anchor arithmetic in pixels).
+    expect(calibrated.some((t) => t.includes('/model.22/dfl/'))).toBe(false);
+    const q = onnx.ModelProto.decode(quantizeBytes(src, 'yolov8n_fp32', table.sha256, table)).graph!;
+    const ops = (op: string) => q.node!.filter((n) => n.opType === op).length;
+    expect(ops('Conv')).toBe(64);
+    // 63 feature Convs: weights, bias and the input each through a DequantizeLinear; the DFL conv stays float.
+    expect(ops('DequantizeLinear')).toBeGreaterThan(63 * 3);
+    const dflConv = q.node!.find((n) => n.opType === 'Conv' && n.name!.includes('dfl'))!;
+    expect(dflConv.input![1]).toBe('model.22.dfl.conv.weight_fp32'); // the float initializer itself, no DequantizeLinear
+  });
+
+  it('onnxruntime runs the feature network as QLinear ops: no float Conv left but the DFL one', async () => {
+    const model = await resolveModel('yolov8n_fp32', dataPath('models'));
+    const d = await deriveModelInput(model, { width: 640, height: 384 }, { cacheDir: cache, precision: 'int8' });
+    const optimized = join(cache, 'optimized.onnx');
+    const s = await openSession(d.path, { threads: 1, worker: false, optimizedModelPath: optimized });
+    await s.release();
+    const count = new Map<string, number>();
+    for (const n of onnx.ModelProto.decode(readFileSync(optimized)).graph!.node!) count.set(n.opType!, (count.get(n.opType!) ?? 0) + 1);
+    expect(count.get('QLinearConv')).toBe(63);
+    expect(count.get('QLinearMul')).toBeGreaterThan(50);
+    expect(count.get('QLinearSigmoid')).toBeGreaterThan(50);
+    // The DFL conv (float, possibly in onnxruntime's NCHWc form) is the only float convolution.
+    expect(count.get('Conv') ?? 0).toBeLessThanOrEqual(1);
+    // One QuantizeLinear: the picture's; the rest was fused.
+    expect(count.get('QuantizeLinear')).toBe(1);
+  });
+
+  async function frames(size: { width: number; height: number }): Promise<Frame[]> {
+    const src = await openSource({
+      sourceId: 'street',
+      url: dataPath('video/street_elevated_pedestrians.mp4'),
+      sampling: { fps: 1, keyframes: 'never' },
+      modelSize: size,
+      limitSec: 4,
+    });
+    const out: Frame[] = [];
+    for await (const f of src) out.push(f);
+    return out;
+  }
+
+  async function boxes(det: Detector, fs: readonly Frame[]): Promise<Map<number, Xyxy[]>> {
+    const m = new Map<number, Xyxy[]>();
+    for (const f of fs) {
+      const d = await det.detect(f);
+      m.set(
+        f.index,
+        Array.from({ length: d.length }, (_, i) => [d.xyxy[i * 4]!, d.xyxy[i * 4 + 1]!, d.xyxy[i * 4 + 2]!, d.xyxy[i * 4 + 3]!] as Xyxy),
+      );
+    }
+    return m;
+  }
+
+  it.each(['native', '640x384'])('at %s its boxes on the 1080p street (10-13 people) match fp32 at IoU > 0.5, mean IoU > 0.9', async (input) => {
+    const opts = { model: 'yolov8n_fp32', modelsDir: dataPath('models'), threads: 2, input, cacheDir: cache, conf_threshold: 0.33 };
+    const fp32 = await Detector.create(opts);
+    const int8 = await Detector.create({ ...opts, precision: 'int8' });
+    try {
+      expect(int8.input.precision).toBe('int8');
+      expect(int8.input.path).toMatch(/-int8-[0-9a-f]{12}\.onnx$/);
+      expect(describeDetectorInput(int8.input)).toMatch(/, int8 \(static, calibrated\)$/);
+      const fs = await frames(fp32.inputSize);
+      const a = detectionAgreement(await boxes(fp32, fs), await boxes(int8, fs));
+      console.log(`[int8] ${input} vs fp32 on ${a.frames} frames:`, JSON.stringify(a));
+      expect(a.frames).toBe(4);
+      expect(a.referenceBoxes).toBeGreaterThan(30);
+      expect(a.referenceMatched).toBeGreaterThan(0.9);
+      expect(a.candidateMatched).toBeGreaterThan(0.9);
+      expect(a.meanIou).toBeGreaterThan(0.9);
+    } finally {
+      await fp32.close();
+      await int8.close();
+    }
+  });
+
+  it('caches the int8 file under the table hash: an edited table derives a new file', async () => {
+    const model = await resolveModel('yolov8n_fp32', dataPath('models'));
+    const path = calibrationPath('yolov8n_fp32');
+    const a = await deriveModelInput(model, { width: 640, height: 384 }, { cacheDir: cache, precision: 'int8' });
+    const hash = createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 12);
+    expect(a).toEqual({
+      path: join(cache, `yolov8n_fp32-${model.entry!.sha256.slice(0, 16)}-640x384-int8-${hash}.onnx`),
+      input: { width: 640, height: 384 },
+      derived: true,
+      precision: 'int8',
+    });
+    const edited = join(cache, 'edited.int8.json');
+    const t = JSON.parse(readFileSync(path, 'utf8'));
+    t.ranges.images = [0, 1.5];
+    writeFileSync(edited, JSON.stringify(t));
+    const b = await deriveModelInput(model, { width: 640, height: 384 }, { cacheDir: cache, precision: 'int8', calibrationPath: edited });
+    expect(b.path).not.toBe(a.path);
+  });
+
+  it('refuses a table made on another file, or one without a tensor the graph needs, naming model and tensor', async () => {
+    const model = await resolveModel('yolov8n_fp32', dataPath('models'));
+    const t = JSON.parse(readFileSync(calibrationPath('yolov8n_fp32'), 'utf8'));
+    const other = join(cache, 'other.int8.json');
+    writeFileSync(other, JSON.stringify({ ...t, sha256: '0'.repeat(64) }));
+    await expect(deriveModelInput(model, { width: 640, height: 640 }, { cacheDir: cache, precision: 'int8', calibrationPath: other })).rejects.toMatchObject({
+      code: 'FS_MODEL_UNSUPPORTED',
+      message: expect.stringMatching(
+        /model "yolov8n_fp32": cannot derive int8 .*measured on the file with sha256 0000000000000000…, this one is 93872600a43b9831…/,
+      ),
+    });
+    const missing = join(cache, 'missing.int8.json');
+    delete t.ranges['/model.8/cv2/conv/Conv_output_0'];
+    writeFileSync(missing, JSON.stringify(t));
+    await expect(deriveModelInput(model, { width: 640, height: 640 }, { cacheDir: cache, precision: 'int8', calibrationPath: missing })).rejects.toMatchObject({
+      message: expect.stringMatching(/model "yolov8n_fp32": .*tensor "\/model.8\/cv2\/conv\/Conv_output_0" has no range in the table/),
+    });
+    // The detector does not fall back to fp32 (or to the native size under auto) on a table that does not fit.
+    const bad = join(cache, 'bad.int8.json');
+    writeFileSync(bad, '{"model": "yolov8n_fp32", "ranges": {}}');
+    expect(() => loadCalibration(bad)).toThrow(/int8 calibration table .*bad.int8.json is invalid:[\s\S]*sha256/);
+  });
+});
