@@ -10,16 +10,15 @@ import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Xyxy } from '../../agent/src/core/boxes.js';
-import type { Frame } from '../../agent/src/core/frame.js';
 import { Detector, describeDetectorInput } from '../../agent/src/detect/detector.js';
 import { detectionAgreement } from '../../agent/src/eval/det/agreement.js';
-import { openSource } from '../../agent/src/ingest/open-source.js';
 import { anchorCount, anchorTables, deriveBytes, deriveModelInput, fittedInput, parseSize, sizeProblem } from '../../agent/src/models/derive.js';
 import { loadManifest, findEntry } from '../../agent/src/models/manifest.js';
 import { resolveModel } from '../../agent/src/models/resolve.js';
 import { openReid } from '../../agent/src/track/reid.js';
 import { dot } from '../../agent/src/track/distances.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
+import { boxesPerFrame, clipFrames } from './helpers.js';
 
 const { onnx } = onnxProto;
 
@@ -141,26 +140,6 @@ describe.skipIf(!ready)('deriving the shared models', () => {
     expect(n).toEqual({ path: model.path, input: { width: 640, height: 640 }, derived: false, precision: 'fp32' });
   });
 
-  /** Sampled frames of a clip letterboxed to `size` (the same ffmpeg path the pipeline uses). */
-  async function frames(clip: string, size: { width: number; height: number }, seconds: number): Promise<Frame[]> {
-    const src = await openSource({ sourceId: clip, url: dataPath(clip), sampling: { fps: 1, keyframes: 'never' }, modelSize: size, limitSec: seconds });
-    const out: Frame[] = [];
-    for await (const f of src) out.push(f);
-    return out;
-  }
-
-  async function boxesPerFrame(det: Detector, fs: readonly Frame[]): Promise<Map<number, Xyxy[]>> {
-    const m = new Map<number, Xyxy[]>();
-    for (const f of fs) {
-      const d = await det.detect(f);
-      m.set(
-        f.index,
-        Array.from({ length: d.length }, (_, i) => [d.xyxy[i * 4]!, d.xyxy[i * 4 + 1]!, d.xyxy[i * 4 + 2]!, d.xyxy[i * 4 + 3]!] as Xyxy),
-      );
-    }
-    return m;
-  }
-
   it.each([
     ['yolov8n_fp32', { width: 640, height: 384 }],
     ['yolox_nano', { width: 416, height: 256 }],
@@ -172,8 +151,8 @@ describe.skipIf(!ready)('deriving the shared models', () => {
       expect(auto.input.mode).toBe('fitted');
       expect(describeDetectorInput(auto.input)).toMatch(new RegExp(`^${fitted.width}x${fitted.height} \\(fitted to 16:9; native`));
       const clip = 'video/street_elevated_pedestrians.mp4';
-      const ref = await boxesPerFrame(native, await frames(clip, native.inputSize, 4));
-      const cand = await boxesPerFrame(auto, await frames(clip, auto.inputSize, 4));
+      const ref = await boxesPerFrame(native, await clipFrames(clip, native.inputSize, 4));
+      const cand = await boxesPerFrame(auto, await clipFrames(clip, auto.inputSize, 4));
       const a = detectionAgreement(ref, cand);
       console.log(`[derive] ${name} ${fitted.width}x${fitted.height} vs native on ${a.frames} frames:`, JSON.stringify(a));
       expect(a.frames).toBe(4);
@@ -206,7 +185,7 @@ describe.skipIf(!ready)('deriving the shared models', () => {
         [555, 145, 645, 280],
       ],
     ];
-    const all = await frames(clip, { width: 768, height: 432 }, 16);
+    const all = await clipFrames(clip, { width: 768, height: 432 }, 16);
     const f5 = all.find((f) => Math.round(f.ptsSec) === 5)!;
     const f15 = all.find((f) => Math.round(f.ptsSec) === 15)!;
     for (const size of [

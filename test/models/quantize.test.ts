@@ -10,17 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Xyxy } from '../../agent/src/core/boxes.js';
-import type { Frame } from '../../agent/src/core/frame.js';
 import { Detector, describeDetectorInput } from '../../agent/src/detect/detector.js';
 import { detectionAgreement } from '../../agent/src/eval/det/agreement.js';
-import { openSource } from '../../agent/src/ingest/open-source.js';
 import { deriveModelInput } from '../../agent/src/models/derive.js';
 import { activationParams, calibrationPath, loadCalibration, quantisedTensors, quantizeBytes } from '../../agent/src/models/quantize.js';
 import { resolveModel } from '../../agent/src/models/resolve.js';
 import { openSession } from '../../agent/src/runtime/onnx.js';
 import { modelThresholds } from '../../agent/src/track/options.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
+import { boxesPerFrame, clipFrames } from './helpers.js';
 
 const { onnx } = onnxProto;
 
@@ -87,31 +85,6 @@ describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
     expect(count.get('QuantizeLinear')).toBe(1);
   });
 
-  async function frames(size: { width: number; height: number }): Promise<Frame[]> {
-    const src = await openSource({
-      sourceId: 'street',
-      url: dataPath('video/street_elevated_pedestrians.mp4'),
-      sampling: { fps: 1, keyframes: 'never' },
-      modelSize: size,
-      limitSec: 4,
-    });
-    const out: Frame[] = [];
-    for await (const f of src) out.push(f);
-    return out;
-  }
-
-  async function boxes(det: Detector, fs: readonly Frame[]): Promise<Map<number, Xyxy[]>> {
-    const m = new Map<number, Xyxy[]>();
-    for (const f of fs) {
-      const d = await det.detect(f);
-      m.set(
-        f.index,
-        Array.from({ length: d.length }, (_, i) => [d.xyxy[i * 4]!, d.xyxy[i * 4 + 1]!, d.xyxy[i * 4 + 2]!, d.xyxy[i * 4 + 3]!] as Xyxy),
-      );
-    }
-    return m;
-  }
-
   it.each(['native', '640x384'])('at %s its boxes on the 1080p street (10-13 people) match fp32 at IoU > 0.5, mean IoU > 0.9', async (input) => {
     const opts = { model: 'yolov8n_fp32', modelsDir: dataPath('models'), threads: 2, input, cacheDir: cache, conf_threshold: 0.33 };
     const fp32 = await Detector.create(opts);
@@ -120,8 +93,8 @@ describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
       expect(int8.input.precision).toBe('int8');
       expect(int8.input.path).toMatch(/-int8-[0-9a-f]{12}\.onnx$/);
       expect(describeDetectorInput(int8.input)).toMatch(/, int8 \(static, calibrated\)$/);
-      const fs = await frames(fp32.inputSize);
-      const a = detectionAgreement(await boxes(fp32, fs), await boxes(int8, fs));
+      const fs = await clipFrames('video/street_elevated_pedestrians.mp4', fp32.inputSize, 4);
+      const a = detectionAgreement(await boxesPerFrame(fp32, fs), await boxesPerFrame(int8, fs));
       console.log(`[int8] ${input} vs fp32 on ${a.frames} frames:`, JSON.stringify(a));
       expect(a.frames).toBe(4);
       expect(a.referenceBoxes).toBeGreaterThan(30);

@@ -221,6 +221,23 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
   const nodes: Node[] = [];
   for (const input of graph.input ?? []) if (quantised.has(input.name!)) nodes.push(...qdq(input.name!));
   const removeInits = new Set<string>();
+  /** Initializer `name` replaced by its quantised values, per-output-channel scales and zero points, and a DequantizeLinear (axis 0) to `<name>_dequantized`. */
+  const perChannel = (name: string, dataType: number, dims: number[], values: Int8Array | Int32Array, scales: Float32Array, zeroPoints: Uint8Array): void => {
+    const cOut = scales.length;
+    newInits.push(onnx.TensorProto.create({ name: `${name}_quantized`, dataType, dims, rawData: new Uint8Array(values.buffer) }));
+    newInits.push(onnx.TensorProto.create({ name: `${name}_scale`, dataType: FLOAT, dims: [cOut], rawData: new Uint8Array(scales.buffer) }));
+    newInits.push(onnx.TensorProto.create({ name: `${name}_zero_point`, dataType, dims: [cOut], rawData: zeroPoints }));
+    nodes.push(
+      onnx.NodeProto.create({
+        name: `${name}_DequantizeLinear`,
+        opType: 'DequantizeLinear',
+        input: [`${name}_quantized`, `${name}_scale`, `${name}_zero_point`],
+        output: [`${name}_dequantized`],
+        attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+      }),
+    );
+    removeInits.add(name);
+  };
   for (const n of graph.node ?? []) {
     const xName = n.input?.[0] ?? '';
     n.input = (n.input ?? []).map((i) => renamed.get(i) ?? i);
@@ -242,20 +259,7 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
         scales[c] = s;
         for (let k = 0; k < per; k++) q[c * per + k] = Math.max(-127, Math.min(127, Math.round(wf[c * per + k]! / s)));
       }
-      const wq = `${wName}_quantized`;
-      newInits.push(onnx.TensorProto.create({ name: wq, dataType: INT8, dims, rawData: new Uint8Array(q.buffer) }));
-      newInits.push(onnx.TensorProto.create({ name: `${wName}_scale`, dataType: FLOAT, dims: [cOut], rawData: new Uint8Array(scales.buffer) }));
-      newInits.push(onnx.TensorProto.create({ name: `${wName}_zero_point`, dataType: INT8, dims: [cOut], rawData: new Uint8Array(cOut) }));
-      nodes.push(
-        onnx.NodeProto.create({
-          name: `${wName}_DequantizeLinear`,
-          opType: 'DequantizeLinear',
-          input: [wq, `${wName}_scale`, `${wName}_zero_point`],
-          output: [`${wName}_dequantized`],
-          attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
-        }),
-      );
-      removeInits.add(wName);
+      perChannel(wName, INT8, dims, q, scales, new Uint8Array(cOut));
       const inputs = [n.input[0]!, `${wName}_dequantized`];
       const bName = n.input[2];
       if (bName !== undefined && bName !== '') {
@@ -268,20 +272,7 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
           bs[c] = Math.fround(xScale * scales[c]!);
           bq[c] = Math.round(bf[c]! / bs[c]!);
         }
-        const bqName = `${bName}_quantized`;
-        newInits.push(onnx.TensorProto.create({ name: bqName, dataType: INT32, dims: [cOut], rawData: new Uint8Array(bq.buffer) }));
-        newInits.push(onnx.TensorProto.create({ name: `${bName}_scale`, dataType: FLOAT, dims: [cOut], rawData: new Uint8Array(bs.buffer) }));
-        newInits.push(onnx.TensorProto.create({ name: `${bName}_zero_point`, dataType: INT32, dims: [cOut], rawData: new Uint8Array(cOut * 4) }));
-        nodes.push(
-          onnx.NodeProto.create({
-            name: `${bName}_DequantizeLinear`,
-            opType: 'DequantizeLinear',
-            input: [bqName, `${bName}_scale`, `${bName}_zero_point`],
-            output: [`${bName}_dequantized`],
-            attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
-          }),
-        );
-        removeInits.add(bName);
+        perChannel(bName, INT32, [cOut], bq, bs, new Uint8Array(cOut * 4));
         inputs.push(`${bName}_dequantized`);
       }
       n.input = inputs;
