@@ -85,19 +85,32 @@ export function childrenRssBytes(pid = process.pid): number {
   return total;
 }
 
-/** Start sampling; the returned stop() gives the peaks seen. */
-export function sampleRss(everyMs = 250): { stop(): RssPeak } {
+/** RSS in bytes of `pid` from /proc (0 when it ended or /proc is unavailable). */
+function rssBytes(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[21]) * 4096;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Start sampling `pid` (default this process) and its direct children; the returned stop() gives
+ * the peaks seen. Another pid: the agent run as its own process (bench:store --cli).
+ */
+export function sampleRss(everyMs = 250, pid = process.pid): { stop(): RssPeak } {
   let self = 0;
   let children = 0;
   let total = 0;
   let pss = 0;
   const take = (): void => {
-    const s = process.memoryUsage.rss();
-    const c = childrenRssBytes();
+    const s = pid === process.pid ? process.memoryUsage.rss() : rssBytes(pid);
+    const c = childrenRssBytes(pid);
     self = Math.max(self, s);
     children = Math.max(children, c);
     total = Math.max(total, s + c);
-    pss = Math.max(pss, treePssBytes());
+    pss = Math.max(pss, treePssBytes(pid));
   };
   take();
   const timer = setInterval(take, everyMs);

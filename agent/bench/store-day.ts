@@ -10,10 +10,15 @@
  *
  * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
  *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --precision fp32|int8] [-- --reid-input HxW]
- *        [-- --sessions N --threads T] [-- --json]
+ *        [-- --sessions N --threads T] [-- --cli] [-- --json]
+ *
+ * --cli runs the agent as the installed box does instead of inside this (tsx) process: the compiled
+ * CLI (`node bin/floorsense.js run --once`, build dist/ first) as a child, with MALLOC_ARENA_MAX=2
+ * unless set (installer/floorsense-launcher.sh sets it), its tree's memory sampled from /proc. The
+ * in-process figures include tsx (its transpiler and its esbuild child count as a "child" too).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +26,7 @@ import { startAgent } from '../src/agent/agent.js';
 import { createLogger } from '../src/agent/logger.js';
 import { validateConfig } from '../src/config/load.js';
 import { benchCacheDir, makeLoopedClip, MAIN_1080P, SUBSTREAM_360P } from './clips.js';
+import { stringify } from 'yaml';
 import { sampleRss } from './rss.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,6 +43,7 @@ const clipName = arg('clip', 'gop1');
 const parallel = Number(arg('parallel', String(cameras)));
 const appearance = !process.argv.includes('--no-appearance');
 const json = process.argv.includes('--json');
+const cli = process.argv.includes('--cli');
 /** Detector execution providers in order, e.g. webgpu on a GPU box (falls back to cpu with a warning). */
 const providers = arg('providers', 'cpu').split(',');
 /** detector.input and tracker.reid_input (defaults: the config's). */
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
   const folders = makeExports(work);
   const db = join(work, 'store.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-  const cfg = validateConfig({
+  const input_ = {
     store: { id: 'bench', timezone: 'UTC' },
     cameras: folders.map((url, i) => ({ id: `cam${i + 1}`, url })),
     sampling: { stride: 25 },
@@ -97,18 +104,37 @@ async function main(): Promise<void> {
     tracker: { appearance, ...(reidInput ? { reid_input: reidInput } : {}) },
     storage: { path: db },
     agent: { archive_min_age_s: 0, archive_parallel: parallel, log_level: 'warn' },
-  });
-  let frames = 0;
-  const logger = createLogger('warn', { write: (s: string) => void process.stderr.write(s) });
-  const rss = sampleRss();
+  };
+  const cfg = validateConfig(input_);
+  let frames: number | null = 0;
   const t0 = performance.now();
-  const agent = await startAgent(cfg, { logger, clock: Date.now, once: true });
-  const tReady = performance.now();
-  await agent.done;
+  let tReady = t0;
+  let peak: ReturnType<ReturnType<typeof sampleRss>['stop']>;
+  if (cli) {
+    const bin = join(repoRoot, 'bin', 'floorsense.js');
+    if (!existsSync(join(repoRoot, 'dist'))) throw new Error('bench:store --cli runs the compiled CLI: build it first (npx tsc -p tsconfig.json)');
+    const cfgPath = join(work, 'store.yaml');
+    writeFileSync(cfgPath, stringify({ ...input_, api: { port: 0 } }));
+    const child = spawn(process.execPath, [bin, 'run', '--once', '--config', cfgPath], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+    });
+    const rss = sampleRss(250, child.pid);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    peak = rss.stop();
+    if (code !== 0) throw new Error(`floorsense run --once exited ${code}`);
+    frames = null; // the camera counters live in the child; its wall time is the figure
+  } else {
+    const logger = createLogger('warn', { write: (s: string) => void process.stderr.write(s) });
+    const rss = sampleRss();
+    const agent = await startAgent(cfg, { logger, clock: Date.now, once: true });
+    tReady = performance.now();
+    await agent.done;
+    peak = rss.stop();
+    // agent.state() reads the (now closed) database; the camera runtimes keep their counters.
+    for (const c of agent.cameras.values()) frames += c.snapshot().frames;
+  }
   const wallSec = (performance.now() - t0) / 1000;
-  const peak = rss.stop();
-  // agent.state() reads the (now closed) database; the camera runtimes keep their counters.
-  for (const c of agent.cameras.values()) frames += c.snapshot().frames;
   const videoSec = cameras * seconds;
   const rec = {
     clip: clipName,
@@ -124,13 +150,14 @@ async function main(): Promise<void> {
     reid_input: reidInput || 'default',
     frames,
     wall_s: Math.round(wallSec * 10) / 10,
-    startup_s: Math.round((tReady - t0) / 100) / 10,
+    startup_s: cli ? null : Math.round((tReady - t0) / 100) / 10,
     cam_h_per_h: Math.round((videoSec / wallSec) * 100) / 100,
     rss_mb: peak.selfMb,
     ffmpeg_rss_mb: peak.childrenMb,
     total_rss_mb: peak.totalMb,
     total_pss_mb: peak.totalPssMb,
-    max_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    max_rss_mb: cli ? null : Math.round(process.resourceUsage().maxRSS / 1024),
+    mode: cli ? 'cli' : 'in-process',
     load: Math.round(loadavg()[0]! * 10) / 10,
     cpus: cpus().length,
   };
@@ -141,9 +168,13 @@ async function main(): Promise<void> {
   console.log(
     `store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, detector.input ${rec.input}, precision ${rec.precision}, reid_input ${rec.reid_input}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`,
   );
-  console.log(`  ${frames} sampled frames in ${rec.wall_s} s wall (agent start ${rec.startup_s} s): ${rec.cam_h_per_h} camera-hours per wall-hour`);
   console.log(
-    `  peak RSS: agent ${rec.rss_mb} MB (lifetime max ${rec.max_rss_mb} MB), ffmpeg children ${rec.ffmpeg_rss_mb} MB, together ${rec.total_rss_mb} MB (Pss, shared pages once: ${rec.total_pss_mb} MB)`,
+    cli
+      ? `  the compiled agent as a child (MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}): ${rec.wall_s} s wall, start-up included: ${rec.cam_h_per_h} camera-hours per wall-hour`
+      : `  ${frames} sampled frames in ${rec.wall_s} s wall (agent start ${rec.startup_s} s): ${rec.cam_h_per_h} camera-hours per wall-hour`,
+  );
+  console.log(
+    `  peak RSS: agent ${rec.rss_mb} MB${cli ? '' : ` (lifetime max ${rec.max_rss_mb} MB)`}, ffmpeg children ${rec.ffmpeg_rss_mb} MB, together ${rec.total_rss_mb} MB (Pss, shared pages once: ${rec.total_pss_mb} MB)`,
   );
 }
 
