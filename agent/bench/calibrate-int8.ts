@@ -1,27 +1,37 @@
 /**
  * Calibration table for the static int8 model (models/quantize.ts): runs the float model with every
- * Conv's input and output added as graph outputs over frames of clips that are NOT in the labelled
+ * quantised activation added as a graph output over inputs from clips that are NOT in the labelled
  * set (the labelled clips stay the held-out test), and writes each tensor's range.
  *
  *   npx tsx agent/bench/calibrate-int8.ts [--model yolov8n_fp32] [--fps 3] [--rule minmax|pNN.NN]
  *     [--out models/calibration/<model>.int8.json] [clip ...]
+ *   npx tsx agent/bench/calibrate-int8.ts --model osnet_x0_25_msmt17 [--fps 1] [--max-crops 480] [clip ...]
  *
- * Default clips: mall_entrance_people, mall_overhead_pedestrians, street_elevated_pedestrians under
- * $FLOORSENSE_SHARED_DATA/video, letterboxed to the model's native input by the pipeline's own
- * ingest. Rules: `minmax` takes the min and max over all frames; `pNN.NN` takes, per tensor, the
- * (100 - NN.NN)-th and NN.NN-th percentiles of all its values over all frames (a histogram of 8192
- * bins over the min/max range, a second pass), clipping rare outliers for a finer uint8 step.
+ * A detector is calibrated on its letterboxed frames (default clips: mall_entrance_people,
+ * mall_overhead_pedestrians, street_elevated_pedestrians under $FLOORSENSE_SHARED_DATA/video). A
+ * ReID model is calibrated on person crops: yolov8n_fp32 (fp32) finds the people in each sampled
+ * frame and the tracker's own crop path (track/crop.ts cropBatch: bilinear, ImageNet-normalised,
+ * the model's native crop) cuts them, in batches of 8; default clips mall_entrance_people and
+ * mall_overhead_pedestrians (street_elevated_pedestrians is in the labelled ReID test set), at most
+ * --max-crops crops spread evenly over the frames. Rules: `minmax` takes the min and max over all
+ * inputs; `pNN.NN` takes, per tensor, the (100 - NN.NN)-th and NN.NN-th percentiles of all its
+ * values (a histogram of 8192 bins over the min/max range, a second pass), clipping rare outliers
+ * for a finer uint8 step.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Xyxy } from '../src/core/boxes.js';
+import type { Frame } from '../src/core/frame.js';
+import { Detector } from '../src/detect/detector.js';
 import { allocInput, preprocessInto, RGB_0_1 } from '../src/detect/preprocess.js';
 import { openSource } from '../src/ingest/index.js';
 import { type CalibrationTable, calibrationTensors, withTensorOutputs } from '../src/models/quantize.js';
 import { resolveModel } from '../src/models/resolve.js';
 import { openSession } from '../src/runtime/onnx.js';
+import { cropBatch } from '../src/track/crop.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
@@ -29,22 +39,27 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     model: { type: 'string', default: 'yolov8n_fp32' },
-    fps: { type: 'string', default: '3' },
+    fps: { type: 'string' },
+    'max-crops': { type: 'string', default: '480' },
     rule: { type: 'string', default: 'minmax' },
     out: { type: 'string' },
   },
 });
-const clips =
-  positionals.length > 0
-    ? positionals
-    : ['mall_entrance_people', 'mall_overhead_pedestrians', 'street_elevated_pedestrians'].map((c) => join(data, 'video', `${c}.mp4`));
+const model = await resolveModel(values.model);
+const entry = model.entry;
+if (entry?.task !== 'detect' && entry?.task !== 'reid') throw new Error(`${values.model}: a detector or ReID model in the manifest is needed`);
+const reid = entry.task === 'reid';
+const fps = values.fps ?? (reid ? '1' : '3');
+const defaultClips = reid
+  ? ['mall_entrance_people', 'mall_overhead_pedestrians']
+  : ['mall_entrance_people', 'mall_overhead_pedestrians', 'street_elevated_pedestrians'];
+const clips = positionals.length > 0 ? positionals : defaultClips.map((c) => join(data, 'video', `${c}.mp4`));
 const rule = values.rule;
 const pct = rule === 'minmax' ? 100 : Number(/^p(\d+(\.\d+)?)$/.exec(rule)?.[1]);
 if (!(pct > 50 && pct <= 100)) throw new Error(`--rule ${rule}: expected minmax or pNN.NN`);
+const maxCrops = Number(values['max-crops']);
+if (!(Number.isInteger(maxCrops) && maxCrops > 0)) throw new Error(`--max-crops ${values['max-crops']}: expected a positive integer`);
 
-const model = await resolveModel(values.model);
-const entry = model.entry;
-if (entry?.task !== 'detect') throw new Error(`${values.model}: a detector in the manifest is needed`);
 const size = { width: entry.input.width, height: entry.input.height };
 const tensors = calibrationTensors(readFileSync(model.path));
 const tmp = join(tmpdir(), `calibrate-${process.pid}.onnx`);
@@ -52,27 +67,58 @@ writeFileSync(tmp, withTensorOutputs(readFileSync(model.path), tensors));
 const session = await openSession(tmp, { threads: 2, worker: false });
 rmSync(tmp);
 
-// The frames once (uint8, model size), then one pass per statistic.
-const pictures: Uint8Array[] = [];
-for (const clip of clips) {
-  const src = await openSource({ sourceId: basename(clip), url: clip, sampling: { fps: Number(values.fps), keyframes: 'never' }, modelSize: size });
-  let n = 0;
-  for await (const f of src) {
-    pictures.push(f.data.slice());
-    n++;
+/** The model's inputs, prepared once, then one pass per statistic. */
+const batches: { input: Float32Array; dims: number[] }[] = [];
+if (!reid) {
+  for (const clip of clips) {
+    const src = await openSource({ sourceId: basename(clip), url: clip, sampling: { fps: Number(fps), keyframes: 'never' }, modelSize: size });
+    let n = 0;
+    for await (const f of src) {
+      const input = allocInput(size.width, size.height);
+      preprocessInto(f.data, size.width, size.height, input, RGB_0_1);
+      batches.push({ input, dims: [1, 3, size.height, size.width] });
+      n++;
+    }
+    console.error(`${basename(clip)}: ${n} frames`);
   }
-  console.error(`${basename(clip)}: ${n} frames`);
+} else {
+  // Every person box of every sampled frame, then an even subsample of at most maxCrops, cut by the tracker's crop code.
+  const det = await Detector.create({ model: 'yolov8n_fp32', threads: 2 });
+  const found: { frame: Frame; box: Xyxy }[] = [];
+  for (const clip of clips) {
+    const src = await openSource({ sourceId: basename(clip), url: clip, sampling: { fps: Number(fps), keyframes: 'never' }, modelSize: det.inputSize });
+    let n = 0;
+    let boxes = 0;
+    for await (const decoded of src) {
+      // The source may reuse its buffer for the next frame: keep a copy.
+      const f: Frame = { ...decoded, data: decoded.data.slice() };
+      const d = await det.detect(f);
+      for (let i = 0; i < d.length; i++) found.push({ frame: f, box: [d.xyxy[i * 4]!, d.xyxy[i * 4 + 1]!, d.xyxy[i * 4 + 2]!, d.xyxy[i * 4 + 3]!] });
+      boxes += d.length;
+      n++;
+    }
+    console.error(`${basename(clip)}: ${n} frames, ${boxes} person boxes`);
+  }
+  await det.close();
+  const step = Math.max(1, found.length / maxCrops);
+  const picked = Array.from({ length: Math.min(maxCrops, found.length) }, (_, i) => found[Math.floor(i * step)]!);
+  for (let s = 0; s < picked.length; s += 8) {
+    const part = picked.slice(s, s + 8);
+    // cropBatch takes one frame; a batch may span frames, so each crop is cut alone and packed.
+    const plane = 3 * size.height * size.width;
+    const input = new Float32Array(part.length * plane);
+    for (const [i, p] of part.entries()) input.set(cropBatch(p.frame, [p.box], size), i * plane);
+    batches.push({ input, dims: [part.length, 3, size.height, size.width] });
+  }
 }
-const frames = pictures.length;
-const input = allocInput(size.width, size.height);
-/** Runs the model on every frame and hands each tensor's values to `visit`. */
+const frames = batches.reduce((n, b) => n + b.dims[0]!, 0);
+/** Runs the model on every input and hands each tensor's values to `visit`. */
 async function eachActivation(visit: (tensor: string, values: Float32Array) => void): Promise<void> {
-  for (const pic of pictures) {
-    preprocessInto(pic, size.width, size.height, input, RGB_0_1);
-    const out = await session.run(input, [1, 3, size.height, size.width]);
+  for (const b of batches) {
+    const out = await session.run(b.input, b.dims);
     for (const t of tensors) {
-      // The graph input is not an output: its range is the normalised picture's own.
-      const d = t === session.inputNames[0] ? input : out[t]?.data;
+      // The graph input is not an output: its range is the normalised input's own.
+      const d = t === session.inputNames[0] ? b.input : out[t]?.data;
       if (!d) throw new Error(`tensor ${t} missing from the outputs`);
       visit(t, d);
     }
@@ -125,8 +171,8 @@ for (const t of tensors) ranges[t] = [Math.fround(ranges[t]![0]), Math.fround(ra
 const table: CalibrationTable & { frames: number; clips: string[] } = {
   model: entry.name,
   sha256: entry.sha256,
-  rule: `${rule === 'minmax' ? 'min and max over all frames' : `the ${(100 - pct).toFixed(4).replace(/0+$/, '')} and ${pct} percentiles of all values over all frames`} of each quantised activation (models/quantize.ts), float model at its native ${size.width}x${size.height}, letterboxed frames at ${values.fps} fps`,
-  command: `npx tsx agent/bench/calibrate-int8.ts --model ${values.model} --fps ${values.fps} --rule ${rule}${values.out ? ` --out ${values.out}` : ''}`,
+  rule: `${rule === 'minmax' ? `min and max over all ${reid ? 'crops' : 'frames'}` : `the ${(100 - pct).toFixed(4).replace(/0+$/, '')} and ${pct} percentiles of all values over all ${reid ? 'crops' : 'frames'}`} of each quantised activation (models/quantize.ts), float model at its native ${size.width}x${size.height}, ${reid ? `person crops (yolov8n_fp32 boxes, track/crop.ts) at most ${maxCrops} spread over frames` : 'letterboxed frames'} at ${fps} fps`,
+  command: `npx tsx agent/bench/calibrate-int8.ts --model ${values.model} --fps ${fps}${reid ? ` --max-crops ${maxCrops}` : ''} --rule ${rule}${values.out ? ` --out ${values.out}` : ''}`,
   frames,
   clips: clips.map((c) => basename(c)),
   ranges,
@@ -134,4 +180,4 @@ const table: CalibrationTable & { frames: number; clips: string[] } = {
 const outPath = values.out ?? join(repoRoot, 'models', 'calibration', `${entry.name}.int8.json`);
 mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(outPath, `${JSON.stringify(table, null, 1)}\n`);
-console.log(`${outPath}: ${tensors.length} tensors over ${frames} frames (${rule})`);
+console.log(`${outPath}: ${tensors.length} tensors over ${frames} ${reid ? 'crops' : 'frames'} (${rule})`);

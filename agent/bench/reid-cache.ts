@@ -5,10 +5,12 @@
  * ones `floorsense analyze <clip> --fps F` tracks (same config defaults, same motion gate), so a
  * replay with the product's tracker options reproduces analyze's output.
  *
- *   npx tsx agent/bench/reid-cache.ts [--fps 2] [--seconds S] [--out out/reid-cache] [--config store.yaml] [--reid-input HxW] clip ...
+ *   npx tsx agent/bench/reid-cache.ts [--fps 2] [--seconds S] [--out out/reid-cache] [--config store.yaml] [--reid-input HxW]
+ *     [--reid-precision fp32|int8] clip ...
  *
  * --reid-input overrides tracker.reid_input (256x128, 160x80, 128x64): one cache per crop size,
  * replayed by reid-replay.ts --cache DIR, compares what a smaller crop costs the tracker.
+ * --reid-precision overrides tracker.reid_precision the same way (the static int8 model).
  *
  * Writes `<out>/<clip-name>.reid.json` (frames: index, pts, boxes in source pixels, scores, and
  * base64 float32 embeddings). Output under out/ only: the vectors derive from third-party video.
@@ -18,6 +20,7 @@ import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detectorOptionsFrom } from '../src/agent/analyze-options.js';
 import { loadConfigFile, validateConfig } from '../src/config/load.js';
+import { PRECISIONS, type Precision } from '../src/models/precision.js';
 import { analyzeSource, openAppearance } from '../src/pipeline/analyze.js';
 import { boxAt, type Xyxy } from '../src/track/geometry.js';
 import { trackerOptionsFromConfig } from '../src/track/options.js';
@@ -46,6 +49,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string', default: 'out/reid-cache' },
     config: { type: 'string' },
     'reid-input': { type: 'string' },
+    'reid-precision': { type: 'string' },
   },
 });
 const fps = Number(values.fps);
@@ -56,7 +60,16 @@ if (!(fps > 0) || positionals.length === 0) {
 mkdirSync(values.out, { recursive: true });
 const cfg = values.config ? loadConfigFile(values.config) : validateConfig({ store: { id: 'bench' } });
 const detector = detectorOptionsFrom(cfg);
-const reid = await openAppearance(cfg.tracker.reid_model, detector, (m) => console.warn(m), undefined, values['reid-input'] ?? cfg.tracker.reid_input);
+const precision = values['reid-precision'] ?? cfg.tracker.reid_precision;
+if (!PRECISIONS.includes(precision as Precision)) throw new Error(`--reid-precision ${precision}: expected one of ${PRECISIONS.join(', ')}`);
+const reid = await openAppearance(
+  cfg.tracker.reid_model,
+  detector,
+  (m) => console.warn(m),
+  undefined,
+  values['reid-input'] ?? cfg.tracker.reid_input,
+  precision as Precision,
+);
 
 for (const clip of positionals) {
   const name = basename(clip, extname(clip));

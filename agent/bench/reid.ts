@@ -3,16 +3,21 @@
  * size, intra-op threads and in-thread vs worker session, on crops of a real frame.
  *
  * Usage: npx tsx agent/bench/reid.ts [--runs 20] [--batches 1,4,8,16] [--threads 1,2] [--workers 0,1] [--inputs 256x128,160x80,128x64]
+ *   [--precisions fp32,int8]
  *
  * --inputs: crop sizes, height x width (tracker.reid_input); the smaller ones run the model derived
  * for them (models/derive.ts, cached under the per-user temp cache). Sizes are interleaved per
  * batch size so load drift hits each alike.
+ *
+ * --precisions: fp32 and/or the static int8 model (tracker.reid_precision, models/quantize.ts with
+ * models/calibration/osnet_x0_25_msmt17.int8.json), interleaved with the sizes the same way.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { openSource } from '../src/ingest/index.js';
 import { deriveModelInput, parseSize } from '../src/models/derive.js';
+import { PRECISIONS, type Precision } from '../src/models/precision.js';
 import { resolveModel } from '../src/models/resolve.js';
 import { openReid } from '../src/track/reid.js';
 import type { Frame } from '../src/core/frame.js';
@@ -32,6 +37,8 @@ const workers = arg('workers', '0,1')
   .split(',')
   .map((w) => w === '1');
 const inputs = arg('inputs', '256x128').split(',');
+const precisions = arg('precisions', 'fp32').split(',') as Precision[];
+for (const p of precisions) if (!PRECISIONS.includes(p)) throw new Error(`--precisions: ${p} is not one of ${PRECISIONS.join(', ')}`);
 
 async function oneFrame(): Promise<Frame> {
   const src = await openSource({
@@ -51,17 +58,22 @@ const H = frame.letterbox.srcHeight;
 // Person-sized boxes spread over the picture (source pixels); cost does not depend on content.
 const boxes: Xyxy[] = Array.from({ length: 16 }, (_, i) => [((i % 8) * W) / 9, ((i >> 3) * H) / 3, ((i % 8) * W) / 9 + W / 20, ((i >> 3) * H) / 3 + H / 5]);
 console.log(`ReID osnet_x0_25_msmt17, ${runs} runs after 3 warm-ups, load ${loadavg()[0]!.toFixed(1)}`);
-console.log('session   threads  input    batch  ms/run  ms/crop');
+console.log(`session   threads  ${'input'.padEnd(precisions.length > 1 ? 12 : 7)}  batch  ms/run  ms/crop`);
 const model = await resolveModel('osnet_x0_25_msmt17', join(data, 'models'));
 for (const worker of workers) {
   for (const threads of threadsList) {
     const sessions = await Promise.all(
-      inputs.map(async (text) => {
-        const size = parseSize(text, 'HxW');
-        if (!size) throw new Error(`--inputs: ${text} is not HxW`);
-        const d = await deriveModelInput(model, size);
-        return { text, reid: await openReid(d.path, { threads, worker, maxBatch: 64, input: d.input }) };
-      }),
+      inputs.flatMap((size) =>
+        precisions.map(async (precision) => {
+          const s = parseSize(size, 'HxW');
+          if (!s) throw new Error(`--inputs: ${size} is not HxW`);
+          const d = await deriveModelInput(model, s, { precision });
+          return {
+            text: precisions.length > 1 ? `${size} ${precision}` : size,
+            reid: await openReid(d.path, { threads, worker, maxBatch: 64, input: d.input }),
+          };
+        }),
+      ),
     );
     for (const b of batches) {
       const some = boxes.slice(0, b);
@@ -71,7 +83,7 @@ for (const worker of workers) {
         for (let i = 0; i < runs; i++) await reid.embed(frame, some);
         const ms = (performance.now() - t0) / runs;
         console.log(
-          `${(worker ? 'worker' : 'in-thread').padEnd(9)} ${String(threads).padStart(7)}  ${text.padEnd(7)}  ${String(b).padStart(5)}  ${ms.toFixed(1).padStart(6)}  ${(ms / b).toFixed(2).padStart(7)}`,
+          `${(worker ? 'worker' : 'in-thread').padEnd(9)} ${String(threads).padStart(7)}  ${text.padEnd(precisions.length > 1 ? 12 : 7)}  ${String(b).padStart(5)}  ${ms.toFixed(1).padStart(6)}  ${(ms / b).toFixed(2).padStart(7)}`,
         );
       }
     }

@@ -272,8 +272,21 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
     if (cfg.tracker.appearance && plan.live.length + plan.archive.length > 0) {
       // The identity first: a failure here leaves no ReID session open (the catch closes only the
       // detectors). A smaller crop is another embedding space, so it is part of the identity.
-      appearanceModel = await appearanceModelId(cfg.tracker.reid_model, detectorOptionsFrom(cfg).modelsDir, undefined, cfg.tracker.reid_input);
-      reid = await openAppearance(cfg.tracker.reid_model, detectorOptionsFrom(cfg), (m) => log.warn({}, m), undefined, cfg.tracker.reid_input);
+      appearanceModel = await appearanceModelId(
+        cfg.tracker.reid_model,
+        detectorOptionsFrom(cfg).modelsDir,
+        undefined,
+        cfg.tracker.reid_input,
+        cfg.tracker.reid_precision,
+      );
+      reid = await openAppearance(
+        cfg.tracker.reid_model,
+        detectorOptionsFrom(cfg),
+        (m) => log.warn({}, m),
+        undefined,
+        cfg.tracker.reid_input,
+        cfg.tracker.reid_precision,
+      );
     }
   } catch (e) {
     await Promise.allSettled(detectors.map((d) => d.close()));

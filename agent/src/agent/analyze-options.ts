@@ -24,6 +24,7 @@ export type CameraAnalyzeBase = Pick<
   | 'appearance'
   | 'reidModel'
   | 'reidInput'
+  | 'reidPrecision'
   | 'motionGate'
   | 'regions'
   | 'adaptive'
@@ -97,6 +98,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
     appearance: cfg.tracker.appearance,
     reidModel: cfg.tracker.reid_model,
     reidInput: cfg.tracker.reid_input,
+    reidPrecision: cfg.tracker.reid_precision,
     // Static scenes (a closed shop at night) skip inference: the gate reuses the last detections.
     motionGate: {},
     regions: regionOptionsFrom(cfg, cam),

@@ -16,6 +16,7 @@ import { colorWriter, type ColorInput, type StoredColorSum } from '../store/tors
 import { resolveModel } from '../models/resolve.js';
 import { sha256File } from '../models/sha256.js';
 import { defaultModelsDir } from '../models/paths.js';
+import type { Precision } from '../models/precision.js';
 
 export interface TrackSample {
   readonly trackerId: number;
@@ -158,13 +159,20 @@ export function resultsWriter(
  * another space too. Resolved as the pipeline resolves it (models/resolve.ts: a manifest model's
  * hash is checked there).
  */
-export async function appearanceModelId(reidModel: string, modelsDir?: string, warn: (m: string) => void = () => {}, input?: string): Promise<string> {
+export async function appearanceModelId(
+  reidModel: string,
+  modelsDir?: string,
+  warn: (m: string) => void = () => {},
+  input?: string,
+  precision: Precision = 'fp32',
+): Promise<string> {
   const m = await resolveModel(reidModel, modelsDir ?? defaultModelsDir(), { warn });
   const sha = m.entry?.sha256 ?? (await sha256File(m.path));
   // tracker.reid_input ("HxW"): a crop other than the model's own gives other vectors, so a day never
   // stitches 128x64 embeddings against 256x128 ones.
   const native = m.entry ? `${m.entry.input.height}x${m.entry.input.width}` : undefined;
-  return `${m.name}@${sha.slice(0, 16)}${input !== undefined && input !== native ? `:${input}` : ''}`;
+  // tracker.reid_precision int8: quantised weights and activations move the vectors too.
+  return `${m.name}@${sha.slice(0, 16)}${input !== undefined && input !== native ? `:${input}` : ''}${precision === 'int8' ? ':int8' : ''}`;
 }
 
 /**

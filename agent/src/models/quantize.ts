@@ -14,8 +14,10 @@
  * - its input activation and its output: a QuantizeLinear / DequantizeLinear pair each, uint8,
  *   asymmetric, with the range from the calibration table (one pair per tensor, shared by all its
  *   consumers; onnxruntime duplicates a shared DequantizeLinear per node unit itself).
- * Everything else (SiLU, Concat, the decoder) stays float between a DequantizeLinear and a
- * QuantizeLinear. Tensor names are those of the source graph, and derive.ts keeps them, so one
+ * Sigmoid, Mul, Add, Concat and the pools are quantised ops of their own (QLinear* in onnxruntime); a
+ * Relu right after one is folded into its output's uint8 range (QuantisedTensors.foldedRelu). The
+ * rest (SiLU's float parts, the YOLOv8 decoder, OSNet's Gemm/BatchNormalization head) stays float
+ * between a DequantizeLinear and a QuantizeLinear. Tensor names are those of the source graph, and derive.ts keeps them, so one
  * table serves every derived input size of the same source file.
  *
  * The table is keyed by the source file's sha256: a table for another file, or one that lacks a
@@ -39,6 +41,7 @@ const FLOAT = 1;
 const UINT8 = 2;
 const INT8 = 3;
 const INT32 = 6;
+const INT64 = 7;
 
 /** A calibration table as committed under models/calibration/. */
 export interface CalibrationTable {
@@ -93,21 +96,39 @@ export function loadCalibration(path: string): { table: CalibrationTable; hash: 
   return { table: res.data as CalibrationTable, hash: createHash('sha256').update(text).digest('hex') };
 }
 
-/** Ops whose float activations get a QDQ pair: onnxruntime fuses each into its QLinear twin. */
-const QUANTISED_OPS = new Set(['Conv', 'Sigmoid', 'Mul', 'Add', 'Concat']);
+/**
+ * Ops whose float activations get a QDQ pair: onnxruntime fuses each into its QLinear twin
+ * (GlobalAveragePool and AveragePool: OSNet's channel gates and transition pools).
+ */
+const QUANTISED_OPS = new Set(['Conv', 'Sigmoid', 'Mul', 'Add', 'Concat', 'GlobalAveragePool', 'AveragePool']);
 /**
  * Ops that only move values: their output takes their input's scale and zero point (no range of its
  * own in the table), so onnxruntime drops the QDQ pair around them instead of requantising.
  */
 const RANGE_KEEPING_OPS = new Set(['Split', 'MaxPool', 'Resize']);
 
+/** What quantisedTensors found: the tensors with a range, those tied to another's, and the folded Relus. */
+export interface QuantisedTensors {
+  readonly calibrated: string[];
+  readonly tied: Map<string, string>;
+  /**
+   * Relu output -> its producer's output, for a Relu that is the only consumer of a quantised op's
+   * output (OSNet's Conv -> Relu, Add -> Relu). The Relu is dropped and the producer writes the Relu's
+   * tensor: its range starts at 0, so its uint8 zero point is 0 and quantising clamps negatives to 0,
+   * which is the Relu (onnxruntime's own quantiser removes Relu the same way). Without it a float
+   * Relu sits between two requantisations and nothing fuses.
+   */
+  readonly foldedRelu: Map<string, string>;
+}
+
 /**
  * The activation tensors that get a QDQ pair, in graph order, and which of them take another's
  * parameters. Only the feature network is quantised: everything downstream of the first Reshape
- * (YOLOv8's box decoder: DFL softmax, anchor arithmetic in input pixels) stays float, since a uint8
- * step there would be pixels of box error.
+ * (YOLOv8's box decoder: DFL softmax, anchor arithmetic in input pixels; OSNet's embedding head:
+ * Gemm, BatchNormalization, the last Relu) stays float, since a uint8 step there would be pixels of
+ * box error or the embedding itself; so does any shape arithmetic (downstream of a Shape: integers).
  */
-export function quantisedTensors(source: Uint8Array): { calibrated: string[]; tied: Map<string, string> } {
+export function quantisedTensors(source: Uint8Array): QuantisedTensors {
   const graph = onnx.ModelProto.decode(source).graph;
   const inits = new Set((graph?.initializer ?? []).map((t) => t.name!));
   const nodes = graph?.node ?? [];
@@ -115,20 +136,38 @@ export function quantisedTensors(source: Uint8Array): { calibrated: string[]; ti
   const decoder = new Set<string>();
   const decoderNodes = new Set<Node>();
   for (const n of nodes) {
-    if (n.opType === 'Reshape' || activations(n).some((i) => decoder.has(i))) {
+    if (n.opType === 'Reshape' || n.opType === 'Shape' || activations(n).some((i) => decoder.has(i))) {
       decoderNodes.add(n);
       for (const o of n.output ?? []) decoder.add(o);
     }
   }
+  const consumers = new Map<string, number>();
+  for (const n of nodes) for (const i of n.input ?? []) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  const graphOutputs = new Set((graph?.output ?? []).map((o) => o.name!));
+  const producer = new Map<string, Node>();
+  for (const n of nodes) for (const o of n.output ?? []) producer.set(o, n);
+  const foldedRelu = new Map<string, string>();
+  for (const n of nodes) {
+    if (n.opType !== 'Relu' || decoderNodes.has(n)) continue;
+    const x = n.input?.[0] ?? '';
+    const p = producer.get(x);
+    const y = n.output?.[0];
+    if (!p || y === undefined || !QUANTISED_OPS.has(p.opType ?? '') || decoderNodes.has(p)) continue;
+    if (consumers.get(x) !== 1 || graphOutputs.has(x)) continue;
+    foldedRelu.set(y, x);
+  }
+  const foldedInputs = new Set(foldedRelu.values());
   const calibrated = new Set<string>();
   const tied = new Map<string, string>();
   for (const n of nodes) {
     if (decoderNodes.has(n)) continue;
     const ins = activations(n);
     const op = n.opType ?? '';
-    if (QUANTISED_OPS.has(op)) {
+    if (op === 'Relu' && foldedRelu.has(n.output?.[0] ?? '')) {
+      calibrated.add(n.output![0]!);
+    } else if (QUANTISED_OPS.has(op)) {
       for (const i of ins) if (!tied.has(i)) calibrated.add(i);
-      for (const o of n.output ?? []) calibrated.add(o);
+      for (const o of n.output ?? []) if (!foldedInputs.has(o)) calibrated.add(o);
     } else if (RANGE_KEEPING_OPS.has(op)) {
       const x = ins[0];
       if (x === undefined) continue;
@@ -138,7 +177,34 @@ export function quantisedTensors(source: Uint8Array): { calibrated: string[]; ti
     }
   }
   for (const t of tied.keys()) calibrated.delete(t);
-  return { calibrated: [...calibrated], tied };
+  return { calibrated: [...calibrated], tied, foldedRelu };
+}
+
+/**
+ * Opset 12 -> 13 in place (per-axis DequantizeLinear needs 13): of the ops that changed, Squeeze and
+ * Unsqueeze take `axes` as an input instead of an attribute (OSNet's export has one Unsqueeze). A
+ * graph with another op whose signature changed at 13 is refused by name rather than guessed at.
+ */
+function toOpset13(model: onnxProto.onnx.ModelProto, refuse: (why: string) => FailureError): void {
+  const imp = (model.opsetImport ?? []).find((o) => (o.domain ?? '') === '');
+  const version = Number(imp?.version ?? 0);
+  if (version >= 13) return;
+  if (!imp || version < 11) throw refuse(`its opset ${String(version)} is below 11 (per-channel DequantizeLinear needs 13; only 11 and 12 are upgraded)`);
+  const graph = model.graph!;
+  const changed = ['Split', 'ReduceSum'];
+  for (const n of graph.node ?? []) {
+    if (changed.includes(n.opType ?? ''))
+      throw refuse(`its opset ${version} graph has ${n.opType} ${n.name}, which changed at opset 13 (per-channel DequantizeLinear)`);
+    if (n.opType !== 'Squeeze' && n.opType !== 'Unsqueeze') continue;
+    const axes = (n.attribute ?? []).find((a) => a.name === 'axes');
+    if (!axes) continue;
+    const name = `${n.name ?? n.output?.[0]}_axes`;
+    const values = BigInt64Array.from((axes.ints ?? []).map((v) => BigInt(String(v))));
+    graph.initializer!.push(onnx.TensorProto.create({ name, dataType: INT64, dims: [values.length], rawData: new Uint8Array(values.buffer) }));
+    n.attribute = (n.attribute ?? []).filter((a) => a !== axes);
+    n.input = [...(n.input ?? []), name];
+  }
+  imp.version = 13;
 }
 
 /** The activation tensors to calibrate (those with a range of their own), in graph order. */
@@ -175,12 +241,14 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
   checkTableFor(table, name, sha256);
   const model = onnx.ModelProto.decode(source);
   const graph = model.graph!;
-  const opset = (model.opsetImport ?? []).find((o) => (o.domain ?? '') === '')?.version;
-  // Per-axis DequantizeLinear needs opset 13.
-  if (Number(opset ?? 0) < 13) throw refuse(`its opset ${String(opset)} is below 13 (per-channel DequantizeLinear)`);
+  toOpset13(model, refuse);
   const inits = new Map<string, Tensor>();
   for (const t of graph.initializer ?? []) inits.set(t.name!, t);
-  const { calibrated: needed, tied } = quantisedTensors(source);
+  const { calibrated: needed, tied, foldedRelu } = quantisedTensors(source);
+  // Folded Relus go; their producer writes the Relu's tensor (see QuantisedTensors.foldedRelu).
+  const reluOf = new Map([...foldedRelu].map(([y, x]) => [x, y]));
+  graph.node = (graph.node ?? []).filter((n) => !(n.opType === 'Relu' && foldedRelu.has(n.output?.[0] ?? '')));
+  for (const n of graph.node) n.output = (n.output ?? []).map((o) => reluOf.get(o) ?? o);
   for (const t of needed) {
     const r = table.ranges[t];
     if (!r) throw refuse(`tensor "${t}" has no range in the table`);
@@ -221,8 +289,20 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
   const nodes: Node[] = [];
   for (const input of graph.input ?? []) if (quantised.has(input.name!)) nodes.push(...qdq(input.name!));
   const removeInits = new Set<string>();
-  /** Initializer `name` replaced by its quantised values, per-output-channel scales and zero points, and a DequantizeLinear (axis 0) to `<name>_dequantized`. */
-  const perChannel = (name: string, dataType: number, dims: number[], values: Int8Array | Int32Array, scales: Float32Array, zeroPoints: Uint8Array): void => {
+  /**
+   * Initializer `source` replaced by its quantised values, per-output-channel scales and zero points,
+   * and a DequantizeLinear (axis 0) to `<name>_dequantized` (`name` is `source` but for a second use
+   * of a shared bias, which another input scale quantises differently).
+   */
+  const perChannel = (
+    source: string,
+    name: string,
+    dataType: number,
+    dims: number[],
+    values: Int8Array | Int32Array,
+    scales: Float32Array,
+    zeroPoints: Uint8Array,
+  ): void => {
     const cOut = scales.length;
     newInits.push(onnx.TensorProto.create({ name: `${name}_quantized`, dataType, dims, rawData: new Uint8Array(values.buffer) }));
     newInits.push(onnx.TensorProto.create({ name: `${name}_scale`, dataType: FLOAT, dims: [cOut], rawData: new Uint8Array(scales.buffer) }));
@@ -236,8 +316,12 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
         attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
       }),
     );
-    removeInits.add(name);
+    removeInits.add(source);
   };
+  // OSNet's channel gate is one module applied to each of a block's streams: its Conv weights are
+  // shared by several Convs, so each weight is quantised once and each bias once per input scale.
+  const weightScales = new Map<string, Float32Array>();
+  const biasUses = new Map<string, number>();
   for (const n of graph.node ?? []) {
     const xName = n.input?.[0] ?? '';
     n.input = (n.input ?? []).map((i) => renamed.get(i) ?? i);
@@ -248,18 +332,22 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
       if (!w || w.dataType !== FLOAT) throw refuse(`Conv ${n.name}: weight ${wName} is not a float initializer`);
       const dims = (w.dims ?? []).map(Number);
       const cOut = dims[0]!;
-      const wf = floats(w);
-      const per = wf.length / cOut;
-      const scales = new Float32Array(cOut);
-      const q = new Int8Array(wf.length);
-      for (let c = 0; c < cOut; c++) {
-        let m = 0;
-        for (let k = 0; k < per; k++) m = Math.max(m, Math.abs(wf[c * per + k]!));
-        const s = Math.fround(m > 0 ? m / 127 : 1);
-        scales[c] = s;
-        for (let k = 0; k < per; k++) q[c * per + k] = Math.max(-127, Math.min(127, Math.round(wf[c * per + k]! / s)));
+      let scales = weightScales.get(wName);
+      if (!scales) {
+        const wf = floats(w);
+        const per = wf.length / cOut;
+        scales = new Float32Array(cOut);
+        const q = new Int8Array(wf.length);
+        for (let c = 0; c < cOut; c++) {
+          let m = 0;
+          for (let k = 0; k < per; k++) m = Math.max(m, Math.abs(wf[c * per + k]!));
+          const s = Math.fround(m > 0 ? m / 127 : 1);
+          scales[c] = s;
+          for (let k = 0; k < per; k++) q[c * per + k] = Math.max(-127, Math.min(127, Math.round(wf[c * per + k]! / s)));
+        }
+        perChannel(wName, wName, INT8, dims, q, scales, new Uint8Array(cOut));
+        weightScales.set(wName, scales);
       }
-      perChannel(wName, INT8, dims, q, scales, new Uint8Array(cOut));
       const inputs = [n.input[0]!, `${wName}_dequantized`];
       const bName = n.input[2];
       if (bName !== undefined && bName !== '') {
@@ -272,8 +360,11 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
           bs[c] = Math.fround(xScale * scales[c]!);
           bq[c] = Math.round(bf[c]! / bs[c]!);
         }
-        perChannel(bName, INT32, [cOut], bq, bs, new Uint8Array(cOut * 4));
-        inputs.push(`${bName}_dequantized`);
+        const use = biasUses.get(bName) ?? 0;
+        biasUses.set(bName, use + 1);
+        const as = use === 0 ? bName : `${bName}_${use}`;
+        perChannel(bName, as, INT32, [cOut], bq, bs, new Uint8Array(cOut * 4));
+        inputs.push(`${as}_dequantized`);
       }
       n.input = inputs;
     }

@@ -14,6 +14,8 @@ import { checkSubstreamAspect, DECODE_DEFAULTS, openSource, type HwDecodePrefere
 import { probeStreamInfo } from '../ingest/probe.js';
 import { Detector, inputForRegions, type DetectorOptions, type FrameDetector } from '../detect/index.js';
 import { resolveModel, defaultModelsDir, deriveModelInput, parseSize } from '../models/index.js';
+import type { Precision } from '../models/precision.js';
+import { REID_CROP } from '../track/crop.js';
 import { createTracker, openReid, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
 import { AdaptiveSampler, type AdaptiveOptions } from './adaptive.js';
 import { startAhead } from './lookahead.js';
@@ -41,6 +43,8 @@ export interface AnalyzeOptions {
   readonly reidModel: string;
   /** ReID crop "HxW" (tracker.reid_input); default the model's own. */
   readonly reidInput?: string;
+  /** ReID precision (tracker.reid_precision); default fp32. */
+  readonly reidPrecision?: Precision;
   /** Skip inference on static frames (null = always infer). */
   readonly motionGate: Partial<MotionGateOptions> | null;
   /**
@@ -167,7 +171,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
   try {
     if (o.appearance && o.shared?.reid) reid = o.shared.reid;
     else if (o.appearance) {
-      ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning, o.reidInput);
+      ownReid = await openAppearance(o.reidModel, o.detector, warn, o.tuning, o.reidInput, o.reidPrecision);
       reid = ownReid;
     }
     // With a substream, the main stream is only probed for its size: it is never decoded here.
@@ -337,12 +341,20 @@ export async function openAppearance(
   tuning?: AnalyzeTuning,
   /** tracker.reid_input, "HxW" (OSNet's order); default the model's native crop. */
   input?: string,
+  /** tracker.reid_precision; int8 derives the static int8 model (models/quantize.ts) through the same path. */
+  precision: Precision = 'fp32',
 ): Promise<ReidEmbedder> {
   const model = await resolveModel(reidModel, detector.modelsDir ?? defaultModelsDir(), { warn });
   const size = input === undefined ? undefined : parseSize(input, 'HxW');
   if (input !== undefined && !size) throw new MisuseError('FS_BAD_ARGUMENT', `tracker.reid_input: "${input}" is not HxW (e.g. 256x128)`);
   // The one graph-edit path (models/derive.ts): a smaller crop gets a derived, cached model file.
-  const derived = size ? await deriveModelInput(model, size, detector.cacheDir ? { cacheDir: detector.cacheDir } : {}) : undefined;
+  const derived =
+    size || precision !== 'fp32'
+      ? await deriveModelInput(model, size ?? (model.entry ? { width: model.entry.input.width, height: model.entry.input.height } : REID_CROP), {
+          precision,
+          ...(detector.cacheDir ? { cacheDir: detector.cacheDir } : {}),
+        })
+      : undefined;
   return openReid(derived?.path ?? model.path, {
     ...(derived ? { input: derived.input } : {}),
     threads: detector.threads ?? 0,

@@ -86,6 +86,7 @@ export function registerAnalyzeCommand(program: Command): void {
         appearance: flags.appearance && cfg.tracker.appearance,
         reidModel: cfg.tracker.reid_model,
         reidInput: cfg.tracker.reid_input,
+        reidPrecision: cfg.tracker.reid_precision,
         motionGate: flags.motionGate ? {} : null,
         adaptive: { ...adaptiveFor(cfg, null), ...(flags.emptyEvery !== undefined ? { emptyEvery: positiveInt('--empty-every', flags.emptyEvery) } : {}) },
         regions,

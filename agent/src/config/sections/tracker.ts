@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MOTION_RULES } from '../../track/distances.js';
 import { EMBEDDING_POLICIES } from '../../track/embedding-policy.js';
+import { PRECISIONS } from '../../models/precision.js';
 import { REID_INPUT_DEFAULT, REID_INPUTS } from '../../track/crop.js';
 
 export const trackerSection = z
@@ -12,6 +13,12 @@ export const trackerSection = z
       .default(REID_INPUT_DEFAULT)
       .describe(
         "ReID crop, height x width. 256x128 is OSNet's own; the smaller crops run a model derived for them (made once, cached beside the database): 2.4-2.9 vs 8.7 ms a crop (batch 8, 2 threads). The default is the smallest whose labelled-set IDF1 and IDSW stayed within a point of 256x128 (agent/bench/reid-replay.ts).",
+      ),
+    reid_precision: z
+      .enum(PRECISIONS)
+      .default('fp32')
+      .describe(
+        'Numeric precision of the ReID model. fp32: the file as shipped. int8: a static int8 model (QLinearConv) derived at start-up from that file with models/calibration/<reid_model>.int8.json and cached beside the other derived models, 0.39-0.60 of the fp32 time a crop (batch 8, 2 threads; agent/bench/reid.ts --precisions fp32,int8); its embeddings are another space, so the stored appearance model id gains ":int8" and a store day never mixes the two. Refused, naming the model, when it has no table.',
       ),
     high_threshold: z
       .number()
