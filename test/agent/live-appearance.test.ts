@@ -45,11 +45,14 @@ describe.skipIf(!ok)('live camera appearance in the store', () => {
       detector: { threads: 1 },
       storage: { path: dbPath },
       agent: { flush_frames: 2 },
-      api: { enabled: false },
+      api: { port: 0 },
     });
     agent = await startAgent(cfg, { logger: createLogger('warn', { write: () => {} }), clock: Date.now });
     const cam = agent.cameras.get('cam')!;
     await waitUntil('the camera delivers frames', () => cam.snapshot().frames >= 12, 60_000);
+    // /status says which appearance model runs: its crop and its precision (the defaults here).
+    const st = (await (await fetch(`${agent.api!.url}/status`)).json()) as { detector: { reid_input: string | null; reid_precision: string | null } };
+    expect(st.detector).toMatchObject({ reid_input: '256x128', reid_precision: 'fp32' });
     await agent.stop();
     agent = undefined;
 

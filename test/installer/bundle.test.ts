@@ -236,6 +236,8 @@ describe.skipIf(!canRun)('offline bundle: build, install without network, run as
     expect(report.rows.find((x) => x.check === 'storage')!.detail).toContain('and by the service user floorsense');
     // The models came from the bundle, checked against the manifest.
     expect(report.rows.find((x) => x.check === 'model')!.detail).toContain(join(opt(), 'releases', VERSION, 'models'));
+    // The ReID row names what runs: its precision and crop (the defaults here).
+    expect(report.rows.filter((x) => x.check === 'model').map((x) => x.detail.split(' /')[0])).toEqual(['detector', 'reid (fp32, crop 256x128)']);
   }, 120_000);
 
   it('an upgrade keeps the previous release, --rollback returns to it, --uninstall keeps the data unless --purge', () => {

@@ -502,6 +502,7 @@ async function startApi(
       input: describeDetectorInput(core.detector.input),
       provider: core.detector.provider,
       reid_input: core.reid ? `${core.reid.input.height}x${core.reid.input.width}` : null,
+      reid_precision: core.reid ? cfg.tracker.reid_precision : null,
     },
     drift: () => core.drift.warnings(),
     // A saved calibration reaches the roll-up's cameras too (the next analysis uses the new zones).

@@ -57,7 +57,13 @@ export interface ProviderDeps {
   readonly cameras: ReadonlyMap<string, CameraRuntime>;
   readonly queue: () => DetectorQueueStats;
   /** What the detector runs (model, input, provider) and the ReID crop, as /status states them. */
-  readonly detectorInfo?: { readonly model: string; readonly input: string; readonly provider: string; readonly reid_input: string | null };
+  readonly detectorInfo?: {
+    readonly model: string;
+    readonly input: string;
+    readonly provider: string;
+    readonly reid_input: string | null;
+    readonly reid_precision: string | null;
+  };
   readonly jobs: () => readonly JobReport[];
   readonly box: () => BoxHealth | null;
   /** The sync loop's state (failures and next try only where a loop runs). */

@@ -48,11 +48,12 @@ export interface AgentStatus {
   readonly now_ms: number;
   readonly cameras: readonly CameraStatus[];
   readonly detector: {
-    /** The model, its input as run (e.g. "640x384 (fitted to 16:9; native 640x640)"), the provider, the ReID crop (HxW; null: appearance off). */
+    /** The model, its input as run (e.g. "640x384 (fitted to 16:9; native 640x640)"), the provider, the ReID crop (HxW) and precision (fp32 | int8; both null: appearance off). */
     readonly model?: string;
     readonly input?: string;
     readonly provider?: string;
     readonly reid_input?: string | null;
+    readonly reid_precision?: string | null;
     readonly queue_depth: number;
     readonly queue_capacity: number;
     readonly fps: number | null;

@@ -259,7 +259,8 @@ async function checkTools(tools: ToolPaths): Promise<DoctorRow[]> {
 async function checkModels(cfg: Readonly<Config>): Promise<{ rows: DoctorRow[]; detectorPath: string | undefined }> {
   const dir = cfg.detector.models_dir ?? defaultModelsDir();
   const wanted: Array<[string, string]> = [['detector', cfg.detector.model]];
-  if (cfg.tracker.appearance) wanted.push(['reid', cfg.tracker.reid_model]);
+  // The ReID row says what runs: its precision and crop (the detector's are on the input row).
+  if (cfg.tracker.appearance) wanted.push([`reid (${cfg.tracker.reid_precision}, crop ${cfg.tracker.reid_input})`, cfg.tracker.reid_model]);
   const rows: DoctorRow[] = [];
   let detectorPath: string | undefined;
   for (const [role, name] of wanted) {
