@@ -7,6 +7,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { Config } from '../../agent/src/config/schema.js';
+import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
 import { REPO_ROOT } from '../helpers/shared-data.js';
 
 /** Cut `seconds` of `src` from `fromSec`, re-encoded small and fast (GOP 25) with no creation_time tag. */
@@ -162,4 +164,26 @@ export function analyzeClip(cfgPath: string, clip: string, cameraId: string, out
     ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+}
+
+/**
+ * What `report` computes for one store day from track files (no receipts, no shifts): the other
+ * side of the roll-up-against-report tests. `analytics` defaults to the config's.
+ */
+export function reportOf(
+  cfg: Readonly<Config>,
+  date: string,
+  tracks: readonly CameraTracks[],
+  analytics: Readonly<Config>['analytics'] = cfg.analytics,
+): StoreDayResult {
+  return analyzeStoreDay({
+    storeId: cfg.store.id,
+    timeZone: cfg.store.timezone,
+    date,
+    cameras: cfg.cameras.map(cameraSceneFromConfig),
+    analytics,
+    tracks,
+    receipts: [],
+    shifts: [],
+  });
 }

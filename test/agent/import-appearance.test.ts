@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { importTracks } from '../../agent/src/agent/import.js';
 import { analyzeStoredDay, tracksOfDay } from '../../agent/src/agent/store-day.js';
 import { validateConfig } from '../../agent/src/config/load.js';
-import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
+import type { CameraTracks, StoreDayResult } from '../../agent/src/metrics/store-day.js';
 import { readCameraTracks, writeCameraEmbeddings, writeCameraTracks } from '../../agent/src/scene/interchange.js';
 import { validateScenario } from '../../agent/src/sim/scenario.js';
 import { simulateDay } from '../../agent/src/sim/simulate.js';
@@ -20,6 +20,7 @@ import { appearanceOfDay, SIDECAR_MODEL } from '../../agent/src/store/appearance
 import { openStore } from '../../agent/src/store/open.js';
 import { localDayBounds } from '../../agent/src/core/local-time.js';
 import { REPO_ROOT } from '../helpers/shared-data.js';
+import { reportOf } from './helpers.js';
 import { scenarioOf } from './rollup-fixture.js';
 
 describe('import keeps the sidecar appearance', () => {
@@ -65,17 +66,7 @@ describe('import keeps the sidecar appearance', () => {
                 .join('+'),
             )
             .sort();
-        const report = (tracks: CameraTracks[]): StoreDayResult =>
-          analyzeStoreDay({
-            storeId: cfg.store.id,
-            timeZone: cfg.store.timezone,
-            date,
-            cameras: cfg.cameras.map(cameraSceneFromConfig),
-            analytics: cfg.analytics,
-            tracks,
-            receipts: [],
-            shifts: [],
-          });
+        const report = (tracks: CameraTracks[]): StoreDayResult => reportOf(cfg, date, tracks);
         const withSidecar = persons(report(files), false);
         const withoutSidecar = persons(report(files.map(({ embeddings: _e, ...motionOnly }) => motionOnly)), false);
         expect(withSidecar).not.toEqual(withoutSidecar);

@@ -16,11 +16,11 @@ import Database from 'better-sqlite3';
 import { analyzeStoredDay, tracksOfDay } from '../../agent/src/agent/store-day.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
 import { localDate, localDayBounds } from '../../agent/src/core/local-time.js';
-import { analyzeStoreDay, cameraSceneFromConfig, type CameraTracks, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
+import type { CameraTracks, StoreDayResult } from '../../agent/src/metrics/store-day.js';
 import { readCameraTracks } from '../../agent/src/scene/interchange.js';
 import { appearanceOfDay } from '../../agent/src/store/appearance.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
-import { analyzeClip, runAgentChild, writeConfig } from './helpers.js';
+import { analyzeClip, reportOf, runAgentChild, writeConfig } from './helpers.js';
 
 const ok = haveData('video/mall_entrance_people.mp4', 'models/yolov8n_fp32.onnx', 'models/osnet_x0_25_msmt17.onnx');
 const CLIP = 'mall_20261120_100000.mp4';
@@ -101,17 +101,7 @@ describe.skipIf(!ok)('roll-up with appearance vs analyze + report with the sidec
 
       // 2. The same persons as report with the sidecar; and on this clip the sidecar matters, so the
       // comparison could fail: without it report joins other fragments.
-      const report = (tracks: CameraTracks): StoreDayResult =>
-        analyzeStoreDay({
-          storeId: cfg.store.id,
-          timeZone: cfg.store.timezone,
-          date,
-          cameras: cfg.cameras.map(cameraSceneFromConfig),
-          analytics: cfg.analytics,
-          tracks: [tracks],
-          receipts: [],
-          shifts: [],
-        });
+      const report = (tracks: CameraTracks): StoreDayResult => reportOf(cfg, date, [tracks]);
       const withSidecar = report(files);
       const { embeddings: _dropped, ...motionOnly } = files;
       const withoutSidecar = report(motionOnly);
@@ -136,17 +126,7 @@ describe.skipIf(!ok)('roll-up with appearance vs analyze + report with the sidec
       const cfgU = { ...cfg, analytics: { ...cfg.analytics, roles: { ...cfg.analytics.roles, uniform: { color: hex, tolerance: 12, weight: 10 } } } };
       const staffOf = (r: StoreDayResult, trackerOf2: (id: number) => number = (id) => id): string[] =>
         personsOf({ ...r, roles: r.roles.filter((x) => x.role === 'staff') }, trackerOf2);
-      const reportU = (tracks: CameraTracks): StoreDayResult =>
-        analyzeStoreDay({
-          storeId: cfg.store.id,
-          timeZone: cfg.store.timezone,
-          date,
-          cameras: cfg.cameras.map(cameraSceneFromConfig),
-          analytics: cfgU.analytics,
-          tracks: [tracks],
-          receipts: [],
-          shifts: [],
-        });
+      const reportU = (tracks: CameraTracks): StoreDayResult => reportOf(cfg, date, [tracks], cfgU.analytics);
       const { colors: _noColors, ...colorless } = files;
       const withColors = reportU(files);
       // The hint matters here, so the comparison could fail: without the colours report finds other staff.

@@ -15,11 +15,11 @@ import Database from 'better-sqlite3';
 import { parse } from 'yaml';
 import { analyzeStoredDay, tracksOfDay } from '../../agent/src/agent/store-day.js';
 import { loadConfigFile } from '../../agent/src/config/load.js';
-import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayResult } from '../../agent/src/metrics/store-day.js';
+import type { StoreDayResult } from '../../agent/src/metrics/store-day.js';
 import { localDate, localDayBounds } from '../../agent/src/core/local-time.js';
 import { readCameraTracks } from '../../agent/src/scene/interchange.js';
 import { dataPath, haveData, REPO_ROOT } from '../helpers/shared-data.js';
-import { analyzeClip, runAgentChild, writeConfig } from './helpers.js';
+import { analyzeClip, reportOf, runAgentChild, writeConfig } from './helpers.js';
 
 const ok = haveData('video/checkout_counter_cashier.mp4', 'models/yolov8n_fp32.onnx');
 const CLIP = 'checkout_20261120_090000.mp4';
@@ -78,16 +78,7 @@ describe.skipIf(!ok)('roll-up vs analyze + report on an uncalibrated camera (rea
       expect(files.embeddings?.size).toBeGreaterThan(0);
       expect(stored[0]!.embeddings?.size).toBe(files.embeddings!.size);
       const rolled = analyzeStoredDay(db, cfg, date)!;
-      const reported = analyzeStoreDay({
-        storeId: cfg.store.id,
-        timeZone: cfg.store.timezone,
-        date,
-        cameras: cfg.cameras.map(cameraSceneFromConfig),
-        analytics: cfg.analytics,
-        tracks: [files],
-        receipts: [],
-        shifts: [],
-      });
+      const reported = reportOf(cfg, date, [files]);
       // The clip's checkout at the till (the labelled set's one interaction): without the frame
       // size the roll-up found none. Times agree to half a sample: the roll-up puts stored
       // positions on a grid of the camera's sampling rate from the start of the day.
