@@ -52,9 +52,10 @@ describe('observations from MOT rows', () => {
   it('pixel fallback: side by side is close, one behind the other is not', () => {
     const [a, side, behind] = toObservations(
       [
-        { frame: 1, id: 1, x: 600, y: 300, w: 80, h: 200, conf: 1 },
-        { frame: 1, id: 2, x: 750, y: 300, w: 80, h: 200, conf: 1 }, // 150 px to the right, same size
-        { frame: 1, id: 3, x: 615, y: 280, w: 50, h: 120, conf: 1 }, // same column, much smaller: further away
+        // On the floor, above the till zone (at a till a box height only bounds the depth).
+        { frame: 1, id: 1, x: 600, y: 250, w: 80, h: 200, conf: 1 },
+        { frame: 1, id: 2, x: 750, y: 250, w: 80, h: 200, conf: 1 }, // 150 px to the right, same size
+        { frame: 1, id: 3, x: 615, y: 230, w: 50, h: 120, conf: 1 }, // same column, much smaller: further away
       ],
       tb,
       cam,

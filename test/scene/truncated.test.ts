@@ -70,8 +70,24 @@ describe('truncated boxes', () => {
     expect(observationDistance(waiting!, cashier!, H)).toBeGreaterThan(2.5);
   });
 
+  it('at the till a box that passes as a whole body (2:1, cut at the trolley handle) only bounds the depth', () => {
+    // Frame 89 of the int8 detector's boxes on the checkout clip: the man's box ends at the trolley
+    // handle yet is 2.03:1; taken whole, its height put him 2.1 m from the cashier across the counter.
+    const rows = [row(89, 1, 236.15, 105.29, 115.9, 235.47), row(89, 2, 613.86, 154.34, 73.46, 129.03), row(89, 3, 120.36, 163.49, 64.42, 166.81)];
+    const [customer, cashier, waiting] = toObservations(rows, tb, cam);
+    expect(truncatedBox(105.29, 115.9, 235.47, 432)).toBe(false);
+    expect(customer).toMatchObject({ zone: 'till', truncated: true });
+    const whole = { ...customer!, truncated: false };
+    expect(observationDistance(whole, cashier!, H)).toBeGreaterThan(2);
+    expect(observationDistance(customer!, cashier!, H)).toBeLessThan(1.5);
+    // The woman waiting beside the till (on the floor, a whole body) keeps one depth and stays far.
+    expect(waiting).toMatchObject({ zone: null, truncated: false });
+    expect(observationDistance(waiting!, cashier!, H)).toBeGreaterThan(2.5);
+  });
+
   it('two whole bodies keep the point distance; the range is symmetric in its arguments', () => {
-    const [a, b, c] = toObservations([row(1, 1, 300, 150, 70, 200), row(1, 2, 450, 150, 70, 200), row(1, 3, 600, 154, 71, 127)], tb, cam);
+    // Feet at row 300, above the till zone.
+    const [a, b, c] = toObservations([row(1, 1, 300, 100, 70, 200), row(1, 2, 450, 100, 70, 200), row(1, 3, 600, 154, 71, 127)], tb, cam);
     expect(observationDistance(a!, b!, H)).toBeCloseTo((150 * H) / 200, 9);
     expect(observationDistance(a!, c!, H)).toBeCloseTo(observationDistance(c!, a!, H), 12);
   });
@@ -97,7 +113,8 @@ describe('truncated boxes', () => {
     expect(h2.has(far)).toBe(false);
     // Its feet go that far below the head: into the till zone in front of the counter.
     const obs = toObservations([whole, later], tb, cam);
-    expect(obs[1]).toMatchObject({ heightPx: 300, foot: [380, 424], truncated: false, zone: 'till' });
+    // (At the till even a borrowed height only bounds the depth: atCounter.)
+    expect(obs[1]).toMatchObject({ heightPx: 300, foot: [380, 424], truncated: true, zone: 'till' });
   });
 
   it('with the frame size unknown (0 x 0, tracks read back from the store) only the aspect ratio tells, and zones are looked up where the feet are', () => {
@@ -105,7 +122,9 @@ describe('truncated boxes', () => {
     expect(truncatedBox(154, 71, 127, 0)).toBe(true);
     const unknown = { ...tb, width: 0, height: 0 }; // as agent/store-day.ts tracksOfDay builds it
     const [o] = toObservations([row(1, 1, 250, 200, 80, 200)], unknown, cam);
-    expect(o).toMatchObject({ foot: [290, 400], zone: 'till', truncated: false });
+    expect(o).toMatchObject({ foot: [290, 400], zone: 'till', truncated: true }); // at the till: atCounter
+    const [floor] = toObservations([row(1, 1, 250, 80, 80, 200)], unknown, cam);
+    expect(floor).toMatchObject({ foot: [290, 280], zone: null, truncated: false });
   });
 
   it('a box cut by the lower frame edge is in the zone drawn down to that edge', () => {

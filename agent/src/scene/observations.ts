@@ -44,9 +44,10 @@ export interface Observation {
   /** Box width in pixels: a lower bound on depth when the height is not the whole body (depthRangeM). */
   readonly widthPx: number;
   /**
-   * The box is not a whole standing body: cut by the frame's lower edge, or less than
+   * The box may not be a whole standing body: cut by the frame's lower edge, or less than
    * FULL_BODY_MIN_ASPECT times as tall as wide (its lower part hidden by a counter, shelf or
-   * trolley, or the person bent). Its height then overstates the distance (truncatedBox).
+   * trolley, or the person bent; truncatedBox), or standing in a till zone (atCounter). Its
+   * height then overstates the distance.
    */
   readonly truncated: boolean;
   /** Focal length in pixels (from the image width and field of view): depth scale of the pixel fallback. */
@@ -96,6 +97,19 @@ export function truncatedBox(y: number, w: number, h: number, frameHeight: numbe
 }
 
 /**
+ * A person standing in a till zone is at a counter, where the counter itself, a trolley or a basket
+ * hides the lower body from most camera heights, and a box cut at the waist of a slim person can
+ * still be 2:1 (a man behind a wire trolley on the checkout clip: detected to the handle on all 53
+ * frames, 2:1 on most). So at a till the box height only bounds the depth from above, as for any
+ * truncated box, whatever its aspect: the till service is not left hanging on a few pixels of a box
+ * bottom (test/scene/observations-till.test.ts). With a floor homography this changes nothing; the
+ * floor position comes from the foot point.
+ */
+export function atCounter(zone: Pick<SceneZone, 'kind'> | null): boolean {
+  return zone?.kind === 'till';
+}
+
+/**
  * The point half a pixel inside the picture: a box clipped at the frame's edge puts its foot point
  * on the edge itself, where a zone drawn to that edge (zones cannot be drawn outside the picture)
  * may or may not contain it.
@@ -121,7 +135,7 @@ export function toObservations(rows: readonly MotRow[], tb: CameraTimebase, cam:
       foot,
       heightPx: h,
       widthPx: r.w,
-      truncated: h === r.h && truncatedBox(r.y, r.w, r.h, tb.height),
+      truncated: (h === r.h && truncatedBox(r.y, r.w, r.h, tb.height)) || atCounter(zone),
       focalPx,
       centreX: tb.width / 2,
       frameWidth: tb.width,
