@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { MotRow } from '../../agent/src/io/mot.js';
 import {
   BODY_MIN_WIDTH_M,
+  TILL_OCCLUDER_M,
   depthRangeM,
   observationDistance,
   toObservations,
@@ -76,13 +77,30 @@ describe('truncated boxes', () => {
     const rows = [row(89, 1, 236.15, 105.29, 115.9, 235.47), row(89, 2, 613.86, 154.34, 73.46, 129.03), row(89, 3, 120.36, 163.49, 64.42, 166.81)];
     const [customer, cashier, waiting] = toObservations(rows, tb, cam);
     expect(truncatedBox(105.29, 115.9, 235.47, 432)).toBe(false);
-    expect(customer).toMatchObject({ zone: 'till', truncated: true });
-    const whole = { ...customer!, truncated: false };
+    expect(customer).toMatchObject({ zone: 'till', truncated: false, atCounter: true });
+    // Depth between what the height says and what it would be with everything below 1 m hidden.
+    const [near, far] = depthRangeM(customer!, H);
+    expect(far).toBeCloseTo((FOCAL * H) / 235.47, 9);
+    expect(near).toBeCloseTo(far * (1 - TILL_OCCLUDER_M / H), 9);
+    const whole = { ...customer!, atCounter: false };
     expect(observationDistance(whole, cashier!, H)).toBeGreaterThan(2);
     expect(observationDistance(customer!, cashier!, H)).toBeLessThan(1.5);
     // The woman waiting beside the till (on the floor, a whole body) keeps one depth and stays far.
-    expect(waiting).toMatchObject({ zone: null, truncated: false });
+    expect(waiting).toMatchObject({ zone: null, truncated: false, atCounter: false });
     expect(observationDistance(waiting!, cashier!, H)).toBeGreaterThan(2.5);
+  });
+
+  it('a customer queueing behind the one at the till stays farther from the cashier', () => {
+    // Frame 151: the man served (cut by the trolley), the cashier, and the waiting woman's box moved
+    // 100 px right, into the till zone, as if she queued behind him.
+    const [man, cashier, queued] = toObservations(
+      [row(151, 1, 262.6, 114.08, 175.41, 145.05), row(151, 2, 521.56, 155.18, 130.17, 126.93), row(151, 3, 211.43, 165.58, 59.24, 167.52)],
+      tb,
+      cam,
+    );
+    expect(queued).toMatchObject({ zone: 'till', atCounter: true });
+    expect(observationDistance(man!, cashier!, H)).toBeLessThan(0.5);
+    expect(observationDistance(queued!, cashier!, H)).toBeGreaterThan(2 * observationDistance(man!, cashier!, H));
   });
 
   it('two whole bodies keep the point distance; the range is symmetric in its arguments', () => {
@@ -113,8 +131,7 @@ describe('truncated boxes', () => {
     expect(h2.has(far)).toBe(false);
     // Its feet go that far below the head: into the till zone in front of the counter.
     const obs = toObservations([whole, later], tb, cam);
-    // (At the till even a borrowed height only bounds the depth: atCounter.)
-    expect(obs[1]).toMatchObject({ heightPx: 300, foot: [380, 424], truncated: true, zone: 'till' });
+    expect(obs[1]).toMatchObject({ heightPx: 300, foot: [380, 424], truncated: false, atCounter: true, zone: 'till' });
   });
 
   it('with the frame size unknown (0 x 0, tracks read back from the store) only the aspect ratio tells, and zones are looked up where the feet are', () => {
@@ -122,9 +139,7 @@ describe('truncated boxes', () => {
     expect(truncatedBox(154, 71, 127, 0)).toBe(true);
     const unknown = { ...tb, width: 0, height: 0 }; // as agent/store-day.ts tracksOfDay builds it
     const [o] = toObservations([row(1, 1, 250, 200, 80, 200)], unknown, cam);
-    expect(o).toMatchObject({ foot: [290, 400], zone: 'till', truncated: true }); // at the till: atCounter
-    const [floor] = toObservations([row(1, 1, 250, 80, 80, 200)], unknown, cam);
-    expect(floor).toMatchObject({ foot: [290, 280], zone: null, truncated: false });
+    expect(o).toMatchObject({ foot: [290, 400], zone: 'till', truncated: false, atCounter: true });
   });
 
   it('a box cut by the lower frame edge is in the zone drawn down to that edge', () => {

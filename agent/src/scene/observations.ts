@@ -44,12 +44,13 @@ export interface Observation {
   /** Box width in pixels: a lower bound on depth when the height is not the whole body (depthRangeM). */
   readonly widthPx: number;
   /**
-   * The box may not be a whole standing body: cut by the frame's lower edge, or less than
+   * The box is not a whole standing body: cut by the frame's lower edge, or less than
    * FULL_BODY_MIN_ASPECT times as tall as wide (its lower part hidden by a counter, shelf or
-   * trolley, or the person bent; truncatedBox), or standing in a till zone (atCounter). Its
-   * height then overstates the distance.
+   * trolley, or the person bent). Its height then overstates the distance (truncatedBox).
    */
   readonly truncated: boolean;
+  /** The feet are in a till zone: at a counter, whatever the box's shape, its lower part may be hidden (atCounter). */
+  readonly atCounter: boolean;
   /** Focal length in pixels (from the image width and field of view): depth scale of the pixel fallback. */
   readonly focalPx: number;
   /** Horizontal image centre (pixels). */
@@ -97,17 +98,24 @@ export function truncatedBox(y: number, w: number, h: number, frameHeight: numbe
 }
 
 /**
- * A person standing in a till zone is at a counter, where the counter itself, a trolley or a basket
- * hides the lower body from most camera heights, and a box cut at the waist of a slim person can
- * still be 2:1 (a man behind a wire trolley on the checkout clip: detected to the handle on all 53
- * frames, 2:1 on most). So at a till the box height only bounds the depth from above, as for any
- * truncated box, whatever its aspect: the till service is not left hanging on a few pixels of a box
- * bottom (test/scene/observations-till.test.ts). With a floor homography this changes nothing; the
- * floor position comes from the foot point.
+ * A person standing in a till zone is at a counter, where the counter itself or a trolley may hide
+ * the legs, and a box cut at the waist of a slim person can still be 2:1 (the man behind a trolley
+ * on the checkout clip: detected down to the handle on all 53 frames, yet 2:1 on some, so it passed
+ * as a whole body). So at a till a box that looks whole is placed between the depth its height says
+ * and the depth it would have if everything up to TILL_OCCLUDER_M were hidden (depthRangeM): the
+ * till service does not hang on a few pixels of a box bottom, and a customer queueing behind is
+ * still placed behind. With a floor homography this changes nothing; the feet give the floor position.
  */
 export function atCounter(zone: Pick<SceneZone, 'kind'> | null): boolean {
   return zone?.kind === 'till';
 }
+
+/**
+ * The highest thing at a till that hides a standing customer's lower body (metres): a checkout
+ * counter is about 0.9 m high (EN 1116 worktops 0.90 m; checkouts 0.85-0.95 m), a trolley's handle
+ * about 1.0 m. What stays visible is the body above it.
+ */
+export const TILL_OCCLUDER_M = 1.0;
 
 /**
  * The point half a pixel inside the picture: a box clipped at the frame's edge puts its foot point
@@ -135,7 +143,8 @@ export function toObservations(rows: readonly MotRow[], tb: CameraTimebase, cam:
       foot,
       heightPx: h,
       widthPx: r.w,
-      truncated: (h === r.h && truncatedBox(r.y, r.w, r.h, tb.height)) || atCounter(zone),
+      truncated: h === r.h && truncatedBox(r.y, r.w, r.h, tb.height),
+      atCounter: atCounter(zone),
       focalPx,
       centreX: tb.width / 2,
       frameWidth: tb.width,
@@ -216,12 +225,15 @@ export function pixelFallbackPosition(o: Observation, personHeightM: number): Po
  * Distance from the camera (metres, along the optical axis) that the pixel fallback allows for an
  * observation: one value for a whole body (its height), and for a truncated box only bounds, from
  * the width (the body is no wider than the box) up to what the height alone says (the body is no
- * shorter than the visible part).
+ * shorter than the visible part). At a till (atCounter) the visible part is at least the body above
+ * TILL_OCCLUDER_M, so the depth is at least that share of what the height says.
  */
 export function depthRangeM(o: Observation, personHeightM: number): readonly [number, number] {
   const far = (o.focalPx * personHeightM) / o.heightPx;
-  if (!o.truncated || o.widthPx <= 0) return [far, far];
-  return [Math.min(far, (o.focalPx * BODY_MIN_WIDTH_M) / o.widthPx), far];
+  let near = far;
+  if (o.truncated && o.widthPx > 0) near = Math.min(near, (o.focalPx * BODY_MIN_WIDTH_M) / o.widthPx);
+  if (o.atCounter) near = Math.min(near, far * Math.max(0, 1 - TILL_OCCLUDER_M / personHeightM));
+  return [near, far];
 }
 
 /**
