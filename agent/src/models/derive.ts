@@ -16,7 +16,7 @@
  * The derived file is written once into a cache folder, named by the source's sha256 and the size,
  * and never into the repository (the weights are third-party).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -145,14 +145,17 @@ export async function deriveModelInput(model: ResolvedModel, size: InputSize, op
       const sized = isNative ? source : deriveBytes(source, model.name, entry.task, native, size, opts.strides ?? entry.output.strides ?? [8, 16, 32]);
       bytes = calibration ? quantizeBytes(sized, model.name, sha, calibration.table) : sized;
     }
+    const tmp = `${path}.${process.pid}.tmp`;
     try {
       // 0755: the file is derived from the public weights, nothing secret, and doctor (root) and the service user share it.
       mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const tmp = `${path}.${process.pid}.tmp`;
       writeFileSync(tmp, bytes);
       renameSync(tmp, path); // atomic: a concurrent reader sees the whole file or none
       return { path, input: size, derived: true, precision };
     } catch (e) {
+      // A write that ran out of space leaves what it wrote: on the database's own disk that would
+      // be its last free pages (test/agent/exit-codes.test.ts, the full tmpfs).
+      rmSync(tmp, { force: true });
       failures.push(`${dir}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
