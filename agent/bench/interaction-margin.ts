@@ -30,7 +30,7 @@ for (const dir of positionals) {
   const cam = cfg.cameras.length === 1 ? cfg.cameras[0]! : cfg.cameras.find((c) => c.id === camera);
   const scene = cam ? { ...cameraSceneFromConfig(cam), id: camera } : { id: camera, zones: [], floor: null };
   const c = cfg.analytics.consultation;
-  const run = (distanceM: number, minSeconds: number): Interaction[] =>
+  const run = (distanceM: number, minSeconds: number): readonly Interaction[] =>
     analyzeStoreDay({
       storeId: 'margin',
       timeZone: 'UTC',
@@ -42,7 +42,7 @@ for (const dir of positionals) {
       shifts: [],
     }).interactions;
   const key = (i: Interaction) => `${i.kind} ${i.staffPersonId}->${i.visitId}`;
-  const found = (list: Interaction[], i: Interaction) => list.some((j) => key(j) === key(i));
+  const found = (list: readonly Interaction[], i: Interaction) => list.some((j) => key(j) === key(i));
   // Bisection on each threshold with the other at the config's value; 20 halvings: ~5 mm, ~0.06 s.
   const bisect = (ok: (v: number) => boolean, lo: number, hi: number, wantLow: boolean): number => {
     for (let k = 0; k < 20; k++) {

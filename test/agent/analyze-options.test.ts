@@ -36,9 +36,11 @@ cameras:
     expect(t.regions).toMatchObject({ mode: 'full' });
     // Tiles are square crops: auto (640x384) would letterbox them, so a tiling camera keeps the detector native.
     expect(detectorOptionsFrom(wide).input).toBe('native');
-    expect(detectorOptionsFrom(cfg).input).toBe('native');
     const plain = parseConfigText('store: {id: s1}\ndetector: {input: auto}\ncameras: [{id: till, url: rtsp://127.0.0.1/till}]\n');
     expect(detectorOptionsFrom(plain).input).toBe('auto');
+    // auto is the default; native stays what a config says.
+    expect(detectorOptionsFrom(parseConfigText('store: {id: s1}\ncameras: [{id: till, url: rtsp://127.0.0.1/till}]\n')).input).toBe('auto');
+    expect(detectorOptionsFrom(parseConfigText('store: {id: s1}\ndetector: {input: native}\n')).input).toBe('native');
   });
 
   it('refuses a tiling camera that detects on a substream, naming its key', () => {

@@ -89,8 +89,8 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
       cameras: Array<{ id: string; state: string; frames: number }>;
       detector: { queue_capacity: number; model: string; input: string; provider: string };
     };
-    // What the detector runs, as doctor states it (the default input is the native one).
-    expect(st.detector).toMatchObject({ model: 'yolov8n_fp32', input: '640x640 (native)', provider: 'cpu' });
+    // What the detector runs, as doctor states it (the default input is fitted to 16:9 pictures).
+    expect(st.detector).toMatchObject({ model: 'yolov8n_fp32', input: '640x384 (fitted to 16:9; native 640x640)', provider: 'cpu' });
     expect(st.cameras.map((c) => [c.id, c.state])).toEqual([
       ['cam1', 'up'],
       ['cam2', 'up'],

@@ -155,6 +155,8 @@ describe.skipIf(!ok)('floorsense setup', () => {
       // The archive folder, given relative to the answers file, is written absolute.
       { id: 'till', url: archive },
     ]);
+    // Every picture is 16:9: the default detector input (auto) serves them, none is written.
+    expect((written as { detector?: unknown }).detector).toBeUndefined();
     // An installed layout keeps its database in <prefix>/var/lib/floorsense (the unit's StateDirectory).
     expect(written.storage.path).toBe(join(dir, 'box', 'var', 'lib', 'floorsense', 'floorsense.db'));
     expect(imageSize(join(dir, 'box', 'etc', 'floorsense', 'snapshots', 'entrance.jpg'))).toBe('1920x1080');
@@ -165,6 +167,34 @@ describe.skipIf(!ok)('floorsense setup', () => {
     expect(check.out).toContain('ok (store store-017, 3 camera(s))');
     expectNoSecrets(check, CAM_PASSWORD);
   }, 90_000);
+
+  it('a camera taller than 16:9 gets the detector input fitted to it; a config that names an input keeps it', async () => {
+    const aisle = join(dir, 'archive43');
+    mkdirSync(aisle);
+    const enc = ['-an', '-vf', 'scale=640:480', '-c:v', 'libx264', '-preset', 'ultrafast'];
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', dataPath('video/checkout_counter_cashier.mp4'), '-t', '2', ...enc, join(aisle, 'aisle-0001.mp4')]);
+    const cfg = join(dir, 'fit', 'store.yaml');
+    const a = answers('fit', {
+      store,
+      cameras: [
+        { id: 'entrance', url: mainUrl },
+        { id: 'aisle', url: aisle },
+      ],
+    });
+    const r = await cli(['setup', '--config', cfg, '--answers', a]);
+    expect(r.code, r.err).toBe(0);
+    // 4:3 in the default 640x384 would scale its people 0.8 of what the native 640x640 gives.
+    expect(r.out).toContain('detector.input: 640x480, fitted to aisle 640x480 (taller than 16:9');
+    const text = readFileSync(cfg, 'utf8');
+    expect((parse(text) as { detector: unknown }).detector).toEqual({ input: '640x480' });
+    expect(text).toContain('# Written by floorsense setup: aisle 640x480 is taller than 16:9');
+    // Run again over it with native chosen by hand: setup leaves the technician's choice alone.
+    writeFileSync(cfg, text.replace('input: 640x480', 'input: native'));
+    const again = await cli(['setup', '--config', cfg, '--answers', a]);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).not.toContain('detector.input:');
+    expect((parse(readFileSync(cfg, 'utf8')) as { detector: unknown }).detector).toEqual({ input: 'native' });
+  }, 120_000);
 
   it('an existing config keeps its zones, comments and other sections, and is kept as .bak', async () => {
     const cfgDir = join(dir, 'existing');

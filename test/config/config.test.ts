@@ -38,7 +38,7 @@ describe('config validation', () => {
       expect(cfg.store.id).toBe('s1');
       expect(cfg.sampling.stride).toBe(25);
       expect(cfg.detector.model).toBe('yolov8n_fp32');
-      expect(cfg.detector.input).toBe('native');
+      expect(cfg.detector.input).toBe('auto');
       expect(Object.isFrozen(cfg.detector)).toBe(true);
     } else {
       let caught: unknown;

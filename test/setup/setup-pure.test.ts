@@ -1,7 +1,7 @@
 /** The pure parts of `floorsense setup`: substream URL guesses, credentials in URLs, defaults. */
 import { describe, expect, it } from 'vitest';
 import { substreamCandidates, wantsSubstream } from '../../agent/src/ingest/substream.js';
-import { defaultStoragePath, userinfoOf, withUserinfo } from '../../agent/src/setup/setup.js';
+import { defaultStoragePath, inputForPictures, userinfoOf, withUserinfo } from '../../agent/src/setup/setup.js';
 import { pickLang } from '../../agent/src/setup/messages.js';
 
 describe('substreamCandidates', () => {
@@ -51,5 +51,34 @@ describe('defaults', () => {
     expect(pickLang(undefined, { LANG: 'ru_RU.UTF-8' })).toBe('ru');
     expect(pickLang(undefined, { LANG: 'C.UTF-8' })).toBe('en');
     expect(pickLang(undefined, {})).toBe('en');
+  });
+});
+
+describe('inputForPictures', () => {
+  const native = { width: 640, height: 640 };
+  it('16:9 and wider pictures need nothing: the default auto input (640x384) serves them at the native scale', () => {
+    expect(
+      inputForPictures(native, [
+        { width: 1920, height: 1080 },
+        { width: 640, height: 360 },
+        { width: 2560, height: 1080 },
+      ]),
+    ).toBeUndefined();
+  });
+  it('the tallest camera taller than 16:9 sets the store input (one detector serves every camera)', () => {
+    expect(
+      inputForPictures(native, [
+        { width: 1920, height: 1080 },
+        { width: 640, height: 480 },
+      ]),
+    ).toEqual({ width: 640, height: 480 });
+    expect(
+      inputForPictures(native, [
+        { width: 1280, height: 960 },
+        { width: 2048, height: 2048 },
+      ]),
+    ).toEqual({ width: 640, height: 640 });
+    // 16:10 shrinks 384/400 = 0.96 of native: past the 3 % doctor allows.
+    expect(inputForPictures(native, [{ width: 1280, height: 800 }])).toEqual({ width: 640, height: 416 });
   });
 });

@@ -59,16 +59,20 @@ export const DETECTOR_DEFAULTS = Object.freeze({
   /** Detector sessions behind the agent's queue (detector.sessions). */
   sessions: 1,
   /**
-   * 'native' for now; 'auto' fits the input to a 16:9 picture (640x384 for YOLOv8n: the
-   * letterbox's padding rows are not computed; 16:9 is the shape of nearly every IP camera's main
-   * and sub stream) when the model's graph allows the derivation (models/derive.ts). auto holds the
-   * labelled set's recall, F1, IDF1 and IDSW exactly (agent/bench/det-recall.ts, eval mot), but
-   * fails test/label/labelled-set.test.ts on two knife edges: the checkout clip's till service
-   * (together 18-20 s against analytics.consultation.min_seconds 20, on a 26 s clip) and the aisle
-   * clip's HOTA (0.846 against the baseline 0.848). Flipping this default is the lead's call with
-   * that baseline.
+   * 'auto' fits the input to a 16:9 picture (640x384 for YOLOv8n instead of 640x640) when the
+   * model's graph allows the derivation (models/derive.ts): the letterbox's padding rows, 44 % of a
+   * 16:9 picture's square input, are not computed, and people stay at the same scale. 16:9 is the
+   * shape of nearly every IP camera's main and sub stream (an anamorphic 704x576 substream is
+   * stretched back to its main picture's shape in ingest); a camera taller than 16:9 would be shrunk,
+   * so doctor warns about it and `floorsense setup` writes a WxH that fits the tallest camera.
+   * Measured 2026-12-01 against 'native': detector alone 0.44-0.61 of the time (input-speed.ts);
+   * on the labelled set (agent/bench/labelled-ab.ts, det-recall.ts) detector recall at 0.33 pooled
+   * .896 -> .891 (the three retail clips identical, the wide street clip 216 -> 213 of 258), tracked
+   * output IDF1 .887 -> .879 and recall .854 -> .844 (again the street clip alone, a 1080p wide
+   * camera that README's rule sends to tiles, where auto means native), the checkout clip's till
+   * service kept since the till rule of scene/observations.ts (atCounter).
    */
-  input: 'native',
+  input: 'auto',
   /**
    * 'fp32' for now. 'int8' runs the static int8 model derived from the fp32 file (models/quantize.ts;
    * QLinearConv on VNNI): 0.57 of fp32's CPU per 640x640 frame, 0.59 at 640x384 (2026-12-01, load

@@ -22,7 +22,7 @@ import { defaultModelsDir } from '../models/paths.js';
 import { resolveModel } from '../models/resolve.js';
 import { detectorOptionsFrom } from '../agent/analyze-options.js';
 import { Detector, describeDetectorInput, type DetectorInput } from '../detect/detector.js';
-import { fittedInput } from '../models/derive.js';
+import { fittedInput, type InputSize } from '../models/derive.js';
 import { transportFor } from '../sync/service.js';
 import { tableName } from '../sync/ddl.js';
 import Database from 'better-sqlite3';
@@ -335,6 +335,16 @@ async function checkDetector(cfg: Readonly<Config>): Promise<{ rows: DoctorRow[]
   }
 }
 
+/** People scaled less than this share of their native-input scale count as shrunk (doctor warns, setup fits the input). */
+export const INPUT_FIT_TOLERANCE = 0.97;
+
+/** Whether a picture letterboxed into `input` comes out smaller than into the model's native input. */
+export function shrinks(input: InputSize, native: InputSize, picture: InputSize): boolean {
+  const at = Math.min(input.width / picture.width, input.height / picture.height);
+  const nat = Math.min(native.width / picture.width, native.height / picture.height);
+  return at < nat * INPUT_FIT_TOLERANCE;
+}
+
 /**
  * A picture taller than the detector input's shape is letterboxed into it at a smaller scale than
  * into the native input: people come out smaller than the model's recall was measured at.
@@ -345,7 +355,7 @@ export function inputFitRows(input: DetectorInput, cameras: ReadonlyArray<{ id: 
   return cameras.flatMap(({ id, picture }) => {
     const at = Math.min(input.width / picture.width, input.height / picture.height);
     const nat = Math.min(native.width / picture.width, native.height / picture.height);
-    if (at >= nat * 0.97) return [];
+    if (!shrinks(input, native, picture)) return [];
     const fitted = fittedInput(native, picture);
     return [
       row(

@@ -25,6 +25,8 @@ const EN = {
   substreamNone: (id: string, main: string) =>
     `  ${id}: the main stream is ${main} and no substream answered at the usual URLs; detection decodes the main stream (set cameras[].detect_url by hand if the camera has one)`,
   substreamRefused: (url: string, why: string) => `  substream ${url} not usable: ${why}`,
+  detectorInput: (size: string, cams: string) =>
+    `detector.input: ${size}, fitted to ${cams} (taller than 16:9: the default 16:9 input would make its people smaller than the detector was measured at)`,
   detectUrlByHand: 'Substream URL for detection (empty: detect on the main stream)',
   failed: (what: string, why: string) => `${what}: ${why}`,
   fix: (fix: string) => `  fix: ${fix}`,
@@ -71,6 +73,8 @@ const RU: typeof EN = {
   substreamNone: (id, main) =>
     `  ${id}: основной поток ${main}, дополнительный поток по обычным адресам не ответил; детекция по основному потоку (cameras[].detect_url можно задать вручную)`,
   substreamRefused: (url, why) => `  дополнительный поток ${url} не подходит: ${why}`,
+  detectorInput: (size, cams) =>
+    `detector.input: ${size}, по камерам ${cams} (кадр выше, чем 16:9: во входе 16:9 люди на нём были бы мельче, чем при измерении детектора)`,
   detectUrlByHand: 'Адрес дополнительного потока для детекции (пусто — основной поток)',
   failed: (what, why) => `${what}: ${why}`,
   fix: (fix) => `  что сделать: ${fix}`,

@@ -20,7 +20,10 @@ import { cameraSection } from '../config/sections/cameras.js';
 import { storeSection } from '../config/sections/store.js';
 import { syncSection } from '../config/sections/sync.js';
 import { MisuseError } from '../core/errors.js';
-import { checkClickHouse, checkSchedule, probeCamera, type DoctorStatus } from '../health/doctor.js';
+import { AUTO_INPUT_ASPECT } from '../detect/defaults.js';
+import { checkClickHouse, checkSchedule, probeCamera, shrinks, type DoctorStatus } from '../health/doctor.js';
+import { fittedInput, type InputSize } from '../models/derive.js';
+import { findEntry, loadManifest } from '../models/manifest.js';
 import { probeStreamInfo } from '../ingest/probe.js';
 import type { SourceInfo } from '../ingest/source-info.js';
 import { displayName, isLiveUrl, localPath } from '../ingest/source-url.js';
@@ -165,6 +168,36 @@ interface CameraDone {
   readonly index: number;
   /** The camera's id in the previous config, when it was kept (and maybe renamed): its node is reused. */
   readonly fromId?: string;
+  /** Its picture (source pixels), when it answered; a substream has the same shape (checkSubstreamAspect). */
+  readonly picture?: InputSize;
+}
+
+/**
+ * The detector input a store's cameras need when the default `auto` (fitted to 16:9) would shrink
+ * the people of one of them (a 4:3 or square camera letterboxed into 640x384): the model's native
+ * width and the height the tallest such picture needs (fittedInput), or undefined when auto serves
+ * every picture at the native scale. One detector session serves every camera, so the input is the
+ * store's; the same rule as doctor's warning (shrinks).
+ */
+export function inputForPictures(native: InputSize, pictures: readonly InputSize[]): InputSize | undefined {
+  const auto = fittedInput(native, AUTO_INPUT_ASPECT);
+  let need: InputSize | undefined;
+  for (const p of pictures) {
+    if (!shrinks(auto, native, p)) continue;
+    const f = fittedInput(native, p);
+    if (!need || f.height > need.height) need = f;
+  }
+  return need;
+}
+
+/** The native input of the configured detector model, from the manifest; undefined for a model file it does not list. */
+function nativeInput(model: string): InputSize | undefined {
+  try {
+    const e = findEntry(loadManifest(), model);
+    return e ? { width: e.input.width, height: e.input.height } : undefined;
+  } catch {
+    return undefined; // no manifest beside this install: doctor names that; setup writes no input
+  }
 }
 
 export async function runSetup(o: SetupOptions): Promise<SetupResult> {
@@ -280,6 +313,7 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
         url,
         index: p.index,
         ...from,
+        ...(probe.picture ? { picture: probe.picture } : {}),
         ...(detectUrl !== undefined ? { detectUrl } : {}),
         result: {
           id,
@@ -378,6 +412,23 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
   const storagePath = o.answers?.storage?.path ?? (old ? undefined : defaultStoragePath(configDir));
   if (storagePath !== undefined) doc.setIn(['storage', 'path'], absolutize(storagePath, o.baseDir));
   if (o.answers?.api?.port !== undefined) doc.setIn(['api', 'port'], o.answers.api.port);
+  // detector.input: left to the config when it says one, else fitted when a camera is taller than 16:9.
+  const native = obj(old?.js.detector).input === undefined ? nativeInput(base.detector.model) : undefined;
+  const taller = native ? done.filter((d) => d.picture && shrinks(fittedInput(native, AUTO_INPUT_ASPECT), native, d.picture)) : [];
+  const fit = native
+    ? inputForPictures(
+        native,
+        taller.map((d) => d.picture!),
+      )
+    : undefined;
+  if (fit) {
+    const size = `${fit.width}x${fit.height}`;
+    const why = taller.map((d) => `${d.id} ${d.picture!.width}x${d.picture!.height}`).join(', ');
+    doc.setIn(['detector', 'input'], size);
+    const node = doc.getIn(['detector'], true);
+    if (isMap(node)) node.commentBefore = ` Written by floorsense setup: ${why} is taller than 16:9, which the default input (auto) would shrink.`;
+    io.say(msg.detectorInput(size, why));
+  }
   const backupPath = writeConfig(configPath, doc.toString({ lineWidth: 0 }), old !== undefined);
   if (backupPath) io.say(msg.backup(backupPath));
   io.say(msg.written(configPath));

@@ -84,7 +84,7 @@ export const detectorSection = z
         message: `auto, native, or WxH with W and H multiples of ${INPUT_MULTIPLE} in ${INPUT_MIN}..${INPUT_MAX}`,
       })
       .describe(
-        `Model input size. native (default): the manifest's size. auto: fitted to 16:9 pictures (YOLOv8n 640x384 instead of 640x640: the letterbox padding is not computed, people are as large as before) when the model's graph can be derived for it, else native. WxH (multiples of ${INPUT_MULTIPLE}, ${INPUT_MIN}..${INPUT_MAX}, e.g. 640x480 for 4:3 cameras): that size. A derived model is made once from the manifest file and cached beside the database. doctor and /status say which input runs.`,
+        `Model input size. auto (default): fitted to 16:9 pictures (YOLOv8n 640x384 instead of 640x640: the letterbox padding is not computed, people are as large as before) when the model's graph can be derived for it, else native; a camera taller than 16:9 is shrunk into it (doctor warns, setup writes a WxH). native: the manifest's size. WxH (multiples of ${INPUT_MULTIPLE}, ${INPUT_MIN}..${INPUT_MAX}, e.g. 640x480 for 4:3 cameras): that size. A derived model is made once from the manifest file and cached beside the database. doctor and /status say which input runs.`,
       ),
     precision: z
       .enum(PRECISIONS)
