@@ -77,14 +77,12 @@ export const DETECTOR_DEFAULTS = Object.freeze({
    * 'fp32' for now. 'int8' runs the static int8 model derived from the fp32 file (models/quantize.ts;
    * QLinearConv on VNNI): 0.57 of fp32's CPU per 640x640 frame, 0.59 at 640x384 (2026-12-01, load
    * 15-17, `npx tsx agent/bench/input-speed.ts --inputs native,native+int8,640x384,640x384+int8
-   * --rounds 30`), labelled-set recall / F1 0.931 / 0.930 against 0.934 / 0.934, but
-   * test/label/labelled-set.test.ts fails with it: the checkout clip's till service is lost and HOTA
-   * drops 0.843 -> 0.832 (aisle 0.848 -> 0.843) (`npx tsx agent/bench/labelled-ab.ts --variants
-   * 'default;precision=int8'`). Why the event goes: the pair's floor distance crosses
-   * analytics.consultation.distance_m (1.5 m): with 2.5 m the till service comes back (and a false
-   * consultation appears), with min_seconds 17 or 5 it does not. Int8 box bottoms move by a few
-   * pixels (mean IoU with fp32 0.964) and the counter-top foot point moves with them. Flipping the
-   * default needs that clip's decision not to hang on it.
+   * --rounds 30`). With the default auto input, detector recall at the tracker threshold on the
+   * labelled set falls .891 -> .885 pooled (native fp32 .896: 1.1 points, all on the wide street
+   * clip, 213 -> 210 of 258) and the street clip's HOTA .729 -> .723 (`npx tsx
+   * agent/bench/labelled-ab.ts --variants 'default;precision=int8'`, det-recall.ts). The checkout
+   * clip's till service, which int8's box bottoms used to move across
+   * analytics.consultation.distance_m, is kept since the till rule (scene/observations.ts atCounter).
    */
   precision: 'fp32' as 'fp32' | 'int8',
 });
