@@ -39,8 +39,10 @@ const out: Record<string, unknown> = {};
 
 for (const model of values.models.split(',')) {
   // The manifest's own tracker thresholds (the quantile rule) are scored too, beside the grid.
-  // A name may carry the input it was cached at (cache-detections --input): yolov8n_fp32@640x384.
-  const th = findEntry(manifest, model.split('@')[0]!)?.tracker_thresholds;
+  // A name may carry the input it was cached at (cache-detections --input): yolov8n_fp32@640x384,
+  // and `+int8` for the static int8 model, whose own thresholds the tracker uses.
+  const entry = findEntry(manifest, model.split('@')[0]!);
+  const th = model.endsWith('+int8') ? entry?.int8?.tracker_thresholds : entry?.tracker_thresholds;
   const own = th ? [th.high_threshold, th.new_track_threshold] : [];
   const thresholds = [...new Set([...grid, ...own])].sort((a, b) => a - b);
   const perClip = new Map<string, ThresholdRow[]>();
