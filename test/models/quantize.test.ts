@@ -183,6 +183,37 @@ describe.skipIf(!reidReady)('int8 OSNet x0.25 (ReID) derived from the fp32 file'
     expect(g.node!.find((n) => n.opType === 'Gemm')!.input![1]).toBe('fc.0.weight');
   });
 
+  it('keep_float leaves the named nodes float (float weights, float inputs where a float node wrote them); the table still covers the all-int8 set', () => {
+    const src = readFileSync(dataPath(OSNET));
+    const { table } = loadCalibration(calibrationPath('osnet_x0_25_msmt17'));
+    const all = quantisedTensors(src).calibrated;
+    const keep = ['/conv1/', '/maxpool/'];
+    const mixed = quantisedTensors(src, keep);
+    // The stem reads the picture in float and its Relu is not folded; the MaxPool output now has a
+    // QDQ pair of its own (it was tied to the Relu's), and every other range is the all-int8 one.
+    expect(mixed.calibrated).not.toContain('images');
+    expect(mixed.calibrated).not.toContain('/conv1/relu/Relu_output_0');
+    expect(mixed.calibrated).toContain('/maxpool/MaxPool_output_0');
+    expect(mixed.foldedRelu.has('/conv1/relu/Relu_output_0')).toBe(false);
+    expect(mixed.calibrated.filter((t) => t !== '/maxpool/MaxPool_output_0').every((t) => all.includes(t))).toBe(true);
+    expect(mixed.calibrated.length).toBe(all.length - 1);
+    const g = onnx.ModelProto.decode(quantizeBytes(src, 'osnet_x0_25_msmt17', table.sha256, table, keep)).graph!;
+    const node = (name: string) => g.node!.find((n) => n.name === name)!;
+    expect(node('/conv1/conv/Conv').input).toEqual(['images', 'onnx::Conv_1047', 'onnx::Conv_1048']);
+    expect(node('/conv1/relu/Relu').opType).toBe('Relu');
+    // The float MaxPool reads the float Relu output; the first quantised Conv reads the dequantised copy of its output.
+    expect(node('/maxpool/MaxPool').input).toEqual(['/conv1/relu/Relu_output_0']);
+    expect(node('/conv2/conv2.0/conv1/conv/Conv').input![0]).toBe('/maxpool/MaxPool_output_0_DequantizeLinear_Output');
+    expect(node('/conv2/conv2.0/conv1/conv/Conv').input![1]).toBe('onnx::Conv_1050_dequantized');
+    // Its range is the one its input had in the all-int8 graph (a max stays inside its input's range).
+    const scale = g.initializer!.find((t) => t.name === '/maxpool/MaxPool_output_0_scale')!;
+    expect(new Float32Array(Uint8Array.prototype.slice.call(scale.rawData).buffer)[0]).toBe(activationParams(table.ranges['/conv1/relu/Relu_output_0']!).scale);
+    // A prefix that names no node would quietly quantise everything: refused by name.
+    expect(() => quantizeBytes(src, 'osnet_x0_25_msmt17', table.sha256, table, ['/conv1/', '/conv9/'])).toThrow(
+      /model "osnet_x0_25_msmt17": .*keep_float names "\/conv9\/", which starts no node name/,
+    );
+  });
+
   it('onnxruntime fuses every Conv, pool, gate and residual Add into QLinear ops', async () => {
     const model = await resolveModel('osnet_x0_25_msmt17', dataPath('models'));
     const d = await deriveModelInput(model, { width: 128, height: 256 }, { cacheDir: cache, precision: 'int8' });
