@@ -19,8 +19,10 @@
  * tracker's 0.4 cosine distance, and of same pairs), and milliseconds per crop at batch 8 on 2
  * threads (a rough figure: reid.ts measures speed). Parts: `@depthwise` (every grouped Conv),
  * `@gates` (each OSBlock's channel gates and their Muls), `@sigmoid` expand to node names; any other
- * entry is a node-name prefix (models/quantize.ts KeepFloat), e.g. /conv1/ or /conv5/.
- * With several --table files (e.g. minmax and percentile rules from calibrate-int8.ts --out) every
+ * entry is a node-name pattern (models/quantize.ts KeepFloat: a prefix, `*` for any text inside one
+ * path segment), e.g. /conv1/ or /conv5/.
+ * --base 'pattern,...' keeps those float in every variant but `all int8` (a greedy step on top of
+ * an earlier choice). With several --table files (e.g. minmax and percentile rules from calibrate-int8.ts --out) every
  * variant runs with each.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +33,7 @@ import { parseArgs } from 'node:util';
 import onnxProto from 'onnx-proto';
 import { detectorOptionsFrom } from '../src/agent/analyze-options.js';
 import { validateConfig } from '../src/config/load.js';
-import { calibrationPath, type KeepFloat, loadCalibration, quantizeBytes } from '../src/models/quantize.js';
+import { calibrationPath, type KeepFloat, keepFloatMatcher, loadCalibration, quantizeBytes } from '../src/models/quantize.js';
 import { resolveModel } from '../src/models/resolve.js';
 import { analyzeSource } from '../src/pipeline/analyze.js';
 import { openSession } from '../src/runtime/onnx.js';
@@ -50,6 +52,7 @@ const { values, positionals } = parseArgs({
     mode: { type: 'string', default: 'leave-one-float' },
     sets: { type: 'string' },
     threshold: { type: 'string', default: '0.4' },
+    base: { type: 'string' },
   },
 });
 const MODEL = 'osnet_x0_25_msmt17';
@@ -152,7 +155,11 @@ if (values.mode === 'sets') {
     return [n, list === '' ? [] : list.split(',').flatMap(expand)];
   });
 } else if (values.mode === 'leave-one-float') {
-  variants = [['all int8', []], ...PARTS.map(([n, p]): [string, KeepFloat] => [`float: ${n}`, p.flatMap(expand)])];
+  variants = [
+    ['all int8', []],
+    ['base only', [...(values.base ? values.base.split(',') : [])]],
+    ...PARTS.map(([n, p]): [string, KeepFloat] => [`float: ${n}`, p.flatMap(expand)]),
+  ];
 } else if (values.mode === 'only-one-int8') {
   // Everything float but one part: the block/class sets overlap, so "everything" is every node prefix.
   const everything = ['/conv1/', '/maxpool/', '/conv2/', '/conv3/', '/conv4/', '/conv5/', '/global_avgpool/'];
@@ -166,6 +173,8 @@ if (values.mode === 'sets') {
   });
 } else throw new Error(`--mode ${values.mode}: expected leave-one-float, only-one-int8 or sets`);
 
+const base = values.base ? values.base.split(',') : [];
+if (base.length > 0) variants = variants.map(([n, k]) => [n, k && k.length > 0 ? [...base, ...k] : k]);
 const tables = values.table && values.table.length > 0 ? values.table : [calibrationPath(MODEL)];
 const tmp = mkdtempSync(join(tmpdir(), 'reid-sens-'));
 const plane = 3 * REID_CROP.height * REID_CROP.width;
@@ -244,7 +253,8 @@ for (const tablePath of tables) {
     const path = join(tmp, 'v.onnx');
     writeFileSync(path, quantizeBytes(source, MODEL, model.entry!.sha256, table, keep ?? []));
     const r = await embedAll(path);
-    const floatCount = keep ? nodes.filter((n) => keep.some((p) => n.name!.startsWith(p))).length : 0;
+    const { matches } = keepFloatMatcher(keep ?? [], []);
+    const floatCount = nodes.filter((n) => matches(n.name!)).length;
     row(name, r.emb, fp32.emb, r.msPerCrop, floatCount);
   }
 }

@@ -55,7 +55,7 @@ export interface CalibrationTable {
   /** Per tensor name: [min, max] of the float activation over the calibration frames. */
   readonly ranges: Readonly<Record<string, readonly [number, number]>>;
   /**
-   * Node-name prefixes of the ops that stay float (mixed precision; see KeepFloat). The ranges still
+   * Node-name patterns of the ops that stay float (mixed precision; see KeepFloat). The ranges still
    * cover every tensor the all-int8 graph quantises: they are measured on the float model, so one
    * table serves any float set, and the set is part of the table's bytes (the derived file's key).
    */
@@ -116,13 +116,20 @@ const RANGE_KEEPING_OPS = new Set(['Split', 'MaxPool', 'Resize']);
 
 /**
  * Which nodes stay float in a mixed-precision graph: those whose name starts with one of these
- * prefixes (OSNet's node names are its module paths, e.g. `/conv1/` or `/conv5/`). A float node
- * keeps its float weights; it reads the float tensor itself where that tensor's producer is float
- * too, and the dequantised copy where the producer is quantised (a fused QLinear op writes uint8).
+ * patterns, where `*` stands for any text inside one path segment (OSNet's node names are its
+ * module paths: `/conv1/` is the stem, `/conv*` + `/conv*.*` + `/gate/fc` every channel gate's 1x1
+ * convs). A float node keeps its float weights; it reads the float tensor itself where that
+ * tensor's producer is float too, and the dequantised copy where the producer is quantised (a fused
+ * QLinear op writes uint8 only).
  */
 export type KeepFloat = readonly string[];
 
-const keepsFloat = (keep: KeepFloat, n: Node): boolean => keep.some((p) => (n.name ?? '').startsWith(p));
+/** The test for one node name, and the patterns that matched no name (a typo would quietly quantise all). */
+export function keepFloatMatcher(keep: KeepFloat, names: readonly string[]): { matches: (name: string) => boolean; unmatched: string[] } {
+  const res = keep.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*')}`));
+  const matches = (name: string): boolean => res.some((r) => r.test(name));
+  return { matches, unmatched: keep.filter((_p, i) => !names.some((n) => res[i]!.test(n))) };
+}
 
 /** What quantisedTensors found: the tensors with a range, those tied to another's, and the folded Relus. */
 export interface QuantisedTensors {
@@ -138,7 +145,7 @@ export interface QuantisedTensors {
   readonly foldedRelu: Map<string, string>;
   /** Indices (in the source graph's node order) of the ops that run quantised: their Convs get int8 weights. */
   readonly quantisedNodes: Set<number>;
-  /** The keep-float prefixes that named no node of the graph (a typo would quietly quantise all). */
+  /** The keep-float patterns that start no node name of the graph (a typo would quietly quantise all). */
   readonly unmatched: string[];
 }
 
@@ -164,8 +171,11 @@ export function quantisedTensors(source: Uint8Array, keepFloat: KeepFloat = []):
       for (const o of n.output ?? []) decoder.add(o);
     }
   }
-  const unmatched = keepFloat.filter((p) => !nodes.some((n) => (n.name ?? '').startsWith(p)));
-  const floatNodes = new Set([...decoderNodes, ...nodes.filter((n) => keepsFloat(keepFloat, n))]);
+  const { matches, unmatched } = keepFloatMatcher(
+    keepFloat,
+    nodes.map((n) => n.name ?? ''),
+  );
+  const floatNodes = new Set([...decoderNodes, ...nodes.filter((n) => matches(n.name ?? ''))]);
   const consumers = new Map<string, number>();
   for (const n of nodes) for (const i of n.input ?? []) consumers.set(i, (consumers.get(i) ?? 0) + 1);
   const graphOutputs = new Set((graph?.output ?? []).map((o) => o.name!));
