@@ -3,8 +3,8 @@
  * quantised activation added as a graph output over inputs from clips that are NOT in the labelled
  * set (the labelled clips stay the held-out test), and writes each tensor's range.
  *
- *   npx tsx agent/bench/calibrate-int8.ts [--model yolov8n_fp32] [--fps 3] [--rule minmax|pNN.NN]
- *     [--out models/calibration/<model>.int8.json] [clip ...]
+ *   npx tsx agent/bench/calibrate-int8.ts [--model yolov8n_fp32] [--fps 3] [--rule minmax|pNN.NN|mse[,rule...]]
+ *     [--keep-float prefix,prefix] [--out models/calibration/<model>.int8.json] [clip ...]
  *   npx tsx agent/bench/calibrate-int8.ts --model osnet_x0_25_msmt17 [--fps 1] [--max-crops 480] [clip ...]
  *
  * A detector is calibrated on its letterboxed frames (default clips: mall_entrance_people,
@@ -16,11 +16,17 @@
  * --max-crops crops spread evenly over the frames. Rules: `minmax` takes the min and max over all
  * inputs; `pNN.NN` takes, per tensor, the (100 - NN.NN)-th and NN.NN-th percentiles of all its
  * values (a histogram of 8192 bins over the min/max range, a second pass), clipping rare outliers
- * for a finer uint8 step.
+ * for a finer uint8 step; `mse` takes, per tensor, the range [a * min, a * max] (a from 1 down to
+ * 0.3 in steps of 0.01) whose uint8 quantisation of that same histogram has the least mean squared
+ * error (rounding inside the range against clipping outside it, each value's own error).
+ * Several rules (comma-separated) share one pass over the inputs and write one table each: --out
+ * must then hold `{rule}`, which takes each rule's name.
+ * --keep-float writes the node-name prefixes that stay float (models/quantize.ts KeepFloat; chosen
+ * with agent/bench/reid-int8-sensitivity.ts) into the table; the ranges do not depend on it.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Xyxy } from '../src/core/boxes.js';
@@ -28,7 +34,7 @@ import type { Frame } from '../src/core/frame.js';
 import { Detector } from '../src/detect/detector.js';
 import { allocInput, preprocessInto, RGB_0_1 } from '../src/detect/preprocess.js';
 import { openSource } from '../src/ingest/index.js';
-import { type CalibrationTable, calibrationTensors, withTensorOutputs } from '../src/models/quantize.js';
+import { activationParams, type CalibrationTable, calibrationTensors, withTensorOutputs } from '../src/models/quantize.js';
 import { resolveModel } from '../src/models/resolve.js';
 import { openSession } from '../src/runtime/onnx.js';
 import { cropBatch } from '../src/track/crop.js';
@@ -42,6 +48,7 @@ const { values, positionals } = parseArgs({
     fps: { type: 'string' },
     'max-crops': { type: 'string', default: '480' },
     rule: { type: 'string', default: 'minmax' },
+    'keep-float': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -54,9 +61,14 @@ const defaultClips = reid
   ? ['mall_entrance_people', 'mall_overhead_pedestrians']
   : ['mall_entrance_people', 'mall_overhead_pedestrians', 'street_elevated_pedestrians'];
 const clips = positionals.length > 0 ? positionals : defaultClips.map((c) => join(data, 'video', `${c}.mp4`));
-const rule = values.rule;
-const pct = rule === 'minmax' ? 100 : Number(/^p(\d+(\.\d+)?)$/.exec(rule)?.[1]);
-if (!(pct > 50 && pct <= 100)) throw new Error(`--rule ${rule}: expected minmax or pNN.NN`);
+const rules = values.rule.split(',');
+const pctOf = (rule: string): number => (rule === 'minmax' ? 100 : rule === 'mse' ? 0 : Number(/^p(\d+(\.\d+)?)$/.exec(rule)?.[1]));
+for (const rule of rules) {
+  const pct = pctOf(rule);
+  if (!(rule === 'mse' || (pct > 50 && pct <= 100))) throw new Error(`--rule ${rule}: expected minmax, pNN.NN or mse`);
+}
+if (rules.length > 1 && !values.out?.includes('{rule}')) throw new Error('several --rule values need an --out path holding {rule}');
+const keepFloat = values['keep-float'] ? values['keep-float'].split(',') : [];
 const maxCrops = Number(values['max-crops']);
 if (!(Number.isInteger(maxCrops) && maxCrops > 0)) throw new Error(`--max-crops ${values['max-crops']}: expected a positive integer`);
 
@@ -137,25 +149,53 @@ await eachActivation((t, d) => {
   lo.set(t, a);
   hi.set(t, b);
 });
-const ranges: Record<string, [number, number]> = {};
-if (pct === 100) {
-  for (const t of tensors) ranges[t] = [lo.get(t)!, hi.get(t)!];
-} else {
-  // Percentile: a histogram of every value over the min/max range (BINS bins), then the values at
-  // (100 - pct) % and pct % of the distribution.
-  const BINS = 8192;
-  const hist = new Map<string, Float64Array>(tensors.map((t) => [t, new Float64Array(BINS)]));
+// A histogram of every value over the min/max range (BINS bins), when a rule needs one.
+const BINS = 8192;
+const hist = new Map<string, Float64Array>();
+if (rules.some((r) => r !== 'minmax')) {
+  for (const t of tensors) hist.set(t, new Float64Array(BINS));
   await eachActivation((t, d) => {
     const h = hist.get(t)!;
     const a = lo.get(t)!;
     const w = (hi.get(t)! - a) / BINS || 1;
     for (let i = 0; i < d.length; i++) h[Math.min(BINS - 1, Math.floor((d[i]! - a) / w))]!++;
   });
+}
+await session.release();
+
+/** Each tensor's range under one rule. */
+function rangesFor(rule: string): Record<string, [number, number]> {
+  const pct = pctOf(rule);
+  const ranges: Record<string, [number, number]> = {};
   for (const t of tensors) {
-    const h = hist.get(t)!;
-    const total = h.reduce((x, y) => x + y, 0);
     const a = lo.get(t)!;
-    const w = (hi.get(t)! - a) / BINS;
+    const b = hi.get(t)!;
+    if (pct === 100) {
+      ranges[t] = [a, b];
+      continue;
+    }
+    const h = hist.get(t)!;
+    const w = (b - a) / BINS;
+    if (rule === 'mse') {
+      let best: [number, number] = [a, b];
+      let bestErr = Number.POSITIVE_INFINITY;
+      for (let k = 100; k >= 30; k--) {
+        const r: [number, number] = [(a * k) / 100, (b * k) / 100];
+        const { scale, zeroPoint } = activationParams(r);
+        let err = 0;
+        for (let i = 0; i < BINS; i++) {
+          if (h[i] === 0) continue;
+          const x = a + (i + 0.5) * w;
+          const q = (Math.min(255, Math.max(0, Math.round(x / scale) + zeroPoint)) - zeroPoint) * scale;
+          err += h[i]! * (x - q) * (x - q);
+        }
+        if (err < bestErr) [best, bestErr] = [r, err];
+      }
+      ranges[t] = best;
+      continue;
+    }
+    // Percentile: the values at (100 - pct) % and pct % of the distribution.
+    const total = h.reduce((x, y) => x + y, 0);
     const tail = ((100 - pct) / 100) * total;
     let acc = 0;
     let i0 = 0;
@@ -165,19 +205,23 @@ if (pct === 100) {
     while (i1 > 0 && acc + h[i1]! <= tail) acc += h[i1--]!;
     ranges[t] = [a + i0 * w, a + (i1 + 1) * w];
   }
+  for (const t of tensors) ranges[t] = [Math.fround(ranges[t]![0]), Math.fround(ranges[t]![1])];
+  return ranges;
 }
-await session.release();
-for (const t of tensors) ranges[t] = [Math.fround(ranges[t]![0]), Math.fround(ranges[t]![1])];
-const table: CalibrationTable & { frames: number; clips: string[] } = {
-  model: entry.name,
-  sha256: entry.sha256,
-  rule: `${rule === 'minmax' ? `min and max over all ${reid ? 'crops' : 'frames'}` : `the ${(100 - pct).toFixed(4).replace(/0+$/, '')} and ${pct} percentiles of all values over all ${reid ? 'crops' : 'frames'}`} of each quantised activation (models/quantize.ts), float model at its native ${size.width}x${size.height}, ${reid ? `person crops (yolov8n_fp32 boxes, track/crop.ts) at most ${maxCrops} spread over frames` : 'letterboxed frames'} at ${fps} fps`,
-  command: `npx tsx agent/bench/calibrate-int8.ts --model ${values.model} --fps ${fps}${reid ? ` --max-crops ${maxCrops}` : ''} --rule ${rule}${values.out ? ` --out ${values.out}` : ''}`,
-  frames,
-  clips: clips.map((c) => basename(c)),
-  ranges,
-};
-const outPath = values.out ?? join(repoRoot, 'models', 'calibration', `${entry.name}.int8.json`);
-mkdirSync(dirname(outPath), { recursive: true });
-writeFileSync(outPath, `${JSON.stringify(table, null, 1)}\n`);
-console.log(`${outPath}: ${tensors.length} tensors over ${frames} ${reid ? 'crops' : 'frames'} (${rule})`);
+for (const rule of rules) {
+  const pct = pctOf(rule);
+  const table: CalibrationTable & { frames: number; clips: string[] } = {
+    model: entry.name,
+    sha256: entry.sha256,
+    rule: `${rule === 'minmax' ? `min and max over all ${reid ? 'crops' : 'frames'}` : rule === 'mse' ? `the least-squared-error uint8 range [a * min, a * max], a in 0.30..1.00, over all ${reid ? 'crops' : 'frames'}` : `the ${(100 - pct).toFixed(4).replace(/0+$/, '')} and ${pct} percentiles of all values over all ${reid ? 'crops' : 'frames'}`} of each quantised activation (models/quantize.ts), float model at its native ${size.width}x${size.height}, ${reid ? `person crops (yolov8n_fp32 boxes, track/crop.ts) at most ${maxCrops} spread over frames` : 'letterboxed frames'} at ${fps} fps`,
+    command: `npx tsx agent/bench/calibrate-int8.ts --model ${values.model} --fps ${fps}${reid ? ` --max-crops ${maxCrops}` : ''} --rule ${rule}${keepFloat.length ? ` --keep-float '${keepFloat.join(',')}'` : ''}${values.out ? ` --out ${values.out.replace('{rule}', rule)}` : ''}${positionals.length ? ` ${positionals.map((c) => (c.startsWith(data) ? `$FLOORSENSE_SHARED_DATA${c.slice(data.length)}` : relative(repoRoot, c))).join(' ')}` : ''}`,
+    frames,
+    clips: clips.map((c) => basename(c)),
+    ranges: rangesFor(rule),
+    ...(keepFloat.length ? { keep_float: keepFloat } : {}),
+  };
+  const outPath = values.out?.replace('{rule}', rule) ?? join(repoRoot, 'models', 'calibration', `${entry.name}.int8.json`);
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, `${JSON.stringify(table, null, 1)}\n`);
+  console.log(`${outPath}: ${tensors.length} tensors over ${frames} ${reid ? 'crops' : 'frames'} (${rule})`);
+}

@@ -10,9 +10,11 @@
  * batch size so load drift hits each alike.
  *
  * --precisions: fp32 and/or the static int8 model (tracker.reid_precision, models/quantize.ts with
- * models/calibration/osnet_x0_25_msmt17.int8.json), interleaved with the sizes the same way.
+ * models/calibration/osnet_x0_25_msmt17.int8.json), interleaved with the sizes the same way;
+ * `int8=PATH` takes another calibration table (e.g. the previous all-int8 one from git, to compare
+ * a keep_float set's cost).
  */
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { openSource } from '../src/ingest/index.js';
@@ -37,8 +39,14 @@ const workers = arg('workers', '0,1')
   .split(',')
   .map((w) => w === '1');
 const inputs = arg('inputs', '256x128').split(',');
-const precisions = arg('precisions', 'fp32').split(',') as Precision[];
-for (const p of precisions) if (!PRECISIONS.includes(p)) throw new Error(`--precisions: ${p} is not one of ${PRECISIONS.join(', ')}`);
+const precisions = arg('precisions', 'fp32')
+  .split(',')
+  .map((p) => {
+    const [precision, table] = p.split('=') as [Precision, string | undefined];
+    if (!PRECISIONS.includes(precision)) throw new Error(`--precisions: ${p} is not one of ${PRECISIONS.join(', ')} (int8=TABLE for another table)`);
+    return { precision, table, text: table ? `${precision}=${basename(table, '.json')}` : precision };
+  });
+const width = Math.max(7, ...precisions.map((p) => p.text.length + 8));
 
 async function oneFrame(): Promise<Frame> {
   const src = await openSource({
@@ -58,18 +66,18 @@ const H = frame.letterbox.srcHeight;
 // Person-sized boxes spread over the picture (source pixels); cost does not depend on content.
 const boxes: Xyxy[] = Array.from({ length: 16 }, (_, i) => [((i % 8) * W) / 9, ((i >> 3) * H) / 3, ((i % 8) * W) / 9 + W / 20, ((i >> 3) * H) / 3 + H / 5]);
 console.log(`ReID osnet_x0_25_msmt17, ${runs} runs after 3 warm-ups, load ${loadavg()[0]!.toFixed(1)}`);
-console.log(`session   threads  ${'input'.padEnd(precisions.length > 1 ? 12 : 7)}  batch  ms/run  ms/crop`);
+console.log(`session   threads  ${'input'.padEnd(precisions.length > 1 ? width : 7)}  batch  ms/run  ms/crop`);
 const model = await resolveModel('osnet_x0_25_msmt17', join(data, 'models'));
 for (const worker of workers) {
   for (const threads of threadsList) {
     const sessions = await Promise.all(
       inputs.flatMap((size) =>
-        precisions.map(async (precision) => {
+        precisions.map(async ({ precision, table, text }) => {
           const s = parseSize(size, 'HxW');
           if (!s) throw new Error(`--inputs: ${size} is not HxW`);
-          const d = await deriveModelInput(model, s, { precision });
+          const d = await deriveModelInput(model, s, { precision, ...(table ? { calibrationPath: table } : {}) });
           return {
-            text: precisions.length > 1 ? `${size} ${precision}` : size,
+            text: precisions.length > 1 ? `${size} ${text}` : size,
             reid: await openReid(d.path, { threads, worker, maxBatch: 64, input: d.input }),
           };
         }),
@@ -83,7 +91,7 @@ for (const worker of workers) {
         for (let i = 0; i < runs; i++) await reid.embed(frame, some);
         const ms = (performance.now() - t0) / runs;
         console.log(
-          `${(worker ? 'worker' : 'in-thread').padEnd(9)} ${String(threads).padStart(7)}  ${text.padEnd(precisions.length > 1 ? 12 : 7)}  ${String(b).padStart(5)}  ${ms.toFixed(1).padStart(6)}  ${(ms / b).toFixed(2).padStart(7)}`,
+          `${(worker ? 'worker' : 'in-thread').padEnd(9)} ${String(threads).padStart(7)}  ${text.padEnd(precisions.length > 1 ? width : 7)}  ${String(b).padStart(5)}  ${ms.toFixed(1).padStart(6)}  ${(ms / b).toFixed(2).padStart(7)}`,
         );
       }
     }

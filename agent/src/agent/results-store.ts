@@ -17,6 +17,7 @@ import { resolveModel } from '../models/resolve.js';
 import { sha256File } from '../models/sha256.js';
 import { defaultModelsDir } from '../models/paths.js';
 import type { Precision } from '../models/precision.js';
+import { calibrationPath, loadCalibration } from '../models/quantize.js';
 
 export interface TrackSample {
   readonly trackerId: number;
@@ -171,8 +172,11 @@ export async function appearanceModelId(
   // tracker.reid_input ("HxW"): a crop other than the model's own gives other vectors, so a day never
   // stitches 128x64 embeddings against 256x128 ones.
   const native = m.entry ? `${m.entry.input.height}x${m.entry.input.width}` : undefined;
-  // tracker.reid_precision int8: quantised weights and activations move the vectors too.
-  return `${m.name}@${sha.slice(0, 16)}${input !== undefined && input !== native ? `:${input}` : ''}${precision === 'int8' ? ':int8' : ''}`;
+  // tracker.reid_precision int8: quantised weights and activations move the vectors too, and so
+  // does any edit of the calibration table (its ranges, its keep_float set): the table's own hash,
+  // as in the derived file's name (models/derive.ts).
+  const int8 = precision === 'int8' ? `:int8-${loadCalibration(calibrationPath(m.name)).hash.slice(0, 12)}` : '';
+  return `${m.name}@${sha.slice(0, 16)}${input !== undefined && input !== native ? `:${input}` : ''}${int8}`;
 }
 
 /**

@@ -54,6 +54,12 @@ export interface CalibrationTable {
   readonly command: string;
   /** Per tensor name: [min, max] of the float activation over the calibration frames. */
   readonly ranges: Readonly<Record<string, readonly [number, number]>>;
+  /**
+   * Node-name patterns of the ops that stay float (mixed precision; see KeepFloat). The ranges still
+   * cover every tensor the all-int8 graph quantises: they are measured on the float model, so one
+   * table serves any float set, and the set is part of the table's bytes (the derived file's key).
+   */
+  readonly keep_float?: readonly string[];
 }
 
 const tableSchema = z
@@ -63,6 +69,7 @@ const tableSchema = z
     rule: z.string().min(1),
     command: z.string().min(1),
     ranges: z.record(z.string(), z.tuple([z.number(), z.number()])),
+    keep_float: z.array(z.string().min(1)).optional(),
   })
   .loose();
 
@@ -107,6 +114,23 @@ const QUANTISED_OPS = new Set(['Conv', 'Sigmoid', 'Mul', 'Add', 'Concat', 'Globa
  */
 const RANGE_KEEPING_OPS = new Set(['Split', 'MaxPool', 'Resize']);
 
+/**
+ * Which nodes stay float in a mixed-precision graph: those whose name starts with one of these
+ * patterns, where `*` stands for any text inside one path segment (OSNet's node names are its
+ * module paths: `/conv1/` is the stem, `/conv*` + `/conv*.*` + `/gate/fc` every channel gate's 1x1
+ * convs). A float node keeps its float weights; it reads the float tensor itself where that
+ * tensor's producer is float too, and the dequantised copy where the producer is quantised (a fused
+ * QLinear op writes uint8 only).
+ */
+export type KeepFloat = readonly string[];
+
+/** The test for one node name, and the patterns that matched no name (a typo would quietly quantise all). */
+export function keepFloatMatcher(keep: KeepFloat, names: readonly string[]): { matches: (name: string) => boolean; unmatched: string[] } {
+  const res = keep.map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*')}`));
+  const matches = (name: string): boolean => res.some((r) => r.test(name));
+  return { matches, unmatched: keep.filter((_p, i) => !names.some((n) => res[i]!.test(n))) };
+}
+
 /** What quantisedTensors found: the tensors with a range, those tied to another's, and the folded Relus. */
 export interface QuantisedTensors {
   readonly calibrated: string[];
@@ -119,6 +143,10 @@ export interface QuantisedTensors {
    * Relu sits between two requantisations and nothing fuses.
    */
   readonly foldedRelu: Map<string, string>;
+  /** Indices (in the source graph's node order) of the ops that run quantised: their Convs get int8 weights. */
+  readonly quantisedNodes: Set<number>;
+  /** The keep-float patterns that start no node name of the graph (a typo would quietly quantise all). */
+  readonly unmatched: string[];
 }
 
 /**
@@ -126,9 +154,11 @@ export interface QuantisedTensors {
  * parameters. Only the feature network is quantised: everything downstream of the first Reshape
  * (YOLOv8's box decoder: DFL softmax, anchor arithmetic in input pixels; OSNet's embedding head:
  * Gemm, BatchNormalization, the last Relu) stays float, since a uint8 step there would be pixels of
- * box error or the embedding itself; so does any shape arithmetic (downstream of a Shape: integers).
+ * box error or the embedding itself; so does any shape arithmetic (downstream of a Shape: integers),
+ * and any node `keepFloat` names. `nodes` are the graph's own node objects when given (quantizeBytes
+ * edits them in place), else those of a fresh decode of `source`.
  */
-export function quantisedTensors(source: Uint8Array): QuantisedTensors {
+export function quantisedTensors(source: Uint8Array, keepFloat: KeepFloat = []): QuantisedTensors {
   const graph = onnx.ModelProto.decode(source).graph;
   const inits = new Set((graph?.initializer ?? []).map((t) => t.name!));
   const nodes = graph?.node ?? [];
@@ -141,18 +171,27 @@ export function quantisedTensors(source: Uint8Array): QuantisedTensors {
       for (const o of n.output ?? []) decoder.add(o);
     }
   }
+  const { matches, unmatched } = keepFloatMatcher(
+    keepFloat,
+    nodes.map((n) => n.name ?? ''),
+  );
+  const floatNodes = new Set([...decoderNodes, ...nodes.filter((n) => matches(n.name ?? ''))]);
   const consumers = new Map<string, number>();
   for (const n of nodes) for (const i of n.input ?? []) consumers.set(i, (consumers.get(i) ?? 0) + 1);
   const graphOutputs = new Set((graph?.output ?? []).map((o) => o.name!));
   const producer = new Map<string, Node>();
   for (const n of nodes) for (const o of n.output ?? []) producer.set(o, n);
+  const quantised = new Set<Node>();
+  for (const n of nodes) if (QUANTISED_OPS.has(n.opType ?? '') && !floatNodes.has(n)) quantised.add(n);
   const foldedRelu = new Map<string, string>();
   for (const n of nodes) {
     if (n.opType !== 'Relu' || decoderNodes.has(n)) continue;
     const x = n.input?.[0] ?? '';
     const p = producer.get(x);
     const y = n.output?.[0];
-    if (!p || y === undefined || !QUANTISED_OPS.has(p.opType ?? '') || decoderNodes.has(p)) continue;
+    // Folding is exact (the Relu is the uint8 clamp at zero point 0), so it hangs on the producer
+    // running quantised only; a Relu after a float op stays a float Relu.
+    if (!p || y === undefined || !quantised.has(p)) continue;
     if (consumers.get(x) !== 1 || graphOutputs.has(x)) continue;
     foldedRelu.set(y, x);
   }
@@ -160,24 +199,29 @@ export function quantisedTensors(source: Uint8Array): QuantisedTensors {
   const calibrated = new Set<string>();
   const tied = new Map<string, string>();
   for (const n of nodes) {
-    if (decoderNodes.has(n)) continue;
     const ins = activations(n);
     const op = n.opType ?? '';
     if (op === 'Relu' && foldedRelu.has(n.output?.[0] ?? '')) {
       calibrated.add(n.output![0]!);
-    } else if (QUANTISED_OPS.has(op)) {
+    } else if (quantised.has(n)) {
       for (const i of ins) if (!tied.has(i)) calibrated.add(i);
       for (const o of n.output ?? []) if (!foldedInputs.has(o)) calibrated.add(o);
-    } else if (RANGE_KEEPING_OPS.has(op)) {
+    } else if (RANGE_KEEPING_OPS.has(op) && !floatNodes.has(n)) {
       const x = ins[0];
       if (x === undefined) continue;
       if (!tied.has(x)) calibrated.add(x);
       const root = tied.get(x) ?? x;
       for (const o of n.output ?? []) tied.set(o, root);
+      quantised.add(n); // runs on uint8 once onnxruntime drops the QDQ pair around it
     }
   }
   for (const t of tied.keys()) calibrated.delete(t);
-  return { calibrated: [...calibrated], tied, foldedRelu };
+  for (const n of nodes) if (n.opType === 'Relu' && foldedRelu.has(n.output?.[0] ?? '')) quantised.add(n);
+  const quantisedNodes = new Set<number>();
+  nodes.forEach((n, i) => {
+    if (quantised.has(n)) quantisedNodes.add(i);
+  });
+  return { calibrated: [...calibrated], tied, foldedRelu, quantisedNodes, unmatched };
 }
 
 /**
@@ -236,27 +280,35 @@ export function activationParams(range: readonly [number, number]): { scale: num
  * The QDQ int8 graph of `source` (a float model, possibly already derived to another input size).
  * `name` and `sha256` are the source model's (the table must be for that file).
  */
-export function quantizeBytes(source: Uint8Array, name: string, sha256: string, table: CalibrationTable): Uint8Array {
+export function quantizeBytes(source: Uint8Array, name: string, sha256: string, table: CalibrationTable, keepFloat?: KeepFloat): Uint8Array {
   const refuse = (why: string): FailureError => tableRefusal(name, table, why);
   checkTableFor(table, name, sha256);
+  const keep = keepFloat ?? table.keep_float ?? [];
   const model = onnx.ModelProto.decode(source);
   const graph = model.graph!;
   toOpset13(model, refuse);
   const inits = new Map<string, Tensor>();
   for (const t of graph.initializer ?? []) inits.set(t.name!, t);
-  const { calibrated: needed, tied, foldedRelu } = quantisedTensors(source);
+  const { calibrated: needed, tied, foldedRelu, quantisedNodes, unmatched } = quantisedTensors(source, keep);
+  if (unmatched.length > 0) throw refuse(`keep_float names ${unmatched.map((p) => `"${p}"`).join(', ')}, which starts no node name of this graph`);
+  const quantisedOps = new Set([...quantisedNodes].map((i) => graph.node![i]!));
   // Folded Relus go; their producer writes the Relu's tensor (see QuantisedTensors.foldedRelu).
   const reluOf = new Map([...foldedRelu].map(([y, x]) => [x, y]));
   graph.node = (graph.node ?? []).filter((n) => !(n.opType === 'Relu' && foldedRelu.has(n.output?.[0] ?? '')));
   for (const n of graph.node) n.output = (n.output ?? []).map((o) => reluOf.get(o) ?? o);
+  // The table covers the all-int8 graph's tensors (ranges are of the float model, whatever stays
+  // float). A tensor tied there (a MaxPool's output) that a float MaxPool now writes takes its
+  // input's range: a max over values in a range stays in it.
+  const allInt8 = keep.length > 0 ? quantisedTensors(source) : { calibrated: needed, tied };
+  const rangeOf = (t: string) => table.ranges[t] ?? table.ranges[allInt8.tied.get(t) ?? ''];
+  for (const t of allInt8.calibrated) if (!table.ranges[t]) throw refuse(`tensor "${t}" has no range in the table`);
   for (const t of needed) {
-    const r = table.ranges[t];
+    const r = rangeOf(t);
     if (!r) throw refuse(`tensor "${t}" has no range in the table`);
     if (!(Number.isFinite(r[0]) && Number.isFinite(r[1]) && r[0] <= r[1])) throw refuse(`tensor "${t}" has the bad range [${r.join(', ')}]`);
   }
-  const neededSet = new Set(needed);
-  for (const t of Object.keys(table.ranges))
-    if (!neededSet.has(t)) throw refuse(`the table names tensor "${t}", which is not an activation this graph quantises`);
+  const all = new Set(allInt8.calibrated);
+  for (const t of Object.keys(table.ranges)) if (!all.has(t)) throw refuse(`the table names tensor "${t}", which is not an activation this graph quantises`);
 
   const newInits: Tensor[] = [];
   const scalar = (n: string, dataType: number, raw: ArrayBufferView): string => {
@@ -266,7 +318,7 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
     return n;
   };
   const params = new Map<string, { scale: number; zeroPoint: number }>();
-  for (const t of needed) params.set(t, activationParams(table.ranges[t]!));
+  for (const t of needed) params.set(t, activationParams(rangeOf(t)!));
   for (const [t, root] of tied) params.set(t, params.get(root)!);
   const quantised = new Set([...needed, ...tied.keys()]);
 
@@ -275,6 +327,10 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
   const graphOutputs = new Set((graph.output ?? []).map((o) => o.name!));
   const renamed = new Map<string, string>();
   for (const t of quantised) if (!graphOutputs.has(t)) renamed.set(t, `${t}_DequantizeLinear_Output`);
+  // A float node reads the float tensor itself where a float node (or the graph input) wrote it:
+  // only a quantised producer's output exists as uint8 alone, so only there does it read the copy.
+  const floatWritten = new Set<string>((graph.input ?? []).map((i) => i.name!));
+  for (const n of graph.node) if (!quantisedOps.has(n)) for (const o of n.output ?? []) floatWritten.add(o);
   const qdq = (t: string): Node[] => {
     const p = params.get(t)!;
     const s = scalar(`${t}_scale`, FLOAT, new Float32Array([p.scale]));
@@ -324,8 +380,9 @@ export function quantizeBytes(source: Uint8Array, name: string, sha256: string, 
   const biasUses = new Map<string, number>();
   for (const n of graph.node ?? []) {
     const xName = n.input?.[0] ?? '';
-    n.input = (n.input ?? []).map((i) => renamed.get(i) ?? i);
-    if (n.opType === 'Conv' && quantised.has(xName)) {
+    const q = quantisedOps.has(n);
+    n.input = (n.input ?? []).map((i) => (q || !floatWritten.has(i) ? (renamed.get(i) ?? i) : i));
+    if (n.opType === 'Conv' && q) {
       const xScale = params.get(xName)!.scale;
       const wName = n.input[1]!;
       const w = inits.get(wName);

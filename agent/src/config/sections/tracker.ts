@@ -18,7 +18,7 @@ export const trackerSection = z
       .enum(PRECISIONS)
       .default('fp32')
       .describe(
-        'Numeric precision of the ReID model. fp32: the file as shipped. int8: a static int8 model (QLinearConv) derived at start-up from that file with models/calibration/<reid_model>.int8.json and cached beside the other derived models, 0.39-0.60 of the fp32 time a crop (batch 8, 2 threads; agent/bench/reid.ts --precisions fp32,int8); its embeddings are another space, so the stored appearance model id gains ":int8" and a store day never mixes the two. Refused, naming the model, when it has no table.',
+        'Numeric precision of the ReID model. fp32: the file as shipped. int8: a static int8 model (QLinearConv; the ops named by keep_float in the table, for OSNet the channel gate MLPs, stay float) derived at start-up from that file with models/calibration/<reid_model>.int8.json and cached beside the other derived models, 0.23-0.41 of the fp32 time a crop (batch 8, 2 threads; agent/bench/reid.ts --precisions fp32,int8); its embeddings are another space, so the stored appearance model id gains ":int8-" plus the hash of the table, and a store day never mixes the two. Refused, naming the model, when it has no table.',
       ),
     high_threshold: z
       .number()
