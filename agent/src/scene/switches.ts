@@ -17,7 +17,10 @@
  * the pass too. Judged against the simulator's truth (agent/bench/analytics-switches.ts, 20 days
  * at 0.5 fps, 1.5x noise), swaps on the doors' word were wrong 66 times and right 20: in 40 of the
  * wrong ones the pass's own motion said keep and in 26 nothing, in 19 of the right ones it said
- * swap too. A chain already mixed at an earlier pass had moved its mistake to the next one.
+ * swap too. A chain already mixed at an earlier pass had moved its mistake to the next one. The
+ * cost: a swap the motion cannot place is no longer undone by the doors alone (1 fps, seed 2: a
+ * customer standing with a seller, swapped one sample into their run of closeness; the motion is
+ * judged at the run's first sample and says keep, and 0.64 h of the seller becomes a visit).
  * Close means within encounterM, widened by the two foot points' own measured noise (noiseZ): at
  * 0.5 fps with the simulator's 1.5x noise a swap at 0.6 m true distance is often measured at
  * 0.6-0.75 m.
