@@ -2,7 +2,8 @@
  * Accuracy of the store analytics on simulated days with known truth.
  *   npx tsx agent/bench/analytics-accuracy.ts [--days 20] [--sweep-seeds 4] [--appearance] [--id-reuse P]
  *   npx tsx agent/bench/analytics-accuracy.ts --days 20 --sweep-seeds 0 --fps 0.5 --noise 1.5
- *   npx tsx agent/bench/analytics-accuracy.ts --cv-switches [--days 20] [--first-seed 1]
+ *   npx tsx agent/bench/analytics-accuracy.ts --cv-switches [--days 20] [--first-seed 1] [--fps 0.5 --noise 1.5]
+ *   npx tsx agent/bench/analytics-accuracy.ts --cv-doors [--days 20] [--first-seed 1]
  * Prints: per-day relative errors of the four key metrics (store level), their means, the
  * staff/customer confusion matrix (default method and the design baseline), and how the error
  * grows with tracker noise and with the sampling stride (--sweep-seeds 0 skips the sweeps).
@@ -14,10 +15,12 @@
  * --id-reuse P: identity merges (sim noise.id_reuse) at chance P for every person coming into view;
  * 0.6 is the labelled indoor clip's 3 of 5 entries (agent/bench/sim-noise.ts).
  * --cv-switches: only the two-fold (odd/even seeds) cross-validation of the id-swap motion check's
- * window and margin (scene/switches.ts), with each fold's held-out table against the old rule.
+ * window and margin (scene/switches.ts), with each fold's held-out table against the old rule;
+ * --cv-doors: the same for its door rule and the encounter gate's noise allowance.
  * One bad day explained visit by visit: agent/bench/analytics-trace.ts --seed N.
  * The tracker noise is the simulator's defaults, measured on the labelled real set (sim/scenario.ts).
  */
+import type { DoorRule, SwitchTuning } from '../src/scene/switches.js';
 import { confusion, keyMetricErrors, KEY_METRICS, type Confusion, type KeyMetric } from '../src/sim/evaluate.js';
 import { simulateDay } from '../src/sim/simulate.js';
 import { variedScenario, type VariedOptions } from '../src/sim/varied.js';
@@ -29,54 +32,96 @@ const SWEEP = arg('--sweep-seeds', 4);
 const APPEARANCE = process.argv.includes('--appearance');
 const ID_REUSE = arg('--id-reuse', 0);
 const CV_SWITCHES = process.argv.includes('--cv-switches');
+const CV_DOORS = process.argv.includes('--cv-doors');
 const FIRST = arg('--first-seed', 1);
 const FPS = arg('--fps', 0);
 const NOISE = arg('--noise', 1);
 /** The options every table day is simulated with (--fps, --noise, --id-reuse). */
 const dayOptions = (): VariedOptions => simOptions({ fps: FPS, noise: NOISE, idReuse: ID_REUSE });
 
+/** One setting of the switch resolver in a cross-validation grid: its name in the table and its overrides. */
+interface SwitchSetting {
+  readonly name: string;
+  readonly tuning: SwitchTuning;
+}
+
+/** A set of simulated days at one sampling rate and noise level, for the cross-validations. */
+interface DaySet {
+  readonly name: string;
+  readonly options: VariedOptions;
+}
+
 /**
- * --cv-switches: the switch resolver's motion check (window, margin; window 0 = off, the old rule)
- * chosen by two-fold cross-validation over the days: fit on the odd seeds, report on the even ones,
- * and the other way round. Prints each setting's mean of the five key errors per fold and the
- * held-out figures of the setting each fold chose.
+ * --cv-switches: the switch resolver's motion check (window, margin; window 0 = off, the old rule),
+ * on the days of --fps / --noise. --cv-doors: its door rule (scene/switches.ts DoorRule) and the
+ * encounter gate's noise allowance (noiseZ: standard deviations of the two foot points' measured
+ * noise; 0 = encounterM alone), the motion check at its defaults, on both rates at once (each day's
+ * own 1 fps stride at 1x noise, and 0.5 fps at 1.5x noise): one default serves both, so a setting
+ * is scored by the mean of its two rates' errors. Either is chosen by two-fold cross-validation
+ * over the seeds: fit on the odd seeds, report on the even ones, and the other way round. Prints
+ * each setting's mean of the five key errors per fold and rate, and per rate the held-out figures
+ * of the setting each fold chose against the grid's first setting (the old rule).
  */
-function crossValidateSwitches(): void {
-  const grid = [{ windowS: 0, marginM: 0 }, ...[2, 3, 5].flatMap((windowS) => [0.25, 0.5, 1].map((marginM) => ({ windowS, marginM })))];
-  const days = Array.from({ length: DAYS }, (_, i) => FIRST + i).map((seed) => simulateDay(variedScenario(seed, dayOptions()), seed));
-  // errs[g][day] = the five key errors
-  const errs = grid.map((g) => days.map((d) => keyMetricErrors(analyzeSimulatedDay(d, { switchMotion: g }).report, d.truth)));
-  const score = (g: number, idx: number[]): number => mean(idx.map((i) => mean(KEY_METRICS.map((k) => errs[g]![i]![k]))));
-  const odd = days
-    .map((d, i) => [d.seed, i] as const)
-    .filter(([s]) => s % 2 === 1)
-    .map(([, i]) => i);
-  const even = days
-    .map((d, i) => [d.seed, i] as const)
-    .filter(([s]) => s % 2 === 0)
-    .map(([, i]) => i);
-  console.log(`\nswitch motion check, 2-fold CV over seeds ${FIRST}..${FIRST + DAYS - 1} (mean of the five key errors %)`);
-  console.log('  window margin   odd    even   all');
+function crossValidate(title: string, grid: readonly SwitchSetting[], sets: readonly DaySet[]): void {
+  const seeds = Array.from({ length: DAYS }, (_, i) => FIRST + i);
+  // errs[set][g][day] = the five key errors
+  const errs = sets.map((set) => {
+    const days = seeds.map((seed) => simulateDay(variedScenario(seed, set.options), seed));
+    return grid.map((g) => days.map((d) => keyMetricErrors(analyzeSimulatedDay(d, { switchTuning: g.tuning }).report, d.truth)));
+  });
+  const scoreIn = (si: number, g: number, idx: number[]): number => mean(idx.map((i) => mean(KEY_METRICS.map((k) => errs[si]![g]![i]![k]))));
+  const score = (g: number, idx: number[]): number => mean(sets.map((_, si) => scoreIn(si, g, idx)));
+  const fold = (r: number): number[] => seeds.flatMap((seed, i) => (seed % 2 === r ? [i] : []));
+  const [odd, even] = [fold(1), fold(0)];
+  const all = [...odd, ...even];
+  const width = Math.max(...grid.map((g) => g.name.length));
+  console.log(`\n${title}, 2-fold CV over seeds ${FIRST}..${FIRST + DAYS - 1} (mean of the five key errors %; day-metrics over 15 %)`);
+  console.log(`  ${'setting'.padEnd(width)} ${sets.map((x) => `| ${x.name}: odd   even    all  >15 `).join('')}| pooled odd  even`);
   grid.forEach((g, gi) => {
-    const all = [...odd, ...even];
+    const cols = sets.map((_, si) => {
+      const over = all.reduce((n, i) => n + KEY_METRICS.filter((k) => (errs[si]![gi]![i]![k] ?? 0) > 0.15).length, 0);
+      const f = (idx: number[]): string => (100 * scoreIn(si, gi, idx)).toFixed(2).padStart(6);
+      return `| ${' '.repeat(sets[si]!.name.length - 2)}${f(odd)} ${f(even)} ${f(all)} ${String(over).padStart(3)} `;
+    });
     console.log(
-      `  ${String(g.windowS).padStart(6)} ${String(g.marginM).padStart(6)} ${(100 * score(gi, odd)).toFixed(2).padStart(6)} ${(100 * score(gi, even)).toFixed(2).padStart(6)} ${(100 * score(gi, all)).toFixed(2).padStart(6)}`,
+      `  ${g.name.padEnd(width)} ${cols.join('')}| ${(100 * score(gi, odd)).toFixed(2).padStart(6)} ${(100 * score(gi, even)).toFixed(2).padStart(6)}`,
     );
   });
+  const bestOn = (idx: number[]): number => grid.reduce((b, _, gi) => (score(gi, idx) < score(b, idx) ? gi : b), 0);
   for (const [fitName, fit, testName, test] of [
     ['odd', odd, 'even', even],
     ['even', even, 'odd', odd],
   ] as const) {
-    let best = 0;
-    for (let gi = 1; gi < grid.length; gi++) if (score(gi, fit) < score(best, fit)) best = gi;
-    const g = grid[best]!;
-    const per = (gi: number): string => KEY_METRICS.map((k) => (100 * mean(test.map((i) => errs[gi]![i]![k]))).toFixed(1).padStart(6)).join('');
-    const worst = (gi: number): string => (100 * Math.max(...test.flatMap((i) => KEY_METRICS.map((k) => errs[gi]![i]![k] ?? 0)))).toFixed(1);
-    console.log(`  fit on ${fitName}: window ${g.windowS} margin ${g.marginM}; held out (${testName} seeds):`);
-    console.log(`    ${'old rule'.padEnd(10)} ${per(0)}  mean ${(100 * score(0, test)).toFixed(2)}  worst day-metric ${worst(0)}`);
-    console.log(`    ${'chosen'.padEnd(10)} ${per(best)}  mean ${(100 * score(best, test)).toFixed(2)}  worst day-metric ${worst(best)}`);
+    const best = bestOn(fit);
+    console.log(`  fit on ${fitName}: ${grid[best]!.name}; held out (${testName} seeds):`);
+    sets.forEach((set, si) => {
+      const per = (gi: number): string => KEY_METRICS.map((k) => (100 * mean(test.map((i) => errs[si]![gi]![i]![k]))).toFixed(1).padStart(6)).join('');
+      const worst = (gi: number): string => (100 * Math.max(...test.flatMap((i) => KEY_METRICS.map((k) => errs[si]![gi]![i]![k] ?? 0)))).toFixed(1);
+      for (const [label, gi] of [
+        ['old rule', 0],
+        ['chosen', best],
+      ] as const)
+        console.log(
+          `    ${set.name.padEnd(16)} ${label.padEnd(9)} ${per(gi)}  mean ${(100 * scoreIn(si, gi, test)).toFixed(2)}  worst day-metric ${worst(gi)}`,
+        );
+    });
   }
+  // The default is the procedure the folds tested, run once on every seed.
+  console.log(`  fit on all seeds (the default): ${grid[bestOn(all)]!.name}`);
 }
+
+/** The motion check's grid (window 0 = off), door rule and noise allowance as they were when it was chosen. */
+const MOTION_GRID: SwitchSetting[] = [
+  { windowS: 0, marginM: 0 },
+  ...[2, 3, 5].flatMap((windowS) => [0.25, 0.5, 1].map((marginM) => ({ windowS, marginM }))),
+].map((g) => ({
+  name: `window ${g.windowS} margin ${g.marginM}`,
+  tuning: { motionWindowS: g.windowS, motionMarginM: g.marginM, doorRule: 'alone', noiseZ: 0 },
+}));
+const DOOR_RULES: readonly DoorRule[] = ['alone', 'unless-motion-keeps', 'with-motion'];
+const DOOR_GRID: SwitchSetting[] = DOOR_RULES.flatMap((doorRule) =>
+  [0, 0.5, 1, 1.5].map((noiseZ) => ({ name: `doors ${doorRule} z ${noiseZ}`, tuning: { doorRule, noiseZ } })),
+);
 
 const short: Record<KeyMetric, string> = {
   interaction_ratio: 'ratio',
@@ -131,8 +176,14 @@ function sweep(label: string, values: number[], opts: (v: number) => VariedOptio
   }
 }
 
-if (CV_SWITCHES) {
-  crossValidateSwitches();
+if (CV_SWITCHES || CV_DOORS) {
+  const rate = `${FPS > 0 ? `${FPS} fps` : 'own stride'} x${NOISE}`;
+  if (CV_SWITCHES) crossValidate('switch motion check (window s, margin m)', MOTION_GRID, [{ name: rate, options: dayOptions() }]);
+  if (CV_DOORS)
+    crossValidate('switch door rule and encounter noise allowance', DOOR_GRID, [
+      { name: 'own stride x1', options: simOptions({ fps: 0, noise: 1, idReuse: ID_REUSE }) },
+      { name: '0.5 fps x1.5', options: simOptions({ fps: 0.5, noise: 1.5, idReuse: ID_REUSE }) },
+    ]);
   process.exit(0);
 }
 const sc0 = () => variedScenario(1);

@@ -27,10 +27,10 @@ export function simulatedDay(seed: number, o: VariedOptions): SimulatedDay {
   return simulateDay(variedScenario(seed, o), seed);
 }
 
-/** The day's tracks, receipts and shifts through the store analytics (the role method and the switch check's motion can be overridden). */
+/** The day's tracks, receipts and shifts through the store analytics (the role method and the switch resolver's tunables can be overridden). */
 export function analyzeSimulatedDay(
   d: SimulatedDay,
-  o: { readonly method?: 'default' | 'longest'; readonly switchMotion?: StoreDayInput['switchMotion'] } = {},
+  o: { readonly method?: 'default' | 'longest'; readonly switchTuning?: StoreDayInput['switchTuning'] } = {},
 ): StoreDayResult {
   const a = d.config.analytics;
   return analyzeStoreDay({
@@ -42,7 +42,7 @@ export function analyzeSimulatedDay(
     tracks: d.streams,
     receipts: d.receipts,
     shifts: d.shifts,
-    ...(o.switchMotion ? { switchMotion: o.switchMotion } : {}),
+    ...(o.switchTuning ? { switchTuning: o.switchTuning } : {}),
   });
 }
 

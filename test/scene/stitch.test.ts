@@ -119,27 +119,39 @@ describe('stitching fragments into persons', () => {
 });
 
 describe('undoing id switches by door consistency', () => {
-  it('swaps tails back when a seller and a customer swapped ids at a close pass', () => {
-    // Seller from the staff side works 0..600; customer comes in by the door at 100, meets the seller
-    // at 200 (ids swap there), and leaves by the door at 400.
-    const sellerHead = track('c1', 1, [{ from: 0, to: 199, a: [10, 10], b: [5, 5], zone: 'staff' }]);
-    const custHead = track('c1', 2, [
-      { from: 100, to: 100, a: [2, 0.5], zone: 'entrance' },
-      { from: 101, to: 199, a: [2, 2], b: [5.3, 5] },
-    ]);
-    // After the switch track 1 follows the customer out, track 2 follows the seller.
-    const custTail = track('c1', 1, [
-      { from: 200, to: 399, a: [5.3, 5], b: [2, 1] },
-      { from: 400, to: 400, a: [2, 0.5], zone: 'entrance' },
-    ]);
-    const sellerTail = track('c1', 2, [{ from: 200, to: 600, a: [5, 5], b: [10, 10], zone: 'staff' }]);
-    const before = stitch([...sellerHead, ...custHead, ...custTail, ...sellerTail, ...track('c9', 9, [{ from: 0, to: 700, a: [50, 50] }])]);
-    const fixed = resolveSwitches(before, { encounterM: 0.6, personHeightM: 1.7, sampleDtMs: 1000, streamStart: T0 - 300_000, streamEnd: T0 + 900_000 });
+  // Seller from the staff side works 0..600; customer comes in by the door at 100, meets the seller
+  // at 200 (ids swap there), and leaves by the door at 400. Both turn back at the pass, slowly.
+  const sellerHead = track('c1', 1, [{ from: 0, to: 199, a: [10, 10], b: [5, 5], zone: 'staff' }]);
+  const custHead = track('c1', 2, [
+    { from: 100, to: 100, a: [2, 0.5], zone: 'entrance' },
+    { from: 101, to: 199, a: [2, 2], b: [5.3, 5] },
+  ]);
+  // After the switch track 1 follows the customer out, track 2 follows the seller.
+  const custTail = track('c1', 1, [
+    { from: 200, to: 399, a: [5.3, 5], b: [2, 1] },
+    { from: 400, to: 400, a: [2, 0.5], zone: 'entrance' },
+  ]);
+  const sellerTail = track('c1', 2, [{ from: 200, to: 600, a: [5, 5], b: [10, 10], zone: 'staff' }]);
+  const mixedChains = () => stitch([...sellerHead, ...custHead, ...custTail, ...sellerTail, ...track('c9', 9, [{ from: 0, to: 700, a: [50, 50] }])]);
+  const o = { encounterM: 0.6, personHeightM: 1.7, sampleDtMs: 1000, streamStart: T0 - 300_000, streamEnd: T0 + 900_000 };
+
+  it("doors alone ('alone', the old rule) swap the tails back when a seller and a customer swapped ids at a close pass", () => {
+    const fixed = resolveSwitches(mixedChains(), { ...o, doorRule: 'alone' });
     const seller = fixed.find((p) => p.obs[0]!.zoneKind === 'staff')!;
     const customer = fixed.find((p) => p.obs[0]!.zoneKind === 'entrance')!;
     expect(seller.obs[seller.obs.length - 1]!.zoneKind).toBe('staff');
     expect(seller.end - seller.start).toBe(600_000);
     expect(customer.obs[customer.obs.length - 1]!.zoneKind).toBe('entrance');
     expect(customer.end - customer.start).toBe(300_000);
+  });
+
+  it('by default the doors only veto: with both turning back at the pass the motion cannot place a swap there, and none is made', () => {
+    // The doors say the chains mix two people somewhere, not where (a chain mixed at an earlier pass
+    // would carry its mistake to this one); see switches-noise for a swap the motion places.
+    const judged: boolean[] = [];
+    const fixed = resolveSwitches(mixedChains(), { ...o, trace: (d) => judged.push(d.swapped) });
+    expect(judged).toEqual([false]);
+    const seller = fixed.find((p) => p.obs[0]!.zoneKind === 'staff')!;
+    expect(seller.obs[seller.obs.length - 1]!.zoneKind).toBe('entrance');
   });
 });

@@ -13,7 +13,7 @@ import { findInteractions, type Interaction } from '../scene/consultations.js';
 import { fitHomography } from '../scene/homography.js';
 import { toObservations, type CameraScene, type CameraTimebase, type Observation } from '../scene/observations.js';
 import { assignRoles, personFeatures, type RoleAssignment } from '../scene/roles.js';
-import { ENCOUNTER_M, resolveSwitches } from '../scene/switches.js';
+import { ENCOUNTER_M, resolveSwitches, type SwitchTuning } from '../scene/switches.js';
 import {
   fragmentsOf,
   gatingCost,
@@ -49,8 +49,8 @@ export interface StoreDayInput {
   readonly tracks: readonly CameraTracks[];
   readonly receipts: readonly Receipt[];
   readonly shifts: readonly Shift[];
-  /** Overrides of the switch resolver's motion check (the bench's cross-validation; defaults otherwise). */
-  readonly switchMotion?: { readonly windowS: number; readonly marginM: number; readonly encounterM?: number };
+  /** Overrides of the switch resolver's tunables (the bench's cross-validation; defaults otherwise). */
+  readonly switchTuning?: SwitchTuning;
 }
 
 /** One consultation as the store keeps it (times are epoch milliseconds, video time). */
@@ -119,12 +119,12 @@ export function analyzeStoreDay(input: StoreDayInput): StoreDayResult {
   const streamStart = Math.min(...input.tracks.map((t) => t.timebase.startMs));
   const streamEnd = obs.reduce((m, o) => Math.max(m, o.t), -Infinity);
   const persons = resolveSwitches(chained, {
-    encounterM: input.switchMotion?.encounterM ?? ENCOUNTER_M,
+    encounterM: ENCOUNTER_M,
     personHeightM: a.person_height_m,
     sampleDtMs,
     streamStart,
     streamEnd,
-    ...(input.switchMotion ? { motionWindowS: input.switchMotion.windowS, motionMarginM: input.switchMotion.marginM } : {}),
+    ...input.switchTuning,
   });
   const roles = assignRoles(persons, input.shifts, {
     method: a.roles.method,

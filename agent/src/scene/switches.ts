@@ -12,8 +12,19 @@
  * walks just after it. A tracker at 1 fps swaps two overlapping boxes frame to frame; seconds of
  * path on either side tell the one who stood still from the one who walked past. The other pairing
  * is taken only when it fits clearly better (by motionMarginM), so noise never swaps anyone.
+ * The doors say that a chain mixes two people somewhere between its head and its tail, not that
+ * it happened at this pass: by default (DOOR_RULE) they only veto, and a swap needs the motion at
+ * the pass too. Judged against the simulator's truth (agent/bench/analytics-switches.ts, 20 days
+ * at 0.5 fps, 1.5x noise), swaps on the doors' word were wrong 66 times and right 20: in 40 of the
+ * wrong ones the pass's own motion said keep and in 26 nothing, in 19 of the right ones it said
+ * swap too. A chain already mixed at an earlier pass had moved its mistake to the next one. The
+ * cost: a swap the motion cannot place is no longer undone by the doors alone (1 fps, seed 2: a
+ * customer standing with a seller, swapped one sample into their run of closeness; the motion is
+ * judged at the run's first sample and says keep, and 0.64 h of the seller becomes a visit).
+ * Close means within encounterM, widened by the two foot points' own measured noise (noiseZ): at
+ * 0.5 fps with the simulator's 1.5x noise a swap at 0.6 m true distance is often measured at
+ * 0.6-0.75 m.
  */
-import { nearestInTime } from './consultations.js';
 import type { Point } from './geometry.js';
 import { observationDistance, pixelFallbackPosition, type Observation } from './observations.js';
 import { makePerson, type Fragment, type Person } from './stitch.js';
@@ -30,6 +41,30 @@ export interface SwitchOptions {
   readonly motionWindowS?: number;
   /** The swapped pairing must predict the walks after the pass this much better (metres, mean per sample). */
   readonly motionMarginM?: number;
+  /** Standard deviations of the two foot points' measured noise that a pass may exceed encounterM by (default NOISE_Z; 0 = encounterM alone). */
+  readonly noiseZ?: number;
+  /** When the doors say swap: whether that is enough (DoorRule; default DOOR_RULE). */
+  readonly doorRule?: DoorRule;
+  /** Called with every close pass judged, in time order (the benches' trace; nothing in the pipeline listens). */
+  readonly trace?: (d: SwitchDecision) => void;
+}
+
+/** What the benches may override (cross-validation, the decision trace); the pipeline runs the defaults. */
+export type SwitchTuning = Partial<Pick<SwitchOptions, 'encounterM' | 'noiseZ' | 'motionWindowS' | 'motionMarginM' | 'doorRule' | 'trace'>>;
+
+/** One close pass as the resolver judged it: the two chains (indices), their ends' kinds, the scores and what it did. */
+export interface SwitchDecision {
+  readonly encounter: Encounter;
+  readonly chains: readonly [number, number];
+  /** The two chains as they stood when judged (before any swap here). */
+  readonly persons: readonly [Person, Person];
+  readonly heads: readonly [EndKind, EndKind];
+  readonly tails: readonly [EndKind, EndKind];
+  readonly keepScore: number;
+  readonly swapScore: number;
+  /** The motion check's keep and swap errors (metres, summed over the two chains); null when it did not speak. */
+  readonly motion: { readonly keep: number; readonly swap: number } | null;
+  readonly swapped: boolean;
 }
 
 /**
@@ -49,6 +84,25 @@ export const MOTION_MARGIN_M = 0.25;
  */
 export const ENCOUNTER_M = 0.6;
 
+/**
+ * When the doors pair heads and tails better crosswise (a head from the door with a tail that
+ * leaves through it): 'alone' swaps on that; 'unless-motion-keeps' not when the pass's own motion
+ * clearly says keep; 'with-motion' only when the motion says swap too. The doors say that a chain
+ * mixes two people somewhere between its head and its tail, not that it happened at this pass.
+ */
+export type DoorRule = 'alone' | 'unless-motion-keeps' | 'with-motion';
+export const DOOR_RULE: DoorRule = 'with-motion';
+/**
+ * A pass may exceed ENCOUNTER_M by this many standard deviations of the two foot points' measured
+ * noise (encounters). The rule and this allowance were chosen together by two-fold
+ * cross-validation over odd/even seeds 1..20, each setting scored on both rates at once (1 fps at
+ * 1x noise and 0.5 fps at 1.5x: `agent/bench/analytics-accuracy.ts --cv-doors`): both folds chose
+ * 'with-motion', the odd fold with z 0 and the even with z 0.5, all twenty seeds z 0.5 (a gate about
+ * 0.07 m wider at the simulator's 1.5x noise). z 1 and more admit ten times the passes and the
+ * motion check then swaps standing pairs by chance (0.5 fps: 2.93 % and up against 2.46 %).
+ */
+export const NOISE_Z = 0.5;
+
 export interface Encounter {
   readonly t: number;
   readonly a: Observation;
@@ -56,23 +110,113 @@ export interface Encounter {
 }
 
 /** Where a chain begins or ends: the customer door, the staff side, or somewhere that says nothing. */
-type EndKind = 'door' | 'staff' | 'unknown';
+export type EndKind = 'door' | 'staff' | 'unknown';
 
 const EDGE_MS = 60_000;
 
-/** Close passes between two persons: the first aligned sample pair of each run of closeness. */
-export function encounters(p: Person, q: Person, o: Pick<SwitchOptions, 'encounterM' | 'personHeightM' | 'sampleDtMs'>): Encounter[] {
+/**
+ * Foot-point jitter of each of a person's samples (metres): how far it lies from the straight line
+ * between its two neighbours, interpolated at its time (NaN where a neighbour is missing, more than
+ * a sampling step and a half away, or on another camera). Standing or walking steadily the line is
+ * the path, so this is measurement noise; a turn adds a little, a jump (the tracker swapping two
+ * people) a lot, which is why footNoiseM takes a median.
+ */
+export function jitterOf(obs: readonly Observation[], personHeightM: number, sampleDtMs: number): Float64Array {
+  const out = new Float64Array(obs.length).fill(Number.NaN);
+  const maxStep = 1.5 * Math.max(sampleDtMs, 1000);
+  for (let k = 1; k + 1 < obs.length; k++) {
+    const [a, b, c] = [obs[k - 1]!, obs[k]!, obs[k + 1]!];
+    if (a.camera !== b.camera || c.camera !== b.camera || b.t - a.t > maxStep || c.t - b.t > maxStep || c.t <= a.t) continue;
+    const w = (b.t - a.t) / (c.t - a.t);
+    const [pa, pb, pc] = [posOf(a, personHeightM), posOf(b, personHeightM), posOf(c, personHeightM)];
+    out[k] = Math.hypot(pb[0] - (pa[0] + w * (pc[0] - pa[0])), pb[1] - (pa[1] + w * (pc[1] - pa[1])));
+  }
+  return out;
+}
+
+/**
+ * A white-noise foot point's distance from the line through its neighbours (equal steps) is
+ * Rayleigh with scale sigma * sqrt(1.5) (the residual x_k - (x_{k-1} + x_{k+1}) / 2); its median is
+ * sqrt(2 ln 2) of the scale: median / this = sigma, the per-axis noise of one foot point.
+ */
+const JITTER_MEDIAN_PER_SIGMA = Math.sqrt(1.5) * Math.sqrt(2 * Math.LN2);
+
+/** Seconds either side of a sample over which its person's foot-point noise is estimated. */
+export const NOISE_WINDOW_S = 20;
+
+/**
+ * The per-axis noise (metres, one standard deviation) of each of a person's foot points: the median
+ * jitter (jitterOf) over NOISE_WINDOW_S either side of it; NaN with fewer than 3 jitter values there.
+ */
+export function footNoiseM(obs: readonly Observation[], jitter: Float64Array): Float64Array {
+  const out = new Float64Array(obs.length).fill(Number.NaN);
+  const w = NOISE_WINDOW_S * 1000;
+  let lo = 0;
+  let hi = 0;
+  for (let k = 0; k < obs.length; k++) {
+    const t = obs[k]!.t;
+    while (obs[lo]!.t < t - w) lo++;
+    while (hi < obs.length && obs[hi]!.t <= t + w) hi++;
+    const vals: number[] = [];
+    for (let i = lo; i < hi; i++) if (!Number.isNaN(jitter[i]!)) vals.push(jitter[i]!);
+    if (vals.length < 3) continue;
+    vals.sort((x, y) => x - y);
+    const m = vals.length >> 1;
+    out[k] = (vals.length % 2 ? vals[m]! : (vals[m - 1]! + vals[m]!) / 2) / JITTER_MEDIAN_PER_SIGMA;
+  }
+  return out;
+}
+
+/** A person's foot-point noise per sample (footNoiseM over jitterOf). */
+export const noiseOf = (x: Person, personHeightM: number, sampleDtMs: number): Float64Array => footNoiseM(x.obs, jitterOf(x.obs, personHeightM, sampleDtMs));
+
+/** Index of the sample of `obs` nearest `t` within maxDtMs, -1 if none (nearestInTime by index). */
+function nearestIndex(obs: readonly Observation[], t: number, maxDtMs: number): number {
+  let lo = 0;
+  let hi = obs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (obs[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  let best = -1;
+  for (const k of [lo - 1, lo]) {
+    const o = obs[k];
+    if (o && Math.abs(o.t - t) <= maxDtMs && (best < 0 || Math.abs(o.t - t) < Math.abs(obs[best]!.t - t))) best = k;
+  }
+  return best;
+}
+
+/**
+ * Close passes between two persons: the first aligned sample pair of each run of closeness. Close
+ * is within encounterM, or (noiseZ > 0) within encounterM plus noiseZ standard deviations of the
+ * two foot points' combined noise there (noiseOf each, added in quadrature): two people who could
+ * have come within encounterM, given how much their measured positions scatter.
+ */
+export function encounters(
+  p: Person,
+  q: Person,
+  o: Pick<SwitchOptions, 'encounterM' | 'personHeightM' | 'sampleDtMs' | 'noiseZ'>,
+  noise: (x: Person) => Float64Array = (x) => noiseOf(x, o.personHeightM, o.sampleDtMs),
+): Encounter[] {
   const out: Encounter[] = [];
   const lo = Math.max(p.start, q.start);
   const hi = Math.min(p.end, q.end);
   if (lo > hi) return out;
   let inRun = false;
   const maxDt = Math.max(o.sampleDtMs * 1.5, 1000);
-  for (const ob of q.obs) {
+  const z = o.noiseZ ?? NOISE_Z;
+  for (let kq = 0; kq < q.obs.length; kq++) {
+    const ob = q.obs[kq]!;
     if (ob.t < lo || ob.t > hi) continue;
-    const po = nearestInTime(p.obs, ob.t, maxDt);
-    const close = po !== null && observationDistance(po, ob, o.personHeightM) <= o.encounterM;
-    if (close && !inRun) out.push({ t: Math.max(ob.t, po!.t), a: po!, b: ob });
+    const kp = nearestIndex(p.obs, ob.t, maxDt);
+    let close = false;
+    if (kp >= 0) {
+      const d = observationDistance(p.obs[kp]!, ob, o.personHeightM);
+      // Only a near miss needs the noise (NaN where either estimate is missing: encounterM alone).
+      close = d <= o.encounterM || (z > 0 && d <= o.encounterM + 1 && d <= o.encounterM + z * Math.hypot(noise(p)[kp]!, noise(q)[kq]!));
+    }
+    if (close && !inRun) out.push({ t: Math.max(ob.t, p.obs[kp]!.t), a: p.obs[kp]!, b: ob });
     inRun = close;
   }
   return out;
@@ -135,7 +279,9 @@ const kindOf = (ob: Observation): EndKind => (ob.zoneKind === 'entrance' ? 'door
 export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): Person[] {
   const chains = [...persons];
   const all: Encounter[] = [];
-  for (let i = 0; i < chains.length; i++) for (let j = i + 1; j < chains.length; j++) all.push(...encounters(chains[i]!, chains[j]!, o));
+  const noises = new Map<Person, Float64Array>();
+  const noise = (x: Person): Float64Array => noises.get(x) ?? noises.set(x, noiseOf(x, o.personHeightM, o.sampleDtMs)).get(x)!;
+  for (let i = 0; i < chains.length; i++) for (let j = i + 1; j < chains.length; j++) all.push(...encounters(chains[i]!, chains[j]!, o, noise));
   if (all.length === 0) return chains;
   all.sort((x, y) => x.t - y.t);
   const owner = new Map<Observation, number>();
@@ -161,16 +307,17 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
   const windowS = o.motionWindowS ?? MOTION_WINDOW_S;
   const windowMs = windowS > 0 ? Math.max(windowS * 1000, 2 * o.sampleDtMs) : 0;
   const margin = o.motionMarginM ?? MOTION_MARGIN_M;
-  /** The walks after the pass (up to the next pass) continue the walks before it better crosswise. */
-  const motionSaysSwap = (pi: readonly Observation[], pj: readonly Observation[], t: number, nextT: number): boolean => {
-    if (windowMs <= 0) return false;
+  const doorRule = o.doorRule ?? DOOR_RULE;
+  /** The walks after the pass (up to the next pass) continued keep-wise and crosswise, summed over the two chains; null when either side is too thin. */
+  const motionErrors = (pi: readonly Observation[], pj: readonly Observation[], t: number, nextT: number): { keep: number; swap: number } | null => {
+    if (windowMs <= 0) return null;
     const endAfter = Math.min(t + windowMs, nextT);
     const [bi, bj] = [within(pi, t - windowMs, t), within(pj, t - windowMs, t)];
     const [ai, aj] = [within(pi, t, endAfter), within(pj, t, endAfter)];
     const keep = [continuationError(bi, ai, o.personHeightM), continuationError(bj, aj, o.personHeightM)];
     const swap = [continuationError(bi, aj, o.personHeightM), continuationError(bj, ai, o.personHeightM)];
-    if ([...keep, ...swap].some((x) => x === null)) return false;
-    return keep[0]! + keep[1]! - (swap[0]! + swap[1]!) > 2 * margin;
+    if ([...keep, ...swap].some((x) => x === null)) return null;
+    return { keep: keep[0]! + keep[1]!, swap: swap[0]! + swap[1]! };
   };
 
   /**
@@ -199,8 +346,23 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
     const tj = tailKind(j, k + 1);
     const swapScore = score(hi, tj) + score(hj, ti);
     const keepScore = score(hi, ti) + score(hj, tj);
-    if (swapScore < keepScore) continue;
-    if (swapScore === keepScore && !motionSaysSwap(chains[i]!.obs, chains[j]!.obs, e.t, nextPassOf(i, j, k + 1))) continue;
+    // The doors decide when they disagree; when they say nothing, the swapped pairing must predict the walks after the pass clearly better.
+    const motion = motionErrors(chains[i]!.obs, chains[j]!.obs, e.t, nextPassOf(i, j, k + 1));
+    const says = motion === null ? 0 : motion.keep - motion.swap > 2 * margin ? 1 : motion.swap - motion.keep > 2 * margin ? -1 : 0;
+    const doorSwaps = doorRule === 'alone' || (doorRule === 'unless-motion-keeps' ? says >= 0 : says > 0);
+    const swap = swapScore > keepScore ? doorSwaps : swapScore === keepScore && says > 0;
+    o.trace?.({
+      encounter: e,
+      chains: [i, j],
+      persons: [chains[i]!, chains[j]!],
+      heads: [hi, hj],
+      tails: [ti, tj],
+      keepScore,
+      swapScore,
+      motion,
+      swapped: swap,
+    });
+    if (!swap) continue;
     const [ib, ia] = splitAt(chains[i]!.fragments, e.t);
     const [jb, ja] = splitAt(chains[j]!.fragments, e.t);
     if (ib.length === 0 || ia.length === 0 || jb.length === 0 || ja.length === 0) continue;
