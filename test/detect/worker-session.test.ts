@@ -2,7 +2,7 @@
  * The worker-thread session against the in-thread one, on a real model: same outputs, same
  * fallback and error behaviour, and the event loop stays free only on the worker.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,21 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
       await remote.release();
     }
   });
+
+  it.skipIf(!existsSync('/proc/thread-self/comm'))(
+    "names its thread (and onnxruntime's intra-op threads) after the model, for top -H and bench:store --cpu",
+    async () => {
+      const names = () => readdirSync('/proc/self/task').map((t) => readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
+      expect(names()).not.toContain('ort:osnet_x0_25');
+      const s = await openSession(dataPath('models/osnet_x0_25_msmt17.onnx'), { threads: 2, worker: true });
+      try {
+        // The worker itself and the one extra intra-op thread onnxruntime starts for 2 threads.
+        expect(names().filter((n) => n === 'ort:osnet_x0_25').length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await s.release();
+      }
+    },
+  );
 
   it('reports a bad input as a failed run, and keeps serving', async () => {
     const s = await openSession(dataPath('models/osnet_x0_25_msmt17.onnx'), { threads: 1, worker: true });

@@ -9,6 +9,8 @@ export interface WorkerInit {
   /** Resolved path of onnxruntime-node's entry (the worker requires it by path). */
   readonly ortPath: string;
   readonly modelPath: string;
+  /** The worker thread's OS name (thread-name.ts ortThreadName), set before the session starts its threads. */
+  readonly threadName: string;
   /** Providers to try in order, each with its full session options. */
   readonly attempts: ReadonlyArray<{ readonly provider: ProviderName; readonly options: InferenceSession.SessionOptions }>;
 }

@@ -13,6 +13,7 @@ import { providerOrder, providerWarning, reason, sessionOptionsFor } from './ses
 import type { ModelSession, SessionOptions } from './session-types.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 import { WORKER_SOURCE } from './worker-source.js';
+import { ortThreadName } from './thread-name.js';
 
 type Outputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
 
@@ -21,6 +22,7 @@ export async function openWorkerSession(modelPath: string, opts: SessionOptions)
   const init: WorkerInit = {
     ortPath: createRequire(import.meta.url).resolve('onnxruntime-node'),
     modelPath,
+    threadName: ortThreadName(modelPath),
     attempts: providerOrder(opts).map((provider) => ({ provider, options: sessionOptionsFor(provider, opts) })),
   };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init });

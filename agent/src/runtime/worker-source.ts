@@ -10,6 +10,10 @@
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
+// Named before onnxruntime starts its intra-op threads, which inherit the name (thread-name.ts).
+try {
+  require('node:fs').writeFileSync('/proc/thread-self/comm', workerData.threadName);
+} catch {}
 const ort = require(workerData.ortPath);
 const post = (m, transfer) => parentPort.postMessage(m, transfer || []);
 const text = (e) => (e instanceof Error ? e.message : String(e));
