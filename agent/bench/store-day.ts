@@ -10,7 +10,7 @@
  *
  * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
  *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --precision fp32|int8] [-- --reid-input HxW]
- *        [-- --reid-precision fp32|int8] [-- --sessions N --threads T] [-- --cli [-- --cpu] [-- --cpu-prof DIR]] [-- --json]
+ *        [-- --reid-precision fp32|int8] [-- --sessions N --threads T] [-- --cli [-- --bin B] [-- --cpu] [-- --cpu-prof DIR]] [-- --json]
  *
  * --cli runs the agent as the installed box does instead of inside this (tsx) process: the compiled
  * CLI (`node bin/floorsense.js run --once`, build dist/ first) as a child, with MALLOC_ARENA_MAX=2
@@ -67,6 +67,8 @@ const reidInput = arg('reid-input', '');
 const reidPrecision = arg('reid-precision', '');
 const cpu = process.argv.includes('--cpu');
 const cpuProf = arg('cpu-prof', '');
+/** Another build's launcher for --cli (an A/B against a copy of the tree at another commit, built there). */
+const binArg = arg('bin', '');
 if ((cpu || cpuProf) && !cli) throw new Error('bench:store --cpu / --cpu-prof measure the compiled agent: add --cli');
 /** detector.sessions and detector.threads (e.g. --sessions 2 --threads 1 against 1 x 2). */
 const sessions = Number(arg('sessions', '1'));
@@ -132,8 +134,8 @@ async function main(): Promise<void> {
   let agentCpuSec: number | null = null;
   const load0 = loadavg()[0]!;
   if (cli) {
-    const bin = join(repoRoot, 'bin', 'floorsense.js');
-    if (!existsSync(join(repoRoot, 'dist'))) throw new Error('bench:store --cli runs the compiled CLI: build it first (npx tsc -p tsconfig.json)');
+    const bin = binArg ? resolve(binArg) : join(repoRoot, 'bin', 'floorsense.js');
+    if (!existsSync(join(dirname(bin), '..', 'dist'))) throw new Error('bench:store --cli runs the compiled CLI: build it first (npx tsc -p tsconfig.json)');
     const cfgPath = join(work, 'store.yaml');
     writeFileSync(cfgPath, stringify({ ...input_, api: { port: 0 } }));
     if (cpuProf) {
@@ -197,6 +199,7 @@ async function main(): Promise<void> {
     total_pss_mb: peak.totalPssMb,
     max_rss_mb: cli ? null : Math.round(process.resourceUsage().maxRSS / 1024),
     mode: cli ? 'cli' : 'in-process',
+    bin: binArg || null,
     reid_precision: reidPrecision || 'default',
     agent_cpu_s: agentCpuSec === null ? null : round(agentCpuSec, 2),
     cpu_ms_per_frame: agentCpuSec !== null && frames ? round((agentCpuSec * 1000) / frames, 1) : null,

@@ -54,6 +54,37 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
     },
   );
 
+  it('moves a lent input buffer to the worker and back instead of copying it, and lends it again', async () => {
+    const model = dataPath('models/osnet_x0_25_msmt17.onnx');
+    const n = 2 * 3 * 256 * 128;
+    const input = new Float32Array(n).map((_, i) => ((i * 2654435761) % 1000) / 1000);
+    const local = await openSession(model, { threads: 1 });
+    const remote = await openSession(model, { threads: 1, worker: true });
+    try {
+      const want = await local.run(input, [2, 3, 256, 128]);
+      for (const s of [remote, local]) {
+        const lent = s.inputBuffer(n);
+        lent.set(input);
+        const run = s.run(lent, [2, 3, 256, 128]);
+        if (s === remote) expect(lent.byteLength).toBe(0); // moved to the worker: detached here, nothing copied
+        expect(Array.from((await run).output!.data)).toEqual(Array.from(want.output!.data));
+        // The same memory comes back: a smaller batch is a view over it, holding the last input.
+        const again = s.inputBuffer(n / 2);
+        expect(again.buffer.byteLength).toBe(n * 4);
+        expect(Array.from(again.subarray(0, 8))).toEqual(Array.from(input.subarray(0, 8)));
+        const one = await s.run(again, [1, 3, 256, 128]);
+        expect(Array.from(one.output!.data)).toEqual(Array.from(want.output!.data.subarray(0, 512)));
+      }
+      // A failed run gives the lent buffer back too.
+      const bad = remote.inputBuffer(10);
+      await expect(remote.run(bad, [1, 3, 256, 128])).rejects.toMatchObject({ code: 'FS_MODEL_UNSUPPORTED' });
+      expect(Array.from(remote.inputBuffer(n).subarray(0, 8))).toEqual(Array.from(input.subarray(0, 8))); // not a fresh (zeroed) one
+    } finally {
+      await local.release();
+      await remote.release();
+    }
+  });
+
   it('reports a bad input as a failed run, and keeps serving', async () => {
     const s = await openSession(dataPath('models/osnet_x0_25_msmt17.onnx'), { threads: 1, worker: true });
     try {
