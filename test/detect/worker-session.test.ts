@@ -2,7 +2,7 @@
  * The worker-thread session against the in-thread one, on a real model: same outputs, same
  * fallback and error behaviour, and the event loop stays free only on the worker.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,52 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
       const [r1, r2] = await Promise.all([remote.run(zeros, [1, 3, 256, 128]), remote.run(input.subarray(0, zeros.length), [1, 3, 256, 128])]);
       expect(Array.from(r2.output!.data)).toEqual(Array.from(a.output!.data.subarray(0, 512)));
       expect(Array.from(r1.output!.data)).not.toEqual(Array.from(r2.output!.data));
+    } finally {
+      await local.release();
+      await remote.release();
+    }
+  });
+
+  it.skipIf(!existsSync('/proc/thread-self/comm'))(
+    "names its thread (and onnxruntime's intra-op threads) after the model, for top -H and bench:store --cpu",
+    async () => {
+      const names = () => readdirSync('/proc/self/task').map((t) => readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim());
+      expect(names()).not.toContain('ort:osnet_x0_25');
+      const s = await openSession(dataPath('models/osnet_x0_25_msmt17.onnx'), { threads: 2, worker: true });
+      try {
+        // The worker itself and the one extra intra-op thread onnxruntime starts for 2 threads.
+        expect(names().filter((n) => n === 'ort:osnet_x0_25').length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await s.release();
+      }
+    },
+  );
+
+  it('moves a lent input buffer to the worker and back instead of copying it, and lends it again', async () => {
+    const model = dataPath('models/osnet_x0_25_msmt17.onnx');
+    const n = 2 * 3 * 256 * 128;
+    const input = new Float32Array(n).map((_, i) => ((i * 2654435761) % 1000) / 1000);
+    const local = await openSession(model, { threads: 1 });
+    const remote = await openSession(model, { threads: 1, worker: true });
+    try {
+      const want = await local.run(input, [2, 3, 256, 128]);
+      for (const s of [remote, local]) {
+        const lent = s.inputBuffer(n);
+        lent.set(input);
+        const run = s.run(lent, [2, 3, 256, 128]);
+        if (s === remote) expect(lent.byteLength).toBe(0); // moved to the worker: detached here, nothing copied
+        expect(Array.from((await run).output!.data)).toEqual(Array.from(want.output!.data));
+        // The same memory comes back: a smaller batch is a view over it, holding the last input.
+        const again = s.inputBuffer(n / 2);
+        expect(again.buffer.byteLength).toBe(n * 4);
+        expect(Array.from(again.subarray(0, 8))).toEqual(Array.from(input.subarray(0, 8)));
+        const one = await s.run(again, [1, 3, 256, 128]);
+        expect(Array.from(one.output!.data)).toEqual(Array.from(want.output!.data.subarray(0, 512)));
+      }
+      // A failed run gives the lent buffer back too.
+      const bad = remote.inputBuffer(10);
+      await expect(remote.run(bad, [1, 3, 256, 128])).rejects.toMatchObject({ code: 'FS_MODEL_UNSUPPORTED' });
+      expect(Array.from(remote.inputBuffer(n).subarray(0, 8))).toEqual(Array.from(input.subarray(0, 8))); // not a fresh (zeroed) one
     } finally {
       await local.release();
       await remote.release();

@@ -101,6 +101,33 @@ describe.skipIf(!ok)('analyze on the checkout clip', () => {
     expect(r.rows.length).toBeGreaterThan(0);
   });
 
+  it('with recycleFrames, reuses a few frame buffers and finds exactly what it finds without', async () => {
+    const seen = (recycle: boolean) => {
+      const buffers = new Set<ArrayBufferLike>();
+      return {
+        buffers,
+        run: analyzeSource(
+          options(dataPath(CLIP), {
+            recycleFrames: recycle,
+            limitSec: 12,
+            preview: null,
+            onFrame: (frame) => void buffers.add(frame.data.buffer),
+          }),
+        ),
+      };
+    };
+    const plain = seen(false);
+    const a = await plain.run;
+    const reused = seen(true);
+    const b = await reused.run;
+    expect(b.error).toBeNull();
+    expect(plain.buffers.size).toBe(a.summary.frames_sampled); // each frame its own 768x432 buffer
+    // A handful in rotation: the source's queue (4), the frame ahead in detection, the one in hand.
+    expect(reused.buffers.size).toBeLessThanOrEqual(8);
+    expect(b.rows).toEqual(a.rows);
+    expect([...b.embeddings.entries()]).toEqual([...a.embeddings.entries()]);
+  });
+
   it('reports the detector cost as milliseconds per inferred frame', async () => {
     // A clock that ticks 1 ms per read: the detector reads it once before and once after each
     // run, so every inference lasts exactly 1 ms whatever the machine's load.

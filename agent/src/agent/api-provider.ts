@@ -349,7 +349,9 @@ export function agentProvider(deps: ProviderDeps): StatusProvider {
       const latest = rt.latest();
       if (!latest) return null;
       const zones = calibrations.get(cameraId)?.zones ?? [];
-      return { frame: latest.frame, boxes: snapshotBoxes(latest.detections, placedTracksOf(latest, zones)), zones };
+      // A copy of the pixels: the pipeline reuses a frame's buffer once the next one is processed
+      // (analyze.ts recycleFrames), and the JPEG is encoded after this returns.
+      return { frame: { ...latest.frame, data: latest.frame.data.slice() }, boxes: snapshotBoxes(latest.detections, placedTracksOf(latest, zones)), zones };
     },
 
     calibration: calibrationView,

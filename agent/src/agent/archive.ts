@@ -213,6 +213,8 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
       startTimeMs: start.startMs,
       shared: { detector: deps.detector, queue: deps.queue, ...(deps.reid ? { reid: deps.reid } : {}) },
       keepRows: false,
+      // onFrame keeps no pixels: samples are metadata, the runtime keeps only the latest frame.
+      recycleFrames: true,
       signal: deps.signal,
       warn: (m) => log.warn({ file: file.rel }, m),
       onFrame: (frame, dets, tracks) => {

@@ -126,6 +126,8 @@ export async function superviseLiveCamera(cam: LiveCamera, deps: LiveDeps): Prom
         sourceId: cam.id,
         shared: { detector: deps.detector, queue: detect, ...(deps.reid ? { reid: deps.reid } : {}) },
         keepRows: false,
+        // onFrame keeps no pixels: samples are metadata, the runtime keeps only the latest frame.
+        recycleFrames: true,
         watchdogSec: deps.watchdogSec,
         signal: session.signal,
         warn: (m) => log.warn({}, m),

@@ -7,8 +7,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { rollUpDay } from './rollup.js';
+import { nameThread } from '../runtime/thread-name.js';
 import { apiDayOf, serializeError, type CamerasMessage, type DayJobMessage, type DayJobReply, type RollupWorkerData } from './rollup-worker-client.js';
 
+nameThread('rollup');
 const port = parentPort;
 if (!port) throw new Error('rollup-worker.ts is a worker thread entry; start it with rollup-worker-client.ts');
 const { dbPath, busyTimeoutMs } = workerData as RollupWorkerData;

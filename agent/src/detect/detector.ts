@@ -2,7 +2,7 @@
  * The detector: a verified model file, one onnxruntime session, a reused input buffer, and the pure
  * steps around it (preprocess -> run -> decode -> NMS -> source pixels).
  *
- * Calls are serialised: the input buffer is reused, and onnxruntime would only queue concurrent
+ * Calls are serialised: the session's one lent input buffer is reused, and onnxruntime would only queue concurrent
  * runs of one session anyway. Sharing one detector between sources is DetectorQueue's job.
  * By default the session runs on a worker thread (see DETECTOR_DEFAULTS.worker); preprocessing
  * and decoding (a few ms) stay on the calling thread.
@@ -23,7 +23,7 @@ import { outputLayout, type OutputLayout } from './layout.js';
 import { nms } from './nms.js';
 import { AUTO_INPUT_ASPECT } from './defaults.js';
 import { detectorSettings, type DetectorOptions, type DetectorSettings } from './options.js';
-import { allocInput, preprocessInto, RGB_0_1, type InputNormalisation } from './preprocess.js';
+import { preprocessInto, RGB_0_1, type InputNormalisation } from './preprocess.js';
 
 export interface DetectorStats {
   readonly frames: number;
@@ -69,7 +69,6 @@ export class Detector {
   readonly #session: ModelSession;
   readonly #geometry: ModelGeometry;
   readonly #mask: Uint8Array;
-  readonly #input: Float32Array;
   readonly #now: () => number;
   #tail: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -86,7 +85,6 @@ export class Detector {
     layout: OutputLayout;
     classNames: readonly string[];
     mask: Uint8Array;
-    input: Float32Array;
     choice: DetectorInput;
     now: () => number;
   }) {
@@ -98,7 +96,6 @@ export class Detector {
     this.layout = init.layout;
     this.classNames = init.classNames;
     this.#mask = init.mask;
-    this.#input = init.input;
     this.#now = init.now;
     this.inputSize = Object.freeze({ width: init.geometry.width, height: init.geometry.height });
   }
@@ -125,7 +122,7 @@ export class Detector {
     });
     try {
       const geometry = geometryOf(model, session, choice);
-      const input = allocInput(geometry.width, geometry.height);
+      const input = session.inputBuffer(3 * geometry.width * geometry.height);
       // Warm-up on a blank (padding-grey) frame: the first run pays for allocations and kernel
       // selection (and shader compilation on WebGPU: 0.75 s vs 7.5 ms, ../shared/GPU.md), and its
       // output dims tell the layout before any real frame arrives.
@@ -154,7 +151,7 @@ export class Detector {
       }
       const classNames = Object.freeze([...(model.entry?.classes ?? defaultClassNames(layout))]);
       const mask = classMask(classNames, settings.classes);
-      return new Detector({ settings, model, session, geometry, layout, classNames, mask, input, choice, now });
+      return new Detector({ settings, model, session, geometry, layout, classNames, mask, choice, now });
     } catch (e) {
       await session.release();
       throw e;
@@ -197,9 +194,11 @@ export class Detector {
       );
     }
     const t0 = this.#now();
-    preprocessInto(frame.data, width, height, this.#input, norm);
+    // Lent by the session and moved to its worker, not copied (runtime/input-pool.ts); calls are
+    // serialised, so the one buffer is back in the pool before the next frame asks for it.
+    const input = preprocessInto(frame.data, width, height, this.#session.inputBuffer(3 * width * height), norm);
     const t1 = this.#now();
-    const out = await this.#session.run(this.#input, [1, 3, height, width]);
+    const out = await this.#session.run(input, [1, 3, height, width]);
     const t2 = this.#now();
     const tensor = out[outputName];
     if (!tensor) throw new FailureError('FS_MODEL_UNSUPPORTED', `model ${this.model.path} produced no output "${outputName}"`);

@@ -4,7 +4,10 @@
  * (a live source whose consumer fell behind) are reused instead of reallocated.
  *
  * Ownership rule: a frame handed to the consumer owns its buffer for good; ingest never writes to it
- * again (the detector may still be reading it while the next frame decodes).
+ * again (the detector may still be reading it while the next frame decodes), unless the consumer
+ * hands it back (FrameSource.recycle) once nothing reads it any more: a new 737 KB buffer per
+ * 640x384 frame was the largest allocation left per frame, and such short-lived buffers are what
+ * drives V8's full collections (issue 13).
  */
 
 export class BufferPool {

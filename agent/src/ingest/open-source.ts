@@ -107,6 +107,12 @@ export interface FrameSource extends AsyncIterable<Frame> {
   /** The ffmpeg argv this source runs (without the binary). */
   readonly argv: readonly string[];
   stats(): IngestStats;
+  /**
+   * The consumer is done with `frame`'s pixels (nothing reads or keeps `frame.data` any more): its
+   * buffer may hold a later frame (frame-buffer.ts). Optional: a frame never handed back is
+   * garbage-collected as before.
+   */
+  recycle(frame: Frame): void;
   /** Stop the child (if running) and end iteration. */
   close(): Promise<void>;
 }
@@ -216,6 +222,10 @@ class FfmpegFrameSource implements FrameSource {
       pid: this.child?.pid,
       warnings: [...this.log.warnings],
     };
+  }
+
+  recycle(frame: Frame): void {
+    this.pool.give(frame.data);
   }
 
   async close(): Promise<void> {

@@ -81,6 +81,13 @@ export interface AnalyzeOptions {
   readonly keepRows?: boolean;
   /** Pipeline overlap levers, for benchmarks that measure them; the defaults are the production path. */
   readonly tuning?: AnalyzeTuning;
+  /**
+   * Hand each frame's pixel buffer back to ingest for a later frame once the next frame has been
+   * processed (FrameSource.recycle): for a caller whose onFrame keeps no frame's pixels longer than
+   * that (the agent: its camera runtime keeps the latest frame, the snapshot API copies it). Default
+   * false: every frame keeps its own buffer.
+   */
+  readonly recycleFrames?: boolean;
   /** Called for every sampled frame with its detections and the tracks matched in it (live storage). */
   readonly onFrame?: (frame: Frame, detections: Detections, tracks: readonly TrackOutput[]) => void;
 }
@@ -234,6 +241,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const embeddings = new Map<number, Float32Array>();
     const colorSums = new Map<number, ColorSum>();
     let lastDetections: Promise<Detections> | null = null;
+    let previous: Frame | null = null;
     let sampled = 0;
     let inferred = 0;
     let detections = 0;
@@ -273,6 +281,12 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         if (o.keepRows !== false) for (const t of matched) addTorso(sumFor(colorSums, t.id), frame, t.box);
         o.onFrame?.(frame, dets, matched);
         sheet?.offer(frame);
+        // The frame before this one: its detection, ReID crops and onFrame are done, and it is no
+        // longer the latest any consumer keeps (this frame's detection may still be in flight, so not this one).
+        if (o.recycleFrames) {
+          if (previous) source.recycle(previous);
+          previous = frame;
+        }
         o.onProgress?.({ framesSampled: sampled, videoSec: frame.ptsSec, fraction: total ? Math.min(1, frame.ptsSec / total) : null, tracks: ids.size });
       }
     } catch (e) {

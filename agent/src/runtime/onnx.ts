@@ -16,6 +16,7 @@ import { FailureError } from '../core/errors.js';
 import type { DeclaredShape, ModelSession, ProviderName, SessionOptions } from './session-types.js';
 import { providerOrder, providerWarning, reason, sessionOptionsFor } from './session-options.js';
 import { openWorkerSession } from './worker-session.js';
+import { InputPool } from './input-pool.js';
 
 export type { DeclaredShape, GraphOptimization, ModelSession, ProviderName, SessionOptions } from './session-types.js';
 export { sessionOptionsFor } from './session-options.js';
@@ -38,15 +39,19 @@ export async function openSession(modelPath: string, opts: SessionOptions = {}):
 
 function wrap(session: ort.InferenceSession, provider: ProviderName): ModelSession {
   const inputName = session.inputNames[0]!;
+  const pool = new InputPool();
   return {
     provider,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     inputShapes: shapes(session.inputMetadata),
     outputShapes: shapes(session.outputMetadata),
+    inputBuffer: (length) => pool.take(length),
     async run(input, dims) {
       const feeds = { [inputName]: new ort.Tensor('float32', input, [...dims]) };
-      const res = await session.run(feeds);
+      const res = await session.run(feeds).finally(() => {
+        if (pool.lent(input)) pool.give(input.buffer as ArrayBuffer);
+      });
       const out: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
       for (const [name, t] of Object.entries(res)) {
         const data = t.data;

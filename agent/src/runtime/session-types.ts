@@ -40,6 +40,13 @@ export interface ModelSession {
   /** Declared shapes by tensor name, as the model states them (empty when undeclared). */
   readonly inputShapes: Readonly<Record<string, DeclaredShape>>;
   readonly outputShapes: Readonly<Record<string, DeclaredShape>>;
+  /**
+   * A buffer for `length` input floats, lent by the session: fill every value (it is reused, not
+   * zeroed) and pass it to run(), which takes it back; do not touch it after. The worker session
+   * moves it to the worker and back instead of copying it (input-pool.ts). Any other array given to
+   * run() is copied as before and stays the caller's.
+   */
+  inputBuffer(length: number): Float32Array;
   /** Run with one float32 input; returns every output as float32 data + dims. */
   run(input: Float32Array, dims: readonly number[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
   release(): Promise<void>;

@@ -9,12 +9,15 @@ export interface WorkerInit {
   /** Resolved path of onnxruntime-node's entry (the worker requires it by path). */
   readonly ortPath: string;
   readonly modelPath: string;
+  /** The worker thread's OS name (thread-name.ts ortThreadName), set before the session starts its threads. */
+  readonly threadName: string;
   /** Providers to try in order, each with its full session options. */
   readonly attempts: ReadonlyArray<{ readonly provider: ProviderName; readonly options: InferenceSession.SessionOptions }>;
 }
 
 export type WorkerRequest =
-  | { readonly type: 'run'; readonly id: number; readonly input: Float32Array; readonly dims: readonly number[] }
+  /** lent: `input` was transferred (a session-lent buffer, input-pool.ts) and comes back with the reply. */
+  | { readonly type: 'run'; readonly id: number; readonly input: Float32Array; readonly dims: readonly number[]; readonly lent: boolean }
   | { readonly type: 'release' };
 
 export type WorkerReply =
@@ -28,6 +31,12 @@ export type WorkerReply =
       readonly outputShapes: Readonly<Record<string, DeclaredShape>>;
     }
   | { readonly type: 'open-failed' }
-  | { readonly type: 'result'; readonly id: number; readonly outputs: Record<string, { data: Float32Array; dims: readonly number[] }> }
-  | { readonly type: 'run-failed'; readonly id: number; readonly message: string }
+  | {
+      readonly type: 'result';
+      readonly id: number;
+      readonly outputs: Record<string, { data: Float32Array; dims: readonly number[] }>;
+      /** The lent input's buffer, transferred back. */
+      readonly input?: ArrayBuffer;
+    }
+  | { readonly type: 'run-failed'; readonly id: number; readonly message: string; readonly input?: ArrayBuffer }
   | { readonly type: 'released' };

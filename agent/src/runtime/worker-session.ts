@@ -13,6 +13,8 @@ import { providerOrder, providerWarning, reason, sessionOptionsFor } from './ses
 import type { ModelSession, SessionOptions } from './session-types.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 import { WORKER_SOURCE } from './worker-source.js';
+import { ortThreadName } from './thread-name.js';
+import { InputPool } from './input-pool.js';
 
 type Outputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
 
@@ -21,6 +23,7 @@ export async function openWorkerSession(modelPath: string, opts: SessionOptions)
   const init: WorkerInit = {
     ortPath: createRequire(import.meta.url).resolve('onnxruntime-node'),
     modelPath,
+    threadName: ortThreadName(modelPath),
     attempts: providerOrder(opts).map((provider) => ({ provider, options: sessionOptionsFor(provider, opts) })),
   };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init });
@@ -29,6 +32,7 @@ export async function openWorkerSession(modelPath: string, opts: SessionOptions)
   let exited = false;
   let lastFailure = 'no provider could start';
   let released: (() => void) | undefined;
+  const pool = new InputPool();
 
   const gone = (why: string) => new FailureError('FS_MODEL_UNSUPPORTED', `onnxruntime worker for ${modelPath} ${why}`, { modelPath });
   const failAll = (e: unknown) => {
@@ -53,6 +57,7 @@ export async function openWorkerSession(modelPath: string, opts: SessionOptions)
         case 'run-failed': {
           const p = pending.get(m.id);
           pending.delete(m.id);
+          if (m.input) pool.give(m.input);
           if (pending.size === 0) worker.unref();
           if (m.type === 'result') p?.resolve(m.outputs);
           else p?.reject(new FailureError('FS_MODEL_UNSUPPORTED', `inference with ${modelPath} failed: ${m.message}`, { modelPath }));
@@ -85,14 +90,18 @@ export async function openWorkerSession(modelPath: string, opts: SessionOptions)
     outputNames: info.outputNames,
     inputShapes: info.inputShapes,
     outputShapes: info.outputShapes,
+    inputBuffer: (length) => pool.take(length),
     run(input, dims) {
       if (exited) return Promise.reject(gone('is gone'));
       const id = nextId++;
       return new Promise<Outputs>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker.ref();
-        const req: WorkerRequest = { type: 'run', id, input, dims: [...dims] };
-        worker.postMessage(req); // structured clone copies the input: the caller may refill it at once
+        const lent = pool.lent(input);
+        const req: WorkerRequest = { type: 'run', id, input, dims: [...dims], lent };
+        // A lent buffer moves to the worker and comes back with the reply; any other input is
+        // copied by the structured clone, so its caller may refill it at once.
+        worker.postMessage(req, lent ? [input.buffer as ArrayBuffer] : []);
       });
     },
     async release() {

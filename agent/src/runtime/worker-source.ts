@@ -10,6 +10,10 @@
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
+// Named before onnxruntime starts its intra-op threads, which inherit the name (thread-name.ts).
+try {
+  require('node:fs').writeFileSync('/proc/thread-self/comm', workerData.threadName);
+} catch {}
 const ort = require(workerData.ortPath);
 const post = (m, transfer) => parentPort.postMessage(m, transfer || []);
 const text = (e) => (e instanceof Error ? e.message : String(e));
@@ -49,10 +53,12 @@ async function main() {
       parentPort.close();
       return;
     }
+    // A lent input goes back to the main thread's pool with the reply, moved, not copied.
+    const back = req.lent ? { input: req.input.buffer } : {};
     try {
       const res = await session.run({ [inputName]: new ort.Tensor('float32', req.input, req.dims) });
       const outputs = {};
-      const transfer = [];
+      const transfer = req.lent ? [req.input.buffer] : [];
       for (const [name, t] of Object.entries(res)) {
         if (t.type !== 'float32') throw new Error('output ' + name + ' is ' + t.type + ', expected float32');
         // Hand the buffer over without a copy when the tensor owns all of it.
@@ -61,9 +67,9 @@ async function main() {
         transfer.push(data.buffer);
         outputs[name] = { data, dims: [...t.dims] };
       }
-      post({ type: 'result', id: req.id, outputs }, transfer);
+      post({ type: 'result', id: req.id, outputs, ...back }, transfer);
     } catch (e) {
-      post({ type: 'run-failed', id: req.id, message: text(e) });
+      post({ type: 'run-failed', id: req.id, message: text(e), ...back }, req.lent ? [req.input.buffer] : []);
     }
   });
 }

@@ -14,7 +14,7 @@ import { FailureError } from '../core/errors.js';
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import { openSession, type ProviderName } from '../runtime/onnx.js';
-import { type CropSize, cropBatch, REID_CROP } from './crop.js';
+import { type CropSize, cropBatchInto, REID_CROP } from './crop.js';
 import { l2normalise } from './distances.js';
 import { boxAt, type Xyxy } from './geometry.js';
 import type { EmbedFn } from './tracker.js';
@@ -81,7 +81,8 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
   const counters = { embeddings: 0, batches: 0, totalMs: 0 };
 
   async function runBatch(frame: Frame, boxes: readonly Xyxy[]): Promise<Float32Array[]> {
-    const input = cropBatch(frame, boxes, crop);
+    // Into a buffer the session lends and moves to its worker without a copy (runtime/input-pool.ts).
+    const input = cropBatchInto(frame, boxes, crop, session.inputBuffer(boxes.length * 3 * crop.height * crop.width));
     const res = await session.run(input, [boxes.length, 3, crop.height, crop.width]);
     const out = res[outputName];
     if (out?.dims.length !== 2 || out.dims[0] !== boxes.length) {
