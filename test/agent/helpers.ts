@@ -187,3 +187,14 @@ export function reportOf(
     shifts: [],
   });
 }
+
+/**
+ * A store time zone in which it is mid-afternoon now, inside the default opening hours (10:00-21:00):
+ * camera uptime and coverage count only opening hours, so a live test run at night in UTC would
+ * find none. An Etc/GMT zone (their sign is inverted: Etc/GMT-3 is UTC+3) within -12..+14 always
+ * reaches 11:00-19:00 local.
+ */
+export function openNowZone(nowMs: number = Date.now()): string {
+  const offset = Math.max(-12, Math.min(14, 15 - new Date(nowMs).getUTCHours()));
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}

@@ -15,7 +15,7 @@ import { createLogger } from '../../agent/src/agent/logger.js';
 import { validateConfig } from '../../agent/src/config/load.js';
 import { startRtspServer, type RtspServer } from '../helpers/rtsp.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
-import { cutClip, waitUntil, type LogLine } from './helpers.js';
+import { cutClip, openNowZone, waitUntil, type LogLine } from './helpers.js';
 
 const ok = haveData('video/checkout_counter_cashier.mp4', 'models/yolov8n_fp32.onnx');
 
@@ -45,7 +45,8 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
     servers.push(a, b);
     const dbPath = join(dir, 'live.db');
     const cfg = validateConfig({
-      store: { id: 'live-store', timezone: 'UTC' },
+      // Uptime counts opening hours only: a zone where the shop is open now, whenever the test runs.
+      store: { id: 'live-store', timezone: openNowZone() },
       cameras: [
         { id: 'cam1', url: a.url('cam1') },
         { id: 'cam2', url: b.url('cam2') },
