@@ -40,6 +40,7 @@ import { openSession } from '../src/runtime/onnx.js';
 import { cropBatch, REID_CROP } from '../src/track/crop.js';
 import { boxAt, iou } from '../src/track/geometry.js';
 import { trackerOptionsFromConfig } from '../src/track/options.js';
+import { auc } from './reid-auc.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
@@ -202,21 +203,6 @@ async function embedAll(path: string): Promise<{ emb: Float32Array[]; msPerCrop:
   return { emb, msPerCrop: ms / set.length };
 }
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, v, k) => s + v * b[k]!, 0);
-function auc(sd: number[], dd: number[]): number {
-  const d = [...dd].sort((x, y) => x - y);
-  let wins = 0;
-  for (const x of sd) {
-    let lo = 0;
-    let hi = d.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (d[m]! <= x) lo = m + 1;
-      else hi = m;
-    }
-    wins += d.length - lo;
-  }
-  return wins / (sd.length * d.length);
-}
 const pct = (xs: number[], t: number): string => `${((100 * xs.filter((x) => x < t).length) / xs.length).toFixed(1)} %`;
 function row(name: string, emb: Float32Array[], ref: Float32Array[] | null, ms: number, floatNodes: number): void {
   const sd = same.map(([a, b]) => 1 - dot(emb[a]!, emb[b]!));

@@ -25,6 +25,7 @@ import { createIdCounter } from '../src/track/ids.js';
 import { DEFAULT_TRACKER_OPTIONS, trackerOptions, type TrackerOptions } from '../src/track/options.js';
 import { createTracker } from '../src/track/tracker.js';
 import type { ReidCache } from './reid-cache.js';
+import { auc } from './reid-auc.js';
 
 const { values } = parseArgs({
   options: {
@@ -202,36 +203,6 @@ for (const c of clips) {
 /** The share of distances under t, as a percentage. */
 function share(xs: readonly number[], t: number): string {
   return xs.length ? `${((100 * xs.filter((x) => x < t).length) / xs.length).toFixed(1)} %` : '-';
-}
-
-/**
- * P(a same-person pair is closer than a different-person pair), ties half: how well the embedding
- * separates identities regardless of any threshold (compares crop sizes where IDF1 cannot: most
- * labelled decisions do not hinge on appearance).
- */
-function auc(same: readonly number[], diff: readonly number[]): number {
-  if (same.length === 0 || diff.length === 0) return Number.NaN;
-  const d = [...diff].sort((a, b) => a - b);
-  let wins = 0;
-  for (const x of same) {
-    // diff values above x count 1, equal count 1/2: two binary searches.
-    let lo = 0;
-    let hi = d.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1;
-      if (d[m]! <= x) lo = m + 1;
-      else hi = m;
-    }
-    let lo2 = 0;
-    let hi2 = d.length;
-    while (lo2 < hi2) {
-      const m = (lo2 + hi2) >> 1;
-      if (d[m]! < x) lo2 = m + 1;
-      else hi2 = m;
-    }
-    wins += d.length - lo + (lo - lo2) / 2;
-  }
-  return wins / (same.length * d.length);
 }
 
 // Leave-one-clip-out choice of the re-identification gate: for each held-out clip, the value with the

@@ -48,6 +48,12 @@ export interface StaffTrack {
 
 /** Observation of `obs` nearest to t within maxDtMs, by binary search. */
 export function nearestInTime(obs: readonly Observation[], t: number, maxDtMs: number): Observation | null {
+  const k = nearestIndex(obs, t, maxDtMs);
+  return k < 0 ? null : obs[k]!;
+}
+
+/** Index of the sample of `obs` (in time order) nearest `t` within maxDtMs, -1 if none. */
+export function nearestIndex(obs: readonly Observation[], t: number, maxDtMs: number): number {
   let lo = 0;
   let hi = obs.length;
   while (lo < hi) {
@@ -55,10 +61,10 @@ export function nearestInTime(obs: readonly Observation[], t: number, maxDtMs: n
     if (obs[mid]!.t < t) lo = mid + 1;
     else hi = mid;
   }
-  let best: Observation | null = null;
+  let best = -1;
   for (const k of [lo - 1, lo]) {
     const o = obs[k];
-    if (o && Math.abs(o.t - t) <= maxDtMs && (!best || Math.abs(o.t - t) < Math.abs(best.t - t))) best = o;
+    if (o && Math.abs(o.t - t) <= maxDtMs && (best < 0 || Math.abs(o.t - t) < Math.abs(obs[best]!.t - t))) best = k;
   }
   return best;
 }

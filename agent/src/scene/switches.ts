@@ -25,6 +25,7 @@
  * 0.5 fps with the simulator's 1.5x noise a swap at 0.6 m true distance is often measured at
  * 0.6-0.75 m.
  */
+import { nearestIndex } from './consultations.js';
 import type { Point } from './geometry.js';
 import { observationDistance, pixelFallbackPosition, type Observation } from './observations.js';
 import { makePerson, type Fragment, type Person } from './stitch.js';
@@ -169,23 +170,6 @@ export function footNoiseM(obs: readonly Observation[], jitter: Float64Array): F
 
 /** A person's foot-point noise per sample (footNoiseM over jitterOf). */
 export const noiseOf = (x: Person, personHeightM: number, sampleDtMs: number): Float64Array => footNoiseM(x.obs, jitterOf(x.obs, personHeightM, sampleDtMs));
-
-/** Index of the sample of `obs` nearest `t` within maxDtMs, -1 if none (nearestInTime by index). */
-function nearestIndex(obs: readonly Observation[], t: number, maxDtMs: number): number {
-  let lo = 0;
-  let hi = obs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (obs[mid]!.t < t) lo = mid + 1;
-    else hi = mid;
-  }
-  let best = -1;
-  for (const k of [lo - 1, lo]) {
-    const o = obs[k];
-    if (o && Math.abs(o.t - t) <= maxDtMs && (best < 0 || Math.abs(o.t - t) < Math.abs(obs[best]!.t - t))) best = k;
-  }
-  return best;
-}
 
 /**
  * Close passes between two persons: the first aligned sample pair of each run of closeness. Close
