@@ -2,7 +2,7 @@
  * Accuracy of the store analytics on simulated days with known truth.
  *   npx tsx agent/bench/analytics-accuracy.ts [--days 20] [--sweep-seeds 4] [--appearance] [--id-reuse P]
  *   npx tsx agent/bench/analytics-accuracy.ts --days 20 --sweep-seeds 0 --fps 0.5 --noise 1.5
- *   npx tsx agent/bench/analytics-accuracy.ts --cv-switches [--days 20] [--first-seed 1] [--fps 0.5 --noise 1.5]
+ *   npx tsx agent/bench/analytics-accuracy.ts --cv-switches [--current] [--days 20] [--first-seed 1] [--fps 0.5 --noise 1.5]
  *   npx tsx agent/bench/analytics-accuracy.ts --cv-doors [--days 20] [--first-seed 1]
  * Prints: per-day relative errors of the four key metrics (store level), their means, the
  * staff/customer confusion matrix (default method and the design baseline), and how the error
@@ -20,7 +20,7 @@
  * One bad day explained visit by visit: agent/bench/analytics-trace.ts --seed N.
  * The tracker noise is the simulator's defaults, measured on the labelled real set (sim/scenario.ts).
  */
-import type { DoorRule, SwitchTuning } from '../src/scene/switches.js';
+import { DOOR_RULE, NOISE_Z, type DoorRule, type SwitchTuning } from '../src/scene/switches.js';
 import { confusion, keyMetricErrors, KEY_METRICS, type Confusion, type KeyMetric } from '../src/sim/evaluate.js';
 import { simulateDay } from '../src/sim/simulate.js';
 import { variedScenario, type VariedOptions } from '../src/sim/varied.js';
@@ -110,13 +110,17 @@ function crossValidate(title: string, grid: readonly SwitchSetting[], sets: read
   console.log(`  fit on all seeds (the default): ${grid[bestOn(all)]!.name}`);
 }
 
-/** The motion check's grid (window 0 = off), door rule and noise allowance as they were when it was chosen. */
+/**
+ * The motion check's grid (window 0 = off), with the door rule and noise allowance as they were when
+ * it was chosen ('alone', z 0), or with today's (--current: DOOR_RULE, NOISE_Z).
+ */
+const CURRENT = process.argv.includes('--current');
 const MOTION_GRID: SwitchSetting[] = [
   { windowS: 0, marginM: 0 },
   ...[2, 3, 5].flatMap((windowS) => [0.25, 0.5, 1].map((marginM) => ({ windowS, marginM }))),
 ].map((g) => ({
   name: `window ${g.windowS} margin ${g.marginM}`,
-  tuning: { motionWindowS: g.windowS, motionMarginM: g.marginM, doorRule: 'alone', noiseZ: 0 },
+  tuning: { motionWindowS: g.windowS, motionMarginM: g.marginM, doorRule: CURRENT ? DOOR_RULE : 'alone', noiseZ: CURRENT ? NOISE_Z : 0 },
 }));
 const DOOR_RULES: readonly DoorRule[] = ['alone', 'unless-motion-keeps', 'with-motion'];
 const DOOR_GRID: SwitchSetting[] = DOOR_RULES.flatMap((doorRule) =>
