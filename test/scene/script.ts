@@ -32,7 +32,6 @@ export function track(camera: string, id: number, legs: Leg[]): Observation[] {
         heightPx: 100,
         widthPx: 41,
         truncated: false,
-        atCounter: false,
         focalPx: 640,
         centreX: 640,
         frameWidth: 0, // positions here are floor metres: no picture edge to walk out of

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MotRow } from '../../agent/src/io/mot.js';
 import {
+  atCounter,
   BODY_MIN_WIDTH_M,
   TILL_OCCLUDER_M,
   depthRangeM,
@@ -77,16 +78,18 @@ describe('truncated boxes', () => {
     const rows = [row(89, 1, 236.15, 105.29, 115.9, 235.47), row(89, 2, 613.86, 154.34, 73.46, 129.03), row(89, 3, 120.36, 163.49, 64.42, 166.81)];
     const [customer, cashier, waiting] = toObservations(rows, tb, cam);
     expect(truncatedBox(105.29, 115.9, 235.47, 432)).toBe(false);
-    expect(customer).toMatchObject({ zone: 'till', truncated: false, atCounter: true });
+    expect(customer).toMatchObject({ zone: 'till', truncated: false });
+    expect(atCounter(customer!)).toBe(true);
     // Depth between what the height says and what it would be with everything below 1 m hidden.
     const [near, far] = depthRangeM(customer!, H);
     expect(far).toBeCloseTo((FOCAL * H) / 235.47, 9);
     expect(near).toBeCloseTo(far * (1 - TILL_OCCLUDER_M / H), 9);
-    const whole = { ...customer!, atCounter: false };
+    const whole = { ...customer!, zoneKind: null };
     expect(observationDistance(whole, cashier!, H)).toBeGreaterThan(2);
     expect(observationDistance(customer!, cashier!, H)).toBeLessThan(1.5);
     // The woman waiting beside the till (on the floor, a whole body) keeps one depth and stays far.
-    expect(waiting).toMatchObject({ zone: null, truncated: false, atCounter: false });
+    expect(waiting).toMatchObject({ zone: null, truncated: false });
+    expect(atCounter(waiting!)).toBe(false);
     expect(observationDistance(waiting!, cashier!, H)).toBeGreaterThan(2.5);
   });
 
@@ -98,7 +101,8 @@ describe('truncated boxes', () => {
       tb,
       cam,
     );
-    expect(queued).toMatchObject({ zone: 'till', atCounter: true });
+    expect(queued).toMatchObject({ zone: 'till' });
+    expect(atCounter(queued!)).toBe(true);
     expect(observationDistance(man!, cashier!, H)).toBeLessThan(0.5);
     expect(observationDistance(queued!, cashier!, H)).toBeGreaterThan(2 * observationDistance(man!, cashier!, H));
   });
@@ -131,7 +135,8 @@ describe('truncated boxes', () => {
     expect(h2.has(far)).toBe(false);
     // Its feet go that far below the head: into the till zone in front of the counter.
     const obs = toObservations([whole, later], tb, cam);
-    expect(obs[1]).toMatchObject({ heightPx: 300, foot: [380, 424], truncated: false, atCounter: true, zone: 'till' });
+    expect(obs[1]).toMatchObject({ heightPx: 300, foot: [380, 424], truncated: false, zone: 'till' });
+    expect(atCounter(obs[1]!)).toBe(true);
   });
 
   it('with the frame size unknown (0 x 0, tracks read back from the store) only the aspect ratio tells, and zones are looked up where the feet are', () => {
@@ -139,7 +144,8 @@ describe('truncated boxes', () => {
     expect(truncatedBox(154, 71, 127, 0)).toBe(true);
     const unknown = { ...tb, width: 0, height: 0 }; // as agent/store-day.ts tracksOfDay builds it
     const [o] = toObservations([row(1, 1, 250, 200, 80, 200)], unknown, cam);
-    expect(o).toMatchObject({ foot: [290, 400], zone: 'till', truncated: false, atCounter: true });
+    expect(o).toMatchObject({ foot: [290, 400], zone: 'till', truncated: false });
+    expect(atCounter(o!)).toBe(true);
   });
 
   it('a box cut by the lower frame edge is in the zone drawn down to that edge', () => {

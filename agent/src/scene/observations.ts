@@ -49,8 +49,6 @@ export interface Observation {
    * trolley, or the person bent). Its height then overstates the distance (truncatedBox).
    */
   readonly truncated: boolean;
-  /** The feet are in a till zone: at a counter, whatever the box's shape, its lower part may be hidden (atCounter). */
-  readonly atCounter: boolean;
   /** Focal length in pixels (from the image width and field of view): depth scale of the pixel fallback. */
   readonly focalPx: number;
   /** Horizontal image centre (pixels). */
@@ -106,8 +104,8 @@ export function truncatedBox(y: number, w: number, h: number, frameHeight: numbe
  * till service does not hang on a few pixels of a box bottom, and a customer queueing behind is
  * still placed behind. With a floor homography this changes nothing; the feet give the floor position.
  */
-export function atCounter(zone: Pick<SceneZone, 'kind'> | null): boolean {
-  return zone?.kind === 'till';
+export function atCounter(o: Pick<Observation, 'zoneKind'>): boolean {
+  return o.zoneKind === 'till';
 }
 
 /**
@@ -144,7 +142,6 @@ export function toObservations(rows: readonly MotRow[], tb: CameraTimebase, cam:
       heightPx: h,
       widthPx: r.w,
       truncated: h === r.h && truncatedBox(r.y, r.w, r.h, tb.height),
-      atCounter: atCounter(zone),
       focalPx,
       centreX: tb.width / 2,
       frameWidth: tb.width,
@@ -232,7 +229,7 @@ export function depthRangeM(o: Observation, personHeightM: number): readonly [nu
   const far = (o.focalPx * personHeightM) / o.heightPx;
   let near = far;
   if (o.truncated && o.widthPx > 0) near = Math.min(near, (o.focalPx * BODY_MIN_WIDTH_M) / o.widthPx);
-  if (o.atCounter) near = Math.min(near, far * Math.max(0, 1 - TILL_OCCLUDER_M / personHeightM));
+  if (atCounter(o)) near = Math.min(near, far * Math.max(0, 1 - TILL_OCCLUDER_M / personHeightM));
   return [near, far];
 }
 

@@ -180,14 +180,18 @@ interface CameraDone {
  * store's; the same rule as doctor's warning (shrinks).
  */
 export function inputForPictures(native: InputSize, pictures: readonly InputSize[]): InputSize | undefined {
-  const auto = fittedInput(native, AUTO_INPUT_ASPECT);
   let need: InputSize | undefined;
   for (const p of pictures) {
-    if (!shrinks(auto, native, p)) continue;
+    if (!shrunkByAuto(native, p)) continue;
     const f = fittedInput(native, p);
     if (!need || f.height > need.height) need = f;
   }
   return need;
+}
+
+/** Whether the default `auto` input (fitted to 16:9) would make this picture's people smaller than the native input does. */
+function shrunkByAuto(native: InputSize, picture: InputSize): boolean {
+  return shrinks(fittedInput(native, AUTO_INPUT_ASPECT), native, picture);
 }
 
 /** The native input of the configured detector model, from the manifest; undefined for a model file it does not list. */
@@ -414,7 +418,7 @@ export async function runSetup(o: SetupOptions): Promise<SetupResult> {
   if (o.answers?.api?.port !== undefined) doc.setIn(['api', 'port'], o.answers.api.port);
   // detector.input: left to the config when it says one, else fitted when a camera is taller than 16:9.
   const native = obj(old?.js.detector).input === undefined ? nativeInput(base.detector.model) : undefined;
-  const taller = native ? done.filter((d) => d.picture && shrinks(fittedInput(native, AUTO_INPUT_ASPECT), native, d.picture)) : [];
+  const taller = native ? done.filter((d) => d.picture && shrunkByAuto(native, d.picture)) : [];
   const fit = native
     ? inputForPictures(
         native,
