@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -85,10 +85,25 @@ describe.skipIf(!ok)('archive mode (real ffmpeg, detector, SQLite; agent as a ch
     const purge = second.lines.find((l) => typeof l.purgedPositions === 'number');
     expect(purge?.purgedPositions).toBe(partial.positions);
 
-    // Reference: the same folder, uninterrupted, in a fresh database (in-process this time).
+    // Reference: the same folder, uninterrupted, in a fresh database (in-process this time), with
+    // ffprobe behind a wrapper that logs each call: one probe (stream info + GOP, two ffprobe
+    // runs) serves a file's start time and its decode plan; it used to be probed twice (three runs).
     const refDb = join(dir, 'ref', 'fs.db');
-    const agent = await startAgent(validateConfig(testConfig(clips, refDb)), { logger: pino({ level: 'silent' }), clock: Date.now, once: true });
-    await agent.done;
+    const probeLog = join(dir, 'ffprobe.log');
+    const wrapDir = join(dir, 'bin');
+    mkdirSync(wrapDir, { recursive: true });
+    const real = execFileSync('sh', ['-c', 'command -v ffprobe']).toString().trim();
+    writeFileSync(join(wrapDir, 'ffprobe'), `#!/bin/sh\necho "$*" >> '${probeLog}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${wrapDir}:${path}`;
+    try {
+      const agent = await startAgent(validateConfig(testConfig(clips, refDb)), { logger: pino({ level: 'silent' }), clock: Date.now, once: true });
+      await agent.done;
+    } finally {
+      process.env.PATH = path;
+    }
+    const probes = readFileSync(probeLog, 'utf8').split('\n');
+    for (const c of CLIPS) expect(probes.filter((l) => l.includes(c)).length, c).toBe(2);
 
     const got = countsByFile(dbPath);
     const want = countsByFile(refDb);

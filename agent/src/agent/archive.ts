@@ -23,7 +23,7 @@ import { isDiskFull, storeWriteError } from '../store/open.js';
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
 import type { Detector, FrameDetector } from '../detect/index.js';
-import { probeStreamInfo } from '../ingest/probe.js';
+import { probeSource } from '../ingest/probe.js';
 import { analyzeSource } from '../pipeline/analyze.js';
 import type { ReidEmbedder, TrackOutput } from '../track/index.js';
 import { claimArchiveJob, finishArchiveJob, resultsWriter, type TrackSample } from './results-store.js';
@@ -199,7 +199,8 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
 
   let error: unknown = null;
   try {
-    const { info } = await probeStreamInfo(file.path, { signal: deps.signal });
+    // One probe serves the start time here and the decode plan below (probed).
+    const info = await probeSource(file.path, { signal: deps.signal });
     const start = fileStartTime({ creationTimeMs: info.creationTimeMs, name: basename(file.path), mtimeMs: file.mtimeMs }, deps.timeZone);
     if (start.origin === 'mtime')
       log.warn(
@@ -209,6 +210,7 @@ export async function processArchiveFile(cam: ArchiveCamera, file: ArchiveFile, 
     const result = await analyzeSource({
       ...cam.base,
       url: file.path,
+      probed: info,
       sourceId: cam.id,
       startTimeMs: start.startMs,
       shared: { detector: deps.detector, queue: deps.queue, ...(deps.reid ? { reid: deps.reid } : {}) },

@@ -32,6 +32,12 @@ export interface AnalyzeOptions {
    * onto `url`'s pixels (ingest/substream.ts). Undefined: detect on `url` itself.
    */
   readonly detectUrl?: string;
+  /**
+   * What ffprobe already said about `url` (stream info and GOP, ingest/probe.ts probeSource), so a
+   * caller that had to probe it first (the archive reads the file's start time) does not start
+   * ffprobe twice more for the same file.
+   */
+  readonly probed?: SourceInfo;
   readonly sourceId: string;
   readonly sampling: SamplingRequest;
   /** ffmpeg decode levers (config sampling.decode_threads, skip_loop_filter, hw_decode); default DECODE_DEFAULTS. */
@@ -185,12 +191,13 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const main =
       o.detectUrl === undefined
         ? null
-        : (
+        : (o.probed ??
+          (
             await probeStreamInfo(o.url, {
               ...(o.socketTimeoutSec !== undefined ? { socketTimeoutSec: o.socketTimeoutSec } : {}),
               ...(o.signal ? { signal: o.signal } : {}),
             })
-          ).info;
+          ).info);
     const regionMode = o.regions?.mode ?? 'full';
     if (regionMode !== 'full' && main) {
       throw new MisuseError(
@@ -202,6 +209,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const source = await openSource({
       sourceId: o.sourceId,
       url: o.detectUrl ?? o.url,
+      ...(o.detectUrl === undefined && o.probed ? { info: o.probed } : {}),
       sampling: o.sampling,
       // Region detection crops full-resolution frames itself; the whole-frame path lets ffmpeg letterbox.
       modelSize: regionMode === 'full' ? detector.inputSize : null,
