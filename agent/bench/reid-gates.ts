@@ -22,6 +22,9 @@
  * - same: the int8 distance under which the same share of SAME-person pairs falls (matched recall).
  * Two-fold: each rule chosen on one clip is scored on the other against fp32 at its gate. Also the
  * paired shift: for pairs near the gate in fp32, how far the int8 distance of the same pair moves.
+ * --own-camera allows a labelled clip (its labels are never read here): what a camera's own
+ * calibration from its own pseudo-labels would choose (on a short clip with few people, few
+ * different-person pairs: the checkout clip has 147).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,8 +119,11 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 const col = (ps: ReadonlyArray<readonly [number, number]>, k: 0 | 1): number[] => ps.map((p) => p[k]);
 
 /** The int8 gate by a rule over clips (each weighted equally): the int8 quantile at fp32's share under the gate. */
-function gateBy(rule: 'far' | 'same', clips: readonly Pairs[]): number {
+function gateBy(rule: 'far' | 'same', all: readonly Pairs[]): number {
   const pick = (c: Pairs) => (rule === 'far' ? c.diff : c.same);
+  // A clip without such pairs (one person at a time) says nothing about this rule.
+  const clips = all.filter((c) => pick(c).length > 0);
+  if (clips.length === 0) return Number.NaN;
   // The share fp32 accepts, clip-weighted as the quantile below weights them.
   const share = clips.reduce((s, c) => s + under(col(pick(c), 0), gate), 0) / clips.length;
   return weightedQuantile(
