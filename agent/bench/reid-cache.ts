@@ -38,6 +38,8 @@ export interface ReidCache {
   readonly width: number;
   readonly height: number;
   readonly fps: number;
+  /** tracker.reid_precision of the embeddings (absent in caches written before it was recorded: fp32). */
+  readonly reidPrecision?: Precision;
   readonly frames: CachedFrame[];
 }
 
@@ -102,7 +104,7 @@ for (const clip of positionals) {
   await Promise.all(pending);
   if (result.error) throw result.error;
   const s = result.summary;
-  const cache: ReidCache = { clip, width: s.width, height: s.height, fps: s.source_fps, frames };
+  const cache: ReidCache = { clip, width: s.width, height: s.height, fps: s.source_fps, reidPrecision: precision as Precision, frames };
   writeFileSync(join(values.out, `${name}.reid.json`), JSON.stringify(cache));
   console.log(`${name}: ${frames.length} frames, ${frames.reduce((n, f) => n + f.boxes.length, 0)} detections embedded, ${s.wall_seconds} s`);
 }

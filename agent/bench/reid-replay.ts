@@ -5,7 +5,13 @@
  * threshold can be chosen by leave-one-out cross-validation and the embedding policy compared with
  * embedding every detection.
  *
- *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace]
+ *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace] [--gate G] [--sweep G,G,...]
+ *
+ * The tracker runs with the gates in force for the cache's ReID precision (reid-cache.ts records it):
+ * the manifest's reid_thresholds, int8.reid_thresholds for an int8 cache, as trackerOptionsFromConfig
+ * gives them; --gate G sets both gates instead (as tracker.max_cosine_distance and
+ * reid_max_cosine_distance in a config would). --sweep prints the same- and different-person shares
+ * under each listed distance (the trade-off a gate moves along).
  *
  * Prints: the product defaults per clip (IDF1 / IDSW / embedded fraction) with the decisive policy
  * and with every detection embedded; the cosine distances between the same and different labelled
@@ -22,7 +28,8 @@ import { readMotFile, type MotRow } from '../src/io/mot.js';
 import { dot } from '../src/track/distances.js';
 import { iou } from '../src/track/geometry.js';
 import { createIdCounter } from '../src/track/ids.js';
-import { DEFAULT_TRACKER_OPTIONS, trackerOptions, type TrackerOptions } from '../src/track/options.js';
+import { trackerSection } from '../src/config/sections/tracker.js';
+import { trackerOptions as validated, trackerOptionsFromConfig, type TrackerOptions } from '../src/track/options.js';
 import { createTracker } from '../src/track/tracker.js';
 import type { ReidCache } from './reid-cache.js';
 import { auc } from './reid-auc.js';
@@ -34,6 +41,8 @@ const { values } = parseArgs({
     labels: { type: 'string', default: 'test/fixtures/labels' },
     // Use every Nth cached frame (2 on a 2 fps cache = the product's 1 fps), scored on those frames.
     every: { type: 'string', default: '1' },
+    gate: { type: 'string' },
+    sweep: { type: 'string' },
   },
 });
 
@@ -130,6 +139,16 @@ function trace(clip: Clip, rows: readonly MotRow[]): void {
 
 const fmt = (m: MotMetrics): string => `MOTA ${m.MOTA.toFixed(3)} IDF1 ${m.IDF1.toFixed(3)} HOTA ${m.HOTA.toFixed(3)} IDSW ${m.IDSW}`;
 const caches = loadCaches();
+const precisions = new Set([...caches.labelled, ...caches.unlabelled].map((c) => c.cache.reidPrecision ?? 'fp32'));
+if (precisions.size > 1) throw new Error(`${values.cache} mixes ReID precisions (${[...precisions].join(', ')}): one cache folder per precision`);
+const reidPrecision = [...precisions][0] ?? 'fp32';
+const gateKeys = values.gate === undefined ? {} : { max_cosine_distance: Number(values.gate), reid_max_cosine_distance: Number(values.gate) };
+// The product's options for this precision: the gates the manifest gives it, unless --gate names them.
+const DEFAULT_TRACKER_OPTIONS = trackerOptionsFromConfig(trackerSection.parse({ reid_precision: reidPrecision, ...gateKeys }));
+const trackerOptions = (o: Partial<TrackerOptions> = {}): TrackerOptions => validated({ ...DEFAULT_TRACKER_OPTIONS, ...o });
+console.log(
+  `ReID ${reidPrecision}: max_cosine_distance ${DEFAULT_TRACKER_OPTIONS.maxCosineDistance}, reid_max_cosine_distance ${DEFAULT_TRACKER_OPTIONS.reidMaxCosineDistance} (${values.gate === undefined ? 'the manifest' : '--gate'})`,
+);
 for (const c of caches.unlabelled) {
   const all = await replay(c, trackerOptions({ embeddingPolicy: 'all' }));
   const dec = await replay(c, trackerOptions({ embeddingPolicy: 'decisive' }));
@@ -198,6 +217,14 @@ for (const c of clips) {
   console.log(
     `  ${c.name.padEnd(26)} same n=${same.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(same, p)).join(' / ')}; different n=${diff.length} ${[0.01, 0.05, 0.5, 0.95].map((p) => q(diff, p)).join(' / ')}; AUC ${auc(same, diff).toFixed(4)}; at reid_max_cosine_distance ${T} same accepted ${share(same, T)}, different accepted ${share(diff, T)}`,
   );
+  if (values.sweep)
+    console.log(
+      `  ${''.padEnd(26)} under ${values.sweep
+        .split(',')
+        .map(Number)
+        .map((g) => `${g}: same ${share(same, g)} different ${share(diff, g)}`)
+        .join('; ')}`,
+    );
 }
 
 /** The share of distances under t, as a percentage. */

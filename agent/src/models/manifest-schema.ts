@@ -41,6 +41,21 @@ export const trackerThresholdsSchema = z.strictObject({
   command: z.string().min(1).describe('The command that reproduces them.'),
 });
 
+/**
+ * A ReID model's appearance gates (cosine distance) with the rule and data that made them: a distance
+ * is only meaningful in the space of the model (and precision) that produced it, as a score is.
+ */
+export const reidThresholdsSchema = z.strictObject({
+  max_cosine_distance: z.number().min(0).max(2).describe('Fused passes: pairs further apart are never matched (tracker.max_cosine_distance).'),
+  reid_max_cosine_distance: z
+    .number()
+    .min(0)
+    .max(2)
+    .describe('Re-identification by appearance alone accepts only closer pairs (tracker.reid_max_cosine_distance).'),
+  rule: z.string().min(1).describe('How the values were derived (which share of which pairs), so they can be re-derived.'),
+  command: z.string().min(1).describe('The command that reproduces them.'),
+});
+
 export const manifestEntrySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9_.-]+$/, 'lowercase letters, digits, _ . -'),
   file: z.string().regex(/^[^/\\]+\.onnx$/, 'a bare .onnx file name (no folders)'),
@@ -56,13 +71,19 @@ export const manifestEntrySchema = z.strictObject({
   tracker_thresholds: trackerThresholdsSchema
     .optional()
     .describe('Per-model tracker score thresholds (detectors): the tracker defaults when the config sets none.'),
+  reid_thresholds: reidThresholdsSchema.optional().describe('Per-model appearance gates (ReID models): the tracker defaults when the config sets none.'),
   int8: z
     .strictObject({
       description: z.string().min(1).describe('What the static int8 model derived from this file (models/quantize.ts) costs and keeps, with the commands.'),
-      tracker_thresholds: trackerThresholdsSchema.describe("The int8 model's own thresholds: the same rule applied to its own scores (they shift)."),
+      tracker_thresholds: trackerThresholdsSchema
+        .optional()
+        .describe("A detector's int8 thresholds: the same rule applied to the int8 model's own scores (they shift)."),
+      reid_thresholds: reidThresholdsSchema
+        .optional()
+        .describe("A ReID model's int8 gates: the same rule applied to the int8 model's own distances (its embedding space is another)."),
     })
     .optional()
-    .describe('The static int8 variant (detector.precision: int8), derived with models/calibration/<name>.int8.json.'),
+    .describe('The static int8 variant (detector.precision or tracker.reid_precision: int8), derived with models/calibration/<name>.int8.json.'),
 });
 
 export const manifestSchema = z
@@ -85,6 +106,9 @@ export const manifestSchema = z
           message: `need low <= high <= new_track, got ${th.low_threshold}, ${th.high_threshold}, ${th.new_track_threshold}`,
         });
       }
+      // The variant's own thresholds for the task: without them the int8 path would fall back on fp32's.
+      const own = e.task === 'detect' ? 'tracker_thresholds' : 'reid_thresholds';
+      if (e.int8 && !e.int8[own]) ctx.addIssue({ code: 'custom', path: ['models', i, 'int8', own], message: `an int8 ${e.task} variant needs its own ${own}` });
       if (e.output.format === 'yolox' && !e.output.strides)
         ctx.addIssue({ code: 'custom', path: ['models', i, 'output', 'strides'], message: 'a yolox output needs its strides' });
     });
@@ -93,6 +117,7 @@ export const manifestSchema = z
 export type ModelManifest = z.infer<typeof manifestSchema>;
 export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 export type TrackerThresholds = z.infer<typeof trackerThresholdsSchema>;
+export type ReidThresholds = z.infer<typeof reidThresholdsSchema>;
 export type ModelInputSpec = z.infer<typeof modelInputSchema>;
 export type ModelOutputSpec = z.infer<typeof modelOutputSchema>;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

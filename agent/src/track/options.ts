@@ -4,7 +4,7 @@
  */
 import { MisuseError } from '../core/errors.js';
 import type { TrackerConfig } from '../config/schema.js';
-import { trackerSection } from '../config/sections/tracker.js';
+import { REID_DEFAULT_MODEL, trackerSection } from '../config/sections/tracker.js';
 import { DETECTOR_DEFAULTS } from '../detect/defaults.js';
 import { findEntry, loadManifest } from '../models/manifest.js';
 import type { Precision } from '../models/precision.js';
@@ -68,10 +68,12 @@ export interface TrackerOptions {
 /**
  * Tracker options from the config section. Score thresholds the config leaves unset come from the
  * detector model's calibrated `tracker_thresholds` in the model manifest (a model given as a path,
- * or one without them, gets the default detector's).
+ * or one without them, gets the default detector's); appearance gates it leaves unset come from the
+ * ReID model's `reid_thresholds` at `c.reid_precision` the same way.
  */
 export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string = DETECTOR_DEFAULTS.model, precision: Precision = 'fp32'): TrackerOptions {
   const m = modelThresholds(detectorModel, precision);
+  const g = reidGates(c.reid_model, c.reid_precision);
   return validateTrackerOptions({
     appearance: c.appearance,
     highThreshold: c.high_threshold ?? m.high,
@@ -82,8 +84,8 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     maxAgeUpdates: c.max_age_updates,
     reidWindowSec: c.reid_window_s,
     appearanceWeight: c.appearance_weight,
-    maxCosineDistance: c.max_cosine_distance,
-    reidMaxCosineDistance: c.reid_max_cosine_distance,
+    maxCosineDistance: c.max_cosine_distance ?? g.maxCosineDistance,
+    reidMaxCosineDistance: c.reid_max_cosine_distance ?? g.reidMaxCosineDistance,
     embeddingEma: c.embedding_ema,
     matchMaxCost: c.match_max_cost,
     lowMatchMaxCost: c.low_match_max_cost,
@@ -121,6 +123,29 @@ export function modelThresholds(model: string, precision: Precision = 'fp32'): S
       model,
     });
   return { high: th.high_threshold, low: th.low_threshold, newTrack: th.new_track_threshold };
+}
+
+export interface AppearanceGates {
+  readonly maxCosineDistance: number;
+  readonly reidMaxCosineDistance: number;
+}
+
+/**
+ * A ReID model's appearance gates from the bundled manifest; the default ReID model's for others
+ * (a path). At int8 (tracker.reid_precision) its int8 variant's own: the quantised model's
+ * embeddings are another space, where fp32's distances mean other shares of people.
+ */
+export function reidGates(model: string = REID_DEFAULT_MODEL, precision: Precision = 'fp32'): AppearanceGates {
+  const manifest = loadManifest();
+  const entry = findEntry(manifest, model) ?? findEntry(manifest, REID_DEFAULT_MODEL);
+  const g = precision === 'int8' ? entry?.int8?.reid_thresholds : entry?.reid_thresholds;
+  if (!g)
+    throw new MisuseError(
+      'FS_BAD_ARGUMENT',
+      `model manifest: no ${precision === 'int8' ? 'int8.' : ''}reid_thresholds for "${entry?.name ?? model}" (tracker.reid_precision ${precision})`,
+      { model },
+    );
+  return { maxCosineDistance: g.max_cosine_distance, reidMaxCosineDistance: g.reid_max_cosine_distance };
 }
 
 /** The product defaults (the config section's defaults, thresholds of the default detector). */

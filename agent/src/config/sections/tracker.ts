@@ -4,10 +4,13 @@ import { EMBEDDING_POLICIES } from '../../track/embedding-policy.js';
 import { PRECISIONS } from '../../models/precision.js';
 import { REID_INPUT_DEFAULT, REID_INPUTS } from '../../track/crop.js';
 
+/** The ReID model the tracker uses unless tracker.reid_model names another. */
+export const REID_DEFAULT_MODEL = 'osnet_x0_25_msmt17';
+
 export const trackerSection = z
   .strictObject({
     appearance: z.boolean().default(true).describe('Use OSNet ReID embeddings fused with motion; false = motion-only tracker.'),
-    reid_model: z.string().default('osnet_x0_25_msmt17').describe('ReID model name from models/manifest.json.'),
+    reid_model: z.string().default(REID_DEFAULT_MODEL).describe('ReID model name from models/manifest.json.'),
     reid_input: z
       .enum(REID_INPUTS)
       .default(REID_INPUT_DEFAULT)
@@ -59,14 +62,21 @@ export const trackerSection = z
       ),
     reid_window_s: z.number().min(0).max(3600).default(30).describe('Lost tracks may be re-identified by appearance within this window (video seconds).'),
     appearance_weight: z.number().min(0).max(1).default(0.5).describe('Weight of appearance cost against motion cost.'),
-    max_cosine_distance: z.number().min(0).max(2).default(0.4).describe('Appearance gate: pairs further apart are never matched by appearance.'),
+    max_cosine_distance: z
+      .number()
+      .min(0)
+      .max(2)
+      .optional()
+      .describe(
+        "Appearance gate: pairs further apart are never matched by appearance. Default: the ReID model's calibrated value at reid_precision (models/manifest.json reid_thresholds, int8.reid_thresholds at int8: a distance means another share of people in each space); a value set here wins at either precision.",
+      ),
     reid_max_cosine_distance: z
       .number()
       .min(0)
       .max(2)
-      .default(0.4)
+      .optional()
       .describe(
-        'Re-identification gate: a lost track is given back to a detection by appearance alone only closer than this cosine distance. Stricter than max_cosine_distance, where motion also has to agree.',
+        "Re-identification gate: a lost track is given back to a detection by appearance alone only closer than this cosine distance, where motion does not have to agree. Default: the ReID model's calibrated value at reid_precision (as max_cosine_distance); a value set here wins.",
       ),
     embedding_ema: z.number().min(0).max(1).default(0.9).describe("EMA momentum of each track's appearance embedding."),
     match_max_cost: z
