@@ -34,7 +34,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import onnxProto from 'onnx-proto';
-import type { Xyxy } from '../src/core/boxes.js';
+import { iouXyxy, type Xyxy } from '../src/core/boxes.js';
 import { classMask } from '../src/detect/classes.js';
 import { decodeYoloV8 } from '../src/detect/decode-yolov8.js';
 import { DETECTOR_DEFAULTS } from '../src/detect/defaults.js';
@@ -152,12 +152,6 @@ const xyxyAt = (d: Float32Array, n: number, i: number): Xyxy => {
   const [cx, cy, w, h] = [d[i]!, d[n + i]!, d[2 * n + i]!, d[3 * n + i]!];
   return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
 };
-const iouOf = (a: Xyxy, b: Xyxy): number => {
-  const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - iw * ih;
-  return u > 0 ? (iw * ih) / u : 0;
-};
 interface Row {
   readonly variant: string;
   readonly table: string;
@@ -187,7 +181,7 @@ function compare(ref: Outputs, cand: Outputs): Omit<Row, 'variant' | 'table' | '
         cnt++;
       }
       if (sa >= 0.25) {
-        iouSum += iouOf(xyxyAt(a, n, i), xyxyAt(b, n, i));
+        iouSum += iouXyxy(xyxyAt(a, n, i), xyxyAt(b, n, i));
         iouN++;
       }
     }
