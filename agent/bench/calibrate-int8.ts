@@ -3,12 +3,16 @@
  * quantised activation added as a graph output over inputs from clips that are NOT in the labelled
  * set (the labelled clips stay the held-out test), and writes each tensor's range.
  *
- *   npx tsx agent/bench/calibrate-int8.ts [--model yolov8n_fp32] [--fps 3] [--rule minmax|pNN.NN|mse[,rule...]]
+ *   npx tsx agent/bench/calibrate-int8.ts [--model yolov8n_fp32] [--fps 3] [--input native|WxH] [--rule minmax|pNN.NN|mse[,rule...]]
  *     [--keep-float prefix,prefix] [--out models/calibration/<model>.int8.json] [clip ...]
  *   npx tsx agent/bench/calibrate-int8.ts --model osnet_x0_25_msmt17 [--fps 1] [--max-crops 480] [clip ...]
  *
- * A detector is calibrated on its letterboxed frames (default clips: mall_entrance_people,
- * mall_overhead_pedestrians, street_elevated_pedestrians under $FLOORSENSE_SHARED_DATA/video). A
+ * A detector is calibrated on its letterboxed frames at --input (default native: the manifest's size;
+ * WxH runs the graph derived for that size, models/derive.ts, e.g. 640x384, the 16:9 input `auto`
+ * runs at, so no letterbox padding dilutes the statistics; tensor names are the same at every size,
+ * so one table serves all). Default clips: mall_entrance_people and mall_overhead_pedestrians under
+ * $FLOORSENSE_SHARED_DATA/video; a clip of the labelled set (test/fixtures/labels) is refused, so
+ * the labelled set stays a held-out test of the int8 model. A
  * ReID model is calibrated on person crops: yolov8n_fp32 (fp32) finds the people in each sampled
  * frame and the tracker's own crop path (track/crop.ts cropBatch: bilinear, ImageNet-normalised,
  * the model's native crop) cuts them, in batches of 8; default clips mall_entrance_people and
@@ -24,9 +28,9 @@
  * --keep-float writes the node-name prefixes that stay float (models/quantize.ts KeepFloat; chosen
  * with agent/bench/reid-int8-sensitivity.ts) into the table; the ranges do not depend on it.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Xyxy } from '../src/core/boxes.js';
@@ -34,6 +38,7 @@ import type { Frame } from '../src/core/frame.js';
 import { Detector } from '../src/detect/detector.js';
 import { allocInput, preprocessInto, RGB_0_1 } from '../src/detect/preprocess.js';
 import { openSource } from '../src/ingest/index.js';
+import { deriveBytes } from '../src/models/derive.js';
 import { activationParams, type CalibrationTable, calibrationTensors, withTensorOutputs } from '../src/models/quantize.js';
 import { resolveModel } from '../src/models/resolve.js';
 import { openSession } from '../src/runtime/onnx.js';
@@ -49,6 +54,7 @@ const { values, positionals } = parseArgs({
     'max-crops': { type: 'string', default: '480' },
     rule: { type: 'string', default: 'minmax' },
     'keep-float': { type: 'string' },
+    input: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -57,10 +63,18 @@ const entry = model.entry;
 if (entry?.task !== 'detect' && entry?.task !== 'reid') throw new Error(`${values.model}: a detector or ReID model in the manifest is needed`);
 const reid = entry.task === 'reid';
 const fps = values.fps ?? (reid ? '1' : '3');
-const defaultClips = reid
-  ? ['mall_entrance_people', 'mall_overhead_pedestrians']
-  : ['mall_entrance_people', 'mall_overhead_pedestrians', 'street_elevated_pedestrians'];
+const defaultClips = ['mall_entrance_people', 'mall_overhead_pedestrians'];
 const clips = positionals.length > 0 ? positionals : defaultClips.map((c) => join(data, 'video', `${c}.mp4`));
+// The labelled clips are the held-out test of the int8 model (det-recall.ts, labelled-ab.ts; for
+// ReID reid-replay.ts): ranges measured on them would leak that test into the table.
+const labelled = existsSync(join(repoRoot, 'test', 'fixtures', 'labels'))
+  ? readdirSync(join(repoRoot, 'test', 'fixtures', 'labels')).filter((d) => existsSync(join(repoRoot, 'test', 'fixtures', 'labels', d, 'gt.txt')))
+  : [];
+for (const c of clips) {
+  const leak = labelled.find((l) => basename(c, extname(c)) === l);
+  if (leak) throw new Error(`${c} is in the labelled set (test/fixtures/labels/${leak}): calibrating on it would leave the int8 model no held-out test`);
+}
+if (reid && values.input !== undefined) throw new Error('--input is for a detector (a ReID model is calibrated on its native crops)');
 const rules = values.rule.split(',');
 const pctOf = (rule: string): number => (rule === 'minmax' ? 100 : rule === 'mse' ? 0 : Number(/^p(\d+(\.\d+)?)$/.exec(rule)?.[1]));
 for (const rule of rules) {
@@ -72,10 +86,16 @@ const keepFloat = values['keep-float'] ? values['keep-float'].split(',') : [];
 const maxCrops = Number(values['max-crops']);
 if (!(Number.isInteger(maxCrops) && maxCrops > 0)) throw new Error(`--max-crops ${values['max-crops']}: expected a positive integer`);
 
-const size = { width: entry.input.width, height: entry.input.height };
-const tensors = calibrationTensors(readFileSync(model.path));
+const native = { width: entry.input.width, height: entry.input.height };
+const wh = values.input === undefined || values.input === 'native' ? undefined : /^(\d+)x(\d+)$/.exec(values.input);
+if (values.input !== undefined && values.input !== 'native' && !wh) throw new Error(`--input ${values.input}: expected native or WxH (e.g. 640x384)`);
+const size = wh ? { width: Number(wh[1]), height: Number(wh[2]) } : native;
+const isNative = size.width === native.width && size.height === native.height;
+const sourceBytes = readFileSync(model.path);
+const graphBytes = isNative ? sourceBytes : deriveBytes(sourceBytes, entry.name, 'detect', native, size, entry.output.strides ?? [8, 16, 32]);
+const tensors = calibrationTensors(sourceBytes);
 const tmp = join(tmpdir(), `calibrate-${process.pid}.onnx`);
-writeFileSync(tmp, withTensorOutputs(readFileSync(model.path), tensors));
+writeFileSync(tmp, withTensorOutputs(graphBytes, tensors));
 const session = await openSession(tmp, { threads: 2, worker: false });
 rmSync(tmp);
 
@@ -95,7 +115,9 @@ if (!reid) {
   }
 } else {
   // Every person box of every sampled frame, then an even subsample of at most maxCrops, cut by the tracker's crop code.
-  const det = await Detector.create({ model: 'yolov8n_fp32', threads: 2 });
+  // The detector's input and precision named, not taken from the defaults: the committed table was
+  // measured with boxes at the native 640x640, fp32 (a default flip must not move it).
+  const det = await Detector.create({ model: 'yolov8n_fp32', threads: 2, input: 'native', precision: 'fp32' });
   const found: { frame: Frame; box: Xyxy }[] = [];
   for (const clip of clips) {
     const src = await openSource({ sourceId: basename(clip), url: clip, sampling: { fps: Number(fps), keyframes: 'never' }, modelSize: det.inputSize });
@@ -213,8 +235,8 @@ for (const rule of rules) {
   const table: CalibrationTable & { frames: number; clips: string[] } = {
     model: entry.name,
     sha256: entry.sha256,
-    rule: `${rule === 'minmax' ? `min and max over all ${reid ? 'crops' : 'frames'}` : rule === 'mse' ? `the least-squared-error uint8 range [a * min, a * max], a in 0.30..1.00, over all ${reid ? 'crops' : 'frames'}` : `the ${(100 - pct).toFixed(4).replace(/0+$/, '')} and ${pct} percentiles of all values over all ${reid ? 'crops' : 'frames'}`} of each quantised activation (models/quantize.ts), float model at its native ${size.width}x${size.height}, ${reid ? `person crops (yolov8n_fp32 boxes, track/crop.ts) at most ${maxCrops} spread over frames` : 'letterboxed frames'} at ${fps} fps`,
-    command: `npx tsx agent/bench/calibrate-int8.ts --model ${values.model} --fps ${fps}${reid ? ` --max-crops ${maxCrops}` : ''} --rule ${rule}${keepFloat.length ? ` --keep-float '${keepFloat.join(',')}'` : ''}${values.out ? ` --out ${values.out.replace('{rule}', rule)}` : ''}${positionals.length ? ` ${positionals.map((c) => (c.startsWith(data) ? `$FLOORSENSE_SHARED_DATA${c.slice(data.length)}` : relative(repoRoot, c))).join(' ')}` : ''}`,
+    rule: `${rule === 'minmax' ? `min and max over all ${reid ? 'crops' : 'frames'}` : rule === 'mse' ? `the least-squared-error uint8 range [a * min, a * max], a in 0.30..1.00, over all ${reid ? 'crops' : 'frames'}` : `the ${(100 - pct).toFixed(4).replace(/0+$/, '')} and ${pct} percentiles of all values over all ${reid ? 'crops' : 'frames'}`} of each quantised activation (models/quantize.ts), float model at ${isNative ? 'its native' : 'the derived'} ${size.width}x${size.height}, ${reid ? `person crops (yolov8n_fp32 boxes, track/crop.ts) at most ${maxCrops} spread over frames` : 'letterboxed frames'} at ${fps} fps`,
+    command: `npx tsx agent/bench/calibrate-int8.ts --model ${values.model} --fps ${fps}${reid ? ` --max-crops ${maxCrops}` : ''}${values.input !== undefined ? ` --input ${values.input}` : ''} --rule ${rule}${keepFloat.length ? ` --keep-float '${keepFloat.join(',')}'` : ''}${values.out ? ` --out ${values.out.replace('{rule}', rule)}` : ''}${positionals.length ? ` ${positionals.map((c) => (c.startsWith(data) ? `$FLOORSENSE_SHARED_DATA${c.slice(data.length)}` : relative(repoRoot, c))).join(' ')}` : ''}`,
     frames,
     clips: clips.map((c) => basename(c)),
     ranges: rangesFor(rule),

@@ -5,8 +5,10 @@
  * real frames of the 1080p street clip letterboxed by the same ffmpeg path the pipeline uses. Prints
  * medians of wall and process CPU time (all threads: the detector's worker and onnxruntime's pool;
  * CPU time is what a loaded box runs out of), each one's ratio to the first, and the load.
+ * `+int8:TABLE` runs the int8 model derived with that calibration table instead of the committed one
+ * (e.g. a keep_float candidate from calibrate-int8.ts --out), so float sets can be timed side by side.
  *
- *   npx tsx agent/bench/input-speed.ts [--model yolov8n_fp32] [--inputs native,auto,native+int8,auto+int8] [--rounds 20] [--threads 2]
+ *   npx tsx agent/bench/input-speed.ts [--model yolov8n_fp32] [--inputs native,auto,native+int8,auto+int8,640x384+int8:out/t.json] [--rounds 20] [--threads 2]
  */
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,7 +17,10 @@ import { parseArgs } from 'node:util';
 import type { Frame } from '../src/core/frame.js';
 import { Detector } from '../src/detect/detector.js';
 import { describeDetectorInput } from '../src/detect/detector.js';
+import { AUTO_INPUT_ASPECT } from '../src/detect/defaults.js';
 import { openSource } from '../src/ingest/index.js';
+import { deriveModelInput, fittedInput } from '../src/models/derive.js';
+import { resolveModel } from '../src/models/resolve.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const data = process.env.FLOORSENSE_SHARED_DATA ?? resolve(repoRoot, '..', 'shared', 'data');
@@ -28,12 +33,30 @@ const { values } = parseArgs({
   },
 });
 const rounds = Number(values.rounds);
+/**
+ * The int8 file derived with another table, loaded as a plain file: the same graph the detector
+ * would load, outside the manifest (so its input is the file's own, and nothing else differs).
+ */
+async function derivedWith(table: string, size: string): Promise<string> {
+  const model = await resolveModel(values.model);
+  const e = model.entry!;
+  const want = size === 'native' ? { width: e.input.width, height: e.input.height } : size === 'auto' ? fittedInput(e.input, AUTO_INPUT_ASPECT) : undefined;
+  const wh = /^(\d+)x(\d+)$/.exec(size);
+  const s = want ?? (wh ? { width: Number(wh[1]), height: Number(wh[2]) } : undefined);
+  if (!s) throw new Error(`--inputs ${size}: native, auto or WxH`);
+  return (await deriveModelInput(model, s, { precision: 'int8', calibrationPath: table })).path;
+}
 const load0 = loadavg()[0]!;
 const runs = await Promise.all(
   values.inputs.split(',').map(async (input) => {
-    const [size, precision] = input.split('+');
-    if (precision !== undefined && precision !== 'int8') throw new Error(`--inputs ${input}: only +int8 may follow the size`);
-    const det = await Detector.create({ model: values.model, threads: Number(values.threads), input: size!, precision: precision ?? 'fp32', warn: () => {} });
+    const [size, plus] = input.split('+');
+    const [precision, table] = plus === undefined ? [undefined, undefined] : [plus.split(':')[0], plus.split(':').slice(1).join(':') || undefined];
+    if (precision !== undefined && precision !== 'int8') throw new Error(`--inputs ${input}: only +int8 (or +int8:TABLE) may follow the size`);
+    const common = { threads: Number(values.threads), warn: () => {} };
+    const det =
+      table === undefined
+        ? await Detector.create({ ...common, model: values.model, input: size!, precision: precision ?? 'fp32' })
+        : await Detector.create({ ...common, model: await derivedWith(table, size!), input: 'native', precision: 'fp32' });
     const src = await openSource({
       sourceId: 'street',
       url: join(data, 'video', 'street_elevated_pedestrians.mp4'),

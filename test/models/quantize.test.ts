@@ -1,11 +1,12 @@
 /**
  * The static int8 detector (agent/src/models/quantize.ts) derived from the shipped fp32 file with the
- * committed calibration table: onnxruntime loads it and fuses every Conv into QLinearConv, its boxes
+ * committed calibration table: onnxruntime loads it and fuses every Conv into QLinearConv but those the
+ * table keeps float, its boxes and scores
  * on real frames match fp32's, it is cached by the table's hash, and a table for another file (or
  * one missing a tensor) is refused by name.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -18,6 +19,7 @@ import { activationParams, calibrationPath, loadCalibration, quantisedTensors, q
 import { resolveModel } from '../../agent/src/models/resolve.js';
 import { openAppearance } from '../../agent/src/pipeline/analyze.js';
 import { openSession } from '../../agent/src/runtime/onnx.js';
+import { boxAt, iou } from '../../agent/src/track/geometry.js';
 import { modelThresholds } from '../../agent/src/track/options.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
 import { boxesPerFrame, clipFrames } from './helpers.js';
@@ -35,14 +37,14 @@ describe('activation parameters (pure)', () => {
   });
   it('int8 has its own tracker thresholds (its scores shift); a model without an int8 variant is refused by name', () => {
     const int8 = modelThresholds('yolov8n_fp32', 'int8');
-    expect(int8).toEqual({ high: 0.307, low: 0.1, newTrack: 0.468 });
+    expect(int8).toEqual({ high: 0.331, low: 0.1, newTrack: 0.48 });
     expect(int8.high).not.toBe(modelThresholds('yolov8n_fp32').high);
     expect(() => modelThresholds('yolox_nano', 'int8')).toThrow(/"yolox_nano" has no int8 variant/);
   });
 });
 
 const V8 = 'models/yolov8n_fp32.onnx';
-const ready = haveData(V8, 'video/street_elevated_pedestrians.mp4');
+const ready = haveData(V8, 'video/street_elevated_pedestrians.mp4', 'video/mall_overhead_pedestrians.mp4');
 
 describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
   let cache: string;
@@ -57,6 +59,11 @@ describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
     const { calibrated, tied } = quantisedTensors(src);
     expect(Object.keys(table.ranges).sort()).toEqual([...calibrated].sort());
     expect(calibrated.length).toBeGreaterThan(150);
+    // Measured on clips outside the labelled set only, so that set stays a held-out test of int8.
+    const labelled = readdirSync('test/fixtures/labels').filter((d) => !d.includes('.'));
+    const clips = (table as unknown as { clips: string[] }).clips;
+    expect(clips.length).toBeGreaterThan(0);
+    for (const c of clips) expect(labelled).not.toContain(c.replace(/\.[a-z0-9]+$/, ''));
     // Split and MaxPool outputs take their input's parameters instead of a range of their own.
     expect(tied.size).toBeGreaterThan(10);
     // Nothing downstream of the heads' Reshape (DFL softmax, anchor arithmetic in pixels).
@@ -70,7 +77,7 @@ describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
     expect(dflConv.input![1]).toBe('model.22.dfl.conv.weight_fp32'); // the float initializer itself, no DequantizeLinear
   });
 
-  it('onnxruntime runs the feature network as QLinear ops: no float Conv left but the DFL one', async () => {
+  it('onnxruntime runs the feature network as QLinear ops but the keep_float convs (stem, class heads) and the DFL', async () => {
     const model = await resolveModel('yolov8n_fp32', dataPath('models'));
     const d = await deriveModelInput(model, { width: 640, height: 384 }, { cacheDir: cache, precision: 'int8' });
     const optimized = join(cache, 'optimized.onnx');
@@ -78,12 +85,16 @@ describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
     await s.release();
     const count = new Map<string, number>();
     for (const n of onnx.ModelProto.decode(readFileSync(optimized)).graph!.node!) count.set(n.opType!, (count.get(n.opType!) ?? 0) + 1);
-    expect(count.get('QLinearConv')).toBe(63);
+    // The committed table keeps 7 of the 64 Convs float: the stem on raw pixels (/model.0/) and the
+    // last two class convs of each of the three levels (cv3.*.1, cv3.*.2).
+    const { table } = loadCalibration(calibrationPath('yolov8n_fp32'));
+    expect(table.keep_float).toEqual(['/model.0/', '/model.22/cv3.*/cv3.*.1/', '/model.22/cv3.*/cv3.*.2/']);
+    expect(count.get('QLinearConv')).toBe(63 - 7);
     expect(count.get('QLinearMul')).toBeGreaterThan(50);
     expect(count.get('QLinearSigmoid')).toBeGreaterThan(50);
-    // The DFL conv (float, possibly in onnxruntime's NCHWc form) is the only float convolution.
-    expect(count.get('Conv') ?? 0).toBeLessThanOrEqual(1);
-    // One QuantizeLinear: the picture's; the rest was fused.
+    // The float convolutions (possibly in onnxruntime's NCHWc form): those 7 and the DFL's.
+    expect(count.get('Conv') ?? 0).toBe(8);
+    // One QuantizeLinear: the float stem's output (the picture enters float); the rest was fused.
     expect(count.get('QuantizeLinear')).toBe(1);
   });
 
@@ -103,6 +114,41 @@ describe.skipIf(!ready)('int8 yolov8n derived from the fp32 file', () => {
       expect(a.referenceMatched).toBeGreaterThan(0.9);
       expect(a.candidateMatched).toBeGreaterThan(0.9);
       expect(a.meanIou).toBeGreaterThan(0.9);
+    } finally {
+      await fp32.close();
+      await int8.close();
+    }
+  });
+
+  it("keeps fp32's person scores on a clip outside the labelled set (mall overhead, 1280x720): the table of the non-labelled clips with its float stem and class convs", async () => {
+    const opts = { model: 'yolov8n_fp32', modelsDir: dataPath('models'), threads: 2, input: '640x384', cacheDir: cache, conf_threshold: 0.05 };
+    const fp32 = await Detector.create(opts);
+    const int8 = await Detector.create({ ...opts, precision: 'int8' });
+    try {
+      const fs = await clipFrames('video/mall_overhead_pedestrians.mp4', fp32.inputSize, 8);
+      // Each fp32 person box at >= 0.25 (the detector's floor) against the int8 box that overlaps
+      // it most (IoU > 0.5): the score difference, or the whole fp32 score when int8 has none.
+      const errs: number[] = [];
+      for (const f of fs) {
+        const [a, b] = [await fp32.detect(f), await int8.detect(f)];
+        for (let i = 0; i < a.length; i++) {
+          if (a.score[i]! < 0.25) continue;
+          let best = -1;
+          let bestIou = 0.5;
+          for (let j = 0; j < b.length; j++) {
+            const v = iou(boxAt(a.xyxy, i), boxAt(b.xyxy, j));
+            if (v > bestIou) [best, bestIou] = [j, v];
+          }
+          errs.push(best < 0 ? a.score[i]! : Math.abs(a.score[i]! - b.score[best]!));
+        }
+      }
+      const mean = errs.reduce((s, v) => s + v, 0) / errs.length;
+      console.log(`[int8] mall overhead, ${fs.length} frames: ${errs.length} fp32 boxes, mean person-score error ${mean.toFixed(4)}`);
+      expect(errs.length).toBeGreaterThan(30);
+      // Measured: 0.0435 over 263 boxes with the committed table (min/max on the two mall clips at
+      // 640x384, stem and class convs float). The all-int8 table before it (min/max on these two
+      // clips and the labelled street clip, at 640x640) had 0.0547 here: it fails.
+      expect(mean).toBeLessThan(0.048);
     } finally {
       await fp32.close();
       await int8.close();
