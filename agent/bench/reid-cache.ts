@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectorOptionsFrom } from '../src/agent/analyze-options.js';
+import { detectorOptionsFrom, detectorPrecision } from '../src/agent/analyze-options.js';
 import { loadConfigFile, validateConfig } from '../src/config/load.js';
 import { PRECISIONS, type Precision } from '../src/models/precision.js';
 import { analyzeSource, openAppearance } from '../src/pipeline/analyze.js';
@@ -83,7 +83,7 @@ for (const clip of positionals) {
     sampling: { fps, keyframes: cfg.sampling.keyframes },
     decode: { threads: cfg.sampling.decode_threads, skipLoopFilter: cfg.sampling.skip_loop_filter, hw: cfg.sampling.hw_decode },
     detector,
-    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, cfg.detector.precision),
+    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, detectorPrecision(cfg)),
     appearance: false,
     reidModel: cfg.tracker.reid_model,
     // As `analyze` (its default --motion-gate): a static frame reuses the last detections.

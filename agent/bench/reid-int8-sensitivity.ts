@@ -31,7 +31,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import onnxProto from 'onnx-proto';
-import { detectorOptionsFrom } from '../src/agent/analyze-options.js';
+import { detectorOptionsFrom, detectorPrecision } from '../src/agent/analyze-options.js';
 import { validateConfig } from '../src/config/load.js';
 import { calibrationPath, type KeepFloat, keepFloatMatcher, loadCalibration, quantizeBytes } from '../src/models/quantize.js';
 import { resolveModel } from '../src/models/resolve.js';
@@ -82,7 +82,7 @@ for (const clip of clips) {
     sourceId: name,
     sampling: { fps: Number(values.fps), keyframes: 'never' },
     detector: detectorOptionsFrom(cfg),
-    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, cfg.detector.precision),
+    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, detectorPrecision(cfg)),
     appearance: false,
     reidModel: MODEL,
     // Every sampled frame detected afresh: a gated (reused) frame would repeat its crops.

@@ -5,10 +5,12 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Config, CameraConfig } from '../config/schema.js';
 import { type DetectorOptions, inputForRegions } from '../detect/index.js';
+import { detectorPrecisionFor } from '../detect/options.js';
 import type { SamplingRequest } from '../ingest/index.js';
 import type { Frame } from '../core/frame.js';
 import type { TrackOutput } from '../track/index.js';
 import { trackerOptionsFromConfig } from '../track/index.js';
+import type { Precision } from '../models/precision.js';
 import type { AnalyzeOptions, DecodeOptions } from '../pipeline/analyze.js';
 import type { RegionOptions } from '../pipeline/region-detect.js';
 import type { AdaptiveOptions } from '../pipeline/adaptive.js';
@@ -56,6 +58,15 @@ export function detectorOptionsFrom(cfg: Readonly<Config>): DetectorOptions {
   };
 }
 
+/**
+ * The detector precision that runs for this config: detector.precision, with auto resolved for its
+ * providers on this host (models/precision.ts). The tracker's score thresholds are that precision's,
+ * and detectorSettings makes the same choice with the same function.
+ */
+export function detectorPrecision(cfg: Readonly<Config>): Precision {
+  return detectorPrecisionFor(cfg.detector.model, cfg.detector.precision, cfg.detector.providers).precision;
+}
+
 /** detector.regions of the config (the camera's own `regions` when it has one) as the pipeline's RegionOptions. */
 export function regionOptionsFrom(cfg: Readonly<Config>, cam?: CameraConfig | null): RegionOptions {
   const r = cam?.regions ?? cfg.detector.regions;
@@ -94,7 +105,7 @@ export function cameraAnalyzeBase(cfg: Readonly<Config>, cam: CameraConfig): Cam
     sampling: samplingFor(cfg, cam),
     decode: decodeFor(cfg, cam),
     detector: detectorOptionsFrom(cfg),
-    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, cfg.detector.precision),
+    tracker: trackerOptionsFromConfig(cfg.tracker, cfg.detector.model, detectorPrecision(cfg)),
     appearance: cfg.tracker.appearance,
     reidModel: cfg.tracker.reid_model,
     reidInput: cfg.tracker.reid_input,

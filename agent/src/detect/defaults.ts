@@ -74,17 +74,20 @@ export const DETECTOR_DEFAULTS = Object.freeze({
    */
   input: 'auto',
   /**
-   * 'fp32' for now. 'int8' runs the static int8 model derived from the fp32 file (models/quantize.ts;
-   * QLinearConv on VNNI): 0.57 of fp32's CPU per 640x640 frame, 0.59 at 640x384 (2026-12-01, load
-   * 15-17, `npx tsx agent/bench/input-speed.ts --inputs native,native+int8,640x384,640x384+int8
-   * --rounds 30`). With the default auto input, detector recall at the tracker threshold on the
-   * labelled set falls .891 -> .885 pooled (native fp32 .896: 1.1 points, all on the wide street
-   * clip, 213 -> 210 of 258) and the street clip's HOTA .729 -> .723 (`npx tsx
-   * agent/bench/labelled-ab.ts --variants 'default;precision=int8'`, det-recall.ts). The checkout
-   * clip's till service, which int8's box bottoms used to move across
-   * analytics.consultation.distance_m, is kept since the till rule (scene/observations.ts atCounter).
+   * 'fp32' for now. 'int8' runs the static mixed-precision int8 model derived from the fp32 file
+   * (models/quantize.ts; the stem and the class heads' last two convs stay float): 0.62-0.70 of
+   * fp32's CPU per 640x384 frame, median 0.64 over eight interleaved runs (`npx tsx
+   * agent/bench/input-speed.ts --inputs 640x384,640x384+int8 --rounds 60`, load 6-9). On the
+   * labelled set at the auto input: detector recall .891 for both; tracked pooled IDF1 .879 -> .888,
+   * recall .844 for both, MOTA .801 -> .799; but per clip the aisle clip gains a false positive (MOTA
+   * .917 -> .875, IDF1 .957 -> .936) and checkout HOTA .842 -> .838, while the street clip gains
+   * (IDF1 .807 -> .836) (`npx tsx agent/bench/labelled-ab.ts --variants
+   * 'input=auto,precision=fp32;input=auto,precision=int8'`). 'auto' picks int8 only where it was
+   * measured to pay (models/precision.ts: the CPU provider on a VNNI CPU). It is not the default yet:
+   * the labelled baseline (test/fixtures/labels/baseline.json) holds one set of floors, and with auto
+   * the CI machine's CPU would decide which precision they check.
    */
-  precision: 'fp32' as 'fp32' | 'int8',
+  precision: 'fp32' as 'auto' | 'fp32' | 'int8',
 });
 
 /** The picture shape 'auto' fits the detector input to. */

@@ -47,6 +47,8 @@ export interface DetectorInput {
   readonly fallback?: string;
   /** fp32: the file as shipped; int8: the static int8 model derived from it with its calibration table. */
   readonly precision: 'fp32' | 'int8';
+  /** Why that precision (detector.precision auto's choice, models/precision.ts), when auto chose it. */
+  readonly precisionWhy?: string;
 }
 
 interface ModelGeometry {
@@ -249,6 +251,7 @@ async function chooseInput(model: ResolvedModel, settings: Readonly<DetectorSett
   const entry = model.entry;
   const native = entry ? { width: entry.input.width, height: entry.input.height } : undefined;
   const precision = settings.precision;
+  const why = settings.precisionWhy.startsWith('auto') ? { precisionWhy: settings.precisionWhy } : {};
   const cacheDir = settings.cacheDir;
   const derive = (size: InputSize) => deriveModelInput(model, size, { ...(cacheDir ? { cacheDir } : {}), precision });
   const asNative = async (fallback?: string): Promise<DetectorInput> => ({
@@ -259,6 +262,7 @@ async function chooseInput(model: ResolvedModel, settings: Readonly<DetectorSett
     path: native && precision === 'int8' ? (await derive(native)).path : model.path,
     ...(fallback ? { fallback } : {}),
     precision,
+    ...why,
   });
   const want = settings.input;
   if (!native && precision === 'int8') {
@@ -276,7 +280,7 @@ async function chooseInput(model: ResolvedModel, settings: Readonly<DetectorSett
   if (size.width === native.width && size.height === native.height) return asNative();
   try {
     const d = await derive(size);
-    return { ...d.input, mode: want === 'auto' ? 'fitted' : 'explicit', native, path: d.path, precision };
+    return { ...d.input, mode: want === 'auto' ? 'fitted' : 'explicit', native, path: d.path, precision, ...why };
   } catch (e) {
     // Only the size may fall back: an int8 table that does not fit is refused whatever the input.
     if (want !== 'auto' || !(e instanceof FailureError) || e.code !== 'FS_MODEL_UNSUPPORTED' || 'calibration' in e.details) throw e;
@@ -288,7 +292,7 @@ async function chooseInput(model: ResolvedModel, settings: Readonly<DetectorSett
 /** "640x384 (fitted to 16:9; native 640x640)": the detector input as doctor and /status state it. */
 export function describeDetectorInput(i: DetectorInput): string {
   const nat = i.native ? `${i.native.width}x${i.native.height}` : 'as declared';
-  const p = i.precision === 'int8' ? ', int8 (static, calibrated)' : '';
+  const p = `${i.precision === 'int8' ? ', int8 (static, calibrated)' : ''}${i.precisionWhy ? `, precision ${i.precisionWhy}` : ''}`;
   if (i.mode === 'native') return `${i.width}x${i.height} (native${i.fallback ? `; auto stayed native: ${i.fallback}` : ''})${p}`;
   return `${i.width}x${i.height} (${i.mode === 'fitted' ? 'fitted to 16:9' : 'detector.input'}; native ${nat})${p}`;
 }

@@ -6,7 +6,8 @@ import { MisuseError } from '../core/errors.js';
 import type { ModelManifest } from '../models/manifest-schema.js';
 import type { ProviderName } from '../runtime/onnx.js';
 import { type InputSize, parseSize, sizeProblem } from '../models/derive.js';
-import { PRECISIONS, type Precision } from '../models/precision.js';
+import { findEntry, loadManifest } from '../models/manifest.js';
+import { PRECISION_SETTINGS, type Precision, type PrecisionSetting, type ResolvedPrecision, resolvePrecision } from '../models/precision.js';
 import { DETECTOR_DEFAULTS } from './defaults.js';
 
 export interface DetectorOptions {
@@ -28,8 +29,8 @@ export interface DetectorOptions {
   readonly max_detections?: number;
   /** Model input: 'native' (the manifest's size, default), 'auto' (fitted to 16:9 where the model allows) or 'WxH'. */
   readonly input?: string;
-  /** fp32: the model file as shipped; int8: the static int8 model derived from it (models/quantize.ts). */
-  readonly precision?: Precision;
+  /** fp32: the model file as shipped; int8: the static int8 model derived from it (models/quantize.ts); auto (default): int8 where measured to pay (models/precision.ts). */
+  readonly precision?: PrecisionSetting;
   /** Where derived model files are cached; default models/derive.ts defaultModelCacheDir(). */
   readonly cacheDir?: string | undefined;
   /** Provider fallback and "not in manifest" warnings. */
@@ -53,18 +54,33 @@ export interface DetectorSettings {
   readonly max_detections: number;
   readonly input: 'auto' | 'native' | InputSize;
   readonly precision: Precision;
+  /** Why that precision runs (auto's choice, or the config's), for doctor and the start-up log. */
+  readonly precisionWhy: string;
   readonly cacheDir: string | undefined;
 }
 
 const PROVIDERS: readonly ProviderName[] = ['cpu', 'cuda', 'tensorrt', 'webgpu'];
 
+/**
+ * The detector precision that runs: `setting`, with auto resolved for this model (a manifest entry
+ * with an int8 variant; a model given as a path has none), its providers and this host's CPU. The
+ * one place the choice is made: detectorSettings and the tracker's score thresholds both read it.
+ */
+export function detectorPrecisionFor(model: string, setting: PrecisionSetting, providers: readonly string[]): ResolvedPrecision {
+  return resolvePrecision(setting, providers, findEntry(loadManifest(), model)?.int8 !== undefined);
+}
+
 export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings> {
   const bad = (key: string, value: unknown, want: string): MisuseError =>
     new MisuseError('FS_BAD_ARGUMENT', `detector option ${key}: ${JSON.stringify(value)} is not ${want}`, { key, value });
+  const setting = o.precision ?? DETECTOR_DEFAULTS.precision;
+  if (!PRECISION_SETTINGS.includes(setting)) throw bad('precision', setting, PRECISION_SETTINGS.join(', '));
+  const providers = o.providers ?? DETECTOR_DEFAULTS.providers;
+  const chosen = detectorPrecisionFor(o.model ?? DETECTOR_DEFAULTS.model, setting, providers);
   const s: DetectorSettings = {
     model: o.model ?? DETECTOR_DEFAULTS.model,
     modelsDir: o.modelsDir,
-    providers: o.providers ?? DETECTOR_DEFAULTS.providers,
+    providers,
     threads: o.threads ?? DETECTOR_DEFAULTS.threads,
     spinning: o.spinning ?? DETECTOR_DEFAULTS.spinning,
     worker: o.worker ?? DETECTOR_DEFAULTS.worker,
@@ -73,7 +89,8 @@ export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings>
     classes: o.classes ?? DETECTOR_DEFAULTS.classes,
     max_detections: o.max_detections ?? DETECTOR_DEFAULTS.max_detections,
     input: parseInput(o.input ?? DETECTOR_DEFAULTS.input),
-    precision: o.precision ?? DETECTOR_DEFAULTS.precision,
+    precision: chosen.precision,
+    precisionWhy: chosen.why,
     cacheDir: o.cacheDir,
   };
   if (typeof s.model !== 'string' || s.model === '') throw bad('model', s.model, 'a manifest name or an .onnx path');
@@ -85,7 +102,6 @@ export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings>
   if (!(s.iou_threshold >= 0 && s.iou_threshold <= 1)) throw bad('iou_threshold', s.iou_threshold, 'in [0, 1]');
   if (s.classes.length === 0) throw bad('classes', s.classes, 'a non-empty list of class names');
   if (!Number.isInteger(s.max_detections) || s.max_detections < 1) throw bad('max_detections', s.max_detections, 'an integer >= 1');
-  if (!PRECISIONS.includes(s.precision)) throw bad('precision', s.precision, PRECISIONS.join(' or '));
   if (typeof s.input === 'object') {
     const why = sizeProblem(s.input);
     if (why) throw bad('input', o.input, `auto, native or WxH (${why})`);

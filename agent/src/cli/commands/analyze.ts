@@ -6,7 +6,7 @@ import { loadConfigFile, validateConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { analyzeSource } from '../../pipeline/analyze.js';
 import type { RegionMode } from '../../pipeline/region-detect.js';
-import { adaptiveFor, detectorOptionsFrom, regionOptionsFrom } from '../../agent/analyze-options.js';
+import { adaptiveFor, detectorOptionsFrom, detectorPrecision, regionOptionsFrom } from '../../agent/analyze-options.js';
 import { fileStartTime } from '../../agent/file-time.js';
 import { probeStreamInfo } from '../../ingest/probe.js';
 import { localPath } from '../../ingest/source-url.js';
@@ -81,7 +81,7 @@ export function registerAnalyzeCommand(program: Command): void {
         tracker: trackerOptionsFromConfig(
           { ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance },
           flags.model ?? cfg.detector.model,
-          cfg.detector.precision,
+          detectorPrecision({ ...cfg, detector: { ...cfg.detector, ...(flags.model !== undefined ? { model: flags.model } : {}) } }),
         ),
         appearance: flags.appearance && cfg.tracker.appearance,
         reidModel: cfg.tracker.reid_model,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DETECTOR_DEFAULTS } from '../../detect/defaults.js';
 import { INPUT_MAX, INPUT_MIN, INPUT_MULTIPLE, parseSize, sizeProblem } from '../../models/derive.js';
-import { PRECISIONS } from '../../models/precision.js';
+import { PRECISION_SETTINGS } from '../../models/precision.js';
 import { REGION_DEFAULTS } from '../../pipeline/region-detect.js';
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'tensorrt', 'webgpu'] as const;
@@ -87,10 +87,10 @@ export const detectorSection = z
         `Model input size. auto (default): fitted to 16:9 pictures (YOLOv8n 640x384 instead of 640x640: the letterbox padding is not computed, people are as large as before) when the model's graph can be derived for it, else native; a camera taller than 16:9 is shrunk into it (doctor warns, setup writes a WxH). native: the manifest's size. WxH (multiples of ${INPUT_MULTIPLE}, ${INPUT_MIN}..${INPUT_MAX}, e.g. 640x480 for 4:3 cameras): that size. A derived model is made once from the manifest file and cached beside the database. doctor and /status say which input runs.`,
       ),
     precision: z
-      .enum(PRECISIONS)
+      .enum(PRECISION_SETTINGS)
       .default(DETECTOR_DEFAULTS.precision)
       .describe(
-        "Numeric precision of the detector. fp32: the model file as shipped. int8: a static int8 model (QLinearConv on the CPU's VNNI int8 kernels) derived at start-up from that same file with the calibration table committed in models/calibration/<model>.int8.json, cached beside the other derived models; refused, naming the model, when the model has no table or the table was made on another file. doctor and /status say which runs.",
+        "Numeric precision of the detector. fp32 (default): the model file as shipped. int8: a static int8 model (QLinearConv on the CPU's VNNI int8 kernels; mixed precision where the table keeps ops float) derived at start-up from that same file with the calibration table committed in models/calibration/<model>.int8.json, cached beside the other derived models; refused, naming the model, when the model has no table or the table was made on another file. auto: int8 where it was measured to pay (the cpu provider first, an x86 CPU with AVX512-VNNI or AVX-VNNI, a model with a calibrated int8 variant), else fp32. doctor and /status say which runs, and for auto why.",
       ),
     sessions: z
       .int()
