@@ -4,6 +4,7 @@
  *   npx tsx agent/bench/analytics-accuracy.ts --days 20 --sweep-seeds 0 --fps 0.5 --noise 1.5
  *   npx tsx agent/bench/analytics-accuracy.ts --cv-switches [--current] [--days 20] [--first-seed 1] [--fps 0.5 --noise 1.5]
  *   npx tsx agent/bench/analytics-accuracy.ts --cv-doors [--days 20] [--first-seed 1]
+ *   npx tsx agent/bench/analytics-accuracy.ts --cv-place [--days 20] [--first-seed 1]
  * Prints: per-day relative errors of the four key metrics (store level), their means, the
  * staff/customer confusion matrix (default method and the design baseline), and how the error
  * grows with tracker noise and with the sampling stride (--sweep-seeds 0 skips the sweeps).
@@ -16,15 +17,16 @@
  * 0.6 is the labelled indoor clip's 3 of 5 entries (agent/bench/sim-noise.ts).
  * --cv-switches: only the two-fold (odd/even seeds) cross-validation of the id-swap motion check's
  * window and margin (scene/switches.ts), with each fold's held-out table against the old rule;
- * --cv-doors: the same for its door rule and the encounter gate's noise allowance.
+ * --cv-doors: the same for its door rule and the encounter gate's noise allowance; --cv-place: for
+ * where and from which side the motion check judges a pass, and the doors' veto (PLACE_GRID).
  * One bad day explained visit by visit: agent/bench/analytics-trace.ts --seed N.
  * The tracker noise is the simulator's defaults, measured on the labelled real set (sim/scenario.ts).
  */
-import { DOOR_RULE, NOISE_Z, type DoorRule, type SwitchTuning } from '../src/scene/switches.js';
+import { DOOR_RULE, NOISE_Z, type DoorRule, type MotionSides, type MotionSpan, type SwitchTuning } from '../src/scene/switches.js';
 import { confusion, keyMetricErrors, KEY_METRICS, type Confusion, type KeyMetric } from '../src/sim/evaluate.js';
 import { simulateDay } from '../src/sim/simulate.js';
 import { variedScenario, type VariedOptions } from '../src/sim/varied.js';
-import { analyzeSimulatedDay, numberArg, simOptions } from './sim-days.js';
+import { analyzeSimulatedDay, numberArg, simOptions, switchTuningArgs } from './sim-days.js';
 
 const arg = numberArg;
 const DAYS = arg('--days', 20);
@@ -33,6 +35,7 @@ const APPEARANCE = process.argv.includes('--appearance');
 const ID_REUSE = arg('--id-reuse', 0);
 const CV_SWITCHES = process.argv.includes('--cv-switches');
 const CV_DOORS = process.argv.includes('--cv-doors');
+const CV_PLACE = process.argv.includes('--cv-place');
 const FIRST = arg('--first-seed', 1);
 const FPS = arg('--fps', 0);
 const NOISE = arg('--noise', 1);
@@ -127,6 +130,22 @@ const DOOR_GRID: SwitchSetting[] = DOOR_RULES.flatMap((doorRule) =>
   [0, 0.5, 1, 1.5].map((noiseZ) => ({ name: `doors ${doorRule} z ${noiseZ}`, tuning: { doorRule, noiseZ } })),
 );
 
+/**
+ * --cv-place: where the motion check judges a pass (its run's first sample, or both sides of the
+ * whole run), which side's walk it continues (the walk before, or the walk after where the one
+ * before is too thin, or both), and whether the doors veto a swap only when the swapped pairing
+ * contradicts them (a door head with a staff-side tail) or whenever the kept one pairs better. The
+ * grid's first setting is today's rule.
+ */
+const PLACE_GRID: SwitchSetting[] = (['with-motion', 'contradiction-veto'] as const).flatMap((doorRule) =>
+  (['first', 'run'] as const satisfies readonly MotionSpan[]).flatMap((motionSpan) =>
+    (['before', 'either', 'both'] as const satisfies readonly MotionSides[]).map((motionSides) => ({
+      name: `doors ${doorRule} span ${motionSpan} sides ${motionSides}`,
+      tuning: { doorRule, motionSpan, motionSides },
+    })),
+  ),
+);
+
 const short: Record<KeyMetric, string> = {
   interaction_ratio: 'ratio',
   avg_purchase_with_consultation: 'avg w/',
@@ -180,16 +199,19 @@ function sweep(label: string, values: number[], opts: (v: number) => VariedOptio
   }
 }
 
-if (CV_SWITCHES || CV_DOORS) {
+if (CV_SWITCHES || CV_DOORS || CV_PLACE) {
   const rate = `${FPS > 0 ? `${FPS} fps` : 'own stride'} x${NOISE}`;
   if (CV_SWITCHES) crossValidate('switch motion check (window s, margin m)', MOTION_GRID, [{ name: rate, options: dayOptions() }]);
-  if (CV_DOORS)
-    crossValidate('switch door rule and encounter noise allowance', DOOR_GRID, [
-      { name: 'own stride x1', options: simOptions({ fps: 0, noise: 1, idReuse: ID_REUSE }) },
-      { name: '0.5 fps x1.5', options: simOptions({ fps: 0.5, noise: 1.5, idReuse: ID_REUSE }) },
-    ]);
+  const bothRates: DaySet[] = [
+    { name: 'own stride x1', options: simOptions({ fps: 0, noise: 1, idReuse: ID_REUSE }) },
+    { name: '0.5 fps x1.5', options: simOptions({ fps: 0.5, noise: 1.5, idReuse: ID_REUSE }) },
+  ];
+  if (CV_PLACE) crossValidate('switch motion check: span, sides and door veto', PLACE_GRID, bothRates);
+  if (CV_DOORS) crossValidate('switch door rule and encounter noise allowance', DOOR_GRID, bothRates);
   process.exit(0);
 }
+/** The switch resolver's overrides for the table (--door-rule, --motion-sides...: sim-days.ts switchTuningArgs); the sweeps run the defaults. */
+const TUNING = switchTuningArgs();
 const sc0 = () => variedScenario(1);
 const started = Date.now();
 const n0 = variedScenario(1, dayOptions()).noise;
@@ -230,8 +252,8 @@ let confBase: Confusion | null = null;
 for (let seed = 1; seed <= DAYS; seed++) {
   const sc = variedScenario(seed, dayOptions());
   const d = simulateDay(sc, seed);
-  const r = analyzeSimulatedDay(d);
-  const b = analyzeSimulatedDay(d, { method: 'longest' });
+  const r = analyzeSimulatedDay(d, { switchTuning: TUNING });
+  const b = analyzeSimulatedDay(d, { method: 'longest', switchTuning: TUNING });
   const e = keyMetricErrors(r.report, d.truth);
   const eb = keyMetricErrors(b.report, d.truth);
   for (const k of KEY_METRICS) {

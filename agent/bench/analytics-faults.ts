@@ -5,12 +5,12 @@
  *   it (a stray sample at a close pass) are not counted;
  * - true sellers taken as customers: persons most of whose sightings are of a seller, with the
  *   customer role (a visit, or dropped as too short).
- *   npx tsx agent/bench/analytics-faults.ts [--days 20] [--fps F] [--noise X] [--verbose]
+ *   npx tsx agent/bench/analytics-faults.ts [--days 20] [--fps F] [--noise X] [--verbose] [the switch resolver's flags: sim-days.ts switchTuningArgs]
  */
 import type { Observation } from '../src/scene/observations.js';
 import { observedStepS } from '../src/scene/roles.js';
 import { rowLabelOf, trueLabelOf } from '../src/sim/evaluate.js';
-import { analyzeSimulatedDay, dayClock, numberArg as arg, simOptions, simulatedDay } from './sim-days.js';
+import { analyzeSimulatedDay, dayClock, numberArg as arg, simOptions, simulatedDay, switchTuningArgs } from './sim-days.js';
 
 const DAYS = arg('--days', 20);
 const FPS = arg('--fps', 0);
@@ -26,7 +26,7 @@ let sellerVisitS = 0;
 console.log('seed  customer visits with seller time (n, s)    sellers as customers (n, s)');
 for (let seed = 1; seed <= DAYS; seed++) {
   const d = simulatedDay(seed, simOptions({ fps: FPS, noise: NOISE }));
-  const r = analyzeSimulatedDay(d);
+  const r = analyzeSimulatedDay(d, { switchTuning: switchTuningArgs() });
   const t0 = d.plan.t0;
   const hms = dayClock(t0);
   const visitIds = new Set(r.visits.map((v) => v.id));

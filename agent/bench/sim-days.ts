@@ -3,6 +3,7 @@
  * numeric flag, the day for a seed with the benches' options, that day through the store pipeline
  * as `report` runs it, and a clock relative to the day's start for printing.
  */
+import type { DoorRule, MotionSides, MotionSpan, SwitchTuning } from '../src/scene/switches.js';
 import { analyzeStoreDay, cameraSceneFromConfig, type StoreDayInput, type StoreDayResult } from '../src/metrics/store-day.js';
 import { simulateDay, type SimulatedDay } from '../src/sim/simulate.js';
 import { variedScenario, type VariedOptions } from '../src/sim/varied.js';
@@ -12,6 +13,21 @@ export const numberArg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
+
+/**
+ * The switch resolver's overrides named on the command line: --door-rule R, --noise-z Z,
+ * --motion-span first|run, --motion-sides before|either|both (scene/switches.ts); none = its defaults.
+ */
+export function switchTuningArgs(): SwitchTuning {
+  const at = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  const [doorRule, noiseZ, motionSpan, motionSides] = ['--door-rule', '--noise-z', '--motion-span', '--motion-sides'].map(at);
+  return {
+    ...(doorRule ? { doorRule: doorRule as DoorRule } : {}),
+    ...(noiseZ !== undefined ? { noiseZ: Number(noiseZ) } : {}),
+    ...(motionSpan ? { motionSpan: motionSpan as MotionSpan } : {}),
+    ...(motionSides ? { motionSides: motionSides as MotionSides } : {}),
+  };
+}
 
 /** The options of --fps F (stride round(25 / F): the simulated cameras run at 25 fps), --noise X and --id-reuse P. */
 export function simOptions(o: { readonly fps?: number; readonly noise?: number; readonly idReuse?: number }): VariedOptions {

@@ -46,12 +46,18 @@ export interface SwitchOptions {
   readonly noiseZ?: number;
   /** When the doors say swap: whether that is enough (DoorRule; default DOOR_RULE). */
   readonly doorRule?: DoorRule;
+  /** Where the motion check's two sides meet (MotionSpan; default MOTION_SPAN). */
+  readonly motionSpan?: MotionSpan;
+  /** Which side's walk is continued across the pass (MotionSides; default MOTION_SIDES). */
+  readonly motionSides?: MotionSides;
   /** Called with every close pass judged, in time order (the benches' trace; nothing in the pipeline listens). */
   readonly trace?: (d: SwitchDecision) => void;
 }
 
 /** What the benches may override (cross-validation, the decision trace); the pipeline runs the defaults. */
-export type SwitchTuning = Partial<Pick<SwitchOptions, 'encounterM' | 'noiseZ' | 'motionWindowS' | 'motionMarginM' | 'doorRule' | 'trace'>>;
+export type SwitchTuning = Partial<
+  Pick<SwitchOptions, 'encounterM' | 'noiseZ' | 'motionWindowS' | 'motionMarginM' | 'doorRule' | 'motionSpan' | 'motionSides' | 'trace'>
+>;
 
 /** One close pass as the resolver judged it: the two chains (indices), their ends' kinds, the scores and what it did. */
 export interface SwitchDecision {
@@ -91,8 +97,43 @@ export const ENCOUNTER_M = 0.6;
  * clearly says keep; 'with-motion' only when the motion says swap too. The doors say that a chain
  * mixes two people somewhere between its head and its tail, not that it happened at this pass.
  */
-export type DoorRule = 'alone' | 'unless-motion-keeps' | 'with-motion';
+export type DoorRule = 'alone' | 'unless-motion-keeps' | 'with-motion' | 'contradiction-veto';
+// 'contradiction-veto': the motion decides, and the doors veto a swap only when the swapped pairing
+// contradicts them more often than the kept one (a door head with a staff-side tail). A kept pairing
+// that runs door to door against a swapped one whose ends say nothing is no evidence either way,
+// and 'with-motion' keeps on it: at 0.5 fps with 1.5x noise 6 right swaps with clear motion were
+// vetoed that way, against 4 right keeps whose swapped pairing contradicted the doors (see MOTION_SPAN).
 export const DOOR_RULE: DoorRule = 'with-motion';
+
+/**
+ * 'first': the motion check's walks before and after meet at the run of closeness's first sample;
+ * 'run': the walk before the run's first sample is compared with the walks from its last sample on
+ * (inside the run the two are within a body width, and the tracker may swap them at any of its
+ * samples), for runs no longer than the motion window; longer ones are judged at the first sample.
+ */
+export type MotionSpan = 'first' | 'run';
+export const MOTION_SPAN: MotionSpan = 'first';
+/**
+ * 'before': the walks before the pass are continued forwards; 'either': and where that cannot speak
+ * (fewer than two samples before it), the walks after it are continued backwards; 'both': the
+ * mean of the two directions where both speak.
+ */
+export type MotionSides = 'before' | 'either' | 'both';
+export const MOTION_SIDES: MotionSides = 'before';
+/*
+ * The three (span, sides, 'contradiction-veto') were cross-validated together, two folds over
+ * odd/even seeds 1..20 scored at both rates at once (agent/bench/analytics-accuracy.ts --cv-place),
+ * and none is the default: the folds disagree. Fit on odd (veto, run, before), held out on even: 1 fps
+ * 1.30 -> 1.24 %, 0.5 fps at 1.5x noise 2.63 -> 2.86 % with a day-metric at 18.5 %. Fit on even (veto,
+ * first, both), held out on odd: 1.21 -> 1.21 %, 2.29 -> 2.27 %, worst day 14.3 % either way, and the
+ * role faults unchanged at both rates (agent/bench/analytics-faults.ts). What each does, in the pass
+ * verdicts judged over the whole run (agent/bench/analytics-switches.ts; right / missed / wrong swaps,
+ * 1 fps then 0.5 fps at 1.5x noise): today 127/20/1 and 88/35/7; 'both' 138/9/1 and 107/16/6;
+ * 'run' with 'both' 141/6/1 and 108/15/10. 'run' with 'both' undoes the 1 fps seed 2 fault (0.64 h of a
+ * seller as a visit: 0) and takes the 1 fps mean to 0.89 %, but at 0.5 fps a run of two samples is
+ * two people standing together for 4 s, and judging it across that span swaps sellers with the
+ * customers they stand with (faults 1.70 -> 2.36 h, mean 2.46 -> 2.98 %).
+ */
 /**
  * A pass may exceed ENCOUNTER_M by this many standard deviations of the two foot points' measured
  * noise (encounters). The rule and this allowance were chosen together by two-fold
@@ -108,6 +149,8 @@ export interface Encounter {
   readonly t: number;
   readonly a: Observation;
   readonly b: Observation;
+  /** Every aligned sample pair of the run of closeness, in time order (the first is a, b). */
+  readonly run: ReadonlyArray<readonly [Observation, Observation]>;
 }
 
 /** Where a chain begins or ends: the customer door, the staff side, or somewhere that says nothing. */
@@ -172,7 +215,8 @@ export function footNoiseM(obs: readonly Observation[], jitter: Float64Array): F
 export const noiseOf = (x: Person, personHeightM: number, sampleDtMs: number): Float64Array => footNoiseM(x.obs, jitterOf(x.obs, personHeightM, sampleDtMs));
 
 /**
- * Close passes between two persons: the first aligned sample pair of each run of closeness. Close
+ * Close passes between two persons: the first aligned sample pair of each run of closeness, with the
+ * run's every pair (the tracker may swap the two at any sample of it). Close
  * is within encounterM, or (noiseZ > 0) within encounterM plus noiseZ standard deviations of the
  * two foot points' combined noise there (noiseOf each, added in quadrature): two people who could
  * have come within encounterM, given how much their measured positions scatter.
@@ -187,7 +231,7 @@ export function encounters(
   const lo = Math.max(p.start, q.start);
   const hi = Math.min(p.end, q.end);
   if (lo > hi) return out;
-  let inRun = false;
+  let run: Array<readonly [Observation, Observation]> | null = null;
   const maxDt = Math.max(o.sampleDtMs * 1.5, 1000);
   const z = o.noiseZ ?? NOISE_Z;
   for (let kq = 0; kq < q.obs.length; kq++) {
@@ -200,8 +244,12 @@ export function encounters(
       // Only a near miss needs the noise (NaN where either estimate is missing: encounterM alone).
       close = d <= o.encounterM || (z > 0 && d <= o.encounterM + 1 && d <= o.encounterM + z * Math.hypot(noise(p)[kp]!, noise(q)[kq]!));
     }
-    if (close && !inRun) out.push({ t: Math.max(ob.t, p.obs[kp]!.t), a: p.obs[kp]!, b: ob });
-    inRun = close;
+    if (!close) run = null;
+    else if (run) run.push([p.obs[kp]!, ob]);
+    else {
+      run = [[p.obs[kp]!, ob]];
+      out.push({ t: Math.max(ob.t, p.obs[kp]!.t), a: p.obs[kp]!, b: ob, run });
+    }
   }
   return out;
 }
@@ -293,25 +341,47 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
   const margin = o.motionMarginM ?? MOTION_MARGIN_M;
   const doorRule = o.doorRule ?? DOOR_RULE;
   /** The walks after the pass (up to the next pass) continued keep-wise and crosswise, summed over the two chains; null when either side is too thin. */
-  const motionErrors = (pi: readonly Observation[], pj: readonly Observation[], t: number, nextT: number): { keep: number; swap: number } | null => {
-    if (windowMs <= 0) return null;
-    const endAfter = Math.min(t + windowMs, nextT);
-    const [bi, bj] = [within(pi, t - windowMs, t), within(pj, t - windowMs, t)];
-    const [ai, aj] = [within(pi, t, endAfter), within(pj, t, endAfter)];
+  const span = o.motionSpan ?? MOTION_SPAN;
+  const sides = o.motionSides ?? MOTION_SIDES;
+  /** Keep and swap errors of walks `b*` continued into `a*` (either time order); null when any of the four cannot be judged. */
+  const errorsOf = (bi: Observation[], bj: Observation[], ai: Observation[], aj: Observation[]): { keep: number; swap: number } | null => {
     const keep = [continuationError(bi, ai, o.personHeightM), continuationError(bj, aj, o.personHeightM)];
     const swap = [continuationError(bi, aj, o.personHeightM), continuationError(bj, ai, o.personHeightM)];
     if ([...keep, ...swap].some((x) => x === null)) return null;
     return { keep: keep[0]! + keep[1]!, swap: swap[0]! + swap[1]! };
   };
+  /** The pass's run of closeness from `t` to `tLast`; the walks after it reach up to nextT (the two chains' next pass). */
+  const motionErrors = (
+    pi: readonly Observation[],
+    pj: readonly Observation[],
+    t: number,
+    tLast: number,
+    nextT: number,
+  ): { keep: number; swap: number } | null => {
+    if (windowMs <= 0) return null;
+    const from = span === 'run' && tLast - t <= windowMs ? tLast : t;
+    const endAfter = Math.min(from + windowMs, nextT);
+    const [bi, bj] = [within(pi, t - windowMs, t), within(pj, t - windowMs, t)];
+    const [ai, aj] = [within(pi, from, endAfter), within(pj, from, endAfter)];
+    const forward = errorsOf(bi, bj, ai, aj);
+    if (sides === 'before' || (sides === 'either' && forward !== null)) return forward;
+    // Time reversed: the walks after the pass, nearest sample last, continued back to the samples before it.
+    const rev = (x: Observation[]): Observation[] => [...x].reverse();
+    const backward = errorsOf(rev(ai), rev(aj), rev(bi), rev(bj));
+    if (forward === null || backward === null) return forward ?? backward;
+    return { keep: (forward.keep + backward.keep) / 2, swap: (forward.swap + backward.swap) / 2 };
+  };
 
   /**
    * When either of chains i, j next passes close to someone (from encounter `from` on): their walks
    * after a pass are theirs only up to then. Other people's passes elsewhere in the store do not
-   * cut them short (on a busy day some pair is close every few seconds).
+   * cut them short (on a busy day some pair is close every few seconds). Under span 'run' only passes
+   * after the run's last sample count (`after`): one during the run would leave its walks after empty.
    */
-  const nextPassOf = (i: number, j: number, from: number): number => {
+  const nextPassOf = (i: number, j: number, from: number, after = -Infinity): number => {
     for (let k = from; k < all.length; k++) {
       const e = all[k]!;
+      if (e.t <= after) continue;
       const a = owner.get(e.a);
       const b = owner.get(e.b);
       if (a === i || a === j || b === i || b === j) return e.t;
@@ -331,10 +401,17 @@ export function resolveSwitches(persons: readonly Person[], o: SwitchOptions): P
     const swapScore = score(hi, tj) + score(hj, ti);
     const keepScore = score(hi, ti) + score(hj, tj);
     // The doors decide when they disagree; when they say nothing, the swapped pairing must predict the walks after the pass clearly better.
-    const motion = motionErrors(chains[i]!.obs, chains[j]!.obs, e.t, nextPassOf(i, j, k + 1));
+    const tLast = Math.max(...e.run[e.run.length - 1]!.map((x) => x.t));
+    const motion = motionErrors(chains[i]!.obs, chains[j]!.obs, e.t, tLast, nextPassOf(i, j, k + 1, span === 'run' ? tLast : -Infinity));
     const says = motion === null ? 0 : motion.keep - motion.swap > 2 * margin ? 1 : motion.swap - motion.keep > 2 * margin ? -1 : 0;
     const doorSwaps = doorRule === 'alone' || (doorRule === 'unless-motion-keeps' ? says >= 0 : says > 0);
-    const swap = swapScore > keepScore ? doorSwaps : swapScore === keepScore && says > 0;
+    const contradictions = (x: EndKind, y: EndKind, u: EndKind, v: EndKind): number => (score(x, y) < 0 ? 1 : 0) + (score(u, v) < 0 ? 1 : 0);
+    const swap =
+      doorRule === 'contradiction-veto'
+        ? says > 0 && contradictions(hi, tj, hj, ti) <= contradictions(hi, ti, hj, tj)
+        : swapScore > keepScore
+          ? doorSwaps
+          : swapScore === keepScore && says > 0;
     o.trace?.({
       encounter: e,
       chains: [i, j],
