@@ -4,7 +4,9 @@
  * clip's own config plus the variant's detector keys, then `eval mot` and `eval events`, as
  * test/label/labelled-set.test.ts does for the defaults. Prints the figures beside the baseline.
  *
- *   npx tsc -p tsconfig.json && npx tsx agent/bench/labelled-ab.ts [--variants precision=fp32;precision=int8,input=auto] [--json]
+ *   npx tsc -p tsconfig.json && npx tsx agent/bench/labelled-ab.ts [--variants precision=fp32;precision=int8,input=auto] [--long] [--json]
+ *
+ * --long adds baseline.json's long clips (the indoor one, about a minute of CPU a run).
  *
  * A variant is `key=value` pairs joined by commas (a bare key is the detector section's, else
  * a dotted path, e.g. tracker.high_threshold=0.33 or analytics.consultation.min_seconds=18); variants are separated by semicolons.
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     variants: { type: 'string', default: 'default;precision=int8' },
     out: { type: 'string', default: 'out/labelled-ab' },
     json: { type: 'boolean', default: false },
+    long: { type: 'boolean', default: false },
   },
 });
 interface Clip {
@@ -31,14 +34,20 @@ interface Clip {
   config?: string;
   figures: { mot: Record<string, number>; interactions: Record<string, { precision: number; recall: number }> };
 }
-const baseline = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'labels', 'baseline.json'), 'utf8')) as { clips: Record<string, Clip> };
+const baseline = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'labels', 'baseline.json'), 'utf8')) as {
+  clips: Record<string, Clip>;
+  long_clips: Record<string, Clip | string>;
+};
+const clips: Record<string, Clip> = { ...baseline.clips };
+// long_clips also holds an 'about' note.
+if (values.long) for (const [name, c] of Object.entries(baseline.long_clips)) if (typeof c !== 'string') clips[name] = c;
 const cli = (args: string[]) =>
   execFileSync(process.execPath, [join(repoRoot, 'bin', 'floorsense.js'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 const results: Record<string, Record<string, unknown>> = {};
 for (const variant of values.variants.split(';')) {
   const pairs = variant === 'default' ? [] : variant.split(',').map((kv) => kv.split('=') as [string, string]);
   results[variant] = {};
-  for (const [name, clip] of Object.entries(baseline.clips)) {
+  for (const [name, clip] of Object.entries(clips)) {
     const dir = resolve(values.out, variant.replace(/[^a-z0-9=,_-]/gi, '_'), name);
     mkdirSync(dir, { recursive: true });
     const cfg = (clip.config ? parse(readFileSync(join(repoRoot, clip.config), 'utf8')) : { store: { id: 'bench' } }) as Record<
@@ -67,7 +76,9 @@ for (const variant of values.variants.split(';')) {
       roles: { accuracy: number };
       interactions: Record<string, { precision: number; recall: number }>;
     };
-    results[variant]![name] = { mot, roles: events.roles.accuracy, interactions: events.interactions, wall_s: wall };
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, number>;
+    const frames = { sampled: summary.frames_sampled!, inferred: summary.frames_inferred!, skipped_quiet: summary.frames_skipped_quiet ?? 0 };
+    results[variant]![name] = { mot, roles: events.roles.accuracy, interactions: events.interactions, frames, wall_s: wall };
     if (values.json) continue;
     const b = clip.figures;
     const f = (k: string) => `${k} ${mot[k]!.toFixed(3)} (${b.mot[k]!.toFixed(3)})`;
@@ -78,7 +89,7 @@ for (const variant of values.variants.split(';')) {
       )
       .join(', ');
     console.log(
-      `${variant.padEnd(28)} ${name.padEnd(26)} ${f('MOTA')} ${f('IDF1')} ${f('HOTA')} IDSW ${mot.IDSW} (${b.mot.IDSW}); roles ${events.roles.accuracy.toFixed(2)}; ${ix}`,
+      `${variant.padEnd(28)} ${name.padEnd(26)} ${f('MOTA')} ${f('IDF1')} ${f('HOTA')} IDSW ${mot.IDSW} (${b.mot.IDSW}); frames ${frames.inferred}/${frames.sampled} inferred, ${frames.skipped_quiet} quiet; roles ${events.roles.accuracy.toFixed(2)}; ${ix}`,
     );
   }
 }
