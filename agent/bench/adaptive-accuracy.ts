@@ -70,7 +70,7 @@ function thin(s: CameraStream, o: AdaptiveOptions): { stream: CameraStream; fram
     const t = (f - 1) / s.timebase.fps;
     const says = sampler.decide(t);
     // Frame f - 1's tracking lands only now: frame f was decided (its detection started) first.
-    if (tracked) sampler.observe(tracked.t, tracked.people);
+    if (tracked) sampler.observe(tracked.t, tracked.people, 0, s.timebase);
     tracked = null;
     if (says === 'quiet') continue;
     const here = says === 'empty' ? [] : (byFrame.get(f) ?? []);

@@ -82,13 +82,34 @@ describe.skipIf(!ok)('adaptive sampling on a real clip with an empty stretch', (
  * The quiet state on a real clip: the indoor clip's second visitor, alone in the room for about
  * 21 s. One person has no pair to come near, so once the track is confirmed and nothing is left
  * unsettled the pipeline detects and tracks one sampled frame in two, and skips the others outright.
+ * The indoor camera is close (people ~350 px tall in a 432 px picture, which is 2.2 body heights
+ * wide): everyone is always within reach of an edge there and the edge rule keeps the full rate. So
+ * the clip is set in a wider, black picture (a wide camera's view of the same walk: 400 px around),
+ * at radius 2, whose edge margin is one body height.
  */
 describe.skipIf(!ok)('adaptive sampling on a real clip with one person in view', () => {
   let clip: string;
   beforeAll(() => {
     clip = join(mkdtempSync(join(tmpdir(), 'fs-quiet-')), 'one_person.mp4');
     // 22-46 s of the clip: person 2 walks in at ~23 s and out at ~45 s (test/fixtures/labels/indoor_one_by_one_person/gt.txt).
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '22', '-t', '24', '-i', dataPath(CLIP), '-c:v', 'libx264', '-preset', 'veryfast', clip]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-ss',
+      '22',
+      '-t',
+      '24',
+      '-i',
+      dataPath(CLIP),
+      '-vf',
+      'pad=1568:1232:400:400',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      clip,
+    ]);
   });
 
   const options = (quietEvery: number): AnalyzeOptions => ({
@@ -100,7 +121,7 @@ describe.skipIf(!ok)('adaptive sampling on a real clip with one person in view',
     appearance: false,
     reidModel: 'osnet_x0_25_msmt17',
     motionGate: null,
-    adaptive: { quietEvery, quietRadius: 5.8 },
+    adaptive: { quietEvery, quietRadius: 2 },
     preview: null,
     warn: () => {},
   });

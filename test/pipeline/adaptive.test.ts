@@ -1,6 +1,6 @@
 /** Adaptive sampling's state machine (pipeline/adaptive.ts): frame-by-frame scripts. */
 import { describe, expect, it } from 'vitest';
-import { AdaptiveSampler, apart, type SampledPerson } from '../../agent/src/pipeline/adaptive.js';
+import { AdaptiveSampler, apart, insideEdges, type SampledPerson } from '../../agent/src/pipeline/adaptive.js';
 
 /** A person `h` px tall standing with their feet at (x, y). */
 const at = (id: number, x: number, y = 500, h = 100): SampledPerson => ({ id, box: [x - 0.2 * h, y - h, x + 0.2 * h, y] });
@@ -104,6 +104,22 @@ describe('AdaptiveSampler, quiet scenes', () => {
     // The same lone person, but the tracker leaves something unsettled at t=2 (a coasting track, a detection that may start a track).
     const unresolved = [0, 0, 1, 0, 0, 0, 0, 0];
     expect(pipeline(quiet(2), Array(8).fill(one), unresolved)).toBe('DDDqDDqD');
+  });
+  it('is not quiet while anyone is within half the radius of the picture edge (the exit rule needs observations a step apart there)', () => {
+    const s = quiet(3, 4);
+    const picture = { width: 1000, height: 800 };
+    // 100 px tall, feet at y 500 (head at 400): 2 heights from the top edge, 3 from the bottom.
+    s.observe(0, [at(1, 500)], 0, picture);
+    s.observe(1, [at(1, 500)], 0, picture);
+    expect(s.decide(2)).toBe('quiet');
+    // Within 2 heights (200 px) of the left edge: the full rate.
+    s.observe(2, [at(1, 199)], 0, picture);
+    expect(s.decide(3)).toBe('detect');
+    s.observe(3, [at(1, 300)], 0, picture);
+    expect(s.decide(4)).toBe('quiet');
+    expect(insideEdges([at(1, 300)], 2, picture)).toBe(true);
+    expect(insideEdges([at(1, 500, 420, 150)], 2, picture)).toBe(false); // 150 px tall, head 270 px (1.8 heights) from the top
+    expect(insideEdges([at(1, 500, 700)], 2, picture)).toBe(false); // feet 1 height from the bottom
   });
   it('is never quiet with nobody in view (the empty rule decides there) nor at quietEvery 1', () => {
     expect(pipeline(quiet(3), Array(6).fill([]))).toBe('DDDDDD');

@@ -314,7 +314,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         const update = await tracker.update(dets, frame.ptsSec, reid ? reid.embedFnFor(frame, dets) : undefined);
         // Coasting predictions are not observations: report a track only where a detection backs it.
         const matched = update.tracks.filter((t) => t.matched);
-        adaptive?.observe(frame.ptsSec, matched, unresolvedOf(update.tracks, dets, o.tracker.newTrackThreshold));
+        adaptive?.observe(frame.ptsSec, matched, unresolvedOf(update.tracks, dets, o.tracker.newTrackThreshold), info);
         if (o.keepRows === false) for (const t of matched) ids.add(t.id);
         else for (const t of matched) collect(rows, points, ids, frame, t, info);
         if (o.keepRows !== false) for (const t of matched) if (t.embedding) embeddings.set(t.id, t.embedding);
