@@ -58,7 +58,7 @@ export const samplingSection = z
       .max(30)
       .default(ADAPTIVE_DEFAULTS.quietRadius)
       .describe(
-        "Adaptive sampling: the quiet distance in body heights (foot-point distance over the two boxes' mean height: works without a floor homography). It must cover what two people can close before the full rate is back: 1.4 m/s each, (quiet_every + 1) sampling steps, then the 1.5 m consultation distance; 5.8 (about 10 m) is that for quiet_every 2 at 1 fps.",
+        "Adaptive sampling: the quiet distance in body heights (foot-point distance over the two boxes' mean height: works without a floor homography). It must cover what two people can close before the full rate is back: 1.4 m/s each, (quiet_every + 1) sampling steps, then the 1.5 m consultation distance; 5.8 (about 10 m) is that for quiet_every 2 at 1 fps. Half of it is kept from the picture edges (one walker), so the tracker sees a leaver's last steps at the full rate.",
       ),
   })
   .refine((s) => !(s.stride !== undefined && s.fps !== undefined), { message: 'give stride or fps, not both' })
