@@ -4,8 +4,9 @@
  * gives). Each camera's simulated track stream is thinned the way the pipeline would thin it: the
  * same AdaptiveSampler walks the sampled frames, deciding each frame before the one before it has
  * been tracked (detection runs one frame ahead, pipeline/lookahead.ts). A quiet skip loses the
- * frame's rows and is not observed (neither detected nor tracked); an empty skip loses its rows and
- * is observed with nobody (tracked with the last, empty, detections).
+ * frame's rows and is not observed (neither detected nor tracked); an empty skip is tracked with the
+ * last detected frame's detections, as the pipeline reuses them: that frame's rows again (nobody,
+ * in an empty scene; whoever the last detection found, just after someone came in).
  *
  * The simulator's id switches happen at close passes (two people within 0.6 m on a sampled frame),
  * where the quiet rule samples at the full rate; the thinned streams keep the full rate's ids, so a
@@ -66,6 +67,7 @@ function thin(s: CameraStream, o: AdaptiveOptions): { stream: CameraStream; fram
   const sampler = new AdaptiveSampler(o);
   const rows: MotRow[] = [];
   let tracked: { t: number; people: SampledPerson[] } | null = null;
+  let lastDetected: MotRow[] = [];
   for (let f = 1; f <= last; f++) {
     const t = (f - 1) / s.timebase.fps;
     const says = sampler.decide(t);
@@ -73,7 +75,8 @@ function thin(s: CameraStream, o: AdaptiveOptions): { stream: CameraStream; fram
     if (tracked) sampler.observe(tracked.t, tracked.people, 0, s.timebase);
     tracked = null;
     if (says === 'quiet') continue;
-    const here = says === 'empty' ? [] : (byFrame.get(f) ?? []);
+    const here = says === 'empty' ? lastDetected.map((r) => ({ ...r, frame: f })) : (byFrame.get(f) ?? []);
+    if (says === 'detect') lastDetected = here;
     rows.push(...here);
     tracked = { t, people: here.map((r) => ({ id: r.id, box: [r.x, r.y, r.x + r.w, r.y + r.h] })) };
   }

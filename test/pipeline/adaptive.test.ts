@@ -51,6 +51,13 @@ describe('AdaptiveSampler, empty scenes', () => {
     // The arrival at t=6 is detected at t=7: one sampling interval late, never more than emptyEvery - 1.
     expect(got.indexOf('D', 6)).toBeLessThanOrEqual(6 + 3 - 1);
   });
+  it('keeps the full rate while people are seen, however short emptyAfterSec is against the decision lag', () => {
+    // Decided one frame before the frame before it is tracked: at 1 s steps the time since anyone
+    // was seen is always >= 2 s at a decision; the last tracked frame having seen someone keeps it full.
+    const s = new AdaptiveSampler({ emptyEvery: 3, emptyAfterSec: 2 });
+    const person = [at(1, 500)];
+    expect(pipeline(s, Array(8).fill(person))).toBe('DDDDDDDD');
+  });
   it('is off at emptyEvery 1', () => {
     expect(run(new AdaptiveSampler({ emptyEvery: 1, emptyAfterSec: 0 }), [0, 0, 0, 0, 0])).toBe('DDDDD');
   });

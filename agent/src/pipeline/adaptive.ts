@@ -82,6 +82,8 @@ export class AdaptiveSampler {
   /** Track ids matched on the last tracked frame (null before the first). */
   #ids: Set<number> | null = null;
   #quiet = false;
+  /** Whether the last tracked frame matched nobody (true before the first). */
+  #lastSawNobody = true;
 
   constructor(options: Partial<AdaptiveOptions> = {}) {
     const o = { ...ADAPTIVE_DEFAULTS, ...options };
@@ -107,6 +109,7 @@ export class AdaptiveSampler {
    */
   observe(ptsSec: number, people: readonly SampledPerson[], unresolved = 0, picture?: PictureSize): void {
     if (people.length > 0) this.#lastSeenSec = Math.max(this.#lastSeenSec ?? ptsSec, ptsSec);
+    this.#lastSawNobody = people.length === 0;
     const ids = new Set(people.map((p) => p.id));
     const before = this.#ids;
     const same = before !== null && before.size === ids.size && [...ids].every((id) => before.has(id));
@@ -120,7 +123,10 @@ export class AdaptiveSampler {
   decide(ptsSec: number): SampleDecision {
     this.#startSec ??= ptsSec;
     const quietSince = this.#lastSeenSec ?? this.#startSec;
-    const empty = this.options.emptyEvery > 1 && ptsSec - quietSince >= this.options.emptyAfterSec;
+    // The last tracked frame must have matched nobody too: a decision sees tracking up to the frame
+    // before last, so at 1 fps the time since anyone was seen is always 2 s or more, and an
+    // emptyAfterSec of 2 s would have thinned a busy scene for good.
+    const empty = this.options.emptyEvery > 1 && this.#lastSawNobody && ptsSec - quietSince >= this.options.emptyAfterSec;
     // Quiet needs someone matched on the last tracked frame, empty nobody for emptyAfterSec: they
     // can meet only at emptyAfterSec 0, where quiet (the stricter skip) decides.
     const every = this.#quiet ? this.options.quietEvery : empty ? this.options.emptyEvery : 1;
