@@ -10,7 +10,7 @@
  *
  * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
  *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --precision fp32|int8] [-- --reid-input HxW]
- *        [-- --reid-precision fp32|int8] [-- --sessions N --threads T] [-- --cli [-- --bin B] [-- --cpu] [-- --cpu-prof DIR]] [-- --json]
+ *        [-- --reid-precision fp32|int8] [-- --sessions N --threads T] [-- --quiet-every N [-- --quiet-radius R]] [-- --cli [-- --bin B] [-- --cpu] [-- --cpu-prof DIR]] [-- --json]
  *
  * --cli runs the agent as the installed box does instead of inside this (tsx) process: the compiled
  * CLI (`node bin/floorsense.js run --once`, build dist/ first) as a child, with MALLOC_ARENA_MAX=2
@@ -73,6 +73,9 @@ if ((cpu || cpuProf) && !cli) throw new Error('bench:store --cpu / --cpu-prof me
 /** detector.sessions and detector.threads (e.g. --sessions 2 --threads 1 against 1 x 2). */
 const sessions = Number(arg('sessions', '1'));
 const threads = Number(arg('threads', '0'));
+/** sampling.quiet_every / quiet_radius (adaptive sampling while nobody is near anybody; default the config's). */
+const quietEvery = arg('quiet-every', '');
+const quietRadius = arg('quiet-radius', '');
 
 /** One export per camera, stream-copied out of the looped clip at a different offset each (GOP 1 s or 4 s: cuts land on keyframes). */
 function makeExports(work: string): string[] {
@@ -118,11 +121,15 @@ async function main(): Promise<void> {
   const input_ = {
     store: { id: 'bench', timezone: 'UTC' },
     cameras: folders.map((url, i) => ({ id: `cam${i + 1}`, url })),
-    sampling: { stride: 25 },
+    sampling: {
+      stride: 25,
+      ...(quietEvery ? { quiet_every: Number(quietEvery) } : {}),
+      ...(quietRadius ? { quiet_radius: Number(quietRadius) } : {}),
+    },
     detector: { providers, sessions, threads, ...(input ? { input } : {}), ...(precision ? { precision } : {}) },
     tracker: { appearance, ...(reidInput ? { reid_input: reidInput } : {}), ...(reidPrecision ? { reid_precision: reidPrecision } : {}) },
     storage: { path: db },
-    // --cpu counts the sampled frames from the agent's per-file info lines.
+    // --cpu counts the sampled frames from the agent's per-file info lines (tracked frames: a quiet skip, sampling.quiet_every, is not among them).
     agent: { archive_min_age_s: 0, archive_parallel: parallel, log_level: cpu ? 'info' : 'warn' },
   };
   const cfg = validateConfig(input_);
@@ -201,6 +208,8 @@ async function main(): Promise<void> {
     mode: cli ? 'cli' : 'in-process',
     bin: binArg || null,
     reid_precision: reidPrecision || 'default',
+    quiet_every: quietEvery ? Number(quietEvery) : 'default',
+    quiet_radius: quietRadius ? Number(quietRadius) : 'default',
     agent_cpu_s: agentCpuSec === null ? null : round(agentCpuSec, 2),
     cpu_ms_per_frame: agentCpuSec !== null && frames ? round((agentCpuSec * 1000) / frames, 1) : null,
     cpu_split: split ? cpuRecord(split, agentCpuSec ?? split.totalSec, frames) : null,
@@ -214,7 +223,7 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, detector.input ${rec.input}, precision ${rec.precision}, reid_input ${rec.reid_input}, reid_precision ${rec.reid_precision}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`,
+    `store day: ${cameras} archive cameras x ${seconds} s (${clipName}, stride 25, appearance ${appearance ? 'on' : 'off'}, detector.input ${rec.input}, precision ${rec.precision}, reid_input ${rec.reid_input}, reid_precision ${rec.reid_precision}, quiet_every ${rec.quiet_every} radius ${rec.quiet_radius}, ${parallel} side by side) on ${cpus().length} cores, load ${rec.load}`,
   );
   console.log(
     cli

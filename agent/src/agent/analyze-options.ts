@@ -86,7 +86,7 @@ export function regionOptionsFrom(cfg: Readonly<Config>, cam?: CameraConfig | nu
 /** Adaptive sampling of a camera (its sampling override, else the top-level sampling). */
 export function adaptiveFor(cfg: Readonly<Config>, cam: CameraConfig | null): AdaptiveOptions {
   const s = cam?.sampling ?? cfg.sampling;
-  return { emptyEvery: s.empty_every, emptyAfterSec: s.empty_after_s };
+  return { emptyEvery: s.empty_every, emptyAfterSec: s.empty_after_s, quietEvery: s.quiet_every, quietRadius: s.quiet_radius };
 }
 
 export function samplingFor(cfg: Readonly<Config>, cam: CameraConfig): SamplingRequest {

@@ -58,7 +58,7 @@ export interface AnalyzeOptions {
    * mode 'full' = whole frames letterboxed by ffmpeg, the default path.
    */
   readonly regions?: Partial<RegionOptions> | null;
-  /** A lower detection rate while the scene is empty (adaptive.ts); null or emptyEvery 1 = off. */
+  /** A lower detection rate while the scene is empty or quiet (adaptive.ts); null or emptyEvery and quietEvery 1 = off. */
   readonly adaptive?: Partial<AdaptiveOptions> | null;
   /** Contact-sheet preview (null = none). */
   readonly preview: Partial<PreviewOptions> | null;
@@ -136,6 +136,11 @@ export interface AnalyzeSummary {
   readonly frames_skipped_static: number;
   /** Of frames_skipped_static, those skipped by adaptive sampling (an empty scene), not by the motion gate. */
   readonly frames_skipped_empty: number;
+  /**
+   * Of frames_skipped_static, those skipped outright by adaptive sampling while the scene was quiet
+   * (adaptive.ts): neither detected nor tracked, no rows, not handed to onFrame.
+   */
+  readonly frames_skipped_quiet: number;
   readonly detections: number;
   readonly tracks: number;
   readonly video_seconds: number;
@@ -240,7 +245,8 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const frames = source;
     const tracker = createTracker(o.tracker);
     const gate = o.motionGate ? new MotionGate(o.motionGate) : null;
-    const adaptive = o.adaptive && (o.adaptive.emptyEvery ?? 1) > 1 ? new AdaptiveSampler(o.adaptive) : null;
+    const sampler = o.adaptive ? new AdaptiveSampler(o.adaptive) : null;
+    const adaptive = sampler?.enabled ? sampler : null;
     const regions = regionMode === 'full' ? null : new RegionDetector(detect, detector.inputSize, detector.settings.iou_threshold, o.regions ?? {});
     const sheet = o.preview ? new ContactSheet(o.preview) : null;
     const rows: MotRow[] = [];
@@ -249,6 +255,8 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
     const embeddings = new Map<number, Float32Array>();
     const colorSums = new Map<number, ColorSum>();
     let lastDetections: Promise<Detections> | null = null;
+    let skippedEmpty = 0;
+    let skippedQuiet = 0;
     let previous: Frame | null = null;
     let sampled = 0;
     let inferred = 0;
@@ -263,10 +271,21 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       // of the last inferred one (still a promise while that detection runs ahead).
       const ahead = startAhead(
         frames,
-        (frame) => {
+        (frame): Promise<Detections> | null => {
+          const rate = adaptive?.decide(frame.ptsSec) ?? 'detect';
+          // A quiet frame (adaptive.ts) is skipped outright, for the tracker too (null below). The
+          // gate does not see it either, so its reference stays the last inferred frame and a later
+          // static frame reuses detections of a frame the gate compared it with.
+          if (rate === 'quiet' && lastDetections) {
+            skippedQuiet++;
+            return null;
+          }
           const gateSays = gate ? gate.decide(frame) : null;
           if (gateSays && !gateSays.infer && lastDetections) return lastDetections;
-          if (adaptive?.skip(frame.ptsSec) && lastDetections) return lastDetections;
+          if (rate === 'empty' && lastDetections) {
+            skippedEmpty++;
+            return lastDetections;
+          }
           inferred++;
           lastDetections = regions ? regions.detect(frame, gateSays, lastDetections) : detect.detect(frame);
           return lastDetections;
@@ -278,11 +297,24 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         sampled++;
         lastPts = frame.ptsSec;
         const dets = await pending;
+        if (dets === null) {
+          // A quiet skip. What it does to the tracker: its next update comes quietEvery steps later,
+          // and every gate is in video time (the Kalman prediction and its Mahalanobis gate widen
+          // with the real dt, plausibility bounds the reach since the last observation), so a longer
+          // step is what a lower sampling rate is. Tracks keep their last observed positions (no
+          // row here: nothing was seen). No track coasts while quiet and no tentative track waits
+          // (either restores the full rate), so max_age_updates and min_hits, counted in updates,
+          // are not stretched in time beyond the one frame decided before the full rate came back.
+          // Nobody keeps this frame's pixels: it goes back at once.
+          if (o.recycleFrames) source.recycle(frame);
+          o.onProgress?.({ framesSampled: sampled, videoSec: frame.ptsSec, fraction: total ? Math.min(1, frame.ptsSec / total) : null, tracks: ids.size });
+          continue;
+        }
         detections += dets.length;
         const update = await tracker.update(dets, frame.ptsSec, reid ? reid.embedFnFor(frame, dets) : undefined);
         // Coasting predictions are not observations: report a track only where a detection backs it.
         const matched = update.tracks.filter((t) => t.matched);
-        adaptive?.observe(frame.ptsSec, matched.length);
+        adaptive?.observe(frame.ptsSec, matched, unresolvedOf(update.tracks, dets, o.tracker.newTrackThreshold), info);
         if (o.keepRows === false) for (const t of matched) ids.add(t.id);
         else for (const t of matched) collect(rows, points, ids, frame, t, info);
         if (o.keepRows !== false) for (const t of matched) if (t.embedding) embeddings.set(t.id, t.embedding);
@@ -320,7 +352,8 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       frames_sampled: sampled,
       frames_inferred: inferred,
       frames_skipped_static: sampled - inferred,
-      frames_skipped_empty: adaptive?.skipped ?? 0,
+      frames_skipped_empty: skippedEmpty,
+      frames_skipped_quiet: skippedQuiet,
       detections,
       tracks: ids.size,
       video_seconds: round(videoSec, 3),
@@ -385,6 +418,23 @@ export async function openAppearance(
     warn,
     ...(detector.providers ? { providers: detector.providers } : {}),
   });
+}
+
+/**
+ * What the tracker left unsettled on a frame, for adaptive sampling: confirmed tracks coasting
+ * unmatched, and detections no confirmed track took that are strong enough to start one (a
+ * newcomer, confirmed only after min_hits matches).
+ */
+function unresolvedOf(tracks: readonly TrackOutput[], dets: Detections, newTrackThreshold: number): number {
+  const taken = new Set<number>();
+  let coasting = 0;
+  for (const t of tracks) {
+    if (t.matched) taken.add(t.detectionIndex);
+    else coasting++;
+  }
+  let fresh = 0;
+  for (let k = 0; k < dets.length; k++) if (!taken.has(k) && dets.score[k]! >= newTrackThreshold) fresh++;
+  return coasting + fresh;
 }
 
 function regionSummary(r: RegionDetector): NonNullable<AnalyzeSummary['regions']> {

@@ -44,6 +44,22 @@ export const samplingSection = z
       .max(3600)
       .default(ADAPTIVE_DEFAULTS.emptyAfterSec)
       .describe('Adaptive sampling: seconds of video without a tracked person before the scene counts as empty.'),
+    quiet_every: z
+      .int()
+      .min(1)
+      .max(10)
+      .default(ADAPTIVE_DEFAULTS.quietEvery)
+      .describe(
+        'Adaptive sampling: while every pair of tracked people stands further apart than quiet_radius (nobody new, nobody lost), detect and track one sampled frame in this many; the frames between are skipped outright (people move: stale boxes are not tracked). Anyone coming within the radius, a new or a lost track restores the full rate. Consultations and id switches need two people close together, so the KPIs keep their full rate there. 1 = off.',
+      ),
+    quiet_radius: z
+      .number()
+      .min(1)
+      .max(30)
+      .default(ADAPTIVE_DEFAULTS.quietRadius)
+      .describe(
+        "Adaptive sampling: the quiet distance in body heights (foot-point distance over the two boxes' mean height: works without a floor homography). It must cover what two people can close before the full rate is back: 1.4 m/s each, (quiet_every + 1) sampling steps, then the 1.5 m consultation distance; 5.8 (about 10 m) is that for quiet_every 2 at 1 fps. Half of it is kept from the picture edges (one walker), so the tracker sees a leaver's last steps at the full rate.",
+      ),
   })
   .refine((s) => !(s.stride !== undefined && s.fps !== undefined), { message: 'give stride or fps, not both' })
   .describe('Frame sampling; defaults to stride 25.');
