@@ -28,6 +28,7 @@
  * neck module alone (/model.N/). In --sets and --base, `@silu` expands the same way. The DFL is float in every variant (it is
  * downstream of the head's Reshape: models/quantize.ts quantisedTensors).
  */
+import { parseFloatSets } from './keep-float-sets.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -219,10 +220,7 @@ const base = values.base ? values.base.split(',') : [];
 let variants: Array<[string, KeepFloat]>;
 if (values.mode === 'sets') {
   if (!values.sets) throw new Error('--mode sets needs --sets');
-  variants = values.sets.split(';').map((s): [string, KeepFloat] => {
-    const [n, list] = s.includes('=') ? (s.split('=') as [string, string]) : [s, s];
-    return [n, list === '' ? [] : list.split(',').flatMap(expand)];
-  });
+  variants = parseFloatSets(values.sets, expand);
 } else if (values.mode === 'leave-one-float') {
   variants = [
     ['all int8', []],

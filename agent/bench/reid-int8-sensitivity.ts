@@ -25,6 +25,7 @@
  * an earlier choice). With several --table files (e.g. minmax and percentile rules from calibrate-int8.ts --out) every
  * variant runs with each.
  */
+import { parseFloatSets } from './keep-float-sets.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -151,10 +152,7 @@ const PARTS: Array<[string, string[]]> = [
 let variants: Array<[string, KeepFloat | null]>;
 if (values.mode === 'sets') {
   if (!values.sets) throw new Error('--mode sets needs --sets');
-  variants = values.sets.split(';').map((s): [string, KeepFloat] => {
-    const [n, list] = s.includes('=') ? (s.split('=') as [string, string]) : [s, s];
-    return [n, list === '' ? [] : list.split(',').flatMap(expand)];
-  });
+  variants = parseFloatSets(values.sets, expand);
 } else if (values.mode === 'leave-one-float') {
   variants = [
     ['all int8', []],

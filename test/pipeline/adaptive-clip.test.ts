@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { groupByFrame } from '../../agent/src/io/mot.js';
+import type { AdaptiveOptions } from '../../agent/src/pipeline/adaptive.js';
 import { type AnalyzeOptions, analyzeSource } from '../../agent/src/pipeline/analyze.js';
 import { trackerOptions } from '../../agent/src/track/index.js';
 import { dataPath, haveData } from '../helpers/shared-data.js';
@@ -18,6 +19,23 @@ import { boxIou } from '../../agent/src/eval/mot/frames.js';
 
 const CLIP = 'video/indoor_one_by_one_person.mp4';
 const ok = haveData(CLIP, 'models/yolov8n_fp32.onnx');
+
+/** The pipeline at 1 fps, motion only, no motion gate: only the adaptive sampler differs between runs. */
+function clipOptions(url: string, adaptive: Partial<AdaptiveOptions>): AnalyzeOptions {
+  return {
+    url,
+    sourceId: 'cam',
+    sampling: { fps: 1, keyframes: 'never' },
+    detector: {},
+    tracker: trackerOptions({ appearance: false }),
+    appearance: false,
+    reidModel: 'osnet_x0_25_msmt17',
+    motionGate: null,
+    adaptive,
+    preview: null,
+    warn: () => {},
+  };
+}
 
 describe.skipIf(!ok)('adaptive sampling on a real clip with an empty stretch', () => {
   let clip: string;
@@ -42,19 +60,7 @@ describe.skipIf(!ok)('adaptive sampling on a real clip with an empty stretch', (
     ]);
   });
 
-  const options = (emptyEvery: number): AnalyzeOptions => ({
-    url: clip,
-    sourceId: 'cam',
-    sampling: { fps: 1, keyframes: 'never' },
-    detector: {},
-    tracker: trackerOptions({ appearance: false }),
-    appearance: false,
-    reidModel: 'osnet_x0_25_msmt17',
-    motionGate: null,
-    adaptive: { emptyEvery, emptyAfterSec: 3 },
-    preview: null,
-    warn: () => {},
-  });
+  const options = (emptyEvery: number): AnalyzeOptions => clipOptions(clip, { emptyEvery, emptyAfterSec: 3 });
 
   it('detects one frame in three while the room is empty, and tracks the person who walks in as the full rate does', async () => {
     const full = await analyzeSource(options(1));
@@ -112,19 +118,7 @@ describe.skipIf(!ok)('adaptive sampling on a real clip with one person in view',
     ]);
   });
 
-  const options = (quietEvery: number): AnalyzeOptions => ({
-    url: clip,
-    sourceId: 'cam',
-    sampling: { fps: 1, keyframes: 'never' },
-    detector: {},
-    tracker: trackerOptions({ appearance: false }),
-    appearance: false,
-    reidModel: 'osnet_x0_25_msmt17',
-    motionGate: null,
-    adaptive: { quietEvery, quietRadius: 2 },
-    preview: null,
-    warn: () => {},
-  });
+  const options = (quietEvery: number): AnalyzeOptions => clipOptions(clip, { quietEvery, quietRadius: 2 });
 
   it('skips frames while the person is alone and still tracks them, as one track where the full rate saw them', async () => {
     const full = await analyzeSource(options(1));
