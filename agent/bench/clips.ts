@@ -29,10 +29,12 @@ export interface ClipSize {
 
 export const MAIN_1080P: ClipSize = Object.freeze({ width: 1920, height: 1080, label: '1080p' });
 export const SUBSTREAM_360P: ClipSize = Object.freeze({ width: 640, height: 360, label: '360p' });
+/** The checkout clip's own size (a retail till: a cashier and two customers), for a shop-like loop. */
+export const CHECKOUT_432P: ClipSize = Object.freeze({ width: 768, height: 432, label: '432p' });
 
-/** Loop the 10 s street clip to `seconds` and encode at `size` (default 1080p) with a GOP of `gopSec` seconds. */
-export function makeLoopedClip(source: string, cacheDir: string, seconds: number, gopSec: number, size: ClipSize = MAIN_1080P): BenchClip {
-  const name = `street_${size.label}_${seconds}s_gop${gopSec}s.mp4`;
+/** Loop a clip (the 10 s street clip unless `stem` names another) to `seconds` and encode at `size` (default 1080p) with a GOP of `gopSec` seconds. */
+export function makeLoopedClip(source: string, cacheDir: string, seconds: number, gopSec: number, size: ClipSize = MAIN_1080P, stem = 'street'): BenchClip {
+  const name = `${stem}_${size.label}_${seconds}s_gop${gopSec}s.mp4`;
   const path = join(cacheDir, name);
   if (!existsSync(path)) {
     const tmp = `${path}.part.mp4`;

@@ -8,7 +8,7 @@
  * The design's target for a 2-core box: 24 camera-hours per wall-hour with appearance on, RSS
  * <= 500 MB with 4 cameras (issue 13).
  *
- * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360]
+ * Usage: npm run bench:store [-- --cameras 4] [-- --seconds 120] [-- --clip gop1|gop4|sub360|checkout]
  *        [-- --parallel 4] [-- --no-appearance] [-- --providers webgpu] [-- --input auto|native|WxH] [-- --precision fp32|int8] [-- --reid-input HxW]
  *        [-- --reid-precision fp32|int8] [-- --sessions N --threads T] [-- --quiet-every N [-- --quiet-radius R]] [-- --cli [-- --bin B] [-- --cpu] [-- --cpu-prof DIR]] [-- --json]
  *
@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { startAgent } from '../src/agent/agent.js';
 import { createLogger } from '../src/agent/logger.js';
 import { validateConfig } from '../src/config/load.js';
-import { benchCacheDir, makeLoopedClip, MAIN_1080P, SUBSTREAM_360P } from './clips.js';
+import { benchCacheDir, CHECKOUT_432P, makeLoopedClip, MAIN_1080P, SUBSTREAM_360P } from './clips.js';
 import { stringify } from 'yaml';
 import { sampleRss } from './rss.js';
 import { hottestFunctions, reapedCpuSec, sampleCpu, type CpuSplit } from './cpu.js';
@@ -52,6 +52,7 @@ function arg(name: string, fallback: string): string {
 const cameras = Number(arg('cameras', '4'));
 const seconds = Number(arg('seconds', '120'));
 const clipName = arg('clip', 'gop1');
+if (!['gop1', 'gop4', 'sub360', 'checkout'].includes(clipName)) throw new Error(`--clip ${clipName}: expected gop1, gop4, sub360 or checkout`);
 const parallel = Number(arg('parallel', String(cameras)));
 const appearance = !process.argv.includes('--no-appearance');
 const json = process.argv.includes('--json');
@@ -79,10 +80,15 @@ const quietRadius = arg('quiet-radius', '');
 
 /** One export per camera, stream-copied out of the looped clip at a different offset each (GOP 1 s or 4 s: cuts land on keyframes). */
 function makeExports(work: string): string[] {
-  const street = join(data, 'video', 'street_elevated_pedestrians.mp4');
-  if (!existsSync(street)) throw new Error(`bench:store needs ${street} (../shared/data)`);
+  // checkout: the retail till clip (768x432, a cashier and two customers) looped, a shop-like load
+  // beside the street loop's crowd of passers-by.
+  const source = join(data, 'video', clipName === 'checkout' ? 'checkout_counter_cashier.mp4' : 'street_elevated_pedestrians.mp4');
+  if (!existsSync(source)) throw new Error(`bench:store needs ${source} (../shared/data)`);
   const gop = clipName === 'gop4' ? 4 : 1;
-  const clip = makeLoopedClip(street, benchCacheDir(repoRoot), 300, gop, clipName === 'sub360' ? SUBSTREAM_360P : MAIN_1080P);
+  const clip =
+    clipName === 'checkout'
+      ? makeLoopedClip(source, benchCacheDir(repoRoot), 300, gop, CHECKOUT_432P, 'checkout')
+      : makeLoopedClip(source, benchCacheDir(repoRoot), 300, gop, clipName === 'sub360' ? SUBSTREAM_360P : MAIN_1080P);
   const folders: string[] = [];
   for (let c = 0; c < cameras; c++) {
     const dir = join(work, `cam${c + 1}`);
