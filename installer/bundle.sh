@@ -112,6 +112,11 @@ find "$ort/linux" -mindepth 1 -maxdepth 1 ! -name "$arch" -exec rm -rf {} +
 # 4. Models: every file the manifest names, checked against its sha256.
 cp "$repo/models/manifest.json" "$stage/models/"
 [ -f "$repo/models/README.md" ] && cp "$repo/models/README.md" "$stage/models/"
+# The int8 calibration tables (numbers measured here, no weights): detector.precision auto (the
+# default) and tracker.reid_precision int8 derive their int8 models from them on the box.
+mkdir -p "$stage/models/calibration"
+cp "$repo"/models/calibration/*.json "$stage/models/calibration/"
+[ -f "$repo/models/calibration/README.md" ] && cp "$repo/models/calibration/README.md" "$stage/models/calibration/"
 while IFS=' ' read -r file sum; do
   [ -f "$models_src/$file" ] || die "model $file is missing in $models_src (set FLOORSENSE_MODELS)"
   got="$(sha256sum "$models_src/$file" | cut -d' ' -f1)"
