@@ -90,8 +90,12 @@ describe.skipIf(!ok)('live cameras over real RTSP', () => {
       cameras: Array<{ id: string; state: string; frames: number }>;
       detector: { queue_capacity: number; model: string; input: string; provider: string };
     };
-    // What the detector runs, as doctor states it (the default input is fitted to 16:9 pictures).
-    expect(st.detector).toMatchObject({ model: 'yolov8n_fp32', input: '640x384 (fitted to 16:9; native 640x640)', provider: 'cpu' });
+    // What the detector runs, as doctor states it (the default input is fitted to 16:9 pictures; the
+    // default precision auto runs int8 on a VNNI CPU and says so).
+    expect(st.detector).toMatchObject({ model: 'yolov8n_fp32', provider: 'cpu' });
+    expect(st.detector.input).toMatch(
+      /^640x384 \(fitted to 16:9; native 640x640\)(, int8 \(static, calibrated\), precision auto: AVX(512)?-VNNI CPU|, precision auto: no VNNI .*)?$/,
+    );
     expect(st.cameras.map((c) => [c.id, c.state])).toEqual([
       ['cam1', 'up'],
       ['cam2', 'up'],

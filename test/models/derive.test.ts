@@ -110,18 +110,27 @@ describe.skipIf(!ready)('deriving the shared models', () => {
       const sha = createHash('sha256').update(bytes).digest('hex');
       const patched = { ...manifest, models: manifest.models.map((e) => (e === entry ? { ...e, sha256: sha } : e)) };
       const warnings: string[] = [];
-      const d = await Detector.create({ modelsDir: dir, manifest: patched, threads: 1, input: 'auto', cacheDir: cache, warn: (w) => warnings.push(w) });
+      // fp32: the patched file is not the one the int8 table was measured on (detector.precision auto would refuse it first).
+      const d = await Detector.create({
+        modelsDir: dir,
+        manifest: patched,
+        threads: 1,
+        input: 'auto',
+        precision: 'fp32',
+        cacheDir: cache,
+        warn: (w) => warnings.push(w),
+      });
       expect(d.inputSize).toEqual({ width: 640, height: 640 });
       expect(d.input.mode).toBe('native');
       expect(warnings.join('\n')).toMatch(/detector.input auto: model "yolov8n_fp32": cannot derive .*; using its native 640x640 input/);
       expect(describeDetectorInput(d.input)).toMatch(/^640x640 \(native; auto stayed native: model "yolov8n_fp32"/);
       await d.close();
-      await expect(Detector.create({ modelsDir: dir, manifest: patched, threads: 1, cacheDir: cache, input: '640x384', warn: () => {} })).rejects.toMatchObject(
-        {
-          code: 'FS_MODEL_UNSUPPORTED',
-          message: expect.stringMatching(/model "yolov8n_fp32": cannot derive a 640x384 input/),
-        },
-      );
+      await expect(
+        Detector.create({ modelsDir: dir, manifest: patched, threads: 1, cacheDir: cache, input: '640x384', precision: 'fp32', warn: () => {} }),
+      ).rejects.toMatchObject({
+        code: 'FS_MODEL_UNSUPPORTED',
+        message: expect.stringMatching(/model "yolov8n_fp32": cannot derive a 640x384 input/),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -60,8 +60,8 @@ describe('detector.precision auto through the config', () => {
     expect(detectorPrecision(cfg({ model: 'yolox_nano', precision: 'auto' }))).toBe('fp32');
   });
 
-  it('the config default is fp32', () => {
-    expect(cfg({}).detector.precision).toBe('fp32');
+  it('the config default is auto', () => {
+    expect(cfg({}).detector.precision).toBe('auto');
     expect(() => cfg({ precision: 'fp16' })).toThrow(/detector\.precision/);
   });
 });

@@ -74,20 +74,19 @@ export const DETECTOR_DEFAULTS = Object.freeze({
    */
   input: 'auto',
   /**
-   * 'fp32' for now. 'int8' runs the static mixed-precision int8 model derived from the fp32 file
-   * (models/quantize.ts; the stem and the class heads' last two convs stay float): 0.62-0.70 of
-   * fp32's CPU per 640x384 frame, median 0.64 over eight interleaved runs (`npx tsx
-   * agent/bench/input-speed.ts --inputs 640x384,640x384+int8 --rounds 60`, load 6-9). On the
-   * labelled set at the auto input: detector recall .891 for both; tracked pooled IDF1 .879 -> .888,
-   * recall .844 for both, MOTA .801 -> .799; but per clip the aisle clip gains a false positive (MOTA
-   * .917 -> .875, IDF1 .957 -> .936) and checkout HOTA .842 -> .838, while the street clip gains
-   * (IDF1 .807 -> .836) (`npx tsx agent/bench/labelled-ab.ts --variants
-   * 'input=auto,precision=fp32;input=auto,precision=int8'`). 'auto' picks int8 only where it was
-   * measured to pay (models/precision.ts: the CPU provider on a VNNI CPU). It is not the default yet:
-   * the labelled baseline (test/fixtures/labels/baseline.json) holds one set of floors, and with auto
-   * the CI machine's CPU would decide which precision they check.
+   * 'auto' since 2026-12-02: int8 where it was measured to pay (models/precision.ts: the cpu provider
+   * first, a VNNI x86 CPU, a model with a calibrated int8 variant), else fp32. 'int8' runs the static
+   * mixed-precision int8 model derived from the fp32 file (models/quantize.ts; the stem and the class
+   * heads' last two convs stay float): 0.62-0.70 of fp32's CPU per 640x384 frame, median 0.64 over
+   * eight interleaved runs (`npx tsx agent/bench/input-speed.ts --inputs 640x384,640x384+int8
+   * --rounds 60`, load 6-9), 0.68-0.71 in the 4-camera pipeline. On the labelled set at the auto
+   * input: detector recall .891 for both; tracked pooled IDF1 .879 -> .888, recall .844 for both,
+   * MOTA .801 -> .799; per clip the aisle clip gains a false positive (MOTA .917 -> .875, IDF1 .957 ->
+   * .936) and checkout HOTA .842 -> .838, while the street clip gains (IDF1 .807 -> .836) (`npx tsx
+   * agent/bench/labelled-ab.ts --variants 'input=auto,precision=fp32;input=auto,precision=int8'`).
+   * The labelled floors are per precision (test/fixtures/labels/baseline.json figures_int8).
    */
-  precision: 'fp32' as 'auto' | 'fp32' | 'int8',
+  precision: 'auto' as 'auto' | 'fp32' | 'int8',
 });
 
 /** The picture shape 'auto' fits the detector input to. */

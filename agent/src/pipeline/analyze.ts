@@ -146,7 +146,8 @@ export interface AnalyzeSummary {
   readonly video_seconds: number;
   readonly wall_seconds: number;
   readonly realtime_factor: number;
-  readonly detector: { readonly model: string; readonly provider: string; readonly mean_inference_ms: number };
+  /** The detector that ran: model, provider, precision (fp32 | int8: detector.precision auto's choice on this host), mean inference. */
+  readonly detector: { readonly model: string; readonly provider: string; readonly precision: Precision; readonly mean_inference_ms: number };
   readonly appearance: { readonly enabled: boolean; readonly embeddings: number; readonly skipped: number; readonly ms_per_embedding: number };
   /** Region detection's counts (null on the whole-frame path): inferred frames by what ran, detector runs, carried boxes. */
   readonly regions: {
@@ -362,6 +363,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
       detector: {
         model: detector.model.name,
         provider: detector.provider,
+        precision: detector.input.precision,
         // DetectorStats already holds means per frame.
         mean_inference_ms: round(dstats.inferenceMs, 2),
       },

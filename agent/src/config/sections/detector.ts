@@ -90,7 +90,7 @@ export const detectorSection = z
       .enum(PRECISION_SETTINGS)
       .default(DETECTOR_DEFAULTS.precision)
       .describe(
-        "Numeric precision of the detector. fp32 (default): the model file as shipped. int8: a static int8 model (QLinearConv on the CPU's VNNI int8 kernels; mixed precision where the table keeps ops float) derived at start-up from that same file with the calibration table committed in models/calibration/<model>.int8.json, cached beside the other derived models; refused, naming the model, when the model has no table or the table was made on another file. auto: int8 where it was measured to pay (the cpu provider first, an x86 CPU with AVX512-VNNI or AVX-VNNI, a model with a calibrated int8 variant), else fp32. doctor and /status say which runs, and for auto why.",
+        "Numeric precision of the detector. fp32: the model file as shipped. int8: a static int8 model (QLinearConv on the CPU's VNNI int8 kernels; mixed precision where the table keeps ops float) derived at start-up from that same file with the calibration table committed in models/calibration/<model>.int8.json, cached beside the other derived models; refused, naming the model, when the model has no table or the table was made on another file. auto (default): int8 where it was measured to pay (the cpu provider first, an x86 CPU with AVX512-VNNI or AVX-VNNI, a model with a calibrated int8 variant), else fp32. doctor and /status say which runs, and for auto why.",
       ),
     sessions: z
       .int()
