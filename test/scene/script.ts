@@ -57,3 +57,11 @@ export const ROLE_OPTIONS: RoleOptions = {
   personHeightM: 1.7,
   sellerZones: new Map(),
 };
+
+/** The tracker swapped the ids of two people at `t` seconds: each track's samples from then on follow the other. */
+export function swapAt(a: Observation[], b: Observation[], t: number): Observation[] {
+  const ta = a[0]!.track;
+  const tb = b[0]!.track;
+  const cut = T0 + t * 1000;
+  return [...a.map((o) => (o.t >= cut ? { ...o, track: tb } : o)), ...b.map((o) => (o.t >= cut ? { ...o, track: ta } : o))];
+}

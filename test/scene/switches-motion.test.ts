@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../agent/src/scene/observations.js';
 import { fragmentsOf, gatingCost, idCounter, stitchFragments } from '../../agent/src/scene/stitch.js';
 import { continuationError, resolveSwitches } from '../../agent/src/scene/switches.js';
-import { T0, track } from './script.js';
+import { swapAt, T0, track } from './script.js';
 
 const opts = { maxGapS: 45, maxSpeedMps: 1.6, baseRadiusM: 1.2, exitGapS: 0, personHeightM: 1.7 };
 const stitch = (obs: Observation[]) => stitchFragments(fragmentsOf(obs), gatingCost(opts), opts.maxGapS, idCounter());
@@ -15,14 +15,6 @@ const resolve = (obs: Observation[], motionWindowS?: number) =>
     streamEnd: T0 + 900_000,
     ...(motionWindowS !== undefined ? { motionWindowS } : {}),
   });
-
-/** The tracker swapped the ids of two people at `t` seconds: each track's samples from then on follow the other. */
-function swapAt(a: Observation[], b: Observation[], t: number): Observation[] {
-  const ta = a[0]!.track;
-  const tb = b[0]!.track;
-  const cut = T0 + t * 1000;
-  return [...a.map((o) => (o.t >= cut ? { ...o, track: tb } : o)), ...b.map((o) => (o.t >= cut ? { ...o, track: ta } : o))];
-}
 
 // A: in through the door, browses standing at (5, 5) until 200 s, out through the door.
 const A = track('c1', 1, [

@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../agent/src/scene/observations.js';
 import { fragmentsOf, gatingCost, idCounter, stitchFragments } from '../../agent/src/scene/stitch.js';
 import { resolveSwitches, type SwitchDecision, type SwitchOptions } from '../../agent/src/scene/switches.js';
-import { T0, track } from './script.js';
+import { swapAt, T0, track } from './script.js';
 
 const opts = { maxGapS: 45, maxSpeedMps: 1.6, baseRadiusM: 1.2, exitGapS: 0, personHeightM: 1.7 };
 const stitch = (obs: Observation[]) => stitchFragments(fragmentsOf(obs), gatingCost(opts), opts.maxGapS, idCounter());
 const base: SwitchOptions = { encounterM: 0.6, personHeightM: 1.7, sampleDtMs: 1000, streamStart: T0 - 300_000, streamEnd: T0 + 900_000 };
-
-/** The tracker swapped the ids of two people at `t` seconds: each track's samples from then on follow the other. */
-function swapAt(a: Observation[], b: Observation[], t: number): Observation[] {
-  const ta = a[0]!.track;
-  const tb = b[0]!.track;
-  const cut = T0 + t * 1000;
-  return [...a.map((o) => (o.t >= cut ? { ...o, track: tb } : o)), ...b.map((o) => (o.t >= cut ? { ...o, track: ta } : o))];
-}
 
 const endOf = (p: { obs: readonly Observation[] }): number => p.obs[p.obs.length - 1]!.t;
 
