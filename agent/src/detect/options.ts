@@ -66,8 +66,13 @@ const PROVIDERS: readonly ProviderName[] = ['cpu', 'cuda', 'tensorrt', 'webgpu']
  * with an int8 variant; a model given as a path has none), its providers and this host's CPU. The
  * one place the choice is made: detectorSettings and the tracker's score thresholds both read it.
  */
-export function detectorPrecisionFor(model: string, setting: PrecisionSetting, providers: readonly string[]): ResolvedPrecision {
-  return resolvePrecision(setting, providers, findEntry(loadManifest(), model)?.int8 !== undefined);
+export function detectorPrecisionFor(
+  model: string,
+  setting: PrecisionSetting,
+  providers: readonly string[],
+  manifest: ModelManifest = loadManifest(),
+): ResolvedPrecision {
+  return resolvePrecision(setting, providers, findEntry(manifest, model)?.int8 !== undefined);
 }
 
 export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings> {
@@ -76,7 +81,7 @@ export function detectorSettings(o: DetectorOptions): Readonly<DetectorSettings>
   const setting = o.precision ?? DETECTOR_DEFAULTS.precision;
   if (!PRECISION_SETTINGS.includes(setting)) throw bad('precision', setting, PRECISION_SETTINGS.join(', '));
   const providers = o.providers ?? DETECTOR_DEFAULTS.providers;
-  const chosen = detectorPrecisionFor(o.model ?? DETECTOR_DEFAULTS.model, setting, providers);
+  const chosen = detectorPrecisionFor(o.model ?? DETECTOR_DEFAULTS.model, setting, providers, o.manifest);
   const s: DetectorSettings = {
     model: o.model ?? DETECTOR_DEFAULTS.model,
     modelsDir: o.modelsDir,
