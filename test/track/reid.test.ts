@@ -162,6 +162,31 @@ describe.skipIf(!haveData(CLIP, MODEL))('OSNet embeddings on a real clip', () =>
     for (const [i, e] of native.entries()) expect(dot(e, boxed[i]!)).toBeGreaterThan(0.9);
   });
 
+  it("two sessions run two cameras' batches at once and give the one-session vectors", async () => {
+    const pool = await openReid(dataPath(MODEL), { threads: 1, sessions: 2 });
+    try {
+      const boxes5 = [PEOPLE.basket.at5, PEOPLE.cashier.at5];
+      const boxes15 = [PEOPLE.elderly.at15, PEOPLE.basket.at15, PEOPLE.cashier.at15];
+      // Four batches in flight over two sessions: two run, two wait their turn, none is lost or mixed up.
+      const [a, b, c, d] = await Promise.all([pool.embed(f5, boxes5), pool.embed(f15, boxes15), pool.embed(f15, boxes15), pool.embed(f5, boxes5)]);
+      const want5 = await reid.embed(f5, boxes5);
+      const want15 = await reid.embed(f15, boxes15);
+      for (const [got, want] of [
+        [a, want5],
+        [d, want5],
+        [b, want15],
+        [c, want15],
+      ] as const) {
+        expect(got.length).toBe(want.length);
+        for (const [i, e] of got.entries()) expect(dot(e, want[i]!)).toBeCloseTo(1, 5);
+      }
+      expect(pool.stats()).toMatchObject({ embeddings: 10, batches: 4 });
+    } finally {
+      await pool.release();
+    }
+    await expect(openReid(dataPath(MODEL), { sessions: 0 })).rejects.toThrow(/sessions 0 must be an integer >= 1/);
+  });
+
   it("plugs into the tracker as an EmbedFn over the update's detections", async () => {
     const dets = detectionsFromList([
       { box: PEOPLE.cashier.at5, score: 0.9 },

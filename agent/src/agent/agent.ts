@@ -286,6 +286,9 @@ async function openCore(cfg: Readonly<Config>, deps: AgentDeps): Promise<AgentCo
         undefined,
         cfg.tracker.reid_input,
         cfg.tracker.reid_precision,
+        // As many ReID sessions as detector sessions: with 2 x 1 thread each, neither model's
+        // batches wait for the other cameras' on a single two-threaded session.
+        cfg.detector.sessions,
       );
     }
   } catch (e) {

@@ -400,6 +400,8 @@ export async function openAppearance(
   input?: string,
   /** tracker.reid_precision; int8 derives the static int8 model (models/quantize.ts) through the same path. */
   precision: Precision = 'fp32',
+  /** ReID sessions; the agent opens as many as detector sessions (detector.sessions). */
+  sessions = 1,
 ): Promise<ReidEmbedder> {
   const model = await resolveModel(reidModel, detector.modelsDir ?? defaultModelsDir(), { warn });
   const size = input === undefined ? undefined : parseSize(input, 'HxW');
@@ -415,6 +417,7 @@ export async function openAppearance(
   return openReid(derived?.path ?? model.path, {
     ...(derived ? { input: derived.input } : {}),
     threads: detector.threads ?? 0,
+    sessions,
     ...(detector.spinning !== undefined ? { spinning: detector.spinning } : {}),
     ...(tuning?.reidWorker !== undefined ? { worker: tuning.reidWorker } : {}),
     warn,

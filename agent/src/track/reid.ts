@@ -10,10 +10,10 @@
  * run() is synchronous, and in-thread it stopped the event loop (ffmpeg pipe reads, the next
  * frame's detection hand-off) for every batch.
  */
-import { FailureError } from '../core/errors.js';
+import { FailureError, MisuseError } from '../core/errors.js';
 import type { Detections } from '../core/detections.js';
 import type { Frame } from '../core/frame.js';
-import { openSession, type ProviderName } from '../runtime/onnx.js';
+import { type ModelSession, openSession, type ProviderName } from '../runtime/onnx.js';
 import { type CropSize, cropBatchInto, REID_CROP } from './crop.js';
 import { l2normalise } from './distances.js';
 import { boxAt, type Xyxy } from './geometry.js';
@@ -40,6 +40,13 @@ export interface ReidOptions {
   readonly input?: CropSize;
   /** Largest batch sent to the network at once; a frame's crops beyond it go in further runs. */
   readonly maxBatch?: number;
+  /**
+   * Sessions of the model (default 1), each with `threads` intra-op threads; a batch runs on
+   * whichever is free. With several cameras, 2 sessions x 1 thread beside 2 detector sessions x 1
+   * thread (detector.sessions) keep both cores of a 2-core box busy where one two-threaded session
+   * waits on the other cameras' batches (agent/bench/store.ts --sessions 2 --threads 1).
+   */
+  readonly sessions?: number;
   /** Milliseconds clock for the cost figures; default performance.now. */
   readonly now?: () => number;
   readonly warn?: (message: string) => void;
@@ -66,24 +73,41 @@ export interface ReidEmbedder {
 }
 
 export async function openReid(modelPath: string, opts: ReidOptions = {}): Promise<ReidEmbedder> {
-  const session = await openSession(modelPath, {
-    ...(opts.providers ? { providers: opts.providers } : {}),
-    ...(opts.threads ? { threads: opts.threads } : {}),
-    ...(opts.warn ? { warn: opts.warn } : {}),
-    spinning: opts.spinning ?? REID_DEFAULTS.spinning,
-    worker: opts.worker ?? REID_DEFAULTS.worker,
-  });
+  const count = opts.sessions ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new MisuseError('FS_BAD_ARGUMENT', `openReid: sessions ${count} must be an integer >= 1`);
+  const open = () =>
+    openSession(modelPath, {
+      ...(opts.providers ? { providers: opts.providers } : {}),
+      ...(opts.threads ? { threads: opts.threads } : {}),
+      ...(opts.warn ? { warn: opts.warn } : {}),
+      spinning: opts.spinning ?? REID_DEFAULTS.spinning,
+      worker: opts.worker ?? REID_DEFAULTS.worker,
+    });
+  const sessions: ModelSession[] = [];
+  try {
+    for (let i = 0; i < count; i++) sessions.push(await open());
+  } catch (e) {
+    await Promise.allSettled(sessions.map((s) => s.release()));
+    throw e;
+  }
+  const pool = new SessionPool(sessions);
   const now = opts.now ?? (() => performance.now());
   const maxBatch = Math.max(1, opts.maxBatch ?? REID_DEFAULTS.maxBatch);
-  const outputName = session.outputNames[0]!;
+  const outputName = sessions[0]!.outputNames[0]!;
   const crop = opts.input ?? REID_CROP;
   let dim = 0;
   const counters = { embeddings: 0, batches: 0, totalMs: 0 };
 
   async function runBatch(frame: Frame, boxes: readonly Xyxy[]): Promise<Float32Array[]> {
-    // Into a buffer the session lends and moves to its worker without a copy (runtime/input-pool.ts).
-    const input = cropBatchInto(frame, boxes, crop, session.inputBuffer(boxes.length * 3 * crop.height * crop.width));
-    const res = await session.run(input, [boxes.length, 3, crop.height, crop.width]);
+    const session = await pool.take();
+    let res: Awaited<ReturnType<ModelSession['run']>>;
+    try {
+      // Into a buffer the session lends and moves to its worker without a copy (runtime/input-pool.ts).
+      const input = cropBatchInto(frame, boxes, crop, session.inputBuffer(boxes.length * 3 * crop.height * crop.width));
+      res = await session.run(input, [boxes.length, 3, crop.height, crop.width]);
+    } finally {
+      pool.give(session);
+    }
     const out = res[outputName];
     if (out?.dims.length !== 2 || out.dims[0] !== boxes.length) {
       throw new FailureError('FS_MODEL_UNSUPPORTED', `ReID model ${modelPath}: expected output [${boxes.length}, D], got [${out?.dims.join(', ') ?? 'none'}]`, {
@@ -124,6 +148,29 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
     },
     input: crop,
     stats: () => ({ ...counters, msPerEmbedding: counters.embeddings ? counters.totalMs / counters.embeddings : 0 }),
-    release: () => session.release(),
+    release: async () => {
+      await Promise.all(sessions.map((s) => s.release()));
+    },
   };
+}
+
+/** Free sessions, handed out first come, first served; a caller waits while all are running. */
+class SessionPool {
+  readonly #free: ModelSession[];
+  readonly #waiting: Array<(s: ModelSession) => void> = [];
+
+  constructor(sessions: readonly ModelSession[]) {
+    this.#free = [...sessions];
+  }
+
+  take(): Promise<ModelSession> {
+    const s = this.#free.shift();
+    return s ? Promise.resolve(s) : new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  give(s: ModelSession): void {
+    const next = this.#waiting.shift();
+    if (next) next(s);
+    else this.#free.push(s);
+  }
 }
