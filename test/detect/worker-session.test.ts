@@ -54,7 +54,7 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
     },
   );
 
-  it('moves a lent input buffer to the worker and back instead of copying it, and lends it again', async () => {
+  it('lends input buffers as shared slots: only the slot crosses to the worker, and it is lent again after the run', async () => {
     const model = dataPath('models/osnet_x0_25_msmt17.onnx');
     const n = 2 * 3 * 256 * 128;
     const input = new Float32Array(n).map((_, i) => ((i * 2654435761) % 1000) / 1000);
@@ -66,11 +66,18 @@ describe.skipIf(!ready)('openSession({ worker: true })', () => {
         const lent = s.inputBuffer(n);
         lent.set(input);
         const run = s.run(lent, [2, 3, 256, 128]);
-        if (s === remote) expect(lent.byteLength).toBe(0); // moved to the worker: detached here, nothing copied
+        if (s === remote) {
+          // Shared memory, neither moved (a detached buffer) nor copied by the message; while it runs,
+          // another request gets another slot.
+          expect(lent.buffer).toBeInstanceOf(SharedArrayBuffer);
+          expect(lent.byteLength).toBe(n * 4);
+          expect(s.inputBuffer(8).buffer).not.toBe(lent.buffer);
+        }
         expect(Array.from((await run).output!.data)).toEqual(Array.from(want.output!.data));
         // The same memory comes back: a smaller batch is a view over it, holding the last input.
         const again = s.inputBuffer(n / 2);
         expect(again.buffer.byteLength).toBe(n * 4);
+        if (s === remote) expect(again.buffer).toBe(lent.buffer);
         expect(Array.from(again.subarray(0, 8))).toEqual(Array.from(input.subarray(0, 8)));
         const one = await s.run(again, [1, 3, 256, 128]);
         expect(Array.from(one.output!.data)).toEqual(Array.from(want.output!.data.subarray(0, 512)));

@@ -196,7 +196,7 @@ export class Detector {
       );
     }
     const t0 = this.#now();
-    // Lent by the session and moved to its worker, not copied (runtime/input-pool.ts); calls are
+    // Lent by the session as shared memory its worker reads, not copied per message (runtime/shared-slots.ts); calls are
     // serialised, so the one buffer is back in the pool before the next frame asks for it.
     const input = preprocessInto(frame.data, width, height, this.#session.inputBuffer(3 * width * height), norm);
     const t1 = this.#now();

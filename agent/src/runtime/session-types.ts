@@ -43,7 +43,8 @@ export interface ModelSession {
   /**
    * A buffer for `length` input floats, lent by the session: fill every value (it is reused, not
    * zeroed) and pass it to run(), which takes it back; do not touch it after. The worker session
-   * moves it to the worker and back instead of copying it (input-pool.ts). Any other array given to
+   * lends shared memory and sends only its slot (shared-slots.ts); the in-thread one reuses it
+   * (input-pool.ts). Any other array given to
    * run() is copied as before and stays the caller's.
    */
   inputBuffer(length: number): Float32Array;

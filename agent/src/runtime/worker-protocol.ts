@@ -16,8 +16,18 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  /** lent: `input` was transferred (a session-lent buffer, input-pool.ts) and comes back with the reply. */
-  | { readonly type: 'run'; readonly id: number; readonly input: Float32Array; readonly dims: readonly number[]; readonly lent: boolean }
+  /** A shared input slot (shared-slots.ts), announced once before any run names it. */
+  | { readonly type: 'slot'; readonly slot: number; readonly buffer: SharedArrayBuffer }
+  | { readonly type: 'forget'; readonly slot: number }
+  /** The input is either `input` (copied by the structured clone) or the first `length` floats of shared `slot`. */
+  | {
+      readonly type: 'run';
+      readonly id: number;
+      readonly input?: Float32Array;
+      readonly slot?: number;
+      readonly length?: number;
+      readonly dims: readonly number[];
+    }
   | { readonly type: 'release' };
 
 export type WorkerReply =
@@ -35,8 +45,6 @@ export type WorkerReply =
       readonly type: 'result';
       readonly id: number;
       readonly outputs: Record<string, { data: Float32Array; dims: readonly number[] }>;
-      /** The lent input's buffer, transferred back. */
-      readonly input?: ArrayBuffer;
     }
-  | { readonly type: 'run-failed'; readonly id: number; readonly message: string; readonly input?: ArrayBuffer }
+  | { readonly type: 'run-failed'; readonly id: number; readonly message: string }
   | { readonly type: 'released' };

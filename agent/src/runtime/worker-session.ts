@@ -1,7 +1,7 @@
 /**
  * A ModelSession whose onnxruntime session lives on a worker thread. Same interface as the
- * in-thread one; inputs are copied to the worker (the caller keeps reusing its buffer), outputs
- * are transferred back without a copy.
+ * in-thread one; a lent input is a shared slot (shared-slots.ts), any other input is copied to the
+ * worker (the caller keeps reusing its buffer), outputs are transferred back without a copy.
  *
  * The worker keeps the process alive only while a run is pending, so a caller that forgets
  * release() does not hang the process at exit.
@@ -14,7 +14,7 @@ import type { ModelSession, SessionOptions } from './session-types.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker-protocol.js';
 import { WORKER_SOURCE } from './worker-source.js';
 import { ortThreadName } from './thread-name.js';
-import { InputPool } from './input-pool.js';
+import { SharedSlots } from './shared-slots.js';
 
 type Outputs = Record<string, { data: Float32Array; dims: readonly number[] }>;
 
@@ -27,12 +27,15 @@ export async function openWorkerSession(modelPath: string, opts: SessionOptions)
     attempts: providerOrder(opts).map((provider) => ({ provider, options: sessionOptionsFor(provider, opts) })),
   };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init });
-  const pending = new Map<number, { resolve: (o: Outputs) => void; reject: (e: unknown) => void }>();
+  const pending = new Map<number, { resolve: (o: Outputs) => void; reject: (e: unknown) => void; slot: number | undefined }>();
   let nextId = 1;
   let exited = false;
   let lastFailure = 'no provider could start';
   let released: (() => void) | undefined;
-  const pool = new InputPool();
+  const slots = new SharedSlots({
+    announce: (slot, buffer) => worker.postMessage({ type: 'slot', slot, buffer } satisfies WorkerRequest),
+    forget: (slot) => worker.postMessage({ type: 'forget', slot } satisfies WorkerRequest),
+  });
 
   const gone = (why: string) => new FailureError('FS_MODEL_UNSUPPORTED', `onnxruntime worker for ${modelPath} ${why}`, { modelPath });
   const failAll = (e: unknown) => {
@@ -57,7 +60,7 @@ export async function openWorkerSession(modelPath: string, opts: SessionOptions)
         case 'run-failed': {
           const p = pending.get(m.id);
           pending.delete(m.id);
-          if (m.input) pool.give(m.input);
+          if (p?.slot !== undefined) slots.give(p.slot);
           if (pending.size === 0) worker.unref();
           if (m.type === 'result') p?.resolve(m.outputs);
           else p?.reject(new FailureError('FS_MODEL_UNSUPPORTED', `inference with ${modelPath} failed: ${m.message}`, { modelPath }));
@@ -90,18 +93,20 @@ export async function openWorkerSession(modelPath: string, opts: SessionOptions)
     outputNames: info.outputNames,
     inputShapes: info.inputShapes,
     outputShapes: info.outputShapes,
-    inputBuffer: (length) => pool.take(length),
+    inputBuffer: (length) => slots.take(length),
     run(input, dims) {
       if (exited) return Promise.reject(gone('is gone'));
       const id = nextId++;
       return new Promise<Outputs>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
+        const slot = slots.slotOf(input);
+        pending.set(id, { resolve, reject, slot });
         worker.ref();
-        const lent = pool.lent(input);
-        const req: WorkerRequest = { type: 'run', id, input, dims: [...dims], lent };
-        // A lent buffer moves to the worker and comes back with the reply; any other input is
-        // copied by the structured clone, so its caller may refill it at once.
-        worker.postMessage(req, lent ? [input.buffer as ArrayBuffer] : []);
+        // A lent buffer is a shared slot: only its id and length cross (shared-slots.ts), and it is
+        // lent again once the reply is in. Any other input is copied by the structured clone, so
+        // its caller may refill it at once.
+        const req: WorkerRequest =
+          slot === undefined ? { type: 'run', id, input, dims: [...dims] } : { type: 'run', id, slot, length: input.length, dims: [...dims] };
+        worker.postMessage(req);
       });
     },
     async release() {

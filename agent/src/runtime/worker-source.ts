@@ -45,20 +45,36 @@ async function main() {
     outputShapes: shapes(session.outputMetadata),
   });
   const inputName = session.inputNames[0];
+  // Shared input slots (shared-slots.ts): the main thread writes a run's input there; it is copied
+  // into this thread's own memory (onnxruntime-node refuses shared memory) before the run.
+  const slots = new Map();
   // run() blocks this thread; requests are handled one at a time, in arrival order.
   parentPort.on('message', async (req) => {
+    if (req.type === 'slot') {
+      slots.set(req.slot, { shared: new Float32Array(req.buffer), local: new Float32Array(req.buffer.byteLength / 4) });
+      return;
+    }
+    if (req.type === 'forget') {
+      slots.delete(req.slot);
+      return;
+    }
     if (req.type === 'release') {
       await session.release();
       post({ type: 'released' });
       parentPort.close();
       return;
     }
-    // A lent input goes back to the main thread's pool with the reply, moved, not copied.
-    const back = req.lent ? { input: req.input.buffer } : {};
     try {
-      const res = await session.run({ [inputName]: new ort.Tensor('float32', req.input, req.dims) });
+      let input = req.input;
+      if (req.slot !== undefined) {
+        const s = slots.get(req.slot);
+        if (!s) throw new Error('input slot ' + req.slot + ' is unknown');
+        input = new Float32Array(s.local.buffer, 0, req.length);
+        input.set(s.shared.subarray(0, req.length));
+      }
+      const res = await session.run({ [inputName]: new ort.Tensor('float32', input, req.dims) });
       const outputs = {};
-      const transfer = req.lent ? [req.input.buffer] : [];
+      const transfer = [];
       for (const [name, t] of Object.entries(res)) {
         if (t.type !== 'float32') throw new Error('output ' + name + ' is ' + t.type + ', expected float32');
         // Hand the buffer over without a copy when the tensor owns all of it.
@@ -67,9 +83,9 @@ async function main() {
         transfer.push(data.buffer);
         outputs[name] = { data, dims: [...t.dims] };
       }
-      post({ type: 'result', id: req.id, outputs, ...back }, transfer);
+      post({ type: 'result', id: req.id, outputs }, transfer);
     } catch (e) {
-      post({ type: 'run-failed', id: req.id, message: text(e), ...back }, req.lent ? [req.input.buffer] : []);
+      post({ type: 'run-failed', id: req.id, message: text(e) });
     }
   });
 }

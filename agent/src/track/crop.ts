@@ -35,7 +35,7 @@ export function cropBatch(frame: Frame, boxes: readonly Xyxy[], size: CropSize =
 
 /**
  * cropBatch into `out` (boxes x 3 x H x W floats, every one written: a reused buffer needs no
- * clearing), e.g. a buffer the ReID session lends (runtime/input-pool.ts). Returns `out`.
+ * clearing), e.g. a buffer the ReID session lends (runtime/shared-slots.ts). Returns `out`.
  */
 export function cropBatchInto(frame: Frame, boxes: readonly Xyxy[], size: CropSize, out: Float32Array): Float32Array {
   const { width: fw, height: fh, data } = frame;

@@ -102,7 +102,7 @@ export async function openReid(modelPath: string, opts: ReidOptions = {}): Promi
     const session = await pool.take();
     let res: Awaited<ReturnType<ModelSession['run']>>;
     try {
-      // Into a buffer the session lends and moves to its worker without a copy (runtime/input-pool.ts).
+      // Into a buffer the session lends (shared memory its worker reads: runtime/shared-slots.ts).
       const input = cropBatchInto(frame, boxes, crop, session.inputBuffer(boxes.length * 3 * crop.height * crop.width));
       res = await session.run(input, [boxes.length, 3, crop.height, crop.width]);
     } finally {
