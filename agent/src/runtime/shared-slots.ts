@@ -39,13 +39,14 @@ export class SharedSlots {
   take(length: number): Float32Array {
     const bytes = length * Float32Array.BYTES_PER_ELEMENT;
     let slot = this.#slots.filter((s) => !s.busy && s.buffer.byteLength >= bytes).sort((a, b) => a.buffer.byteLength - b.buffer.byteLength)[0];
-    if (!slot) {
-      slot = { id: this.#nextId++, buffer: new SharedArrayBuffer(bytes), busy: false };
+    if (slot) slot.busy = true;
+    else {
+      // Busy from the start, so trimming below can never drop the slot about to be lent.
+      slot = { id: this.#nextId++, buffer: new SharedArrayBuffer(bytes), busy: true };
       this.peer.announce(slot.id, slot.buffer);
       this.#slots.push(slot);
       this.#trim();
     }
-    slot.busy = true;
     const view = new Float32Array(slot.buffer, 0, length);
     this.#byView.set(view, slot);
     return view;
@@ -72,9 +73,8 @@ export class SharedSlots {
   /** Over `keep`: drop the smallest free slots (a larger one serves their sizes too). */
   #trim(): void {
     while (this.#slots.length > this.keep) {
-      const free = this.#slots.filter((s) => !s.busy).sort((a, b) => a.buffer.byteLength - b.buffer.byteLength);
-      const drop = free[0];
-      if (!drop || free.length === 1) return;
+      const drop = this.#slots.filter((s) => !s.busy).sort((a, b) => a.buffer.byteLength - b.buffer.byteLength)[0];
+      if (!drop) return;
       this.#slots.splice(this.#slots.indexOf(drop), 1);
       this.peer.forget(drop.id);
     }
