@@ -18,6 +18,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { packageVersion } from './commands/run.js';
 import { registerHqCommand } from './commands/hq.js';
 import { registerLabelCommand } from './commands/label.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerSetupCommand } from './commands/setup.js';
 
 /** Each command module adds itself to the program. Keep one line per command. */
@@ -34,6 +35,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerDoctorCommand,
   registerHqCommand,
   registerLabelCommand,
+  registerAuditCommand,
   registerSetupCommand,
 ];
 

@@ -14,7 +14,7 @@ import { writeAnalyzeOutputs } from '../../pipeline/outputs.js';
 import { trackerOptionsFromConfig } from '../../track/index.js';
 import { createProgress } from '../progress.js';
 
-interface AnalyzeFlags {
+export interface AnalyzeFlags {
   stride?: string;
   fps?: string;
   out?: string;
@@ -55,56 +55,70 @@ export function registerAnalyzeCommand(program: Command): void {
     )
     .option('--json', 'print summary.json to stdout when done')
     .action(async (source: string, flags: AnalyzeFlags) => {
-      const cfg: Readonly<Config> = flags.config ? loadConfigFile(flags.config) : validateConfig({ store: { id: 'adhoc' } });
-      const sourceId = flags.cameraId ?? sanitizeId(source);
-      const sampling = samplingFrom(flags, cfg);
-      const outDir = flags.out ?? join('out', 'analyze', sourceId);
-      const startTimeMs = flags.start !== undefined ? isoTime('--start', flags.start) : await archiveStartTime(source, cfg.store.timezone);
-      const progress = createProgress({ label: sourceId });
-      // A stream is watched as the agent watches its live cameras (agent.watchdog_s, and the camera's
-      // rtsp_timeout_s when --config has a camera of this id): a stalled camera ends the run with
-      // FS_SOURCE_UNREACHABLE instead of hanging it on an open connection.
-      const camera = cfg.cameras.find((c) => c.id === sourceId);
-      const stream = localPath(source, process.cwd()) === undefined;
-      const regions = { ...regionOptionsFrom(cfg, camera), ...(flags.regions !== undefined ? { mode: regionMode(flags.regions) } : {}) };
-      const result = await analyzeSource({
-        url: source,
-        sourceId,
-        sampling,
-        decode: { threads: cfg.sampling.decode_threads, skipLoopFilter: cfg.sampling.skip_loop_filter, hw: cfg.sampling.hw_decode },
-        // The agent's own detector options (provider fallback, threads, spinning, max_detections,
-        // detector.input narrowed for region modes, precision, the derived-model cache), with the flags applied.
-        detector: detectorOptionsFrom({
-          ...cfg,
-          detector: { ...cfg.detector, ...(flags.model !== undefined ? { model: flags.model } : {}), regions: { ...cfg.detector.regions, mode: regions.mode } },
-        }),
-        tracker: trackerOptionsFromConfig(
-          { ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance },
-          flags.model ?? cfg.detector.model,
-          detectorPrecision({ ...cfg, detector: { ...cfg.detector, ...(flags.model !== undefined ? { model: flags.model } : {}) } }),
-        ),
-        appearance: flags.appearance && cfg.tracker.appearance,
-        reidModel: cfg.tracker.reid_model,
-        reidInput: cfg.tracker.reid_input,
-        reidPrecision: cfg.tracker.reid_precision,
-        motionGate: flags.motionGate ? {} : null,
-        adaptive: { ...adaptiveFor(cfg, null), ...(flags.emptyEvery !== undefined ? { emptyEvery: positiveInt('--empty-every', flags.emptyEvery) } : {}) },
-        regions,
-        // The camera's zones when --config has a camera of this id: the preview shows what analytics will judge by.
-        preview: flags.preview ? { zones: cfg.cameras.find((c) => c.id === sourceId)?.zones ?? [] } : null,
-        ...(flags.limit !== undefined ? { limitSec: positive('--limit', flags.limit) } : {}),
-        ...(stream ? { watchdogSec: cfg.agent.watchdog_s } : {}),
-        ...(stream && camera?.rtsp_timeout_s !== undefined ? { socketTimeoutSec: camera.rtsp_timeout_s } : {}),
-        ...(startTimeMs !== undefined ? { startTimeMs } : {}),
-        onProgress: (p) => progress.update(p.fraction, `${p.framesSampled} frames, ${p.videoSec.toFixed(0)} s video, ${p.tracks} tracks`),
-      });
-      const files = writeAnalyzeOutputs(outDir, result);
+      const { result, files } = await runAnalyze(source, flags);
       const s = result.summary;
-      progress.done(`${s.frames_sampled} frames, ${s.tracks} tracks, ${s.video_seconds} s of video in ${s.wall_seconds} s (${s.realtime_factor}x real time)`);
       if (flags.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
       else console.log(`wrote ${files.tracks}, ${files.timeBase}, ${files.summary}${files.preview ? `, ${files.preview}` : ''}`);
       if (result.error) throw result.error;
     });
+}
+
+/**
+ * `floorsense analyze` without the printing: analyse `source` with the flags and the config they
+ * name, write the outputs, report progress on stderr. `floorsense audit prepare` runs its two
+ * analyses through here, so an audit sees exactly what analyze (and the agent's settings) make.
+ */
+export async function runAnalyze(
+  source: string,
+  flags: AnalyzeFlags,
+): Promise<{ result: Awaited<ReturnType<typeof analyzeSource>>; files: ReturnType<typeof writeAnalyzeOutputs> }> {
+  const cfg: Readonly<Config> = flags.config ? loadConfigFile(flags.config) : validateConfig({ store: { id: 'adhoc' } });
+  const sourceId = flags.cameraId ?? sanitizeId(source);
+  const sampling = samplingFrom(flags, cfg);
+  const outDir = flags.out ?? join('out', 'analyze', sourceId);
+  const startTimeMs = flags.start !== undefined ? isoTime('--start', flags.start) : await archiveStartTime(source, cfg.store.timezone);
+  const progress = createProgress({ label: sourceId });
+  // A stream is watched as the agent watches its live cameras (agent.watchdog_s, and the camera's
+  // rtsp_timeout_s when --config has a camera of this id): a stalled camera ends the run with
+  // FS_SOURCE_UNREACHABLE instead of hanging it on an open connection.
+  const camera = cfg.cameras.find((c) => c.id === sourceId);
+  const stream = localPath(source, process.cwd()) === undefined;
+  const regions = { ...regionOptionsFrom(cfg, camera), ...(flags.regions !== undefined ? { mode: regionMode(flags.regions) } : {}) };
+  const result = await analyzeSource({
+    url: source,
+    sourceId,
+    sampling,
+    decode: { threads: cfg.sampling.decode_threads, skipLoopFilter: cfg.sampling.skip_loop_filter, hw: cfg.sampling.hw_decode },
+    // The agent's own detector options (provider fallback, threads, spinning, max_detections,
+    // detector.input narrowed for region modes, precision, the derived-model cache), with the flags applied.
+    detector: detectorOptionsFrom({
+      ...cfg,
+      detector: { ...cfg.detector, ...(flags.model !== undefined ? { model: flags.model } : {}), regions: { ...cfg.detector.regions, mode: regions.mode } },
+    }),
+    tracker: trackerOptionsFromConfig(
+      { ...cfg.tracker, appearance: flags.appearance && cfg.tracker.appearance },
+      flags.model ?? cfg.detector.model,
+      detectorPrecision({ ...cfg, detector: { ...cfg.detector, ...(flags.model !== undefined ? { model: flags.model } : {}) } }),
+    ),
+    appearance: flags.appearance && cfg.tracker.appearance,
+    reidModel: cfg.tracker.reid_model,
+    reidInput: cfg.tracker.reid_input,
+    reidPrecision: cfg.tracker.reid_precision,
+    motionGate: flags.motionGate ? {} : null,
+    adaptive: { ...adaptiveFor(cfg, null), ...(flags.emptyEvery !== undefined ? { emptyEvery: positiveInt('--empty-every', flags.emptyEvery) } : {}) },
+    regions,
+    // The camera's zones when --config has a camera of this id: the preview shows what analytics will judge by.
+    preview: flags.preview ? { zones: cfg.cameras.find((c) => c.id === sourceId)?.zones ?? [] } : null,
+    ...(flags.limit !== undefined ? { limitSec: positive('--limit', flags.limit) } : {}),
+    ...(stream ? { watchdogSec: cfg.agent.watchdog_s } : {}),
+    ...(stream && camera?.rtsp_timeout_s !== undefined ? { socketTimeoutSec: camera.rtsp_timeout_s } : {}),
+    ...(startTimeMs !== undefined ? { startTimeMs } : {}),
+    onProgress: (p) => progress.update(p.fraction, `${p.framesSampled} frames, ${p.videoSec.toFixed(0)} s video, ${p.tracks} tracks`),
+  });
+  const files = writeAnalyzeOutputs(outDir, result);
+  const s = result.summary;
+  progress.done(`${s.frames_sampled} frames, ${s.tracks} tracks, ${s.video_seconds} s of video in ${s.wall_seconds} s (${s.realtime_factor}x real time)`);
+  return { result, files };
 }
 
 /**
