@@ -5,7 +5,7 @@
  * threshold can be chosen by leave-one-out cross-validation and the embedding policy compared with
  * embedding every detection.
  *
- *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace] [--gate G] [--sweep G,G,...]
+ *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace] [--gate G] [--sweep G,G,...] [--quick]
  *
  * The tracker runs with the gates in force for the cache's ReID precision (reid-cache.ts records it):
  * the manifest's reid_thresholds, int8.reid_thresholds for an int8 cache, as trackerOptionsFromConfig
@@ -13,8 +13,11 @@
  * reid_max_cosine_distance in a config would). --sweep prints the same- and different-person shares
  * under each listed distance (the trade-off a gate moves along).
  *
- * Prints: the product defaults per clip (IDF1 / IDSW / embedded fraction) with the decisive policy
- * and with every detection embedded; the cosine distances between the same and different labelled
+ * Prints: per clip and embedding rule (RULES: motion only, every detection embedded, the decisive
+ * policy's contest readings and the deferred first embedding) MOTA / IDF1 / HOTA / IDSW and the
+ * embeddings computed, per frame and per reason (contested, reid, first, refresh); unlabelled caches
+ * (the benchmark's street loop, reid-cache.ts --fps 1) are scored against embed-all's tracks; --quick
+ * stops there. Then the cosine distances between the same and different labelled
  * people; the held-out figures of the leave-one-clip-out choice of reid_max_cosine_distance; an
  * ablation of the exit rule and the reach cap; with --trace, every time an id comes back after a
  * gap of 2 s or more (gap, foot-point move in body heights, cosine distance of the detections).
