@@ -5,7 +5,7 @@
  * threshold can be chosen by leave-one-out cross-validation and the embedding policy compared with
  * embedding every detection.
  *
- *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace] [--gate G] [--sweep G,G,...]
+ *   npx tsx agent/bench/reid-replay.ts [--cache out/reid-cache] [--every N] [--trace] [--gate G] [--sweep G,G,...] [--quick]
  *
  * The tracker runs with the gates in force for the cache's ReID precision (reid-cache.ts records it):
  * the manifest's reid_thresholds, int8.reid_thresholds for an int8 cache, as trackerOptionsFromConfig
@@ -13,8 +13,11 @@
  * reid_max_cosine_distance in a config would). --sweep prints the same- and different-person shares
  * under each listed distance (the trade-off a gate moves along).
  *
- * Prints: the product defaults per clip (IDF1 / IDSW / embedded fraction) with the decisive policy
- * and with every detection embedded; the cosine distances between the same and different labelled
+ * Prints: per clip and embedding rule (RULES: motion only, every detection embedded, the decisive
+ * policy's contest readings and the deferred first embedding) MOTA / IDF1 / HOTA / IDSW and the
+ * embeddings computed, per frame and per reason (contested, reid, first, refresh); unlabelled caches
+ * (the benchmark's street loop, reid-cache.ts --fps 1) are scored against embed-all's tracks; --quick
+ * stops there. Then the cosine distances between the same and different labelled
  * people; the held-out figures of the leave-one-clip-out choice of reid_max_cosine_distance; an
  * ablation of the exit rule and the reach cap; with --trace, every time an id comes back after a
  * gap of 2 s or more (gap, foot-point move in body heights, cosine distance of the detections).
@@ -31,6 +34,7 @@ import { createIdCounter } from '../src/track/ids.js';
 import { trackerSection } from '../src/config/sections/tracker.js';
 import { trackerOptions as validated, trackerOptionsFromConfig, type TrackerOptions } from '../src/track/options.js';
 import { createTracker } from '../src/track/tracker.js';
+import { EMBEDDING_REASONS, type EmbeddingReason } from '../src/track/embedding-policy.js';
 import type { ReidCache } from './reid-cache.js';
 import { auc } from './reid-auc.js';
 
@@ -43,6 +47,8 @@ const { values } = parseArgs({
     every: { type: 'string', default: '1' },
     gate: { type: 'string' },
     sweep: { type: 'string' },
+    // Stop after the embedding-policy tables (skip the gate grid and the ablation).
+    quick: { type: 'boolean', default: false },
   },
 });
 
@@ -84,6 +90,9 @@ export interface ReplayResult {
   readonly rows: MotRow[];
   readonly embedded: number;
   readonly candidates: number;
+  readonly frames: number;
+  /** Embeddings by the reason the decisive policy asked for each (all 0 under 'all'). */
+  readonly reasons: Readonly<Record<EmbeddingReason, number>>;
   readonly metrics: MotMetrics;
 }
 
@@ -106,7 +115,7 @@ async function replay(clip: Clip, options: TrackerOptions, withPicture = true): 
       rows.push({ frame: fr.index + 1, id: t.id, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: t.score });
     }
   }
-  return { rows, embedded, candidates, metrics: evaluateMot(clip.gt, rows) };
+  return { rows, embedded, candidates, frames: clip.cache.frames.length, reasons: tracker.stats().embeddingReasons, metrics: evaluateMot(clip.gt, rows) };
 }
 
 /** Every return of an id after a gap: how long, how far (body heights), how alike (cosine distance of the raw detections). */
@@ -149,13 +158,34 @@ const trackerOptions = (o: Partial<TrackerOptions> = {}): TrackerOptions => vali
 console.log(
   `ReID ${reidPrecision}: max_cosine_distance ${DEFAULT_TRACKER_OPTIONS.maxCosineDistance}, reid_max_cosine_distance ${DEFAULT_TRACKER_OPTIONS.reidMaxCosineDistance} (${values.gate === undefined ? 'the manifest' : '--gate'})`,
 );
+/**
+ * The embedding rules compared (agent/src/track/embedding-policy.ts): motion only and every detection
+ * embedded (the references; 'all, ema 0.89' is a change too small to matter, to show how far two
+ * tracker runs drift apart on a long unlabelled clip anyway), the decisive policy as it was before
+ * issue 13 (contests over all pairs), the cascade-aware contests (the product default) and the
+ * variants tracker.embedding_contest and embedding_defer_tentative offer.
+ */
+const RULES: Array<[string, Partial<TrackerOptions>]> = [
+  ['motion only', { appearance: false }],
+  ['all, ema 0.89', { embeddingPolicy: 'all', embeddingEma: 0.89 }],
+  ['all', { embeddingPolicy: 'all' }],
+  ['decisive, pairs', { embeddingPolicy: 'decisive', embeddingContest: 'pairs', embeddingDeferTentative: false }],
+  ['cascade (default)', { embeddingPolicy: 'decisive', embeddingContest: 'cascade', embeddingDeferTentative: false }],
+  ['cascade + defer', { embeddingPolicy: 'decisive', embeddingContest: 'cascade', embeddingDeferTentative: true }],
+  ['cascade_no_veto', { embeddingPolicy: 'decisive', embeddingContest: 'cascade_no_veto', embeddingDeferTentative: false }],
+  ['no_veto + defer', { embeddingPolicy: 'decisive', embeddingContest: 'cascade_no_veto', embeddingDeferTentative: true }],
+];
+const pct = (a: number, b: number): string => `${((100 * a) / Math.max(b, 1)).toFixed(1)} %`;
+const reasonCells = (r: ReplayResult): string => EMBEDDING_REASONS.map((k) => `${k} ${r.reasons[k]}`).join(', ');
+const embLine = (r: ReplayResult): string =>
+  `embedded ${r.embedded}/${r.candidates} (${pct(r.embedded, r.candidates)}, ${(r.embedded / Math.max(r.frames, 1)).toFixed(2)} a frame; ${reasonCells(r)})`;
 for (const c of caches.unlabelled) {
+  console.log(`${c.name} (no labels; tracks scored against embed-all's as truth):`);
   const all = await replay(c, trackerOptions({ embeddingPolicy: 'all' }));
-  const dec = await replay(c, trackerOptions({ embeddingPolicy: 'decisive' }));
-  const agree = evaluateMot(all.rows, dec.rows);
-  console.log(
-    `${c.name} (no labels): decisive embeds ${dec.embedded}/${dec.candidates} (${((100 * dec.embedded) / Math.max(dec.candidates, 1)).toFixed(1)} %); its tracks scored against embed-all's as truth: ${fmt(agree)}`,
-  );
+  for (const [name, o] of RULES) {
+    const r = name === 'all' ? all : await replay(c, trackerOptions(o));
+    console.log(`  ${name.padEnd(22)} ${fmt(evaluateMot(all.rows, r.rows))}  ${embLine(r)}`);
+  }
 }
 const clips = caches.labelled;
 if (clips.length === 0) {
@@ -163,16 +193,27 @@ if (clips.length === 0) {
   process.exit(0);
 }
 
-console.log('Product defaults, decisive embedding policy vs every detection embedded:');
+console.log('Labelled clips, per embedding rule (product defaults otherwise):');
+const pooled = new Map<string, { e: number; c: number; f: number; idf1: number[]; hota: number[] }>();
 for (const c of clips) {
-  for (const policy of ['decisive', 'all'] as const) {
-    const r = await replay(c, trackerOptions({ ...DEFAULT_TRACKER_OPTIONS, embeddingPolicy: policy }));
-    console.log(
-      `  ${c.name.padEnd(26)} ${policy.padEnd(8)} ${fmt(r.metrics)}  embedded ${r.embedded}/${r.candidates} (${((100 * r.embedded) / Math.max(r.candidates, 1)).toFixed(1)} %)`,
-    );
-    if (values.trace && policy === 'decisive') trace(c, r.rows);
+  for (const [name, o] of RULES) {
+    const r = await replay(c, trackerOptions({ ...DEFAULT_TRACKER_OPTIONS, ...o }));
+    console.log(`  ${c.name.padEnd(26)} ${name.padEnd(22)} ${fmt(r.metrics)}  ${embLine(r)}`);
+    const p = pooled.get(name) ?? pooled.set(name, { e: 0, c: 0, f: 0, idf1: [], hota: [] }).get(name)!;
+    p.e += r.embedded;
+    p.c += r.candidates;
+    p.f += r.frames;
+    p.idf1.push(r.metrics.IDF1);
+    p.hota.push(r.metrics.HOTA);
+    if (values.trace && name === 'cascade (default)') trace(c, r.rows);
   }
 }
+const mean = (xs: number[]): string => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3);
+for (const [name, p] of pooled)
+  console.log(
+    `  ${'all clips'.padEnd(26)} ${name.padEnd(22)} mean IDF1 ${mean(p.idf1)} HOTA ${mean(p.hota)}  embedded ${p.e}/${p.c} (${pct(p.e, p.c)}, ${(p.e / p.f).toFixed(2)} a frame)`,
+  );
+if (values.quick) process.exit(0);
 
 /**
  * Same-person and different-person cosine distances from the labels: each cached detection is given

@@ -26,7 +26,7 @@ describe('planEmbeddings: embeddings only where they can change a decision', () 
     ['unreachable detection inside a lost track’s gate', costFromRows([[0.2, I]]), [F], [T], [F, T], Infinity, [1]],
     ['refresh only the best candidate', costFromRows([[0.1, 0.7]]), [T], [T], [F, F], 0.4, [0]],
   ] as const)('%s', (_name, gatedMotion, refresh, hasEmb, reach, margin, expected) => {
-    expect(planEmbeddings({ gatedMotion, trackNeedsRefresh: refresh, trackHasEmbedding: hasEmb, reidReachable: reach, margin })).toEqual(expected);
+    expect(planEmbeddings({ gatedMotion, trackNeedsRefresh: refresh, trackHasEmbedding: hasEmb, reidReachable: reach, margin }).columns).toEqual(expected);
   });
 
   it('reachableColumns: a column is reachable when some lost track’s plausibility ratio is <= 1', () => {

@@ -16,7 +16,7 @@ import { Detector, inputForRegions, type DetectorOptions, type FrameDetector } f
 import { resolveModel, defaultModelsDir, deriveModelInput, parseSize } from '../models/index.js';
 import type { Precision } from '../models/precision.js';
 import { REID_CROP } from '../track/crop.js';
-import { createTracker, openReid, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
+import { createTracker, openReid, type EmbeddingReason, type ReidEmbedder, type TrackerOptions, type TrackOutput } from '../track/index.js';
 import { AdaptiveSampler, type AdaptiveOptions } from './adaptive.js';
 import { startAhead } from './lookahead.js';
 import { MotionGate, type MotionGateOptions } from './motion-gate.js';
@@ -148,7 +148,14 @@ export interface AnalyzeSummary {
   readonly realtime_factor: number;
   /** The detector that ran: model, provider, precision (fp32 | int8: detector.precision auto's choice on this host), mean inference. */
   readonly detector: { readonly model: string; readonly provider: string; readonly precision: Precision; readonly mean_inference_ms: number };
-  readonly appearance: { readonly enabled: boolean; readonly embeddings: number; readonly skipped: number; readonly ms_per_embedding: number };
+  readonly appearance: {
+    readonly enabled: boolean;
+    readonly embeddings: number;
+    readonly skipped: number;
+    /** Embeddings computed under the decisive policy, by the reason each was asked for (track/embedding-policy.ts; all 0 under 'all'). */
+    readonly by_reason: Readonly<Record<EmbeddingReason, number>>;
+    readonly ms_per_embedding: number;
+  };
   /** Region detection's counts (null on the whole-frame path): inferred frames by what ran, detector runs, carried boxes. */
   readonly regions: {
     readonly mode: RegionMode;
@@ -371,6 +378,7 @@ export async function analyzeSource(o: AnalyzeOptions): Promise<AnalyzeResult> {
         enabled: reid !== null,
         embeddings: tstats.embeddingsComputed,
         skipped: tstats.embeddingsSkipped,
+        by_reason: tstats.embeddingReasons,
         ms_per_embedding: round(rstats?.msPerEmbedding ?? 0, 2),
       },
       regions: regions ? regionSummary(regions) : null,

@@ -4,10 +4,22 @@
  * embedding is computed only where it can change a decision; 'all' embeds every high-score
  * detection and is the reference the decisive policy is measured against (agent/bench/reid-replay.ts).
  */
-import type { CostMatrix } from './cost.js';
+import { costMatrix, type CostMatrix } from './cost.js';
 
 export const EMBEDDING_POLICIES = ['decisive', 'all'] as const;
 export type EmbeddingPolicy = (typeof EMBEDDING_POLICIES)[number];
+
+/**
+ * Which rivals make a contest (tracker.embedding_contest): 'pairs' = any two pairs within the margin;
+ * 'cascade' = as the cascade's rounds can decide, the appearance gate's veto included;
+ * 'cascade_no_veto' = each round on its own, as if the gate never vetoed an overlapping pair.
+ */
+export const EMBEDDING_CONTESTS = ['pairs', 'cascade', 'cascade_no_veto'] as const;
+export type EmbeddingContest = (typeof EMBEDDING_CONTESTS)[number];
+
+/** Why an embedding was asked for (the first that holds, in this order); summary.json `appearance.by_reason` counts them. */
+export const EMBEDDING_REASONS = ['contested', 'reid', 'first', 'refresh'] as const;
+export type EmbeddingReason = (typeof EMBEDDING_REASONS)[number];
 
 /** What the policy reads: rows = active tracks, columns = this update's high-score detections. */
 export interface EmbeddingPlanInput {
@@ -21,6 +33,26 @@ export interface EmbeddingPlanInput {
   readonly reidReachable: readonly boolean[];
   /** Most that appearance can change a fused cost difference (see the tracker); Infinity = any. */
   readonly margin: number;
+  /**
+   * Per track: still tentative (not yet confirmed); given only under tracker.embedding_defer_tentative.
+   * Its first embedding then waits until it is confirmed, and until then it is matched by motion
+   * (its contests carry no appearance). Absent = every track may take one.
+   */
+  readonly trackTentative?: readonly boolean[];
+  /**
+   * Tracks x detections, 1 where the track's predicted box overlaps the detection (motion_rule
+   * cascade): the tracker settles such pairs in a round of their own before any non-overlapping
+   * reach, so a contest is judged by the rounds (see planEmbeddings, `contest`). Absent = one round.
+   */
+  readonly overlaps?: Uint8Array;
+  /** How `overlaps` is read (tracker.embedding_contest); 'cascade' when absent. */
+  readonly contest?: Exclude<EmbeddingContest, 'pairs'>;
+}
+
+/** The plan: column indices, ascending, and why each was asked for. */
+export interface EmbeddingPlan {
+  readonly columns: number[];
+  readonly reasons: EmbeddingReason[];
 }
 
 /**
@@ -29,27 +61,113 @@ export interface EmbeddingPlanInput {
  *    of the best motion cost on both sides, where a track in the contest carries an appearance.
  *    Appearance adds at most `margin` to a fused cost difference, so pairs further behind the best
  *    cannot win whatever the embeddings say; and a track without an appearance is matched on
- *    motion alone, so a contest among such tracks only is motion's to decide;
+ *    motion alone, so a contest among such tracks only is motion's to decide. (The bound holds
+ *    where neither pair is beyond the appearance gate; a pair beyond it is vetoed outright, which
+ *    is why the cascade reading below keeps the rivals a veto could bring in.) With `overlaps`
+ *    (motion_rule cascade) the rivals are those the cascade's rounds let compete (`contest`):
+ *    the tracker assigns every overlapping pair before any non-overlapping reach, so on the 1 fps
+ *    street loop most rivals "within the margin" were reach pairs that could never win;
  *  - ones no track reaches by motion, when a lost track could be re-identified to them: inside
  *    that track's plausibility gate, whose reach is capped, so a newcomer at the door does not
  *    pay for a shopper lost at the far shelf;
  *  - the best candidate of a track whose embedding is missing (a new track) or due for refresh
  *    (the gallery is refreshed on that schedule, not every frame).
  * Everything else (the unique motion match of a track, with no rival within the margin) is decided
- * by motion alone, and its embedding is skipped. Returns column indices, ascending.
+ * by motion alone, and its embedding is skipped.
  */
-export function planEmbeddings(p: EmbeddingPlanInput): number[] {
+export function planEmbeddings(p: EmbeddingPlanInput): EmbeddingPlan {
   const { gatedMotion: m, trackHasEmbedding: hasEmb, trackNeedsRefresh: refresh, reidReachable, margin } = p;
   const { rows, cols } = m;
   const at = (i: number, j: number): number => m.data[i * cols + j]!;
-  const rowMin = new Float64Array(rows).fill(Infinity);
-  const colMin = new Float64Array(cols).fill(Infinity);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      rowMin[i] = Math.min(rowMin[i]!, at(i, j));
-      colMin[j] = Math.min(colMin[j]!, at(i, j));
+  const { rowMin, colMin } = minima(m);
+  let contested: Uint8Array;
+  if (p.overlaps) {
+    const ov = p.overlaps;
+    const overlapping = (i: number, j: number): boolean => ov[i * cols + j] === 1 && Number.isFinite(at(i, j));
+    const rowOv = new Uint8Array(rows);
+    const colOv = new Uint8Array(cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (overlapping(i, j)) rowOv[i] = colOv[j] = 1;
+    // A reach (non-overlapping) pair (r, c) can still be made when r is in the second round anyway
+    // (it overlaps nothing), when c is (nothing overlaps it), or when the appearance gate can veto
+    // both round-one pairs in its way: r overlaps some c2 that a track overlapping c reaches (two
+    // people who met and turn back at 1 fps, each predicted onto the other). Otherwise the first
+    // round settles c and r whatever the embeddings say, bar a veto with nowhere else to go.
+    const swap = (r: number, c: number): boolean => {
+      for (let c2 = 0; c2 < cols; c2++) {
+        if (!overlapping(r, c2)) continue;
+        for (let r2 = 0; r2 < rows; r2++) if (r2 !== r && overlapping(r2, c) && Number.isFinite(at(r2, c2)) && !overlapping(r2, c2)) return true;
+      }
+      return false;
+    };
+    const veto = (p.contest ?? 'cascade') === 'cascade';
+    const keep = (r: number, c: number): boolean => overlapping(r, c) || (veto ? !rowOv[r] || !colOv[c] || swap(r, c) : !rowOv[r] && !colOv[c]);
+    const kept = costMatrix(rows, cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) kept.data[i * cols + j] = keep(i, j) ? at(i, j) : Infinity;
+    if (veto) contested = contestedColumns(kept, hasEmb, margin);
+    else {
+      // cascade_no_veto: each round on its own (overlapping pairs, then the reach among what overlaps nothing).
+      const first = costMatrix(rows, cols);
+      const second = costMatrix(rows, cols);
+      for (let k = 0; k < m.data.length; k++) {
+        const own = ov[k] === 1;
+        first.data[k] = own ? kept.data[k]! : Infinity;
+        second.data[k] = own ? Infinity : kept.data[k]!;
+      }
+      const a = contestedColumns(first, hasEmb, margin);
+      const b = contestedColumns(second, hasEmb, margin);
+      contested = a.map((x, j) => x | b[j]!);
     }
+  } else contested = contestedColumns(m, hasEmb, margin);
+  const wantsOwn = (i: number, j: number): boolean => {
+    // Its best candidate, one it could win (within the margin of the column's best).
+    if (refresh[i] !== true || !Number.isFinite(at(i, j)) || at(i, j) !== rowMin[i] || at(i, j) > colMin[j]! + margin) return false;
+    return hasEmb[i] === true || p.trackTentative?.[i] !== true;
+  };
+  const columns: number[] = [];
+  const reasons: EmbeddingReason[] = [];
+  const take = (j: number, why: EmbeddingReason): void => {
+    columns.push(j);
+    reasons.push(why);
+  };
+  for (let j = 0; j < cols; j++) {
+    if (!Number.isFinite(colMin[j]!)) {
+      if (reidReachable[j]) take(j, 'reid');
+      continue;
+    }
+    if (contested[j]) {
+      take(j, 'contested');
+      continue;
+    }
+    for (let i = 0; i < rows; i++)
+      if (wantsOwn(i, j)) {
+        take(j, hasEmb[i] ? 'refresh' : 'first');
+        break;
+      }
   }
+  return { columns, reasons };
+}
+
+function minima(m: CostMatrix): { rowMin: Float64Array; colMin: Float64Array } {
+  const rowMin = new Float64Array(m.rows).fill(Infinity);
+  const colMin = new Float64Array(m.cols).fill(Infinity);
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < m.cols; j++) {
+      const v = m.data[i * m.cols + j]!;
+      rowMin[i] = Math.min(rowMin[i]!, v);
+      colMin[j] = Math.min(colMin[j]!, v);
+    }
+  return { rowMin, colMin };
+}
+
+/**
+ * Per column, 1 where it is contested: two or more tracks, or a track with two or more
+ * detections, within `margin` of the best motion cost on both sides, a track with an appearance
+ * among them.
+ */
+function contestedColumns(m: CostMatrix, hasEmb: readonly boolean[], margin: number): Uint8Array {
+  const { rows, cols } = m;
+  const at = (i: number, j: number): number => m.data[i * cols + j]!;
+  const { rowMin, colMin } = minima(m);
   const competes = (i: number, j: number): boolean => Number.isFinite(at(i, j)) && at(i, j) <= rowMin[i]! + margin && at(i, j) <= colMin[j]! + margin;
   const rowCount = new Int32Array(rows);
   const colCount = new Int32Array(cols);
@@ -61,20 +179,12 @@ export function planEmbeddings(p: EmbeddingPlanInput): number[] {
         colCount[j]!++;
         if (hasEmb[i]) colWithAppearance[j] = 1;
       }
-  const need: number[] = [];
+  const out = new Uint8Array(cols);
   for (let j = 0; j < cols; j++) {
-    if (!Number.isFinite(colMin[j]!)) {
-      if (reidReachable[j]) need.push(j);
-      continue;
-    }
-    let wanted = colCount[j]! > 1 && colWithAppearance[j] === 1;
-    for (let i = 0; i < rows && !wanted; i++) {
-      if (!competes(i, j)) continue;
-      wanted = (rowCount[i]! > 1 && hasEmb[i] === true) || (refresh[i] === true && at(i, j) === rowMin[i]);
-    }
-    if (wanted) need.push(j);
+    if (colCount[j]! > 1 && colWithAppearance[j] === 1) out[j] = 1;
+    for (let i = 0; i < rows && !out[j]; i++) if (competes(i, j) && rowCount[i]! > 1 && hasEmb[i] === true) out[j] = 1;
   }
-  return need;
+  return out;
 }
 
 /** Per column: some row (a lost track) has it inside its plausibility gate (ratio <= 1). */

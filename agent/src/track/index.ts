@@ -4,7 +4,7 @@
  * detections in SOURCE pixels with the frame's video time, and, for appearance, an EmbedFn from
  * `openReid(...).embedFnFor(frame, detections)`.
  */
-export { planEmbeddings, EMBEDDING_POLICIES, type EmbeddingPolicy } from './embedding-policy.js';
+export { planEmbeddings, EMBEDDING_POLICIES, EMBEDDING_REASONS, type EmbeddingPolicy, type EmbeddingReason } from './embedding-policy.js';
 export { createTracker, type Tracker, type TrackerDeps, type TrackerStats, type TrackerUpdate, type EmbedFn } from './tracker.js';
 export { DEFAULT_TRACKER_OPTIONS, trackerOptions, trackerOptionsFromConfig, type TrackerOptions } from './options.js';
 export type { TrackOutput, TrackStatus } from './track.js';

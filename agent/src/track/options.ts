@@ -12,7 +12,7 @@ import { DEFAULT_KALMAN, type KalmanParams } from './kalman.js';
 import type { PlausibilityOptions } from './plausibility.js';
 import type { MotionRule } from './distances.js';
 import type { ScoreThresholds } from './thresholds.js';
-import type { EmbeddingPolicy } from './embedding-policy.js';
+import type { EmbeddingContest, EmbeddingPolicy } from './embedding-policy.js';
 
 export interface TrackerOptions {
   /** Fuse ReID appearance with motion; false = motion-only tracker. */
@@ -50,6 +50,10 @@ export interface TrackerOptions {
   readonly embeddingRefreshSec: number;
   /** Which high-score detections get an embedding: only where it can change a decision, or all (the reference path). */
   readonly embeddingPolicy: EmbeddingPolicy;
+  /** Decisive policy: a tentative track's first embedding waits until it is confirmed. */
+  readonly embeddingDeferTentative: boolean;
+  /** Decisive policy under motion_rule cascade: which rivals make a contest (embedding-policy.ts EMBEDDING_CONTESTS). */
+  readonly embeddingContest: EmbeddingContest;
   /** Physical plausibility gate on every association and re-identification. */
   readonly plausibility: PlausibilityOptions;
   /** OC-SORT observation-centric recovery pass (last observed box vs leftover detections). */
@@ -91,6 +95,8 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     lowMatchMaxCost: c.low_match_max_cost,
     embeddingRefreshSec: c.embedding_refresh_s,
     embeddingPolicy: c.embedding_policy,
+    embeddingDeferTentative: c.embedding_defer_tentative,
+    embeddingContest: c.embedding_contest,
     plausibility: {
       maxSpeedBodyHeights: c.max_speed_body_heights_per_s,
       slackBodyHeights: c.plausibility_slack_body_heights,

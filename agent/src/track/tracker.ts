@@ -33,7 +33,7 @@ import { cosineDistance, l2normalise, motionDistance, type DetectionView, type D
 import { boxAt, cxcywhToXyxy, iou, xyxyToCxcywh } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
 import { initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
-import { planEmbeddings, reachableColumns } from './embedding-policy.js';
+import { EMBEDDING_REASONS, planEmbeddings, reachableColumns, type EmbeddingPlan, type EmbeddingReason } from './embedding-policy.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
 import { fusedCost, motionCost, recoveryCost, reidCost, type PassInputs } from './passes.js';
 import { plausibility, type ToFloor } from './plausibility.js';
@@ -98,6 +98,8 @@ export interface TrackerStats {
   readonly recovered: number;
   readonly embeddingsComputed: number;
   readonly embeddingsSkipped: number;
+  /** Embeddings computed under the decisive policy, by the reason each was asked for (embedding-policy.ts). */
+  readonly embeddingReasons: Readonly<Record<EmbeddingReason, number>>;
 }
 
 export interface Tracker {
@@ -128,7 +130,7 @@ interface TrackerBook {
   active: TrackState[];
   /** Confirmed tracks retired from motion matching, waiting for re-identification. */
   gallery: TrackState[];
-  readonly stats: { -readonly [K in keyof TrackerStats]: TrackerStats[K] };
+  readonly stats: { -readonly [K in Exclude<keyof TrackerStats, 'embeddingReasons'>]: TrackerStats[K] } & { embeddingReasons: Record<EmbeddingReason, number> };
 }
 
 /** One update's matching so far: the detection matched to each active track, and the detections used. */
@@ -153,7 +155,15 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
   const book: TrackerBook = {
     active: [],
     gallery: [],
-    stats: { updates: 0, tracksStarted: 0, reidentified: 0, recovered: 0, embeddingsComputed: 0, embeddingsSkipped: 0 },
+    stats: {
+      updates: 0,
+      tracksStarted: 0,
+      reidentified: 0,
+      recovered: 0,
+      embeddingsComputed: 0,
+      embeddingsSkipped: 0,
+      embeddingReasons: Object.fromEntries(EMBEDDING_REASONS.map((r) => [r, 0])) as Record<EmbeddingReason, number>,
+    },
   };
   let lastTime = -Infinity;
   let busy = false;
@@ -172,7 +182,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
     }
   }
 
-  return { update, stats: () => ({ ...book.stats }), options };
+  return { update, stats: () => ({ ...book.stats, embeddingReasons: { ...book.stats.embeddingReasons } }), options };
 }
 
 /** One update, in the order the module comment lists. */
@@ -277,7 +287,12 @@ async function withEmbeddings(
   embed?: EmbedFn,
 ): Promise<{ dets: DetCandidate[]; computed: number; skipped: number }> {
   if (!ctx.options.appearance || !embed || highIdx.length === 0) return { dets: cands, computed: 0, skipped: 0 };
-  const need = ctx.options.embeddingPolicy === 'all' ? highIdx : decisiveEmbeddings(ctx, book, cands, p, highIdx, t);
+  let need = highIdx;
+  if (ctx.options.embeddingPolicy !== 'all') {
+    const plan = decisiveEmbeddings(ctx, book, cands, p, highIdx, t);
+    need = plan.columns.map((k) => highIdx[k]!);
+    for (const why of plan.reasons) book.stats.embeddingReasons[why]++;
+  }
   if (need.length === 0) return { dets: cands, computed: 0, skipped: highIdx.length };
   const vectors = await embed(need.map((k) => cands[k]!.index));
   if (vectors.length !== need.length) {
@@ -291,7 +306,7 @@ async function withEmbeddings(
   };
 }
 
-/** The decisive policy's inputs for this update (see planEmbeddings); returns candidate indices. */
+/** The decisive policy's inputs for this update (see planEmbeddings); its columns index highIdx. */
 function decisiveEmbeddings(
   ctx: TrackerContext,
   book: TrackerBook,
@@ -299,7 +314,7 @@ function decisiveEmbeddings(
   p: Omit<PassInputs, 'dets'>,
   highIdx: number[],
   t: number,
-): number[] {
+): EmbeddingPlan {
   const { options } = ctx;
   const gatedMotion = motionCost({ ...p, dets: cands }, range(book.active.length), highIdx, options.matchMaxCost);
   // Re-id can only take a detection no track reaches by motion, for a lost track that has an
@@ -307,10 +322,21 @@ function decisiveEmbeddings(
   const unreachable = book.active.filter((tr, i) => tr.status === 'confirmed' && !rowHasFinite(gatedMotion, i));
   const lost = [...book.gallery, ...unreachable].filter((tr) => tr.embedding !== null);
   const w = options.appearanceWeight;
-  const plan = planEmbeddings({
+  return planEmbeddings({
     gatedMotion,
     trackHasEmbedding: book.active.map((tr) => tr.embedding !== null),
     trackNeedsRefresh: book.active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec),
+    ...(options.embeddingDeferTentative ? { trackTentative: book.active.map((tr) => tr.status === 'tentative') } : {}),
+    // The same overlap test as cascadeRounds, on the same predicted boxes.
+    ...(options.motionRule === 'cascade' && options.embeddingContest !== 'pairs'
+      ? {
+          overlaps: overlapPairs(
+            p.tracks,
+            highIdx.map((k) => cands[k]!),
+          ),
+          contest: options.embeddingContest,
+        }
+      : {}),
     reidReachable: reachableColumns(
       plausibleFor(
         ctx,
@@ -321,7 +347,6 @@ function decisiveEmbeddings(
     ),
     margin: w >= 1 ? Infinity : (w * options.maxCosineDistance) / (1 - w),
   });
-  return plan.map((k) => highIdx[k]!);
 }
 
 /**
@@ -571,6 +596,13 @@ export function reupdate(
     at = tau;
   }
   return kalmanUpdate(predict(g, t - at, kp), z, kp);
+}
+
+/** Tracks x detections, 1 where the boxes overlap (the cascade's first round; cascadeRounds). */
+function overlapPairs(tracks: readonly TrackView[], dets: readonly DetCandidate[]): Uint8Array {
+  const out = new Uint8Array(tracks.length * dets.length);
+  for (let i = 0; i < tracks.length; i++) for (let j = 0; j < dets.length; j++) out[i * dets.length + j] = iou(tracks[i]!.box, dets[j]!.box) > 0 ? 1 : 0;
+  return out;
 }
 
 function rowHasFinite(m: CostMatrix, row: number): boolean {

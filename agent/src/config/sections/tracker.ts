@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MOTION_RULES } from '../../track/distances.js';
-import { EMBEDDING_POLICIES } from '../../track/embedding-policy.js';
+import { EMBEDDING_CONTESTS, EMBEDDING_POLICIES } from '../../track/embedding-policy.js';
 import { PRECISIONS } from '../../models/precision.js';
 import { REID_INPUT_DEFAULT, REID_INPUTS } from '../../track/crop.js';
 
@@ -179,7 +179,19 @@ export const trackerSection = z
       .enum(EMBEDDING_POLICIES)
       .default('decisive')
       .describe(
-        'decisive = compute an embedding only for a detection whose embedding can change a match (contested, reachable by no track while a lost one waits, a new or due-for-refresh track); all = embed every high-score detection (the slower reference path).',
+        'decisive = compute an embedding only for a detection whose embedding can change a match (contested, as embedding_contest reads it; reachable by no track while a lost one waits; a new or due-for-refresh track), counted per reason in summary.json appearance.by_reason; all = embed every high-score detection (the slower reference path).',
+      ),
+    embedding_defer_tentative: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Decisive policy: a tentative track takes its first embedding only once confirmed (one sample later), so tracks that die after two sightings never pay for one. Off: it saved 7 % of the 1 fps street loop's embeddings on top of embedding_contest_rounds, but two people who meet right after they appear are then matched on motion alone where appearance would have kept them apart (test/track/tracker-life.test.ts); measured by agent/bench/reid-replay.ts.",
+      ),
+    embedding_contest: z
+      .enum(EMBEDDING_CONTESTS)
+      .default('cascade')
+      .describe(
+        "Decisive policy with motion_rule cascade, which rivals make a detection contested (worth an embedding): pairs = any two track-detection pairs within the appearance margin (the rule before issue 13); cascade = only rivals the cascade's rounds let compete: the tracker settles every overlapping pair before any non-overlapping reach, so a reach rival counts only where it is in the second round anyway or where the appearance gate could veto both overlapping pairs in its way (two people who met and turn back); cascade_no_veto = each round on its own, as if the gate never vetoed (about 40 % fewer embeddings than cascade on the 1 fps street loop, but two people who meet and turn back at 1 fps swap ids). Measured by agent/bench/reid-replay.ts.",
       ),
   })
   .superRefine(lowNotAboveHigh)
