@@ -528,7 +528,9 @@ export function leftPicture(
 
 /** A track as the distances see it: the predicted box, and the gate's distribution about it (the manoeuvre noise's covariance). */
 function viewOf(tr: TrackState, kp: KalmanParams): TrackView {
-  return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project({ mean: tr.gaussian.mean, covariance: tr.gateCovariance }, kp), embedding: tr.embedding };
+  // Without a manoeuvre noise above the filter's, the gate is the filter's own covariance (re-update included).
+  const covariance = kp.manoeuvreNoise > kp.accelerationNoise ? tr.gateCovariance : tr.gaussian.covariance;
+  return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project({ mean: tr.gaussian.mean, covariance }, kp), embedding: tr.embedding };
 }
 
 /** Confirmed, alive tracks as reported, sorted by id. */
