@@ -19,14 +19,14 @@
  * tells a real gap from the noise of four sequences (one rule changed can move a row's switch count
  * by a third either way).
  *
- *   npx tsx agent/bench/tracker-cv.ts [--peers SORT_REPO,OCSORT_REPO] [--quick] [--test-seeds 3,4,5,6]
+ *   npx tsx agent/bench/tracker-cv.ts [--peers SORT_REPO,OCSORT_REPO] [--quick] [--test-seeds 3,4,5,6] [--accel 0.8,0.4,0.2,0.1]
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateMot, type MotMetrics } from '../src/eval/mot/index.js';
 import { trackMotDetections } from '../src/track/mot-run.js';
-import { trackerOptions, type TrackerOptions } from '../src/track/options.js';
+import { DEFAULT_TRACKER_OPTIONS, trackerOptions, type TrackerOptions } from '../src/track/options.js';
 import type { QuantileRule } from '../src/track/thresholds.js';
 import { asPeersReport, campusProfile, FPS, loadSequences, runPeers, simSequence, STRIDES, type Sequence } from './mot-sequences.js';
 
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     // Fresh simulator seeds the CV never sees: the setting chosen on all CV sequences is scored on them, beside the peers.
     'test-seeds': { type: 'string', default: '' },
+    // The motion_acceleration_noise axis of the grid (comma-separated), default 0.8,0.4,0.2,0.1.
+    accel: { type: 'string' },
     data: { type: 'string', default: process.env.FLOORSENSE_SHARED_DATA ?? '../shared/data' },
   },
 });
@@ -73,15 +75,25 @@ function candidates(quick: boolean): Candidate[] {
   const rules = quick ? (['cascade'] as const) : (['overlap_first', 'cascade'] as const);
   // ByteTrack's second pass takes IoU >= 0.5 (cost 0.5); low-score boxes are the occluded ones.
   const lowCosts = quick ? [0.3] : [0.5, 0.3];
+  // The Kalman filter's white-noise acceleration (tracker.motion_acceleration_noise), body heights
+  // per second after 1 s: 0.8 was the skeleton's; OC-SORT keeps the velocity stiff (its velocity
+  // process noise is 1/100 of the position's), and the switch trace (tracker-switches.ts) puts
+  // most of our switches at strides 5-10 on standing people whose predicted box drifted with a
+  // velocity learned from detector jitter. A wide log-spaced axis, so the CV, not a guess, picks it.
+  // The gate's manoeuvre noise stays 0.8 by principle (the reach the gate had; a turn-back between
+  // 1 fps samples, test/track/tracker-life.test.ts, is a move no CV sequence contains).
+  const accels = values.accel ? values.accel.split(',').map(Number) : [0.8, 0.4, 0.2, 0.1];
   for (const [qHigh, qNew] of qs) {
     for (const maxAgeUpdates of ageUpdates) {
       for (const motionRule of rules) {
         for (const lowMatchMaxCost of lowCosts) {
-          out.push({
-            label: `q ${qHigh}/${qNew}, ${maxAgeUpdates} updates, ${motionRule}, low cost ${lowMatchMaxCost}`,
-            rule: { qHigh: qHigh!, qNew: qNew!, floor: 0.1 },
-            options: trackerOptions({ maxAgeUpdates, motionRule, lowMatchMaxCost }),
-          });
+          for (const accelerationNoise of accels) {
+            out.push({
+              label: `q ${qHigh}/${qNew}, ${maxAgeUpdates} updates, ${motionRule}, low cost ${lowMatchMaxCost}, accel ${accelerationNoise}`,
+              rule: { qHigh: qHigh!, qNew: qNew!, floor: 0.1 },
+              options: trackerOptions({ maxAgeUpdates, motionRule, lowMatchMaxCost, kalman: { ...DEFAULT_TRACKER_OPTIONS.kalman, accelerationNoise } }),
+            });
+          }
         }
       }
     }

@@ -9,7 +9,9 @@
  *    id's last box was from this person (body heights);
  *  - "stray": it existed but followed no person before (a false positive or drifting track).
  * And what became of the old id at this frame: "gone" (not reported), "on g<N>" (following another
- * person: the two swapped), "off" (reported but not matched to anyone).
+ * person: the two swapped), "off" (reported but not matched to anyone). Each switch also says whether
+ * the person was standing (foot point under 0.1 body heights a second over the last second of ground
+ * truth) or walking; at a match by an IoU pass (overlap, recovery, low) the cost is 1 - IoU.
  * MOT detections carry no appearance, so every match here is motion's.
  *
  *   npx tsx agent/bench/tracker-switches.ts [--seq tud-stadtmitte] [--stride 5] [--peers SORT_REPO,OCSORT_REPO] [--list] [--options JSON]
@@ -26,7 +28,7 @@ import { clearEvents } from '../src/eval/mot/clear.js';
 import { framesFromRows } from '../src/eval/mot/index.js';
 import type { MotRow } from '../src/io/mot.js';
 import { trackMotDetections } from '../src/track/mot-run.js';
-import { trackerOptions, type TrackerOptions } from '../src/track/options.js';
+import { DEFAULT_TRACKER_OPTIONS, trackerOptions, type TrackerOptions } from '../src/track/options.js';
 import type { MatchTrace } from '../src/track/tracker.js';
 import { DEFAULT_QUANTILE_RULE } from '../src/track/thresholds.js';
 import { campusProfile, FPS, loadSequences, runPeers, simSequence, STRIDES, type Sequence } from './mot-sequences.js';
@@ -37,7 +39,7 @@ const { values } = parseArgs({
     stride: { type: 'string' },
     peers: { type: 'string' },
     list: { type: 'boolean', default: false },
-    // Tracker option overrides as JSON (TrackerOptions keys), e.g. '{"maxAgeUpdates":10}'.
+    // Tracker option overrides as JSON (TrackerOptions keys), e.g. '{"maxAgeUpdates":10}' or '{"kalman":{"accelerationNoise":0.2}}'.
     options: { type: 'string', default: '{}' },
     data: { type: 'string', default: process.env.FLOORSENSE_SHARED_DATA ?? '../shared/data' },
   },
@@ -52,6 +54,8 @@ export interface SwitchEvent {
   readonly gapSamples: number;
   /** The person's foot-point move since their last match, in their body heights. */
   readonly movedBh: number;
+  /** The person's foot-point speed over the last video second (ground truth), body heights per second: under STANDING_BH_S they stand. */
+  readonly speedBhS: number;
   readonly origin: 'new' | 'stray' | { readonly fromGt: number; readonly distBh: number };
   readonly oldFate: 'gone' | 'off' | { readonly onGt: number };
 }
@@ -98,6 +102,11 @@ export function switchEvents(gt: readonly MotRow[], pred: readonly MotRow[], str
       } else origin = firstFrame.get(m.predId)! > prev.frame ? 'new' : 'stray';
       const onGt = gtOfPredNow.get(prev.pred);
       const oldFate: SwitchEvent['oldFate'] = onGt !== undefined ? { onGt } : predAt.get(ev.frame)?.has(prev.pred) ? 'off' : 'gone';
+      // Speed over the last second of ground truth (not the sampled frames): standing or walking.
+      let back = ev.frame - FPS;
+      while (back < ev.frame && !gtAt.get(back)?.has(m.gtId)) back++;
+      const before = gtAt.get(back)?.get(m.gtId);
+      const speedBhS = before && back < ev.frame ? footDist(before, now) / bh / ((ev.frame - back) / FPS) : 0;
       out.push({
         frame: ev.frame,
         gt: m.gtId,
@@ -105,6 +114,7 @@ export function switchEvents(gt: readonly MotRow[], pred: readonly MotRow[], str
         newId: m.predId,
         gapSamples: Math.round((ev.frame - prev.frame) / stride) - 1,
         movedBh: footDist(then, now) / bh,
+        speedBhS,
         origin,
         oldFate,
       });
@@ -117,6 +127,10 @@ export function switchEvents(gt: readonly MotRow[], pred: readonly MotRow[], str
   return out;
 }
 
+/** Under this foot-point speed a person stands (sways and shuffles), over it they walk: a slow stroll is about 0.5 bh/s. */
+const STANDING_BH_S = 0.1;
+const standingAt = (e: SwitchEvent): boolean => e.speedBhS < STANDING_BH_S;
+
 const originText = (o: SwitchEvent['origin']): string => (typeof o === 'string' ? o : `from g${o.fromGt} (${o.distBh.toFixed(2)} bh)`);
 const fateText = (f: SwitchEvent['oldFate']): string => (typeof f === 'string' ? f : `on g${f.onGt}`);
 
@@ -127,20 +141,30 @@ function summary(ev: readonly SwitchEvent[]): string {
   const taken = ev.length - fresh - stray;
   const swapped = n((e) => typeof e.oldFate !== 'string');
   const gap0 = n((e) => e.gapSamples === 0);
-  return `${ev.length} switches: ${fresh} new id, ${taken} taken from another person (${swapped} of all with the old id on another person), ${stray} stray; ${gap0} with no gap`;
+  const standing = n(standingAt);
+  return `${ev.length} switches: ${fresh} new id, ${taken} taken from another person (${swapped} of all with the old id on another person), ${stray} stray; ${gap0} with no gap; ${standing} standing`;
 }
 
 /** Which pass made the match that took each switch's new id (the tracker's own account, MatchTrace). */
 function byPass(ev: readonly SwitchEvent[], how: ReadonlyMap<string, MatchTrace>): string {
-  const n = new Map<string, number>();
+  const n = new Map<string, { all: number; standing: number }>();
   for (const e of ev) {
     const p = how.get(`${e.frame}:${e.newId}`)?.pass ?? 'unknown';
-    n.set(p, (n.get(p) ?? 0) + 1);
+    const c = n.get(p) ?? { all: 0, standing: 0 };
+    c.all++;
+    if (standingAt(e)) c.standing++;
+    n.set(p, c);
   }
-  return `by pass: ${[...n.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([p, k]) => `${p} ${k}`)
+  return `by pass (standing): ${[...n.entries()]
+    .sort((a, b) => b[1].all - a[1].all)
+    .map(([p, k]) => `${p} ${k.all} (${k.standing})`)
     .join(', ')}`;
+}
+
+/** --options over the defaults; a partial `kalman` is merged into the default filter's parameters. */
+function overrides(): TrackerOptions {
+  const o = JSON.parse(values.options) as Partial<TrackerOptions> & { kalman?: Partial<TrackerOptions['kalman']> };
+  return trackerOptions({ ...o, kalman: { ...DEFAULT_TRACKER_OPTIONS.kalman, ...o.kalman } });
 }
 
 /** Our rows, and how each reported (frame, id) was matched: pass, cost, samples missed before. */
@@ -150,7 +174,7 @@ async function ours(seq: Sequence, stride: number): Promise<{ rows: MotRow[]; ho
     fps: FPS,
     stride,
     calibrate: DEFAULT_QUANTILE_RULE,
-    tracker: trackerOptions(JSON.parse(values.options) as Partial<TrackerOptions>),
+    tracker: overrides(),
     onMatch: (d, m) => how.set(`${d.frame}:${m.trackId}`, m),
   });
   return { rows, how };
@@ -178,7 +202,7 @@ for (const s of seqs) {
         const m = name === 'FloorSense' ? mine.how.get(`${e.frame}:${e.newId}`) : undefined;
         const how = m ? `, matched by ${m.pass} pass at cost ${m.cost.toFixed(2)} after ${m.missed} missed` : '';
         console.log(
-          `  f${e.frame} g${e.gt}: ${e.oldId} -> ${e.newId}, gap ${e.gapSamples}, moved ${e.movedBh.toFixed(2)} bh, new id ${originText(e.origin)}, old id ${fateText(e.oldFate)}${how}`,
+          `  f${e.frame} g${e.gt}: ${e.oldId} -> ${e.newId}, gap ${e.gapSamples}, moved ${e.movedBh.toFixed(2)} bh, ${e.speedBhS.toFixed(2)} bh/s, new id ${originText(e.origin)}, old id ${fateText(e.oldFate)}${how}`,
         );
       }
     }

@@ -110,7 +110,7 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     observationReupdate: c.observation_reupdate,
     motionRule: c.motion_rule,
     motionGateChi2: c.motion_gate_chi2,
-    kalman: DEFAULT_KALMAN,
+    kalman: { ...DEFAULT_KALMAN, accelerationNoise: c.motion_acceleration_noise, manoeuvreNoise: c.motion_manoeuvre_noise },
   });
 }
 
@@ -193,5 +193,7 @@ function validateTrackerOptions(o: TrackerOptions): TrackerOptions {
   if (!(p.maxReachBodyHeights > 0)) fail('plausibility.maxReachBodyHeights', `must be > 0, got ${p.maxReachBodyHeights}`);
   if (!(p.maxReachM > 0)) fail('plausibility.maxReachM', `must be > 0, got ${p.maxReachM}`);
   if (!(o.motionGateChi2 > 0)) fail('motionGateChi2', `must be > 0, got ${o.motionGateChi2}`);
+  if (!(o.kalman.accelerationNoise > 0)) fail('kalman.accelerationNoise', `must be > 0, got ${o.kalman.accelerationNoise}`);
+  if (!(o.kalman.manoeuvreNoise >= 0)) fail('kalman.manoeuvreNoise', `must be >= 0, got ${o.kalman.manoeuvreNoise}`);
   return Object.freeze({ ...o, plausibility: Object.freeze({ ...o.plausibility }), kalman: Object.freeze({ ...o.kalman }) });
 }

@@ -12,6 +12,11 @@ export interface TrackState {
   status: TrackStatus;
   /** Kalman state at `stateTimeSec`. */
   gaussian: Gaussian;
+  /**
+   * The state covariance under the association gate's manoeuvre noise (kalman.ts gateParams), at
+   * `stateTimeSec`: the Mahalanobis gate uses it about `gaussian`'s mean.
+   */
+  gateCovariance: Float64Array;
   stateTimeSec: number;
   /** Matches so far (first detection included). */
   hits: number;

@@ -32,7 +32,7 @@ import { costMatrix, type CostMatrix } from './cost.js';
 import { cosineDistance, l2normalise, motionDistance, type DetectionView, type Distance, type TrackView } from './distances.js';
 import { boxAt, cxcywhToXyxy, iou, xyxyToCxcywh } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
-import { initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
+import { gateParams, initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
 import { EMBEDDING_REASONS, planEmbeddings, reachableColumns, type EmbeddingPlan, type EmbeddingReason } from './embedding-policy.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
 import { fusedCost, motionCost, recoveryCost, reidCost, type PassInputs } from './passes.js';
@@ -260,6 +260,7 @@ function retireAndPredict(ctx: TrackerContext, book: TrackerBook, t: number, pic
   book.active = keep;
   book.gallery = book.gallery.filter((tr) => t - tr.lastSeenSec <= options.reidWindowSec);
   for (const tr of book.active) {
+    tr.gateCovariance = predict({ mean: tr.gaussian.mean, covariance: tr.gateCovariance }, t - tr.stateTimeSec, gateParams(kp)).covariance;
     tr.gaussian = predict(tr.gaussian, t - tr.stateTimeSec, kp);
     tr.stateTimeSec = t;
   }
@@ -455,6 +456,7 @@ function reidentifyPass(
     });
     // Where it was lost says nothing about where it is now: restart the motion model here.
     tr.gaussian = initiate(d.cxcywh, kp);
+    tr.gateCovariance = tr.gaussian.covariance;
     tr.missedSec = [];
     tr.stateTimeSec = t;
     observe(tr, d, t, options);
@@ -476,6 +478,8 @@ function birthOf(ctx: TrackerContext, book: TrackerBook, d: DetCandidate, t: num
 /** Fold a matched detection into its track (re-update after missed samples when enabled). */
 function observe(tr: TrackState, d: DetCandidate, t: number, options: TrackerOptions): void {
   const kp = options.kalman;
+  // The gate's covariance takes the plain update (no re-update path): a little wider, never narrower.
+  tr.gateCovariance = kalmanUpdate({ mean: tr.gaussian.mean, covariance: tr.gateCovariance }, d.cxcywh, gateParams(kp)).covariance;
   tr.gaussian =
     options.observationReupdate && tr.missedSec.length > 0
       ? reupdate(tr.observedGaussian, tr.lastSeenSec, tr.lastBox, tr.missedSec, d.cxcywh, t, kp)
@@ -504,6 +508,7 @@ function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp
     id,
     status: confirmed ? 'confirmed' : 'tentative',
     gaussian,
+    gateCovariance: gaussian.covariance,
     observedGaussian: gaussian,
     missedSec: [],
     stateTimeSec: t,
@@ -546,8 +551,11 @@ export function leftPicture(
   return !(cx >= 0 && cx <= picture.width && cy >= 0 && cy <= picture.height);
 }
 
+/** A track as the distances see it: the predicted box, and the gate's distribution about it (the manoeuvre noise's covariance). */
 function viewOf(tr: TrackState, kp: KalmanParams): TrackView {
-  return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project(tr.gaussian, kp), embedding: tr.embedding };
+  // Without a manoeuvre noise above the filter's, the gate is the filter's own covariance (re-update included).
+  const covariance = kp.manoeuvreNoise > kp.accelerationNoise ? tr.gateCovariance : tr.gaussian.covariance;
+  return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project({ mean: tr.gaussian.mean, covariance }, kp), embedding: tr.embedding };
 }
 
 /** Confirmed, alive tracks as reported, sorted by id. */

@@ -159,6 +159,22 @@ export const trackerSection = z
       .describe(
         'How IoU and Mahalanobis make the motion cost: min = the smaller per pair; overlap_first = IoU wherever the track overlaps any detection, Mahalanobis only for tracks that overlap none; cascade = the overlap_first costs assigned in two rounds, every overlapping pair first, then the Mahalanobis reach, and that only for tracks observed at the previous sample (in a crowd a track whose own detection was missed otherwise takes a neighbour).',
       ),
+    motion_acceleration_noise: z
+      .number()
+      .positive()
+      .max(10)
+      .default(0.2)
+      .describe(
+        "Motion model: how fast a person's velocity may change, as the std of the velocity change after 1 s in body heights per second (the Kalman filter's white-noise acceleration). Larger = the filter's velocity follows each detection's jitter, and a standing person's predicted box drifts onto a neighbour between sparse samples; smaller = OC-SORT's stiff velocity (its process noise on velocity is 1/100 of that on position). Chosen by leave-one-sequence-out cross-validation (agent/bench/tracker-cv.ts).",
+      ),
+    motion_manoeuvre_noise: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.8)
+      .describe(
+        "Association gate: how fast a person CAN change velocity between two looks (turn back, stop), in the units of motion_acceleration_noise. The Mahalanobis gate uses the covariance the filter would have at this noise (run beside the filter's; kalman.ts gateParams), about the stiff filter's prediction, so a stiff filter (motion_acceleration_noise) still reaches a person who turned back between 1 fps samples; at or below motion_acceleration_noise the gate is the filter's own. 0.8 = the filter's noise before motion_acceleration_noise was lowered, so the gate reaches as far as it did.",
+      ),
     motion_gate_chi2: z
       .number()
       .positive()
