@@ -133,6 +133,9 @@ const groupOf = (n: onnxProto.onnx.INodeProto): number => Number((n.attribute ??
 const expand = (entry: string): string[] => {
   if (entry === '@depthwise') return nodes.filter((n) => n.opType === 'Conv' && groupOf(n) > 1).map((n) => n.name!);
   if (entry === '@sigmoid') return nodes.filter((n) => n.opType === 'Sigmoid').map((n) => n.name!);
+  // Each OSBlock's three sums of its gated streams (Add, Add_1, Add_2) and its residual sum (Add_3).
+  if (entry === '@stream-sums') return nodes.filter((n) => n.opType === 'Add' && !n.name!.endsWith('/Add_3')).map((n) => n.name!);
+  if (entry === '@residuals') return nodes.filter((n) => n.opType === 'Add' && n.name!.endsWith('/Add_3')).map((n) => n.name!);
   if (entry === '@gates')
     return [...new Set(nodes.filter((n) => /\/gate(_\d+)?\//.test(n.name ?? '')).map((n) => n.name!.replace(/(\/gate(_\d+)?\/).*$/, '$1')))];
   return [entry];
@@ -145,6 +148,10 @@ const PARTS: Array<[string, string[]]> = [
     [`/${b.split('.')[0]}/${b}/`],
   ]),
   ['conv5 + global pool', ['/conv5/', '/global_avgpool/']],
+  ['conv5', ['/conv5/']],
+  ['global pool (the head reads its uint8 vector)', ['/global_avgpool/']],
+  ['stream sums', ['@stream-sums']],
+  ['residual adds', ['@residuals']],
   ['depthwise convs', ['@depthwise']],
   ['channel gates', ['@gates']],
   ['gate sigmoids', ['@sigmoid']],
