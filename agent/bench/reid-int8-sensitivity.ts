@@ -18,7 +18,8 @@
  * statistics (AUC: a same pair closer than a different pair; the share of different pairs under the
  * tracker's 0.4 cosine distance, and of same pairs), and milliseconds per crop at batch 8 on 2
  * threads (a rough figure: reid.ts measures speed). Parts: `@depthwise` (every grouped Conv),
- * `@gates` (each OSBlock's channel gates and their Muls), `@sigmoid` expand to node names; any other
+ * `@gates` (each OSBlock's channel gates and their Muls), `@sigmoid`, `@stream-sums` (each OSBlock's
+ * sums of its gated streams) and `@residuals` (its residual Add) expand to node names; any other
  * entry is a node-name pattern (models/quantize.ts KeepFloat: a prefix, `*` for any text inside one
  * path segment), e.g. /conv1/ or /conv5/.
  * --base 'pattern,...' keeps those float in every variant but `all int8` (a greedy step on top of
