@@ -5,7 +5,10 @@
  * The share a stage takes of fp32's time bounds what keeping it float in an int8 graph can leave of
  * int8's speed; reid.ts measures the speed itself.
  *
- *   npx tsx agent/bench/reid-stage-profile.ts [--runs 10] [--batch 8] [--threads 2] [--precisions fp32,int8,int8=TABLE]
+ *   npx tsx agent/bench/reid-stage-profile.ts [--runs 10] [--batch 8] [--threads 2] [--precisions fp32,int8,int8=TABLE] [--by-op]
+ *
+ * --by-op also prints the shares by onnxruntime op type (after its fusions: QLinearConv, the
+ * layout Transposes, QLinearAdd, ...), the part of int8's time that is not convolution.
  *
  * Shares, not times, are the figure: the profile is wall time per node, and on a loaded machine
  * absolute times say more about the neighbours. Cost does not depend on the pixels, so the input is
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '8' },
     threads: { type: 'string', default: '2' },
     precisions: { type: 'string', default: 'fp32,int8' },
+    'by-op': { type: 'boolean', default: false },
   },
 });
 const MODEL = 'osnet_x0_25_msmt17';
@@ -61,16 +65,27 @@ for (const p of values.precisions.split(',')) {
   await s.release();
   const file = readdirSync(tmp).find((f) => join(tmp, f).startsWith(prefix) && f.endsWith('.json'));
   if (!file) throw new Error(`no profile written under ${prefix}`);
-  const events = JSON.parse(readFileSync(join(tmp, file), 'utf8')) as { cat: string; name: string; dur: number }[];
+  const events = JSON.parse(readFileSync(join(tmp, file), 'utf8')) as { cat: string; name: string; dur: number; args?: { op_name?: string } }[];
   const by = new Map<string, number>();
+  const ops = new Map<string, number>();
   let total = 0;
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
     const stage = stageOf(e.name.slice(0, -'_kernel_time'.length));
     by.set(stage, (by.get(stage) ?? 0) + e.dur);
+    const op = e.args?.op_name ?? '?';
+    ops.set(op, (ops.get(op) ?? 0) + e.dur);
     total += e.dur;
   }
   const shares = ['conv1', 'conv2', 'conv3', 'conv4', 'conv5', 'rest'].map((k) => `${k} ${((100 * (by.get(k) ?? 0)) / total).toFixed(0)} %`);
   console.log(`${p.padEnd(28)} ${(total / 1000 / Number(values.runs) / batch).toFixed(2)} ms a crop in kernels: ${shares.join(', ')}`);
+  if (values['by-op'])
+    console.log(
+      `${''.padEnd(28)} by op: ${[...ops]
+        .sort((a, b) => b[1] - a[1])
+        .filter(([, v]) => v / total >= 0.01)
+        .map(([k, v]) => `${k} ${((100 * v) / total).toFixed(0)} %`)
+        .join(', ')}`,
+    );
 }
 rmSync(tmp, { recursive: true, force: true });
