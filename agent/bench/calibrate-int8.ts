@@ -4,7 +4,7 @@
  * set (the labelled clips stay the held-out test), and writes each tensor's range.
  *
  *   npx tsx agent/bench/calibrate-int8.ts [--model yolov8n_fp32] [--fps 3] [--input native|WxH] [--rule minmax|pNN.NN|mse[,rule...]]
- *     [--keep-float prefix,prefix] [--out models/calibration/<model>.int8.json] [clip ...]
+ *     [--keep-float prefix,prefix] [--out models/calibration/<model>.int8.json] [--channel-stats N] [clip ...]
  *   npx tsx agent/bench/calibrate-int8.ts --model osnet_x0_25_msmt17 [--fps 1] [--max-crops 480] [clip ...]
  *
  * A detector is calibrated on its letterboxed frames at --input (default native: the manifest's size;
@@ -25,6 +25,9 @@
  * error (rounding inside the range against clipping outside it, each value's own error).
  * Several rules (comma-separated) share one pass over the inputs and write one table each: --out
  * must then hold `{rule}`, which takes each rule's name.
+ * --channel-stats N prints, for the N tensors where it is fewest, how many of its tensor's 256 uint8
+ * steps the median channel's own range spans (per-tensor activation scales: a tensor whose range is
+ * set by a few channels leaves the others a coarse grid; the measure a per-channel equalisation would raise).
  * --keep-float writes the node-name prefixes that stay float (models/quantize.ts KeepFloat; chosen
  * with agent/bench/reid-int8-sensitivity.ts) into the table; the ranges do not depend on it.
  */
@@ -56,6 +59,7 @@ const { values, positionals } = parseArgs({
     'keep-float': { type: 'string' },
     input: { type: 'string' },
     out: { type: 'string' },
+    'channel-stats': { type: 'string' },
   },
 });
 const model = await resolveModel(values.model);
@@ -147,20 +151,39 @@ if (!reid) {
 }
 const frames = batches.reduce((n, b) => n + b.dims[0]!, 0);
 /** Runs the model on every input and hands each tensor's values to `visit`. */
-async function eachActivation(visit: (tensor: string, values: Float32Array) => void): Promise<void> {
+async function eachActivation(visit: (tensor: string, values: Float32Array, dims: readonly number[]) => void): Promise<void> {
   for (const b of batches) {
     const out = await session.run(b.input, b.dims);
     for (const t of tensors) {
       // The graph input is not an output: its range is the normalised input's own.
       const d = t === session.inputNames[0] ? b.input : out[t]?.data;
       if (!d) throw new Error(`tensor ${t} missing from the outputs`);
-      visit(t, d);
+      visit(t, d, t === session.inputNames[0] ? b.dims : out[t]!.dims);
     }
   }
 }
 const lo = new Map<string, number>(tensors.map((t) => [t, Number.POSITIVE_INFINITY]));
 const hi = new Map<string, number>(tensors.map((t) => [t, Number.NEGATIVE_INFINITY]));
-await eachActivation((t, d) => {
+// --channel-stats N: per channel (axis 1 of an NCHW tensor) min and max too, to see where one
+// per-tensor uint8 range is set by a few channels (the others then use a few of its 256 steps).
+const chLo = new Map<string, Float64Array>();
+const chHi = new Map<string, Float64Array>();
+await eachActivation((t, d, dims) => {
+  if (values['channel-stats'] !== undefined && dims.length === 4) {
+    const [n, c, h, w] = dims as [number, number, number, number];
+    if (!chLo.has(t)) {
+      chLo.set(t, new Float64Array(c).fill(Number.POSITIVE_INFINITY));
+      chHi.set(t, new Float64Array(c).fill(Number.NEGATIVE_INFINITY));
+    }
+    const [cl, ch] = [chLo.get(t)!, chHi.get(t)!];
+    for (let b = 0; b < n; b++)
+      for (let k = 0; k < c; k++)
+        for (let i = (b * c + k) * h * w, e = i + h * w; i < e; i++) {
+          const v = d[i]!;
+          if (v < cl[k]!) cl[k] = v;
+          if (v > ch[k]!) ch[k] = v;
+        }
+  }
   let a = lo.get(t)!;
   let b = hi.get(t)!;
   for (let i = 0; i < d.length; i++) {
@@ -171,6 +194,21 @@ await eachActivation((t, d) => {
   lo.set(t, a);
   hi.set(t, b);
 });
+if (values['channel-stats'] !== undefined) {
+  // How many of the tensor's uint8 steps the median channel spans (its own range over the tensor's step).
+  const rows = [...chLo.keys()].map((t) => {
+    const { scale } = activationParams([lo.get(t)!, hi.get(t)!]);
+    const spans = [...chLo.get(t)!].map((a, k) => (chHi.get(t)![k]! - a) / scale).sort((x, y) => x - y);
+    return { t, c: spans.length, median: spans[Math.floor(spans.length / 2)]!, min: spans[0]! };
+  });
+  rows.sort((x, y) => x.median - y.median);
+  const n = Number(values['channel-stats']) || 20;
+  console.log(`uint8 steps a channel's own range spans under its tensor's per-tensor scale, the ${n} worst of ${rows.length} tensors (255 = all):`);
+  console.log('median  min  channels  tensor');
+  for (const r of rows.slice(0, n)) console.log(`${r.median.toFixed(1).padStart(6)} ${r.min.toFixed(1).padStart(5)} ${String(r.c).padStart(6)}    ${r.t}`);
+  const med = rows.map((r) => r.median).sort((x, y) => x - y);
+  console.log(`over all ${rows.length} tensors: median of the medians ${med[Math.floor(med.length / 2)]!.toFixed(1)} steps`);
+}
 // A histogram of every value over the min/max range (BINS bins), when a rule needs one.
 const BINS = 8192;
 const hist = new Map<string, Float64Array>();

@@ -18,7 +18,8 @@
  * statistics (AUC: a same pair closer than a different pair; the share of different pairs under the
  * tracker's 0.4 cosine distance, and of same pairs), and milliseconds per crop at batch 8 on 2
  * threads (a rough figure: reid.ts measures speed). Parts: `@depthwise` (every grouped Conv),
- * `@gates` (each OSBlock's channel gates and their Muls), `@sigmoid` expand to node names; any other
+ * `@gates` (each OSBlock's channel gates and their Muls), `@sigmoid`, `@stream-sums` (each OSBlock's
+ * sums of its gated streams) and `@residuals` (its residual Add) expand to node names; any other
  * entry is a node-name pattern (models/quantize.ts KeepFloat: a prefix, `*` for any text inside one
  * path segment), e.g. /conv1/ or /conv5/.
  * --base 'pattern,...' keeps those float in every variant but `all int8` (a greedy step on top of
@@ -133,6 +134,9 @@ const groupOf = (n: onnxProto.onnx.INodeProto): number => Number((n.attribute ??
 const expand = (entry: string): string[] => {
   if (entry === '@depthwise') return nodes.filter((n) => n.opType === 'Conv' && groupOf(n) > 1).map((n) => n.name!);
   if (entry === '@sigmoid') return nodes.filter((n) => n.opType === 'Sigmoid').map((n) => n.name!);
+  // Each OSBlock's three sums of its gated streams (Add, Add_1, Add_2) and its residual sum (Add_3).
+  if (entry === '@stream-sums') return nodes.filter((n) => n.opType === 'Add' && !n.name!.endsWith('/Add_3')).map((n) => n.name!);
+  if (entry === '@residuals') return nodes.filter((n) => n.opType === 'Add' && n.name!.endsWith('/Add_3')).map((n) => n.name!);
   if (entry === '@gates')
     return [...new Set(nodes.filter((n) => /\/gate(_\d+)?\//.test(n.name ?? '')).map((n) => n.name!.replace(/(\/gate(_\d+)?\/).*$/, '$1')))];
   return [entry];
@@ -145,6 +149,10 @@ const PARTS: Array<[string, string[]]> = [
     [`/${b.split('.')[0]}/${b}/`],
   ]),
   ['conv5 + global pool', ['/conv5/', '/global_avgpool/']],
+  ['conv5', ['/conv5/']],
+  ['global pool (the head reads its uint8 vector)', ['/global_avgpool/']],
+  ['stream sums', ['@stream-sums']],
+  ['residual adds', ['@residuals']],
   ['depthwise convs', ['@depthwise']],
   ['channel gates', ['@gates']],
   ['gate sigmoids', ['@sigmoid']],
