@@ -167,7 +167,7 @@ describe.skipIf(!haveData(CLIP, MODEL))('OSNet embeddings on a real clip', () =>
     try {
       const boxes5 = [PEOPLE.basket.at5, PEOPLE.cashier.at5];
       const boxes15 = [PEOPLE.elderly.at15, PEOPLE.basket.at15, PEOPLE.cashier.at15];
-      // Four batches in flight over two sessions: two run, two wait their turn, none is lost or mixed up.
+      // Four batches in flight over two sessions (two each, queued in its worker): none is lost or mixed up.
       const [a, b, c, d] = await Promise.all([pool.embed(f5, boxes5), pool.embed(f15, boxes15), pool.embed(f15, boxes15), pool.embed(f5, boxes5)]);
       const want5 = await reid.embed(f5, boxes5);
       const want15 = await reid.embed(f15, boxes15);

@@ -46,31 +46,30 @@ async function main() {
   });
   const inputName = session.inputNames[0];
   // Shared input slots (shared-slots.ts): the main thread writes a run's input there; it is copied
-  // into this thread's own memory (onnxruntime-node refuses shared memory) before the run.
+  // into this thread's own buffer (onnxruntime-node refuses shared memory) just before the run. Runs
+  // go one after another (run() blocks this thread anyway), so one such buffer serves every slot.
   const slots = new Map();
-  // run() blocks this thread; requests are handled one at a time, in arrival order.
-  parentPort.on('message', async (req) => {
-    if (req.type === 'slot') {
-      slots.set(req.slot, { shared: new Float32Array(req.buffer), local: new Float32Array(req.buffer.byteLength / 4) });
-      return;
-    }
-    if (req.type === 'forget') {
-      slots.delete(req.slot);
-      return;
-    }
-    if (req.type === 'release') {
-      await session.release();
-      post({ type: 'released' });
-      parentPort.close();
-      return;
-    }
+  let local = new Float32Array(0);
+  let queue = Promise.resolve();
+  parentPort.on('message', (req) => {
+    if (req.type === 'slot') slots.set(req.slot, new Float32Array(req.buffer));
+    else if (req.type === 'forget') slots.delete(req.slot);
+    else queue = queue.then(() => (req.type === 'release' ? release() : run(req)));
+  });
+  async function release() {
+    await session.release();
+    post({ type: 'released' });
+    parentPort.close();
+  }
+  async function run(req) {
     try {
       let input = req.input;
       if (req.slot !== undefined) {
-        const s = slots.get(req.slot);
-        if (!s) throw new Error('input slot ' + req.slot + ' is unknown');
-        input = new Float32Array(s.local.buffer, 0, req.length);
-        input.set(s.shared.subarray(0, req.length));
+        const shared = slots.get(req.slot);
+        if (!shared) throw new Error('input slot ' + req.slot + ' is unknown');
+        if (local.length < req.length) local = new Float32Array(req.length);
+        input = new Float32Array(local.buffer, 0, req.length);
+        input.set(shared.subarray(0, req.length));
       }
       const res = await session.run({ [inputName]: new ort.Tensor('float32', input, req.dims) });
       const outputs = {};
@@ -87,7 +86,7 @@ async function main() {
     } catch (e) {
       post({ type: 'run-failed', id: req.id, message: text(e) });
     }
-  });
+  }
 }
 main().catch((e) => {
   post({ type: 'attempt-failed', provider: 'cpu', message: text(e) });

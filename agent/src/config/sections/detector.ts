@@ -98,7 +98,7 @@ export const detectorSection = z
       .max(4)
       .default(DETECTOR_DEFAULTS.sessions)
       .describe(
-        'Detector sessions behind the one frame queue, each with `threads` intra-op threads, and as many ReID sessions (tracker.appearance), each batch on whichever is free: 2 sessions x 1 thread keep both cores of a 2-core box busy through the serial parts of a run that 1 x 2 threads leaves idle (several cameras only; each detector session holds its own copy of the model, ~30 MB, each ReID session ~3 MB).',
+        'Detector sessions behind the one frame queue, each with `threads` intra-op threads, and as many ReID sessions (tracker.appearance), each batch to the one with the fewest in flight: 2 sessions x 1 thread keep both cores of a 2-core box busy through the serial parts of a run that 1 x 2 threads leaves idle (several cameras only; each detector session holds its own copy of the model, ~30 MB, each ReID session ~3 MB).',
       ),
     max_queue: z
       .int()
