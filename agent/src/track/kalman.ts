@@ -46,6 +46,11 @@ export interface KalmanParams {
   readonly manoeuvreNoise: number;
 }
 
+/**
+ * The filter's own defaults, the values these functions take when none are given (tests, benches).
+ * The product's come from the config (tracker.motion_acceleration_noise 0.2, motion_manoeuvre_noise
+ * 0.8: options.ts); 0.8 / 0.8 here is the filter as it was before that stiffer velocity.
+ */
 export const DEFAULT_KALMAN: KalmanParams = Object.freeze({
   measurementStd: 0.05,
   positionNoise: 0.25,
