@@ -49,6 +49,8 @@ const { values } = parseArgs({
     sweep: { type: 'string' },
     // Stop after the embedding-policy tables (skip the gate grid and the ablation).
     quick: { type: 'boolean', default: false },
+    // Then the leave-one-clip-out choice among UPDATE_RULES, trained and scored at --every 1 and 2 together, and exit.
+    'rule-cv': { type: 'boolean', default: false },
   },
 });
 
@@ -64,8 +66,7 @@ interface Clip {
  * labels on the kept frames; the others (the benchmark's street clip) have none and only report
  * the embedded fraction and how far the decisive policy's tracks are from embed-all's.
  */
-function loadCaches(): { labelled: Clip[]; unlabelled: Clip[] } {
-  const every = Number(values.every);
+function loadCaches(every = Number(values.every)): { labelled: Clip[]; unlabelled: Clip[] } {
   const labelled: Clip[] = [];
   const unlabelled: Clip[] = [];
   for (const f of readdirSync(values.cache)
@@ -165,6 +166,13 @@ console.log(
  * issue 13 (contests over all pairs), the cascade-aware contests (the product default) and the
  * variants tracker.embedding_contest and embedding_defer_tentative offer.
  */
+const CASCADE: Partial<TrackerOptions> = {
+  embeddingPolicy: 'decisive',
+  embeddingContest: 'cascade',
+  embeddingDeferTentative: false,
+  embeddingEmaPerObservation: false,
+  embeddingWholeCrops: false,
+};
 const RULES: Array<[string, Partial<TrackerOptions>]> = [
   ['motion only', { appearance: false }],
   ['all, ema 0.89', { embeddingPolicy: 'all', embeddingEma: 0.89 }],
@@ -174,7 +182,15 @@ const RULES: Array<[string, Partial<TrackerOptions>]> = [
   ['cascade + defer', { embeddingPolicy: 'decisive', embeddingContest: 'cascade', embeddingDeferTentative: true }],
   ['cascade_no_veto', { embeddingPolicy: 'decisive', embeddingContest: 'cascade_no_veto', embeddingDeferTentative: false }],
   ['no_veto + defer', { embeddingPolicy: 'decisive', embeddingContest: 'cascade_no_veto', embeddingDeferTentative: true }],
+  // The appearance's update rules (tracker.embedding_ema_per_observation, embedding_whole_crops).
+  ['all + per_obs', { embeddingPolicy: 'all', embeddingEmaPerObservation: true }],
+  ['all + whole', { embeddingPolicy: 'all', embeddingWholeCrops: true }],
+  ['cascade + per_obs', { ...CASCADE, embeddingEmaPerObservation: true }],
+  ['cascade + whole', { ...CASCADE, embeddingWholeCrops: true }],
+  ['cascade + both', { ...CASCADE, embeddingEmaPerObservation: true, embeddingWholeCrops: true }],
 ];
+/** The update rules a leave-one-clip-out choice picks among (--rule-cv), at 1 and 2 fps at once. */
+const UPDATE_RULES = ['cascade (default)', 'cascade + per_obs', 'cascade + whole', 'cascade + both'];
 const pct = (a: number, b: number): string => `${((100 * a) / Math.max(b, 1)).toFixed(1)} %`;
 const reasonCells = (r: ReplayResult): string => EMBEDDING_REASONS.map((k) => `${k} ${r.reasons[k]}`).join(', ');
 const embLine = (r: ReplayResult): string =>
@@ -213,7 +229,35 @@ for (const [name, p] of pooled)
   console.log(
     `  ${'all clips'.padEnd(26)} ${name.padEnd(22)} mean IDF1 ${mean(p.idf1)} HOTA ${mean(p.hota)}  embedded ${p.e}/${p.c} (${pct(p.e, p.c)}, ${(p.e / p.f).toFixed(2)} a frame)`,
   );
-if (values.quick) process.exit(0);
+if (values['rule-cv']) await ruleCv();
+if (values.quick || values['rule-cv']) process.exit(0);
+
+/**
+ * Leave one clip out over UPDATE_RULES: for each held-out clip, the rule with the best mean
+ * (IDF1 + HOTA) / 2 over the other clips at both rates (every 1 and 2 of the 2 fps cache: 2 and
+ * 1 fps); ties go to the earlier rule (the default first: a change must earn its place).
+ */
+async function ruleCv(): Promise<void> {
+  const rates = [1, 2].map((e) => loadCaches(e).labelled);
+  const opts = new Map(RULES);
+  const score = new Map<string, MotMetrics[][]>();
+  for (const r of UPDATE_RULES)
+    score.set(r, await Promise.all(rates.map((cs) => Promise.all(cs.map(async (c) => (await replay(c, trackerOptions(opts.get(r)!))).metrics)))));
+  const objective = (m: MotMetrics): number => (m.IDF1 + m.HOTA) / 2;
+  console.log('\nLeave-one-clip-out choice of the appearance update rule (trained on the other clips at 2 and 1 fps):');
+  for (const [k, c] of rates[0]!.entries()) {
+    let best = UPDATE_RULES[0]!;
+    let bestScore = -Infinity;
+    for (const r of UPDATE_RULES) {
+      const ms = score.get(r)!.flatMap((perRate) => perRate.filter((_m, i) => i !== k));
+      const sc = ms.reduce((a, m) => a + objective(m), 0) / ms.length;
+      if (sc > bestScore + 1e-12) [best, bestScore] = [r, sc];
+    }
+    const [at2, at1] = score.get(best)!.map((perRate) => perRate[k]!);
+    const [d2, d1] = score.get(UPDATE_RULES[0]!)!.map((perRate) => perRate[k]!);
+    console.log(`  ${c.name.padEnd(26)} chosen '${best}' -> held-out 2 fps ${fmt(at2!)} (default ${fmt(d2!)}); 1 fps ${fmt(at1!)} (default ${fmt(d1!)})`);
+  }
+}
 
 /**
  * Same-person and different-person cosine distances from the labels: each cached detection is given

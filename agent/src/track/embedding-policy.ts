@@ -47,6 +47,14 @@ export interface EmbeddingPlanInput {
   readonly overlaps?: Uint8Array;
   /** How `overlaps` is read (tracker.embedding_contest); 'cascade' when absent. */
   readonly contest?: Exclude<EmbeddingContest, 'pairs'>;
+  /**
+   * Per detection: its crop is whole (wholeCrops; tracker.embedding_whole_crops). A track whose
+   * appearance holds whole crops is refreshed only from a whole one (a cut or overlapped crop would
+   * not enter its appearance). Absent = every crop counts.
+   */
+  readonly detectionWhole?: readonly boolean[];
+  /** Per track: it has an appearance, but from no whole crop yet; its refresh is due at its first whole crop, whatever the interval. */
+  readonly trackLacksWhole?: readonly boolean[];
 }
 
 /** The plan: column indices, ascending, and why each was asked for. */
@@ -118,9 +126,14 @@ export function planEmbeddings(p: EmbeddingPlanInput): EmbeddingPlan {
       contested = a.map((x, j) => x | b[j]!);
     }
   } else contested = contestedColumns(m, hasEmb, margin);
+  const due = (i: number, j: number): boolean => {
+    const whole = p.detectionWhole?.[j] ?? true;
+    const lacks = p.trackLacksWhole?.[i] === true;
+    return (refresh[i] === true && (hasEmb[i] !== true || whole || lacks)) || (lacks && whole);
+  };
   const wantsOwn = (i: number, j: number): boolean => {
     // Its best candidate, one it could win (within the margin of the column's best).
-    if (refresh[i] !== true || !Number.isFinite(at(i, j)) || at(i, j) !== rowMin[i] || at(i, j) > colMin[j]! + margin) return false;
+    if (!due(i, j) || !Number.isFinite(at(i, j)) || at(i, j) !== rowMin[i] || at(i, j) > colMin[j]! + margin) return false;
     return hasEmb[i] === true || p.trackTentative?.[i] !== true;
   };
   const columns: number[] = [];
@@ -185,6 +198,44 @@ function contestedColumns(m: CostMatrix, hasEmb: readonly boolean[], margin: num
     for (let i = 0; i < rows && !out[j]; i++) if (competes(i, j) && rowCount[i]! > 1 && hasEmb[i] === true) out[j] = 1;
   }
   return out;
+}
+
+/**
+ * Share of a picture side within which a box counts as cut by the picture edge. Detector boxes of
+ * a person cut by the edge are clipped to it, so a whole person's box ends short of it; 1 % (6 px
+ * on a 640 px picture) absorbs the box regression's jitter.
+ */
+export const WHOLE_EDGE_MARGIN = 0.01;
+/** Share of a box that another detection's box may cover before its crop is a mix of two people. */
+export const WHOLE_MAX_COVER = 0.1;
+
+/**
+ * Per box: the crop shows one whole person (the crop-quality rule behind tracker.embedding_whole_crops):
+ * not within WHOLE_EDGE_MARGIN of the picture edge (without a picture, edges are not judged) and
+ * covered by no other box for more than WHOLE_MAX_COVER of its area. A crop of someone entering
+ * half in view, or of two people overlapping, embeds a part of a person or a mix of two, and a
+ * track's appearance built from it re-identifies (and rejects) others on that part.
+ */
+export function wholeCrops(
+  boxes: readonly (readonly [number, number, number, number])[],
+  picture?: { readonly width: number; readonly height: number },
+): boolean[] {
+  return boxes.map((b, i) => {
+    const area = (b[2] - b[0]) * (b[3] - b[1]);
+    if (picture) {
+      const mx = WHOLE_EDGE_MARGIN * picture.width;
+      const my = WHOLE_EDGE_MARGIN * picture.height;
+      if (b[0] < mx || b[1] < my || b[2] > picture.width - mx || b[3] > picture.height - my) return false;
+    }
+    for (let k = 0; k < boxes.length; k++) {
+      if (k === i) continue;
+      const o = boxes[k]!;
+      const w = Math.min(b[2], o[2]) - Math.max(b[0], o[0]);
+      const h = Math.min(b[3], o[3]) - Math.max(b[1], o[1]);
+      if (w > 0 && h > 0 && w * h > WHOLE_MAX_COVER * area) return false;
+    }
+    return true;
+  });
 }
 
 /** Per column: some row (a lost track) has it inside its plausibility gate (ratio <= 1). */

@@ -54,6 +54,10 @@ export interface TrackerOptions {
   readonly embeddingDeferTentative: boolean;
   /** Decisive policy under motion_rule cascade: which rivals make a contest (embedding-policy.ts EMBEDDING_CONTESTS). */
   readonly embeddingContest: EmbeddingContest;
+  /** The EMA's momentum applies per matched observation, not per crop (tracker.ts takeCrop). */
+  readonly embeddingEmaPerObservation: boolean;
+  /** Appearance from whole crops only, the first whole one replacing cut ones (embedding-policy.ts wholeCrops). */
+  readonly embeddingWholeCrops: boolean;
   /** Physical plausibility gate on every association and re-identification. */
   readonly plausibility: PlausibilityOptions;
   /** OC-SORT observation-centric recovery pass (last observed box vs leftover detections). */
@@ -97,6 +101,8 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     embeddingPolicy: c.embedding_policy,
     embeddingDeferTentative: c.embedding_defer_tentative,
     embeddingContest: c.embedding_contest,
+    embeddingEmaPerObservation: c.embedding_ema_per_observation,
+    embeddingWholeCrops: c.embedding_whole_crops,
     plausibility: {
       maxSpeedBodyHeights: c.max_speed_body_heights_per_s,
       slackBodyHeights: c.plausibility_slack_body_heights,

@@ -33,7 +33,7 @@ import { cosineDistance, l2normalise, motionDistance, type DetectionView, type D
 import { boxAt, cxcywhToXyxy, iou, xyxyToCxcywh } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
 import { gateParams, initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
-import { EMBEDDING_REASONS, planEmbeddings, reachableColumns, type EmbeddingPlan, type EmbeddingReason } from './embedding-policy.js';
+import { EMBEDDING_REASONS, planEmbeddings, reachableColumns, wholeCrops, type EmbeddingPlan, type EmbeddingReason } from './embedding-policy.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
 import { fusedCost, motionCost, recoveryCost, reidCost, type PassInputs } from './passes.js';
 import { plausibility, type ToFloor } from './plausibility.js';
@@ -112,6 +112,8 @@ interface DetCandidate extends DetectionView {
   /** Index into the update's detections. */
   readonly index: number;
   readonly high: boolean;
+  /** Its crop is whole (embedding-policy.ts wholeCrops); set only under tracker.embedding_whole_crops. */
+  readonly whole?: boolean;
 }
 
 /** What a tracker is built with and never changes. */
@@ -191,7 +193,7 @@ async function step(ctx: TrackerContext, book: TrackerBook, detections: Detectio
   book.stats.updates++;
   retireAndPredict(ctx, book, t, embed?.picture);
 
-  const cands = candidatesOf(detections, options);
+  const cands = withWholeness(candidatesOf(detections, options), options, embed?.picture);
   const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
   const lowIdx = cands.flatMap((c, k) => (c.high ? [] : [k]));
   const tracks = book.active.map((tr) => viewOf(tr, ctx.kp));
@@ -327,6 +329,12 @@ function decisiveEmbeddings(
     gatedMotion,
     trackHasEmbedding: book.active.map((tr) => tr.embedding !== null),
     trackNeedsRefresh: book.active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec),
+    ...(options.embeddingWholeCrops
+      ? {
+          detectionWhole: highIdx.map((k) => cands[k]!.whole !== false),
+          trackLacksWhole: book.active.map((tr) => tr.embedding !== null && !tr.embeddingWhole),
+        }
+      : {}),
     ...(options.embeddingDeferTentative ? { trackTentative: book.active.map((tr) => tr.status === 'tentative') } : {}),
     // The same overlap test as cascadeRounds, on the same predicted boxes.
     ...(options.motionRule === 'cascade' && options.embeddingContest !== 'pairs'
@@ -494,10 +502,7 @@ function observe(tr: TrackState, d: DetCandidate, t: number, options: TrackerOpt
   tr.score = d.score;
   tr.lastBox = d.box;
   tr.lastDetectionIndex = d.index;
-  if (d.embedding) {
-    tr.embedding = tr.embedding ? blend(tr.embedding, d.embedding, options.embeddingEma) : d.embedding.slice();
-    tr.embeddingTimeSec = t;
-  }
+  if (d.embedding) takeCrop(tr, d.embedding, d.whole !== false, t, options);
   if (tr.status === 'tentative' && tr.hits >= options.minHits) tr.status = 'confirmed';
 }
 
@@ -522,6 +527,8 @@ function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp
     lastDetectionIndex: d.index,
     embedding: d.embedding ? d.embedding.slice() : null,
     embeddingTimeSec: t,
+    embeddingHits: 1,
+    embeddingWhole: d.embedding !== null && d.whole !== false,
   };
 }
 
@@ -627,6 +634,39 @@ function candidatesOf(d: Detections, o: TrackerOptions): DetCandidate[] {
     out.push({ index: i, box, cxcywh: xyxyToCxcywh(box), score, embedding: null, high: score >= o.highThreshold });
   }
   return out;
+}
+
+/**
+ * A matched detection's embedding into the track's appearance. Under tracker.embedding_whole_crops
+ * the first whole crop replaces an appearance made of cut or overlapped ones (the person entering
+ * half in view), and once the appearance holds a whole crop, cut or overlapped ones stay out of it.
+ * Under tracker.embedding_ema_per_observation the old appearance keeps ema^k for the k matches
+ * since its last crop, as if each match in between had brought a crop like this one: embedding
+ * every match (policy all) is then unchanged, and the decisive policy's sparse crops move the
+ * appearance at the same pace per observation instead of ema per crop (at one crop per 5 s, 0.9
+ * per crop keeps a first crop's weight above 0.5 for half a minute).
+ */
+function takeCrop(tr: TrackState, fresh: Float32Array, whole: boolean, t: number, options: TrackerOptions): void {
+  const quality = options.embeddingWholeCrops;
+  if (!tr.embedding || (quality && whole && !tr.embeddingWhole)) {
+    tr.embedding = fresh.slice();
+    tr.embeddingWhole = whole;
+  } else if (!quality || whole || !tr.embeddingWhole) {
+    const k = options.embeddingEmaPerObservation ? Math.max(1, tr.hits - tr.embeddingHits) : 1;
+    tr.embedding = blend(tr.embedding, fresh, options.embeddingEma ** k);
+  } else return;
+  tr.embeddingTimeSec = t;
+  tr.embeddingHits = tr.hits;
+}
+
+/** Under tracker.embedding_whole_crops, each candidate marked whole or not (embedding-policy.ts wholeCrops). */
+function withWholeness(cands: DetCandidate[], o: TrackerOptions, picture: Picture | undefined): DetCandidate[] {
+  if (!o.embeddingWholeCrops || !o.appearance) return cands;
+  const whole = wholeCrops(
+    cands.map((c) => c.box),
+    picture,
+  );
+  return cands.map((c, k) => ({ ...c, whole: whole[k]! }));
 }
 
 /** EMA of unit vectors, renormalised. */

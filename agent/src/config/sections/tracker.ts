@@ -203,6 +203,18 @@ export const trackerSection = z
       .describe(
         "Decisive policy: a tentative track takes its first embedding only once confirmed (one sample later), so tracks that die after two sightings never pay for one. Off: it saved 7 % of the 1 fps street loop's embeddings on top of embedding_contest_rounds, but two people who meet right after they appear are then matched on motion alone where appearance would have kept them apart (test/track/tracker-life.test.ts); measured by agent/bench/reid-replay.ts.",
       ),
+    embedding_ema_per_observation: z
+      .boolean()
+      .default(false)
+      .describe(
+        "embedding_ema applies per matched observation instead of per crop: a track's appearance keeps embedding_ema^k of its old value for the k matches since its last crop, as if each had brought one like it. Embedding every match (embedding_policy all) is unchanged; under the decisive policy, which embeds a track about once per embedding_refresh_s, the first crop (often of someone entering half in view) otherwise keeps over half the weight for half a minute at 1 fps. Measured by agent/bench/reid-replay.ts.",
+      ),
+    embedding_whole_crops: z
+      .boolean()
+      .default(false)
+      .describe(
+        "A track's appearance is built from whole crops: a box not within 1 % of the picture edge and covered by no other detection for more than 10 % of its area. The first whole crop replaces an appearance made of cut or overlapped ones (and is asked for at once under the decisive policy); after it, cut or overlapped crops still decide this frame's matches but stay out of the appearance. Measured by agent/bench/reid-replay.ts.",
+      ),
     embedding_contest: z
       .enum(EMBEDDING_CONTESTS)
       .default('cascade')
