@@ -33,7 +33,7 @@ import { iou } from '../src/track/geometry.js';
 import { createIdCounter } from '../src/track/ids.js';
 import { trackerSection } from '../src/config/sections/tracker.js';
 import { trackerOptions as validated, trackerOptionsFromConfig, type TrackerOptions } from '../src/track/options.js';
-import { createTracker } from '../src/track/tracker.js';
+import { createTracker, type MatchTrace } from '../src/track/tracker.js';
 import { EMBEDDING_REASONS, type EmbeddingReason } from '../src/track/embedding-policy.js';
 import type { ReidCache } from './reid-cache.js';
 import { auc } from './reid-auc.js';
@@ -42,6 +42,8 @@ const { values } = parseArgs({
   options: {
     cache: { type: 'string', default: 'out/reid-cache' },
     trace: { type: 'boolean', default: false },
+    // The rule whose returns --trace prints (a RULES name).
+    'trace-rule': { type: 'string', default: 'cascade (default)' },
     labels: { type: 'string', default: 'test/fixtures/labels' },
     // Use every Nth cached frame (2 on a 2 fps cache = the product's 1 fps), scored on those frames.
     every: { type: 'string', default: '1' },
@@ -95,10 +97,13 @@ export interface ReplayResult {
   /** Embeddings by the reason the decisive policy asked for each (all 0 under 'all'). */
   readonly reasons: Readonly<Record<EmbeddingReason, number>>;
   readonly metrics: MotMetrics;
+  /** Re-identifications (pass 5): when, which id, and the cosine distance of its appearance to the detection. */
+  readonly reids: readonly MatchTrace[];
 }
 
 async function replay(clip: Clip, options: TrackerOptions, withPicture = true): Promise<ReplayResult> {
-  const tracker = createTracker(options, { nextId: createIdCounter(1) });
+  const reids: MatchTrace[] = [];
+  const tracker = createTracker(options, { nextId: createIdCounter(1), onMatch: (m) => void (m.pass === 'reid' && reids.push(m)) });
   const rows: MotRow[] = [];
   let embedded = 0;
   let candidates = 0;
@@ -116,11 +121,34 @@ async function replay(clip: Clip, options: TrackerOptions, withPicture = true): 
       rows.push({ frame: fr.index + 1, id: t.id, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: t.score });
     }
   }
-  return { rows, embedded, candidates, frames: clip.cache.frames.length, reasons: tracker.stats().embeddingReasons, metrics: evaluateMot(clip.gt, rows) };
+  return {
+    rows,
+    embedded,
+    candidates,
+    frames: clip.cache.frames.length,
+    reasons: tracker.stats().embeddingReasons,
+    metrics: evaluateMot(clip.gt, rows),
+    reids,
+  };
 }
 
-/** Every return of an id after a gap: how long, how far (body heights), how alike (cosine distance of the raw detections). */
-function trace(clip: Clip, rows: readonly MotRow[]): void {
+/**
+ * Every return of an id after a gap: how long, how far (body heights), how alike (cosine distance
+ * of the raw detections), the labelled person at each end (IoU >= 0.5; '-' = none) and, where the
+ * re-identification pass made it, the distance of the track's appearance to the detection.
+ */
+function trace(clip: Clip, r: ReplayResult): void {
+  const rows = r.rows;
+  const gtAt = (row: MotRow): string => {
+    let best = '-';
+    let bestIou = 0.5;
+    for (const g of clip.gt) {
+      if (g.frame !== row.frame) continue;
+      const v = iou([row.x, row.y, row.x + row.w, row.y + row.h], [g.x, g.y, g.x + g.w, g.y + g.h]);
+      if (v >= bestIou) [best, bestIou] = [String(g.id), v];
+    }
+    return best;
+  };
   const byId = new Map<number, MotRow[]>();
   for (const r of rows) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r);
   const frameOf = new Map(clip.cache.frames.map((f, k) => [f.index + 1, k]));
@@ -140,8 +168,10 @@ function trace(clip: Clip, rows: readonly MotRow[]): void {
       const va = vecOf(a);
       const vb = vecOf(b);
       const cos = va && vb ? (1 - dot(va, vb)).toFixed(3) : '?';
+      const ptsB = clip.cache.frames.find((f) => f.index + 1 === b.frame)?.ptsSec;
+      const reid = r.reids.find((m) => m.trackId === id && m.timeSec === ptsB);
       console.log(
-        `  ${clip.name} id ${id}: frame ${a.frame} -> ${b.frame}, gap ${gap.toFixed(1)} s, foot moved ${move.toFixed(2)} body heights, cosine ${cos}`,
+        `  ${clip.name} id ${id}: frame ${a.frame} -> ${b.frame}, gap ${gap.toFixed(1)} s, foot moved ${move.toFixed(2)} body heights, cosine ${cos}, labelled ${gtAt(a)} -> ${gtAt(b)}${reid ? `, re-identified at appearance distance ${reid.cost.toFixed(3)}` : ''}`,
       );
     }
   }
@@ -172,6 +202,7 @@ const CASCADE: Partial<TrackerOptions> = {
   embeddingDeferTentative: false,
   embeddingEmaPerObservation: false,
   embeddingWholeCrops: false,
+  embeddingFirstCrops: 1,
 };
 const RULES: Array<[string, Partial<TrackerOptions>]> = [
   ['motion only', { appearance: false }],
@@ -188,9 +219,20 @@ const RULES: Array<[string, Partial<TrackerOptions>]> = [
   ['cascade + per_obs', { ...CASCADE, embeddingEmaPerObservation: true }],
   ['cascade + whole', { ...CASCADE, embeddingWholeCrops: true }],
   ['cascade + both', { ...CASCADE, embeddingEmaPerObservation: true, embeddingWholeCrops: true }],
+  ['cascade + first 2', { ...CASCADE, embeddingFirstCrops: 2 }],
+  ['cascade + first 3', { ...CASCADE, embeddingFirstCrops: 3 }],
+  ['cascade + first 5', { ...CASCADE, embeddingFirstCrops: 5 }],
 ];
 /** The update rules a leave-one-clip-out choice picks among (--rule-cv), at 1 and 2 fps at once. */
-const UPDATE_RULES = ['cascade (default)', 'cascade + per_obs', 'cascade + whole', 'cascade + both'];
+const UPDATE_RULES = [
+  'cascade (default)',
+  'cascade + per_obs',
+  'cascade + whole',
+  'cascade + both',
+  'cascade + first 2',
+  'cascade + first 3',
+  'cascade + first 5',
+];
 const pct = (a: number, b: number): string => `${((100 * a) / Math.max(b, 1)).toFixed(1)} %`;
 const reasonCells = (r: ReplayResult): string => EMBEDDING_REASONS.map((k) => `${k} ${r.reasons[k]}`).join(', ');
 const embLine = (r: ReplayResult): string =>
@@ -221,7 +263,7 @@ for (const c of clips) {
     p.f += r.frames;
     p.idf1.push(r.metrics.IDF1);
     p.hota.push(r.metrics.HOTA);
-    if (values.trace && name === 'cascade (default)') trace(c, r.rows);
+    if (values.trace && name === values['trace-rule']) trace(c, r);
   }
 }
 const mean = (xs: number[]): string => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3);

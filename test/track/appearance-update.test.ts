@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WHOLE_EDGE_MARGIN, wholeCrops } from '../../agent/src/track/embedding-policy.js';
+import { trackerOptions } from '../../agent/src/track/options.js';
 import { identity, person, runScript, type ScriptStep } from './script.js';
 
 const picture = { width: 640, height: 360 };
@@ -113,5 +114,25 @@ describe('tracker.embedding_ema_per_observation', () => {
     const per = await runScript(still, { ...o, embeddingEmaPerObservation: true }, picture);
     const plain = await runScript(still, { ...o, embeddingEmaPerObservation: false }, picture);
     expect(Array.from(per.results.at(-1)!.tracks[0]!.embedding!)).toEqual(Array.from(plain.results.at(-1)!.tracks[0]!.embedding!));
+  });
+});
+
+describe('tracker.embedding_first_crops', () => {
+  // One person walking, alone and whole, at 1 fps for 5 samples: no contest, so under the decisive
+  // policy only the first crop (second sighting) and refreshes are embedded.
+  const walk: ScriptStep[] = [0, 1, 2, 3, 4].map((t) => ({ t, dets: [{ box: person(200 + 20 * t, 180), emb: identity(0, t) }] }));
+  const calls = async (n: number): Promise<number[]> =>
+    (await runScript(walk, { appearance: true, embeddingPolicy: 'decisive', embeddingRefreshSec: 5, embeddingFirstCrops: n }, picture)).results.map(
+      (r) => r.embedCalls.length,
+    );
+
+  it('refreshes at every match until the appearance holds N crops, then waits for the interval', async () => {
+    expect(await calls(1)).toEqual([0, 1, 0, 0, 0]);
+    expect(await calls(3)).toEqual([0, 1, 1, 1, 0]);
+  });
+
+  it('is refused outside [1, 50] or fractional, naming the option', () => {
+    expect(() => trackerOptions({ embeddingFirstCrops: 0 })).toThrow(/embeddingFirstCrops/);
+    expect(() => trackerOptions({ embeddingFirstCrops: 2.5 })).toThrow(/embeddingFirstCrops/);
   });
 });

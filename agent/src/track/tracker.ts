@@ -328,7 +328,10 @@ function decisiveEmbeddings(
   return planEmbeddings({
     gatedMotion,
     trackHasEmbedding: book.active.map((tr) => tr.embedding !== null),
-    trackNeedsRefresh: book.active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec),
+    // Until it holds embedding_first_crops crops, a track's appearance is refreshed at every match.
+    trackNeedsRefresh: book.active.map(
+      (tr) => tr.embedding === null || tr.embeddingCrops < options.embeddingFirstCrops || t - tr.embeddingTimeSec >= options.embeddingRefreshSec,
+    ),
     ...(options.embeddingWholeCrops
       ? {
           detectionWhole: highIdx.map((k) => cands[k]!.whole !== false),
@@ -528,6 +531,7 @@ function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp
     embedding: d.embedding ? d.embedding.slice() : null,
     embeddingTimeSec: t,
     embeddingHits: 1,
+    embeddingCrops: d.embedding ? 1 : 0,
     embeddingWhole: d.embedding !== null && d.whole !== false,
   };
 }
@@ -657,6 +661,7 @@ function takeCrop(tr: TrackState, fresh: Float32Array, whole: boolean, t: number
   } else return;
   tr.embeddingTimeSec = t;
   tr.embeddingHits = tr.hits;
+  tr.embeddingCrops++;
 }
 
 /** Under tracker.embedding_whole_crops, each candidate marked whole or not (embedding-policy.ts wholeCrops). */

@@ -209,6 +209,15 @@ export const trackerSection = z
       .describe(
         "embedding_ema applies per matched observation instead of per crop: a track's appearance keeps embedding_ema^k of its old value for the k matches since its last crop, as if each had brought one like it. Embedding every match (embedding_policy all) is unchanged; under the decisive policy, which embeds a track about once per embedding_refresh_s, the first crop (often of someone entering half in view) otherwise keeps over half the weight for half a minute at 1 fps. Measured by agent/bench/reid-replay.ts.",
       ),
+    embedding_first_crops: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(1)
+      .describe(
+        "Decisive policy: a track's appearance is refreshed at every unambiguous match until it holds this many crops, then every embedding_refresh_s. 1 = from the first crop on (at 1 fps a track then holds one crop for its first 5 s, often of someone entering half in view). Each step above 1 costs at most one embedding per track. Measured by agent/bench/reid-replay.ts.",
+      ),
     embedding_whole_crops: z
       .boolean()
       .default(false)
