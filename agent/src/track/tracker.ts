@@ -254,8 +254,13 @@ function retireAndPredict(ctx: TrackerContext, book: TrackerBook, t: number, pic
     }
     // One who walked out is neither kept coasting for max_age_updates (at 1 fps that is 10 s, in
     // which the re-identification pass joined a newcomer to them in the indoor labelled clip) nor
-    // kept for re-identification.
-    const left = leftPicture(tr, options.maxAgeSec, picture);
+    // kept for re-identification. It is judged by where its motion has carried it in the time it
+    // has been unseen, not in max_age_s only: at 1 fps the indoor clip's labelled person 3 was last
+    // sampled with her centre 153 px inside, walking out at 141 px/s; judged one second on, her
+    // centre stayed 12 px inside, and a newcomer 6 or 24 s later was joined to her at appearance
+    // distance 0.394-0.398 under the 0.4 gate (IDF1 .960 -> .794, in agent/bench/reid-replay.ts
+    // whenever her gallery held slightly other crops).
+    const left = leftPicture(tr, Math.max(options.maxAgeSec, t - tr.lastSeenSec), picture);
     if (tr.missedSec.length < options.maxAgeUpdates && !left) keep.push(tr);
     else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec && !left) book.gallery.push(tr);
   }
@@ -538,8 +543,8 @@ function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp
 
 /**
  * Whether the track's own motion carried it out of the picture: its box centre, moved on from the
- * last observation for max_age_s (when motion matching gave up on it) at the velocity between its
- * last two observations, is outside. Observed rather than filtered velocity (OC-SORT's argument):
+ * last observation for `horizonSec` (retireAndPredict: the time it has been unseen, at least
+ * max_age_s) at the velocity between its last two observations, is outside. Observed rather than filtered velocity (OC-SORT's argument):
  * at 1 fps a person who stood and then walked out in two steps leaves the Kalman velocity far
  * behind. Such a person walked out of view; re-identifying them later by appearance alone joined
  * four different people in the indoor labelled clip (each left at the right edge; the next came in
