@@ -132,6 +132,8 @@ interface TrackerBook {
   active: TrackState[];
   /** Confirmed tracks retired from motion matching, waiting for re-identification. */
   gallery: TrackState[];
+  /** Video time of the previous update (null before the first): the sampling interval, for the exit rule. */
+  lastUpdateSec: number | null;
   readonly stats: { -readonly [K in Exclude<keyof TrackerStats, 'embeddingReasons'>]: TrackerStats[K] } & { embeddingReasons: Record<EmbeddingReason, number> };
 }
 
@@ -157,6 +159,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
   const book: TrackerBook = {
     active: [],
     gallery: [],
+    lastUpdateSec: null,
     stats: {
       updates: 0,
       tracksStarted: 0,
@@ -192,6 +195,7 @@ async function step(ctx: TrackerContext, book: TrackerBook, detections: Detectio
   const { options } = ctx;
   book.stats.updates++;
   retireAndPredict(ctx, book, t, embed?.picture);
+  book.lastUpdateSec = t;
 
   const cands = withWholeness(candidatesOf(detections, options), options, embed?.picture);
   const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
@@ -254,13 +258,16 @@ function retireAndPredict(ctx: TrackerContext, book: TrackerBook, t: number, pic
     }
     // One who walked out is neither kept coasting for max_age_updates (at 1 fps that is 10 s, in
     // which the re-identification pass joined a newcomer to them in the indoor labelled clip) nor
-    // kept for re-identification. It is judged by where its motion has carried it in the time it
-    // has been unseen, not in max_age_s only: at 1 fps the indoor clip's labelled person 3 was last
-    // sampled with her centre 153 px inside, walking out at 141 px/s; judged one second on, her
-    // centre stayed 12 px inside, and a newcomer 6 or 24 s later was joined to her at appearance
-    // distance 0.394-0.398 under the 0.4 gate (IDF1 .960 -> .794, in agent/bench/reid-replay.ts
-    // whenever her gallery held slightly other crops).
-    const left = leftPicture(tr, Math.max(options.maxAgeSec, t - tr.lastSeenSec), picture);
+    // kept for re-identification. It is judged where its motion has carried it by the first sample
+    // past max_age_s (the one that missed it), not at max_age_s itself: at 1 fps the indoor clip's
+    // labelled person 3 was last sampled with her centre 153 px inside, walking out at 141 px/s;
+    // judged one second on, her centre stayed 12 px inside, and a newcomer 6 or 24 s later was
+    // joined to her at appearance distance 0.394-0.398 under the 0.4 gate (IDF1 .960 -> .794 in
+    // agent/bench/reid-replay.ts whenever her gallery held slightly other crops). The horizon
+    // stops there: extrapolated over the whole time unseen, anyone occluded mid-walk would in time
+    // be carried out (the 1 fps street loop's tracks went from 107 to 262).
+    const interval = book.lastUpdateSec === null ? 0 : t - book.lastUpdateSec;
+    const left = leftPicture(tr, Math.max(options.maxAgeSec, Math.min(t - tr.lastSeenSec, options.maxAgeSec + interval)), picture);
     if (tr.missedSec.length < options.maxAgeUpdates && !left) keep.push(tr);
     else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec && !left) book.gallery.push(tr);
   }
