@@ -203,6 +203,7 @@ const CASCADE: Partial<TrackerOptions> = {
   embeddingEmaPerObservation: false,
   embeddingWholeCrops: false,
   embeddingFirstCrops: 1,
+  embeddingAtBirth: false,
 };
 const RULES: Array<[string, Partial<TrackerOptions>]> = [
   ['motion only', { appearance: false }],
@@ -219,6 +220,7 @@ const RULES: Array<[string, Partial<TrackerOptions>]> = [
   ['cascade + per_obs', { ...CASCADE, embeddingEmaPerObservation: true }],
   ['cascade + whole', { ...CASCADE, embeddingWholeCrops: true }],
   ['cascade + both', { ...CASCADE, embeddingEmaPerObservation: true, embeddingWholeCrops: true }],
+  ['cascade + birth', { ...CASCADE, embeddingAtBirth: true }],
   ['cascade + first 2', { ...CASCADE, embeddingFirstCrops: 2 }],
   ['cascade + first 3', { ...CASCADE, embeddingFirstCrops: 3 }],
   ['cascade + first 5', { ...CASCADE, embeddingFirstCrops: 5 }],
@@ -232,6 +234,7 @@ const UPDATE_RULES = [
   'cascade + first 2',
   'cascade + first 3',
   'cascade + first 5',
+  'cascade + birth',
 ];
 const pct = (a: number, b: number): string => `${((100 * a) / Math.max(b, 1)).toFixed(1)} %`;
 const reasonCells = (r: ReplayResult): string => EMBEDDING_REASONS.map((k) => `${k} ${r.reasons[k]}`).join(', ');

@@ -32,8 +32,8 @@ describe('wholeCrops', () => {
 
 // One person walks in from the left edge: cut by it for two samples (the crop is half someone
 // else's look: identity 0 + 2, cosine distance 0.11 from the whole person's, inside the gate), then
-// whole (identity 0). 1 fps. A newborn track is matched by nobody yet, so
-// its first crop is taken at its second sighting (t 1), still cut.
+// whole (identity 0). 1 fps. With embedding_at_birth off its first crop is taken at its second
+// sighting (t 1), still cut.
 const cut = identity(0).map((x, k) => x + 0.5 * identity(2)[k]!);
 const entering: ScriptStep[] = [
   { t: 0, dets: [{ box: [0, 150, 25, 250], emb: cut }] },
@@ -43,8 +43,16 @@ const entering: ScriptStep[] = [
 
 describe('tracker.embedding_whole_crops', () => {
   it('the first whole crop replaces an appearance taken half in view, asked for at once under the decisive policy', async () => {
-    const on = await runScript(entering, { appearance: true, embeddingPolicy: 'decisive', embeddingRefreshSec: 5, embeddingWholeCrops: true }, picture);
-    const off = await runScript(entering, { appearance: true, embeddingPolicy: 'decisive', embeddingRefreshSec: 5, embeddingWholeCrops: false }, picture);
+    const on = await runScript(
+      entering,
+      { appearance: true, embeddingPolicy: 'decisive', embeddingRefreshSec: 5, embeddingAtBirth: false, embeddingWholeCrops: true },
+      picture,
+    );
+    const off = await runScript(
+      entering,
+      { appearance: true, embeddingPolicy: 'decisive', embeddingRefreshSec: 5, embeddingAtBirth: false, embeddingWholeCrops: false },
+      picture,
+    );
     expect(on.results[1]!.embedCalls).toEqual([[0]]);
     // t 2: the refresh interval (5 s) has not passed, but the appearance holds no whole crop yet.
     expect(on.results[2]!.embedCalls).toEqual([[0]]);
@@ -96,10 +104,10 @@ describe('tracker.embedding_ema_per_observation', () => {
   const ema = 0.9;
 
   it('a crop taken k matches after the last keeps ema^k of the old appearance (decisive: one crop per refresh interval)', async () => {
-    const o = { appearance: true, embeddingPolicy: 'decisive' as const, embeddingRefreshSec: 5, embeddingEma: ema };
+    const o = { appearance: true, embeddingPolicy: 'decisive' as const, embeddingRefreshSec: 5, embeddingEma: ema, embeddingAtBirth: false };
     const per = await runScript(still, { ...o, embeddingEmaPerObservation: true }, picture);
     const plain = await runScript(still, { ...o, embeddingEmaPerObservation: false }, picture);
-    // A newborn track is matched by nobody yet, so its first crop is taken at its second sighting
+    // With embedding_at_birth off a newborn track's first crop is taken at its second sighting
     // (t 1), the refresh at t 6: 5 matches apart.
     expect(per.results.map((r) => r.embedCalls.length)).toEqual([0, 1, 0, 0, 0, 0, 1]);
     const want = (m: number): number[] => unit(identity(0).map((x, k) => m * x + (1 - m) * identity(1)[k]!));
@@ -122,9 +130,9 @@ describe('tracker.embedding_first_crops', () => {
   // policy only the first crop (second sighting) and refreshes are embedded.
   const walk: ScriptStep[] = [0, 1, 2, 3, 4].map((t) => ({ t, dets: [{ box: person(200 + 20 * t, 180), emb: identity(0, t) }] }));
   const calls = async (n: number): Promise<number[]> =>
-    (await runScript(walk, { appearance: true, embeddingPolicy: 'decisive', embeddingRefreshSec: 5, embeddingFirstCrops: n }, picture)).results.map(
-      (r) => r.embedCalls.length,
-    );
+    (
+      await runScript(walk, { appearance: true, embeddingPolicy: 'decisive', embeddingRefreshSec: 5, embeddingFirstCrops: n, embeddingAtBirth: false }, picture)
+    ).results.map((r) => r.embedCalls.length);
 
   it('refreshes at every match until the appearance holds N crops, then waits for the interval', async () => {
     expect(await calls(1)).toEqual([0, 1, 0, 0, 0]);
@@ -134,5 +142,40 @@ describe('tracker.embedding_first_crops', () => {
   it('is refused outside [1, 50] or fractional, naming the option', () => {
     expect(() => trackerOptions({ embeddingFirstCrops: 0 })).toThrow(/embeddingFirstCrops/);
     expect(() => trackerOptions({ embeddingFirstCrops: 2.5 })).toThrow(/embeddingFirstCrops/);
+  });
+});
+
+describe('tracker.embedding_at_birth', () => {
+  // Two people far apart appear at t 0 and walk on, each the only candidate of its track.
+  const steps: ScriptStep[] = [0, 1, 2].map((t) => ({
+    t,
+    dets: [
+      { box: person(100 + 20 * t, 200), emb: identity(0, t) },
+      { box: person(500 - 20 * t, 200), emb: identity(1, t) },
+    ],
+  }));
+  const run = (o: Record<string, unknown>) => runScript(steps, { appearance: true, embeddingPolicy: 'decisive', embeddingRefreshSec: 5, ...o }, picture);
+
+  it('a detection that starts a track is embedded at birth, so the track carries an appearance into its second sighting', async () => {
+    const on = await run({ embeddingAtBirth: true });
+    expect(on.results.map((r) => r.embedCalls)).toEqual([[[0, 1]], [], []]);
+    expect(on.tracker.stats().embeddingReasons).toMatchObject({ first: 2, reid: 0 });
+    const off = await run({ embeddingAtBirth: false });
+    expect(off.results.map((r) => r.embedCalls)).toEqual([[], [[0, 1]], []]);
+  });
+
+  it('a detection under new_track_threshold starts nothing and is not embedded', async () => {
+    const low = steps.map((s) => ({ ...s, dets: s.dets.map((d) => ({ ...d, score: 0.6 })) }));
+    const { results } = await runScript(
+      low,
+      { appearance: true, embeddingPolicy: 'decisive', embeddingAtBirth: true, highThreshold: 0.5, newTrackThreshold: 0.7 },
+      picture,
+    );
+    expect(results[0]!.embedCalls).toEqual([]);
+  });
+
+  it('is not applied under embedding_defer_tentative, whose tracks that die after two sightings never pay', async () => {
+    const { results } = await run({ embeddingAtBirth: true, embeddingDeferTentative: true });
+    expect(results[0]!.embedCalls).toEqual([]);
   });
 });

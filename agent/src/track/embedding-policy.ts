@@ -55,6 +55,12 @@ export interface EmbeddingPlanInput {
   readonly detectionWhole?: readonly boolean[];
   /** Per track: it has an appearance, but from no whole crop yet; its refresh is due at its first whole crop, whatever the interval. */
   readonly trackLacksWhole?: readonly boolean[];
+  /**
+   * Per detection: it will start a track if nothing takes it (score >= new_track_threshold);
+   * given under tracker.embedding_at_birth. Such a detection no track reaches is embedded
+   * ('first'), so the new track carries an appearance into its second sighting's contests.
+   */
+  readonly birth?: readonly boolean[];
 }
 
 /** The plan: column indices, ascending, and why each was asked for. */
@@ -78,6 +84,9 @@ export interface EmbeddingPlan {
  *  - ones no track reaches by motion, when a lost track could be re-identified to them: inside
  *    that track's plausibility gate, whose reach is capped, so a newcomer at the door does not
  *    pay for a shopper lost at the far shelf;
+ *  - with `birth` (tracker.embedding_at_birth), ones no track reaches that will start a track: a
+ *    track born without an appearance meets its first contest (its second sighting, 1 s on at
+ *    1 fps, when its velocity is still unknown) on motion alone, where embed-all brings appearance;
  *  - the best candidate of a track whose embedding is missing (a new track) or due for refresh
  *    (the gallery is refreshed on that schedule, not every frame).
  * Everything else (the unique motion match of a track, with no rival within the margin) is decided
@@ -145,6 +154,7 @@ export function planEmbeddings(p: EmbeddingPlanInput): EmbeddingPlan {
   for (let j = 0; j < cols; j++) {
     if (!Number.isFinite(colMin[j]!)) {
       if (reidReachable[j]) take(j, 'reid');
+      else if (p.birth?.[j] === true) take(j, 'first');
       continue;
     }
     if (contested[j]) {

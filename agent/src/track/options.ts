@@ -60,6 +60,8 @@ export interface TrackerOptions {
   readonly embeddingWholeCrops: boolean;
   /** Decisive policy: a track's appearance is refreshed at every match until it holds this many crops. */
   readonly embeddingFirstCrops: number;
+  /** Decisive policy: a detection that will start a track is embedded at birth (embedding-policy.ts `birth`). */
+  readonly embeddingAtBirth: boolean;
   /** Physical plausibility gate on every association and re-identification. */
   readonly plausibility: PlausibilityOptions;
   /** OC-SORT observation-centric recovery pass (last observed box vs leftover detections). */
@@ -106,6 +108,7 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     embeddingEmaPerObservation: c.embedding_ema_per_observation,
     embeddingWholeCrops: c.embedding_whole_crops,
     embeddingFirstCrops: c.embedding_first_crops,
+    embeddingAtBirth: c.embedding_at_birth,
     plausibility: {
       maxSpeedBodyHeights: c.max_speed_body_heights_per_s,
       slackBodyHeights: c.plausibility_slack_body_heights,

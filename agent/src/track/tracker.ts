@@ -344,6 +344,8 @@ function decisiveEmbeddings(
     trackNeedsRefresh: book.active.map(
       (tr) => tr.embedding === null || tr.embeddingCrops < options.embeddingFirstCrops || t - tr.embeddingTimeSec >= options.embeddingRefreshSec,
     ),
+    // Not with embedding_defer_tentative, whose point is that a track dying after two sightings never pays.
+    ...(options.embeddingAtBirth && !options.embeddingDeferTentative ? { birth: highIdx.map((k) => cands[k]!.score >= options.newTrackThreshold) } : {}),
     ...(options.embeddingWholeCrops
       ? {
           detectionWhole: highIdx.map((k) => cands[k]!.whole !== false),

@@ -209,6 +209,12 @@ export const trackerSection = z
       .describe(
         "embedding_ema applies per matched observation instead of per crop: a track's appearance keeps embedding_ema^k of its old value for the k matches since its last crop, as if each had brought one like it. Embedding every match (embedding_policy all) is unchanged; under the decisive policy, which embeds a track about once per embedding_refresh_s, the first crop (often of someone entering half in view) otherwise keeps over half the weight for half a minute at 1 fps. Measured by agent/bench/reid-replay.ts.",
       ),
+    embedding_at_birth: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Decisive policy: a high-score detection no track reaches that will start a track (score >= new_track_threshold) is embedded at once, so the new track carries an appearance into its first contest (its second sighting; at 1 fps its velocity is still unknown then, and a track without an appearance is matched on motion alone). Not applied under embedding_defer_tentative. On the labelled street clip at 1 fps it lifts IDF1 .636 -> .757 against embed-all's .751 (int8 detector; agent/bench/reid-replay.ts --every 2) for about 5 % more embeddings on the 1 fps street loop; off because at 2 fps the stitched street clip then joins 14 labelled people into one predicted person where the baseline allows 13 (test/label/labelled-set.test.ts).",
+      ),
     embedding_first_crops: z
       .number()
       .int()
