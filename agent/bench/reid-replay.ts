@@ -33,7 +33,7 @@ import { iou } from '../src/track/geometry.js';
 import { createIdCounter } from '../src/track/ids.js';
 import { trackerSection } from '../src/config/sections/tracker.js';
 import { trackerOptions as validated, trackerOptionsFromConfig, type TrackerOptions } from '../src/track/options.js';
-import { createTracker } from '../src/track/tracker.js';
+import { createTracker, type MatchTrace } from '../src/track/tracker.js';
 import { EMBEDDING_REASONS, type EmbeddingReason } from '../src/track/embedding-policy.js';
 import type { ReidCache } from './reid-cache.js';
 import { auc } from './reid-auc.js';
@@ -42,6 +42,8 @@ const { values } = parseArgs({
   options: {
     cache: { type: 'string', default: 'out/reid-cache' },
     trace: { type: 'boolean', default: false },
+    // The rule whose returns --trace prints (a RULES name).
+    'trace-rule': { type: 'string', default: 'cascade (default)' },
     labels: { type: 'string', default: 'test/fixtures/labels' },
     // Use every Nth cached frame (2 on a 2 fps cache = the product's 1 fps), scored on those frames.
     every: { type: 'string', default: '1' },
@@ -49,6 +51,8 @@ const { values } = parseArgs({
     sweep: { type: 'string' },
     // Stop after the embedding-policy tables (skip the gate grid and the ablation).
     quick: { type: 'boolean', default: false },
+    // Then the leave-one-clip-out choice among UPDATE_RULES, trained and scored at --every 1 and 2 together, and exit.
+    'rule-cv': { type: 'boolean', default: false },
   },
 });
 
@@ -64,8 +68,7 @@ interface Clip {
  * labels on the kept frames; the others (the benchmark's street clip) have none and only report
  * the embedded fraction and how far the decisive policy's tracks are from embed-all's.
  */
-function loadCaches(): { labelled: Clip[]; unlabelled: Clip[] } {
-  const every = Number(values.every);
+function loadCaches(every = Number(values.every)): { labelled: Clip[]; unlabelled: Clip[] } {
   const labelled: Clip[] = [];
   const unlabelled: Clip[] = [];
   for (const f of readdirSync(values.cache)
@@ -94,10 +97,13 @@ export interface ReplayResult {
   /** Embeddings by the reason the decisive policy asked for each (all 0 under 'all'). */
   readonly reasons: Readonly<Record<EmbeddingReason, number>>;
   readonly metrics: MotMetrics;
+  /** Re-identifications (pass 5): when, which id, and the cosine distance of its appearance to the detection. */
+  readonly reids: readonly MatchTrace[];
 }
 
 async function replay(clip: Clip, options: TrackerOptions, withPicture = true): Promise<ReplayResult> {
-  const tracker = createTracker(options, { nextId: createIdCounter(1) });
+  const reids: MatchTrace[] = [];
+  const tracker = createTracker(options, { nextId: createIdCounter(1), onMatch: (m) => void (m.pass === 'reid' && reids.push(m)) });
   const rows: MotRow[] = [];
   let embedded = 0;
   let candidates = 0;
@@ -115,11 +121,34 @@ async function replay(clip: Clip, options: TrackerOptions, withPicture = true): 
       rows.push({ frame: fr.index + 1, id: t.id, x: x1, y: y1, w: x2 - x1, h: y2 - y1, conf: t.score });
     }
   }
-  return { rows, embedded, candidates, frames: clip.cache.frames.length, reasons: tracker.stats().embeddingReasons, metrics: evaluateMot(clip.gt, rows) };
+  return {
+    rows,
+    embedded,
+    candidates,
+    frames: clip.cache.frames.length,
+    reasons: tracker.stats().embeddingReasons,
+    metrics: evaluateMot(clip.gt, rows),
+    reids,
+  };
 }
 
-/** Every return of an id after a gap: how long, how far (body heights), how alike (cosine distance of the raw detections). */
-function trace(clip: Clip, rows: readonly MotRow[]): void {
+/**
+ * Every return of an id after a gap: how long, how far (body heights), how alike (cosine distance
+ * of the raw detections), the labelled person at each end (IoU >= 0.5; '-' = none) and, where the
+ * re-identification pass made it, the distance of the track's appearance to the detection.
+ */
+function trace(clip: Clip, r: ReplayResult): void {
+  const rows = r.rows;
+  const gtAt = (row: MotRow): string => {
+    let best = '-';
+    let bestIou = 0.5;
+    for (const g of clip.gt) {
+      if (g.frame !== row.frame) continue;
+      const v = iou([row.x, row.y, row.x + row.w, row.y + row.h], [g.x, g.y, g.x + g.w, g.y + g.h]);
+      if (v >= bestIou) [best, bestIou] = [String(g.id), v];
+    }
+    return best;
+  };
   const byId = new Map<number, MotRow[]>();
   for (const r of rows) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r);
   const frameOf = new Map(clip.cache.frames.map((f, k) => [f.index + 1, k]));
@@ -139,8 +168,10 @@ function trace(clip: Clip, rows: readonly MotRow[]): void {
       const va = vecOf(a);
       const vb = vecOf(b);
       const cos = va && vb ? (1 - dot(va, vb)).toFixed(3) : '?';
+      const ptsB = clip.cache.frames.find((f) => f.index + 1 === b.frame)?.ptsSec;
+      const reid = r.reids.find((m) => m.trackId === id && m.timeSec === ptsB);
       console.log(
-        `  ${clip.name} id ${id}: frame ${a.frame} -> ${b.frame}, gap ${gap.toFixed(1)} s, foot moved ${move.toFixed(2)} body heights, cosine ${cos}`,
+        `  ${clip.name} id ${id}: frame ${a.frame} -> ${b.frame}, gap ${gap.toFixed(1)} s, foot moved ${move.toFixed(2)} body heights, cosine ${cos}, labelled ${gtAt(a)} -> ${gtAt(b)}${reid ? `, re-identified at appearance distance ${reid.cost.toFixed(3)}` : ''}`,
       );
     }
   }
@@ -165,6 +196,15 @@ console.log(
  * issue 13 (contests over all pairs), the cascade-aware contests (the product default) and the
  * variants tracker.embedding_contest and embedding_defer_tentative offer.
  */
+const CASCADE: Partial<TrackerOptions> = {
+  embeddingPolicy: 'decisive',
+  embeddingContest: 'cascade',
+  embeddingDeferTentative: false,
+  embeddingEmaPerObservation: false,
+  embeddingWholeCrops: false,
+  embeddingFirstCrops: 1,
+  embeddingAtBirth: false,
+};
 const RULES: Array<[string, Partial<TrackerOptions>]> = [
   ['motion only', { appearance: false }],
   ['all, ema 0.89', { embeddingPolicy: 'all', embeddingEma: 0.89 }],
@@ -174,6 +214,27 @@ const RULES: Array<[string, Partial<TrackerOptions>]> = [
   ['cascade + defer', { embeddingPolicy: 'decisive', embeddingContest: 'cascade', embeddingDeferTentative: true }],
   ['cascade_no_veto', { embeddingPolicy: 'decisive', embeddingContest: 'cascade_no_veto', embeddingDeferTentative: false }],
   ['no_veto + defer', { embeddingPolicy: 'decisive', embeddingContest: 'cascade_no_veto', embeddingDeferTentative: true }],
+  // The appearance's update rules (tracker.embedding_ema_per_observation, embedding_whole_crops).
+  ['all + per_obs', { embeddingPolicy: 'all', embeddingEmaPerObservation: true }],
+  ['all + whole', { embeddingPolicy: 'all', embeddingWholeCrops: true }],
+  ['cascade + per_obs', { ...CASCADE, embeddingEmaPerObservation: true }],
+  ['cascade + whole', { ...CASCADE, embeddingWholeCrops: true }],
+  ['cascade + both', { ...CASCADE, embeddingEmaPerObservation: true, embeddingWholeCrops: true }],
+  ['cascade + birth', { ...CASCADE, embeddingAtBirth: true }],
+  ['cascade + first 2', { ...CASCADE, embeddingFirstCrops: 2 }],
+  ['cascade + first 3', { ...CASCADE, embeddingFirstCrops: 3 }],
+  ['cascade + first 5', { ...CASCADE, embeddingFirstCrops: 5 }],
+];
+/** The update rules a leave-one-clip-out choice picks among (--rule-cv), at 1 and 2 fps at once. */
+const UPDATE_RULES = [
+  'cascade (default)',
+  'cascade + per_obs',
+  'cascade + whole',
+  'cascade + both',
+  'cascade + first 2',
+  'cascade + first 3',
+  'cascade + first 5',
+  'cascade + birth',
 ];
 const pct = (a: number, b: number): string => `${((100 * a) / Math.max(b, 1)).toFixed(1)} %`;
 const reasonCells = (r: ReplayResult): string => EMBEDDING_REASONS.map((k) => `${k} ${r.reasons[k]}`).join(', ');
@@ -205,7 +266,7 @@ for (const c of clips) {
     p.f += r.frames;
     p.idf1.push(r.metrics.IDF1);
     p.hota.push(r.metrics.HOTA);
-    if (values.trace && name === 'cascade (default)') trace(c, r.rows);
+    if (values.trace && name === values['trace-rule']) trace(c, r);
   }
 }
 const mean = (xs: number[]): string => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3);
@@ -213,7 +274,35 @@ for (const [name, p] of pooled)
   console.log(
     `  ${'all clips'.padEnd(26)} ${name.padEnd(22)} mean IDF1 ${mean(p.idf1)} HOTA ${mean(p.hota)}  embedded ${p.e}/${p.c} (${pct(p.e, p.c)}, ${(p.e / p.f).toFixed(2)} a frame)`,
   );
-if (values.quick) process.exit(0);
+if (values['rule-cv']) await ruleCv();
+if (values.quick || values['rule-cv']) process.exit(0);
+
+/**
+ * Leave one clip out over UPDATE_RULES: for each held-out clip, the rule with the best mean
+ * (IDF1 + HOTA) / 2 over the other clips at both rates (every 1 and 2 of the 2 fps cache: 2 and
+ * 1 fps); ties go to the earlier rule (the default first: a change must earn its place).
+ */
+async function ruleCv(): Promise<void> {
+  const rates = [1, 2].map((e) => loadCaches(e).labelled);
+  const opts = new Map(RULES);
+  const score = new Map<string, MotMetrics[][]>();
+  for (const r of UPDATE_RULES)
+    score.set(r, await Promise.all(rates.map((cs) => Promise.all(cs.map(async (c) => (await replay(c, trackerOptions(opts.get(r)!))).metrics)))));
+  const objective = (m: MotMetrics): number => (m.IDF1 + m.HOTA) / 2;
+  console.log('\nLeave-one-clip-out choice of the appearance update rule (trained on the other clips at 2 and 1 fps):');
+  for (const [k, c] of rates[0]!.entries()) {
+    let best = UPDATE_RULES[0]!;
+    let bestScore = -Infinity;
+    for (const r of UPDATE_RULES) {
+      const ms = score.get(r)!.flatMap((perRate) => perRate.filter((_m, i) => i !== k));
+      const sc = ms.reduce((a, m) => a + objective(m), 0) / ms.length;
+      if (sc > bestScore + 1e-12) [best, bestScore] = [r, sc];
+    }
+    const [at2, at1] = score.get(best)!.map((perRate) => perRate[k]!);
+    const [d2, d1] = score.get(UPDATE_RULES[0]!)!.map((perRate) => perRate[k]!);
+    console.log(`  ${c.name.padEnd(26)} chosen '${best}' -> held-out 2 fps ${fmt(at2!)} (default ${fmt(d2!)}); 1 fps ${fmt(at1!)} (default ${fmt(d1!)})`);
+  }
+}
 
 /**
  * Same-person and different-person cosine distances from the labels: each cached detection is given

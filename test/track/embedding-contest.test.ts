@@ -137,7 +137,8 @@ describe('reasons and the deferred first embedding', () => {
   });
 
   it('the tracker counts every computed embedding under its reason, and defers a tentative track’s first one when told', async () => {
-    const opts = { appearance: true, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 10, embeddingRefreshSec: 3 };
+    // embedding_at_birth off (the first crop at the confirming match; on, see appearance-update.test.ts).
+    const opts = { appearance: true, minHits: 2, maxAgeSec: 2, maxAgeUpdates: 0, reidWindowSec: 10, embeddingRefreshSec: 3, embeddingAtBirth: false };
     const steps: ScriptStep[] = [{ t: 0, dets: [] }, ...[1, 2, 3, 4, 5, 6].map((t) => ({ t, dets: [{ box: person(100 + 20 * t, 200), emb: identity(0) }] }))];
     // Born tentative at t=1; first embedding at t=2 (its confirming match), refresh due at t=5.
     const now = await runScript(steps, opts);

@@ -162,7 +162,8 @@ describe('re-identification by appearance', () => {
         { box: person(600 - 20 * k, 200), emb: identity(1) },
       ],
     }));
-    const { results, tracker } = await runScript(steps, { ...opts, embeddingRefreshSec: 3 });
+    // The first crop at the second sighting (embedding_at_birth off; on, see appearance-update.test.ts).
+    const { results, tracker } = await runScript(steps, { ...opts, embeddingRefreshSec: 3, embeddingAtBirth: false });
     // t=0: births, no one to re-identify -> skipped; t=1: new tracks have none yet -> computed;
     // t=2, t=3: fresh and unambiguous -> skipped; t=4: refresh due -> computed; t=5: skipped.
     expect(results.map((r) => r.embeddingsComputed)).toEqual([0, 2, 0, 0, 2, 0]);
@@ -181,7 +182,8 @@ describe('re-identification by appearance', () => {
         { box: person(250, 200), emb: identity(2) },
       ],
     };
-    const { results } = await runScript([...stand, later], { ...opts, maxAgeSec: 1, embeddingRefreshSec: 100 });
+    // embedding_at_birth off: the far newcomer's first crop waits for its second sighting.
+    const { results } = await runScript([...stand, later], { ...opts, maxAgeSec: 1, embeddingRefreshSec: 100, embeddingAtBirth: false });
     expect(results[3]!.embedCalls).toEqual([[1]]);
     // With every detection embedded (the reference path) both are.
     const all = await runScript([...stand, later], { ...opts, maxAgeSec: 1, embeddingRefreshSec: 100, embeddingPolicy: 'all' });

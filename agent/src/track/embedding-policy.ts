@@ -47,6 +47,20 @@ export interface EmbeddingPlanInput {
   readonly overlaps?: Uint8Array;
   /** How `overlaps` is read (tracker.embedding_contest); 'cascade' when absent. */
   readonly contest?: Exclude<EmbeddingContest, 'pairs'>;
+  /**
+   * Per detection: its crop is whole (wholeCrops; tracker.embedding_whole_crops). A track whose
+   * appearance holds whole crops is refreshed only from a whole one (a cut or overlapped crop would
+   * not enter its appearance). Absent = every crop counts.
+   */
+  readonly detectionWhole?: readonly boolean[];
+  /** Per track: it has an appearance, but from no whole crop yet; its refresh is due at its first whole crop, whatever the interval. */
+  readonly trackLacksWhole?: readonly boolean[];
+  /**
+   * Per detection: it will start a track if nothing takes it (score >= new_track_threshold);
+   * given under tracker.embedding_at_birth. Such a detection no track reaches is embedded
+   * ('first'), so the new track carries an appearance into its second sighting's contests.
+   */
+  readonly birth?: readonly boolean[];
 }
 
 /** The plan: column indices, ascending, and why each was asked for. */
@@ -70,6 +84,9 @@ export interface EmbeddingPlan {
  *  - ones no track reaches by motion, when a lost track could be re-identified to them: inside
  *    that track's plausibility gate, whose reach is capped, so a newcomer at the door does not
  *    pay for a shopper lost at the far shelf;
+ *  - with `birth` (tracker.embedding_at_birth), ones no track reaches that will start a track: a
+ *    track born without an appearance meets its first contest (its second sighting, 1 s on at
+ *    1 fps, when its velocity is still unknown) on motion alone, where embed-all brings appearance;
  *  - the best candidate of a track whose embedding is missing (a new track) or due for refresh
  *    (the gallery is refreshed on that schedule, not every frame).
  * Everything else (the unique motion match of a track, with no rival within the margin) is decided
@@ -118,9 +135,14 @@ export function planEmbeddings(p: EmbeddingPlanInput): EmbeddingPlan {
       contested = a.map((x, j) => x | b[j]!);
     }
   } else contested = contestedColumns(m, hasEmb, margin);
+  const due = (i: number, j: number): boolean => {
+    const whole = p.detectionWhole?.[j] ?? true;
+    const lacks = p.trackLacksWhole?.[i] === true;
+    return (refresh[i] === true && (hasEmb[i] !== true || whole || lacks)) || (lacks && whole);
+  };
   const wantsOwn = (i: number, j: number): boolean => {
     // Its best candidate, one it could win (within the margin of the column's best).
-    if (refresh[i] !== true || !Number.isFinite(at(i, j)) || at(i, j) !== rowMin[i] || at(i, j) > colMin[j]! + margin) return false;
+    if (!due(i, j) || !Number.isFinite(at(i, j)) || at(i, j) !== rowMin[i] || at(i, j) > colMin[j]! + margin) return false;
     return hasEmb[i] === true || p.trackTentative?.[i] !== true;
   };
   const columns: number[] = [];
@@ -132,6 +154,7 @@ export function planEmbeddings(p: EmbeddingPlanInput): EmbeddingPlan {
   for (let j = 0; j < cols; j++) {
     if (!Number.isFinite(colMin[j]!)) {
       if (reidReachable[j]) take(j, 'reid');
+      else if (p.birth?.[j] === true) take(j, 'first');
       continue;
     }
     if (contested[j]) {
@@ -185,6 +208,44 @@ function contestedColumns(m: CostMatrix, hasEmb: readonly boolean[], margin: num
     for (let i = 0; i < rows && !out[j]; i++) if (competes(i, j) && rowCount[i]! > 1 && hasEmb[i] === true) out[j] = 1;
   }
   return out;
+}
+
+/**
+ * Share of a picture side within which a box counts as cut by the picture edge. Detector boxes of
+ * a person cut by the edge are clipped to it, so a whole person's box ends short of it; 1 % (6 px
+ * on a 640 px picture) absorbs the box regression's jitter.
+ */
+export const WHOLE_EDGE_MARGIN = 0.01;
+/** Share of a box that another detection's box may cover before its crop is a mix of two people. */
+export const WHOLE_MAX_COVER = 0.1;
+
+/**
+ * Per box: the crop shows one whole person (the crop-quality rule behind tracker.embedding_whole_crops):
+ * not within WHOLE_EDGE_MARGIN of the picture edge (without a picture, edges are not judged) and
+ * covered by no other box for more than WHOLE_MAX_COVER of its area. A crop of someone entering
+ * half in view, or of two people overlapping, embeds a part of a person or a mix of two, and a
+ * track's appearance built from it re-identifies (and rejects) others on that part.
+ */
+export function wholeCrops(
+  boxes: readonly (readonly [number, number, number, number])[],
+  picture?: { readonly width: number; readonly height: number },
+): boolean[] {
+  return boxes.map((b, i) => {
+    const area = (b[2] - b[0]) * (b[3] - b[1]);
+    if (picture) {
+      const mx = WHOLE_EDGE_MARGIN * picture.width;
+      const my = WHOLE_EDGE_MARGIN * picture.height;
+      if (b[0] < mx || b[1] < my || b[2] > picture.width - mx || b[3] > picture.height - my) return false;
+    }
+    for (let k = 0; k < boxes.length; k++) {
+      if (k === i) continue;
+      const o = boxes[k]!;
+      const w = Math.min(b[2], o[2]) - Math.max(b[0], o[0]);
+      const h = Math.min(b[3], o[3]) - Math.max(b[1], o[1]);
+      if (w > 0 && h > 0 && w * h > WHOLE_MAX_COVER * area) return false;
+    }
+    return true;
+  });
 }
 
 /** Per column: some row (a lost track) has it inside its plausibility gate (ratio <= 1). */

@@ -54,6 +54,14 @@ export interface TrackerOptions {
   readonly embeddingDeferTentative: boolean;
   /** Decisive policy under motion_rule cascade: which rivals make a contest (embedding-policy.ts EMBEDDING_CONTESTS). */
   readonly embeddingContest: EmbeddingContest;
+  /** The EMA's momentum applies per matched observation, not per crop (tracker.ts takeCrop). */
+  readonly embeddingEmaPerObservation: boolean;
+  /** Appearance from whole crops only, the first whole one replacing cut ones (embedding-policy.ts wholeCrops). */
+  readonly embeddingWholeCrops: boolean;
+  /** Decisive policy: a track's appearance is refreshed at every match until it holds this many crops. */
+  readonly embeddingFirstCrops: number;
+  /** Decisive policy: a detection that will start a track is embedded at birth (embedding-policy.ts `birth`). */
+  readonly embeddingAtBirth: boolean;
   /** Physical plausibility gate on every association and re-identification. */
   readonly plausibility: PlausibilityOptions;
   /** OC-SORT observation-centric recovery pass (last observed box vs leftover detections). */
@@ -97,6 +105,10 @@ export function trackerOptionsFromConfig(c: TrackerConfig, detectorModel: string
     embeddingPolicy: c.embedding_policy,
     embeddingDeferTentative: c.embedding_defer_tentative,
     embeddingContest: c.embedding_contest,
+    embeddingEmaPerObservation: c.embedding_ema_per_observation,
+    embeddingWholeCrops: c.embedding_whole_crops,
+    embeddingFirstCrops: c.embedding_first_crops,
+    embeddingAtBirth: c.embedding_at_birth,
     plausibility: {
       maxSpeedBodyHeights: c.max_speed_body_heights_per_s,
       slackBodyHeights: c.plausibility_slack_body_heights,
@@ -184,6 +196,8 @@ function validateTrackerOptions(o: TrackerOptions): TrackerOptions {
   if (!(o.reidWindowSec >= 0)) fail('reidWindowSec', `must be >= 0, got ${o.reidWindowSec}`);
   if (!(o.maxCosineDistance >= 0 && o.maxCosineDistance <= 2)) fail('maxCosineDistance', `must be in [0, 2], got ${o.maxCosineDistance}`);
   if (!(o.reidMaxCosineDistance >= 0 && o.reidMaxCosineDistance <= 2)) fail('reidMaxCosineDistance', `must be in [0, 2], got ${o.reidMaxCosineDistance}`);
+  if (!Number.isInteger(o.embeddingFirstCrops) || o.embeddingFirstCrops < 1 || o.embeddingFirstCrops > 50)
+    fail('embeddingFirstCrops', `must be an integer in [1, 50], got ${o.embeddingFirstCrops}`);
   if (!(o.embeddingRefreshSec >= 0)) fail('embeddingRefreshSec', `must be >= 0, got ${o.embeddingRefreshSec}`);
   const p = o.plausibility;
   if (!(p.maxSpeedBodyHeights > 0)) fail('plausibility.maxSpeedBodyHeights', `must be > 0, got ${p.maxSpeedBodyHeights}`);

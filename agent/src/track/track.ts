@@ -38,6 +38,12 @@ export interface TrackState {
   /** EMA of L2-normalised embeddings, or null before the first one. */
   embedding: Float32Array | null;
   embeddingTimeSec: number;
+  /** `hits` when the embedding last took a crop (tracker.embedding_ema_per_observation counts the matches since). */
+  embeddingHits: number;
+  /** Crops taken into the embedding so far (tracker.embedding_first_crops). */
+  embeddingCrops: number;
+  /** The embedding holds at least one whole crop (tracker.embedding_whole_crops: not cut by the picture edge, not overlapped). */
+  embeddingWhole: boolean;
 }
 
 /** What the tracker reports per update, for each confirmed track that is still alive. */

@@ -33,7 +33,7 @@ import { cosineDistance, l2normalise, motionDistance, type DetectionView, type D
 import { boxAt, cxcywhToXyxy, iou, xyxyToCxcywh } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
 import { gateParams, initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
-import { EMBEDDING_REASONS, planEmbeddings, reachableColumns, type EmbeddingPlan, type EmbeddingReason } from './embedding-policy.js';
+import { EMBEDDING_REASONS, planEmbeddings, reachableColumns, wholeCrops, type EmbeddingPlan, type EmbeddingReason } from './embedding-policy.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
 import { fusedCost, motionCost, recoveryCost, reidCost, type PassInputs } from './passes.js';
 import { plausibility, type ToFloor } from './plausibility.js';
@@ -112,6 +112,8 @@ interface DetCandidate extends DetectionView {
   /** Index into the update's detections. */
   readonly index: number;
   readonly high: boolean;
+  /** Its crop is whole (embedding-policy.ts wholeCrops); set only under tracker.embedding_whole_crops. */
+  readonly whole?: boolean;
 }
 
 /** What a tracker is built with and never changes. */
@@ -130,6 +132,8 @@ interface TrackerBook {
   active: TrackState[];
   /** Confirmed tracks retired from motion matching, waiting for re-identification. */
   gallery: TrackState[];
+  /** Video time of the previous update (null before the first): the sampling interval, for the exit rule. */
+  lastUpdateSec: number | null;
   readonly stats: { -readonly [K in Exclude<keyof TrackerStats, 'embeddingReasons'>]: TrackerStats[K] } & { embeddingReasons: Record<EmbeddingReason, number> };
 }
 
@@ -155,6 +159,7 @@ export function createTracker(options: TrackerOptions = DEFAULT_TRACKER_OPTIONS,
   const book: TrackerBook = {
     active: [],
     gallery: [],
+    lastUpdateSec: null,
     stats: {
       updates: 0,
       tracksStarted: 0,
@@ -190,8 +195,9 @@ async function step(ctx: TrackerContext, book: TrackerBook, detections: Detectio
   const { options } = ctx;
   book.stats.updates++;
   retireAndPredict(ctx, book, t, embed?.picture);
+  book.lastUpdateSec = t;
 
-  const cands = candidatesOf(detections, options);
+  const cands = withWholeness(candidatesOf(detections, options), options, embed?.picture);
   const highIdx = cands.flatMap((c, k) => (c.high ? [k] : []));
   const lowIdx = cands.flatMap((c, k) => (c.high ? [] : [k]));
   const tracks = book.active.map((tr) => viewOf(tr, ctx.kp));
@@ -252,8 +258,16 @@ function retireAndPredict(ctx: TrackerContext, book: TrackerBook, t: number, pic
     }
     // One who walked out is neither kept coasting for max_age_updates (at 1 fps that is 10 s, in
     // which the re-identification pass joined a newcomer to them in the indoor labelled clip) nor
-    // kept for re-identification.
-    const left = leftPicture(tr, options.maxAgeSec, picture);
+    // kept for re-identification. It is judged where its motion has carried it by the first sample
+    // past max_age_s (the one that missed it), not at max_age_s itself: at 1 fps the indoor clip's
+    // labelled person 3 was last sampled with her centre 153 px inside, walking out at 141 px/s;
+    // judged one second on, her centre stayed 12 px inside, and a newcomer 6 or 24 s later was
+    // joined to her at appearance distance 0.394-0.398 under the 0.4 gate (IDF1 .960 -> .794 in
+    // agent/bench/reid-replay.ts whenever her gallery held slightly other crops). The horizon
+    // stops there: extrapolated over the whole time unseen, anyone occluded mid-walk would in time
+    // be carried out (the 1 fps street loop's tracks went from 107 to 262).
+    const interval = book.lastUpdateSec === null ? 0 : t - book.lastUpdateSec;
+    const left = leftPicture(tr, Math.max(options.maxAgeSec, Math.min(t - tr.lastSeenSec, options.maxAgeSec + interval)), picture);
     if (tr.missedSec.length < options.maxAgeUpdates && !left) keep.push(tr);
     else if (tr.status === 'confirmed' && tr.embedding && options.reidWindowSec > options.maxAgeSec && !left) book.gallery.push(tr);
   }
@@ -326,7 +340,18 @@ function decisiveEmbeddings(
   return planEmbeddings({
     gatedMotion,
     trackHasEmbedding: book.active.map((tr) => tr.embedding !== null),
-    trackNeedsRefresh: book.active.map((tr) => tr.embedding === null || t - tr.embeddingTimeSec >= options.embeddingRefreshSec),
+    // Until it holds embedding_first_crops crops, a track's appearance is refreshed at every match.
+    trackNeedsRefresh: book.active.map(
+      (tr) => tr.embedding === null || tr.embeddingCrops < options.embeddingFirstCrops || t - tr.embeddingTimeSec >= options.embeddingRefreshSec,
+    ),
+    // Not with embedding_defer_tentative, whose point is that a track dying after two sightings never pays.
+    ...(options.embeddingAtBirth && !options.embeddingDeferTentative ? { birth: highIdx.map((k) => cands[k]!.score >= options.newTrackThreshold) } : {}),
+    ...(options.embeddingWholeCrops
+      ? {
+          detectionWhole: highIdx.map((k) => cands[k]!.whole !== false),
+          trackLacksWhole: book.active.map((tr) => tr.embedding !== null && !tr.embeddingWhole),
+        }
+      : {}),
     ...(options.embeddingDeferTentative ? { trackTentative: book.active.map((tr) => tr.status === 'tentative') } : {}),
     // The same overlap test as cascadeRounds, on the same predicted boxes.
     ...(options.motionRule === 'cascade' && options.embeddingContest !== 'pairs'
@@ -494,10 +519,7 @@ function observe(tr: TrackState, d: DetCandidate, t: number, options: TrackerOpt
   tr.score = d.score;
   tr.lastBox = d.box;
   tr.lastDetectionIndex = d.index;
-  if (d.embedding) {
-    tr.embedding = tr.embedding ? blend(tr.embedding, d.embedding, options.embeddingEma) : d.embedding.slice();
-    tr.embeddingTimeSec = t;
-  }
+  if (d.embedding) takeCrop(tr, d.embedding, d.whole !== false, t, options);
   if (tr.status === 'tentative' && tr.hits >= options.minHits) tr.status = 'confirmed';
 }
 
@@ -522,13 +544,16 @@ function newTrack(d: DetCandidate, t: number, id: number, confirmed: boolean, kp
     lastDetectionIndex: d.index,
     embedding: d.embedding ? d.embedding.slice() : null,
     embeddingTimeSec: t,
+    embeddingHits: 1,
+    embeddingCrops: d.embedding ? 1 : 0,
+    embeddingWhole: d.embedding !== null && d.whole !== false,
   };
 }
 
 /**
  * Whether the track's own motion carried it out of the picture: its box centre, moved on from the
- * last observation for max_age_s (when motion matching gave up on it) at the velocity between its
- * last two observations, is outside. Observed rather than filtered velocity (OC-SORT's argument):
+ * last observation for `horizonSec` (retireAndPredict: the time it has been unseen, at least
+ * max_age_s) at the velocity between its last two observations, is outside. Observed rather than filtered velocity (OC-SORT's argument):
  * at 1 fps a person who stood and then walked out in two steps leaves the Kalman velocity far
  * behind. Such a person walked out of view; re-identifying them later by appearance alone joined
  * four different people in the indoor labelled clip (each left at the right edge; the next came in
@@ -627,6 +652,40 @@ function candidatesOf(d: Detections, o: TrackerOptions): DetCandidate[] {
     out.push({ index: i, box, cxcywh: xyxyToCxcywh(box), score, embedding: null, high: score >= o.highThreshold });
   }
   return out;
+}
+
+/**
+ * A matched detection's embedding into the track's appearance. Under tracker.embedding_whole_crops
+ * the first whole crop replaces an appearance made of cut or overlapped ones (the person entering
+ * half in view), and once the appearance holds a whole crop, cut or overlapped ones stay out of it.
+ * Under tracker.embedding_ema_per_observation the old appearance keeps ema^k for the k matches
+ * since its last crop, as if each match in between had brought a crop like this one: embedding
+ * every match (policy all) is then unchanged, and the decisive policy's sparse crops move the
+ * appearance at the same pace per observation instead of ema per crop (at one crop per 5 s, 0.9
+ * per crop keeps a first crop's weight above 0.5 for half a minute).
+ */
+function takeCrop(tr: TrackState, fresh: Float32Array, whole: boolean, t: number, options: TrackerOptions): void {
+  const quality = options.embeddingWholeCrops;
+  if (!tr.embedding || (quality && whole && !tr.embeddingWhole)) {
+    tr.embedding = fresh.slice();
+    tr.embeddingWhole = whole;
+  } else if (!quality || whole || !tr.embeddingWhole) {
+    const k = options.embeddingEmaPerObservation ? Math.max(1, tr.hits - tr.embeddingHits) : 1;
+    tr.embedding = blend(tr.embedding, fresh, options.embeddingEma ** k);
+  } else return;
+  tr.embeddingTimeSec = t;
+  tr.embeddingHits = tr.hits;
+  tr.embeddingCrops++;
+}
+
+/** Under tracker.embedding_whole_crops, each candidate marked whole or not (embedding-policy.ts wholeCrops). */
+function withWholeness(cands: DetCandidate[], o: TrackerOptions, picture: Picture | undefined): DetCandidate[] {
+  if (!o.embeddingWholeCrops || !o.appearance) return cands;
+  const whole = wholeCrops(
+    cands.map((c) => c.box),
+    picture,
+  );
+  return cands.map((c, k) => ({ ...c, whole: whole[k]! }));
 }
 
 /** EMA of unit vectors, renormalised. */

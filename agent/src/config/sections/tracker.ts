@@ -203,6 +203,33 @@ export const trackerSection = z
       .describe(
         "Decisive policy: a tentative track takes its first embedding only once confirmed (one sample later), so tracks that die after two sightings never pay for one. Off: it saved 7 % of the 1 fps street loop's embeddings on top of embedding_contest_rounds, but two people who meet right after they appear are then matched on motion alone where appearance would have kept them apart (test/track/tracker-life.test.ts); measured by agent/bench/reid-replay.ts.",
       ),
+    embedding_ema_per_observation: z
+      .boolean()
+      .default(false)
+      .describe(
+        "embedding_ema applies per matched observation instead of per crop: a track's appearance keeps embedding_ema^k of its old value for the k matches since its last crop, as if each had brought one like it. Embedding every match (embedding_policy all) is unchanged; under the decisive policy, which embeds a track about once per embedding_refresh_s, the first crop (often of someone entering half in view) otherwise keeps over half the weight for half a minute at 1 fps. Measured by agent/bench/reid-replay.ts.",
+      ),
+    embedding_at_birth: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Decisive policy: a high-score detection no track reaches that will start a track (score >= new_track_threshold) is embedded at once, so the new track carries an appearance into its first contest (its second sighting; at 1 fps its velocity is still unknown then, and a track without an appearance is matched on motion alone). Not applied under embedding_defer_tentative. On the labelled street clip at 1 fps it lifts IDF1 .636 -> .757 against embed-all's .751 (int8 detector; agent/bench/reid-replay.ts --every 2) for about 5 % more embeddings on the 1 fps street loop; off because at 2 fps the stitched street clip then joins 14 labelled people into one predicted person where the baseline allows 13 (test/label/labelled-set.test.ts).",
+      ),
+    embedding_first_crops: z
+      .number()
+      .int()
+      .min(1)
+      .max(50)
+      .default(1)
+      .describe(
+        "Decisive policy: a track's appearance is refreshed at every unambiguous match until it holds this many crops, then every embedding_refresh_s. 1 = from the first crop on (at 1 fps a track then holds one crop for its first 5 s, often of someone entering half in view). Each step above 1 costs at most one embedding per track. Measured by agent/bench/reid-replay.ts.",
+      ),
+    embedding_whole_crops: z
+      .boolean()
+      .default(false)
+      .describe(
+        "A track's appearance is built from whole crops: a box not within 1 % of the picture edge and covered by no other detection for more than 10 % of its area. The first whole crop replaces an appearance made of cut or overlapped ones (and is asked for at once under the decisive policy); after it, cut or overlapped crops still decide this frame's matches but stay out of the appearance. Measured by agent/bench/reid-replay.ts.",
+      ),
     embedding_contest: z
       .enum(EMBEDDING_CONTESTS)
       .default('cascade')
