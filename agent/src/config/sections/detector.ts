@@ -98,7 +98,7 @@ export const detectorSection = z
       .max(4)
       .default(DETECTOR_DEFAULTS.sessions)
       .describe(
-        'Detector sessions behind the one frame queue, each with `threads` intra-op threads, and as many ReID sessions (tracker.appearance), each batch to the one with the fewest in flight: 2 sessions x 1 thread keep both cores of a 2-core box busy through the serial parts of a run that 1 x 2 threads leaves idle (several cameras only; each detector session holds its own copy of the model, ~30 MB, each ReID session ~3 MB).',
+        'Detector sessions behind the one frame queue, each with `threads` intra-op threads, and as many ReID sessions (tracker.appearance), each batch to the one with the fewest in flight: 2 sessions x 1 thread keep both cores of a 2-core box busy through the serial parts of a run that 1 x 2 threads leaves idle (several cameras only). Measured with 4 archive cameras (npm run bench:store): 8.7 against 7.3-8.7 camera-hours per wall-hour on the street substream and 18.8-19.0 against 16.7-17.2 on the checkout loop, but peak Pss 543-551 MB against 446-460 on the street loop (each detector session holds its own model and arena), over the 500 MB a 4-camera box is given, so the default stays 1.',
       ),
     max_queue: z
       .int()
