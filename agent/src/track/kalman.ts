@@ -138,7 +138,12 @@ export function project(g: Gaussian, p: KalmanParams = DEFAULT_KALMAN): Gaussian
  * "ambiguous candidates") no longer reached both neighbours.
  */
 export function gateParams(p: KalmanParams): KalmanParams {
-  return p.manoeuvreNoise > p.accelerationNoise ? { ...p, accelerationNoise: p.manoeuvreNoise } : p;
+  return separateGate(p) ? { ...p, accelerationNoise: p.manoeuvreNoise } : p;
+}
+
+/** Whether the gate has a covariance of its own: a manoeuvre noise above the filter's (else the gate is the filter's covariance). */
+export function separateGate(p: KalmanParams): boolean {
+  return p.manoeuvreNoise > p.accelerationNoise;
 }
 
 /** Correct the Gaussian with a measurement. */

@@ -30,9 +30,9 @@ import type { Detections } from '../core/detections.js';
 import { assign } from './assignment.js';
 import { costMatrix, type CostMatrix } from './cost.js';
 import { cosineDistance, l2normalise, motionDistance, type DetectionView, type Distance, type TrackView } from './distances.js';
-import { boxAt, cxcywhToXyxy, iou, xyxyToCxcywh } from './geometry.js';
+import { boxAt, cxcywhToXyxy, iou, xyxyToCxcywh, type Xyxy } from './geometry.js';
 import { createIdCounter, type IdSource } from './ids.js';
-import { gateParams, initiate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
+import { gateParams, initiate, separateGate, predict, project, update as kalmanUpdate, type Cxcywh, type Gaussian, type KalmanParams } from './kalman.js';
 import { EMBEDDING_REASONS, planEmbeddings, reachableColumns, wholeCrops, type EmbeddingPlan, type EmbeddingReason } from './embedding-policy.js';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options.js';
 import { fusedCost, motionCost, recoveryCost, reidCost, type PassInputs } from './passes.js';
@@ -274,7 +274,8 @@ function retireAndPredict(ctx: TrackerContext, book: TrackerBook, t: number, pic
   book.active = keep;
   book.gallery = book.gallery.filter((tr) => t - tr.lastSeenSec <= options.reidWindowSec);
   for (const tr of book.active) {
-    tr.gateCovariance = predict({ mean: tr.gaussian.mean, covariance: tr.gateCovariance }, t - tr.stateTimeSec, gateParams(kp)).covariance;
+    if (separateGate(kp))
+      tr.gateCovariance = predict({ mean: tr.gaussian.mean, covariance: tr.gateCovariance }, t - tr.stateTimeSec, gateParams(kp)).covariance;
     tr.gaussian = predict(tr.gaussian, t - tr.stateTimeSec, kp);
     tr.stateTimeSec = t;
   }
@@ -393,7 +394,7 @@ function cascadeRounds(active: readonly TrackState[], tracks: readonly TrackView
     const coasting = active[i]!.missedSec.length > 0;
     for (let j = 0; j < motion.cols; j++) {
       const k = i * motion.cols + j;
-      const overlaps = iou(tracks[i]!.box, cands[j]!.box) > 0;
+      const overlaps = boxesOverlap(tracks[i]!.box, cands[j]!.box);
       overlapOnly.data[k] = overlaps ? motion.data[k]! : Infinity;
       if (!overlaps && coasting) motion.data[k] = Infinity;
     }
@@ -504,7 +505,7 @@ function birthOf(ctx: TrackerContext, book: TrackerBook, d: DetCandidate, t: num
 function observe(tr: TrackState, d: DetCandidate, t: number, options: TrackerOptions): void {
   const kp = options.kalman;
   // The gate's covariance takes the plain update (no re-update path): a little wider, never narrower.
-  tr.gateCovariance = kalmanUpdate({ mean: tr.gaussian.mean, covariance: tr.gateCovariance }, d.cxcywh, gateParams(kp)).covariance;
+  if (separateGate(kp)) tr.gateCovariance = kalmanUpdate({ mean: tr.gaussian.mean, covariance: tr.gateCovariance }, d.cxcywh, gateParams(kp)).covariance;
   tr.gaussian =
     options.observationReupdate && tr.missedSec.length > 0
       ? reupdate(tr.observedGaussian, tr.lastSeenSec, tr.lastBox, tr.missedSec, d.cxcywh, t, kp)
@@ -578,8 +579,9 @@ export function leftPicture(
 
 /** A track as the distances see it: the predicted box, and the gate's distribution about it (the manoeuvre noise's covariance). */
 function viewOf(tr: TrackState, kp: KalmanParams): TrackView {
-  // Without a manoeuvre noise above the filter's, the gate is the filter's own covariance (re-update included).
-  const covariance = kp.manoeuvreNoise > kp.accelerationNoise ? tr.gateCovariance : tr.gaussian.covariance;
+  // Without a manoeuvre noise above the filter's, the gate is the filter's own covariance (re-update
+  // included), and gateCovariance is not kept up (retireAndPredict, observe).
+  const covariance = separateGate(kp) ? tr.gateCovariance : tr.gaussian.covariance;
   return { box: cxcywhToXyxy(tr.gaussian.mean), projected: project({ mean: tr.gaussian.mean, covariance }, kp), embedding: tr.embedding };
 }
 
@@ -631,10 +633,15 @@ export function reupdate(
   return kalmanUpdate(predict(g, t - at, kp), z, kp);
 }
 
+/** The cascade's first-round test: the track's predicted box and the detection's overlap (cascadeRounds, overlapPairs). */
+function boxesOverlap(a: Xyxy, b: Xyxy): boolean {
+  return iou(a, b) > 0;
+}
+
 /** Tracks x detections, 1 where the boxes overlap (the cascade's first round; cascadeRounds). */
 function overlapPairs(tracks: readonly TrackView[], dets: readonly DetCandidate[]): Uint8Array {
   const out = new Uint8Array(tracks.length * dets.length);
-  for (let i = 0; i < tracks.length; i++) for (let j = 0; j < dets.length; j++) out[i * dets.length + j] = iou(tracks[i]!.box, dets[j]!.box) > 0 ? 1 : 0;
+  for (let i = 0; i < tracks.length; i++) for (let j = 0; j < dets.length; j++) out[i * dets.length + j] = boxesOverlap(tracks[i]!.box, dets[j]!.box) ? 1 : 0;
   return out;
 }
 
