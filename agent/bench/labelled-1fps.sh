@@ -13,15 +13,17 @@ for prec in int8 fp32; do
     IFS=: read -r name vid cfg <<< "$c"
     dir=$out/$prec/$name
     rm -rf "$dir" && mkdir -p "$dir"
-    python3 - "$cfg" "$prec" "$dir/config.yaml" <<'PY'
-import sys, yaml
-cfg, prec, dst = sys.argv[1:]
-d = yaml.safe_load(open(cfg)) if cfg else {'store': {'id': 'labelled'}}
-d.setdefault('detector', {})['precision'] = prec
-yaml.safe_dump(d, open(dst, 'w'))
-PY
+    # The clip's config (or a bare one) with detector.precision set, through the repository's own yaml package.
+    node --input-type=module -e "
+      import { readFileSync, writeFileSync } from 'node:fs';
+      import { parse, stringify } from 'yaml';
+      const [cfg, prec, dst] = process.argv.slice(1);
+      const d = cfg ? parse(readFileSync(cfg, 'utf8')) : { store: { id: 'labelled' } };
+      d.detector = { ...(d.detector ?? {}), precision: prec };
+      writeFileSync(dst, stringify(d));
+    " "$cfg" "$prec" "$dir/config.yaml"
     node bin/floorsense.js analyze "$data/$vid" --fps 1 --no-preview --out "$dir" --config "$dir/config.yaml" > /dev/null 2>&1
-    sfps=$(python3 -c "import json; print(round(json.load(open('$dir/summary.json'))['source_fps']))")
+    sfps=$(node -e "console.log(Math.round(JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')).source_fps))" "$dir/summary.json")
     zones=()
     [ -n "$cfg" ] && zones=(--config "$dir/config.yaml")
     mot=$(node bin/floorsense.js eval mot --gt "test/fixtures/labels/$name/gt.txt" --pred "$dir/$name.txt" --stride "$sfps" --json)
