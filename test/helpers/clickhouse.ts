@@ -39,16 +39,47 @@ export function haveClickHouse(): boolean {
   return false;
 }
 
+/**
+ * A free TCP port on 127.0.0.1 for a server a test starts, taken BELOW the kernel's ephemeral range
+ * (net.ipv4.ip_local_port_range). A port the kernel handed out for listen(0) was closed again before
+ * the server bound it, and a ClickHouse cluster names all its ports before its servers start one
+ * after another; in that time the kernel could give the same port to another test's listen(0) or
+ * outgoing connection (a clean-clone CI run: "Address already in use: 127.0.0.1:45323"). Ports
+ * below the range are never handed out by the kernel, so only another explicit pick can collide:
+ * each pick is checked by binding it, and this process never hands one out twice.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const below = ephemeralLow();
+  const lo = Math.max(1024, below - 12_000);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = lo + Math.floor(Math.random() * (below - lo));
+    if (handedOut.has(port)) continue;
+    if (await bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`freePort: no free port in ${lo}-${below - 1} after 200 tries`);
+}
+
+const handedOut = new Set<number>();
+
+/** The first port of the kernel's ephemeral range (32768 when it cannot be read). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 2048 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
     s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
